@@ -1,0 +1,176 @@
+"""Roles and the role × object × action matrix.
+
+This table is the single source of truth for who may do what; docs/PERMISSIONS.md is
+generated from it (`zhaoshang permissions-matrix`) and tests walk it row by row.
+
+Scope: ALL — every organisation's records; ORG — records of the user's organisation and
+its children; NONE — no access.  Actions: v view, a add, c change, d delete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITY_LEADER = "city_leader", _("City leader")
+    INVESTMENT_OFFICER = "investment_officer", _("Investment officer")
+    CHAIN_OFFICE = "chain_office", _("Chain office")
+    PARK_ADMIN = "park_admin", _("Park administrator")
+    SERVICE_OFFICER = "service_officer", _("Enterprise service officer")
+    DEPARTMENT_HANDLER = "department_handler", _("Department handler")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+ALL = "all"
+ORG = "org"
+NONE = "none"
+
+ACTIONS = {"v": "view", "a": "add", "c": "change", "d": "delete"}
+
+# The objects the matrix governs; each scoped model names its object with `permission_object`.
+OBJECTS = (
+    "organisation",
+    "user",
+    "audit_log",
+    "reference",
+    "enterprise",
+    "import_batch",
+    "chain",
+    "chain_assignment",
+    "project",
+    "followup",
+    "coordination_item",
+    "carrier",
+)
+
+
+@dataclass(frozen=True)
+class Grant:
+    scope: str
+    actions: frozenset[str]
+
+    @classmethod
+    def parse(cls, text: str) -> Grant:
+        scope, _, letters = text.partition(":")
+        return cls(scope, frozenset(ACTIONS[letter] for letter in letters))
+
+
+def _grants(table: dict[str, str]) -> dict[str, Grant]:
+    unknown = set(table) - set(OBJECTS)
+    if unknown:
+        raise ValueError(f"unknown objects in permission table: {sorted(unknown)}")
+    return {obj: Grant.parse(table.get(obj, "none:")) for obj in OBJECTS}
+
+
+_READ_ALL = {obj: "all:v" for obj in OBJECTS if obj not in {"audit_log"}}
+
+MATRIX: dict[str, dict[str, Grant]] = {
+    Role.CITY_LEADER: _grants(_READ_ALL),
+    Role.INVESTMENT_OFFICER: _grants(
+        {
+            "organisation": "all:v",
+            "user": "org:v",
+            "reference": "all:v",
+            "enterprise": "org:vac",
+            "import_batch": "org:va",
+            "chain": "all:v",
+            "chain_assignment": "all:v",
+            "project": "org:vacd",
+            "followup": "org:vacd",
+            "coordination_item": "org:vac",
+            "carrier": "all:v",
+        }
+    ),
+    Role.CHAIN_OFFICE: _grants(
+        {
+            "organisation": "all:v",
+            "user": "org:v",
+            "reference": "all:v",
+            "enterprise": "all:vac",
+            "import_batch": "all:va",
+            "chain": "all:vacd",
+            "chain_assignment": "all:vacd",
+            "project": "all:v",
+            "followup": "all:v",
+            "coordination_item": "all:v",
+            "carrier": "all:v",
+        }
+    ),
+    Role.PARK_ADMIN: _grants(
+        {
+            "organisation": "all:v",
+            "user": "org:v",
+            "reference": "all:v",
+            "enterprise": "org:vac",
+            "import_batch": "org:va",
+            "chain": "all:v",
+            "chain_assignment": "all:v",
+            "project": "org:vacd",
+            "followup": "org:vacd",
+            "coordination_item": "org:vac",
+            "carrier": "org:vacd",
+        }
+    ),
+    Role.SERVICE_OFFICER: _grants(
+        {
+            "organisation": "all:v",
+            "user": "org:v",
+            "reference": "all:v",
+            "enterprise": "org:vc",
+            "import_batch": "org:v",
+            "chain": "all:v",
+            "chain_assignment": "all:v",
+            "project": "org:v",
+            "followup": "org:va",
+            "coordination_item": "org:vc",
+            "carrier": "all:v",
+        }
+    ),
+    Role.DEPARTMENT_HANDLER: _grants(
+        {
+            "organisation": "all:v",
+            "reference": "all:v",
+            "enterprise": "org:v",
+            "chain": "all:v",
+            "coordination_item": "org:vc",
+        }
+    ),
+    Role.SYSTEM_ADMIN: _grants(
+        {
+            **{obj: "all:vacd" for obj in OBJECTS},
+            "audit_log": "all:v",
+        }
+    ),
+}
+
+
+def grant_for(role: str, obj: str) -> Grant:
+    if obj not in OBJECTS:
+        raise KeyError(f"unknown permission object {obj!r}")
+    return MATRIX.get(role, {}).get(obj, Grant(NONE, frozenset()))
+
+
+def matrix_markdown() -> str:
+    """The matrix as a Markdown table, for docs/PERMISSIONS.md."""
+    from django.utils import translation
+
+    roles = list(Role)
+    with translation.override("zh-hans"):
+        zh = {r: str(r.label) for r in roles}
+    with translation.override("en"):
+        en = {r: str(r.label) for r in roles}
+    head = "| object | " + " | ".join(f"{zh[r]} {en[r]} (`{r.value}`)" for r in roles) + " |"
+    rule = "|---" * (len(roles) + 1) + "|"
+    lines = [head, rule]
+    for obj in OBJECTS:
+        cells = []
+        for role in roles:
+            grant = grant_for(role, obj)
+            letters = "".join(k for k, v in ACTIONS.items() if v in grant.actions)
+            cells.append("—" if not letters else f"{grant.scope}: {letters}")
+        lines.append(f"| {obj} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,271 @@
+"""Target ranking (精准招商): which firms elsewhere to approach for the region's missing and weak nodes.
+
+Candidates are firms outside the region assigned to a gap node (:func:`select_candidates` picks them from a
+national assignment table). :func:`rank_targets` scores each on six factors, each in [0, 1]:
+
+==========  ==========================================================  ========================================
+factor      input columns (the Django side maps stored fields to these)  score
+==========  ==========================================================  ========================================
+node        ``node_score`` (classification score, 0–1); optional          the score itself
+            ``matched_words`` (str or list) for the explanation
+size        ``capital_wan_cny`` (万元), ``employees``, ``revenue_wan``     mean over known indicators of the
+            (万元)                                                      firm's percentile among candidates
+growth      ``revenue_growth`` (fraction, 0.12 = +12 %), or               (growth + 10 %) / 40 %, clipped:
+            ``revenue_wan`` with ``revenue_prev_wan`` (previous year)      −10 % → 0, +30 % → 1
+listed      ``listed`` (bool, 是/否, 1/0)                                 1 listed, 0 not listed
+distance    ``distance_km``, or ``lat``/``lon`` with ``origin=(lat, lon)``  1 / (1 + km / 300): 0 km → 1,
+            (great-circle distance)                                     300 km → 0.5, 1,500 km → 0.17
+links       ``leader_links`` (count of supply links to local 链主)        1 − 0.5^n: 0 → 0, 1 → 0.5, 2 → 0.75
+==========  ==========================================================  ========================================
+
+**A factor without data is unknown, never zero.** The total is the weighted mean over the factors that are
+known for that firm (weights re-normalised over them), and ``coverage`` is the share of the total weight
+that was known. So a firm whose revenue nobody has is ranked on what is known about it, not as a firm
+with no revenue; ``coverage`` tells the user how much the rank rests on. ``min_coverage`` moves firms known
+too little about below all others.
+
+Each row gets ``reasons``: Chinese sentences for every factor, known or not ("距离 42 公里", "增长：未知").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import AnalysisInputError
+from .gap import GapResult
+
+__all__ = ["FACTORS", "Factors", "rank_targets", "region_prefix", "select_candidates"]
+
+FACTORS = ("node", "size", "growth", "listed", "distance", "links")
+SIZE_COLUMNS = {"capital_wan_cny": "注册资本", "employees": "员工", "revenue_wan": "营收"}
+DISTANCE_HALF_KM = 300.0
+GROWTH_FLOOR, GROWTH_SPAN = -0.10, 0.40
+
+
+@dataclass(frozen=True)
+class Factors:
+    """Weights of the six factors (any non-negative numbers; they are re-normalised)."""
+
+    node: float = 0.30
+    size: float = 0.25
+    growth: float = 0.15
+    listed: float = 0.10
+    distance: float = 0.10
+    links: float = 0.10
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            w = getattr(self, f.name)
+            if not isinstance(w, int | float) or math.isnan(w) or w < 0:
+                raise AnalysisInputError(f"因素权重「{f.name}」应为非负数，实际为 {w!r}")
+        if sum(getattr(self, f) for f in FACTORS) <= 0:
+            raise AnalysisInputError("因素权重不能全为 0")
+
+
+def _num(df: pd.DataFrame, col: str) -> pd.Series:
+    if col not in df.columns:
+        return pd.Series(np.nan, index=df.index, dtype=float)
+    s = pd.to_numeric(df[col], errors="coerce").astype(float)
+    return s
+
+
+def _listed(df: pd.DataFrame) -> pd.Series:
+    if "listed" not in df.columns:
+        return pd.Series(np.nan, index=df.index, dtype=float)
+    truth = {"是": 1.0, "否": 0.0, "true": 1.0, "false": 0.0, "yes": 1.0, "no": 0.0, "1": 1.0, "0": 0.0,
+             "已上市": 1.0, "未上市": 0.0}  # fmt: skip
+
+    def one(v: Any) -> float:
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+            return np.nan
+        if isinstance(v, bool | np.bool_ | int | np.integer | float):
+            return 1.0 if v else 0.0
+        return truth.get(str(v).strip().lower(), np.nan)
+
+    return df["listed"].map(one).astype(float)
+
+
+def _haversine_km(lat: pd.Series, lon: pd.Series, origin: tuple[float, float]) -> pd.Series:
+    la1, lo1 = np.radians(origin[0]), np.radians(origin[1])
+    la2, lo2 = np.radians(lat.to_numpy(dtype=float)), np.radians(lon.to_numpy(dtype=float))
+    a = np.sin((la2 - la1) / 2) ** 2 + np.cos(la1) * np.cos(la2) * np.sin((lo2 - lo1) / 2) ** 2
+    return pd.Series(2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1))), index=lat.index)
+
+
+def _money(wan: float) -> str:
+    if wan >= 10_000:
+        return f"{wan / 10_000:.1f} 亿元"
+    return f"{wan:,.0f} 万元" if wan >= 100 else f"{wan:g} 万元"
+
+
+def _words(v: Any) -> list[str]:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return []
+    if isinstance(v, str):
+        return [w for w in (x.strip() for x in v.replace("，", "；").replace(",", "；").split("；")) if w]
+    if isinstance(v, Iterable):
+        return [str(w) for w in v if str(w)]
+    return [str(v)]
+
+
+def rank_targets(
+    candidates: pd.DataFrame,
+    *,
+    weights: Factors | None = None,
+    origin: tuple[float, float] | None = None,
+    min_coverage: float = 0.0,
+) -> pd.DataFrame:
+    """Score and sort candidates; see the module docstring for columns and formulas.
+
+    Returns the input columns plus ``score_<factor>`` (NaN when unknown), ``total``, ``coverage``, ``rank``
+    (1 = best) and ``reasons`` (list of Chinese strings), best first.
+    """
+    weights = weights or Factors()
+    if not isinstance(candidates, pd.DataFrame):
+        raise AnalysisInputError("候选企业应为表格（DataFrame）")
+    if "firm_id" not in candidates.columns:
+        raise AnalysisInputError("候选企业表缺少列：firm_id")
+    df = candidates.copy()
+    if len(df) == 0:
+        for f in FACTORS:
+            df[f"score_{f}"] = pd.Series(dtype=float)
+        return df.assign(total=pd.Series(dtype=float), coverage=pd.Series(dtype=float),
+                         rank=pd.Series(dtype=int), reasons=pd.Series(dtype=object))  # fmt: skip
+    scores: dict[str, pd.Series] = {}
+
+    node = _num(df, "node_score")
+    if ((node < 0) | (node > 1)).any():
+        raise AnalysisInputError("node_score 应在 0 到 1 之间")
+    scores["node"] = node
+
+    sizes = {c: _num(df, c).where(lambda s: s >= 0) for c in SIZE_COLUMNS}
+    pct = [s.rank(pct=True, method="average") for s in sizes.values()]
+    size = pd.concat(pct, axis=1).mean(axis=1, skipna=True)
+    scores["size"] = size
+    size_top = size.rank(ascending=False, method="max") / size.notna().sum()
+
+    if "revenue_growth" in df.columns:
+        growth = _num(df, "revenue_growth")
+    else:
+        prev = _num(df, "revenue_prev_wan")
+        growth = (_num(df, "revenue_wan") / prev.where(prev > 0)) - 1.0
+    scores["growth"] = ((growth - GROWTH_FLOOR) / GROWTH_SPAN).clip(0, 1)
+
+    scores["listed"] = _listed(df)
+
+    if "distance_km" in df.columns:
+        dist = _num(df, "distance_km").where(lambda s: s >= 0)
+    elif origin is not None and {"lat", "lon"} <= set(df.columns):
+        dist = _haversine_km(_num(df, "lat"), _num(df, "lon"), origin)
+    else:
+        dist = pd.Series(np.nan, index=df.index, dtype=float)
+    scores["distance"] = 1.0 / (1.0 + dist / DISTANCE_HALF_KM)
+
+    links = _num(df, "leader_links").where(lambda s: s >= 0)
+    scores["links"] = 1.0 - np.power(0.5, links)
+
+    w = np.array([getattr(weights, f) for f in FACTORS])
+    mat = np.column_stack([scores[f].to_numpy(dtype=float) for f in FACTORS])
+    known = ~np.isnan(mat)
+    known_w = (known * w).sum(axis=1)
+    total = np.where(known_w > 0, np.where(known, mat, 0.0) @ w / np.where(known_w > 0, known_w, 1.0), np.nan)
+    coverage = known_w / w.sum()
+    for f in FACTORS:
+        df[f"score_{f}"] = scores[f].to_numpy(dtype=float)
+    df["total"] = total
+    df["coverage"] = coverage
+
+    words = df["matched_words"].tolist() if "matched_words" in df.columns else [None] * len(df)
+    reasons: list[list[str]] = []
+    for i in range(len(df)):
+        r: list[str] = []
+        ns = node.iat[i]
+        if np.isnan(ns):
+            r.append("节点匹配度：未知")
+        else:
+            level = "高" if ns >= 0.7 else "中" if ns >= 0.4 else "低"
+            ws = _words(words[i])
+            r.append(
+                f"节点匹配度{level}（关键词：{'、'.join(ws[:3])}）"
+                if ws
+                else f"节点匹配度{level}（{ns:.2f}）"
+            )
+        parts = []
+        for c, label in SIZE_COLUMNS.items():
+            v = sizes[c].iat[i]
+            if not np.isnan(v):
+                parts.append(f"{label} {v:,.0f} 人" if c == "employees" else f"{label} {_money(v)}")
+        if parts:
+            top = max(1, math.ceil(100 * float(size_top.iat[i])))
+            r.append(f"{'、'.join(parts)}，规模居前 {top}%")
+        else:
+            r.append("规模：未知")
+        g = growth.iat[i]
+        if np.isnan(g):
+            r.append("增长：未知")
+        else:
+            r.append(f"营收增长 {g:.0%}" if g >= 0 else f"营收下降 {-g:.0%}")
+        lv = scores["listed"].iat[i]
+        r.append("上市：未知" if np.isnan(lv) else "已上市" if lv else "未上市")
+        d = dist.iat[i]
+        r.append("距离：未知" if np.isnan(d) else f"距离 {d:,.0f} 公里")
+        n_links = links.iat[i]
+        if np.isnan(n_links):
+            r.append("链主关联：未知")
+        elif n_links > 0:
+            r.append(f"与本地链主有 {n_links:.0f} 条供应关系")
+        else:
+            r.append("与本地链主无已知供应关系")
+        reasons.append(r)
+    df["reasons"] = reasons
+    enough = df["coverage"] >= min_coverage
+    order = np.lexsort(
+        (df["firm_id"].astype(str).to_numpy(), -df["coverage"].to_numpy(), -np.nan_to_num(total, nan=-1.0),
+         ~enough.to_numpy())
+    )  # fmt: skip
+    df = df.iloc[order].copy()
+    df["rank"] = np.arange(1, len(df) + 1)
+    return df
+
+
+def region_prefix(code: str) -> str:
+    """The prefix of GB/T 2260 codes inside a region: 430000 → "43", 430200 → "4302", 430202 → "430202"."""
+    code = str(code).strip()
+    if not (code.isdigit() and len(code) == 6):
+        raise AnalysisInputError(f"行政区划代码应为 6 位数字（GB/T 2260），实际为「{code}」")
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def select_candidates(
+    firms: pd.DataFrame,
+    gaps: GapResult,
+    *,
+    home_region: str,
+    region_column: str = "region_code",
+    statuses: Iterable[str] = ("missing", "weak"),
+) -> pd.DataFrame:
+    """Rows of ``firms`` (firm → node assignments nationwide, with ``node_key`` and ``region_column``)
+    that lie outside ``home_region`` and are assigned to a node whose status is in ``statuses``; adds the
+    node's ``gap_status``, ``key_node`` and ``node_path``."""
+    for col in ("firm_id", "node_key", region_column):
+        if col not in firms.columns:
+            raise AnalysisInputError(f"企业表缺少列：{col}")
+    prefix = region_prefix(home_region)
+    wanted = {n.key: n for n in gaps.nodes if n.status in set(statuses)}
+    regions = firms[region_column].astype(str).str.strip()
+    mask = firms["node_key"].isin(list(wanted)) & ~regions.str.startswith(prefix)
+    out = firms[mask].copy()
+    out["gap_status"] = out["node_key"].map(lambda k: wanted[k].status)
+    out["key_node"] = out["node_key"].map(lambda k: wanted[k].key_node)
+    out["node_path"] = out["node_key"].map(lambda k: wanted[k].path)
+    return out

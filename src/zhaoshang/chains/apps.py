@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChainsConfig(AppConfig):
+    name = "zhaoshang.chains"
+    label = "chains"
+    verbose_name = _("Industrial chains")
+
+    def ready(self) -> None:
+        from zhaoshang.chains import panels  # noqa: F401 - registers the workbench panel

@@ -1,0 +1,119 @@
+"""Industrial chains: a tree of nodes, and firms placed on nodes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Chain(models.Model):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    source = models.TextField(_("source"), blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    permission_object = "chain"
+    scope_fields = ()  # shared knowledge: every role that may see chains sees all of them
+
+    class Meta:
+        verbose_name = _("industrial chain")
+        verbose_name_plural = _("industrial chains")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChainNode(models.Model):
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="nodes")
+    key = models.SlugField(_("key"), max_length=80)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    path = models.CharField(_("path"), max_length=500)
+    depth = models.PositiveSmallIntegerField(default=1)
+    order = models.PositiveIntegerField(default=0)
+    weight = models.FloatField(_("weight (share of parent)"), null=True, blank=True)
+    abs_weight = models.FloatField(_("weight (share of chain)"), default=0)
+    weight_source = models.CharField(_("weight source"), max_length=255, blank=True)
+    weight_estimate = models.BooleanField(_("weight is an estimate"), default=True)
+    key_node = models.BooleanField(_("key node"), default=False)
+    aliases = models.JSONField(default=list, blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+    exclude = models.JSONField(default=list, blank=True)
+    industry_codes = models.JSONField(default=list, blank=True)
+    hs_codes = models.JSONField(default=list, blank=True)
+    card = models.JSONField(_("knowledge card"), default=dict, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    permission_object = "chain"
+    scope_fields = ()
+
+    class Meta:
+        verbose_name = _("chain node")
+        verbose_name_plural = _("chain nodes")
+        ordering = ["chain", "order"]
+        constraints = [models.UniqueConstraint(fields=["chain", "key"], name="unique_node_key_per_chain")]
+
+    def __str__(self) -> str:
+        return f"{self.chain.name} / {self.path}"
+
+
+class ChainLink(models.Model):
+    """A supply link: `source` supplies `target` (e.g. IGBT module → traction converter)."""
+
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="links")
+    source = models.ForeignKey(ChainNode, on_delete=models.CASCADE, related_name="supplies")
+    target = models.ForeignKey(ChainNode, on_delete=models.CASCADE, related_name="supplied_by")
+    extra = models.JSONField(default=dict, blank=True)
+
+    permission_object = "chain"
+    scope_fields = ()
+
+    class Meta:
+        verbose_name = _("supply link")
+        verbose_name_plural = _("supply links")
+        constraints = [models.UniqueConstraint(fields=["source", "target"], name="unique_chain_link")]
+
+    def __str__(self) -> str:
+        return f"{self.source.name} → {self.target.name}"
+
+
+class NodeAssignment(models.Model):
+    """A firm placed on a chain node, by a rule, the learned layer, or a person."""
+
+    class Method(models.TextChoices):
+        RULE = "rule", _("Rule")
+        LEARNED = "learned", _("Learned")
+        MANUAL = "manual", _("Manual")
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", _("Suggested")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.CASCADE, related_name="node_assignments")
+    node = models.ForeignKey(ChainNode, on_delete=models.CASCADE, related_name="assignments")
+    method = models.CharField(max_length=10, choices=Method.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUGGESTED)
+    score = models.FloatField(default=0)
+    reasons = models.JSONField(default=list, blank=True)
+    alternatives = models.JSONField(_("alternatives"), default=list, blank=True)  # [[node_id, score], ...]
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    permission_object = "chain_assignment"
+    scope_fields = ("enterprise__organisation",)
+
+    class Meta:
+        verbose_name = _("node assignment")
+        verbose_name_plural = _("node assignments")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "node"], name="unique_assignment")]
+        indexes = [models.Index(fields=["status", "method"], name="assignment_status_method")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} → {self.node}"

@@ -1,0 +1,890 @@
+"""Industrial-chain services: load/export chains, classify firms onto nodes, review, gaps and targets.
+
+Views, the API and the CLI are thin adapters over these functions. Writes go through `core.audit`.
+The analytic work is done by the plain-Python cores in `chains.analysis`; this module maps stored fields
+to their columns (see docs/CHAINS.md) and back.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from zhaoshang.chains.analysis import spec as spec_io
+from zhaoshang.chains.analysis.errors import AnalysisInputError, ChainFileError, ChainFileProblem
+from zhaoshang.chains.analysis.gap import (
+    GapResult,
+    NodeThreshold,
+    Thresholds,
+    analyse_gaps,
+    compare_regions,
+    firm_strength,
+)
+from zhaoshang.chains.analysis.rules import Reason, RuleClassifier, describe_reasons
+from zhaoshang.chains.analysis.spec import ChainSpec
+from zhaoshang.chains.analysis.targets import Factors, rank_targets
+from zhaoshang.chains.models import Chain, ChainLink, ChainNode, NodeAssignment
+from zhaoshang.core import audit
+from zhaoshang.core.models import AuditEntry
+
+log = logging.getLogger(__name__)
+
+Status = NodeAssignment.Status
+Method = NodeAssignment.Method
+
+#: Approximate exchange rates to CNY used to compare registered capital (documented in docs/CHAINS.md).
+CNY_PER = {"": 1.0, "CNY": 1.0, "RMB": 1.0, "USD": 7.1, "HKD": 0.91, "EUR": 7.7, "JPY": 0.047, "GBP": 9.0, "TWD": 0.22}
+#: A learned suggestion is stored only when its calibrated probability reaches this.
+LEARNED_MIN_SCORE = 0.5
+#: Label of the learned layer's "not on any node" class (trained on rejected suggestions).
+NONE_LABEL = "__none__"
+LEADER_TAG = "链主"
+
+
+class ChainServiceError(ValueError):
+    """A chain operation cannot be done; the message is for the user (Chinese)."""
+
+    code = "chain_invalid"
+
+
+# --------------------------------------------------------------------------------------------------------
+# Chains: DB ⇄ ChainSpec
+
+
+def _card_dict(card: spec_io.Card) -> dict[str, Any]:
+    out = {
+        "what": card.what,
+        "uses": card.uses,
+        "leaders_domestic": list(card.leaders_domestic),
+        "leaders_foreign": list(card.leaders_foreign),
+        "source": card.source,
+        "estimate": card.estimate,
+    }
+    out.update(spec_io._plain(card.extra))
+    return {k: v for k, v in out.items() if v not in ("", [], None)} if not card.is_empty() else {}
+
+
+def _node_values(node: spec_io.NodeSpec) -> dict[str, Any]:
+    return {
+        "name": node.name,
+        "name_en": node.name_en,
+        "path": node.path,
+        "depth": node.depth,
+        "weight": node.weight,
+        "abs_weight": node.abs_weight,
+        "weight_source": node.weight_source,
+        "weight_estimate": node.weight_estimate,
+        "key_node": node.key_node,
+        "aliases": list(node.aliases),
+        "keywords": list(node.keywords),
+        "exclude": list(node.exclude),
+        "industry_codes": list(node.industry_codes),
+        "hs_codes": list(node.hs_codes),
+        "card": _card_dict(node.card),
+        "extra": spec_io._plain(node.extra),
+    }
+
+
+@transaction.atomic
+def load_chain(actor: Any, spec: ChainSpec) -> Chain:
+    """Create or update the chain `spec.slug`, upserting nodes by key, in one transaction (audited).
+
+    Nodes missing from the spec are deleted with their assignments; supply links are replaced.
+    The chain's thresholds (`extra["thresholds"]`) are kept when the file does not set them.
+    """
+    chain = Chain.objects.filter(slug=spec.slug).first()
+    extra = spec_io._plain(spec.extra)
+    if chain is not None and "thresholds" not in extra and "thresholds" in chain.extra:
+        extra["thresholds"] = chain.extra["thresholds"]
+    if "thresholds" in extra:
+        thresholds_from(extra["thresholds"], spec)  # validate before writing anything
+    values = {"name": spec.name, "name_en": spec.name_en, "description": spec.description, "source": spec.source, "extra": extra}
+    clash = Chain.objects.filter(name=spec.name).exclude(slug=spec.slug).first()
+    if clash:
+        raise ChainServiceError(f"已有名为「{spec.name}」的产业链（标识 {clash.slug}），请改名或使用相同的标识")
+    try:
+        if chain is None:
+            chain = audit.create(actor, Chain, slug=spec.slug, **values)
+        else:
+            audit.update(actor, chain, note="import", **values)
+        existing = {n.key: n for n in chain.nodes.all()}
+        saved: dict[str, ChainNode] = {}
+        for order, (key, node) in enumerate(spec.nodes.items()):
+            fields = _node_values(node) | {"order": order, "parent": saved[node.parent_key] if node.parent_key else None}
+            current = existing.get(key)
+            if current is None:
+                saved[key] = audit.create(actor, ChainNode, chain=chain, key=key, **fields)
+            else:
+                audit.update(actor, current, note="import", **fields)
+                saved[key] = current
+        for key in sorted(set(existing) - set(spec.nodes), key=lambda k: -existing[k].depth):
+            audit.delete(actor, existing[key], note="removed from chain file")
+        old_links = {(lk.source.key, lk.target.key): lk for lk in chain.links.select_related("source", "target")}
+        new_links = {(lk.from_key, lk.to_key): lk for lk in spec.links}
+        for pair in set(old_links) - set(new_links):
+            audit.delete(actor, old_links[pair], note="removed from chain file")
+        for pair, link in new_links.items():
+            if pair not in old_links:
+                audit.create(actor, ChainLink, chain=chain, source=saved[pair[0]], target=saved[pair[1]], extra=spec_io._plain(link.extra))
+    except ValidationError as exc:
+        raise ChainServiceError("；".join(exc.messages)) from exc
+    return chain
+
+
+def read_chain_file(path: str | Path) -> ChainSpec:
+    """A validated spec from a YAML or XLSX file (ChainFileError lists every problem, row-numbered)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return spec_io.load_yaml(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return spec_io.load_xlsx(path)
+    raise ChainFileError([ChainFileProblem("只支持 .yaml/.yml 或 .xlsx 文件", file=path.name)], file=path.name)
+
+
+def import_chain(actor: Any, path: str | Path) -> Chain:
+    return load_chain(actor, read_chain_file(path))
+
+
+def load_builtin_chains(actor: Any) -> list[Chain]:
+    return [load_chain(actor, spec) for spec in spec_io.load_directory()]
+
+
+def spec_for(chain: Chain) -> ChainSpec:
+    """The stored chain as a validated ChainSpec (what the analytic cores take)."""
+    nodes = list(chain.nodes.all().order_by("order"))
+    children: dict[int | None, list[ChainNode]] = defaultdict(list)
+    for n in nodes:
+        children[n.parent_id].append(n)
+
+    def as_dict(n: ChainNode) -> dict[str, Any]:
+        out: dict[str, Any] = dict(n.extra or {})
+        out |= {
+            "key": n.key, "name": n.name, "name_en": n.name_en, "weight_source": n.weight_source,
+            "weight_estimate": n.weight_estimate, "key_node": n.key_node, "aliases": n.aliases, "keywords": n.keywords,
+            "exclude": n.exclude, "industry_codes": n.industry_codes, "hs_codes": n.hs_codes,
+        }  # fmt: skip
+        if n.weight is not None:
+            out["weight"] = n.weight
+        if n.card:
+            out["card"] = n.card
+        if children[n.pk]:
+            out["children"] = [as_dict(c) for c in children[n.pk]]
+        return out
+
+    data: dict[str, Any] = dict(chain.extra or {})
+    data |= {"slug": chain.slug, "name": chain.name, "name_en": chain.name_en, "description": chain.description, "source": chain.source}
+    data["nodes"] = [as_dict(n) for n in children[None]]
+    data["links"] = [
+        {"from": s, "to": t, **(x or {})}
+        for s, t, x in chain.links.values_list("source__key", "target__key", "extra").order_by("pk")
+    ]
+    return spec_io.from_dict(data, file=chain.slug)
+
+
+def export_chain(chain: Chain, path: str | Path | None = None, fmt: str | None = None) -> bytes:
+    """The chain as YAML or XLSX bytes (written to `path` too when given); the format follows the suffix."""
+    fmt = (fmt or (Path(path).suffix.lstrip(".") if path else "yaml")).lower()
+    spec = spec_for(chain)
+    if fmt in ("yaml", "yml"):
+        data = spec_io.dump_yaml(spec).encode("utf-8")
+    elif fmt in ("xlsx",):
+        buffer = io.BytesIO()
+        spec_io.dump_xlsx(spec, buffer)
+        data = buffer.getvalue()
+    else:
+        raise ChainServiceError(f"不支持的导出格式：{fmt}（可用 yaml、xlsx）")
+    if path:
+        Path(path).write_bytes(data)
+    return data
+
+
+def find_chain(name_or_slug: str) -> Chain:
+    chain = Chain.objects.filter(slug=name_or_slug).first() or Chain.objects.filter(name=name_or_slug).first()
+    if chain is None:
+        names = "、".join(Chain.objects.values_list("name", flat=True)) or "（无）"
+        raise ChainServiceError(f"没有名为或标识为「{name_or_slug}」的产业链；现有：{names}")
+    return chain
+
+
+CARD_FIELDS = ("what", "uses", "leaders_domestic", "leaders_foreign", "source", "estimate")
+
+
+def update_card(actor: Any, node: ChainNode, **card: Any) -> ChainNode:
+    """Edit a node's knowledge card (audited). List fields accept lists or text separated by 、；,"""
+    new = dict(node.card or {})
+    for key, value in card.items():
+        if key not in CARD_FIELDS:
+            raise ChainServiceError(f"知识卡片没有字段「{key}」")
+        if key.startswith("leaders_") and isinstance(value, str):
+            value = [v.strip() for v in spec_io.LIST_SEPARATORS.split(value) if v.strip()]
+        new[key] = value
+    audit.update(actor, node, note="card", card={k: v for k, v in new.items() if v not in ("", [], None)})
+    return node
+
+
+# --------------------------------------------------------------------------------------------------------
+# Classification
+
+
+@dataclass
+class ClassifyCounts:
+    enterprises: int = 0
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    kept_reviewed: int = 0
+    learned: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def _reason_dicts(reasons: Sequence[Reason]) -> list[dict[str, Any]]:
+    return [r._asdict() for r in reasons]
+
+
+def explain(assignment: NodeAssignment) -> str:
+    """One Chinese sentence saying why the firm is on the node."""
+    reasons = assignment.reasons or []
+    rule = [Reason(**{k: r.get(k, "") for k in Reason._fields}) for r in reasons if r.get("kind") in ("keyword", "name", "industry_code")]
+    parts = [describe_reasons(rule)] if rule else []
+    for r in reasons:
+        if r.get("kind") == "learned":
+            parts.append(f"文本模型判断（概率 {r.get('score', 0):.2f}）")
+        elif r.get("kind") == "manual":
+            parts.append("人工指定")
+    return "；".join(p for p in parts if p)
+
+
+def _enterprise_model():
+    from zhaoshang.registry.models import Enterprise
+
+    return Enterprise
+
+
+def _text(e: dict[str, Any]) -> str:
+    return "。".join(x for x in (e.get("name") or "", e.get("scope") or "", e.get("description") or "") if x)
+
+
+def classify_enterprises(
+    actor: Any,
+    queryset: QuerySet | None = None,
+    *,
+    chains: Iterable[Chain] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    chunk_size: int = 2000,
+) -> ClassifyCounts:
+    """Place firms on chain nodes: the rule layer (with reasons), then the learned layer if trained.
+
+    Creates or refreshes SUGGESTED assignments; never touches CONFIRMED or REJECTED ones; removes SUGGESTED
+    rule/learned assignments that no longer fire. Audited in bulk.
+    """
+    Enterprise = _enterprise_model()
+    chains = list(chains) if chains is not None else list(Chain.objects.all())
+    counts = ClassifyCounts()
+    if not chains:
+        return counts
+    specs = [spec_for(c) for c in chains]
+    classifier = RuleClassifier(specs)
+    node_ids = {(c.slug, k): i for c in chains for k, i in c.nodes.values_list("key", "pk")}
+    chain_node_ids = set(node_ids.values())
+    learned = load_learned_model(evidence=_evidence(classifier))
+    qs = queryset if queryset is not None else Enterprise.objects.all()
+    qs = qs.filter(merged_into__isnull=True) if hasattr(Enterprise, "merged_into") else qs
+    ids = list(qs.order_by("pk").values_list("pk", flat=True))
+    total = len(ids)
+    for start in range(0, total, chunk_size):
+        chunk_ids = ids[start : start + chunk_size]
+        rows = list(Enterprise.objects.filter(pk__in=chunk_ids).order_by("pk").values("pk", "name", "scope", "description", "industry_code"))
+        frame = pd.DataFrame(rows).set_index("pk") if rows else pd.DataFrame()
+        found: dict[tuple[int, int], tuple[str, float, list, list]] = {}
+        if len(frame):
+            result = classifier.classify_frame(frame)
+            for ent, slug, key, score, reasons in zip(result["row"], result["chain_slug"], result["node_key"], result["score"], result["reasons"], strict=True):
+                found[(int(ent), node_ids[(slug, key)])] = (Method.RULE, float(score), _reason_dicts(reasons), [])
+            if learned is not None:
+                _learned_suggestions(learned, rows, found, node_ids, chain_node_ids, counts)
+        _write_assignments(actor, chunk_ids, found, chain_node_ids, counts)
+        counts.enterprises += len(chunk_ids)
+        if progress:
+            progress(counts.enterprises, total)
+    return counts
+
+
+def _learned_suggestions(model, rows, found, node_ids, chain_node_ids, counts) -> None:
+    known = set(model.classes_)
+    texts = [_text(r) for r in rows]
+    for row, prediction in zip(rows, model.predict(texts), strict=True):
+        if not prediction.label or prediction.label == NONE_LABEL or prediction.score < LEARNED_MIN_SCORE:
+            continue
+        slug, _, key = prediction.label.partition(":")
+        node_id = node_ids.get((slug, key))
+        if node_id is None or (row["pk"], node_id) in found:
+            continue
+        alternatives = [
+            [node_ids[tuple(label.split(":", 1))], round(score, 4)]
+            for label, score in prediction.top
+            if label in known and label != NONE_LABEL and tuple(label.split(":", 1)) in node_ids
+        ]
+        found[(row["pk"], node_id)] = (
+            Method.LEARNED,
+            round(prediction.score, 4),
+            [{"kind": "learned", "word": "", "field": "text", "position": -1, "node_key": key, "score": round(prediction.score, 4)}],
+            alternatives,
+        )
+        counts.learned += 1
+
+
+def _write_assignments(actor, enterprise_ids, found, chain_node_ids, counts) -> None:
+    existing = {
+        (a.enterprise_id, a.node_id): a
+        for a in NodeAssignment.objects.filter(enterprise_id__in=enterprise_ids, node_id__in=chain_node_ids)
+    }
+    entries: list[AuditEntry] = []
+    to_create: list[NodeAssignment] = []
+    to_update: list[NodeAssignment] = []
+    with transaction.atomic():
+        for pair, (method, score, reasons, alternatives) in found.items():
+            current = existing.get(pair)
+            if current is None:
+                to_create.append(NodeAssignment(enterprise_id=pair[0], node_id=pair[1], method=method, status=Status.SUGGESTED,
+                                                score=score, reasons=reasons, alternatives=alternatives))  # fmt: skip
+            elif current.status != Status.SUGGESTED or current.method == Method.MANUAL:
+                counts.kept_reviewed += 1
+            elif (current.method, round(current.score, 6), current.reasons, current.alternatives) != (method, round(score, 6), reasons, alternatives):
+                changes = {"score": [current.score, score], "method": [current.method, method]}
+                current.method, current.score, current.reasons, current.alternatives = method, score, reasons, alternatives
+                to_update.append(current)
+                entries.append(audit.entry(actor, AuditEntry.Action.UPDATE, current, changes, note="classify"))
+        stale = [a for pair, a in existing.items() if pair not in found and a.status == Status.SUGGESTED and a.method != Method.MANUAL]
+        for a in stale:
+            entries.append(audit.entry(actor, AuditEntry.Action.DELETE, a, {"node": [a.node_id, None]}, note="classify: rule no longer fires"))
+        if stale:
+            NodeAssignment.objects.filter(pk__in=[a.pk for a in stale]).delete()
+        created = NodeAssignment.objects.bulk_create(to_create)
+        for a in created:
+            entries.append(audit.entry(actor, AuditEntry.Action.CREATE, a, {"node": [None, a.node_id], "score": [None, a.score], "method": [None, a.method]}, note="classify"))
+        if to_update:
+            NodeAssignment.objects.bulk_update(to_update, ["method", "score", "reasons", "alternatives"])
+        AuditEntry.objects.bulk_create(entries)
+    counts.created += len(created)
+    counts.updated += len(to_update)
+    counts.removed += len(stale)
+
+
+@transaction.atomic
+def review_assignment(actor: Any, assignment: NodeAssignment, confirm: bool) -> NodeAssignment:
+    """A cadre confirms or rejects a suggestion; confirmed ones train the next learned model."""
+    audit.update(
+        actor,
+        assignment,
+        note="review",
+        status=Status.CONFIRMED if confirm else Status.REJECTED,
+        reviewed_by=actor if getattr(actor, "pk", None) else None,
+        reviewed_at=timezone.now(),
+    )
+    return assignment
+
+
+@transaction.atomic
+def assign_node(actor: Any, enterprise: Any, node: ChainNode) -> NodeAssignment:
+    """Place a firm on a node by hand (confirmed at once)."""
+    current = NodeAssignment.objects.filter(enterprise=enterprise, node=node).first()
+    fields = {"method": Method.MANUAL, "status": Status.CONFIRMED, "score": 1.0, "reviewed_by": actor if getattr(actor, "pk", None) else None,
+              "reviewed_at": timezone.now()}  # fmt: skip
+    if current is None:
+        return audit.create(actor, NodeAssignment, enterprise=enterprise, node=node, reasons=[{"kind": "manual"}], **fields)
+    audit.update(actor, current, note="manual", **{k: v for k, v in fields.items() if k not in ("method", "score")})
+    return current
+
+
+# --------------------------------------------------------------------------------------------------------
+# Learned layer
+
+
+def model_path() -> Path:
+    return Path(settings.VAR_DIR) / "models" / "chains-learned.pkl"
+
+
+def _label(node: ChainNode | tuple[str, str]) -> str:
+    return f"{node[0]}:{node[1]}" if isinstance(node, tuple) else f"{node.chain.slug}:{node.key}"
+
+
+def _evidence(classifier: RuleClassifier):
+    def evidence(text: str) -> dict[str, float]:
+        return {f"{a.chain_slug}:{a.node_key}": a.score for a in classifier.classify(scope=text)}
+
+    return evidence
+
+
+def label_documents(chains: Iterable[Chain]) -> tuple[dict[str, str], dict[str, str]]:
+    """Per node label: a document (name, aliases, keywords, card) and its parent label."""
+    docs: dict[str, str] = {}
+    parents: dict[str, str] = {}
+    for chain in chains:
+        by_id = {}
+        for n in chain.nodes.all().order_by("order"):
+            by_id[n.pk] = n
+            card = n.card or {}
+            words = [n.name, *n.aliases, *n.keywords, card.get("what", ""), card.get("uses", "")]
+            docs[f"{chain.slug}:{n.key}"] = " ".join(w for w in words if w)
+            if n.parent_id:
+                parents[f"{chain.slug}:{n.key}"] = f"{chain.slug}:{by_id[n.parent_id].key}"
+    return docs, parents
+
+
+def training_examples() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(confirmed (text, label) pairs, rejected-only (text, NONE_LABEL) pairs) from the review queue."""
+    confirmed = []
+    firm_ok: set[int] = set()
+    for a in NodeAssignment.objects.filter(status=Status.CONFIRMED).select_related("enterprise", "node__chain").order_by("pk"):
+        e = a.enterprise
+        confirmed.append((_text({"name": e.name, "scope": e.scope, "description": e.description}), _label(a.node)))
+        firm_ok.add(a.enterprise_id)
+    rejected = []
+    seen: set[int] = set()
+    for a in NodeAssignment.objects.filter(status=Status.REJECTED).exclude(enterprise_id__in=firm_ok).select_related("enterprise").order_by("pk"):
+        if a.enterprise_id in seen:
+            continue
+        seen.add(a.enterprise_id)
+        e = a.enterprise
+        rejected.append((_text({"name": e.name, "scope": e.scope, "description": e.description}), NONE_LABEL))
+    return confirmed, rejected
+
+
+@dataclass
+class TrainingSummary:
+    confirmed: int
+    rejected: int
+    labels: int
+    path: Path
+
+
+def train_learned_layer(actor: Any, *, chains: Iterable[Chain] | None = None) -> TrainingSummary:
+    """Train the text model on confirmed assignments plus every node's label document; save it under VAR_DIR."""
+    from zhaoshang.chains.analysis.learned import TextClassifier
+
+    chains = list(chains) if chains is not None else list(Chain.objects.all())
+    if not chains:
+        raise ChainServiceError("还没有产业链，无法训练")
+    docs, parents = label_documents(chains)
+    confirmed, rejected = training_examples()
+    if rejected:
+        docs[NONE_LABEL] = ""
+    classifier = RuleClassifier([spec_for(c) for c in chains])
+    model = TextClassifier(label_docs=docs, parents=parents, evidence=_evidence(classifier))
+    texts = [t for t, _ in rejected]
+    labels = [y for _, y in rejected]
+    if not texts:  # docs alone are enough: each document is a pseudo-example of its label
+        first = next(iter(docs))
+        texts, labels = [docs[first]], [first]
+    model.fit(texts, labels, confirmed=confirmed)
+    path = model_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    model.save(tmp)
+    tmp.replace(path)
+    summary = TrainingSummary(len(confirmed), len(rejected), len(model.classes_), path)
+    if chains:
+        audit.record(actor, AuditEntry.Action.UPDATE, chains[0], {"learned_model": [None, str(path)]}, note=f"train: {len(confirmed)} confirmed")
+    return summary
+
+
+def load_learned_model(evidence=None):
+    from zhaoshang.chains.analysis.learned import LearnedError, TextClassifier
+
+    path = model_path()
+    if not path.exists():
+        return None
+    try:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return TextClassifier.load(path, evidence=evidence)
+    except LearnedError as exc:
+        log.warning("learned model not used: %s", exc)
+        return None
+
+
+# --------------------------------------------------------------------------------------------------------
+# Regions, gaps and targets
+
+
+@dataclass(frozen=True)
+class Area:
+    """The region a gap is computed for: a GB/T 2260 code, or an organisation (park) standing for its code."""
+
+    code: str
+    name: str
+    lat: float | None = None
+    lng: float | None = None
+
+
+def _regions():
+    from zhaoshang.core.reference.regions import default_regions
+
+    return default_regions()
+
+
+def resolve_region(code_or_org: str) -> Area:
+    from zhaoshang.accounts.models import Organisation
+
+    text = str(code_or_org or "").strip()
+    regions = _regions()
+    org = None
+    if not (len(text) == 6 and text.isdigit()):
+        org = Organisation.objects.filter(code=text).first()
+        if org is None or not org.region_code:
+            raise ChainServiceError(f"「{text}」既不是 6 位行政区划代码，也不是带区划代码的组织（园区）代码")
+        text = org.region_code
+    region = regions.get(text)
+    if region is None:
+        raise ChainServiceError(f"未知的行政区划代码：{text}")
+    name = org.name if org else regions.name_path(text).split(" / ")[-1]
+    return Area(text, name, region.lat, region.lng)
+
+
+def _within_codes(codes: Iterable[str], area_code: str) -> set[str]:
+    regions = _regions()
+    inside = set()
+    for code in codes:
+        if not code:
+            continue
+        try:
+            if regions.is_within(code, area_code):
+                inside.add(code)
+        except ValueError:
+            continue
+    return inside
+
+
+def thresholds_from(data: Any, spec: ChainSpec | None = None) -> Thresholds:
+    """Thresholds from `Chain.extra["thresholds"]`: {strong_firms, strong_strength, weak_firms, weak_coverage, per_node: {key: {...}}}."""
+    if not data:
+        return Thresholds()
+    if not isinstance(data, dict):
+        raise ChainServiceError("阈值设置应为键值对")
+
+    def one(d: dict[str, Any], base: NodeThreshold) -> NodeThreshold:
+        try:
+            return NodeThreshold(
+                strong_firms=float(d.get("strong_firms", base.strong_firms)),
+                strong_strength=float(d.get("strong_strength", base.strong_strength)),
+                weak_firms=float(d.get("weak_firms", base.weak_firms)),
+            )
+        except (TypeError, ValueError) as exc:
+            raise ChainServiceError(f"阈值设置有误：{exc}") from exc
+
+    try:
+        default = one(data, NodeThreshold())
+        per_node = {k: one(v or {}, default) for k, v in (data.get("per_node") or {}).items()}
+        if spec is not None:
+            unknown = [k for k in per_node if k not in spec.nodes]
+            if unknown:
+                raise ChainServiceError(f"阈值设置中的节点不在链中：{'、'.join(unknown)}")
+        return Thresholds(default=default, per_node=per_node, weak_coverage=float(data.get("weak_coverage", 0.5)))
+    except AnalysisInputError as exc:
+        raise ChainServiceError(str(exc)) from exc
+
+
+def thresholds_for(chain: Chain) -> Thresholds:
+    return thresholds_from((chain.extra or {}).get("thresholds"))
+
+
+@transaction.atomic
+def set_thresholds(actor: Any, chain: Chain, **values: Any) -> Thresholds:
+    current = dict((chain.extra or {}).get("thresholds") or {})
+    current.update({k: v for k, v in values.items() if v is not None})
+    thresholds = thresholds_from(current, spec_for(chain))
+    audit.update(actor, chain, note="thresholds", extra={**(chain.extra or {}), "thresholds": current})
+    return thresholds
+
+
+#: The assignments that count: rule and manual suggestions, and every confirmed one (learned suggestions
+#: wait for review before they count).
+def counted_assignments(chain: Chain) -> QuerySet:
+    return NodeAssignment.objects.filter(node__chain=chain, enterprise__merged_into__isnull=True).exclude(status=Status.REJECTED).exclude(
+        status=Status.SUGGESTED, method=Method.LEARNED
+    )
+
+
+_FIRM_FIELDS = ("enterprise_id", "node__key", "score", "status", "reasons", "enterprise__region_code", "enterprise__capital_wan",
+                "enterprise__currency", "enterprise__employees", "enterprise__revenue_wan", "enterprise__listed", "enterprise__tags",
+                "enterprise__name")  # fmt: skip
+
+
+def _capital_cny(capital: Any, currency: str) -> float:
+    if capital is None:
+        return math.nan
+    rate = CNY_PER.get((currency or "").upper())
+    return float(capital) * rate if rate is not None else math.nan
+
+
+def _assignment_frame(chain: Chain) -> pd.DataFrame:
+    rows = list(counted_assignments(chain).values_list(*_FIRM_FIELDS))
+    df = pd.DataFrame(rows, columns=["firm_id", "node_key", "node_score", "status", "reasons", "region_code", "capital_wan", "currency",
+                                     "employees", "revenue_wan", "listed", "tags", "name"])  # fmt: skip
+    if len(df):
+        df["capital_wan_cny"] = [_capital_cny(c, cur) for c, cur in zip(df["capital_wan"], df["currency"], strict=True)]
+        df["employees"] = pd.to_numeric(df["employees"], errors="coerce").astype(float)
+        df["revenue_wan"] = pd.to_numeric(df["revenue_wan"], errors="coerce").astype(float)
+        df.loc[df["status"] == Status.CONFIRMED, "node_score"] = 1.0
+    else:
+        df["capital_wan_cny"] = pd.Series(dtype=float)
+    return df
+
+
+@dataclass
+class GapReport:
+    chain: Chain
+    spec: ChainSpec
+    area: Area
+    result: GapResult
+    local: pd.DataFrame  # assignment rows of local firms
+    others: pd.DataFrame  # assignment rows of firms elsewhere
+    thresholds: Thresholds
+    _targets: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def completeness(self) -> float:
+        return self.result.completeness
+
+    def local_firm_ids(self, key: str) -> list[int]:
+        sub = set(self.spec.subtree(key))
+        return sorted(set(self.local.loc[self.local["node_key"].isin(sub), "firm_id"].tolist())) if len(self.local) else []
+
+
+def gap_for_region(chain: Chain, region_code: str, thresholds: Thresholds | None = None) -> GapReport:
+    """Per node the local firms, status strong/weak/missing and the weighted completeness (see docs/CHAINS.md)."""
+    area = resolve_region(region_code)
+    spec = spec_for(chain)
+    thresholds = thresholds or thresholds_for(chain)
+    df = _assignment_frame(chain)
+    inside = _within_codes(set(df["region_code"]), area.code) if len(df) else set()
+    is_local = df["region_code"].isin(inside) if len(df) else pd.Series(dtype=bool)
+    local, others = df[is_local].copy(), df[~is_local].copy()
+    try:
+        result = analyse_gaps(spec, local, thresholds)
+    except AnalysisInputError as exc:
+        raise ChainServiceError(str(exc)) from exc
+    return GapReport(chain, spec, area, result, local, others, thresholds)
+
+
+def _centroid(code: str) -> tuple[float, float] | None:
+    regions = _regions()
+    while code:
+        region = regions.get(code)
+        if region is not None and region.lat is not None:
+            return region.lat, region.lng
+        code = region.parent_code if region is not None else (code[:4] + "00" if code[4:] != "00" else code[:2] + "0000" if code[2:4] != "00" else "")
+    return None
+
+
+def _leaders(report: GapReport) -> pd.DataFrame:
+    """Local chain leaders (链主): local firms tagged 链主; if none is tagged, local listed firms or firms of strength ≥ 5."""
+    local = report.local
+    if not len(local):
+        return local
+    tagged = local[[LEADER_TAG in (t or []) for t in local["tags"]]]
+    if len(tagged):
+        return tagged
+    strength = firm_strength(local["capital_wan_cny"].to_numpy(), local["employees"].to_numpy(), local["revenue_wan"].to_numpy())
+    return local[(local["listed"] == True) | (strength >= 5.0)]  # noqa: E712
+
+
+def target_url(chain: Chain | str, node_key: str, enterprise_id: int, region_code: str) -> str:
+    slug = chain.slug if isinstance(chain, Chain) else chain
+    return reverse("chains:target", args=[slug, node_key, enterprise_id]) + f"?region={region_code}"
+
+
+def targets_for(chain: Chain, region_code: str, node_key: str | None = None, *, report: GapReport | None = None,
+                weights: Factors | None = None) -> pd.DataFrame:  # fmt: skip
+    """Firms outside the region on its missing and weak nodes, ranked (best first) with reasons.
+
+    Columns: firm_id, name, node_key, node_path, gap_status, key_node, region_code, total, coverage, rank,
+    reasons, score_<factor>, target_id, target_url. One row per (node, firm).
+    """
+    report = report or gap_for_region(chain, region_code)
+    spec = report.spec
+    wanted = {n.key: n for n in report.result.nodes if n.status in ("missing", "weak")}
+    if node_key is not None:
+        if node_key not in spec.nodes:
+            raise ChainServiceError(f"节点「{node_key}」不在产业链「{chain.name}」中")
+        wanted = {k: v for k, v in wanted.items() if k in set(spec.subtree(node_key))}
+    cand = report.others[report.others["node_key"].isin(list(wanted))].copy() if len(report.others) else report.others.copy()
+    if not len(cand):
+        return pd.DataFrame(columns=["firm_id", "name", "node_key", "node_path", "gap_status", "key_node", "total", "coverage", "rank",
+                                     "reasons", "target_id", "target_url"])  # fmt: skip
+    cand["gap_status"] = cand["node_key"].map(lambda k: wanted[k].status)
+    cand["key_node"] = cand["node_key"].map(lambda k: wanted[k].key_node)
+    cand["node_path"] = cand["node_key"].map(lambda k: wanted[k].path)
+    cand["matched_words"] = [[r.get("word") for r in rs if r.get("kind") in ("keyword", "name")] for rs in cand["reasons"]]
+    # distance: region centroids (county, else its city or province)
+    coords = {code: _centroid(code) for code in set(cand["region_code"])}
+    origin = (report.area.lat, report.area.lng) if report.area.lat is not None else None
+    cand["lat"] = [coords[c][0] if coords.get(c) else math.nan for c in cand["region_code"]]
+    cand["lon"] = [coords[c][1] if coords.get(c) else math.nan for c in cand["region_code"]]
+    # links to local chain leaders through the chain's supply links
+    leaders = _leaders(report)
+    links = [(lk.from_key, lk.to_key) for lk in spec.links]
+    if links and len(leaders):
+        leader_nodes = leaders.groupby("node_key")["firm_id"].nunique().to_dict()
+        neighbours: dict[str, set[str]] = defaultdict(set)
+        for a, b in links:
+            neighbours[a].add(b)
+            neighbours[b].add(a)
+
+        def n_links(key: str) -> float:
+            related = set()
+            for k in (key, *spec.ancestors(key)):
+                related |= neighbours.get(k, set())
+            return float(sum(v for k, v in leader_nodes.items() if k in related or set(spec.ancestors(k)) & related))
+
+        cand["leader_links"] = cand["node_key"].map(n_links)
+    cand["listed"] = cand["listed"].map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else bool(v)).astype(object)
+    ranked = rank_targets(cand.reset_index(drop=True), weights=weights, origin=origin)
+    ranked["target_id"] = [f"{chain.slug}/{k}/{f}" for k, f in zip(ranked["node_key"], ranked["firm_id"], strict=True)]
+    ranked["target_url"] = [target_url(chain, k, f, report.area.code) for k, f in zip(ranked["node_key"], ranked["firm_id"], strict=True)]
+    return ranked
+
+
+def target_rows(ranked: pd.DataFrame) -> list[dict[str, Any]]:
+    """Targets as plain dicts (JSON-ready)."""
+    out = []
+    for row in ranked.itertuples(index=False):
+        out.append({
+            "id": row.target_id, "enterprise_id": int(row.firm_id), "name": row.name, "node_key": row.node_key, "node_path": row.node_path,
+            "gap_status": row.gap_status, "key_node": bool(row.key_node), "region_code": row.region_code,
+            "score": None if pd.isna(row.total) else round(float(row.total), 4), "coverage": round(float(row.coverage), 4),
+            "rank": int(row.rank), "reasons": list(row.reasons), "target_url": row.target_url,
+        })  # fmt: skip
+    return out
+
+
+def gap_json(report: GapReport, targets: pd.DataFrame | None = None, *, per_node: int = 10) -> dict[str, Any]:
+    """The `chains gap --json` document: chain, region, completeness and every node with its targets."""
+    targets = targets if targets is not None else targets_for(report.chain, report.area.code, report=report)
+    by_node: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for t in target_rows(targets):
+        if len(by_node[t["node_key"]]) < per_node:
+            by_node[t["node_key"]].append(t)
+    return {
+        "chain": {"slug": report.chain.slug, "name": report.chain.name},
+        "region": {"code": report.area.code, "name": report.area.name},
+        "completeness": round(report.completeness, 4),
+        "nodes": [
+            {
+                "node_key": n.key, "name": n.name, "path": n.path, "depth": n.depth, "parent": n.parent_key, "status": n.status,
+                "local_firms": n.local_firms, "strength": n.strength, "key": n.key_node, "key_node": n.key_node, "weight": round(n.weight, 6),
+                "targets": by_node.get(n.key, []),
+            }  # fmt: skip
+            for n in report.result.nodes
+        ],
+    }
+
+
+def compare(chain: Chain, region_codes: Sequence[str]) -> tuple[pd.DataFrame, list[Area]]:
+    """Regions side by side on one chain (statuses, firm counts, completeness in `frame.attrs`)."""
+    if not region_codes:
+        raise ChainServiceError("请至少选择一个地区")
+    spec = spec_for(chain)
+    df = _assignment_frame(chain)
+    thresholds = thresholds_for(chain)
+    areas = [resolve_region(c) for c in region_codes]
+    tables = {}
+    for area in areas:
+        inside = _within_codes(set(df["region_code"]), area.code) if len(df) else set()
+        tables[area.code] = df[df["region_code"].isin(inside)] if len(df) else df
+    return compare_regions(spec, tables, thresholds), areas
+
+
+def positions_for(enterprise: Any) -> list[dict[str, Any]]:
+    """The firm's chain positions (not rejected), for the registry's profile page."""
+    out = []
+    qs = NodeAssignment.objects.filter(enterprise=enterprise).exclude(status=Status.REJECTED).select_related("node__chain").order_by("node__chain__name", "node__order")
+    for a in qs:
+        out.append({"assignment": a, "chain": a.node.chain, "node": a.node, "path": a.node.path, "status": a.status,
+                    "status_label": a.get_status_display(), "method_label": a.get_method_display(), "score": a.score, "why": explain(a),
+                    "url": reverse("chains:detail", args=[a.node.chain.slug]) + f"?node={a.node.key}"})  # fmt: skip
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------
+# 招商目标清单 (target list) export
+
+TARGET_COLUMNS = (("rank", "序号"), ("node_path", "缺链/弱链环节"), ("gap_status", "环节状态"), ("key_node", "关键环节"), ("name", "目标企业"),
+                  ("region", "所在地"), ("score", "匹配度"), ("coverage", "依据完整度"), ("reasons", "推荐理由"), ("target_url", "链接"))  # fmt: skip
+STATUS_ZH = {"strong": "强", "weak": "弱", "missing": "缺"}
+
+
+def _target_table(report: GapReport, rows: list[dict[str, Any]]) -> list[list[Any]]:
+    regions = _regions()
+    table = []
+    for i, r in enumerate(rows, start=1):
+        try:
+            where = regions.name_path(r["region_code"]) if r["region_code"] else ""
+        except (KeyError, ValueError):
+            where = r["region_code"]
+        table.append([i, r["node_path"], STATUS_ZH[r["gap_status"]], "是" if r["key_node"] else "", r["name"], where,
+                      "" if r["score"] is None else round(r["score"], 3), f"{r['coverage']:.0%}", "；".join(r["reasons"]), r["target_url"]])  # fmt: skip
+    return table
+
+
+def export_targets(report: GapReport, rows: list[dict[str, Any]], fmt: str, *, base_url: str = "") -> bytes:
+    """The 招商目标清单 as XLSX or DOCX bytes: gaps first (key nodes, then weight), each target with its reasons."""
+    rows = [r | {"target_url": base_url + r["target_url"]} for r in rows]
+    title = f"{report.chain.name}产业链招商目标清单（{report.area.name}）"
+    subtitle = f"产业链完整度 {report.completeness:.0%}；生成时间 {timezone.localtime():%Y-%m-%d %H:%M}"
+    table = _target_table(report, rows)
+    headers = [label for _, label in TARGET_COLUMNS]
+    buffer = io.BytesIO()
+    if fmt == "xlsx":
+        import xlsxwriter
+
+        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        sheet = book.add_worksheet("招商目标清单")
+        bold = book.add_format({"bold": True})
+        wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        sheet.write(0, 0, title, book.add_format({"bold": True, "font_size": 14}))
+        sheet.write(1, 0, subtitle)
+        sheet.write_row(3, 0, headers, bold)
+        for i, row in enumerate(table, start=4):
+            sheet.write_row(i, 0, row, wrap)
+        for col, width in enumerate((6, 30, 8, 8, 30, 24, 8, 10, 60, 40)):
+            sheet.set_column(col, col, width)
+        sheet.freeze_panes(4, 0)
+        book.close()
+    elif fmt == "docx":
+        import docx
+
+        document = docx.Document()
+        document.add_heading(title, level=1)
+        document.add_paragraph(subtitle)
+        grid = document.add_table(rows=1, cols=len(headers) - 1)
+        grid.style = "Table Grid"
+        for cell, text in zip(grid.rows[0].cells, headers[:-1], strict=True):
+            cell.text = text
+        for row in table:
+            cells = grid.add_row().cells
+            for cell, value in zip(cells, row[:-1], strict=True):
+                cell.text = str(value)
+        document.save(buffer)
+    else:
+        raise ChainServiceError(f"不支持的清单格式：{fmt}（可用 xlsx、docx）")
+    return buffer.getvalue()

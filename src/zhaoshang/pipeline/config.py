@@ -1,0 +1,103 @@
+"""The pipeline's configuration, read from settings with the cores' defaults.
+
+- ``PIPELINE_STAGES``: the stage list (see ``pipeline.core.stages.load_stage_model``; also sets quiet days
+  and points per stage). Default: ``DEFAULT_STAGES_CONFIG``.
+- ``PIPELINE_POINTS``: ``{stage code: points}`` overriding the stages' points for the ranking.
+- ``PIPELINE_CALLBACK_WORKING_DAYS``: working days from first contact to the automatic callback (default 3).
+- ``PIPELINE_NEW_FIRM_DAYS``: a firm founded this many days before an import counts as newly registered (30).
+- ``PIPELINE_CALENDAR``: dotted path of a ``WorkCalendar`` (default: the 2026 PRC calendar).
+- ``PIPELINE_MEETING_MAX_ROWS``: rows per detail table of the meeting pack, on screen and in the files (200;
+  0: all). The totals and key figures always count every row.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from zhaoshang.pipeline.core.followup import DEFAULT_CALLBACK_WORKING_DAYS, WorkCalendar
+from zhaoshang.pipeline.core.stages import DEFAULT_STAGE_MODEL, StageModel, load_stage_model
+
+# Project fields a stage may require (``carrier_id``/``owner_id`` are the foreign keys' names in the core).
+REQUIRABLE_FIELDS = (
+    "first_contact_date", "visit_date", "planned_investment_wan", "signed_date", "signed_amount_wan", "location",
+    "carrier_id", "registered_uscc", "construction_start_date", "production_start_date", "hold_reason", "drop_reason",
+    "expected_output_wan", "expected_tax_wan", "expected_jobs", "description", "owner_id",
+)  # fmt: skip
+
+
+# The last configured stage list and its model: the setting is a list (unhashable) that rarely changes, so the
+# cache is one entry, checked by identity.
+_LOADED: tuple[object, StageModel] | None = None
+
+
+def stage_model() -> StageModel:
+    global _LOADED
+    raw = getattr(settings, "PIPELINE_STAGES", None)
+    if not raw:
+        return DEFAULT_STAGE_MODEL
+    if _LOADED is None or _LOADED[0] is not raw:
+        _LOADED = (raw, _load(raw))
+    return _LOADED[1]
+
+
+def _load(raw) -> StageModel:
+    try:
+        model = load_stage_model(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"PIPELINE_STAGES: {exc}") from None
+    unknown = sorted(
+        {name for s in model.stages for r in s.requirements for name in (r.field, *r.alternatives)} - set(REQUIRABLE_FIELDS)
+    )
+    if unknown:
+        raise ImproperlyConfigured(
+            f"PIPELINE_STAGES: 阶段要求中的字段不是项目字段：{'、'.join(unknown)}（可用：{'、'.join(REQUIRABLE_FIELDS)}）"
+        )
+    return model
+
+
+def requirement_fields() -> list[str]:
+    """Every project field some stage requires (in the order of the stages), as form / model field names."""
+    out: list[str] = []
+    for stage in sorted(stage_model().stages, key=lambda s: (s.kind != "main", s.order)):
+        for req in stage.requirements:
+            for name in (req.field, *req.alternatives):
+                name = name.removesuffix("_id")
+                if name not in out:
+                    out.append(name)
+    return out
+
+
+def points() -> dict[str, int] | None:
+    return getattr(settings, "PIPELINE_POINTS", None) or None
+
+
+def callback_days() -> int:
+    return int(getattr(settings, "PIPELINE_CALLBACK_WORKING_DAYS", DEFAULT_CALLBACK_WORKING_DAYS))
+
+
+def new_firm_days() -> int:
+    return int(getattr(settings, "PIPELINE_NEW_FIRM_DAYS", 30))
+
+
+def meeting_max_rows() -> int | None:
+    """Rows per detail table of the meeting pack (the totals count every row); 0 or None: no limit."""
+    return int(getattr(settings, "PIPELINE_MEETING_MAX_ROWS", 200)) or None
+
+
+def calendar() -> WorkCalendar:
+    dotted = getattr(settings, "PIPELINE_CALENDAR", "zhaoshang.pipeline.core.followup:PRC_2026_CALENDAR")
+    module, _, attr = dotted.partition(":")
+    return getattr(import_module(module), attr)
+
+
+def stage_choices() -> list[tuple[str, str]]:
+    model = stage_model()
+    return [(s.code, s.name_zh) for s in sorted(model.stages, key=lambda s: s.order)]
+
+
+def stage_name(code: str) -> str:
+    model = stage_model()
+    return model.get(code).name_zh if code in model else code

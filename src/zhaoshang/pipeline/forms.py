@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zhaoshang.accounts.models import Organisation, User
+from zhaoshang.accounts.scoping import assignable_organisations
+from zhaoshang.pipeline import config
+from zhaoshang.pipeline.models import Carrier, CoordinationItem, FollowUp, Project
+
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class ProjectForm(forms.ModelForm):
+    investor_name = forms.CharField(label=_("Investor"), max_length=255)
+    investor_uscc = forms.CharField(label=_("Investor's credit code"), max_length=64, required=False)
+
+    class Meta:
+        model = Project
+        fields = [
+            "name", "organisation", "owner", "source", "description", "planned_investment_wan", "expected_output_wan",
+            "expected_tax_wan", "expected_jobs", "need_kind", "need_area", "need_area_unit", "need_floor_load_kn_m2",
+            "need_power_kva", "need_max_price", "need_available_by",
+        ]  # fmt: skip
+        widgets = {"need_available_by": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = assignable_organisations(user)
+        self.fields["organisation"].queryset = orgs
+        self.fields["organisation"].initial = user.organisation_id
+        self.fields["owner"].queryset = User.objects.filter(organisation__in=orgs, is_active=True)
+        self.fields["owner"].initial = user.pk
+
+
+class AdvanceForm(forms.Form):
+    """Moving a project to another stage, with the data the configured stages require.
+
+    Besides the stage and the reason, the form has one optional field per project field that some stage of
+    ``PIPELINE_STAGES`` requires (model field's label and form field), so a configured requirement can always be
+    filled in where the move is made.
+    """
+
+    stage = forms.ChoiceField(label=_("New stage"))
+    reason = forms.CharField(label=_("Reason (when going back or reactivating)"), required=False, max_length=500)
+
+    def __init__(self, *args, project: Project, carriers, **kwargs):
+        self.FIELDS = tuple(config.requirement_fields())
+        initial = {name: getattr(project, name) for name in self.FIELDS}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["stage"].choices = [c for c in config.stage_choices() if c[0] != project.stage]
+        for name in self.FIELDS:
+            model_field = Project._meta.get_field(name)
+            extra = {"widget": DATE} if isinstance(model_field, models.DateField) else {}
+            if isinstance(model_field, models.TextField):
+                extra = {"widget": forms.Textarea(attrs={"rows": 2})}
+            field = model_field.formfield(required=False, **extra)
+            if name == "carrier":
+                field.queryset = carriers
+            elif name == "owner":
+                field.queryset = User.objects.filter(organisation_id=project.organisation_id, is_active=True)
+            self.fields[name] = field
+
+    def stage_fields(self) -> dict:
+        """Fields the user filled in (blank ones keep the project's value)."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.FIELDS
+            if self.cleaned_data.get(name) not in (None, "")
+        }
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["date", "way", "participants", "content", "next_action", "next_due"]
+        widgets = {"date": DATE, "next_due": DATE, "content": forms.Textarea(attrs={"rows": 3})}
+
+
+class CoordinationItemForm(forms.ModelForm):
+    class Meta:
+        model = CoordinationItem
+        fields = ["title", "department", "due", "description"]
+        widgets = {"due": DATE, "description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Organisation.objects.exclude(kind__in=["city"]).order_by("kind", "name")
+
+
+class ItemUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=CoordinationItem.Status.choices)
+    due = forms.DateField(label=_("due"), required=False, widget=DATE)
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CarrierForm(forms.ModelForm):
+    class Meta:
+        model = Carrier
+        fields = [
+            "organisation", "name", "kind", "location", "area", "area_unit", "floor_load_kn_m2", "power_kva", "price",
+            "available_from", "status", "note",
+        ]  # fmt: skip
+        widgets = {"available_from": DATE, "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = assignable_organisations(user).filter(kind="park")
+
+
+class MeetingForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DATE)
+    end = forms.DateField(label=_("To"), widget=DATE)
+    org = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.all(), required=False, empty_label=_("Whole city"))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel or CSV file"))
+    organisation = forms.ModelChoiceField(label=_("Team"), queryset=Organisation.objects.none())
+    dry_run = forms.BooleanField(label=_("Dry run (check only)"), required=False, initial=True)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = assignable_organisations(user)
+        self.fields["organisation"].initial = user.organisation_id

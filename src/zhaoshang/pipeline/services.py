@@ -1,0 +1,686 @@
+"""Pipeline services: every write to projects, follow-ups, tasks, coordination items and carriers.
+
+Views, the API, the CLI, the demo and the tests call these; each owns its transaction and audit record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+
+from zhaoshang.accounts.models import Organisation, User
+from zhaoshang.core import audit
+from zhaoshang.pipeline import config
+from zhaoshang.pipeline.core import carriers as carrier_core
+from zhaoshang.pipeline.core import meeting as meeting_core
+from zhaoshang.pipeline.core.followup import callback_due, new_registration_due
+from zhaoshang.pipeline.core.ranking import RankingError
+from zhaoshang.pipeline.core.stages import StageError, check_transition
+from zhaoshang.pipeline.models import (
+    Carrier,
+    CoordinationItem,
+    FollowUp,
+    ItemEvent,
+    Project,
+    StageEvent,
+    Task,
+)
+from zhaoshang.registry.core.names import clean_name, name_key
+from zhaoshang.registry.core.uscc import normalise as normalise_uscc
+from zhaoshang.registry.models import Enterprise
+
+
+class PipelineError(ValueError):
+    """A request the pipeline refuses; the message is in Chinese for the user."""
+
+    code = "invalid"
+
+
+class StageRequirementsMissing(PipelineError):
+    code = "stage_requirements_missing"
+
+    def __init__(self, message: str, missing: list[tuple[str, str]]):
+        super().__init__(message)
+        self.missing = missing
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Investors and projects
+
+
+def find_or_create_investor(actor: Any, *, name: str, uscc: str = "", organisation: Organisation) -> Enterprise:
+    """The registry firm with this credit code (or else this normalised name), created when new."""
+    name = clean_name(name or "")
+    code = normalise_uscc(uscc) if uscc else ""
+    if code:
+        found = Enterprise.objects.filter(uscc=code).first()
+        if found:
+            return found
+    if not name:
+        raise PipelineError("请填写投资方名称")
+    key = name_key(name)
+    found = Enterprise.objects.filter(name_key=key).order_by("id").first()
+    if found:
+        return found
+    return audit.create(
+        actor, Enterprise, name=name, name_key=key, uscc=code or None, uscc_raw=uscc or "", organisation=organisation,
+        source="招商项目",
+    )
+
+
+PROJECT_FIELDS = {
+    "description", "source_ref", "planned_investment_wan", "expected_output_wan", "expected_tax_wan",
+    "expected_jobs", "first_contact_date", "visit_date", "signed_date", "signed_amount_wan", "location", "carrier",
+    "registered_uscc", "construction_start_date", "production_start_date", "hold_reason", "drop_reason",
+    "need_kind", "need_area", "need_area_unit", "need_floor_load_kn_m2", "need_power_kva", "need_max_price",
+    "need_available_by", "owner", "name", "source",
+}  # fmt: skip
+
+
+@transaction.atomic
+def create_project(
+    actor: Any,
+    *,
+    name: str,
+    organisation: Organisation,
+    investor: Enterprise | None = None,
+    investor_name: str = "",
+    investor_uscc: str = "",
+    owner: User | None = None,
+    nodes: Iterable[Any] = (),
+    source: str = Project.Source.OTHER,
+    created_on: dt.date | None = None,
+    **fields: Any,
+) -> Project:
+    """A new project in the first stage (线索); the investor is found in the registry or created."""
+    unknown = set(fields) - PROJECT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown project fields: {sorted(unknown)}")
+    if investor is None:
+        investor = find_or_create_investor(actor, name=investor_name, uscc=investor_uscc, organisation=organisation)
+    first = config.stage_model().main_stages[0].code
+    created_at = timezone.now()
+    if created_on is not None:
+        created_at = timezone.make_aware(dt.datetime.combine(created_on, dt.time(9, 0)))
+    day = timezone.localtime(created_at).date()
+    project = audit.create(
+        actor, Project, name=name.strip(), organisation=organisation, investor=investor, owner=owner, source=source,
+        stage=first, stage_changed_on=day, quiet_since=day, created_at=created_at,
+        created_by=actor if getattr(actor, "pk", None) else None, **fields,
+    )
+    nodes = list(nodes)
+    if nodes:
+        project.nodes.set(nodes)
+        audit.record(actor, "update", project, {"nodes": [[], [getattr(n, "pk", n) for n in nodes]]})
+    StageEvent.objects.create(
+        project=project, from_stage="", to_stage=first, date=day, team=organisation,
+        by=actor if getattr(actor, "pk", None) else None,
+    )
+    return project
+
+
+@transaction.atomic
+def update_project(actor: Any, project: Project, **fields: Any) -> dict:
+    """Change a project's data (not its stage: that is `advance_project`)."""
+    unknown = set(fields) - PROJECT_FIELDS - {"nodes"}
+    if unknown or "stage" in fields:
+        raise TypeError(f"not editable here: {sorted(unknown | ({'stage'} & set(fields)))}")
+    nodes = fields.pop("nodes", None)
+    changed = audit.update(actor, project, **fields)
+    if nodes is not None:
+        before = set(project.nodes.values_list("pk", flat=True))
+        after = {getattr(n, "pk", n) for n in nodes}
+        if before != after:
+            project.nodes.set(after)
+            audit.record(actor, "update", project, {"nodes": [sorted(before), sorted(after)]})
+            changed["nodes"] = [sorted(before), sorted(after)]
+    return changed
+
+
+def check_advance(project: Project, target_stage: str, *, reason: str = "", **fields: Any):
+    """What `advance_project` would say, without writing."""
+    values = project.stage_fields()
+    for name, value in fields.items():
+        values["carrier_id" if name == "carrier" else name] = getattr(value, "pk", value)
+    try:
+        return check_transition(project.stage, target_stage, values, reason=reason or None, model=config.stage_model())
+    except StageError as exc:
+        raise PipelineError(str(exc)) from None
+
+
+@transaction.atomic
+def advance_project(
+    actor: Any, project: Project, target_stage: str, *, reason: str = "", on: dt.date | None = None, **fields: Any
+) -> StageEvent:
+    """Move the project to ``target_stage``, saving ``fields`` (the data the stage needs) with it.
+
+    Raises :class:`StageRequirementsMissing` with the core's Chinese message when something is missing;
+    nothing is written then.
+    """
+    unknown = set(fields) - PROJECT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown project fields: {sorted(unknown)}")
+    result = check_advance(project, target_stage, reason=reason, **fields)
+    if not result.ok:
+        raise StageRequirementsMissing(result.message_zh, result.missing)
+    day = on or _today()
+    origin = project.stage
+    audit.update(actor, project, note=reason, stage=target_stage, stage_changed_on=day, **fields)
+    return StageEvent.objects.create(
+        project=project, from_stage=origin, to_stage=target_stage, date=day, team_id=project.organisation_id,
+        by=actor if getattr(actor, "pk", None) else None, reason=reason,
+    )
+
+
+def _same_investor_ids(investor: Enterprise) -> QuerySet[Enterprise]:
+    """Registry firms that are this investor: itself, the same credit code, the same normalised name (indexed
+    columns of the registry, so the projects are then found through their investor index)."""
+    match = Q(pk=investor.pk)
+    if investor.uscc:
+        match |= Q(uscc=investor.uscc)
+    if investor.name_key:
+        match |= Q(name_key=investor.name_key)
+    return Enterprise.objects.filter(match).values("pk")
+
+
+def duplicate_investor_warning(project: Project) -> list[dict[str, str]]:
+    """Other teams working the same investor (same firm, credit code or normalised name).
+
+    Names only the team and its contact person (the other project's owner): the other project's details stay
+    within that team's scope. Dropped projects do not count.
+    """
+    dropped = config.stage_model().stage_of_kind("dropped")
+    others = (
+        Project.objects.filter(investor_id__in=_same_investor_ids(project.investor))
+        .exclude(organisation_id=project.organisation_id)
+        .exclude(stage=dropped.code if dropped else "")
+        .select_related("organisation", "owner")
+        .order_by("organisation__name", "id")
+    )
+    seen: dict[int, dict[str, str]] = {}
+    for other in others:
+        if other.organisation_id in seen:
+            continue
+        owner = other.owner
+        seen[other.organisation_id] = {
+            "team": other.organisation.name,
+            "contact": owner.display_name if owner else "",
+            "phone": owner.phone if owner else "",
+        }
+    return list(seen.values())
+
+
+def duplicate_warning_text(warnings: list[dict[str, str]]) -> str:
+    parts = []
+    for w in warnings:
+        contact = w["contact"] + (f"（{w['phone']}）" if w["phone"] else "") if w["contact"] else "（未指定联系人）"
+        parts.append(f"「{w['team']}」联系人 {contact}")
+    return "该投资方也在其他招商主体跟进中：" + "；".join(parts) + "。请先沟通，避免重复对接。" if parts else ""
+
+
+@transaction.atomic
+def create_lead_from_target(
+    actor: Any, *, chain: str, node_key: str, enterprise_id: int, organisation: Organisation, owner: User | None = None
+) -> tuple[Project, bool]:
+    """A chain target (chain slug, node key, enterprise id) becomes a lead of the team; (project, created).
+
+    Running it twice for the same team returns the existing project."""
+    from zhaoshang.chains.models import ChainNode
+
+    node = ChainNode.objects.select_related("chain").filter(chain__slug=chain, key=node_key).first()
+    if node is None:
+        raise PipelineError(f"产业链「{chain}」中没有节点「{node_key}」")
+    investor = Enterprise.objects.filter(pk=enterprise_id).first()
+    if investor is None:
+        raise PipelineError(f"企业 {enterprise_id} 不存在")
+    ref = f"{chain}:{node_key}:{enterprise_id}"
+    existing = Project.objects.filter(organisation=organisation, source_ref=ref).first()
+    if existing:
+        return existing, False
+    project = create_project(
+        actor, name=f"{investor.name}（{node.name}）", organisation=organisation, investor=investor, owner=owner,
+        nodes=[node], source=Project.Source.TARGET_LIST, source_ref=ref,
+    )
+    return project, True
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Follow-ups and tasks
+
+
+@transaction.atomic
+def record_followup(
+    actor: Any,
+    project: Project,
+    *,
+    date: dt.date,
+    content: str,
+    way: str = FollowUp.Way.CALL,
+    participants: str = "",
+    next_action: str = "",
+    next_due: dt.date | None = None,
+) -> FollowUp:
+    """Record contact with the investor.
+
+    - Earlier open next actions of the project are done (this contact is the action taken).
+    - The project's first follow-up is its first contact: ``first_contact_date`` is filled when empty and a
+      callback task (主动回访) is created for the owner, ``PIPELINE_CALLBACK_WORKING_DAYS`` working days later.
+    - A later follow-up completes the open callback task.
+    """
+    if not (content or "").strip():
+        raise PipelineError("请填写跟进内容")
+    if next_action and next_due is None:
+        raise PipelineError("填写了下一步工作，请同时填写完成期限")
+    if next_due is not None and next_due < date:
+        raise PipelineError("下一步工作的期限不能早于跟进日期")
+    first = not project.followups.exists()
+    user = actor if getattr(actor, "pk", None) else None
+    followup = audit.create(
+        actor, FollowUp, project=project, date=date, way=way, participants=participants, content=content.strip(),
+        next_action=next_action, next_due=next_due, created_by=user,
+    )
+    for earlier in project.followups.filter(done=False, next_due__isnull=False).exclude(pk=followup.pk):
+        audit.update(actor, earlier, note="由新的跟进记录完成", done=True)
+    latest = max(date, project.last_followup_on) if project.last_followup_on else date
+    changes: dict[str, Any] = {"last_followup_on": latest, "quiet_since": max(latest, project.quiet_since)}
+    if first and project.first_contact_date is None:
+        changes["first_contact_date"] = date
+    Project.objects.filter(pk=project.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(project, name, value)
+    if first:
+        due = callback_due(date, config.callback_days(), config.calendar())
+        audit.create(
+            actor, Task, kind=Task.Kind.CALLBACK, title=f"主动回访：{project.investor.name}", project=project,
+            organisation=project.organisation, assignee=project.owner or user, due=due,
+        )
+    else:
+        for task in project.tasks.filter(kind=Task.Kind.CALLBACK, done_at__isnull=True):
+            complete_task(actor, task, followup=followup)
+    return followup
+
+
+@transaction.atomic
+def complete_task(actor: Any, task: Task, *, followup: FollowUp | None = None) -> Task:
+    if task.done_at is None:
+        audit.update(
+            actor, task, done_at=timezone.now(), done_by=actor if getattr(actor, "pk", None) else None,
+            followup=followup,
+        )
+    return task
+
+
+@transaction.atomic
+def close_next_action(actor: Any, followup: FollowUp) -> None:
+    audit.update(actor, followup, done=True)
+
+
+def _responsible_team(region_code: str, city_orgs: list[Organisation]) -> Organisation | None:
+    """The park or town whose region is the firm's, else the investment bureau of the firm's city."""
+    areas = [o for o in city_orgs if o.kind in ("park", "town") and o.region_code == region_code]
+    if areas:
+        return sorted(areas, key=lambda o: o.path)[0]
+    for city in (o for o in city_orgs if o.kind == "city" and o.region_code and o.region_code[:4] == region_code[:4]):
+        bureaus = [o for o in city_orgs if o.kind == "bureau" and o.path.startswith(city.path)]
+        if bureaus:
+            return sorted(bureaus, key=lambda o: o.path)[0]
+    return None
+
+
+@transaction.atomic
+def create_new_registration_tasks(batch: Any, *, today: dt.date | None = None, actor: Any = None) -> list[Task]:
+    """First-contact service tasks for firms of a registry import that are newly registered in the city.
+
+    Newly registered: founded within ``PIPELINE_NEW_FIRM_DAYS`` (30) days before ``today``, in a region that
+    belongs to the city (a park's or town's region, or the city's own code prefix). The task goes to the team
+    responsible for the area and is due the next working day. Idempotent: one task per firm.
+    The registry import calls this after a successful (non-dry-run) import.
+    """
+    today = today or _today()
+    since = today - dt.timedelta(days=config.new_firm_days())
+    firms = Enterprise.objects.filter(import_batch=batch, founded__gte=since, founded__lte=today).exclude(region_code="")
+    firms = firms.exclude(pk__in=Task.objects.filter(kind=Task.Kind.NEW_REGISTRATION).values("enterprise_id"))
+    orgs = list(Organisation.objects.all())
+    due = new_registration_due(today, config.calendar())
+    created = []
+    for firm in firms.order_by("id"):
+        team = _responsible_team(firm.region_code, orgs)
+        if team is None:
+            continue
+        created.append(
+            audit.create(
+                actor, Task, kind=Task.Kind.NEW_REGISTRATION, title=f"新注册企业首次服务：{firm.name}",
+                organisation=team, enterprise=firm, due=due,
+            )
+        )
+    return created
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What a user should see today
+
+
+def cold_filter(today: dt.date | None = None) -> Q:
+    """Projects quiet for more than their stage allows (calendar days), as a query."""
+    today = today or _today()
+    condition = Q(pk__in=[])
+    for stage in config.stage_model().stages:
+        if stage.max_quiet_days is not None:
+            condition |= Q(stage=stage.code, quiet_since__lt=today - dt.timedelta(days=stage.max_quiet_days))
+    return condition
+
+
+def due_followups(user: Any, today: dt.date | None = None) -> QuerySet[FollowUp]:
+    """The user's open next actions due today or earlier."""
+    today = today or _today()
+    return (
+        FollowUp.objects.filter(created_by=user, done=False, next_due__lte=today)
+        .select_related("project")
+        .order_by("next_due", "id")
+    )
+
+
+def open_tasks(user: Any, today: dt.date | None = None) -> QuerySet[Task]:
+    """Open tasks assigned to the user, or to the user's team without an assignee."""
+    mine = Q(assignee=user)
+    if user.organisation_id:
+        mine |= Q(assignee__isnull=True, organisation_id=user.organisation_id)
+    return Task.objects.filter(mine, done_at__isnull=True).select_related("project", "enterprise").order_by("due", "id")
+
+
+def cold_projects_for(user: Any, today: dt.date | None = None) -> QuerySet[Project]:
+    """Projects going cold that the user owns, or that the user's reports own (the owner's leader sees them)."""
+    owners = [user.pk, *User.objects.filter(leader=user).values_list("pk", flat=True)]
+    return (
+        Project.objects.filter(owner_id__in=owners)
+        .filter(cold_filter(today))
+        .select_related("owner", "organisation")
+        .order_by("quiet_since", "id")
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Coordination items
+
+
+@transaction.atomic
+def create_coordination_item(
+    actor: Any, project: Project, *, title: str, department: Organisation, due: dt.date, description: str = ""
+) -> CoordinationItem:
+    item = audit.create(
+        actor, CoordinationItem, project=project, title=title, description=description, organisation=project.organisation,
+        department=department, due=due, created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    ItemEvent.objects.create(item=item, by=item.created_by, status=item.status, due=due, note=description or title)
+    return item
+
+
+@transaction.atomic
+def update_coordination_item(
+    actor: Any, item: CoordinationItem, *, status: str | None = None, due: dt.date | None = None, note: str = "",
+    on: dt.date | None = None,
+) -> CoordinationItem:
+    changes: dict[str, Any] = {}
+    if status and status != item.status:
+        if status not in CoordinationItem.Status.values:
+            raise PipelineError(f"未知的状态「{status}」")
+        changes["status"] = status
+        changes["done_on"] = (on or _today()) if status == CoordinationItem.Status.DONE else None
+    if due and due != item.due:
+        changes["due"] = due
+    if not changes and not note.strip():
+        raise PipelineError("没有需要保存的变更")
+    if changes:
+        audit.update(actor, item, note=note, **changes)
+    else:
+        audit.record(actor, "update", item, {}, note)
+    ItemEvent.objects.create(
+        item=item, by=actor if getattr(actor, "pk", None) else None, status=item.status,
+        due=changes.get("due"), note=note,
+    )
+    return item
+
+
+def overdue_items(queryset: QuerySet[CoordinationItem], today: dt.date | None = None) -> QuerySet[CoordinationItem]:
+    """Items not done whose due date has passed (the due day itself is on time)."""
+    today = today or _today()
+    return queryset.exclude(status=CoordinationItem.Status.DONE).filter(due__lt=today)
+
+
+def overdue_by_department(queryset: QuerySet[CoordinationItem], today: dt.date | None = None) -> list[dict]:
+    today = today or _today()
+    groups: dict[int, dict] = {}
+    for item in overdue_items(queryset, today).select_related("department", "project").order_by("due", "id"):
+        group = groups.setdefault(item.department_id, {"department": item.department, "items": []})
+        item.days_overdue = (today - item.due).days
+        group["items"].append(item)
+    return sorted(groups.values(), key=lambda g: (-len(g["items"]), g["department"].name))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Carriers
+
+
+CARRIER_FIELDS = {
+    "name", "kind", "location", "area", "area_unit", "floor_load_kn_m2", "power_kva", "price", "available_from",
+    "status", "note",
+}  # fmt: skip
+
+
+@transaction.atomic
+def save_carrier(actor: Any, *, organisation: Organisation, name: str, **fields: Any) -> Carrier:
+    """Create the park's carrier or bring it up to date (natural key: park and name)."""
+    unknown = set(fields) - CARRIER_FIELDS
+    if unknown:
+        raise TypeError(f"unknown carrier fields: {sorted(unknown)}")
+    carrier = Carrier.objects.filter(organisation=organisation, name=name).first()
+    if carrier is None:
+        return audit.create(actor, Carrier, organisation=organisation, name=name, **fields)
+    audit.update(actor, carrier, **fields)
+    return carrier
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def carrier_needs(project: Project) -> carrier_core.CarrierNeeds | None:
+    if not project.need_kind:
+        return None
+    return carrier_core.CarrierNeeds(
+        kind=project.need_kind, area=_num(project.need_area), area_unit=project.need_area_unit,
+        floor_load_kn_m2=_num(project.need_floor_load_kn_m2), power_kva=_num(project.need_power_kva),
+        max_price=_num(project.need_max_price), available_by=project.need_available_by,
+    )
+
+
+def match_carriers(project: Project, carriers: QuerySet[Carrier], *, include_partial: bool = True):
+    """Carriers for the project's needs, best first, each with its reasons; [] when no needs are recorded."""
+    needs = carrier_needs(project)
+    if needs is None:
+        return []
+    by_id = {}
+    plain = []
+    for c in carriers.filter(kind=needs.kind).exclude(status=Carrier.Status.OCCUPIED).select_related("organisation"):
+        by_id[c.pk] = c
+        plain.append(
+            carrier_core.Carrier(
+                id=c.pk, park=c.organisation.name, kind=c.kind, area=_num(c.area), area_unit=c.area_unit,
+                floor_load_kn_m2=_num(c.floor_load_kn_m2), power_kva=_num(c.power_kva), price=_num(c.price),
+                available_from=c.available_from, status=c.status,
+            )
+        )
+    try:
+        matches = carrier_core.match_carriers(needs, plain, include_partial=include_partial)
+    except carrier_core.CarrierError as exc:
+        raise PipelineError(str(exc)) from None
+    return [{"carrier": by_id[m.carrier.id], "match": m} for m in matches]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The meeting pack (专案分析会)
+
+
+def _local_date(value: dt.datetime) -> dt.date:
+    return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+
+
+def meeting_pack(organisation: Organisation | None, start: dt.date, end: dt.date) -> meeting_core.MeetingPack:
+    """The pack for the projects of ``organisation``'s subtree (all when None), as of ``end``."""
+    try:
+        period = meeting_core.Period(start, end)
+    except meeting_core.MeetingPackError as exc:
+        raise PipelineError(str(exc)) from None
+    projects = Project.objects.all()
+    if organisation is not None:
+        projects = projects.filter(organisation__path__startswith=organisation.path)
+    records = [
+        meeting_core.ProjectRecord(
+            id=row["id"], name=row["name"], team=row["organisation__name"], stage=row["stage"],
+            created=_local_date(row["created_at"]), planned_investment_wan=row["planned_investment_wan"],
+            signed_amount_wan=row["signed_amount_wan"], signed_date=row["signed_date"],
+            construction_start_date=row["construction_start_date"], production_start_date=row["production_start_date"],
+        )
+        for row in projects.values(
+            "id", "name", "organisation__name", "stage", "created_at", "planned_investment_wan", "signed_amount_wan",
+            "signed_date", "construction_start_date", "production_start_date",
+        ).iterator(chunk_size=5000)
+    ]
+    ids = projects.values("id")
+    events = [
+        meeting_core.StageEvent(r["project_id"], r["from_stage"] or None, r["to_stage"], r["date"], r["team__name"], r["reason"] or None)
+        for r in StageEvent.objects.filter(project__in=ids, date__lte=end)
+        .values("project_id", "from_stage", "to_stage", "date", "team__name", "reason")
+        .order_by("date", "id")
+        .iterator(chunk_size=5000)
+    ]
+    last = [
+        meeting_core.FollowUpRecord(r["project_id"], r["last"])
+        for r in FollowUp.objects.filter(project__in=ids, date__lte=end)
+        .values("project_id")
+        .annotate(last=Max("date"))
+        .order_by()
+    ]
+    items = [
+        meeting_core.CoordinationItem(
+            r["id"], r["title"], r["department__name"], r["due"], r["status"], r["project_id"], r["done_on"]
+        )
+        for r in CoordinationItem.objects.filter(project__in=ids, due__lt=end)
+        .exclude(status=CoordinationItem.Status.DONE, done_on__lte=end)
+        .values("id", "title", "department__name", "due", "status", "project_id", "done_on")
+    ]
+    try:
+        return meeting_core.build_meeting_pack(
+            organisation=organisation.name if organisation else "全市",
+            period=period, projects=records, stage_events=events, followups=last, coordination_items=items,
+            model=config.stage_model(), points=config.points(),
+        )
+    except (meeting_core.MeetingPackError, RankingError) as exc:
+        raise PipelineError(str(exc)) from None
+
+
+def render_meeting_pack(pack: meeting_core.MeetingPack, path: Any) -> Any:
+    """Write the pack as .docx or .pdf (by suffix) with the embedded CJK font."""
+    from zhaoshang.reports.document import render
+    from zhaoshang.reports.errors import ReportError
+    from zhaoshang.reports.meeting_report import meeting_report
+
+    try:
+        report = meeting_report(pack, title=f"{pack.organisation}专案分析会材料", max_rows=config.meeting_max_rows())
+        return render(report, path)
+    except ReportError as exc:
+        raise PipelineError(str(exc)) from None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Dashboard figures
+
+
+@dataclass
+class Dashboard:
+    funnel: list[dict] = field(default_factory=list)
+    by_team: list[dict] = field(default_factory=list)
+    by_chain: list[dict] = field(default_factory=list)
+    trend: list[dict] = field(default_factory=list)
+
+
+def _reached_counts(projects: QuerySet[Project], model) -> dict[str, int]:
+    """Main stage → projects that ever got that far (now there or beyond, or there before a hold or a stop):
+    the funnel proper, which counts of projects *now* in each stage are not."""
+    order = {s.code: s.order for s in model.main_stages}
+    furthest: dict[int, int] = {}
+    for pk, stage in projects.values_list("pk", "stage"):
+        if stage in order:
+            furthest[pk] = order[stage]
+    events = StageEvent.objects.filter(project__in=projects.values("pk"), to_stage__in=list(order))
+    for pk, stage in events.values_list("project_id", "to_stage"):
+        furthest[pk] = max(furthest.get(pk, 0), order[stage])
+    return {code: sum(1 for f in furthest.values() if f >= rank) for code, rank in order.items()}
+
+
+def dashboard(projects: QuerySet[Project], *, months: int = 12, today: dt.date | None = None) -> Dashboard:
+    from django.db.models import Count, Sum
+    from django.db.models.functions import TruncMonth
+
+    today = today or _today()
+    model = config.stage_model()
+    counts = {
+        r["stage"]: r
+        for r in projects.values("stage").annotate(
+            n=Count("id"), planned=Sum("planned_investment_wan"), signed=Sum("signed_amount_wan")
+        ).order_by()
+    }
+    reached = _reached_counts(projects, model)
+    funnel = []
+    for stage in sorted(model.stages, key=lambda s: s.order):
+        row = counts.get(stage.code, {})
+        funnel.append(
+            {"code": stage.code, "name": stage.name_zh, "count": row.get("n", 0), "reached": reached.get(stage.code),
+             "planned": row.get("planned") or Decimal(0), "signed": row.get("signed") or Decimal(0)}
+        )
+    by_team = [
+        {"name": r["organisation__name"], "count": r["n"], "planned": r["planned"] or Decimal(0)}
+        for r in projects.values("organisation__name").annotate(n=Count("id"), planned=Sum("planned_investment_wan"))
+        .order_by("-planned", "organisation__name")[:20]
+    ]
+    by_chain = [
+        {"name": r["nodes__chain__name"], "count": r["n"], "planned": r["planned"] or Decimal(0)}
+        for r in projects.filter(nodes__isnull=False).values("nodes__chain__name")
+        .annotate(n=Count("id", distinct=True), planned=Sum("planned_investment_wan"))
+        .order_by("-n", "nodes__chain__name")[:20]
+    ]
+    start = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
+    created = {
+        r["m"].date() if isinstance(r["m"], dt.datetime) else r["m"]: r["n"]
+        for r in projects.filter(created_at__date__gte=start).annotate(m=TruncMonth("created_at"))
+        .values("m").annotate(n=Count("id")).order_by()
+    }
+    signed = {
+        r["m"]: r["n"]
+        for r in projects.filter(signed_date__gte=start).annotate(m=TruncMonth("signed_date"))
+        .values("m").annotate(n=Count("id")).order_by()
+    }
+    trend = []
+    month = start
+    while month <= today:
+        trend.append({"month": month.strftime("%Y-%m"), "new": created.get(month, 0), "signed": signed.get(month, 0)})
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return Dashboard(funnel, by_team, by_chain, trend)
+
+
+def import_projects(actor: Any, path: Any, *, organisation: Organisation, dry_run: bool = False, owner: Any = None):
+    """Import a bureau's Excel project list; see :mod:`zhaoshang.pipeline.importing`."""
+    from zhaoshang.pipeline.importing import import_projects as run
+
+    return run(actor, path, organisation=organisation, dry_run=dry_run, owner=owner)

@@ -1,0 +1,428 @@
+"""Pipeline pages: thin adapters over `pipeline.services`, every record fetched through the scoping helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhaoshang.accounts.models import Organisation
+from zhaoshang.accounts.roles import ALL, grant_for
+from zhaoshang.accounts.scoping import assignable_organisations, can, get_for_user, require, visible
+from zhaoshang.pipeline import config, services
+from zhaoshang.pipeline.filters import CoordinationItemFilter, ProjectFilter
+from zhaoshang.pipeline.forms import (
+    AdvanceForm,
+    CarrierForm,
+    CoordinationItemForm,
+    FollowUpForm,
+    ImportForm,
+    ItemUpdateForm,
+    MeetingForm,
+    ProjectForm,
+)
+from zhaoshang.pipeline.models import Carrier, CoordinationItem, FollowUp, Project, Task
+from zhaoshang.registry.models import Enterprise
+from zhaoshang.web.redirects import safe_next
+
+
+def _get_project_for_user(request, pk, action: str = "view") -> Project:
+    return get_for_user(
+        request.user, Project.objects.select_related("organisation", "owner", "investor", "carrier"), pk, action
+    )
+
+
+def _querystring_base(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return (query.urlencode() + "&") if query else ""
+
+
+def _sees_all(user, obj: str = "project") -> bool:
+    return user.is_superuser or grant_for(user.role, obj).scope == ALL
+
+
+# --- projects ----------------------------------------------------------------------------------------------
+
+
+def project_list(request):
+    require(request.user, "project", "view")
+    projects = visible(request.user, Project.objects.select_related("organisation", "owner", "investor"))
+    filterset = ProjectFilter(request.GET or None, queryset=projects, request=request)
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else projects
+    page = Paginator(qs.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
+    cold_ids = set(
+        Project.objects.filter(pk__in=[p.pk for p in page.object_list]).filter(services.cold_filter()).values_list("pk", flat=True)
+    )
+    for p in page.object_list:
+        p.stage_name = config.stage_name(p.stage)
+        p.is_cold = p.pk in cold_ids
+    context = {
+        "filter": filterset if filterset.is_bound else ProjectFilter(queryset=projects, request=request),
+        "page": page,
+        "querystring_base": _querystring_base(request),
+        "can_add": can(request.user, "project", "add"),
+    }
+    template = "pipeline/project_list.html#rows" if request.htmx else "pipeline/project_list.html"
+    return TemplateResponse(request, template, context)
+
+
+def project_new(request):
+    require(request.user, "project", "add")
+    form = ProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            project = services.create_project(
+                request.user, investor_name=data.pop("investor_name"), investor_uscc=data.pop("investor_uscc"), **data
+            )
+        except services.PipelineError as exc:
+            form.add_error("investor_name", str(exc))
+        else:
+            warning = services.duplicate_warning_text(services.duplicate_investor_warning(project))
+            if warning:
+                messages.warning(request, warning)
+            messages.success(request, _("Project created."))
+            return redirect("pipeline:detail", pk=project.pk)
+    return TemplateResponse(request, "pipeline/project_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _detail_context(request, project: Project, **forms) -> dict:
+    user = request.user
+    carriers = visible(user, Carrier.objects.all()) if can(user, "carrier", "view") else Carrier.objects.none()
+    followups = list(project.followups.select_related("created_by")[:50])
+    return {
+        "project": project,
+        "stage_name": config.stage_name(project.stage),
+        "stages": [
+            {"code": s.code, "name": s.name_zh, "current": s.code == project.stage}
+            for s in config.stage_model().main_stages
+        ],
+        "warning": services.duplicate_warning_text(services.duplicate_investor_warning(project)),
+        "followups": followups,
+        "events": [
+            {"event": e, "from": config.stage_name(e.from_stage) if e.from_stage else "—", "to": config.stage_name(e.to_stage)}
+            for e in project.stage_events.select_related("by").order_by("-date", "-id")[:30]
+        ],
+        "items": list(project.coordination_items.select_related("department")),
+        "tasks": list(project.tasks.filter(done_at__isnull=True).select_related("assignee")),
+        "nodes": list(project.nodes.select_related("chain")),
+        "matches": services.match_carriers(project, carriers)[:10],
+        "can_change": can(user, "project", "change") and visible(user, Project.objects.filter(pk=project.pk), "change").exists(),
+        "can_follow": can(user, "followup", "add"),
+        "can_add_item": can(user, "coordination_item", "add"),
+        "advance_form": forms.get("advance_form") or AdvanceForm(project=project, carriers=carriers),
+        "followup_form": forms.get("followup_form") or FollowUpForm(initial={"date": timezone.localdate()}),
+        "item_form": forms.get("item_form") or CoordinationItemForm(),
+        "today": timezone.localdate(),
+    }
+
+
+def project_detail(request, pk):
+    project = _get_project_for_user(request, pk)
+    return TemplateResponse(request, "pipeline/project_detail.html", _detail_context(request, project))
+
+
+@require_POST
+def project_advance(request, pk):
+    project = _get_project_for_user(request, pk, "change")
+    carriers = visible(request.user, Carrier.objects.all())
+    form = AdvanceForm(request.POST, project=project, carriers=carriers)
+    if form.is_valid():
+        try:
+            services.advance_project(
+                request.user, project, form.cleaned_data["stage"], reason=form.cleaned_data["reason"], **form.stage_fields()
+            )
+        except services.StageRequirementsMissing as exc:
+            form.add_error(None, str(exc))
+            for name, _label in exc.missing:
+                field = name.removesuffix("_id")
+                if field in form.fields:
+                    form.fields[field].widget.attrs["aria-invalid"] = "true"
+                    form.fields[field].widget.attrs["class"] = "missing"
+        except services.PipelineError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Moved to %(stage)s.") % {"stage": config.stage_name(project.stage)})
+            if request.htmx:
+                return HttpResponse(status=204, headers={"HX-Redirect": reverse("pipeline:detail", args=[project.pk])})
+            return redirect("pipeline:detail", pk=project.pk)
+    project.refresh_from_db()
+    context = _detail_context(request, project, advance_form=form)
+    if request.htmx:  # htmx swaps only 2xx answers: the form with its errors replaces the old one
+        return TemplateResponse(request, "pipeline/project_detail.html#advance", context)
+    return TemplateResponse(request, "pipeline/project_detail.html", context, status=400)
+
+
+@require_POST
+def followup_new(request, pk):
+    project = _get_project_for_user(request, pk)
+    require(request.user, "followup", "add")
+    if not _in_followup_scope(request.user, project):
+        raise PermissionDenied
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_followup(request.user, project, **form.cleaned_data)
+        except services.PipelineError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Follow-up recorded."))
+            return redirect("pipeline:detail", pk=project.pk)
+    return TemplateResponse(request, "pipeline/project_detail.html", _detail_context(request, project, followup_form=form), status=400)
+
+
+def _in_followup_scope(user, project: Project) -> bool:
+    """May the user add follow-ups to this project (the followup row of the matrix, scoped by the project's team)?"""
+    if _sees_all(user, "followup"):
+        return can(user, "followup", "add")
+    return bool(user.organisation_id) and project.organisation.path.startswith(user.organisation.path)
+
+
+@require_POST
+def followup_done(request, pk):
+    followup = get_for_user(request.user, FollowUp.objects.select_related("project"), pk, "change")
+    services.close_next_action(request.user, followup)
+    return redirect(safe_next(request, "web:workbench"))
+
+
+@require_POST
+def task_done(request, pk):
+    task = get_for_user(request.user, Task, pk, "change")
+    services.complete_task(request.user, task)
+    return redirect(safe_next(request, "web:workbench"))
+
+
+
+@require_POST
+def from_target(request):
+    """One click on a chain's target list: the target becomes a lead of the user's team.
+
+    The firm must be one the user may see (the chains page lists only those); another organisation's firm
+    answers 404 like any other record out of scope."""
+    require(request.user, "project", "add")
+    org = request.user.organisation
+    if org is None:
+        raise PermissionDenied
+    try:
+        enterprise_id = int(request.POST.get("enterprise") or 0)
+    except ValueError:
+        enterprise_id = 0
+    firm = get_for_user(request.user, Enterprise, enterprise_id)
+    try:
+        project, created = services.create_lead_from_target(
+            request.user, chain=request.POST.get("chain", ""), node_key=request.POST.get("node", ""),
+            enterprise_id=firm.pk, organisation=org, owner=request.user,
+        )
+    except services.PipelineError as exc:
+        messages.error(request, str(exc))
+        return redirect(safe_next(request, "pipeline:list"))
+    messages.success(request, _("Lead created.") if created else _("This target is already a project of your team."))
+    warning = services.duplicate_warning_text(services.duplicate_investor_warning(project))
+    if warning:
+        messages.warning(request, warning)
+    return redirect("pipeline:detail", pk=project.pk)
+
+
+# --- coordination items ------------------------------------------------------------------------------------
+
+
+@require_POST
+def item_new(request, pk):
+    project = _get_project_for_user(request, pk)
+    require(request.user, "coordination_item", "add")
+    form = CoordinationItemForm(request.POST)
+    if form.is_valid():
+        services.create_coordination_item(request.user, project, **form.cleaned_data)
+        messages.success(request, _("Coordination item added."))
+        return redirect("pipeline:detail", pk=project.pk)
+    return TemplateResponse(request, "pipeline/project_detail.html", _detail_context(request, project, item_form=form), status=400)
+
+
+def item_list(request):
+    require(request.user, "coordination_item", "view")
+    items = visible(request.user, CoordinationItem.objects.select_related("project", "department", "organisation"))
+    filterset = CoordinationItemFilter(request.GET or None, queryset=items)
+    qs = filterset.qs if filterset.is_bound and filterset.is_valid() else items
+    page = Paginator(qs.order_by("due", "id"), 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    return TemplateResponse(
+        request,
+        "pipeline/item_list.html",
+        {
+            "filter": filterset if filterset.is_bound else CoordinationItemFilter(queryset=items),
+            "page": page,
+            "today": today,
+            "overdue": services.overdue_by_department(items, today),
+            "querystring_base": _querystring_base(request),
+        },
+    )
+
+
+def item_detail(request, pk):
+    item = get_for_user(request.user, CoordinationItem.objects.select_related("project", "department", "organisation"), pk)
+    form = ItemUpdateForm(request.POST or None, initial={"status": item.status, "due": item.due})
+    status = 200
+    if request.method == "POST":
+        item = get_for_user(request.user, CoordinationItem, pk, "change")
+        if form.is_valid():
+            try:
+                services.update_coordination_item(request.user, item, **form.cleaned_data)
+            except services.PipelineError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("pipeline:item", pk=item.pk)
+        status = 400
+    return TemplateResponse(
+        request,
+        "pipeline/item_detail.html",
+        {
+            "item": item,
+            "events": item.events.select_related("by"),
+            "form": form,
+            "can_change": visible(request.user, CoordinationItem.objects.filter(pk=item.pk), "change").exists(),
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+# --- carriers ----------------------------------------------------------------------------------------------
+
+
+def carrier_list(request):
+    require(request.user, "carrier", "view")
+    carriers = visible(request.user, Carrier.objects.select_related("organisation")).annotate(
+        project_count=Count("projects")
+    )
+    kind = request.GET.get("kind", "")
+    if kind:
+        carriers = carriers.filter(kind=kind)
+    form = None
+    if can(request.user, "carrier", "add"):
+        form = CarrierForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            data = dict(form.cleaned_data)
+            services.save_carrier(request.user, organisation=data.pop("organisation"), name=data.pop("name"), **data)
+            messages.success(request, _("Carrier saved."))
+            return redirect("pipeline:carriers")
+    elif request.method == "POST":
+        raise PermissionDenied
+    page = Paginator(carriers.order_by("organisation__name", "kind", "name"), 50).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request, "pipeline/carrier_list.html",
+        {"page": page, "form": form, "kinds": Carrier.Kind.choices, "kind": kind, "querystring_base": _querystring_base(request)},
+    )
+
+
+# --- meeting pack ------------------------------------------------------------------------------------------
+
+
+def _quarter(today: dt.date) -> tuple[dt.date, dt.date]:
+    first_month = 3 * ((today.month - 1) // 3) + 1
+    start = dt.date(today.year, first_month, 1)
+    end = (dt.date(today.year + (first_month + 3 > 12), (first_month + 2) % 12 + 1, 1)) - dt.timedelta(days=1)
+    return start, end
+
+
+def _meeting_orgs(user):
+    if _sees_all(user):
+        return Organisation.objects.all()
+    return assignable_organisations(user)
+
+
+def meeting(request):
+    require(request.user, "project", "view")
+    start, end = _quarter(timezone.localdate())
+    form = MeetingForm(request.GET or None, initial={"start": start, "end": end, "org": None if _sees_all(request.user) else request.user.organisation})
+    form.fields["org"].queryset = _meeting_orgs(request.user)
+    if not _sees_all(request.user):
+        form.fields["org"].required = True
+    pack = None
+    if form.is_bound and form.is_valid():
+        org = form.cleaned_data["org"]
+        try:
+            pack = services.meeting_pack(org, form.cleaned_data["start"], form.cleaned_data["end"])
+        except services.PipelineError as exc:
+            form.add_error(None, str(exc))
+        else:
+            fmt = request.GET.get("format")
+            if fmt in ("docx", "pdf"):
+                return _download(pack, fmt)
+    max_rows = config.meeting_max_rows()
+    context = {
+        "form": form, "pack": pack, "query": request.GET.urlencode(), "max_rows": max_rows,
+        "row_slice": f":{max_rows}" if max_rows else ":",
+    }  # fmt: skip
+    return TemplateResponse(request, "pipeline/meeting.html", context)
+
+
+def _download(pack, fmt: str):
+    directory = tempfile.mkdtemp(prefix="zhaoshang-pack-")
+    path = Path(directory) / f"pack.{fmt}"
+    services.render_meeting_pack(pack, path)
+    name = f"专案分析会材料_{pack.period.start:%Y%m%d}-{pack.period.end:%Y%m%d}.{fmt}"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+
+
+# --- dashboard ---------------------------------------------------------------------------------------------
+
+
+def dashboard(request):
+    require(request.user, "project", "view")
+    projects = visible(request.user, Project.objects.all())
+    data = services.dashboard(projects)
+    chart = {
+        "funnel": [{"name": r["name"], "value": r["reached"]} for r in data.funnel if r["reached"] is not None],
+        "stages": [r["name"] for r in data.funnel],
+        "planned": [float(r["planned"]) for r in data.funnel],
+        "signed": [float(r["signed"]) for r in data.funnel],
+        "teams": [r["name"] for r in data.by_team],
+        "team_planned": [float(r["planned"]) for r in data.by_team],
+        "chains": [r["name"] for r in data.by_chain],
+        "chain_counts": [r["count"] for r in data.by_chain],
+        "months": [r["month"] for r in data.trend],
+        "new": [r["new"] for r in data.trend],
+        "signed_trend": [r["signed"] for r in data.trend],
+    }
+    return TemplateResponse(request, "pipeline/dashboard.html", {"data": data, "chart": chart})
+
+
+# --- import ------------------------------------------------------------------------------------------------
+
+
+def import_view(request):
+    require(request.user, "project", "add")
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+            for chunk in upload.chunks():
+                tmp.write(chunk)
+            tmp.flush()
+            from zhaoshang.pipeline.importing import ImportRefused
+
+            try:
+                result = services.import_projects(
+                    request.user, tmp.name, organisation=form.cleaned_data["organisation"],
+                    dry_run=form.cleaned_data["dry_run"], owner=request.user,
+                )
+            except ImportRefused as exc:
+                form.add_error("file", str(exc))
+    status = 400 if (form.errors or (result and result.errors)) else 200
+    return TemplateResponse(request, "pipeline/import.html", {"form": form, "result": result}, status=status)

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from zhaoshang.registry import views
+
+app_name = "registry"
+urlpatterns = [
+    path("", views.firm_list, name="list"),
+    path("export.xlsx", views.firm_export, name="export"),
+    path("<int:pk>/", views.firm_detail, name="detail"),
+    path("code/<str:code>/", views.firm_by_code, name="by_code"),
+    path("imports/", views.import_list, name="imports"),
+    path("imports/new/", views.import_new, name="import_new"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
+    path("imports/<int:pk>/rerun/", views.import_rerun, name="import_rerun"),
+    path("imports/<int:pk>/report.xlsx", views.import_report, name="import_report"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("duplicates/detect/", views.duplicates_detect, name="duplicates_detect"),
+    path("duplicates/<int:pk>/merge/", views.duplicate_merge, name="duplicate_merge"),
+    path("duplicates/<int:pk>/dismiss/", views.duplicate_dismiss, name="duplicate_dismiss"),
+]

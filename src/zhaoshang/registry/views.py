@@ -1,0 +1,289 @@
+"""Registry pages: the firm list (search, filters, export), the enterprise profile, imports, duplicates."""
+
+from __future__ import annotations
+
+import tempfile
+from importlib import import_module
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhaoshang.accounts.scoping import assignable_organisations, can, get_for_user, require, visible
+from zhaoshang.registry import services
+from zhaoshang.registry.filters import EnterpriseFilterSet
+from zhaoshang.registry.forms import ImportForm
+from zhaoshang.registry.models import DuplicateCandidate, Enterprise, ImportBatch
+
+PAGE_SIZE = 50
+
+# Sections other apps add to the profile: (dotted function(firm) -> data, template, context name).
+PROFILE_SECTIONS = (("zhaoshang.chains.services:positions_for", "chains/_enterprise_positions.html", "positions"),)
+
+
+def _querystring(request, drop=("page",)) -> str:
+    query = request.GET.copy()
+    for key in drop:
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def _decorate(firms) -> None:
+    for firm in firms:
+        firm.region_label = services.region_name(firm.region_code)
+        firm.is_local = services.is_local(firm.region_code)
+
+
+def firm_list(request):
+    require(request.user, "enterprise", "view")
+    filterset = EnterpriseFilterSet(request.GET or None, queryset=services.search_enterprises(request.user))
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else services.search_enterprises(request.user)
+    page = Paginator(queryset.select_related("organisation"), PAGE_SIZE).get_page(request.GET.get("page"))
+    _decorate(page.object_list)
+    base = _querystring(request)
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "page": page,
+        "querystring_base": (base + "&") if base else "",
+        "export_query": base,
+        "can_import": can(request.user, "import_batch", "add") and can(request.user, "enterprise", "add"),
+        "can_review": can(request.user, "enterprise", "change"),
+        "home_region": services.region_name(services.home_region()),
+    }
+    template = "registry/list.html#results" if request.htmx and not request.htmx.boosted else "registry/list.html"
+    return TemplateResponse(request, template, context)
+
+
+def firm_export(request):
+    require(request.user, "enterprise", "view")
+    filterset = EnterpriseFilterSet(request.GET or None, queryset=services.search_enterprises(request.user))
+    if filterset.is_bound and not filterset.is_valid():
+        return HttpResponse(_("The filters are not valid."), status=400)
+    queryset = filterset.qs if filterset.is_bound else services.search_enterprises(request.user)
+    handle = tempfile.TemporaryFile()
+    services.export_enterprises_xlsx(queryset, handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename="企业名录.xlsx")
+
+
+def _profile_sections(firm) -> list[dict]:
+    sections = []
+    for dotted, template, name in PROFILE_SECTIONS:
+        module_name, _sep, attr = dotted.partition(":")
+        try:
+            fn = getattr(import_module(module_name), attr)
+        except (ModuleNotFoundError, AttributeError):
+            continue
+        sections.append({"template": template, name: fn(firm)})
+    return sections
+
+
+def firm_detail(request, pk: int):
+    require(request.user, "enterprise", "view")
+    firm = get_for_user(request.user, Enterprise.objects.select_related("organisation", "import_batch", "merged_into"), pk)
+    history = list(services.history_of(firm)[:100])
+    batch = firm.import_batch
+    context = {
+        "firm": firm,
+        "data": services.enterprise_as_dict(firm),
+        "capital_cny": services.capital_in_cny_wan(firm),
+        "region_label": services.region_name(firm.region_code),
+        "is_local": services.is_local(firm.region_code),
+        "batch": batch if batch is not None and visible(request.user, ImportBatch.objects.filter(pk=batch.pk)).exists() else None,
+        "history": history,
+        "merged_from": list(Enterprise.objects.filter(merged_into=firm).only("id", "name", "uscc")),
+        "sections": _profile_sections(firm),
+        "duplicates": list(
+            DuplicateCandidate.objects.filter(Q(first=firm) | Q(second=firm), status=DuplicateCandidate.Status.OPEN)[:10]
+        ),
+    }
+    return TemplateResponse(request, "registry/detail.html", context)
+
+
+# --------------------------------------------------------------------------------------------- imports
+
+
+def import_list(request):
+    require(request.user, "import_batch", "view")
+    batches = visible(request.user, ImportBatch.objects.select_related("organisation", "created_by")).defer("issues", "mapping")
+    page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
+    for batch in page.object_list:
+        batch.interrupted = services.interruption(batch)
+    return TemplateResponse(
+        request,
+        "registry/imports.html",
+        {"page": page, "querystring_base": "", "can_import": can(request.user, "import_batch", "add")},
+    )
+
+
+def import_new(request):
+    require(request.user, "import_batch", "add")
+    require(request.user, "enterprise", "add")
+    organisations = assignable_organisations(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            batch = services.start_import(
+                request.user,
+                data["file"],
+                data["file"].name,
+                data["organisation"],
+                dry_run=data["dry_run"],
+                strict=data["strict"],
+                mapping=data["mapping"] or None,
+                source=data["source"],
+            )
+        except PermissionDenied:
+            raise
+        return redirect("registry:import_detail", pk=batch.pk)
+    return TemplateResponse(request, "registry/import_form.html", {"form": form})
+
+
+def _batch_context(batch: ImportBatch, user=None) -> dict:
+    live = services.live_progress(batch.pk)
+    done, total = live if live else (batch.rows_done, batch.rows_total)
+    interrupted = services.interruption(batch)
+    running = batch.status in (ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING) and not interrupted
+    percent = int(done * 100 / total) if total else 0
+    counts = batch.counts or {}
+    issues = batch.issues or []
+    return {
+        "batch": batch,
+        "running": running,
+        "interrupted": interrupted,
+        "can_rerun": user is not None and services.rerun_blocker(batch) is None and services.may_rerun(user, batch),
+        "done_rows": done,
+        "total_rows": total,
+        "percent": min(percent, 100),
+        "counts": counts,
+        "count_items": [
+            (_("Rows read"), counts.get("read", 0), "read"),
+            (_("Firms created"), counts.get("created", 0), "created"),
+            (_("Firms updated"), counts.get("updated", 0), "updated"),
+            (_("Rows unchanged"), counts.get("unchanged", 0), "unchanged"),
+            (_("Rows rejected"), counts.get("rejected", 0), "rejected"),
+            (_("Rows flagged"), counts.get("flagged", 0), "flagged"),
+        ],
+        "problems": [i for i in issues if i.get("severity") != "info"][:200],
+        "problem_total": sum(1 for i in issues if i.get("severity") != "info"),
+        "issue_total": len(issues),
+        "mapping": batch.mapping or {},
+    }
+
+
+def _batch_for(request, pk: int) -> ImportBatch:
+    require(request.user, "import_batch", "view")
+    return get_for_user(request.user, ImportBatch.objects.select_related("organisation", "created_by"), pk)
+
+
+def import_detail(request, pk: int):
+    batch = _batch_for(request, pk)
+    return TemplateResponse(request, "registry/import_detail.html", _batch_context(batch, request.user))
+
+
+def import_progress(request, pk: int):
+    """The progress fragment the running import page polls; once the import ends, the page reloads."""
+    batch = _batch_for(request, pk)
+    context = _batch_context(batch, request.user)
+    response = TemplateResponse(request, "registry/import_detail.html#progress", context)
+    if not context["running"] and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+def import_rerun(request, pk: int):
+    """Re-run an interrupted or failed batch over its saved file (see services.rerun_import)."""
+    batch = _batch_for(request, pk)
+    try:
+        services.rerun_import(request.user, batch)
+    except services.RegistryError as exc:
+        batch.refresh_from_db()
+        context = {**_batch_context(batch, request.user), "rerun_error": str(exc)}
+        return TemplateResponse(request, "registry/import_detail.html", context, status=409)
+    messages.success(request, _("The import runs again."))
+    return redirect("registry:import_detail", pk=batch.pk)
+
+
+def import_report(request, pk: int):
+    batch = _batch_for(request, pk)
+    handle = tempfile.TemporaryFile()
+    services.write_issue_report(batch.issues or [], handle)
+    handle.seek(0)
+    stem = Path(batch.file_name).stem or "import"
+    return FileResponse(handle, as_attachment=True, filename=f"{stem}_问题清单.xlsx")
+
+
+# --------------------------------------------------------------------------------------------- duplicates
+
+
+def duplicates(request):
+    require(request.user, "enterprise", "change")
+    pairs = (
+        visible(request.user, DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN), "change")
+        .select_related("first", "second", "first__organisation", "second__organisation")
+    )
+    page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for pair in page.object_list:
+        _decorate([pair.first, pair.second])
+    return TemplateResponse(request, "registry/duplicates.html", {"page": page, "querystring_base": ""})
+
+
+@require_POST
+def duplicates_detect(request):
+    require(request.user, "enterprise", "change")
+    n = services.detect_duplicates(request.user)
+    messages.success(request, _("%(n)d new probable duplicates found.") % {"n": n})
+    return redirect("registry:duplicates")
+
+
+def _pair_for(request, pk: int) -> DuplicateCandidate:
+    require(request.user, "enterprise", "change")
+    pair = get_for_user(request.user, DuplicateCandidate.objects.select_related("first", "second"), pk, "change")
+    if pair.status != DuplicateCandidate.Status.OPEN:
+        raise Http404
+    return pair
+
+
+@require_POST
+def duplicate_merge(request, pk: int):
+    pair = _pair_for(request, pk)
+    keep_id = request.POST.get("keep")
+    if str(keep_id) == str(pair.first_id):
+        keep, drop = pair.first, pair.second
+    elif str(keep_id) == str(pair.second_id):
+        keep, drop = pair.second, pair.first
+    else:
+        return HttpResponse(_("Choose the firm to keep."), status=400)
+    try:
+        services.merge_enterprises(request.user, keep, drop, candidate=pair)
+    except services.RegistryError as exc:
+        messages.error(request, str(exc))
+        return redirect("registry:duplicates")
+    messages.success(request, _("Merged into %(name)s.") % {"name": keep.name})
+    return redirect(reverse("registry:detail", args=[keep.pk]))
+
+
+@require_POST
+def duplicate_dismiss(request, pk: int):
+    pair = _pair_for(request, pk)
+    services.dismiss_duplicate(request.user, pair)
+    messages.success(request, _("Marked as different firms."))
+    return redirect("registry:duplicates")
+
+
+def firm_by_code(request, code: str):
+    """/registry/code/<USCC>/ → the profile (for links from other apps and documents)."""
+    require(request.user, "enterprise", "view")
+    firm = get_object_or_404(visible(request.user, Enterprise.objects.all()), uscc=code.upper())
+    return redirect("registry:detail", pk=firm.pk)

@@ -1,0 +1,42 @@
+"""The navigation: one entry per capability, shown when the user's role can view it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from zhaoshang.accounts.scoping import can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    permission: tuple[str, str] | None = None
+    admin_only: bool = False
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem("web:workbench", _("Workbench")),
+    NavItem("registry:list", _("Enterprises"), ("enterprise", "view")),
+    NavItem("chains:index", _("Industrial chains"), ("chain", "view")),
+    NavItem("pipeline:list", _("Projects"), ("project", "view")),
+    NavItem("web:organisations", _("Organisations"), ("organisation", "view")),
+    NavItem("web:audit", _("Audit log"), ("audit_log", "view")),
+]
+
+
+def items_for(user) -> list[dict]:
+    items = []
+    for item in NAVIGATION:
+        if item.permission and not can(user, *item.permission):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": item.label, "name": item.url_name})
+    return items
