@@ -75,3 +75,16 @@ def _fast_password_hashing():
     except Exception:  # plain-Python core tests run without Django configured
         pass
 
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, test in a file database (WAL), as the product runs, not Django's shared-cache memory database.
+
+    In shared-cache mode a reader makes a concurrent writer fail at once ("database table is locked") instead of
+    waiting: a web import's thread writing its batch while the browser polls its progress failed that way.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
