@@ -28,10 +28,26 @@ class ProjectForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         orgs = assignable_organisations(user)
-        self.fields["organisation"].queryset = orgs
-        self.fields["organisation"].initial = user.organisation_id
+        if "organisation" in self.fields:
+            self.fields["organisation"].queryset = orgs
+            self.fields["organisation"].initial = user.organisation_id
         self.fields["owner"].queryset = User.objects.filter(organisation__in=orgs, is_active=True)
         self.fields["owner"].initial = user.pk
+
+
+class ProjectEditForm(ProjectForm):
+    """A project's own data after it was created: not its investor, organisation or stage (each has its own way)."""
+
+    class Meta(ProjectForm.Meta):
+        fields = [f for f in ProjectForm.Meta.fields if f != "organisation"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        del self.fields["investor_name"], self.fields["investor_uscc"]
+
+    def changes(self) -> dict:
+        """The edited fields, as ``services.update_project`` takes them."""
+        return {name: self.cleaned_data[name] for name in self.changed_data}
 
 
 class AdvanceForm(forms.Form):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.project_new, name="new"),
     path("from-target/", views.from_target, name="from_target"),
     path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/edit/", views.project_edit, name="edit"),
     path("<int:pk>/advance/", views.project_advance, name="advance"),
     path("<int:pk>/followups/", views.followup_new, name="followup_new"),
     path("<int:pk>/items/", views.item_new, name="item_new"),

@@ -31,6 +31,7 @@ from zhaoshang.pipeline.forms import (
     ImportForm,
     ItemUpdateForm,
     MeetingForm,
+    ProjectEditForm,
     ProjectForm,
 )
 from zhaoshang.pipeline.models import Carrier, CoordinationItem, FollowUp, Project, Task
@@ -97,6 +98,20 @@ def project_new(request):
             messages.success(request, _("Project created."))
             return redirect("pipeline:detail", pk=project.pk)
     return TemplateResponse(request, "pipeline/project_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def project_edit(request, pk):
+    project = _get_project_for_user(request, pk, "change")
+    form = ProjectEditForm(request.POST or None, instance=project, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        # the form has already written the values into ``project``: the service compares against the stored row
+        stored = _get_project_for_user(request, pk, "change")
+        if services.update_project(request.user, stored, **form.changes()):
+            messages.success(request, _("Project saved."))
+        return redirect("pipeline:detail", pk=pk)
+    return TemplateResponse(
+        request, "pipeline/project_form.html", {"form": form, "project": project}, status=400 if form.errors else 200
+    )
 
 
 def _detail_context(request, project: Project, **forms) -> dict:
