@@ -210,3 +210,17 @@ def test_a_common_term_with_a_region_filter_reads_the_region_first_and_finds_the
     if connection.vendor == "sqlite":
         assert '+"registry_enterprise"."id" IN' in str(found.query)
         assert '+"registry_enterprise"."id"' not in str(search_enterprises(cast.officer, "IGBT").query)
+
+
+@pytest.mark.django_db
+def test_after_every_migration_the_full_text_index_is_kept_up_to_date_by_its_triggers():
+    """A migration that alters a field of Enterprise makes SQLite rebuild the table, which drops its triggers:
+    without them the full-text index silently stops seeing new firms."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the trigram index of PostgreSQL is an ordinary index, kept by the database itself")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'registry_enterprise'")
+        triggers = {row[0] for row in cursor.fetchall()}
+    assert {"registry_enterprise_fts_ai", "registry_enterprise_fts_au", "registry_enterprise_fts_ad"} <= triggers

@@ -52,6 +52,8 @@ class ImportBatch(models.Model):
 
 
 class Enterprise(models.Model):
+    # On SQLite, a migration that alters one of these fields rebuilds the table, which drops the triggers that
+    # keep the full-text index (migration 0004) up to date: such a migration must create them again.
     uscc = models.CharField(_("unified social credit code"), max_length=18, null=True, blank=True, unique=True)
     uscc_raw = models.CharField(_("credit code as written"), max_length=64, blank=True)
     reg_no = models.CharField(_("registration number"), max_length=32, blank=True)
