@@ -224,3 +224,63 @@ def test_after_every_migration_the_full_text_index_is_kept_up_to_date_by_its_tri
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'registry_enterprise'")
         triggers = {row[0] for row in cursor.fetchall()}
     assert {"registry_enterprise_fts_ai", "registry_enterprise_fts_au", "registry_enterprise_fts_ad"} <= triggers
+
+
+BY_CAPITAL = ["株洲中车时代示例电气有限公司", "昆山某某电子有限公司", "株洲宏图电子有限公司", "深圳市示例半导体有限公司"]
+NEWEST_FIRST = ["深圳市示例半导体有限公司", "株洲宏图电子有限公司", "株洲中车时代示例电气有限公司", "昆山某某电子有限公司"]
+
+
+def _in_page_order(html: str, wanted: list[str]) -> list[str]:
+    return sorted(wanted, key=html.index)
+
+
+def test_the_list_can_be_ordered_by_capital_in_yuan_or_by_founding_date(cast, firms, client_for):
+    client = client_for(cast.officer)
+    # 50,000 万元 > 1,500 万美元 (about 10,600 万元 at the default rate) > 800 万元 > 100 万元
+    assert _in_page_order(client.get(reverse("registry:list"), {"sort": "capital"}).content.decode(), BY_CAPITAL) == BY_CAPITAL
+    html = client.get(reverse("registry:list"), {"sort": "founded"}).content.decode()
+    assert _in_page_order(html, NEWEST_FIRST) == NEWEST_FIRST
+    html = client.get(reverse("registry:list"), {"sort": "founded_asc"}).content.decode()
+    assert _in_page_order(html, NEWEST_FIRST) == NEWEST_FIRST[::-1]
+    html = client.get(reverse("registry:list")).content.decode()
+    assert _in_page_order(html, BY_CAPITAL) == sorted(BY_CAPITAL)  # by name when no order is chosen
+
+
+def test_the_capital_order_follows_the_configured_rates(cast, firms, client_for, settings):
+    settings.FX_RATES_TO_CNY = {"USD": 100}  # 1,500 万美元 = 150,000 万元: now the largest
+    html = client_for(cast.officer).get(reverse("registry:list"), {"sort": "capital"}).content.decode()
+    assert _in_page_order(html, BY_CAPITAL)[:2] == ["昆山某某电子有限公司", "株洲中车时代示例电气有限公司"]
+
+
+def test_the_api_and_the_export_keep_the_chosen_order(cast, firms, client_for):
+    client = client_for(cast.officer)
+    api = client.get("/api/enterprises/", {"sort": "capital", "q": "有限公司"})
+    assert api.status_code == 200
+    assert [f["name"] for f in api.json()["results"]] == BY_CAPITAL
+    response = client.get(reverse("registry:export"), {"sort": "founded"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:]] == NEWEST_FIRST
+
+
+def test_an_unknown_order_is_a_clear_error_not_a_crash(cast, firms, client_for):
+    client = client_for(cast.officer)
+    page = client.get(reverse("registry:list"), {"sort": "revenue; drop table"})
+    assert page.status_code == 200 and "sort" in page.content.decode()
+    assert client.get("/api/enterprises/", {"sort": "nope"}).status_code == 400
+    assert client.get(reverse("registry:export"), {"sort": "nope"}).status_code == 400
+
+
+def test_the_cli_search_and_export_take_the_same_orders(cast, firms, tmp_path):
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("firms", "search", "--sort", "capital", "--json", stdout=out)
+    assert [f["name"] for f in json.loads(out.getvalue())] == BY_CAPITAL
+    target = tmp_path / "按成立日期.xlsx"
+    call_command("firms", "export", str(target), "--sort", "founded", stdout=io.StringIO())
+    rows = list(openpyxl.load_workbook(target).active.iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:]] == NEWEST_FIRST
+    with pytest.raises(CommandError):
+        call_command("firms", "search", "--sort", "revenue", stdout=io.StringIO(), stderr=io.StringIO())

@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhaoshang.registry.search import apply_filters, has_selective_filter, text_condition
+from zhaoshang.registry.search import SORTS, apply_filters, has_selective_filter, ordering, text_condition
 
 YES_NO = (("", _("All")), ("1", _("Yes")), ("0", _("No")))
 
@@ -24,6 +24,9 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     local = django_filters.ChoiceFilter(label=_("Local firm"), choices=YES_NO[1:], empty_label=_("All"), method="_none")
     listed = django_filters.ChoiceFilter(label=_("Listed company"), choices=YES_NO[1:], empty_label=_("All"), method="_none")
     flagged = django_filters.ChoiceFilter(label=_("Needs checking"), choices=YES_NO[1:], empty_label=_("All"), method="_none")
+    sort = django_filters.ChoiceFilter(
+        label=_("Order"), choices=list(SORTS.items())[1:], empty_label=SORTS["name"], method="_none"
+    )
 
     class Meta:
         fields: list[str] = []
@@ -33,13 +36,14 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         data = dict(self.form.cleaned_data)
+        sort = data.pop("sort", None)
         for key in ("founded_from", "founded_to"):
             if data.get(key) is not None:
                 data[key] = int(data[key])
         condition = text_condition(data.pop("q", "") or "", selective_filter=has_selective_filter(data))
         if condition is not None:
             queryset = queryset.filter(condition)
-        return apply_filters(queryset, data)
+        return apply_filters(queryset, data).order_by(*ordering(sort))
 
     @property
     def active(self) -> bool:

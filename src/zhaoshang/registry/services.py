@@ -846,7 +846,7 @@ EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
 
 
 def export_enterprises_xlsx(queryset: models.QuerySet[Enterprise], out: str | Path | IO[bytes]) -> int:
-    """Write the firms of ``queryset`` (already filtered and scoped) to an XLSX; returns the row count."""
+    """Write the firms of ``queryset`` (already filtered, scoped and ordered) to an XLSX; returns the row count."""
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": not isinstance(out, str | Path)})
@@ -860,7 +860,8 @@ def export_enterprises_xlsx(queryset: models.QuerySet[Enterprise], out: str | Pa
     sheet.freeze_panes(1, 2)
     fields = [f for f, _ in EXPORT_COLUMNS if f not in {"region", "local"}]
     n = 0
-    for n, row in enumerate(queryset.order_by("name", "id").values(*fields).iterator(chunk_size=2000), start=1):
+    rows = queryset if queryset.ordered else queryset.order_by("name", "id")  # the list's order, when it has one
+    for n, row in enumerate(rows.values(*fields).iterator(chunk_size=2000), start=1):
         for col, (name, _) in enumerate(EXPORT_COLUMNS):
             if name == "region":
                 value: Any = region_name(row["region_code"])

@@ -21,6 +21,9 @@ from django.core.management.base import BaseCommand, CommandError
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.registry.core.errors import RegistryCoreError
 from zhaoshang.registry.core.headers import FIELDS
+from zhaoshang.registry.search import SORTS, ordering
+
+SORT_KEYS = list(SORTS)
 
 
 def _org(code: str | None) -> Organisation:
@@ -86,6 +89,7 @@ class Command(BaseCommand):
         search.add_argument("--capital-max", type=float)
         search.add_argument("--local", choices=["yes", "no"])
         search.add_argument("--limit", type=int, default=20)
+        search.add_argument("--sort", choices=SORT_KEYS, help="name (default), capital, founded, founded_asc, recent")
         search.add_argument("--json", action="store_true")
 
         export = sub.add_parser("export", help="Export the (filtered) list to XLSX.")
@@ -93,6 +97,7 @@ class Command(BaseCommand):
         export.add_argument("--query", default="")
         export.add_argument("--region")
         export.add_argument("--local", choices=["yes", "no"])
+        export.add_argument("--sort", choices=SORT_KEYS, help="the rows' order, as --sort of firms search")
 
         dup = sub.add_parser("duplicates", help="Find probable duplicates and add them to the review list.")
         dup.add_argument("--threshold", type=float, default=90.0)
@@ -217,6 +222,7 @@ class Command(BaseCommand):
         from zhaoshang.registry.services import enterprise_as_dict, search_enterprises
 
         qs = search_enterprises(None, options["query"], self._filters(options)).select_related("organisation")
+        qs = qs.order_by(*ordering(options.get("sort")))
         firms = list(qs[: options["limit"]])
         if options["json"]:
             self.stdout.write(json.dumps([enterprise_as_dict(f) for f in firms], ensure_ascii=False))
@@ -227,7 +233,7 @@ class Command(BaseCommand):
     def _export(self, options: dict[str, Any]) -> None:
         from zhaoshang.registry.services import export_enterprises_xlsx, search_enterprises
 
-        qs = search_enterprises(None, options["query"], self._filters(options))
+        qs = search_enterprises(None, options["query"], self._filters(options)).order_by(*ordering(options.get("sort")))
         n = export_enterprises_xlsx(qs, options["output"])
         self.stdout.write(f"已导出{n}家企业到 {options['output']}")
 
