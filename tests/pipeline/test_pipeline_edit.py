@@ -89,3 +89,15 @@ def test_the_edit_page_needs_a_login(client, make_project):
     project = make_project("登录项目")
     response = client.get(reverse("pipeline:edit", args=[project.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_an_owner_who_has_left_does_not_block_other_edits(cast, client_for, make_project):
+    project = make_project("负责人离职项目", planned_investment_wan=Decimal("500"))
+    project.owner.is_active = False
+    project.owner.save(update_fields=["is_active"])
+    response = client_for(cast.colleague).post(
+        reverse("pipeline:edit", args=[project.pk]), _form_data(project, description="交接给新负责人前补充情况")
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.description == "交接给新负责人前补充情况"

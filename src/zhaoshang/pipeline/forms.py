@@ -44,6 +44,9 @@ class ProjectEditForm(ProjectForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         del self.fields["investor_name"], self.fields["investor_uscc"]
+        if self.instance.owner_id:  # a present owner the editor could not pick (moved, left) must not block other edits
+            owners = self.fields["owner"].queryset
+            self.fields["owner"].queryset = (owners | User.objects.filter(pk=self.instance.owner_id)).distinct()
 
     def changes(self) -> dict:
         """The edited fields, as ``services.update_project`` takes them."""
