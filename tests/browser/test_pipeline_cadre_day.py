@@ -124,5 +124,20 @@ def test_a_follow_up_can_be_recorded_on_a_phone(browser, live_server, day_data):
         page.get_by_text("在手机上记录：上门拜访，对方确认考察时间").wait_for()
         assert page.evaluate(fits)
         assert FollowUp.objects.filter(project=day_data["due"], way="visit").count() == 1
+
+        # after the visit the promised investment changed: correct it on the phone too
+        with page.expect_navigation():
+            page.get_by_test_id("edit-project").tap()
+        assert page.evaluate(fits), "the edit form scrolls sideways on a phone"
+        amount = page.get_by_test_id("project-form").locator("input[name=planned_investment_wan]")
+        amount.scroll_into_view_if_needed()
+        box = amount.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+        amount.fill("32000")
+        with page.expect_navigation():
+            page.get_by_test_id("project-form").get_by_role("button").tap()
+        page.get_by_text("项目已保存。").wait_for()
+        day_data["due"].refresh_from_db()
+        assert day_data["due"].planned_investment_wan == 32000
     finally:
         context.close()
