@@ -104,9 +104,9 @@ def project_edit(request, pk):
     project = _get_project_for_user(request, pk, "change")
     form = ProjectEditForm(request.POST or None, instance=project, user=request.user)
     if request.method == "POST" and form.is_valid():
-        # the form has already written the values into ``project``: the service compares against the stored row
-        stored = _get_project_for_user(request, pk, "change")
-        if services.update_project(request.user, stored, **form.changes()):
+        # validating wrote the values into ``project``; the service compares against the stored row
+        project.refresh_from_db()
+        if services.update_project(request.user, project, **form.changes()):
             messages.success(request, _("Project saved."))
         return redirect("pipeline:detail", pk=pk)
     return TemplateResponse(

@@ -211,6 +211,15 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
+def _usable_rates(rates: Mapping[str, Any] | None) -> list[tuple[str, Decimal]]:
+    """(currency, CNY per unit) for every positive rate of ``rates`` (default: the configured table), sorted."""
+    if rates is None:
+        from zhaoshang.registry.services import fx_rates
+
+        rates = fx_rates()
+    return [(currency, Decimal(rate)) for currency, rate in sorted(rates.items()) if Decimal(rate) > 0]
+
+
 def capital_condition(minimum: Any = None, maximum: Any = None, rates: Mapping[str, Decimal] | None = None) -> Q:
     """Capital between two bounds in 万元人民币, each firm's own currency converted with ``rates``.
 
@@ -220,15 +229,8 @@ def capital_condition(minimum: Any = None, maximum: Any = None, rates: Mapping[s
     low, high = _decimal(minimum), _decimal(maximum)
     if low is None and high is None:
         return Q()
-    if rates is None:
-        from zhaoshang.registry.services import fx_rates
-
-        rates = fx_rates()
     condition = Q(pk__in=[])
-    for currency, rate in rates.items():
-        rate = Decimal(rate)
-        if rate <= 0:
-            continue
+    for currency, rate in _usable_rates(rates):
         part = Q(currency=currency)
         if low is not None:
             part &= Q(capital_wan__gte=low / rate)
@@ -240,20 +242,13 @@ def capital_condition(minimum: Any = None, maximum: Any = None, rates: Mapping[s
 
 def capital_in_cny(rates: Mapping[str, Decimal] | None = None) -> Case:
     """Registered capital in 万元人民币 as a database expression (NULL for a currency without a rate)."""
-    if rates is None:
-        from zhaoshang.registry.services import fx_rates
-
-        rates = fx_rates()
-    whens = [
-        When(currency=currency, then=F("capital_wan") * Value(Decimal(rate)))
-        for currency, rate in sorted(rates.items())
-        if Decimal(rate) > 0
-    ]
+    whens = [When(currency=currency, then=F("capital_wan") * Value(rate)) for currency, rate in _usable_rates(rates)]
     return Case(*whens, default=Value(None), output_field=models.DecimalField())
 
 
-#: List orders: key → (label, what to order by). Names are compared by code point, which for Chinese is neither
-#: pinyin nor stroke order; the other orders are what cadres look for: the biggest firms, the newest ones.
+#: List orders: key → label (:func:`ordering` gives what to order by). Names are compared by code point, which for
+#: Chinese is neither pinyin nor stroke order; the other orders are what cadres look for: the biggest firms, the
+#: newest ones.
 SORTS: dict[str, str] = {
     "name": _("Name"),
     "capital": _("Registered capital, largest first"),
@@ -342,8 +337,10 @@ def search_enterprises(
     *,
     include_merged: bool = False,
     action: str = "view",
+    sort: str | None = None,
 ) -> models.QuerySet[Enterprise]:
-    """Firms the user may see that match ``query`` and ``filters``, ordered by name (see the module docs)."""
+    """Firms the user may see that match ``query`` and ``filters``, in the order ``sort`` of :data:`SORTS` (by
+    name when none; see the module docs)."""
     qs = Enterprise.objects.all()
     if not include_merged:
         qs = qs.filter(merged_into__isnull=True)
@@ -352,7 +349,7 @@ def search_enterprises(
     condition = text_condition(query, selective_filter=has_selective_filter(filters))
     if condition is not None:
         qs = qs.filter(condition)
-    return apply_filters(qs, filters).order_by("name", "id")
+    return apply_filters(qs, filters).order_by(*ordering(sort))
 
 
 def statuses_in_use(queryset: Iterable[Enterprise] | None = None) -> list[str]:

@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.registry.core.errors import RegistryCoreError
 from zhaoshang.registry.core.headers import FIELDS
-from zhaoshang.registry.search import SORTS, ordering
+from zhaoshang.registry.search import SORTS
 
 SORT_KEYS = list(SORTS)
 
@@ -221,8 +221,8 @@ class Command(BaseCommand):
     def _search(self, options: dict[str, Any]) -> None:
         from zhaoshang.registry.services import enterprise_as_dict, search_enterprises
 
-        qs = search_enterprises(None, options["query"], self._filters(options)).select_related("organisation")
-        qs = qs.order_by(*ordering(options.get("sort")))
+        qs = search_enterprises(None, options["query"], self._filters(options), sort=options.get("sort"))
+        qs = qs.select_related("organisation")
         firms = list(qs[: options["limit"]])
         if options["json"]:
             self.stdout.write(json.dumps([enterprise_as_dict(f) for f in firms], ensure_ascii=False))
@@ -233,7 +233,7 @@ class Command(BaseCommand):
     def _export(self, options: dict[str, Any]) -> None:
         from zhaoshang.registry.services import export_enterprises_xlsx, search_enterprises
 
-        qs = search_enterprises(None, options["query"], self._filters(options)).order_by(*ordering(options.get("sort")))
+        qs = search_enterprises(None, options["query"], self._filters(options), sort=options.get("sort"))
         n = export_enterprises_xlsx(qs, options["output"])
         self.stdout.write(f"已导出{n}家企业到 {options['output']}")
 
