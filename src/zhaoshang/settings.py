@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "zhaoshang.registry",
     "zhaoshang.chains",
     "zhaoshang.pipeline",
+    "zhaoshang.approvals",
+    "zhaoshang.policies",
 ]
 
 MIDDLEWARE = [

@@ -167,3 +167,11 @@ def test_a_promise_already_told_at_a_level_is_not_told_again():
     got = promises.due_escalations(ps, D(2025, 3, 31), already_told=[(2, "department")])
     assert [(e.promise_id, e.level) for e in got] == [(2, "team_leader")]
     assert "逾期11天" in got[0].message
+
+
+def test_an_item_not_applied_for_is_not_late_and_is_expected_to_start_no_earlier_than_today(calendar):
+    today = D(2025, 12, 1)
+    tl = timeline.build_timeline(_items(), D(2025, 9, 1), today, calendar)
+    assert tl.late_items == []
+    assert tl.item("a").expected_start == today
+    assert tl.item("a").planned_start == D(2025, 9, 1)

@@ -134,7 +134,7 @@ def _i(code, name, dept, limit, pre: Sequence[str] = (), materials: Sequence[str
 
 
 # Departments by role; an installation maps them to its organisations (see approvals.config).
-DRC, NR, HOUSING, EE, FIRE, SAFETY = "发展改革", "自然资源和规划", "住房和城乡建设", "生态环境", "消防救援", "应急管理"
+DRC, NR, HOUSING, EE, FIRE, SAFETY = "发展和改革", "自然资源和规划", "住房和城乡建设", "生态环境", "消防救援", "应急管理"
 
 DEFAULT_INDUSTRIAL = validate_template(
     CaseTemplate(

@@ -14,8 +14,9 @@ Rules:
   *starts*, not when it finishes.
 - Expected dates use the actual dates where known: a done item finishes on its done date; an item not done
   finishes at its planned limit from its (expected) start, or today when that is already past (it is late).
-- An item is late when it is not done after its due date (its actual or expected start plus its legal limit),
-  or was done after it. Lateness is counted in working days.
+- An item not applied for yet (pending) cannot start before today; it is never late (the legal limit runs from
+  acceptance, 受理). An item in progress is late after its due date (its start plus its legal limit); a done
+  item was late when it was done after it. Lateness is counted in working days.
 - The critical path is the chain of items that decides the case's expected end: from the item finishing last,
   back through the prerequisite that released it (the latest one), to an item with no binding prerequisite.
 """
@@ -142,6 +143,8 @@ def build_timeline(items: Sequence[CaseItem], start: dt.date, today: dt.date, ca
             e_start = max(start, latest)
         if item.started_on is not None:
             e_start = item.started_on
+        elif item.state == PENDING:
+            e_start = max(e_start, today)  # not applied for yet: it cannot start before today
         due = e_start if skip else calendar.add_working_days(e_start, item.limit_days)
         if item.state == DONE:
             e_finish = item.done_on  # type: ignore[assignment]
@@ -155,6 +158,8 @@ def build_timeline(items: Sequence[CaseItem], start: dt.date, today: dt.date, ca
             late_days = calendar.working_days_between(due, item.done_on) if item.done_on > due else 0  # type: ignore[operator]
         elif skip:
             late_days = 0
+        elif item.state == PENDING:
+            late_days = 0  # the legal limit runs from acceptance (受理): an item not applied for is not late
         else:
             late_days = calendar.working_days_between(due, today) if today > due else 0
         taken = None

@@ -287,3 +287,64 @@ def describe(cond: Mapping[str, Any]) -> str:
     if kind == "qualification":
         return f"具有{'或'.join(values)}资质（在有效期内）"
     return f"{label}属于：{'、'.join(values)}"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The one-line text form of a condition (forms, XLSX cells): "capital >= 1000", "employees 50..500",
+# "region in 4302, 430211", "qualification any 高新技术企业, 专精特新". Kind names may be the Chinese labels.
+
+_BY_LABEL = {v: k for k, v in KIND_LABELS.items()}
+
+
+def parse_condition_line(line: str) -> dict[str, Any]:
+    text = line.strip().replace("≥", ">=").replace("≤", "<=").replace("，", ",").replace("、", ",")
+    if not text:
+        raise ConditionError("空的条件")
+    head, _, rest = text.partition(" ")
+    kind = _BY_LABEL.get(head, head)
+    rest = rest.strip()
+    if kind not in KINDS:
+        raise ConditionError(f"未知的条件类型「{head}」；可用：{'、'.join(KINDS)}")
+    if kind in RANGE_KINDS:
+        if rest.startswith(">="):
+            return validate_condition({"kind": kind, "min": rest[2:].strip()})
+        if rest.startswith("<="):
+            return validate_condition({"kind": kind, "max": rest[2:].strip()})
+        if ".." in rest:
+            lo, _, hi = rest.partition("..")
+            return validate_condition({"kind": kind, "min": lo.strip(), "max": hi.strip()})
+        raise ConditionError(f"条件「{line.strip()}」应写作「{kind} >= 数值」「{kind} <= 数值」或「{kind} 下限..上限」")
+    word, _, values = rest.partition(" ")
+    if word not in ("in", "any"):
+        values = rest
+    return validate_condition({"kind": kind, "any" if kind == "qualification" else "in": values})
+
+
+def format_condition_line(cond: Mapping[str, Any]) -> str:
+    kind = cond["kind"]
+    if kind in RANGE_KINDS:
+        lo, hi = cond.get("min"), cond.get("max")
+        if lo is not None and hi is not None:
+            return f"{kind} {lo:g}..{hi:g}"
+        return f"{kind} >= {lo:g}" if lo is not None else f"{kind} <= {hi:g}"
+    if kind == "qualification":
+        return f"{kind} any {', '.join(cond['any'])}"
+    return f"{kind} in {', '.join(cond['in'])}"
+
+
+def parse_conditions(text: str) -> list[dict[str, Any]]:
+    """One condition per line (or separated by ';'); errors name the line."""
+    out = []
+    lines = [part for line in (text or "").splitlines() for part in line.split(";")]
+    for n, line in enumerate(lines, 1):
+        if not line.strip() or line.strip().startswith("#"):
+            continue
+        try:
+            out.append(parse_condition_line(line))
+        except ConditionError as exc:
+            raise ConditionError(f"第{n}行：{exc}") from None
+    return out
+
+
+def format_conditions(conds: Sequence[Mapping[str, Any]]) -> str:
+    return "\n".join(format_condition_line(c) for c in conds)
