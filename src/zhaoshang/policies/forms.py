@@ -10,9 +10,9 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class PolicyForm(forms.Form):
-    code = forms.CharField(label=_("Document number"), max_length=60)
+    code = forms.CharField(label=_("Document number"), max_length=60, required=False)
     title = forms.CharField(label=_("Title"), max_length=200)
-    issuer = forms.CharField(label=_("Issuing body"), max_length=100)
+    issuer = forms.CharField(label=_("Issuing body"), max_length=100, required=False)
     valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DATE)
     valid_to = forms.DateField(label=_("Valid until"), required=False, widget=DATE)
     source_url = forms.CharField(label=_("Source link"), max_length=500, required=False)
@@ -27,7 +27,7 @@ class PolicyForm(forms.Form):
 
 
 class ClauseForm(forms.Form):
-    number = forms.CharField(label=_("Article"), max_length=40)
+    number = forms.CharField(label=_("Article"), max_length=40, required=False)
     title = forms.CharField(label=_("Title"), max_length=200)
     text = forms.CharField(label=_("Text of the clause"), widget=forms.Textarea(attrs={"rows": 4}))
     benefit = forms.CharField(label=_("Benefit"), max_length=200, required=False)

@@ -17,7 +17,7 @@ from zhaoshang.accounts.models import Organisation
 class Policy(models.Model):
     code = models.CharField(_("document number"), max_length=60, unique=True)
     title = models.CharField(_("title"), max_length=200)
-    issuer = models.CharField(_("issuing body"), max_length=100)
+    issuer = models.CharField(_("issuing body"), max_length=100, blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
     source_url = models.CharField(_("source link"), max_length=500, blank=True)

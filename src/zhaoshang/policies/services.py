@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -73,6 +74,12 @@ def _new_version(actor: Any, policy: Policy, note: str) -> PolicyVersion:
     )
 
 
+def _validation_text(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "；".join(f"{field}：{'、'.join(m for e in errors for m in e.messages)}" for field, errors in exc.error_dict.items())
+    return "；".join(exc.messages)
+
+
 def _clean_conditions(conditions: Any) -> list[dict]:
     try:
         if isinstance(conditions, str):
@@ -94,12 +101,15 @@ def save_policy(actor: Any, *, code: str, note: str = "", is_demo: bool = False,
     if fields.get("valid_from") and fields.get("valid_to") and fields["valid_from"] > fields["valid_to"]:
         raise PoliciesError("失效日期早于生效日期", "dates")
     policy = Policy.objects.filter(code=code).first()
-    if policy is None:
-        policy = audit.create(actor, Policy, code=code, is_demo=is_demo, **fields)
-        created = True
-    else:
-        audit.update(actor, policy, note=note, **fields)
-        created = False
+    try:
+        if policy is None:
+            policy = audit.create(actor, Policy, code=code, is_demo=is_demo, **fields)
+            created = True
+        else:
+            audit.update(actor, policy, note=note, **fields)
+            created = False
+    except ValidationError as exc:
+        raise PoliciesError(_validation_text(exc), "invalid") from None
     _new_version(actor, policy, note or ("新建" if created else "修改政策"))
     return policy, created
 
@@ -121,11 +131,14 @@ def save_clause(actor: Any, policy: Policy, *, number: str, note: str = "", **fi
     else:
         fields["amount_wan"] = None
     clause = Clause.objects.filter(policy=policy, number=number.strip()).first()
-    if clause is None:
-        fields.setdefault("order", policy.clauses.count())
-        clause = audit.create(actor, Clause, policy=policy, number=number.strip(), **fields)
-    else:
-        audit.update(actor, clause, note=note, **fields)
+    try:
+        if clause is None:
+            fields.setdefault("order", policy.clauses.count())
+            clause = audit.create(actor, Clause, policy=policy, number=number.strip(), **fields)
+        else:
+            audit.update(actor, clause, note=note, **fields)
+    except ValidationError as exc:
+        raise PoliciesError(_validation_text(exc), "invalid") from None
     _new_version(actor, policy, note or f"条款{number}")
     return clause
 
@@ -528,7 +541,7 @@ def record_push(actor: Any, push: Push, *, state: str, on: dt.date | None = None
 
 
 def push_figures(pushes: QuerySet[Push]) -> dict:
-    paid = [p.days_to_payment for p in pushes.filter(state=Push.State.PAID).only("paid_on", "eligible_on")]
+    paid = [(paid - eligible).days for paid, eligible in pushes.filter(state=Push.State.PAID).values_list("paid_on", "eligible_on")]
     counts = {s: 0 for s in Push.State.values}
     for state in pushes.values_list("state", flat=True):
         counts[state] += 1

@@ -64,6 +64,7 @@ def policy_edit(request, pk=None):
         data = dict(form.cleaned_data)
         upload = data.pop("source_file")
         code = data.pop("code") if policy is None else policy.code
+        data.pop("code", None)
         try:
             saved, _created = services.save_policy(request.user, code=code, **data)
         except services.PoliciesError as exc:
@@ -91,6 +92,7 @@ def clause_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         number = data.pop("number") if clause is None else clause.number
+        data.pop("number", None)
         try:
             services.save_clause(request.user, policy, number=number, **data)
         except services.PoliciesError as exc:
