@@ -31,11 +31,12 @@ from django.utils import timezone
 
 from zhaoshang.accounts.scoping import assignable_organisations, can, may_act_in, visible
 from zhaoshang.core import audit
+from zhaoshang.core.errors import DomainError
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.reference.regions import default_regions
 from zhaoshang.registry.core import uscc as uscc_core
 from zhaoshang.registry.core.capital import DEFAULT_CNY_RATES, to_cny_wan
-from zhaoshang.registry.core.errors import CurrencyError, RegistryCoreError
+from zhaoshang.registry.core.errors import CurrencyError
 from zhaoshang.registry.core.names import fuzzy_candidates, name_key
 from zhaoshang.registry.core.regions import AddressRegionMatcher
 from zhaoshang.registry.importing import (
@@ -84,7 +85,7 @@ __all__ = [
 POST_IMPORT_HOOKS = ("zhaoshang.pipeline.services:create_new_registration_tasks",)
 
 
-class RegistryError(ValueError):
+class RegistryError(DomainError):
     """A registry request that cannot be done; ``str()`` is a Chinese sentence for the user."""
 
     def __init__(self, message: str, code: str = "registry_error") -> None:
@@ -242,7 +243,7 @@ def import_enterprises(
             today=today,
             heartbeat=_heartbeat_for(batch),
         )
-    except (RegistryCoreError, OSError) as exc:
+    except (DomainError, OSError) as exc:
         if batch is not None:
             batch.status = ImportBatch.Status.FAILED
             batch.message = str(exc)
@@ -399,7 +400,7 @@ def run_batch(batch_id: int, actor_id: int | None, *, close_connections: bool = 
                 batch=batch,
                 authorised=authorised,
             )
-        except (RegistryCoreError, OSError, PermissionDenied) as exc:
+        except (DomainError, OSError, PermissionDenied) as exc:
             ImportBatch.objects.filter(pk=batch_id).update(
                 status=ImportBatch.Status.FAILED, message=str(exc), finished_at=timezone.now(), heartbeat_at=timezone.now()
             )
