@@ -12,7 +12,6 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from importlib import import_module
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,7 +29,7 @@ from django.db import (
 from django.utils import timezone
 
 from zhaoshang.accounts.scoping import assignable_organisations, can, may_act_in, visible
-from zhaoshang.core import audit
+from zhaoshang.core import audit, hooks
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.reference.regions import default_regions
@@ -82,9 +81,6 @@ __all__ = [
 ]
 
 # Called with (batch, actor=...) after an import that wrote something; a missing module is skipped.
-POST_IMPORT_HOOKS = ("zhaoshang.pipeline.services:create_new_registration_tasks",)
-
-
 class RegistryError(DomainError):
     """A registry request that cannot be done; ``str()`` is a Chinese sentence for the user."""
 
@@ -307,16 +303,7 @@ def _refresh_statistics() -> None:
 
 
 def _after_import(batch: ImportBatch, actor: Any) -> None:
-    for dotted in POST_IMPORT_HOOKS:
-        module_name, _, attr = dotted.partition(":")
-        try:
-            hook = getattr(import_module(module_name), attr)
-        except (ModuleNotFoundError, AttributeError):
-            continue
-        try:
-            hook(batch, actor=actor if getattr(actor, "pk", None) else None)
-        except Exception:  # a follow-up must never undo or fail a finished import
-            log.exception("post-import hook %s failed for batch %s", dotted, batch.pk)
+    hooks.run_after_import(batch, actor=actor if getattr(actor, "pk", None) else None)
 
 
 def imports_dir() -> Path:
