@@ -30,6 +30,8 @@ CAPABILITIES = {
     "registry": set(),
     "chains": {"registry"},
     "pipeline": {"registry", "chains"},
+    "approvals": {"registry", "pipeline"},
+    "policies": {"registry", "chains", "pipeline"},
 }
 
 #: Edges of the whole program (entry points, settings, the demo builder) may import anything.

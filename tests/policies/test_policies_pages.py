@@ -55,7 +55,7 @@ def test_a_new_policy_is_created_through_the_form(cast, client_for):
 def test_the_import_page_reports_rows_and_writes_nothing_on_error(cast, client_for, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    upload = SimpleUploadedFile("p.csv", "政策文号,政策名称,条款号,条款原文,条件\nC-1,甲,第一条,原文,colour in red\n".encode("utf-8"))
+    upload = SimpleUploadedFile("p.csv", "政策文号,政策名称,条款号,条款原文,条件\nC-1,甲,第一条,原文,colour in red\n".encode())
     response = client_for(cast.admin).post("/policies/import/", {"file": upload})
     assert response.status_code == 400 and "第1行" in response.content.decode()
 

@@ -9,3 +9,7 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self) -> None:
         from zhaoshang.approvals import panels  # noqa: F401  (registers the workbench panels)
+        from zhaoshang.approvals.services import promise_meeting_items
+        from zhaoshang.core import hooks
+
+        hooks.add_meeting_items(promise_meeting_items)

@@ -169,6 +169,9 @@ class PromiseEscalation(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["promise", "level"], name="approvals_escalation_once")]
 
+    def __str__(self) -> str:
+        return f"{self.promise_id} {self.level}"
+
 
 def new_tracking_code() -> str:
     return secrets.token_urlsafe(9)

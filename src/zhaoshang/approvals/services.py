@@ -17,25 +17,22 @@ from zhaoshang.approvals.core import figures as figures_core
 from zhaoshang.approvals.core import promises as promises_core
 from zhaoshang.approvals.core import templates as templates_core
 from zhaoshang.approvals.core import timeline as timeline_core
-from zhaoshang.approvals.models import ApprovalCase, ApprovalItem, ApprovalTemplate, Promise, PromiseEscalation, TrackingCode
+from zhaoshang.approvals.models import (
+    ApprovalCase,
+    ApprovalItem,
+    ApprovalTemplate,
+    Promise,
+    PromiseEscalation,
+    TrackingCode,
+)
 from zhaoshang.core import audit
+from zhaoshang.core.calendar import get_calendar
+from zhaoshang.core.errors import DomainError
 from zhaoshang.pipeline.models import Project
 
-try:  # the shared error base, once main has it
-    from zhaoshang.core.errors import DomainError as _Base
-except ImportError:  # pragma: no cover
-    _Base = ValueError
 
-
-class ApprovalsError(_Base):
+class ApprovalsError(DomainError):
     """A request the approvals app refuses; the message is in Chinese for the user."""
-
-    code = "invalid"
-
-    def __init__(self, message: str, code: str | None = None):
-        ValueError.__init__(self, message)
-        if code:
-            self.code = code
 
 
 def _today() -> dt.date:
@@ -44,30 +41,7 @@ def _today() -> dt.date:
 
 def calendar():
     """The installation's working-day calendar (Chinese holidays and 调休, overrides from the database)."""
-    try:
-        from zhaoshang.core.calendar import get_calendar
-    except ImportError:  # pragma: no cover - until the shared calendar lands on main (weekends only)
-        return _WeekendCalendar()
     return get_calendar()
-
-
-class _WeekendCalendar:  # pragma: no cover - removed when zhaoshang.core.calendar lands
-    def is_working_day(self, d):
-        return d.weekday() < 5
-
-    def next_working_day(self, d):
-        d += dt.timedelta(days=1)
-        while not self.is_working_day(d):
-            d += dt.timedelta(days=1)
-        return d
-
-    def add_working_days(self, start, n):
-        for _ in range(n):
-            start = self.next_working_day(start)
-        return start
-
-    def working_days_between(self, start, end):
-        return sum(self.is_working_day(start + dt.timedelta(days=k)) for k in range(1, (end - start).days + 1))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -362,3 +336,18 @@ def mark_told(escalations: list[dict], today: dt.date | None = None) -> int:
 def tracking_code(actor: Any, project: Project) -> TrackingCode:
     existing = TrackingCode.objects.filter(project=project).first()
     return existing or audit.create(actor, TrackingCode, project=project)
+
+
+def promise_meeting_items(project_ids: Any, end: dt.date) -> list[dict]:
+    """Promises due before the meeting's last day and not kept by then, as rows of the meeting pack's open items
+    (hooked in by AppConfig.ready; the title says it is a government promise)."""
+    rows = (
+        Promise.objects.filter(project__in=project_ids, deadline__lt=end)
+        .exclude(state=Promise.State.FULFILLED, fulfilled_on__lte=end)
+        .values("id", "title", "department__name", "deadline", "state", "project_id", "fulfilled_on")
+    )
+    return [
+        {"id": f"promise-{r['id']}", "title": f"【政府承诺】{r['title']}", "department": r["department__name"], "due": r["deadline"],
+         "status": "done" if r["state"] == Promise.State.FULFILLED else "open", "project_id": r["project_id"], "done_date": r["fulfilled_on"]}
+        for r in rows
+    ]  # fmt: skip

@@ -8,4 +8,8 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("Policies")
 
     def ready(self) -> None:
+        from zhaoshang.core import hooks
         from zhaoshang.policies import panels  # noqa: F401  (registers the workbench panel)
+        from zhaoshang.policies.services import profile_matches
+
+        hooks.add_profile_section(hooks.ProfileSection("policies", "policies/_firm_section.html", profile_matches, order=60))

@@ -83,6 +83,9 @@ class PolicyVersion(models.Model):
         ordering = ["policy", "-version"]
         constraints = [models.UniqueConstraint(fields=["policy", "version"], name="policies_version_once")]
 
+    def __str__(self) -> str:
+        return f"{self.policy_id} v{self.version}"
+
 
 class FirmQualification(models.Model):
     """A qualification of a firm (高新技术企业, 专精特新, 规上 …) with its dates and where it was seen."""
@@ -120,6 +123,9 @@ class FirmRD(models.Model):
     class Meta:
         ordering = ["enterprise", "-year"]
         constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="policies_rd_year_once")]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.rd_ratio}%"
 
 
 class Push(models.Model):

@@ -18,24 +18,16 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhaoshang.core import audit
+from zhaoshang.core.errors import DomainError
 from zhaoshang.policies.core import conditions as cond_core
 from zhaoshang.policies.core import matching as match_core
 from zhaoshang.policies.models import Clause, FirmQualification, FirmRD, Policy, PolicyVersion, Push
 from zhaoshang.registry.models import Enterprise
-
-try:
-    from zhaoshang.core.errors import DomainError as _Base
-except ImportError:  # pragma: no cover
-    _Base = ValueError
+from zhaoshang.tabular import write_xlsx
 
 
-class PoliciesError(_Base):
-    code = "invalid"
-
-    def __init__(self, message: str, code: str | None = None):
-        ValueError.__init__(self, message)
-        if code:
-            self.code = code
+class PoliciesError(DomainError):
+    """A request the policies app refuses; the message is in Chinese for the user."""
 
 
 def _today() -> dt.date:
@@ -208,9 +200,7 @@ def _read_yaml(path: Path) -> list[dict]:
 
 
 def _read_table(path: Path, issues: list) -> list[dict]:
-    from zhaoshang.registry.core.errors import UnreadableFileError
-    from zhaoshang.registry.core.readers import open_table
-    from zhaoshang.registry.core.uscc import cell_text
+    from zhaoshang.tabular import UnreadableFileError, cell_text, open_table
 
     try:
         table = open_table(path)
@@ -299,12 +289,6 @@ def import_policies(actor: Any, path: str | Path, *, dry_run: bool = False, is_d
     return result
 
 
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def export_policies(policies: QuerySet[Policy], path: str | Path) -> Path:
     path = Path(path)
     rows = []
@@ -331,21 +315,8 @@ def export_policies(policies: QuerySet[Policy], path: str | Path) -> Path:
 
 
 def write_rows(path: Path, headers: list[str], rows: Iterable[list]) -> None:
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
-    sheet = book.add_worksheet()
-    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
-    sheet.write_row(0, 0, headers)
-    for r, row in enumerate(rows, 1):
-        for c, value in enumerate(row):
-            if isinstance(value, dt.date):
-                sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_format)
-            elif value is None:
-                continue
-            else:
-                sheet.write(r, c, _safe(value))
-    book.close()
+    """XLSX through the shared writer (text beginning with = + - @ is never written as a formula)."""
+    write_xlsx(path, headers, rows)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -582,3 +553,19 @@ def find_firm(text: str) -> Enterprise:
     if found is None:
         raise PoliciesError(f"找不到企业「{text}」", "not_found")
     return found
+
+
+def profile_matches(firm: Enterprise, user: Any) -> dict | None:
+    """The firm profile's policy section (registered in AppConfig.ready): counts per status and the rows."""
+    from zhaoshang.accounts.scoping import can
+
+    if not can(user, "policy", "view"):
+        return None
+    found = match_firm(firm)
+    for rows in found.values():
+        for row in rows:
+            row["checks"] = [
+                {"verdict": v, "rule": cond_core.describe(c), "label": cond_core.KIND_LABELS.get(v.kind, v.kind)}
+                for v, c in zip(row["result"].verdicts, row["clause"].conditions, strict=True)
+            ]
+    return {"firm": firm, "found": found}

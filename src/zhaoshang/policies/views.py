@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -211,16 +210,7 @@ def push_record(request, pk):
 
 
 def firm_matches(request, pk):
-    """The policy section of a firm's profile: clauses met, nearly met and not judged (htmx partial too)."""
-    if not can(request.user, "policy", "view"):
-        raise PermissionDenied
+    """A firm's policy matches on a page of its own (the same section the firm profile shows)."""
+    require(request.user, "policy", "view")
     firm = get_for_user(request.user, Enterprise, pk)
-    found = services.match_firm(firm)
-    for rows in found.values():
-        for row in rows:
-            row["checks"] = [
-                {"verdict": v, "rule": cond_core.describe(c), "label": cond_core.KIND_LABELS.get(v.kind, v.kind)}
-                for v, c in zip(row["result"].verdicts, row["clause"].conditions, strict=True)
-            ]
-    template = "policies/firm_matches.html#section" if request.htmx else "policies/firm_matches.html"
-    return TemplateResponse(request, template, {"firm": firm, "found": found})
+    return TemplateResponse(request, "policies/firm_matches.html", {"firm": firm, "section": {"policies": services.profile_matches(firm, request.user)}})

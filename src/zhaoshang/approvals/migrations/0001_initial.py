@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import zhaoshang.approvals.models
 from django.conf import settings
 from django.db import migrations, models
+
+import zhaoshang.approvals.models
 
 
 class Migration(migrations.Migration):
