@@ -143,3 +143,25 @@ def test_projects_for_a_new_case_follow_the_role(cast, signed_project, departmen
     assert set(services.projects_for_new_case(cast.owner)) == {mine}
     assert not services.projects_for_new_case(cast.handler).exists()
     assert not services.projects_for_new_case(cast.leader).exists()
+
+
+@time_machine.travel(dt.datetime(2025, 9, 26, 10), tick=False)
+def test_legal_limits_count_working_days_on_the_shared_calendar_across_the_national_day_holiday(cast, signed_project, departments):
+    # signed Friday 26 September 2025: Sunday the 28th is a make-up working day, 1–8 October are holidays
+    case = services.open_case(cast.service, signed_project(signed=dt.date(2025, 9, 26)))
+    tl = services.case_timeline(case)
+    assert tl.item("filing").planned_finish == dt.date(2025, 9, 30)  # 3 working days: Sunday 28th, 29th, 30th
+    # the site opinion (20 working days) starts on the 30th and skips the whole holiday: 9 October is day 1
+    assert tl.item("site").planned_finish == services.calendar().add_working_days(dt.date(2025, 10, 8), 20)
+    assert services.calendar().add_working_days(dt.date(2025, 9, 30), 1) == dt.date(2025, 10, 9)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_promises_not_kept_by_the_meeting_appear_in_the_meeting_pack(cast, signed_project, departments):
+    from zhaoshang.pipeline.services import meeting_pack
+
+    project = signed_project()
+    services.create_promise(cast.owner, project, title="交付净地", department=departments["nr"], deadline=dt.date(2026, 3, 10))
+    pack = meeting_pack(None, dt.date(2026, 3, 1), dt.date(2026, 3, 20))
+    text = repr(pack)
+    assert "【政府承诺】交付净地" in text

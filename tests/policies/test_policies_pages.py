@@ -104,3 +104,9 @@ def test_a_park_admin_sees_the_pushes_of_their_firms_but_cannot_push_or_record(c
     assert api.status_code == 200 and api.json()["state"] == "notified"
     bad = client_for(cast.service).patch(f"/api/policy-pushes/{push.pk}/", {"state": "paid"}, content_type="application/json")
     assert bad.status_code == 400 and bad.json()["code"] == "amount_required"
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_firm_profile_shows_the_policy_section(cast, client_for, policy, firms):
+    html = client_for(cast.owner).get(f"/registry/{firms['big'].pk}/").content.decode()
+    assert 'data-testid="firm-policies"' in html and "高企奖励" in html

@@ -35,9 +35,9 @@ class ClauseForm(forms.Form):
     no_application = forms.BooleanField(label=_("Granted without application (免申即享)"), required=False)
     conditions = forms.CharField(
         label=_("Conditions, one per line"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("e.g. region in 4302 · industry in C38 · chain_node in 轨道交通装备 · firm_age <= 5 · capital >= 1000 · "
-                    "employees 50..500 · revenue >= 2000 · tax >= 100 · rd_ratio >= 3 · qualification any 高新技术企业, 专精特新 · "
-                    "project_investment >= 10000 · project_stage in signed, construction"),
+        help_text=_(
+            "e.g. region in 4302 · industry in C38 · chain_node in 轨道交通装备 · firm_age <= 5 · capital >= 1000 · employees 50..500 · revenue >= 2000 · tax >= 100 · rd_ratio >= 3 · qualification any 高新技术企业, 专精特新 · project_investment >= 10000 · project_stage in signed, construction"  # noqa: E501
+        ),
     )
 
     def clean_conditions(self):
