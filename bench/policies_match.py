@@ -40,16 +40,37 @@ def synthetic(n: int, seed: int = 13):
         "rd_ratio": np.where(rng.random(n) < 0.7, np.nan, rng.random(n) * 10),
     })  # fmt: skip
     k = n // 10
-    chain = pd.DataFrame({"firm_id": rng.integers(1, n + 1, k),
-                          "path": np.array(["轨道交通装备/牵引系统", "轨道交通装备/制动系统", "轨道交通装备/转向架", "集成电路/设计", "笔记本电脑/整机"])[rng.integers(0, 5, k)]})
+    chain = pd.DataFrame(
+        {
+            "firm_id": rng.integers(1, n + 1, k),
+            "path": np.array(
+                [
+                    "轨道交通装备/牵引系统",
+                    "轨道交通装备/制动系统",
+                    "轨道交通装备/转向架",
+                    "集成电路/设计",
+                    "笔记本电脑/整机",
+                ]
+            )[rng.integers(0, 5, k)],
+        }
+    )
     q = n // 20
-    quals = pd.DataFrame({"firm_id": rng.integers(1, n + 1, q),
-                          "tag": np.array(["高新技术企业", "专精特新", "规上", "小巨人"])[rng.integers(0, 4, q)],
-                          "obtained": pd.to_datetime("2022-01-01"), "expires": pd.to_datetime("2027-12-31")})
+    quals = pd.DataFrame(
+        {
+            "firm_id": rng.integers(1, n + 1, q),
+            "tag": np.array(["高新技术企业", "专精特新", "规上", "小巨人"])[rng.integers(0, 4, q)],
+            "obtained": pd.to_datetime("2022-01-01"),
+            "expires": pd.to_datetime("2027-12-31"),
+        }
+    )
     p = n // 200
-    projects = pd.DataFrame({"firm_id": rng.integers(1, n + 1, p),
-                             "stage": np.array(["signed", "registered", "construction", "production"])[rng.integers(0, 4, p)],
-                             "investment": rng.lognormal(9, 1, p)})
+    projects = pd.DataFrame(
+        {
+            "firm_id": rng.integers(1, n + 1, p),
+            "stage": np.array(["signed", "registered", "construction", "production"])[rng.integers(0, 4, p)],
+            "investment": rng.lognormal(9, 1, p),
+        }
+    )
     return firms, chain, quals, projects
 
 
@@ -94,9 +115,13 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"firms: {args.firms:,}  clauses: {len(cl)}  conditions: {sum(len(x.conditions) for x in cl)}")
     print(f"synthetic data: {t1 - t0:.1f} s; firm table: {t2 - t1:.1f} s; match all clauses: {t3 - t2:.1f} s")
-    print(f"table + match: {t3 - t1:.1f} s (limit 60 s); {args.firms * len(cl) / (t3 - t2):,.0f} firm·clauses/s")
+    print(
+        f"table + match: {t3 - t1:.1f} s (limit 60 s); {args.firms * len(cl) / (t3 - t2):,.0f} firm·clauses/s"
+    )
     print(f"matched firm·clause pairs: {matched:,}")
-    print(f"baseline (one firm at a time, {sample:,} firms extrapolated): {baseline:.0f} s; speed-up x{baseline / (t3 - t2):.0f}")
+    print(
+        f"baseline (one firm at a time, {sample:,} firms extrapolated): {baseline:.0f} s; speed-up x{baseline / (t3 - t2):.0f}"
+    )
     print(f"peak memory: {peak_mb:,.0f} MB")
 
 

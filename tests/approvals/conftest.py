@@ -77,6 +77,10 @@ def departments(cast):
     """Departments named like the template's (自然资源和规划 is the cast's 自然资源局 renamed)."""
     from zhaoshang.accounts.services import ensure_organisation
 
-    nr = ensure_organisation(None, code="t-dept", name="测试市自然资源和规划局", kind="department", parent=cast.city)
-    housing = ensure_organisation(None, code="t-housing", name="测试市住房和城乡建设局", kind="department", parent=cast.city)
+    nr = ensure_organisation(
+        None, code="t-dept", name="测试市自然资源和规划局", kind="department", parent=cast.city
+    )
+    housing = ensure_organisation(
+        None, code="t-housing", name="测试市住房和城乡建设局", kind="department", parent=cast.city
+    )
     return {"nr": nr, "housing": housing}

@@ -3,6 +3,7 @@ trips and stamps, and promise escalation."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -25,7 +26,9 @@ def test_the_default_industrial_template_has_the_fifteen_items_in_an_order_that_
 
 
 def test_a_template_with_a_cycle_is_refused_naming_the_cycle():
-    t = CaseTemplate("x", "x", (ItemTemplate("a", "甲", "d", 1, ("b",)), ItemTemplate("b", "乙", "d", 1, ("a",))))
+    t = CaseTemplate(
+        "x", "x", (ItemTemplate("a", "甲", "d", 1, ("b",)), ItemTemplate("b", "乙", "d", 1, ("a",)))
+    )
     with pytest.raises(TemplateError, match="循环"):
         templates.validate_template(t)
 
@@ -48,7 +51,7 @@ def _items(**states):
         CaseItem("c", "环评", "生态", 10, ("a",)),
         CaseItem("d", "施工许可", "住建", 2, ("b", "c"), milestone="licence"),
     ]
-    return [CaseItem(**{**i.__dict__, **states.get(i.code, {})}) for i in base]
+    return [dataclasses.replace(i, **states.get(i.code, {})) for i in base]
 
 
 def test_planned_dates_add_the_legal_limit_in_working_days_skipping_weekends(calendar):
@@ -67,7 +70,9 @@ def test_a_limit_across_the_national_day_holiday_skips_it_and_counts_the_make_up
     # working days after 09-26: 09-28 (make-up), 09-29, 09-30, 10-09, 10-10
     assert tl.item("a").planned_finish == D(2025, 10, 10)
     items = [CaseItem("a", "备案", "发改", 6)]
-    assert timeline.build_timeline(items, D(2025, 9, 26), D(2025, 9, 26), calendar).item("a").planned_finish == D(2025, 10, 11)
+    assert timeline.build_timeline(items, D(2025, 9, 26), D(2025, 9, 26), calendar).item(
+        "a"
+    ).planned_finish == D(2025, 10, 11)
 
 
 def test_the_critical_path_runs_through_the_longest_branch(calendar):
@@ -79,10 +84,16 @@ def test_the_critical_path_runs_through_the_longest_branch(calendar):
 def test_a_slow_item_moves_the_critical_path_and_the_expected_end(calendar):
     # b started on time but is still open long after its limit: today it decides the end
     today = D(2025, 9, 29)
-    tl = timeline.build_timeline(_items(a={"state": "done", "started_on": D(2025, 9, 1), "done_on": D(2025, 9, 4)},
-                                        b={"state": "in_progress", "started_on": D(2025, 9, 4)},
-                                        c={"state": "done", "started_on": D(2025, 9, 4), "done_on": D(2025, 9, 10)}),
-                                 D(2025, 9, 1), today, calendar)
+    tl = timeline.build_timeline(
+        _items(
+            a={"state": "done", "started_on": D(2025, 9, 1), "done_on": D(2025, 9, 4)},
+            b={"state": "in_progress", "started_on": D(2025, 9, 4)},
+            c={"state": "done", "started_on": D(2025, 9, 4), "done_on": D(2025, 9, 10)},
+        ),
+        D(2025, 9, 1),
+        today,
+        calendar,
+    )
     b = tl.item("b")
     assert b.due == D(2025, 9, 11) and b.late
     assert b.working_days_late == calendar.working_days_between(D(2025, 9, 11), today)
@@ -92,8 +103,12 @@ def test_a_slow_item_moves_the_critical_path_and_the_expected_end(calendar):
 
 
 def test_an_item_done_after_its_limit_stays_marked_late_with_its_working_days(calendar):
-    tl = timeline.build_timeline(_items(a={"state": "done", "started_on": D(2025, 9, 1), "done_on": D(2025, 9, 9)}),
-                                 D(2025, 9, 1), D(2025, 9, 10), calendar)
+    tl = timeline.build_timeline(
+        _items(a={"state": "done", "started_on": D(2025, 9, 1), "done_on": D(2025, 9, 9)}),
+        D(2025, 9, 1),
+        D(2025, 9, 10),
+        calendar,
+    )
     a = tl.item("a")
     assert a.late and a.working_days_late == 3 and a.working_days_taken == 6
 
@@ -117,9 +132,22 @@ def test_days_from_signing_to_licence_start_and_production_are_calendar_days():
 
 
 def _record(case, code, trips, stamps, bt, bs, **kw):
-    base = dict(case_id=case, project=f"P{case}", project_type="industrial", code=code, name=code, department="住建",
-                limit_days=10, state="done", working_days_taken=5, late=False, trips=trips, stamps=stamps,
-                baseline_trips=bt, baseline_stamps=bs)
+    base = dict(
+        case_id=case,
+        project=f"P{case}",
+        project_type="industrial",
+        code=code,
+        name=code,
+        department="住建",
+        limit_days=10,
+        state="done",
+        working_days_taken=5,
+        late=False,
+        trips=trips,
+        stamps=stamps,
+        baseline_trips=bt,
+        baseline_stamps=bs,
+    )
     base.update(kw)
     return figures.ItemRecord(**base)
 
@@ -127,24 +155,38 @@ def _record(case, code, trips, stamps, bt, bs, **kw):
 def test_trips_and_stamps_are_summed_and_saved_against_the_baseline():
     recs = [_record(1, "a", 1, 2, 3, 6), _record(1, "b", 0, 1, 2, 4), _record(2, "a", 4, 9, 3, 6)]
     one = figures.trips_and_stamps(recs[:2])
-    assert one == {"trips": 1, "stamps": 3, "baseline_trips": 5, "baseline_stamps": 10, "trips_saved": 4, "stamps_saved": 7}
+    assert one == {
+        "trips": 1,
+        "stamps": 3,
+        "baseline_trips": 5,
+        "baseline_stamps": 10,
+        "trips_saved": 4,
+        "stamps_saved": 7,
+    }
     (row,) = figures.per_project_type(recs)
     assert row["cases"] == 2 and row["trips_per_project"] == 2.5 and row["trips_saved"] == 3
     assert row["stamps_per_project"] == 6.0 and row["stamps_saved"] == 4
 
 
 def test_per_item_figures_rank_the_slowest_item_against_its_limit_first():
-    recs = [_record(1, "fast", 0, 0, 0, 0, working_days_taken=2), _record(2, "fast", 0, 0, 0, 0, working_days_taken=4),
-            _record(1, "slow", 0, 0, 0, 0, working_days_taken=18, late=True)]
+    recs = [
+        _record(1, "fast", 0, 0, 0, 0, working_days_taken=2),
+        _record(2, "fast", 0, 0, 0, 0, working_days_taken=4),
+        _record(1, "slow", 0, 0, 0, 0, working_days_taken=18, late=True),
+    ]
     rows = figures.per_item(recs)
     assert [r["code"] for r in rows] == ["slow", "fast"]
     assert rows[1]["median_days"] == 3.0 and rows[0]["late"] == 1
 
 
 def test_held_by_department_lists_the_open_items_of_each_department():
-    recs = [_record(1, "a", 0, 0, 0, 0, state="in_progress", department="自规", started_on=D(2025, 1, 1), late=True),
-            _record(2, "a", 0, 0, 0, 0, state="in_progress", department="自规", started_on=D(2025, 1, 20)),
-            _record(3, "b", 0, 0, 0, 0, state="done", department="住建")]
+    recs = [
+        _record(
+            1, "a", 0, 0, 0, 0, state="in_progress", department="自规", started_on=D(2025, 1, 1), late=True
+        ),
+        _record(2, "a", 0, 0, 0, 0, state="in_progress", department="自规", started_on=D(2025, 1, 20)),
+        _record(3, "b", 0, 0, 0, 0, state="done", department="住建"),
+    ]
     (row,) = figures.held_by_department(recs, D(2025, 2, 1))
     assert row["department"] == "自规" and row["projects"] == 2 and row["late"] == 1
     assert row["items"][0]["days_held"] == 31
@@ -156,10 +198,22 @@ def _promise(i, deadline, state="open"):
 
 def test_an_overdue_promise_is_escalated_to_the_department_then_the_team_then_the_city():
     today = D(2025, 3, 31)
-    ps = [_promise(1, D(2025, 3, 30)), _promise(2, D(2025, 3, 20)), _promise(3, D(2025, 2, 1)), _promise(4, D(2025, 4, 5)),
-          _promise(5, D(2025, 1, 1), state="fulfilled")]
+    ps = [
+        _promise(1, D(2025, 3, 30)),
+        _promise(2, D(2025, 3, 20)),
+        _promise(3, D(2025, 2, 1)),
+        _promise(4, D(2025, 4, 5)),
+        _promise(5, D(2025, 1, 1), state="fulfilled"),
+    ]
     got = {(e.promise_id, e.level) for e in promises.due_escalations(ps, today)}
-    assert got == {(1, "department"), (2, "department"), (2, "team_leader"), (3, "department"), (3, "team_leader"), (3, "city_leader")}
+    assert got == {
+        (1, "department"),
+        (2, "department"),
+        (2, "team_leader"),
+        (3, "department"),
+        (3, "team_leader"),
+        (3, "city_leader"),
+    }
 
 
 def test_a_promise_already_told_at_a_level_is_not_told_again():

@@ -23,7 +23,9 @@ def morning(transactional_db):
     from zhaoshang.registry.models import Enterprise
 
     cast = Cast()
-    ensure_organisation(None, code="t-drc", name="测试市发展和改革委员会", kind="department", parent=cast.city)
+    ensure_organisation(
+        None, code="t-drc", name="测试市发展和改革委员会", kind="department", parent=cast.city
+    )
     today = timezone.localdate()
     signed = today - dt.timedelta(days=10)
     project = pipeline.create_project(cast.owner, name="新材料产业园项目", organisation=cast.park, owner=cast.owner,
@@ -34,7 +36,15 @@ def morning(transactional_db):
     for n in range(3):
         audit.create(None, Enterprise, name=f"甲园区合格企业{n}有限公司", name_key=f"甲园区合格企业{n}", organisation=cast.park,
                      region_code="430211", capital_wan=Decimal("500"))  # fmt: skip
-    audit.create(None, Enterprise, name="外省企业有限公司", name_key="外省企业", organisation=cast.park, region_code="110101", capital_wan=Decimal("900"))
+    audit.create(
+        None,
+        Enterprise,
+        name="外省企业有限公司",
+        name_key="外省企业",
+        organisation=cast.park,
+        region_code="110101",
+        capital_wan=Decimal("900"),
+    )
     policy, _ = policies.save_policy(cast.admin, code="B-1", title="测试市企业扶持办法", issuer="测试市",
                                      valid_from=today - dt.timedelta(days=30), valid_to=today + dt.timedelta(days=365))  # fmt: skip
     clause = policies.save_clause(cast.admin, policy, number="第一条", title="落户奖励", text="本市注册资本100万元以上企业给予奖励。",
@@ -82,4 +92,6 @@ def test_a_service_officer_opens_a_case_records_an_item_and_pushes_a_policy(page
     with page.expect_navigation():
         page.get_by_test_id("push").click()
     assert page.get_by_test_id("n-eligible").inner_text() == "3"
-    assert set(Push.objects.values_list("enterprise__name", flat=True)) == {f"甲园区合格企业{n}有限公司" for n in range(3)}
+    assert set(Push.objects.values_list("enterprise__name", flat=True)) == {
+        f"甲园区合格企业{n}有限公司" for n in range(3)
+    }

@@ -18,15 +18,55 @@ def firms(cast):
     def firm(name, org, uscc, **fields):
         return audit.create(None, Enterprise, name=name, name_key=name, organisation=org, uscc=uscc, **fields)
 
-    big = firm("甲园区大型制造有限公司", cast.park, "91430211MA4L000011", region_code="430211", industry_code="C3831",
-               founded=dt.date(2015, 5, 1), capital_wan=Decimal("8000"), employees=600, revenue_wan=Decimal("52000"), tax_wan=Decimal("900"))
-    small = firm("甲园区小型科技有限公司", cast.park, "91430211MA4L000022", region_code="430211", industry_code="6510",
-                 founded=dt.date(2024, 2, 1), capital_wan=Decimal("200"), employees=25)
+    big = firm(
+        "甲园区大型制造有限公司",
+        cast.park,
+        "91430211MA4L000011",
+        region_code="430211",
+        industry_code="C3831",
+        founded=dt.date(2015, 5, 1),
+        capital_wan=Decimal("8000"),
+        employees=600,
+        revenue_wan=Decimal("52000"),
+        tax_wan=Decimal("900"),
+    )
+    small = firm(
+        "甲园区小型科技有限公司",
+        cast.park,
+        "91430211MA4L000022",
+        region_code="430211",
+        industry_code="6510",
+        founded=dt.date(2024, 2, 1),
+        capital_wan=Decimal("200"),
+        employees=25,
+    )
     blank = firm("甲园区信息不全有限公司", cast.park, "91430211MA4L000033", region_code="430211")
-    other = firm("乙园区制造有限公司", cast.other_park, "91430202MA4L000044", region_code="430202", industry_code="3832",
-                 founded=dt.date(2010, 1, 1), capital_wan=Decimal("3000"), employees=300, revenue_wan=Decimal("9000"), tax_wan=Decimal("150"))
-    FirmQualification.objects.create(enterprise=big, tag="高新技术企业", obtained=dt.date(2024, 12, 1), expires=dt.date(2027, 11, 30), source="省科技厅名单")
-    FirmQualification.objects.create(enterprise=other, tag="高新技术企业", obtained=dt.date(2020, 12, 1), expires=dt.date(2023, 11, 30), source="省科技厅名单")
+    other = firm(
+        "乙园区制造有限公司",
+        cast.other_park,
+        "91430202MA4L000044",
+        region_code="430202",
+        industry_code="3832",
+        founded=dt.date(2010, 1, 1),
+        capital_wan=Decimal("3000"),
+        employees=300,
+        revenue_wan=Decimal("9000"),
+        tax_wan=Decimal("150"),
+    )
+    FirmQualification.objects.create(
+        enterprise=big,
+        tag="高新技术企业",
+        obtained=dt.date(2024, 12, 1),
+        expires=dt.date(2027, 11, 30),
+        source="省科技厅名单",
+    )
+    FirmQualification.objects.create(
+        enterprise=other,
+        tag="高新技术企业",
+        obtained=dt.date(2020, 12, 1),
+        expires=dt.date(2023, 11, 30),
+        source="省科技厅名单",
+    )
     FirmRD.objects.create(enterprise=big, year=2025, rd_ratio=Decimal("5.5"))
     return {"big": big, "small": small, "blank": blank, "other": other}
 

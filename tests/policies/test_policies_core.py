@@ -26,21 +26,47 @@ def ev(cond, f):
 CASES = [
     # condition, firm fields meeting it, firm fields not meeting it, missing field for unknown
     ({"kind": "region", "in": ["4302"]}, {"region_code": "430211"}, {"region_code": "430104"}, "region_code"),
-    ({"kind": "industry", "in": ["C38"]}, {"industry_code": "3831"}, {"industry_code": "6510"}, "industry_code"),
-    ({"kind": "industry", "in": ["C"]}, {"industry_code": "C3911"}, {"industry_code": "I6510"}, "industry_code"),
-    ({"kind": "chain_node", "in": ["rail"]}, {"chain_paths": ("rail/traction",)}, {"chain_paths": ("auto/battery",)}, "chain_paths"),
-    ({"kind": "firm_age", "max": 5}, {"founded": dt.date(2023, 1, 1)}, {"founded": dt.date(2010, 1, 1)}, "founded"),
+    (
+        {"kind": "industry", "in": ["C38"]},
+        {"industry_code": "3831"},
+        {"industry_code": "6510"},
+        "industry_code",
+    ),
+    (
+        {"kind": "industry", "in": ["C"]},
+        {"industry_code": "C3911"},
+        {"industry_code": "I6510"},
+        "industry_code",
+    ),
+    (
+        {"kind": "chain_node", "in": ["rail"]},
+        {"chain_paths": ("rail/traction",)},
+        {"chain_paths": ("auto/battery",)},
+        "chain_paths",
+    ),
+    (
+        {"kind": "firm_age", "max": 5},
+        {"founded": dt.date(2023, 1, 1)},
+        {"founded": dt.date(2010, 1, 1)},
+        "founded",
+    ),
     ({"kind": "capital", "min": 1000}, {"capital_wan": 1000.0}, {"capital_wan": 800.0}, "capital_wan"),
     ({"kind": "employees", "min": 50, "max": 500}, {"employees": 120}, {"employees": 600}, "employees"),
     ({"kind": "revenue", "min": 2000}, {"revenue_wan": 5000.0}, {"revenue_wan": 1500.0}, "revenue_wan"),
     ({"kind": "tax", "min": 100}, {"tax_wan": 120.0}, {"tax_wan": 30.0}, "tax_wan"),
     ({"kind": "rd_ratio", "min": 3}, {"rd_ratio": 4.5}, {"rd_ratio": 1.0}, "rd_ratio"),
-    ({"kind": "project_investment", "min": 10000}, {"projects": (c.ProjectFacts("signed", 30000.0),)},
-     {"projects": (c.ProjectFacts("signed", 5000.0),)}, "project_investment"),
+    (
+        {"kind": "project_investment", "min": 10000},
+        {"projects": (c.ProjectFacts("signed", 30000.0),)},
+        {"projects": (c.ProjectFacts("signed", 5000.0),)},
+        "project_investment",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("cond", "yes", "no", "missing"), CASES, ids=[f"{x[0]['kind']}-{i}" for i, x in enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("cond", "yes", "no", "missing"), CASES, ids=[f"{x[0]['kind']}-{i}" for i, x in enumerate(CASES)]
+)
 def test_each_condition_kind_is_met_not_met_or_unknown_with_the_value_used(cond, yes, no, missing):
     met = ev(cond, firm(**yes))
     assert met.status == c.MET and met.value is not None
@@ -71,7 +97,10 @@ def test_a_qualification_counts_only_while_valid_on_the_day():
 
 def test_project_stage_is_met_by_any_project_in_the_stages_and_not_by_a_firm_without_projects():
     cond = {"kind": "project_stage", "in": ["construction", "production"]}
-    assert ev(cond, firm(projects=(c.ProjectFacts("signed"), c.ProjectFacts("construction")))).value == "construction"
+    assert (
+        ev(cond, firm(projects=(c.ProjectFacts("signed"), c.ProjectFacts("construction")))).value
+        == "construction"
+    )
     assert ev(cond, firm()).reason == "no_project"
 
 
@@ -85,19 +114,39 @@ def test_bad_conditions_are_refused_in_chinese():
 
 
 def test_a_clause_is_matched_nearly_unknown_or_not_matched_by_its_conditions():
-    clause = c.Clause(7, tuple(c.validate_condition(x) for x in [
-        {"kind": "region", "in": ["4302"]}, {"kind": "capital", "min": 1000}, {"kind": "employees", "min": 10}]))
-    assert c.evaluate_clause(clause, firm(region_code="430211", capital_wan=2000.0, employees=20), AS_OF).status == c.MATCHED
+    clause = c.Clause(
+        7,
+        tuple(
+            c.validate_condition(x)
+            for x in [
+                {"kind": "region", "in": ["4302"]},
+                {"kind": "capital", "min": 1000},
+                {"kind": "employees", "min": 10},
+            ]
+        ),
+    )
+    assert (
+        c.evaluate_clause(clause, firm(region_code="430211", capital_wan=2000.0, employees=20), AS_OF).status
+        == c.MATCHED
+    )
     nearly = c.evaluate_clause(clause, firm(region_code="430211", capital_wan=900.0, employees=20), AS_OF)
-    assert nearly.status == c.NEARLY and nearly.failing[0].kind == "capital" and nearly.failing[0].gap == 100.0
+    assert (
+        nearly.status == c.NEARLY and nearly.failing[0].kind == "capital" and nearly.failing[0].gap == 100.0
+    )
     unknown = c.evaluate_clause(clause, firm(region_code="430211", capital_wan=2000.0), AS_OF)
     assert unknown.status == c.CANNOT_JUDGE and unknown.missing == ["employees"]
-    assert c.evaluate_clause(clause, firm(region_code="110101", capital_wan=1.0, employees=20), AS_OF).status == c.NOT_MATCHED
+    assert (
+        c.evaluate_clause(clause, firm(region_code="110101", capital_wan=1.0, employees=20), AS_OF).status
+        == c.NOT_MATCHED
+    )
 
 
 def test_describe_gives_the_rule_in_chinese():
     assert c.describe(c.validate_condition({"kind": "capital", "min": 1000})) == "注册资本不低于1000万元"
-    assert c.describe(c.validate_condition({"kind": "qualification", "any": "高新技术企业、专精特新"})) == "具有高新技术企业或专精特新资质（在有效期内）"
+    assert (
+        c.describe(c.validate_condition({"kind": "qualification", "any": "高新技术企业、专精特新"}))
+        == "具有高新技术企业或专精特新资质（在有效期内）"
+    )
 
 
 def _random_firm(i, rng):

@@ -26,11 +26,17 @@ def test_the_api_needs_a_login(client):
     assert client.get("/api/policy-pushes/").status_code in (401, 403)
 
 
-def test_the_policy_page_shows_each_clause_beside_its_rules(cast, client_for, policy, django_assert_max_num_queries):
+def test_the_policy_page_shows_each_clause_beside_its_rules(
+    cast, client_for, policy, django_assert_max_num_queries
+):
     c = client_for(cast.officer)
     with django_assert_max_num_queries(15):
         html = c.get(f"/policies/{policy.pk}/").content.decode()
-    assert "对本市高新技术企业给予20万元奖励。" in html and "具有高新技术企业资质（在有效期内）" in html and "研发投入占比不低于5%" in html
+    assert (
+        "对本市高新技术企业给予20万元奖励。" in html
+        and "具有高新技术企业资质（在有效期内）" in html
+        and "研发投入占比不低于5%" in html
+    )
     assert c.get("/policies/").status_code == 200
 
 
@@ -41,21 +47,35 @@ def test_only_an_administrator_edits_a_clause_and_a_bad_condition_is_a_form_erro
     admin = client_for(cast.admin)
     bad = admin.post(url, {"title": "高企奖励", "text": "原文", "conditions": "capital >= lots"})
     assert bad.status_code == 400 and "不是数字" in bad.content.decode()
-    good = admin.post(url, {"title": "高企奖励", "text": "原文", "conditions": "capital >= 500\nregion in 4302"})
+    good = admin.post(
+        url, {"title": "高企奖励", "text": "原文", "conditions": "capital >= 500\nregion in 4302"}
+    )
     assert good.status_code == 302
-    assert Clause.objects.get(pk=clause.pk).conditions == [{"kind": "capital", "min": 500.0}, {"kind": "region", "in": ["4302"]}]
+    assert Clause.objects.get(pk=clause.pk).conditions == [
+        {"kind": "capital", "min": 500.0},
+        {"kind": "region", "in": ["4302"]},
+    ]
 
 
 def test_a_new_policy_is_created_through_the_form(cast, client_for):
-    response = client_for(cast.admin).post("/policies/new/", {"code": "N-1", "title": "新政策", "issuer": "某局", "valid_from": "2026-01-01"})
+    response = client_for(cast.admin).post(
+        "/policies/new/", {"code": "N-1", "title": "新政策", "issuer": "某局", "valid_from": "2026-01-01"}
+    )
     assert response.status_code == 302
-    assert client_for(cast.service).post("/policies/new/", {"code": "N-2", "title": "x", "issuer": "y"}).status_code == 403
+    assert (
+        client_for(cast.service)
+        .post("/policies/new/", {"code": "N-2", "title": "x", "issuer": "y"})
+        .status_code
+        == 403
+    )
 
 
 def test_the_import_page_reports_rows_and_writes_nothing_on_error(cast, client_for, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    upload = SimpleUploadedFile("p.csv", "政策文号,政策名称,条款号,条款原文,条件\nC-1,甲,第一条,原文,colour in red\n".encode())
+    upload = SimpleUploadedFile(
+        "p.csv", "政策文号,政策名称,条款号,条款原文,条件\nC-1,甲,第一条,原文,colour in red\n".encode()
+    )
     response = client_for(cast.admin).post("/policies/import/", {"file": upload})
     assert response.status_code == 400 and "第1行" in response.content.decode()
 
@@ -76,8 +96,16 @@ def test_the_service_officer_pushes_assigns_records_and_exports_the_list(cast, c
     c = client_for(cast.service)
     assert c.post(f"/policies/clauses/{clause.pk}/push/").status_code == 302
     push = Push.objects.get()
-    assert c.post(f"/policies/clauses/{clause.pk}/assign/", {"push": [push.pk], "assignee": cast.service.pk}).status_code == 302
-    response = c.post(f"/policies/pushes/{push.pk}/", {f"p{push.pk}-state": "paid", f"p{push.pk}-on": "2026-06-30", f"p{push.pk}-amount_wan": "20"})
+    assert (
+        c.post(
+            f"/policies/clauses/{clause.pk}/assign/", {"push": [push.pk], "assignee": cast.service.pk}
+        ).status_code
+        == 302
+    )
+    response = c.post(
+        f"/policies/pushes/{push.pk}/",
+        {f"p{push.pk}-state": "paid", f"p{push.pk}-on": "2026-06-30", f"p{push.pk}-amount_wan": "20"},
+    )
     assert response.status_code == 302
     push.refresh_from_db()
     assert push.state == "paid" and push.assignee == cast.service
@@ -87,7 +115,9 @@ def test_the_service_officer_pushes_assigns_records_and_exports_the_list(cast, c
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_a_park_admin_sees_the_pushes_of_their_firms_but_cannot_push_or_record(cast, client_for, policy, firms):
+def test_a_park_admin_sees_the_pushes_of_their_firms_but_cannot_push_or_record(
+    cast, client_for, policy, firms
+):
     clause = policy.clauses.get(number="第一条")
     services.push_clause(cast.service, clause)
     push = Push.objects.get()
@@ -96,13 +126,22 @@ def test_a_park_admin_sees_the_pushes_of_their_firms_but_cannot_push_or_record(c
     assert owner.post(f"/policies/clauses/{clause.pk}/push/").status_code == 403
     assert owner.post(f"/policies/pushes/{push.pk}/", {f"p{push.pk}-state": "notified"}).status_code == 403
     outsider = client_for(cast.outsider)
-    assert "甲园区大型制造有限公司" not in outsider.get(f"/policies/clauses/{clause.pk}/pushes/").content.decode()
+    assert (
+        "甲园区大型制造有限公司"
+        not in outsider.get(f"/policies/clauses/{clause.pk}/pushes/").content.decode()
+    )
     assert outsider.post(f"/policies/pushes/{push.pk}/", {f"p{push.pk}-state": "notified"}).status_code == 404
     assert outsider.get(f"/api/policy-pushes/{push.pk}/").status_code == 404
     assert client_for(cast.handler).get(f"/policies/clauses/{clause.pk}/pushes/").status_code == 403
-    api = client_for(cast.service).patch(f"/api/policy-pushes/{push.pk}/", {"state": "notified", "on": "2026-06-30"}, content_type="application/json")
+    api = client_for(cast.service).patch(
+        f"/api/policy-pushes/{push.pk}/",
+        {"state": "notified", "on": "2026-06-30"},
+        content_type="application/json",
+    )
     assert api.status_code == 200 and api.json()["state"] == "notified"
-    bad = client_for(cast.service).patch(f"/api/policy-pushes/{push.pk}/", {"state": "paid"}, content_type="application/json")
+    bad = client_for(cast.service).patch(
+        f"/api/policy-pushes/{push.pk}/", {"state": "paid"}, content_type="application/json"
+    )
     assert bad.status_code == 400 and bad.json()["code"] == "amount_required"
 
 

@@ -28,23 +28,36 @@ def test_every_change_of_a_policy_or_clause_is_a_new_version_with_a_snapshot(cas
     assert latest.version == 4 and latest.changed_by == cast.admin
     assert latest.snapshot["clauses"][0]["amount_wan"] == "30.00"
     assert PolicyVersion.objects.get(policy=policy, version=3).snapshot["clauses"][0]["amount_wan"] == "20.00"
-    assert AuditEntry.objects.filter(model="policies.clause", object_id=str(clause.pk), action="update").exists()
+    assert AuditEntry.objects.filter(
+        model="policies.clause", object_id=str(clause.pk), action="update"
+    ).exists()
 
 
 def test_saving_the_same_values_again_makes_no_new_version(cast, policy):
-    services.save_policy(cast.admin, code="T-2026-01", title=policy.title, issuer=policy.issuer, valid_from=policy.valid_from, valid_to=policy.valid_to)
+    services.save_policy(
+        cast.admin,
+        code="T-2026-01",
+        title=policy.title,
+        issuer=policy.issuer,
+        valid_from=policy.valid_from,
+        valid_to=policy.valid_to,
+    )
     assert policy.versions.count() == 3
 
 
 def test_a_clause_with_a_bad_condition_is_refused_naming_the_line(cast, policy):
     with pytest.raises(services.PoliciesError, match="第2行") as err:
-        services.save_clause(cast.admin, policy, number="第三条", title="x", text="x", conditions="region in 43\ncolour in red")
+        services.save_clause(
+            cast.admin, policy, number="第三条", title="x", text="x", conditions="region in 43\ncolour in red"
+        )
     assert err.value.code == "condition_invalid"
     assert not policy.clauses.filter(number="第三条").exists()
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_a_firm_sees_the_clauses_it_meets_nearly_meets_and_cannot_be_judged_on_with_reasons(cast, policy, firms):
+def test_a_firm_sees_the_clauses_it_meets_nearly_meets_and_cannot_be_judged_on_with_reasons(
+    cast, policy, firms
+):
     found = services.match_firm(firms["big"])
     assert [r["clause"].number for r in found["matched"]] == ["第一条", "第二条"]
     data = services.match_firm_json(firms["big"])
@@ -71,7 +84,11 @@ def test_a_clause_finds_its_firms_and_pushes_them_once(cast, policy, firms):
     result = services.push_clause(cast.service, clause)
     assert result == {"eligible": 1, "new": 1, "already": 0}
     push = Push.objects.get()
-    assert push.enterprise == firms["big"] and push.organisation == cast.park and push.eligible_on == dt.date(2026, 6, 30)
+    assert (
+        push.enterprise == firms["big"]
+        and push.organisation == cast.park
+        and push.eligible_on == dt.date(2026, 6, 30)
+    )
     assert services.push_clause(cast.service, clause) == {"eligible": 1, "new": 0, "already": 1}
     assert AuditEntry.objects.filter(model="policies.push", note="免申即享推送").count() == 1
 
@@ -96,16 +113,27 @@ def test_a_push_is_notified_then_paid_with_days_from_eligibility_to_payment(cast
 
 @time_machine.travel(TODAY, tick=False)
 def test_pushes_are_scoped_to_the_firms_organisation(cast, policy, firms):
-    services.save_clause(cast.admin, policy, number="第三条", title="全市", text="全市企业。", conditions="region in 4302")
+    services.save_clause(
+        cast.admin, policy, number="第三条", title="全市", text="全市企业。", conditions="region in 4302"
+    )
     services.push_clause(cast.service, policy.clauses.get(number="第三条"))
     assert visible(cast.owner, Push.objects.all()).count() == 3
-    assert set(visible(cast.outsider, Push.objects.all()).values_list("enterprise__name", flat=True)) == {"乙园区制造有限公司"}
+    assert set(visible(cast.outsider, Push.objects.all()).values_list("enterprise__name", flat=True)) == {
+        "乙园区制造有限公司"
+    }
     assert not visible(cast.handler, Push.objects.all()).exists()
     assert not visible(cast.owner, Push.objects.all(), "change").exists()
 
 
 def test_a_policy_expired_cannot_be_pushed(cast, firms):
-    p, _ = services.save_policy(cast.admin, code="OLD-1", title="旧政策", issuer="x", valid_from=dt.date(2020, 1, 1), valid_to=dt.date(2021, 1, 1))
+    p, _ = services.save_policy(
+        cast.admin,
+        code="OLD-1",
+        title="旧政策",
+        issuer="x",
+        valid_from=dt.date(2020, 1, 1),
+        valid_to=dt.date(2021, 1, 1),
+    )
     clause = services.save_clause(cast.admin, p, number="一", title="x", text="x", conditions="region in 43")
     with pytest.raises(services.PoliciesError) as err:
         services.push_clause(cast.service, clause)
@@ -116,12 +144,20 @@ def test_policies_round_trip_through_xlsx_and_yaml_and_a_rerun_changes_nothing(c
     for suffix in ("xlsx", "yaml"):
         path = services.export_policies(Policy.objects.all(), tmp_path / f"p.{suffix}")
         result = services.import_policies(cast.admin, path)
-        assert result.issues == [] and result.policies_created == 0 and result.policies_updated == 0 and result.clauses == 2
+        assert (
+            result.issues == []
+            and result.policies_created == 0
+            and result.policies_updated == 0
+            and result.clauses == 2
+        )
     assert Policy.objects.get().version == 3
     Clause.objects.all().delete()
     Policy.objects.all().delete()
     result = services.import_policies(cast.admin, tmp_path / "p.xlsx")
-    assert result.policies_created == 1 and Clause.objects.get(number="第二条").conditions[1] == {"kind": "rd_ratio", "min": 5.0}
+    assert result.policies_created == 1 and Clause.objects.get(number="第二条").conditions[1] == {
+        "kind": "rd_ratio",
+        "min": 5.0,
+    }
 
 
 def test_an_import_with_a_bad_row_writes_nothing_and_names_the_row(cast, tmp_path):
@@ -145,7 +181,7 @@ def test_an_import_with_a_bad_row_writes_nothing_and_names_the_row(cast, tmp_pat
 def test_the_export_neutralises_formulas(cast, tmp_path):
     from python_calamine import CalamineWorkbook
 
-    p, _ = services.save_policy(cast.admin, code="F-1", title="=HYPERLINK(\"x\")", issuer="+1")
+    p, _ = services.save_policy(cast.admin, code="F-1", title='=HYPERLINK("x")', issuer="+1")
     services.save_clause(cast.admin, p, number="一", title="@x", text="-2+3")
     path = services.export_policies(Policy.objects.all(), tmp_path / "f.xlsx")
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from rest_framework import mixins, serializers
@@ -41,7 +43,18 @@ class CaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApprovalCase
-        fields = ["id", "project", "project_name", "project_type", "template_name", "organisation", "service_organisation", "agent", "start", "is_demo"]
+        fields = [
+            "id",
+            "project",
+            "project_name",
+            "project_type",
+            "template_name",
+            "organisation",
+            "service_organisation",
+            "agent",
+            "start",
+            "is_demo",
+        ]
         read_only_fields = fields
 
 
@@ -60,9 +73,13 @@ class ApprovalCaseViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def create(self, request, *args, **kwargs):
         payload = OpenCaseSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        project = services.projects_for_new_case(request.user).filter(pk=payload.validated_data["project"]).first()
+        project = (
+            services.projects_for_new_case(request.user).filter(pk=payload.validated_data["project"]).first()
+        )
         if project is None:
-            exists = Project.objects.filter(pk=payload.validated_data["project"], approval_case__isnull=False).exists()
+            exists = Project.objects.filter(
+                pk=payload.validated_data["project"], approval_case__isnull=False
+            ).exists()
             return Response({"error": "该项目已开启代办" if exists else "找不到可开启代办的已签约项目", "code": "case_exists" if exists else "not_found"},
                             status=400 if exists else 404)  # fmt: skip
         case = services.open_case(request.user, project, project_type=payload.validated_data["project_type"])
@@ -76,7 +93,7 @@ class ApprovalCaseViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return Response({
             "start": tl.start, "planned_end": tl.planned_end, "expected_end": tl.expected_end, "critical_path": tl.critical_path,
             "late_items": tl.late_items, "days": summary["days"], "trips": summary["trips"],
-            "items": [t.__dict__ for t in tl.items],
+            "items": [dataclasses.asdict(t) for t in tl.items],
         })  # fmt: skip
 
 
@@ -92,7 +109,13 @@ class ApprovalItemViewSet(mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
         payload = ItemUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        services.update_item(request.user, item, add_trips=data.pop("add_trips", 0), add_stamps=data.pop("add_stamps", 0), **data)
+        services.update_item(
+            request.user,
+            item,
+            add_trips=data.pop("add_trips", 0),
+            add_stamps=data.pop("add_stamps", 0),
+            **data,
+        )
         item.refresh_from_db()
         return Response(ItemSerializer(item).data)
 
@@ -100,7 +123,19 @@ class ApprovalItemViewSet(mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
 class PromiseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Promise
-        fields = ["id", "project", "organisation", "department", "kind", "title", "deadline", "state", "evidence", "fulfilled_on", "is_demo"]
+        fields = [
+            "id",
+            "project",
+            "organisation",
+            "department",
+            "kind",
+            "title",
+            "deadline",
+            "state",
+            "evidence",
+            "fulfilled_on",
+            "is_demo",
+        ]
         read_only_fields = ["organisation", "is_demo"]
 
     def __init__(self, *args, **kwargs):
@@ -116,14 +151,20 @@ class PromiseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedRea
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         project = data.pop("project")
-        get_for_user(self.request.user, Project, project.pk) if self.request.user.role != "service_officer" else None
+        get_for_user(
+            self.request.user, Project, project.pk
+        ) if self.request.user.role != "service_officer" else None
         if not may_act_in(self.request.user, "promise", "add", project.organisation):
             raise PermissionDenied
         data.pop("state", None), data.pop("evidence", None), data.pop("fulfilled_on", None)
         serializer.instance = services.create_promise(self.request.user, project, **data)
 
     def perform_update(self, serializer):
-        data = {k: v for k, v in serializer.validated_data.items() if k in ("state", "evidence", "fulfilled_on", "deadline")}
+        data = {
+            k: v
+            for k, v in serializer.validated_data.items()
+            if k in ("state", "evidence", "fulfilled_on", "deadline")
+        }
         services.update_promise(self.request.user, serializer.instance, **data)
 
 

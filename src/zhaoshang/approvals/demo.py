@@ -38,7 +38,15 @@ SLOW_OPEN = {"site": (5, 9), "eia": (3, 4)}  # in progress: trips, stamps so far
 PROMISES = [
     # project, title, kind, department, deadline relative to signing, state, evidence
     (FAST, "交付净地80亩（已完成拆迁和场平）", "land", "zz-nr", 20, "fulfilled", "土地交付确认书（示例）"),
-    (FAST, "厂区七通一平（水、电、路、气、通信、排水、排污）", "utilities", "zz-hitech", 90, "in_progress", ""),
+    (
+        FAST,
+        "厂区七通一平（水、电、路、气、通信、排水、排污）",
+        "utilities",
+        "zz-hitech",
+        90,
+        "in_progress",
+        "",
+    ),
     (FAST, "设备投资补助首期2000万元", "subsidy", "zz-finance", 180, "open", ""),
     (SLOW, "交付项目用地60亩", "land", "zz-nr", 21, "open", ""),
     (SLOW, "人才公寓30套（三年免租）", "housing", "zz-econ", 120, "open", ""),
@@ -52,7 +60,9 @@ def _ensure_departments(ctx) -> None:
     if city is None:
         return
     for code, name in DEPARTMENTS:
-        ctx.organisations[code] = ensure_organisation(None, code=code, name=name, kind="department", parent=city, region_code="430200")
+        ctx.organisations[code] = ensure_organisation(
+            None, code=code, name=name, kind="department", parent=city, region_code="430200"
+        )
 
 
 @transaction.atomic
@@ -81,20 +91,34 @@ def build(ctx) -> None:
                 if finish > today:
                     continue
                 services.update_item(actor, item, state="in_progress", started_on=start, promise=promise)
-                services.update_item(actor, item, state="done", done_on=finish, add_trips=trips, add_stamps=stamps)
+                services.update_item(
+                    actor, item, state="done", done_on=finish, add_trips=trips, add_stamps=stamps
+                )
                 done[code] = finish
             elif code in open_items and start <= today:
                 trips, stamps = open_items[code]
-                services.update_item(actor, item, state="in_progress", started_on=start, add_trips=trips, add_stamps=stamps)
+                services.update_item(
+                    actor, item, state="in_progress", started_on=start, add_trips=trips, add_stamps=stamps
+                )
     for project_name, title, kind, dept, days, state, evidence in PROMISES:
         project = Project.objects.filter(name=project_name, signed_date__isnull=False).first()
         department = ctx.organisations.get(dept)
-        if project is None or department is None or Promise.objects.filter(project=project, title=title).exists():
+        if (
+            project is None
+            or department is None
+            or Promise.objects.filter(project=project, title=title).exists()
+        ):
             continue
         promise = services.create_promise(actor, project, title=title, kind=kind, department=department,
                                           deadline=project.signed_date + dt.timedelta(days=days), is_demo=True)  # fmt: skip
         if state != "open":
             fulfilled = min(today, project.signed_date + dt.timedelta(days=days - 3))
-            services.update_promise(actor, promise, state=state, evidence=evidence, fulfilled_on=fulfilled if state == "fulfilled" else None)
+            services.update_promise(
+                actor,
+                promise,
+                state=state,
+                evidence=evidence,
+                fulfilled_on=fulfilled if state == "fulfilled" else None,
+            )
         services.tracking_code(actor, project)
     _ = ApprovalItem  # the items are created by open_case

@@ -25,8 +25,12 @@ class ItemForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), choices=ApprovalItem.State.choices)
     started_on = forms.DateField(label=_("Started"), required=False, widget=DATE)
     done_on = forms.DateField(label=_("Done"), required=False, widget=DATE)
-    add_trips = forms.IntegerField(label=_("Trips the firm made"), min_value=0, max_value=99, required=False, initial=0)
-    add_stamps = forms.IntegerField(label=_("Stamps collected"), min_value=0, max_value=999, required=False, initial=0)
+    add_trips = forms.IntegerField(
+        label=_("Trips the firm made"), min_value=0, max_value=99, required=False, initial=0
+    )
+    add_stamps = forms.IntegerField(
+        label=_("Stamps collected"), min_value=0, max_value=999, required=False, initial=0
+    )
     promise = forms.BooleanField(label=_("On a promise (承诺制)"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
@@ -34,11 +38,15 @@ class ItemForm(forms.Form):
 class PromiseForm(forms.Form):
     title = forms.CharField(label=_("Promise"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind"), choices=Promise.Kind.choices)
-    department = forms.ModelChoiceField(label=_("Owner department"), queryset=Organisation.objects.filter(kind="department"))
+    department = forms.ModelChoiceField(
+        label=_("Owner department"), queryset=Organisation.objects.filter(kind="department")
+    )
     deadline = forms.DateField(label=_("Deadline"), widget=DATE)
 
 
 class PromiseUpdateForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), choices=Promise.State.choices)
-    evidence = forms.CharField(label=_("Evidence of fulfilment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.CharField(
+        label=_("Evidence of fulfilment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     fulfilled_on = forms.DateField(label=_("Fulfilled on"), required=False, widget=DATE)

@@ -38,16 +38,30 @@ class ApprovalTemplate(models.Model):
 class ApprovalCase(models.Model):
     """The agency case of one signed project: the service team runs every approval for the firm."""
 
-    project = models.OneToOneField("pipeline.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="approval_case")
+    project = models.OneToOneField(
+        "pipeline.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="approval_case"
+    )
     project_type = models.CharField(_("project type"), max_length=40, default="industrial")
     template_name = models.CharField(_("template"), max_length=100, blank=True)
     # The project's team (denormalised for scoping) and the service centre running the case.
-    organisation = models.ForeignKey(Organisation, verbose_name=_("team"), on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("team"), on_delete=models.PROTECT, related_name="+"
+    )
     service_organisation = models.ForeignKey(
-        Organisation, verbose_name=_("service team"), null=True, blank=True, on_delete=models.PROTECT, related_name="approval_cases"
+        Organisation,
+        verbose_name=_("service team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approval_cases",
     )
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("agent"), null=True, blank=True, on_delete=models.SET_NULL, related_name="approval_cases"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="approval_cases",
     )
     start = models.DateField(_("start"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -79,7 +93,12 @@ class ApprovalItem(models.Model):
     name = models.CharField(_("item"), max_length=100)
     order = models.PositiveSmallIntegerField(default=0)
     department = models.ForeignKey(
-        Organisation, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT, related_name="approval_items"
+        Organisation,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approval_items",
     )
     department_name = models.CharField(_("department"), max_length=100)
     limit_days = models.PositiveSmallIntegerField(_("legal time limit (working days)"))
@@ -91,7 +110,14 @@ class ApprovalItem(models.Model):
     done_on = models.DateField(_("done"), null=True, blank=True)
     promise = models.BooleanField(_("on a promise (承诺制)"), default=False)
     promise_allowed = models.BooleanField(default=False)
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("agent"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     trips = models.PositiveSmallIntegerField(_("trips by the firm"), default=0)
     stamps = models.PositiveSmallIntegerField(_("stamps collected"), default=0)
     baseline_trips = models.PositiveSmallIntegerField(_("baseline trips"), default=0)
@@ -131,9 +157,15 @@ class Promise(models.Model):
         FULFILLED = "fulfilled", _("Fulfilled")
         BROKEN = "broken", _("Not kept")
 
-    project = models.ForeignKey("pipeline.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="promises")
-    organisation = models.ForeignKey(Organisation, verbose_name=_("team"), on_delete=models.PROTECT, related_name="+")
-    department = models.ForeignKey(Organisation, verbose_name=_("owner department"), on_delete=models.PROTECT, related_name="promises")
+    project = models.ForeignKey(
+        "pipeline.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="promises"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("team"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Organisation, verbose_name=_("owner department"), on_delete=models.PROTECT, related_name="promises"
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
     title = models.CharField(_("promise"), max_length=300)
     deadline = models.DateField(_("deadline"))

@@ -20,8 +20,14 @@ def items_panel(request):
         return None
     items = visible(user, ApprovalItem.objects.filter(state=ApprovalItem.State.IN_PROGRESS), "change")
     if user.role == "department_handler":
-        items = items.filter(department__path__startswith=user.organisation.path) if user.organisation_id else items.none()
-    items = list(items.select_related("case__project", "department").order_by("started_on", "id")[: LIMIT * 3])
+        items = (
+            items.filter(department__path__startswith=user.organisation.path)
+            if user.organisation_id
+            else items.none()
+        )
+    items = list(
+        items.select_related("case__project", "department").order_by("started_on", "id")[: LIMIT * 3]
+    )
     if not items:
         return None
     cal = services.calendar()
@@ -40,7 +46,11 @@ def promises_panel(request):
     if not can(user, "promise", "view"):
         return None
     today = timezone.localdate()
-    overdue = list(services.overdue_promises(visible(user, Promise.objects.all()), today).select_related("project", "department")[:LIMIT])
+    overdue = list(
+        services.overdue_promises(visible(user, Promise.objects.all()), today).select_related(
+            "project", "department"
+        )[:LIMIT]
+    )
     if not overdue:
         return None
     for p in overdue:

@@ -25,7 +25,12 @@ def _agents(user):
 
 
 def _open_form(request, data=None):
-    return OpenCaseForm(data, projects=services.projects_for_new_case(request.user), types=services.project_types(), agents=_agents(request.user))
+    return OpenCaseForm(
+        data,
+        projects=services.projects_for_new_case(request.user),
+        types=services.project_types(),
+        agents=_agents(request.user),
+    )
 
 
 def case_list(request):
@@ -56,7 +61,9 @@ def case_open(request):
             return redirect("approvals:detail", pk=case.pk)
     cases = visible(request.user, ApprovalCase.objects.select_related("project"))
     page = Paginator(cases.order_by("-start", "-id"), 50).get_page(1)
-    return TemplateResponse(request, "approvals/case_list.html", {"page": page, "can_open": True, "open_form": form}, status=400)
+    return TemplateResponse(
+        request, "approvals/case_list.html", {"page": page, "can_open": True, "open_form": form}, status=400
+    )
 
 
 def _gantt(case, tl, today):
@@ -86,7 +93,15 @@ def _detail_context(request, case, item_errors=None):
         item.tl = by_code[item.code]
         item.prerequisite_names = [names.get(p, p) for p in item.prerequisites]
         item.can_change = item.pk in may_change
-        item.form = ItemForm(initial={"state": item.state, "started_on": item.started_on, "done_on": item.done_on, "promise": item.promise}, prefix=f"i{item.pk}")
+        item.form = ItemForm(
+            initial={
+                "state": item.state,
+                "started_on": item.started_on,
+                "done_on": item.done_on,
+                "promise": item.promise,
+            },
+            prefix=f"i{item.pk}",
+        )
         item.error = (item_errors or {}).get(item.pk)
     summary = services.case_summary(case)
     promises = list(visible(user, Promise.objects.filter(project=case.project)).select_related("department"))
@@ -107,7 +122,9 @@ def may_act_promise(user, case) -> bool:
 
 
 def case_detail(request, pk):
-    case = get_for_user(request.user, ApprovalCase.objects.select_related("project__investor", "organisation", "agent"), pk)
+    case = get_for_user(
+        request.user, ApprovalCase.objects.select_related("project__investor", "organisation", "agent"), pk
+    )
     return TemplateResponse(request, "approvals/case_detail.html", _detail_context(request, case))
 
 
@@ -120,8 +137,15 @@ def item_update(request, pk):
         data = dict(form.cleaned_data)
         try:
             services.update_item(
-                request.user, item, add_trips=data.pop("add_trips") or 0, add_stamps=data.pop("add_stamps") or 0,
-                **{k: v for k, v in data.items() if not (k in ("started_on", "done_on") and v is None) and not (k == "note" and not v)},
+                request.user,
+                item,
+                add_trips=data.pop("add_trips") or 0,
+                add_stamps=data.pop("add_stamps") or 0,
+                **{
+                    k: v
+                    for k, v in data.items()
+                    if not (k in ("started_on", "done_on") and v is None) and not (k == "note" and not v)
+                },
             )
         except services.ApprovalsError as exc:
             error = str(exc)
@@ -135,25 +159,39 @@ def item_update(request, pk):
             return redirect("approvals:items")
         return redirect("approvals:detail", pk=item.case_id)
     if back != "items" and visible(request.user, ApprovalCase.objects.filter(pk=item.case_id)).exists():
-        return TemplateResponse(request, "approvals/case_detail.html", _detail_context(request, item.case, {item.pk: error}), status=400)
+        return TemplateResponse(
+            request,
+            "approvals/case_detail.html",
+            _detail_context(request, item.case, {item.pk: error}),
+            status=400,
+        )
     messages.error(request, error)
     return TemplateResponse(request, "approvals/item_list.html", _items_context(request), status=400)
 
 
 def _items_context(request):
     user = request.user
-    items = visible(user, ApprovalItem.objects.exclude(state__in=["done", "not_needed"]), "view").select_related("case__project", "department")
+    items = visible(
+        user, ApprovalItem.objects.exclude(state__in=["done", "not_needed"]), "view"
+    ).select_related("case__project", "department")
     if user.role == "department_handler" and user.organisation_id:
         items = items.filter(department__path__startswith=user.organisation.path)
     today = timezone.localdate()
     cal = services.calendar()
     rows = list(items.order_by("case__start", "order")[:300])
-    may_change = set(visible(user, ApprovalItem.objects.filter(pk__in=[i.pk for i in rows]), "change").values_list("pk", flat=True))
+    may_change = set(
+        visible(user, ApprovalItem.objects.filter(pk__in=[i.pk for i in rows]), "change").values_list(
+            "pk", flat=True
+        )
+    )
     for item in rows:
         item.due = cal.add_working_days(item.started_on, item.limit_days) if item.started_on else None
         item.late = bool(item.due and item.due < today)
         item.can_change = item.pk in may_change
-        item.form = ItemForm(initial={"state": item.state, "started_on": item.started_on, "promise": item.promise}, prefix=f"i{item.pk}")
+        item.form = ItemForm(
+            initial={"state": item.state, "started_on": item.started_on, "promise": item.promise},
+            prefix=f"i{item.pk}",
+        )
     rows.sort(key=lambda i: (i.due is None, i.due or today, i.pk))
     return {"items": rows, "today": today}
 
@@ -190,13 +228,24 @@ def promise_list(request):
     if request.GET.get("overdue"):
         promises = services.overdue_promises(promises, today)
     rows = list(promises.order_by("deadline", "id")[:500])
-    may_change = set(visible(request.user, Promise.objects.filter(pk__in=[p.pk for p in rows]), "change").values_list("pk", flat=True))
+    may_change = set(
+        visible(request.user, Promise.objects.filter(pk__in=[p.pk for p in rows]), "change").values_list(
+            "pk", flat=True
+        )
+    )
     for p in rows:
         p.overdue = p.state not in ("fulfilled", "broken") and p.deadline < today
         p.days_overdue = (today - p.deadline).days if p.overdue else 0
         p.can_change = p.pk in may_change
-        p.form = PromiseUpdateForm(initial={"state": p.state, "evidence": p.evidence, "fulfilled_on": p.fulfilled_on}, prefix=f"p{p.pk}")
-    return TemplateResponse(request, "approvals/promise_list.html", {"promises": rows, "today": today, "overdue_only": bool(request.GET.get("overdue"))})
+        p.form = PromiseUpdateForm(
+            initial={"state": p.state, "evidence": p.evidence, "fulfilled_on": p.fulfilled_on},
+            prefix=f"p{p.pk}",
+        )
+    return TemplateResponse(
+        request,
+        "approvals/promise_list.html",
+        {"promises": rows, "today": today, "overdue_only": bool(request.GET.get("overdue"))},
+    )
 
 
 @require_POST
@@ -223,7 +272,9 @@ def figures(request):
     data = services.city_figures(cases)
     chart = {"items": [r["name"] for r in data["per_item"]], "median": [r["median_days"] for r in data["per_item"]],
              "limit": [r["limit_days"] for r in data["per_item"]]}  # fmt: skip
-    return TemplateResponse(request, "approvals/figures.html", {"data": data, "chart": chart, "n_cases": cases.count()})
+    return TemplateResponse(
+        request, "approvals/figures.html", {"data": data, "chart": chart, "n_cases": cases.count()}
+    )
 
 
 def public_track(request, code):
@@ -232,7 +283,15 @@ def public_track(request, code):
     if tracking is None:
         raise Http404
     today = timezone.localdate()
-    promises = list(Promise.objects.filter(project=tracking.project).select_related("department").order_by("deadline", "id"))
+    promises = list(
+        Promise.objects.filter(project=tracking.project)
+        .select_related("department")
+        .order_by("deadline", "id")
+    )
     for p in promises:
         p.overdue = p.state not in ("fulfilled", "broken") and p.deadline < today
-    return TemplateResponse(request, "approvals/public_track.html", {"project": tracking.project, "promises": promises, "today": today})
+    return TemplateResponse(
+        request,
+        "approvals/public_track.html",
+        {"project": tracking.project, "promises": promises, "today": today},
+    )

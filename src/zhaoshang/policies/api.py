@@ -16,7 +16,17 @@ from zhaoshang.registry.models import Enterprise
 class ClauseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Clause
-        fields = ["id", "policy", "number", "title", "text", "benefit", "amount_wan", "no_application", "conditions"]
+        fields = [
+            "id",
+            "policy",
+            "number",
+            "title",
+            "text",
+            "benefit",
+            "amount_wan",
+            "no_application",
+            "conditions",
+        ]
 
 
 class PolicySerializer(serializers.ModelSerializer):
@@ -24,7 +34,19 @@ class PolicySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Policy
-        fields = ["id", "code", "title", "issuer", "valid_from", "valid_to", "source_url", "summary", "version", "is_demo", "clauses"]
+        fields = [
+            "id",
+            "code",
+            "title",
+            "issuer",
+            "valid_from",
+            "valid_to",
+            "source_url",
+            "summary",
+            "version",
+            "is_demo",
+            "clauses",
+        ]
 
 
 class PolicyViewSet(ScopedReadOnlyViewSet):
@@ -46,7 +68,20 @@ class PushSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Push
-        fields = ["id", "clause", "enterprise", "firm", "eligible_on", "assignee", "state", "notified_on", "applied_on", "paid_on", "amount_wan", "note"]
+        fields = [
+            "id",
+            "clause",
+            "enterprise",
+            "firm",
+            "eligible_on",
+            "assignee",
+            "state",
+            "notified_on",
+            "applied_on",
+            "paid_on",
+            "amount_wan",
+            "note",
+        ]
         read_only_fields = fields
 
 

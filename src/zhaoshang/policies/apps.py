@@ -12,4 +12,6 @@ class PoliciesConfig(AppConfig):
         from zhaoshang.policies import panels  # noqa: F401  (registers the workbench panel)
         from zhaoshang.policies.services import profile_matches
 
-        hooks.add_profile_section(hooks.ProfileSection("policies", "policies/_firm_section.html", profile_matches, order=60))
+        hooks.add_profile_section(
+            hooks.ProfileSection("policies", "policies/_firm_section.html", profile_matches, order=60)
+        )

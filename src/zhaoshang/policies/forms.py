@@ -31,10 +31,14 @@ class ClauseForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     text = forms.CharField(label=_("Text of the clause"), widget=forms.Textarea(attrs={"rows": 4}))
     benefit = forms.CharField(label=_("Benefit"), max_length=200, required=False)
-    amount_wan = forms.DecimalField(label=_("Amount (10k CNY)"), required=False, max_digits=12, decimal_places=2)
+    amount_wan = forms.DecimalField(
+        label=_("Amount (10k CNY)"), required=False, max_digits=12, decimal_places=2
+    )
     no_application = forms.BooleanField(label=_("Granted without application (免申即享)"), required=False)
     conditions = forms.CharField(
-        label=_("Conditions, one per line"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Conditions, one per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
             "e.g. region in 4302 · industry in C38 · chain_node in 轨道交通装备 · firm_age <= 5 · capital >= 1000 · employees 50..500 · revenue >= 2000 · tax >= 100 · rd_ratio >= 3 · qualification any 高新技术企业, 专精特新 · project_investment >= 10000 · project_stage in signed, construction"  # noqa: E501
         ),
@@ -55,7 +59,9 @@ class ImportForm(forms.Form):
 class PushRecordForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), choices=Push.State.choices)
     on = forms.DateField(label=_("Date"), required=False, widget=DATE)
-    amount_wan = forms.DecimalField(label=_("Amount paid (10k CNY)"), required=False, max_digits=12, decimal_places=2)
+    amount_wan = forms.DecimalField(
+        label=_("Amount paid (10k CNY)"), required=False, max_digits=12, decimal_places=2
+    )
 
 
 class AssignForm(forms.Form):

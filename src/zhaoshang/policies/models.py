@@ -39,7 +39,9 @@ class Policy(models.Model):
         return self.title
 
     def in_force(self, day) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
 
 
 class Clause(models.Model):
@@ -48,7 +50,9 @@ class Clause(models.Model):
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text of the clause"))
     benefit = models.CharField(_("benefit"), max_length=200, blank=True)
-    amount_wan = models.DecimalField(_("amount (10k CNY)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    amount_wan = models.DecimalField(
+        _("amount (10k CNY)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     no_application = models.BooleanField(_("granted without application (免申即享)"), default=False)
     conditions = models.JSONField(_("conditions"), default=list, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
@@ -60,7 +64,9 @@ class Clause(models.Model):
         verbose_name = _("clause")
         verbose_name_plural = _("clauses")
         ordering = ["policy", "order", "id"]
-        constraints = [models.UniqueConstraint(fields=["policy", "number"], name="policies_clause_number_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "number"], name="policies_clause_number_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -72,7 +78,9 @@ class PolicyVersion(models.Model):
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="versions")
     version = models.PositiveIntegerField()
     snapshot = models.JSONField()
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     changed_at = models.DateTimeField(default=timezone.now)
     note = models.CharField(max_length=255, blank=True)
 
@@ -90,7 +98,9 @@ class PolicyVersion(models.Model):
 class FirmQualification(models.Model):
     """A qualification of a firm (高新技术企业, 专精特新, 规上 …) with its dates and where it was seen."""
 
-    enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.CASCADE, related_name="qualifications")
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", on_delete=models.CASCADE, related_name="qualifications"
+    )
     tag = models.CharField(_("qualification"), max_length=50)
     obtained = models.DateField(_("obtained"), null=True, blank=True)
     expires = models.DateField(_("expires"), null=True, blank=True)
@@ -103,7 +113,11 @@ class FirmQualification(models.Model):
         verbose_name = _("qualification")
         verbose_name_plural = _("qualifications")
         ordering = ["enterprise", "tag", "-obtained"]
-        constraints = [models.UniqueConstraint(fields=["enterprise", "tag", "obtained"], name="policies_qualification_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "tag", "obtained"], name="policies_qualification_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.tag
@@ -138,17 +152,30 @@ class Push(models.Model):
         PAID = "paid", _("Paid")
         DECLINED = "declined", _("Declined")
 
-    clause = models.ForeignKey(Clause, verbose_name=_("clause"), on_delete=models.CASCADE, related_name="pushes")
-    enterprise = models.ForeignKey("registry.Enterprise", verbose_name=_("firm"), on_delete=models.CASCADE, related_name="policy_pushes")
+    clause = models.ForeignKey(
+        Clause, verbose_name=_("clause"), on_delete=models.CASCADE, related_name="pushes"
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name=_("firm"), on_delete=models.CASCADE, related_name="policy_pushes"
+    )
     # The firm's organisation (denormalised for scoping).
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     eligible_on = models.DateField(_("eligible on"))
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer"), null=True, blank=True, on_delete=models.SET_NULL, related_name="policy_pushes")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="policy_pushes",
+    )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ELIGIBLE)
     notified_on = models.DateField(_("notified on"), null=True, blank=True)
     applied_on = models.DateField(_("applied on"), null=True, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
-    amount_wan = models.DecimalField(_("amount paid (10k CNY)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    amount_wan = models.DecimalField(
+        _("amount paid (10k CNY)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("demo"), default=False)
     created_at = models.DateTimeField(default=timezone.now)

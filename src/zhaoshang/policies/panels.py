@@ -14,7 +14,9 @@ def pushes_panel(request):
     user = request.user
     if not can(user, "policy_push", "change"):
         return None
-    pushes = visible(user, Push.objects.filter(assignee=user).exclude(state__in=[Push.State.PAID, Push.State.DECLINED]))
+    pushes = visible(
+        user, Push.objects.filter(assignee=user).exclude(state__in=[Push.State.PAID, Push.State.DECLINED])
+    )
     rows = list(pushes.select_related("enterprise", "clause__policy").order_by("eligible_on", "id")[:LIMIT])
     if not rows:
         return None

@@ -62,13 +62,20 @@ def _new_version(actor: Any, policy: Policy, note: str) -> PolicyVersion:
         Policy.objects.filter(pk=policy.pk).update(version=number)
         policy.version = number
     return PolicyVersion.objects.create(
-        policy=policy, version=number, snapshot=shot, changed_by=actor if getattr(actor, "pk", None) else None, note=note[:255]
+        policy=policy,
+        version=number,
+        snapshot=shot,
+        changed_by=actor if getattr(actor, "pk", None) else None,
+        note=note[:255],
     )
 
 
 def _validation_text(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
-        return "；".join(f"{field}：{'、'.join(m for e in errors for m in e.messages)}" for field, errors in exc.error_dict.items())
+        return "；".join(
+            f"{field}：{'、'.join(m for e in errors for m in e.messages)}"
+            for field, errors in exc.error_dict.items()
+        )
     return "；".join(exc.messages)
 
 
@@ -82,7 +89,9 @@ def _clean_conditions(conditions: Any) -> list[dict]:
 
 
 @transaction.atomic
-def save_policy(actor: Any, *, code: str, note: str = "", is_demo: bool = False, **fields: Any) -> tuple[Policy, bool]:
+def save_policy(
+    actor: Any, *, code: str, note: str = "", is_demo: bool = False, **fields: Any
+) -> tuple[Policy, bool]:
     """Create the policy or bring it up to date (natural key: document number); a new version when it changed."""
     unknown = set(fields) - set(POLICY_FIELDS)
     if unknown:
@@ -212,7 +221,11 @@ def _read_table(path: Path, issues: list) -> list[dict]:
         raise PoliciesError(f"缺少列：{'、'.join(missing)}", "columns")
     policies: dict[str, dict] = {}
     for row_number, cells in table.rows:
-        values = {k: (c if isinstance(c, dt.date) else cell_text(c).strip()) for k, c in zip(keys, cells, strict=False) if k}
+        values = {
+            k: (c if isinstance(c, dt.date) else cell_text(c).strip())
+            for k, c in zip(keys, cells, strict=False)
+            if k
+        }
         if not any(values.values()):
             continue
         code = values.get("code") or ""
@@ -234,7 +247,9 @@ def _read_table(path: Path, issues: list) -> list[dict]:
 
 
 @transaction.atomic
-def import_policies(actor: Any, path: str | Path, *, dry_run: bool = False, is_demo: bool = False, progress=None) -> ImportResult:
+def import_policies(
+    actor: Any, path: str | Path, *, dry_run: bool = False, is_demo: bool = False, progress=None
+) -> ImportResult:
     """Policies and clauses from YAML or XLSX/CSV; all or nothing (a bad row rolls everything back and is
     reported by row, field and reason); re-running the same file changes nothing."""
     path = Path(path)
@@ -258,7 +273,9 @@ def import_policies(actor: Any, path: str | Path, *, dry_run: bool = False, is_d
                     }  # fmt: skip
                     before = Policy.objects.filter(code=str(raw.get("code") or "").strip()).first()
                     version_before = before.version if before else None
-                    policy, created = save_policy(actor, code=str(raw.get("code") or ""), note="导入", is_demo=is_demo, **fields)
+                    policy, created = save_policy(
+                        actor, code=str(raw.get("code") or ""), note="导入", is_demo=is_demo, **fields
+                    )
                 except PoliciesError as exc:
                     issues.append({"row": row, "field": "政策", "reason": str(exc)})
                     continue
@@ -266,15 +283,28 @@ def import_policies(actor: Any, path: str | Path, *, dry_run: bool = False, is_d
                     crow = clause.get("_row", row)
                     try:
                         save_clause(
-                            actor, policy, number=str(clause.get("number") or ""), note="导入",
-                            title=str(clause.get("title") or clause.get("number") or ""), text=str(clause.get("text") or ""),
-                            benefit=str(clause.get("benefit") or ""), amount_wan=clause.get("amount_wan"),
-                            no_application=bool(clause.get("no_application")) if not isinstance(clause.get("no_application"), str) else _yes(clause["no_application"]),
+                            actor,
+                            policy,
+                            number=str(clause.get("number") or ""),
+                            note="导入",
+                            title=str(clause.get("title") or clause.get("number") or ""),
+                            text=str(clause.get("text") or ""),
+                            benefit=str(clause.get("benefit") or ""),
+                            amount_wan=clause.get("amount_wan"),
+                            no_application=bool(clause.get("no_application"))
+                            if not isinstance(clause.get("no_application"), str)
+                            else _yes(clause["no_application"]),
                             conditions=clause.get("conditions") or [],
                         )
                         result.clauses += 1
                     except PoliciesError as exc:
-                        issues.append({"row": crow, "field": "条件" if exc.code == "condition_invalid" else "条款", "reason": str(exc)})
+                        issues.append(
+                            {
+                                "row": crow,
+                                "field": "条件" if exc.code == "condition_invalid" else "条款",
+                                "reason": str(exc),
+                            }
+                        )
                 policy.refresh_from_db()
                 if created:
                     result.policies_created += 1
@@ -308,7 +338,9 @@ def export_policies(policies: QuerySet[Policy], path: str | Path) -> Path:
             for c in shot["clauses"]:
                 c.pop("order", None)
             data.append(shot)
-        path.write_text(yaml.safe_dump({"policies": data}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        path.write_text(
+            yaml.safe_dump({"policies": data}, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
         return path
     write_rows(path, [zh for _, zh in XLSX_HEADERS], rows)
     return path
@@ -330,7 +362,7 @@ def section_of() -> dict[str, str]:
 
 
 def chain_path(chain: str, node_path: str) -> str:
-    """"轨道交通装备/牵引系统/IGBT": the chain's name, then the node's names from the top."""
+    """ "轨道交通装备/牵引系统/IGBT": the chain's name, then the node's names from the top."""
     return "/".join([chain, *[part.strip() for part in (node_path or "").split(" / ") if part.strip()]])
 
 
@@ -347,16 +379,22 @@ def firm_facts(enterprise: Enterprise) -> cond_core.FirmFacts:
 
         chain_paths = tuple(
             chain_path(chain, path)
-            for chain, path in NodeAssignment.objects.filter(enterprise=enterprise).exclude(status="rejected").values_list("node__chain__name", "node__path")
+            for chain, path in NodeAssignment.objects.filter(enterprise=enterprise)
+            .exclude(status="rejected")
+            .values_list("node__chain__name", "node__path")
         )
     except ImportError:  # pragma: no cover
         pass
     rd = FirmRD.objects.filter(enterprise=enterprise).order_by("-year").first()
     quals = tuple(
-        cond_core.Qualification(q.tag, q.obtained, q.expires, q.source) for q in FirmQualification.objects.filter(enterprise=enterprise)
+        cond_core.Qualification(q.tag, q.obtained, q.expires, q.source)
+        for q in FirmQualification.objects.filter(enterprise=enterprise)
     )
     projects = tuple(
-        cond_core.ProjectFacts(stage, _f(amount)) for stage, amount in Project.objects.filter(investor=enterprise).values_list("stage", "planned_investment_wan")
+        cond_core.ProjectFacts(stage, _f(amount))
+        for stage, amount in Project.objects.filter(investor=enterprise).values_list(
+            "stage", "planned_investment_wan"
+        )
     )
     return cond_core.FirmFacts(
         id=enterprise.pk, name=enterprise.name, region_code=enterprise.region_code or "", industry_code=enterprise.industry_code or "",
@@ -367,7 +405,9 @@ def firm_facts(enterprise: Enterprise) -> cond_core.FirmFacts:
 
 
 def core_clause(clause: Clause) -> cond_core.Clause:
-    return cond_core.Clause(clause.pk, tuple(clause.conditions), clause.title, clause.policy.title if clause.policy_id else "")
+    return cond_core.Clause(
+        clause.pk, tuple(clause.conditions), clause.title, clause.policy.title if clause.policy_id else ""
+    )
 
 
 def clauses_in_force(as_of: dt.date | None = None) -> QuerySet[Clause]:
@@ -388,7 +428,10 @@ def match_firm(enterprise: Enterprise, as_of: dt.date | None = None) -> dict:
     clauses = list(clauses_in_force(as_of))
     by_id = {c.pk: c for c in clauses}
     found = cond_core.match_firm([core_clause(c) for c in clauses], facts, as_of, sections)
-    return {status: [{"clause": by_id[r.clause_id], "result": r} for r in results] for status, results in found.items()}
+    return {
+        status: [{"clause": by_id[r.clause_id], "result": r} for r in results]
+        for status, results in found.items()
+    }
 
 
 def match_firm_json(enterprise: Enterprise, as_of: dt.date | None = None) -> dict:
@@ -418,36 +461,81 @@ def firm_table(enterprises: QuerySet[Enterprise] | None = None) -> match_core.Fi
     """The registry as columns for the vectorised matcher (merged duplicates left out)."""
     from zhaoshang.pipeline.models import Project
 
-    qs = (enterprises if enterprises is not None else Enterprise.objects.all()).filter(merged_into__isnull=True)
+    qs = (enterprises if enterprises is not None else Enterprise.objects.all()).filter(
+        merged_into__isnull=True
+    )
     firms = pd.DataFrame.from_records(
-        qs.values_list("id", "region_code", "industry_code", "founded", "capital_wan", "employees", "revenue_wan", "tax_wan").iterator(chunk_size=20000),
-        columns=["id", "region_code", "industry_code", "founded", "capital_wan", "employees", "revenue_wan", "tax_wan"],
+        qs.values_list(
+            "id",
+            "region_code",
+            "industry_code",
+            "founded",
+            "capital_wan",
+            "employees",
+            "revenue_wan",
+            "tax_wan",
+        ).iterator(chunk_size=20000),
+        columns=[
+            "id",
+            "region_code",
+            "industry_code",
+            "founded",
+            "capital_wan",
+            "employees",
+            "revenue_wan",
+            "tax_wan",
+        ],
     )
     for col in ("capital_wan", "revenue_wan", "tax_wan", "employees"):
-        firms[col] = pd.to_numeric(firms[col].astype(object).where(firms[col].notna(), None).map(lambda x: None if x is None else float(x)), errors="coerce")
-    rd = pd.DataFrame.from_records(FirmRD.objects.order_by("enterprise_id", "year").values_list("enterprise_id", "rd_ratio"), columns=["id", "rd_ratio"])
+        firms[col] = pd.to_numeric(
+            firms[col]
+            .astype(object)
+            .where(firms[col].notna(), None)
+            .map(lambda x: None if x is None else float(x)),
+            errors="coerce",
+        )
+    rd = pd.DataFrame.from_records(
+        FirmRD.objects.order_by("enterprise_id", "year").values_list("enterprise_id", "rd_ratio"),
+        columns=["id", "rd_ratio"],
+    )
     rd = rd.drop_duplicates("id", keep="last")
     rd["rd_ratio"] = rd["rd_ratio"].map(float) if len(rd) else rd["rd_ratio"]
     firms = firms.merge(rd, on="id", how="left") if len(rd) else firms.assign(rd_ratio=np.nan)
     try:
         from zhaoshang.chains.models import NodeAssignment
 
-        chain_rows = [(e, chain_path(chain, path)) for e, chain, path in NodeAssignment.objects.exclude(status="rejected").values_list("enterprise_id", "node__chain__name", "node__path")]
+        chain_rows = [
+            (e, chain_path(chain, path))
+            for e, chain, path in NodeAssignment.objects.exclude(status="rejected").values_list(
+                "enterprise_id", "node__chain__name", "node__path"
+            )
+        ]
     except ImportError:  # pragma: no cover
         chain_rows = []
     chain = pd.DataFrame(chain_rows, columns=["firm_id", "path"])
-    quals = pd.DataFrame.from_records(FirmQualification.objects.values_list("enterprise_id", "tag", "obtained", "expires"), columns=["firm_id", "tag", "obtained", "expires"])
-    projects = pd.DataFrame.from_records(Project.objects.values_list("investor_id", "stage", "planned_investment_wan"), columns=["firm_id", "stage", "investment"])
+    quals = pd.DataFrame.from_records(
+        FirmQualification.objects.values_list("enterprise_id", "tag", "obtained", "expires"),
+        columns=["firm_id", "tag", "obtained", "expires"],
+    )
+    projects = pd.DataFrame.from_records(
+        Project.objects.values_list("investor_id", "stage", "planned_investment_wan"),
+        columns=["firm_id", "stage", "investment"],
+    )
     projects["investment"] = projects["investment"].map(lambda x: None if x is None else float(x))
     return match_core.FirmTable.from_frames(firms, chain, quals, projects)
 
 
-def eligible_firms(clause: Clause, as_of: dt.date | None = None, table: match_core.FirmTable | None = None) -> dict[str, list[int]]:
+def eligible_firms(
+    clause: Clause, as_of: dt.date | None = None, table: match_core.FirmTable | None = None
+) -> dict[str, list[int]]:
     """Firm ids per status for one clause, over the whole registry."""
     as_of = as_of or _today()
     table = table or firm_table()
     result = match_core.match_clause(core_clause(clause), table, as_of, section_of())
-    return {status: result.ids(table, status).tolist() for status in (cond_core.MATCHED, cond_core.NEARLY, cond_core.CANNOT_JUDGE)}
+    return {
+        status: result.ids(table, status).tolist()
+        for status in (cond_core.MATCHED, cond_core.NEARLY, cond_core.CANNOT_JUDGE)
+    }
 
 
 @transaction.atomic
@@ -463,11 +551,26 @@ def push_clause(actor: Any, clause: Clause, as_of: dt.date | None = None, *, is_
     new_ids = [i for i in ids if i not in existing]
     orgs = dict(Enterprise.objects.filter(pk__in=new_ids).values_list("id", "organisation_id"))
     pushes = Push.objects.bulk_create(
-        [Push(clause=clause, enterprise_id=i, organisation_id=orgs[i], eligible_on=as_of, is_demo=is_demo) for i in new_ids if i in orgs]
+        [
+            Push(clause=clause, enterprise_id=i, organisation_id=orgs[i], eligible_on=as_of, is_demo=is_demo)
+            for i in new_ids
+            if i in orgs
+        ]
     )
     from zhaoshang.core.models import AuditEntry
 
-    AuditEntry.objects.bulk_create([audit.entry(actor, "create", p, {"clause": [None, clause.pk], "enterprise": [None, p.enterprise_id]}, "免申即享推送") for p in pushes])
+    AuditEntry.objects.bulk_create(
+        [
+            audit.entry(
+                actor,
+                "create",
+                p,
+                {"clause": [None, clause.pk], "enterprise": [None, p.enterprise_id]},
+                "免申即享推送",
+            )
+            for p in pushes
+        ]
+    )
     return {"eligible": len(ids), "new": len(pushes), "already": len(ids) - len(new_ids)}
 
 
@@ -483,7 +586,9 @@ ORDER = [Push.State.ELIGIBLE, Push.State.NOTIFIED, Push.State.APPLIED, Push.Stat
 
 
 @transaction.atomic
-def record_push(actor: Any, push: Push, *, state: str, on: dt.date | None = None, amount_wan: Any = None, note: str = "") -> dict:
+def record_push(
+    actor: Any, push: Push, *, state: str, on: dt.date | None = None, amount_wan: Any = None, note: str = ""
+) -> dict:
     on = on or _today()
     if state not in Push.State.values:
         raise PoliciesError(f"未知的状态「{state}」")
@@ -512,7 +617,10 @@ def record_push(actor: Any, push: Push, *, state: str, on: dt.date | None = None
 
 
 def push_figures(pushes: QuerySet[Push]) -> dict:
-    paid = [(paid - eligible).days for paid, eligible in pushes.filter(state=Push.State.PAID).values_list("paid_on", "eligible_on")]
+    paid = [
+        (paid - eligible).days
+        for paid, eligible in pushes.filter(state=Push.State.PAID).values_list("paid_on", "eligible_on")
+    ]
     counts = {s: 0 for s in Push.State.values}
     for state in pushes.values_list("state", flat=True):
         counts[state] += 1
@@ -520,7 +628,20 @@ def push_figures(pushes: QuerySet[Push]) -> dict:
             "paid_wan": sum(float(a or 0) for a in pushes.values_list("amount_wan", flat=True))}  # fmt: skip
 
 
-PUSH_HEADERS = ["企业名称", "统一社会信用代码", "政策", "条款", "符合条件日期", "服务专员", "状态", "告知日期", "申请日期", "兑现日期", "兑现金额（万元）", "符合到兑现天数"]
+PUSH_HEADERS = [
+    "企业名称",
+    "统一社会信用代码",
+    "政策",
+    "条款",
+    "符合条件日期",
+    "服务专员",
+    "状态",
+    "告知日期",
+    "申请日期",
+    "兑现日期",
+    "兑现金额（万元）",
+    "符合到兑现天数",
+]
 
 
 def export_pushes(pushes: QuerySet[Push], path: str | Path) -> Path:
@@ -565,7 +686,11 @@ def profile_matches(firm: Enterprise, user: Any) -> dict | None:
     for rows in found.values():
         for row in rows:
             row["checks"] = [
-                {"verdict": v, "rule": cond_core.describe(c), "label": cond_core.KIND_LABELS.get(v.kind, v.kind)}
+                {
+                    "verdict": v,
+                    "rule": cond_core.describe(c),
+                    "label": cond_core.KIND_LABELS.get(v.kind, v.kind),
+                }
                 for v, c in zip(row["result"].verdicts, row["clause"].conditions, strict=True)
             ]
     return {"firm": firm, "found": found}

@@ -29,17 +29,27 @@ def policy_list(request):
     policies = list(visible(request.user, Policy.objects.prefetch_related("clauses")))
     for p in policies:
         p.active = p.in_force(today)
-    return TemplateResponse(request, "policies/policy_list.html", {"policies": policies, "can_edit": can(request.user, "policy", "add")})
+    return TemplateResponse(
+        request,
+        "policies/policy_list.html",
+        {"policies": policies, "can_edit": can(request.user, "policy", "add")},
+    )
 
 
 def _rules(clause: Clause) -> list[dict]:
-    return [{"text": cond_core.describe(c), "line": cond_core.format_condition_line(c)} for c in clause.conditions]
+    return [
+        {"text": cond_core.describe(c), "line": cond_core.format_condition_line(c)} for c in clause.conditions
+    ]
 
 
 def policy_detail(request, pk):
     policy = get_for_user(request.user, Policy, pk)
     clauses = list(policy.clauses.all())
-    pushes = visible(request.user, Push.objects.filter(clause__policy=policy)) if can(request.user, "policy_push", "view") else Push.objects.none()
+    pushes = (
+        visible(request.user, Push.objects.filter(clause__policy=policy))
+        if can(request.user, "policy_push", "view")
+        else Push.objects.none()
+    )
     counts: dict[int, int] = {}
     for clause_id in pushes.values_list("clause_id", flat=True):
         counts[clause_id] = counts.get(clause_id, 0) + 1
@@ -73,7 +83,12 @@ def policy_edit(request, pk=None):
                 saved.source_file.save(upload.name, upload, save=True)
             messages.success(request, _("Policy saved."))
             return redirect("policies:detail", pk=saved.pk)
-    return TemplateResponse(request, "policies/policy_form.html", {"form": form, "policy": policy}, status=400 if form.errors else 200)
+    return TemplateResponse(
+        request,
+        "policies/policy_form.html",
+        {"form": form, "policy": policy},
+        status=400 if form.errors else 200,
+    )
 
 
 def clause_edit(request, pk):
@@ -85,7 +100,10 @@ def clause_edit(request, pk):
         policy = clause.policy
     initial = {}
     if clause:
-        initial = {f: getattr(clause, f) for f in ("number", "title", "text", "benefit", "amount_wan", "no_application")}
+        initial = {
+            f: getattr(clause, f)
+            for f in ("number", "title", "text", "benefit", "amount_wan", "no_application")
+        }
         initial["conditions"] = cond_core.format_conditions(clause.conditions)
     form = ClauseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -124,7 +142,9 @@ def import_view(request):
                     for chunk in upload.chunks():
                         fh.write(chunk)
                 try:
-                    result = services.import_policies(request.user, path, dry_run=form.cleaned_data["dry_run"])
+                    result = services.import_policies(
+                        request.user, path, dry_run=form.cleaned_data["dry_run"]
+                    )
                 except services.PoliciesError as exc:
                     form.add_error("file", str(exc))
     status = 400 if form.errors or (result and result.issues) else 200
@@ -146,7 +166,11 @@ def _officers():
 def _pushes_context(request, clause, **extra):
     pushes = visible(request.user, clause.pushes.select_related("enterprise", "assignee"))
     rows = list(pushes.order_by("state", "enterprise__name")[:500])
-    may_change = set(visible(request.user, Push.objects.filter(pk__in=[p.pk for p in rows]), "change").values_list("pk", flat=True))
+    may_change = set(
+        visible(request.user, Push.objects.filter(pk__in=[p.pk for p in rows]), "change").values_list(
+            "pk", flat=True
+        )
+    )
     for p in rows:
         p.can_change = p.pk in may_change
         p.form = PushRecordForm(initial={"state": p.state}, prefix=f"p{p.pk}")
@@ -163,7 +187,9 @@ def pushes(request, pk):
     if request.GET.get("export") == "xlsx":
         tmp = Path(tempfile.mkdtemp()) / "pushes.xlsx"
         services.export_pushes(visible(request.user, clause.pushes.all()), tmp)
-        return FileResponse(tmp.open("rb"), as_attachment=True, filename=f"免申即享-{clause.policy.code}-{clause.number}.xlsx")
+        return FileResponse(
+            tmp.open("rb"), as_attachment=True, filename=f"免申即享-{clause.policy.code}-{clause.number}.xlsx"
+        )
     return TemplateResponse(request, "policies/pushes.html", _pushes_context(request, clause))
 
 
@@ -175,7 +201,9 @@ def push(request, pk):
         result = services.push_clause(request.user, clause)
     except services.PoliciesError as exc:
         messages.error(request, str(exc))
-        return TemplateResponse(request, "policies/pushes.html", _pushes_context(request, clause, error=str(exc)), status=400)
+        return TemplateResponse(
+            request, "policies/pushes.html", _pushes_context(request, clause, error=str(exc)), status=400
+        )
     messages.success(request, _("%(eligible)d eligible firms; %(new)d new on the list.") % result)
     return redirect("policies:pushes", pk=clause.pk)
 
@@ -203,14 +231,28 @@ def push_record(request, pk):
         try:
             services.record_push(request.user, item, **form.cleaned_data)
         except services.PoliciesError as exc:
-            return TemplateResponse(request, "policies/pushes.html", _pushes_context(request, item.clause, error=str(exc)), status=400)
+            return TemplateResponse(
+                request,
+                "policies/pushes.html",
+                _pushes_context(request, item.clause, error=str(exc)),
+                status=400,
+            )
         messages.success(request, _("Saved."))
         return redirect("policies:pushes", pk=item.clause_id)
-    return TemplateResponse(request, "policies/pushes.html", _pushes_context(request, item.clause, error=_("Check the form.")), status=400)
+    return TemplateResponse(
+        request,
+        "policies/pushes.html",
+        _pushes_context(request, item.clause, error=_("Check the form.")),
+        status=400,
+    )
 
 
 def firm_matches(request, pk):
     """A firm's policy matches on a page of its own (the same section the firm profile shows)."""
     require(request.user, "policy", "view")
     firm = get_for_user(request.user, Enterprise, pk)
-    return TemplateResponse(request, "policies/firm_matches.html", {"firm": firm, "section": {"policies": services.profile_matches(firm, request.user)}})
+    return TemplateResponse(
+        request,
+        "policies/firm_matches.html",
+        {"firm": firm, "section": {"policies": services.profile_matches(firm, request.user)}},
+    )

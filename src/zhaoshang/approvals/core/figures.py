@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ItemRecord:
     """One item of one case, flattened."""
 
@@ -35,13 +35,21 @@ class ItemRecord:
 COLUMNS = list(ItemRecord.__dataclass_fields__)
 
 
-def _frame(records: Iterable[ItemRecord]) -> pd.DataFrame:
-    frame = pd.DataFrame([r.__dict__ for r in records], columns=COLUMNS)
-    frame["working_days_taken"] = pd.to_numeric(frame["working_days_taken"], errors="coerce")
-    return frame
+def frame(records: Iterable[ItemRecord] | pd.DataFrame) -> pd.DataFrame:
+    """The records as one DataFrame (build it once when several figures are wanted)."""
+    if isinstance(records, pd.DataFrame):
+        return records
+    records = list(records)
+    data = {c: [getattr(r, c) for r in records] for c in COLUMNS}
+    out = pd.DataFrame(data, columns=COLUMNS)
+    out["working_days_taken"] = pd.to_numeric(out["working_days_taken"], errors="coerce")
+    return out
 
 
-def per_item(records: Iterable[ItemRecord]) -> list[dict]:
+_frame = frame
+
+
+def per_item(records: Iterable[ItemRecord] | pd.DataFrame) -> list[dict]:
     """Per item name: cases, done, median working days taken, legal limit, ratio, late share; slowest first."""
     frame = _frame(records)
     if frame.empty:
@@ -61,7 +69,7 @@ def per_item(records: Iterable[ItemRecord]) -> list[dict]:
     return rows
 
 
-def per_department(records: Iterable[ItemRecord]) -> list[dict]:
+def per_department(records: Iterable[ItemRecord] | pd.DataFrame) -> list[dict]:
     frame = _frame(records)
     if frame.empty:
         return []
@@ -79,7 +87,7 @@ def per_department(records: Iterable[ItemRecord]) -> list[dict]:
     return rows
 
 
-def per_project_type(records: Iterable[ItemRecord]) -> list[dict]:
+def per_project_type(records: Iterable[ItemRecord] | pd.DataFrame) -> list[dict]:
     """Per project type: cases, trips and stamps per project, trips and stamps saved against the baseline."""
     frame = _frame(records)
     if frame.empty:
@@ -87,7 +95,9 @@ def per_project_type(records: Iterable[ItemRecord]) -> list[dict]:
     rows = []
     for ptype, group in frame.groupby("project_type", sort=True):
         cases = group.groupby("case_id").agg(
-            trips=("trips", "sum"), stamps=("stamps", "sum"), baseline_trips=("baseline_trips", "sum"),
+            trips=("trips", "sum"),
+            stamps=("stamps", "sum"),
+            baseline_trips=("baseline_trips", "sum"),
             baseline_stamps=("baseline_stamps", "sum"),
         )
         rows.append({
@@ -100,7 +110,7 @@ def per_project_type(records: Iterable[ItemRecord]) -> list[dict]:
     return rows
 
 
-def trips_and_stamps(records: Iterable[ItemRecord]) -> dict:
+def trips_and_stamps(records: Iterable[ItemRecord] | pd.DataFrame) -> dict:
     """One case (or any set): trips and stamps made, the baseline, and what was saved."""
     frame = _frame(records)
     trips, stamps = int(frame["trips"].sum()), int(frame["stamps"].sum())
@@ -109,7 +119,7 @@ def trips_and_stamps(records: Iterable[ItemRecord]) -> dict:
             "trips_saved": bt - trips, "stamps_saved": bs - stamps}  # fmt: skip
 
 
-def held_by_department(records: Iterable[ItemRecord], today: dt.date) -> list[dict]:
+def held_by_department(records: Iterable[ItemRecord] | pd.DataFrame, today: dt.date) -> list[dict]:
     """Which department holds which projects today: items in progress, grouped by department, oldest first."""
     frame = _frame(records)
     frame = frame[frame["state"] == "in_progress"]
@@ -121,6 +131,13 @@ def held_by_department(records: Iterable[ItemRecord], today: dt.date) -> list[di
             for r in group.itertuples()
         ]  # fmt: skip
         items.sort(key=lambda i: -(i["days_held"] or 0))
-        rows.append({"department": dept, "projects": int(group["case_id"].nunique()), "late": int(group["late"].sum()), "items": items})
+        rows.append(
+            {
+                "department": dept,
+                "projects": int(group["case_id"].nunique()),
+                "late": int(group["late"].sum()),
+                "items": items,
+            }
+        )
     rows.sort(key=lambda r: (-r["late"], -r["projects"], r["department"]))
     return rows

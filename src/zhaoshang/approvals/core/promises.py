@@ -70,6 +70,14 @@ def due_escalations(
             if (p.id, level) in told:
                 continue
             audience = {DEPARTMENT: p.department, TEAM_LEADER: p.team, CITY_LEADER: ""}[level]
-            out.append(Escalation(p.id, level, audience, days, f"政府承诺事项「{p.title}」（项目：{p.project}，责任部门：{p.department}）已逾期{days}天，截止日期{p.deadline.isoformat()}。"))
+            out.append(
+                Escalation(
+                    p.id,
+                    level,
+                    audience,
+                    days,
+                    f"政府承诺事项「{p.title}」（项目：{p.project}，责任部门：{p.department}）已逾期{days}天，截止日期{p.deadline.isoformat()}。",
+                )
+            )
     out.sort(key=lambda e: (-e.days_overdue, e.promise_id, e.level))
     return out

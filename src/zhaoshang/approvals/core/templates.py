@@ -62,7 +62,7 @@ def topological_order(prerequisites: Mapping[str, Iterable[str]]) -> list[str]:
         if state.get(code) == 2:
             return
         if state.get(code) == 1:
-            cycle = trail[trail.index(code):] + [code]
+            cycle = trail[trail.index(code) :] + [code]
             raise TemplateError("前置事项形成循环：" + " → ".join(cycle))
         if code not in prerequisites:
             raise TemplateError(f"事项「{trail[-1]}」的前置事项「{code}」不存在")
@@ -99,11 +99,16 @@ def template_from_dict(data: Mapping[str, Any]) -> CaseTemplate:
     try:
         items = tuple(
             ItemTemplate(
-                code=str(raw["code"]), name=str(raw["name"]), department=str(raw["department"]),
-                limit_days=int(raw["limit_days"]), prerequisites=tuple(str(p) for p in raw.get("prerequisites") or ()),
+                code=str(raw["code"]),
+                name=str(raw["name"]),
+                department=str(raw["department"]),
+                limit_days=int(raw["limit_days"]),
+                prerequisites=tuple(str(p) for p in raw.get("prerequisites") or ()),
                 materials=tuple(str(m) for m in raw.get("materials") or ()),
-                baseline_trips=int(raw.get("baseline_trips") or 0), baseline_stamps=int(raw.get("baseline_stamps") or 0),
-                promise_allowed=bool(raw.get("promise_allowed")), milestone=str(raw.get("milestone") or ""),
+                baseline_trips=int(raw.get("baseline_trips") or 0),
+                baseline_stamps=int(raw.get("baseline_stamps") or 0),
+                promise_allowed=bool(raw.get("promise_allowed")),
+                milestone=str(raw.get("milestone") or ""),
             )
             for raw in data["items"]
         )
@@ -129,12 +134,32 @@ def template_to_dict(template: CaseTemplate) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _i(code, name, dept, limit, pre: Sequence[str] = (), materials: Sequence[str] = (), trips=2, stamps=4, promise=False, milestone=""):
-    return ItemTemplate(code, name, dept, limit, tuple(pre), tuple(materials), trips, stamps, promise, milestone)
+def _i(
+    code,
+    name,
+    dept,
+    limit,
+    pre: Sequence[str] = (),
+    materials: Sequence[str] = (),
+    trips=2,
+    stamps=4,
+    promise=False,
+    milestone="",
+):
+    return ItemTemplate(
+        code, name, dept, limit, tuple(pre), tuple(materials), trips, stamps, promise, milestone
+    )
 
 
 # Departments by role; an installation maps them to its organisations (see approvals.config).
-DRC, NR, HOUSING, EE, FIRE, SAFETY = "发展和改革", "自然资源和规划", "住房和城乡建设", "生态环境", "消防救援", "应急管理"
+DRC, NR, HOUSING, EE, FIRE, SAFETY = (
+    "发展和改革",
+    "自然资源和规划",
+    "住房和城乡建设",
+    "生态环境",
+    "消防救援",
+    "应急管理",
+)
 
 DEFAULT_INDUSTRIAL = validate_template(
     CaseTemplate(
@@ -142,20 +167,103 @@ DEFAULT_INDUSTRIAL = validate_template(
         name="工业项目（新供地）",
         items=(
             _i("filing", "项目备案/核准", DRC, 3, (), ("项目备案申请表", "营业执照", "项目建议书"), 2, 3),
-            _i("site", "用地预审与选址意见书", NR, 20, ("filing",), ("选址申请", "项目备案证明", "用地红线图"), 3, 6),
-            _i("land_contract", "土地出让合同/划拨", NR, 20, ("site",), ("竞得确认书", "出让金缴纳凭证"), 3, 5),
-            _i("land_planning", "建设用地规划许可证", NR, 7, ("land_contract",), ("出让合同", "规划条件"), 2, 4),
-            _i("property", "不动产权证书", NR, 5, ("land_contract",), ("出让合同", "完税凭证", "宗地图"), 2, 4),
+            _i(
+                "site",
+                "用地预审与选址意见书",
+                NR,
+                20,
+                ("filing",),
+                ("选址申请", "项目备案证明", "用地红线图"),
+                3,
+                6,
+            ),
+            _i(
+                "land_contract",
+                "土地出让合同/划拨",
+                NR,
+                20,
+                ("site",),
+                ("竞得确认书", "出让金缴纳凭证"),
+                3,
+                5,
+            ),
+            _i(
+                "land_planning",
+                "建设用地规划许可证",
+                NR,
+                7,
+                ("land_contract",),
+                ("出让合同", "规划条件"),
+                2,
+                4,
+            ),
+            _i(
+                "property",
+                "不动产权证书",
+                NR,
+                5,
+                ("land_contract",),
+                ("出让合同", "完税凭证", "宗地图"),
+                2,
+                4,
+            ),
             _i("eia", "环评批复", EE, 30, ("filing",), ("环境影响报告书/表", "公示材料"), 4, 6, True),
             _i("energy", "节能审查", DRC, 15, ("filing",), ("节能报告",), 2, 3, True),
             _i("safety", "安全评价", SAFETY, 20, ("filing",), ("安全预评价报告",), 2, 3, True),
-            _i("construction_planning", "建设工程规划许可证", NR, 10, ("land_planning", "property"), ("设计方案", "总平面图"), 3, 6),
-            _i("drawings", "施工图审查", HOUSING, 10, ("construction_planning",), ("施工图", "勘察报告"), 2, 5),
+            _i(
+                "construction_planning",
+                "建设工程规划许可证",
+                NR,
+                10,
+                ("land_planning", "property"),
+                ("设计方案", "总平面图"),
+                3,
+                6,
+            ),
+            _i(
+                "drawings",
+                "施工图审查",
+                HOUSING,
+                10,
+                ("construction_planning",),
+                ("施工图", "勘察报告"),
+                2,
+                5,
+            ),
             _i("fire_design", "消防设计审查", HOUSING, 15, ("drawings",), ("消防设计文件",), 2, 4),
-            _i("construction_permit", "施工许可证", HOUSING, 7, ("drawings", "fire_design", "eia"), ("施工合同", "监理合同", "资金证明"), 3, 6, milestone="licence"),
+            _i(
+                "construction_permit",
+                "施工许可证",
+                HOUSING,
+                7,
+                ("drawings", "fire_design", "eia"),
+                ("施工合同", "监理合同", "资金证明"),
+                3,
+                6,
+                milestone="licence",
+            ),
             _i("discharge", "排污许可", EE, 20, ("eia",), ("排污许可申请表",), 2, 3),
-            _i("fire_acceptance", "消防验收", HOUSING, 15, ("construction_permit",), ("竣工图", "消防检测报告"), 3, 5),
-            _i("completion", "竣工验收备案", HOUSING, 15, ("fire_acceptance", "discharge", "energy", "safety"), ("竣工验收报告",), 3, 6, milestone="acceptance"),
+            _i(
+                "fire_acceptance",
+                "消防验收",
+                HOUSING,
+                15,
+                ("construction_permit",),
+                ("竣工图", "消防检测报告"),
+                3,
+                5,
+            ),
+            _i(
+                "completion",
+                "竣工验收备案",
+                HOUSING,
+                15,
+                ("fire_acceptance", "discharge", "energy", "safety"),
+                ("竣工验收报告",),
+                3,
+                6,
+                milestone="acceptance",
+            ),
         ),
     )
 )

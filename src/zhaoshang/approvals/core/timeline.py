@@ -24,6 +24,7 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -41,7 +42,7 @@ class Calendar(Protocol):
     def working_days_between(self, start: dt.date, end: dt.date) -> int: ...
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CaseItem:
     """One item of a case as the timeline needs it."""
 
@@ -61,7 +62,7 @@ class CaseItem:
     milestone: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class ItemTimeline:
     code: str
     name: str
@@ -99,10 +100,16 @@ class CaseTimeline:
         raise KeyError(code)
 
 
-def _check_items(items: Sequence[CaseItem]) -> list[str]:
-    codes = [i.code for i in items]
+@functools.lru_cache(maxsize=256)
+def _order(graph: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str, ...]:
+    """The topological order of a case's items (cases opened from one template share it: computed once)."""
+    codes = [code for code, _ in graph]
     if len(set(codes)) != len(codes):
         raise ApprovalError("代办事项编码重复")
+    return tuple(topological_order(dict(graph)))
+
+
+def _check_items(items: Sequence[CaseItem]) -> tuple[str, ...]:
     for item in items:
         if item.state not in STATES:
             raise ApprovalError(f"事项「{item.name}」的状态「{item.state}」未知")
@@ -110,10 +117,12 @@ def _check_items(items: Sequence[CaseItem]) -> list[str]:
             raise ApprovalError(f"事项「{item.name}」已办结但没有办结日期")
         if item.done_on and item.started_on and item.done_on < item.started_on:
             raise ApprovalError(f"事项「{item.name}」的办结日期早于开始日期")
-    return topological_order({i.code: i.prerequisites for i in items})
+    return _order(tuple((i.code, tuple(i.prerequisites)) for i in items))
 
 
-def build_timeline(items: Sequence[CaseItem], start: dt.date, today: dt.date, calendar: Calendar) -> CaseTimeline:
+def build_timeline(
+    items: Sequence[CaseItem], start: dt.date, today: dt.date, calendar: Calendar
+) -> CaseTimeline:
     """Planned and expected dates, lateness and the critical path of one case."""
     order = _check_items(items)
     by_code = {i.code: i for i in items}
@@ -166,20 +175,35 @@ def build_timeline(items: Sequence[CaseItem], start: dt.date, today: dt.date, ca
         if item.state == DONE and item.done_on is not None:
             taken = calendar.working_days_between(item.started_on or e_start, item.done_on)
         result[code] = ItemTimeline(
-            code=code, name=item.name, department=item.department, state=item.state, limit_days=item.limit_days,
-            planned_start=p_start, planned_finish=p_finish, expected_start=e_start, expected_finish=e_finish,
-            due=due, late=late_days > 0, working_days_late=late_days, working_days_taken=taken,
-            released_by=binding, prerequisites=item.prerequisites, promise=item.promise, milestone=item.milestone,
+            code=code,
+            name=item.name,
+            department=item.department,
+            state=item.state,
+            limit_days=item.limit_days,
+            planned_start=p_start,
+            planned_finish=p_finish,
+            expected_start=e_start,
+            expected_finish=e_finish,
+            due=due,
+            late=late_days > 0,
+            working_days_late=late_days,
+            working_days_taken=taken,
+            released_by=binding,
+            prerequisites=item.prerequisites,
+            promise=item.promise,
+            milestone=item.milestone,
         )
     path = critical_path(result)
     for code in path:
         result[code].critical = True
     ordered = [result[i.code] for i in items]
     return CaseTimeline(
-        start=start, items=ordered,
+        start=start,
+        items=ordered,
         planned_end=max((v[1] for v in planned.values()), default=start),
         expected_end=max((v[1] for v in expected.values()), default=start),
-        critical_path=path, late_items=[t.code for t in ordered if t.late],
+        critical_path=path,
+        late_items=[t.code for t in ordered if t.late],
     )
 
 
@@ -215,9 +239,15 @@ class Milestones:
         def since(d: dt.date | None) -> int | None:
             return (d - self.signed).days if (d and self.signed) else None
 
-        return {"licence": since(self.licence), "start": since(self.start), "production": since(self.production)}
+        return {
+            "licence": since(self.licence),
+            "start": since(self.start),
+            "production": since(self.production),
+        }
 
 
-def milestones(signed: dt.date | None, items: Iterable[CaseItem], start: dt.date | None, production: dt.date | None) -> Milestones:
+def milestones(
+    signed: dt.date | None, items: Iterable[CaseItem], start: dt.date | None, production: dt.date | None
+) -> Milestones:
     licence = next((i.done_on for i in items if i.milestone == "licence" and i.state == DONE), None)
     return Milestones(signed, licence, start, production)

@@ -9,134 +9,328 @@ import zhaoshang.approvals.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('pipeline', '0002_followup_open_due_index'),
+        ("accounts", "0001_initial"),
+        ("pipeline", "0002_followup_open_due_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApprovalTemplate',
+            name="ApprovalTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('project_type', models.CharField(max_length=40, unique=True, verbose_name='project type')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('data', models.JSONField(default=dict, verbose_name='items')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("project_type", models.CharField(max_length=40, unique=True, verbose_name="project type")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("data", models.JSONField(default=dict, verbose_name="items")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'approval template',
-                'verbose_name_plural': 'approval templates',
-                'ordering': ['project_type'],
+                "verbose_name": "approval template",
+                "verbose_name_plural": "approval templates",
+                "ordering": ["project_type"],
             },
         ),
         migrations.CreateModel(
-            name='ApprovalCase',
+            name="ApprovalCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('project_type', models.CharField(default='industrial', max_length=40, verbose_name='project type')),
-                ('template_name', models.CharField(blank=True, max_length=100, verbose_name='template')),
-                ('start', models.DateField(verbose_name='start')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('agent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='approval_cases', to=settings.AUTH_USER_MODEL, verbose_name='agent')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='team')),
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='approval_case', to='pipeline.project', verbose_name='project')),
-                ('service_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='approval_cases', to='accounts.organisation', verbose_name='service team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "project_type",
+                    models.CharField(default="industrial", max_length=40, verbose_name="project type"),
+                ),
+                ("template_name", models.CharField(blank=True, max_length=100, verbose_name="template")),
+                ("start", models.DateField(verbose_name="start")),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="approval_cases",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="agent",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="team",
+                    ),
+                ),
+                (
+                    "project",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="approval_case",
+                        to="pipeline.project",
+                        verbose_name="project",
+                    ),
+                ),
+                (
+                    "service_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="approval_cases",
+                        to="accounts.organisation",
+                        verbose_name="service team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'approval case',
-                'verbose_name_plural': 'approval cases',
-                'ordering': ['-start', '-id'],
+                "verbose_name": "approval case",
+                "verbose_name_plural": "approval cases",
+                "ordering": ["-start", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Promise',
+            name="Promise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('land', 'Land delivery'), ('utilities', 'Utilities connected (七通一平)'), ('road', 'Road built'), ('subsidy', 'Subsidy paid'), ('rent', 'Rent relief'), ('housing', 'Talent housing'), ('other', 'Other')], default='other', max_length=12, verbose_name='kind')),
-                ('title', models.CharField(max_length=300, verbose_name='promise')),
-                ('deadline', models.DateField(verbose_name='deadline')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('in_progress', 'In progress'), ('fulfilled', 'Fulfilled'), ('broken', 'Not kept')], default='open', max_length=12, verbose_name='state')),
-                ('evidence', models.TextField(blank=True, verbose_name='evidence of fulfilment')),
-                ('fulfilled_on', models.DateField(blank=True, null=True, verbose_name='fulfilled on')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='promises', to='accounts.organisation', verbose_name='owner department')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='team')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='promises', to='pipeline.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("land", "Land delivery"),
+                            ("utilities", "Utilities connected (七通一平)"),
+                            ("road", "Road built"),
+                            ("subsidy", "Subsidy paid"),
+                            ("rent", "Rent relief"),
+                            ("housing", "Talent housing"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="promise")),
+                ("deadline", models.DateField(verbose_name="deadline")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("in_progress", "In progress"),
+                            ("fulfilled", "Fulfilled"),
+                            ("broken", "Not kept"),
+                        ],
+                        default="open",
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                ("evidence", models.TextField(blank=True, verbose_name="evidence of fulfilment")),
+                ("fulfilled_on", models.DateField(blank=True, null=True, verbose_name="fulfilled on")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="promises",
+                        to="accounts.organisation",
+                        verbose_name="owner department",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="team",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="promises",
+                        to="pipeline.project",
+                        verbose_name="project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'government promise',
-                'verbose_name_plural': 'government promises',
-                'ordering': ['deadline', 'id'],
+                "verbose_name": "government promise",
+                "verbose_name_plural": "government promises",
+                "ordering": ["deadline", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PromiseEscalation',
+            name="PromiseEscalation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(max_length=20)),
-                ('told_on', models.DateField()),
-                ('promise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='escalations', to='approvals.promise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("level", models.CharField(max_length=20)),
+                ("told_on", models.DateField()),
+                (
+                    "promise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="escalations",
+                        to="approvals.promise",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TrackingCode',
+            name="TrackingCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(default=zhaoshang.approvals.models.new_tracking_code, max_length=32, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='tracking', to='pipeline.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        default=zhaoshang.approvals.models.new_tracking_code, max_length=32, unique=True
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "project",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tracking",
+                        to="pipeline.project",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ApprovalItem',
+            name="ApprovalItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='item')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('department_name', models.CharField(max_length=100, verbose_name='department')),
-                ('limit_days', models.PositiveSmallIntegerField(verbose_name='legal time limit (working days)')),
-                ('prerequisites', models.JSONField(blank=True, default=list, verbose_name='prerequisites')),
-                ('materials', models.JSONField(blank=True, default=list, verbose_name='materials')),
-                ('materials_received', models.JSONField(blank=True, default=list, verbose_name='materials received')),
-                ('state', models.CharField(choices=[('pending', 'Not started'), ('in_progress', 'In progress'), ('done', 'Done'), ('not_needed', 'Not needed')], default='pending', max_length=12, verbose_name='state')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='started')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='done')),
-                ('promise', models.BooleanField(default=False, verbose_name='on a promise (承诺制)')),
-                ('promise_allowed', models.BooleanField(default=False)),
-                ('trips', models.PositiveSmallIntegerField(default=0, verbose_name='trips by the firm')),
-                ('stamps', models.PositiveSmallIntegerField(default=0, verbose_name='stamps collected')),
-                ('baseline_trips', models.PositiveSmallIntegerField(default=0, verbose_name='baseline trips')),
-                ('baseline_stamps', models.PositiveSmallIntegerField(default=0, verbose_name='baseline stamps')),
-                ('milestone', models.CharField(blank=True, max_length=20)),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('agent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='agent')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='approvals.approvalcase')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='approval_items', to='accounts.organisation', verbose_name='department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="item")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("department_name", models.CharField(max_length=100, verbose_name="department")),
+                (
+                    "limit_days",
+                    models.PositiveSmallIntegerField(verbose_name="legal time limit (working days)"),
+                ),
+                ("prerequisites", models.JSONField(blank=True, default=list, verbose_name="prerequisites")),
+                ("materials", models.JSONField(blank=True, default=list, verbose_name="materials")),
+                (
+                    "materials_received",
+                    models.JSONField(blank=True, default=list, verbose_name="materials received"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                            ("not_needed", "Not needed"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="started")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="done")),
+                ("promise", models.BooleanField(default=False, verbose_name="on a promise (承诺制)")),
+                ("promise_allowed", models.BooleanField(default=False)),
+                ("trips", models.PositiveSmallIntegerField(default=0, verbose_name="trips by the firm")),
+                ("stamps", models.PositiveSmallIntegerField(default=0, verbose_name="stamps collected")),
+                (
+                    "baseline_trips",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="baseline trips"),
+                ),
+                (
+                    "baseline_stamps",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="baseline stamps"),
+                ),
+                ("milestone", models.CharField(blank=True, max_length=20)),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="agent",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="approvals.approvalcase",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="approval_items",
+                        to="accounts.organisation",
+                        verbose_name="department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'approval item',
-                'verbose_name_plural': 'approval items',
-                'ordering': ['case', 'order', 'id'],
-                'indexes': [models.Index(fields=['department', 'state'], name='approvals_item_dept_state')],
-                'constraints': [models.UniqueConstraint(fields=('case', 'code'), name='approvals_item_code_once')],
+                "verbose_name": "approval item",
+                "verbose_name_plural": "approval items",
+                "ordering": ["case", "order", "id"],
+                "indexes": [models.Index(fields=["department", "state"], name="approvals_item_dept_state")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("case", "code"), name="approvals_item_code_once")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='promise',
-            index=models.Index(fields=['state', 'deadline'], name='approvals_promise_due'),
+            model_name="promise",
+            index=models.Index(fields=["state", "deadline"], name="approvals_promise_due"),
         ),
         migrations.AddConstraint(
-            model_name='promiseescalation',
-            constraint=models.UniqueConstraint(fields=('promise', 'level'), name='approvals_escalation_once'),
+            model_name="promiseescalation",
+            constraint=models.UniqueConstraint(fields=("promise", "level"), name="approvals_escalation_once"),
         ),
     ]

@@ -43,7 +43,12 @@ RANGE_KINDS = {
     "rd_ratio": ("rd_ratio", "%"),
     "project_investment": ("projects", "万元"),
 }
-SET_KINDS = {"region": "region_code", "industry": "industry_code", "chain_node": "chain_paths", "project_stage": "projects"}
+SET_KINDS = {
+    "region": "region_code",
+    "industry": "industry_code",
+    "chain_node": "chain_paths",
+    "project_stage": "projects",
+}
 KINDS = (*SET_KINDS, *RANGE_KINDS, "qualification")
 
 KIND_LABELS = {
@@ -65,7 +70,9 @@ class Qualification:
     source: str = ""
 
     def valid_on(self, day: dt.date) -> bool:
-        return (self.obtained is None or self.obtained <= day) and (self.expires is None or day <= self.expires)
+        return (self.obtained is None or self.obtained <= day) and (
+            self.expires is None or day <= self.expires
+        )
 
 
 @dataclass(frozen=True)
@@ -115,7 +122,9 @@ def validate_condition(cond: Mapping[str, Any]) -> dict[str, Any]:
                 try:
                     out[bound] = float(cond[bound])
                 except (TypeError, ValueError):
-                    raise ConditionError(f"条件「{KIND_LABELS[kind]}」的{bound}不是数字：{cond[bound]!r}") from None
+                    raise ConditionError(
+                        f"条件「{KIND_LABELS[kind]}」的{bound}不是数字：{cond[bound]!r}"
+                    ) from None
         if "min" not in out and "max" not in out:
             raise ConditionError(f"条件「{KIND_LABELS[kind]}」需要下限或上限")
         if "min" in out and "max" in out and out["min"] > out["max"]:
@@ -162,7 +171,9 @@ def _range(kind: str, value: float | None, cond: Mapping[str, Any], missing: str
     return Verdict(kind, MET, value)
 
 
-def evaluate(cond: Mapping[str, Any], firm: FirmFacts, as_of: dt.date, section_of: Mapping[str, str] | None = None) -> Verdict:
+def evaluate(
+    cond: Mapping[str, Any], firm: FirmFacts, as_of: dt.date, section_of: Mapping[str, str] | None = None
+) -> Verdict:
     """One condition against one firm (``cond`` already validated)."""
     kind = cond["kind"]
     section_of = section_of or {}
@@ -179,8 +190,17 @@ def evaluate(cond: Mapping[str, Any], firm: FirmFacts, as_of: dt.date, section_o
     if kind == "chain_node":
         if not firm.chain_paths:
             return Verdict(kind, UNKNOWN, missing="chain_paths")
-        hits = [p for p in firm.chain_paths if any(p == w or p.startswith(w.rstrip("/") + "/") for w in cond["in"])]
-        return Verdict(kind, MET if hits else NOT_MET, hits[0] if hits else list(firm.chain_paths), reason="" if hits else "not_in")
+        hits = [
+            p
+            for p in firm.chain_paths
+            if any(p == w or p.startswith(w.rstrip("/") + "/") for w in cond["in"])
+        ]
+        return Verdict(
+            kind,
+            MET if hits else NOT_MET,
+            hits[0] if hits else list(firm.chain_paths),
+            reason="" if hits else "not_in",
+        )
     if kind == "firm_age":
         if firm.founded is None:
             return Verdict(kind, UNKNOWN, missing="founded")
@@ -202,7 +222,12 @@ def evaluate(cond: Mapping[str, Any], firm: FirmFacts, as_of: dt.date, section_o
             return Verdict(kind, NOT_MET, None, reason="no_project")
         stages = [p.stage for p in firm.projects]
         ok = any(s in cond["in"] for s in stages)
-        return Verdict(kind, MET if ok else NOT_MET, next((s for s in stages if s in cond["in"]), stages[0]), reason="" if ok else "not_in")
+        return Verdict(
+            kind,
+            MET if ok else NOT_MET,
+            next((s for s in stages if s in cond["in"]), stages[0]),
+            reason="" if ok else "not_in",
+        )
     if kind == "project_investment":
         if not firm.projects:
             return Verdict(kind, NOT_MET, None, reason="no_project")
@@ -254,12 +279,16 @@ def combine(statuses: Sequence[str]) -> str:
     return MATCHED
 
 
-def evaluate_clause(clause: Clause, firm: FirmFacts, as_of: dt.date, section_of: Mapping[str, str] | None = None) -> ClauseResult:
+def evaluate_clause(
+    clause: Clause, firm: FirmFacts, as_of: dt.date, section_of: Mapping[str, str] | None = None
+) -> ClauseResult:
     verdicts = [evaluate(c, firm, as_of, section_of) for c in clause.conditions]
     return ClauseResult(clause.id, combine([v.status for v in verdicts]), verdicts)
 
 
-def match_firm(clauses: Sequence[Clause], firm: FirmFacts, as_of: dt.date, section_of: Mapping[str, str] | None = None) -> dict[str, list[ClauseResult]]:
+def match_firm(
+    clauses: Sequence[Clause], firm: FirmFacts, as_of: dt.date, section_of: Mapping[str, str] | None = None
+) -> dict[str, list[ClauseResult]]:
     """The clauses a firm meets, nearly meets, and cannot be judged on (clauses it misses twice are left out)."""
     out: dict[str, list[ClauseResult]] = {MATCHED: [], NEARLY: [], CANNOT_JUDGE: []}
     for clause in clauses:
@@ -313,7 +342,9 @@ def parse_condition_line(line: str) -> dict[str, Any]:
         if ".." in rest:
             lo, _, hi = rest.partition("..")
             return validate_condition({"kind": kind, "min": lo.strip(), "max": hi.strip()})
-        raise ConditionError(f"条件「{line.strip()}」应写作「{kind} >= 数值」「{kind} <= 数值」或「{kind} 下限..上限」")
+        raise ConditionError(
+            f"条件「{line.strip()}」应写作「{kind} >= 数值」「{kind} <= 数值」或「{kind} 下限..上限」"
+        )
     word, _, values = rest.partition(" ")
     if word not in ("in", "any"):
         values = rest

@@ -51,8 +51,13 @@ class FirmTable:
         return len(self.ids)
 
     @classmethod
-    def from_frames(cls, firms: pd.DataFrame, chain: pd.DataFrame | None = None, qualifications: pd.DataFrame | None = None,
-                    projects: pd.DataFrame | None = None) -> FirmTable:
+    def from_frames(
+        cls,
+        firms: pd.DataFrame,
+        chain: pd.DataFrame | None = None,
+        qualifications: pd.DataFrame | None = None,
+        projects: pd.DataFrame | None = None,
+    ) -> FirmTable:
         """``firms``: columns id, region_code, industry_code, founded (datetime64 or date), capital_wan,
         employees, revenue_wan, tax_wan, rd_ratio. The long tables use ``firm_id``; they are re-keyed by row."""
         ids = firms["id"].to_numpy(dtype=np.int64)
@@ -62,13 +67,24 @@ class FirmTable:
             values = firms[col] if col in firms else pd.Series([None] * len(firms))
             return pd.Categorical(values.replace("", None))
 
-        founded = pd.to_datetime(firms["founded"], errors="coerce") if "founded" in firms else pd.Series(pd.NaT, index=firms.index)
+        founded = (
+            pd.to_datetime(firms["founded"], errors="coerce")
+            if "founded" in firms
+            else pd.Series(pd.NaT, index=firms.index)
+        )
         founded_days = (founded - pd.Timestamp(_EPOCH)).dt.days.to_numpy(dtype=float)
-        numbers = {n: pd.to_numeric(firms[n], errors="coerce").to_numpy(dtype=float) if n in firms else np.full(len(ids), np.nan) for n in NUMERIC}
+        numbers = {
+            n: pd.to_numeric(firms[n], errors="coerce").to_numpy(dtype=float)
+            if n in firms
+            else np.full(len(ids), np.nan)
+            for n in NUMERIC
+        }
 
         def rekey(frame: pd.DataFrame | None, columns: list[str]) -> pd.DataFrame:
             if frame is None or frame.empty:
-                return pd.DataFrame({c: pd.Series(dtype=float if c != "row" else np.int64) for c in ["row", *columns]})
+                return pd.DataFrame(
+                    {c: pd.Series(dtype=float if c != "row" else np.int64) for c in ["row", *columns]}
+                )
             out = frame[frame["firm_id"].isin(row_of.index)].copy()
             out["row"] = row_of.loc[out["firm_id"]].to_numpy()
             return out[["row", *columns]].reset_index(drop=True)
@@ -86,7 +102,9 @@ class FirmTable:
             "row": proj["row"].to_numpy(dtype=np.int64), "stage": pd.Categorical(proj["stage"]),
             "investment": pd.to_numeric(proj["investment"], errors="coerce").to_numpy(dtype=float),
         })  # fmt: skip
-        return cls(ids, cat("region_code"), cat("industry_code"), founded_days, numbers, chain_t, quals_t, proj_t)
+        return cls(
+            ids, cat("region_code"), cat("industry_code"), founded_days, numbers, chain_t, quals_t, proj_t
+        )
 
     @classmethod
     def from_facts(cls, facts: Iterable[FirmFacts]) -> FirmTable:
@@ -97,10 +115,14 @@ class FirmTable:
             **{n: [getattr(f, n) for f in facts] for n in NUMERIC},
         })  # fmt: skip
         chain = pd.DataFrame([(f.id, p) for f in facts for p in f.chain_paths], columns=["firm_id", "path"])
-        quals = pd.DataFrame([(f.id, q.tag, q.obtained, q.expires) for f in facts for q in f.qualifications],
-                             columns=["firm_id", "tag", "obtained", "expires"])
-        projects = pd.DataFrame([(f.id, p.stage, p.investment_wan) for f in facts for p in f.projects],
-                                columns=["firm_id", "stage", "investment"])
+        quals = pd.DataFrame(
+            [(f.id, q.tag, q.obtained, q.expires) for f in facts for q in f.qualifications],
+            columns=["firm_id", "tag", "obtained", "expires"],
+        )
+        projects = pd.DataFrame(
+            [(f.id, p.stage, p.investment_wan) for f in facts for p in f.projects],
+            columns=["firm_id", "stage", "investment"],
+        )
         return cls.from_frames(firms, chain, quals, projects)
 
 
@@ -121,7 +143,9 @@ def _rows_where(n: int, rows: np.ndarray) -> np.ndarray:
     return out
 
 
-def condition_status(cond: Mapping, table: FirmTable, as_of: dt.date, section_of: Mapping[str, str] | None = None) -> np.ndarray:
+def condition_status(
+    cond: Mapping, table: FirmTable, as_of: dt.date, section_of: Mapping[str, str] | None = None
+) -> np.ndarray:
     """int8 per firm: 0 met, 1 not met, 2 unknown."""
     n = len(table)
     kind = cond["kind"]
@@ -147,10 +171,16 @@ def condition_status(cond: Mapping, table: FirmTable, as_of: dt.date, section_of
         wanted = tuple(cond["in"])
         return apply(*_from_categories(table.region, lambda c: c.startswith(wanted)))
     if kind == "industry":
-        return apply(*_from_categories(table.industry, lambda c: any(_industry_matches(c, w, section_of) for w in cond["in"])))
+        return apply(
+            *_from_categories(
+                table.industry, lambda c: any(_industry_matches(c, w, section_of) for w in cond["in"])
+            )
+        )
     if kind == "chain_node":
         wanted = [w.rstrip("/") for w in cond["in"]]
-        hit, _ = _from_categories(table.chain["path"].array, lambda p: any(p == w or p.startswith(w + "/") for w in wanted))
+        hit, _ = _from_categories(
+            table.chain["path"].array, lambda p: any(p == w or p.startswith(w + "/") for w in wanted)
+        )
         rows = table.chain["row"].to_numpy()
         has_any = _rows_where(n, rows)
         return apply(_rows_where(n, rows[hit]), ~has_any)
@@ -158,7 +188,13 @@ def condition_status(cond: Mapping, table: FirmTable, as_of: dt.date, section_of
         age = (_days(as_of) - table.founded_days) / 365.25
         return in_range(np.round(age, 2))
     if kind in ("capital", "employees", "revenue", "tax", "rd_ratio"):
-        name = {"capital": "capital_wan", "employees": "employees", "revenue": "revenue_wan", "tax": "tax_wan", "rd_ratio": "rd_ratio"}[kind]
+        name = {
+            "capital": "capital_wan",
+            "employees": "employees",
+            "revenue": "revenue_wan",
+            "tax": "tax_wan",
+            "rd_ratio": "rd_ratio",
+        }[kind]
         return in_range(table.numbers[name])
     if kind == "qualification":
         q = table.qualifications
@@ -197,7 +233,9 @@ class ClauseMatch:
         return {STATUS_NAMES[i]: int(values[i]) for i in range(4)}
 
 
-def match_clause(clause: Clause, table: FirmTable, as_of: dt.date, section_of: Mapping[str, str] | None = None) -> ClauseMatch:
+def match_clause(
+    clause: Clause, table: FirmTable, as_of: dt.date, section_of: Mapping[str, str] | None = None
+) -> ClauseMatch:
     n = len(table)
     fails = np.zeros(n, dtype=np.int8)
     unknown = np.zeros(n, dtype=bool)
@@ -212,5 +250,7 @@ def match_clause(clause: Clause, table: FirmTable, as_of: dt.date, section_of: M
     return ClauseMatch(clause.id, status)
 
 
-def match_all(clauses: Sequence[Clause], table: FirmTable, as_of: dt.date, section_of: Mapping[str, str] | None = None) -> list[ClauseMatch]:
+def match_all(
+    clauses: Sequence[Clause], table: FirmTable, as_of: dt.date, section_of: Mapping[str, str] | None = None
+) -> list[ClauseMatch]:
     return [match_clause(c, table, as_of, section_of) for c in clauses]

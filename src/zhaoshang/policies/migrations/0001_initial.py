@@ -7,138 +7,286 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('registry', '0006_drop_duplicate_name_prefix_index'),
+        ("accounts", "0001_initial"),
+        ("registry", "0006_drop_duplicate_name_prefix_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Policy',
+            name="Policy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=60, unique=True, verbose_name='document number')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('issuer', models.CharField(blank=True, max_length=100, verbose_name='issuing body')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('source_url', models.CharField(blank=True, max_length=500, verbose_name='source link')),
-                ('source_file', models.FileField(blank=True, upload_to='policies/', verbose_name='source document')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=60, unique=True, verbose_name="document number")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("issuer", models.CharField(blank=True, max_length=100, verbose_name="issuing body")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid until")),
+                ("source_url", models.CharField(blank=True, max_length=500, verbose_name="source link")),
+                (
+                    "source_file",
+                    models.FileField(blank=True, upload_to="policies/", verbose_name="source document"),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'policy',
-                'verbose_name_plural': 'policies',
-                'ordering': ['-valid_from', 'code'],
+                "verbose_name": "policy",
+                "verbose_name_plural": "policies",
+                "ordering": ["-valid_from", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Clause',
+            name="Clause",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=40, verbose_name='article')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('text', models.TextField(verbose_name='text of the clause')),
-                ('benefit', models.CharField(blank=True, max_length=200, verbose_name='benefit')),
-                ('amount_wan', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='amount (10k CNY)')),
-                ('no_application', models.BooleanField(default=False, verbose_name='granted without application (免申即享)')),
-                ('conditions', models.JSONField(blank=True, default=list, verbose_name='conditions')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('policy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clauses', to='policies.policy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=40, verbose_name="article")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("text", models.TextField(verbose_name="text of the clause")),
+                ("benefit", models.CharField(blank=True, max_length=200, verbose_name="benefit")),
+                (
+                    "amount_wan",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="amount (10k CNY)",
+                    ),
+                ),
+                (
+                    "no_application",
+                    models.BooleanField(default=False, verbose_name="granted without application (免申即享)"),
+                ),
+                ("conditions", models.JSONField(blank=True, default=list, verbose_name="conditions")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "policy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="clauses",
+                        to="policies.policy",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'clause',
-                'verbose_name_plural': 'clauses',
-                'ordering': ['policy', 'order', 'id'],
+                "verbose_name": "clause",
+                "verbose_name_plural": "clauses",
+                "ordering": ["policy", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PolicyVersion',
+            name="PolicyVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('snapshot', models.JSONField()),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('note', models.CharField(blank=True, max_length=255)),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('policy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='policies.policy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("snapshot", models.JSONField()),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("note", models.CharField(blank=True, max_length=255)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "policy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="policies.policy",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['policy', '-version'],
+                "ordering": ["policy", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='Push',
+            name="Push",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('eligible_on', models.DateField(verbose_name='eligible on')),
-                ('state', models.CharField(choices=[('eligible', 'Eligible'), ('notified', 'Notified'), ('applied', 'Applied'), ('paid', 'Paid'), ('declined', 'Declined')], default='eligible', max_length=10, verbose_name='state')),
-                ('notified_on', models.DateField(blank=True, null=True, verbose_name='notified on')),
-                ('applied_on', models.DateField(blank=True, null=True, verbose_name='applied on')),
-                ('paid_on', models.DateField(blank=True, null=True, verbose_name='paid on')),
-                ('amount_wan', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='amount paid (10k CNY)')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='policy_pushes', to=settings.AUTH_USER_MODEL, verbose_name='officer')),
-                ('clause', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pushes', to='policies.clause', verbose_name='clause')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='policy_pushes', to='registry.enterprise', verbose_name='firm')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("eligible_on", models.DateField(verbose_name="eligible on")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("eligible", "Eligible"),
+                            ("notified", "Notified"),
+                            ("applied", "Applied"),
+                            ("paid", "Paid"),
+                            ("declined", "Declined"),
+                        ],
+                        default="eligible",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("notified_on", models.DateField(blank=True, null=True, verbose_name="notified on")),
+                ("applied_on", models.DateField(blank=True, null=True, verbose_name="applied on")),
+                ("paid_on", models.DateField(blank=True, null=True, verbose_name="paid on")),
+                (
+                    "amount_wan",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="amount paid (10k CNY)",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="policy_pushes",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="officer",
+                    ),
+                ),
+                (
+                    "clause",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pushes",
+                        to="policies.clause",
+                        verbose_name="clause",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="policy_pushes",
+                        to="registry.enterprise",
+                        verbose_name="firm",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'policy push',
-                'verbose_name_plural': 'policy pushes',
-                'ordering': ['clause', 'state', 'id'],
+                "verbose_name": "policy push",
+                "verbose_name_plural": "policy pushes",
+                "ordering": ["clause", "state", "id"],
             },
         ),
         migrations.CreateModel(
-            name='FirmQualification',
+            name="FirmQualification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tag', models.CharField(max_length=50, verbose_name='qualification')),
-                ('obtained', models.DateField(blank=True, null=True, verbose_name='obtained')),
-                ('expires', models.DateField(blank=True, null=True, verbose_name='expires')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='qualifications', to='registry.enterprise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("tag", models.CharField(max_length=50, verbose_name="qualification")),
+                ("obtained", models.DateField(blank=True, null=True, verbose_name="obtained")),
+                ("expires", models.DateField(blank=True, null=True, verbose_name="expires")),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="source")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="qualifications",
+                        to="registry.enterprise",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'qualification',
-                'verbose_name_plural': 'qualifications',
-                'ordering': ['enterprise', 'tag', '-obtained'],
-                'constraints': [models.UniqueConstraint(fields=('enterprise', 'tag', 'obtained'), name='policies_qualification_once')],
+                "verbose_name": "qualification",
+                "verbose_name_plural": "qualifications",
+                "ordering": ["enterprise", "tag", "-obtained"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("enterprise", "tag", "obtained"), name="policies_qualification_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FirmRD',
+            name="FirmRD",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('rd_ratio', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='R&D ratio (%)')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rd_figures', to='registry.enterprise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "rd_ratio",
+                    models.DecimalField(decimal_places=2, max_digits=6, verbose_name="R&D ratio (%)"),
+                ),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="source")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rd_figures",
+                        to="registry.enterprise",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['enterprise', '-year'],
-                'constraints': [models.UniqueConstraint(fields=('enterprise', 'year'), name='policies_rd_year_once')],
+                "ordering": ["enterprise", "-year"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("enterprise", "year"), name="policies_rd_year_once")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='clause',
-            constraint=models.UniqueConstraint(fields=('policy', 'number'), name='policies_clause_number_once'),
+            model_name="clause",
+            constraint=models.UniqueConstraint(
+                fields=("policy", "number"), name="policies_clause_number_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='policyversion',
-            constraint=models.UniqueConstraint(fields=('policy', 'version'), name='policies_version_once'),
+            model_name="policyversion",
+            constraint=models.UniqueConstraint(fields=("policy", "version"), name="policies_version_once"),
         ),
         migrations.AddConstraint(
-            model_name='push',
-            constraint=models.UniqueConstraint(fields=('clause', 'enterprise'), name='policies_push_once'),
+            model_name="push",
+            constraint=models.UniqueConstraint(fields=("clause", "enterprise"), name="policies_push_once"),
         ),
     ]

@@ -22,14 +22,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True)
-        esc = sub.add_parser("escalations", help="Who must be told what about overdue government promises today.")
+        esc = sub.add_parser(
+            "escalations", help="Who must be told what about overdue government promises today."
+        )
         esc.add_argument("--on", help="YYYY-MM-DD (default today)")
-        esc.add_argument("--mark-told", action="store_true", help="record them as told (each level is told once)")
+        esc.add_argument(
+            "--mark-told", action="store_true", help="record them as told (each level is told once)"
+        )
         esc.add_argument("--json", action="store_true")
         fig = sub.add_parser("figures", help="City-wide figures: per item, per department, per project type.")
         fig.add_argument("--on", help="YYYY-MM-DD (default today)")
         fig.add_argument("--json", action="store_true")
-        tpl = sub.add_parser("template", help="Load an approval template from YAML (replaces the project type's template).")
+        tpl = sub.add_parser(
+            "template", help="Load an approval template from YAML (replaces the project type's template)."
+        )
         tpl.add_argument("file")
 
     def handle(self, *args, verb, **opts):
@@ -64,7 +70,9 @@ class Command(BaseCommand):
             self.stdout.write(_dumps(data))
             return
         for r in data["per_item"]:
-            self.stdout.write(f"{r['name']}：{r['cases']} 件，中位 {r['median_days']} 个工作日 / 法定 {r['limit_days']}，逾期 {r['late']}")
+            self.stdout.write(
+                f"{r['name']}：{r['cases']} 件，中位 {r['median_days']} 个工作日 / 法定 {r['limit_days']}，逾期 {r['late']}"
+            )
 
     def _template(self, services, file, **_):
         import yaml

@@ -38,7 +38,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True)
-        match = sub.add_parser("match", help="The clauses a firm meets, nearly meets and cannot be judged on.")
+        match = sub.add_parser(
+            "match", help="The clauses a firm meets, nearly meets and cannot be judged on."
+        )
         match.add_argument("firm", help="credit code or name")
         match.add_argument("--on", help="the day to judge on, YYYY-MM-DD (default today)")
         match.add_argument("--json", action="store_true")
@@ -68,7 +70,9 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(_dumps(data))
             return
-        self.stdout.write(f"{data['firm']['name']}（{data['firm']['uscc'] or '无信用代码'}） · {data['as_of']}")
+        self.stdout.write(
+            f"{data['firm']['name']}（{data['firm']['uscc'] or '无信用代码'}） · {data['as_of']}"
+        )
         for status in ("matched", "nearly", "unknown"):
             self.stdout.write(f"\n{STATUS_ZH[status]}：{len(data[status])}")
             for row in data[status]:
@@ -89,7 +93,9 @@ class Command(BaseCommand):
         else:
             for issue in result.issues:
                 self.stderr.write(f"第{issue['row']}行 · {issue['field']} · {issue['reason']}")
-            self.stdout.write(f"{'（试运行，未写入）' if dry_run else ''}新建政策 {result.policies_created}，更新 {result.policies_updated}，条款 {result.clauses}")
+            self.stdout.write(
+                f"{'（试运行，未写入）' if dry_run else ''}新建政策 {result.policies_created}，更新 {result.policies_updated}，条款 {result.clauses}"
+            )
         if result.issues:
             raise CommandError(f"{len(result.issues)} 处问题，未导入任何内容")
 
@@ -106,7 +112,9 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"条款 {clause} 不存在")
         result = services.push_clause(_actor(user), found)
-        self.stdout.write(_dumps(result) if json else f"符合条件 {result['eligible']} 家，新加入清单 {result['new']} 家")
+        self.stdout.write(
+            _dumps(result) if json else f"符合条件 {result['eligible']} 家，新加入清单 {result['new']} 家"
+        )
 
 
 def _dumps(data) -> str:
