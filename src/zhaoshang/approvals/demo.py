@@ -61,7 +61,7 @@ def _ensure_departments(ctx) -> None:
         return
     for code, name in DEPARTMENTS:
         ctx.organisations[code] = ensure_organisation(
-            None, code=code, name=name, kind="department", parent=city, region_code="430200"
+            None, code=code, name=name, kind="department", parent=city, region_code="430200", is_demo=True
         )
 
 
