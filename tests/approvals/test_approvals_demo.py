@@ -20,7 +20,10 @@ def test_the_demo_has_a_fast_and_a_slow_case_an_overdue_promise_and_ten_policies
     assert fast.is_demo and slow.is_demo
     fast_summary, slow_summary = services.case_summary(fast), services.case_summary(slow)
     assert fast_summary["days"]["licence"] is not None and fast_summary["days"]["licence"] <= 35
-    assert slow_summary["trips"]["trips"] >= 10 and slow_summary["trips"]["trips"] > 3 * fast_summary["trips"]["trips"]
+    assert (
+        slow_summary["trips"]["trips"] >= 10
+        and slow_summary["trips"]["trips"] > 3 * fast_summary["trips"]["trips"]
+    )
     assert services.case_timeline(slow).late_items
     overdue = services.overdue_promises(Promise.objects.all())
     assert overdue.count() == 1 and overdue.get().is_demo

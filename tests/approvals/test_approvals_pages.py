@@ -206,3 +206,30 @@ def test_the_api_opens_a_case_and_gives_its_timeline(cast, client_for, signed_pr
         "/api/approval-cases/", {"project": project.pk}, content_type="application/json"
     )
     assert refused.status_code == 403
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_materials_received_are_ticked_on_the_item_form(cast, client_for, case):
+    filing = case.items.get(code="filing")
+    p = f"i{filing.pk}"
+    response = client_for(cast.service).post(
+        f"/approvals/items/{filing.pk}/",
+        {
+            f"{p}-state": "in_progress",
+            f"{p}-started_on": "2026-03-02",
+            f"{p}-materials_received": ["营业执照", "项目备案申请表"],
+        },
+    )
+    assert response.status_code == 302
+    filing.refresh_from_db()
+    assert filing.materials_received == ["项目备案申请表", "营业执照"]  # in the template's order
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_leader_sees_which_department_holds_how_many_projects(cast, client_for, case):
+    services.update_item(
+        cast.service, case.items.get(code="filing"), state="in_progress", started_on=dt.date(2026, 3, 2)
+    )
+    home = client_for(cast.leader).get("/").content.decode()
+    assert 'data-testid="panel-held"' in home and "发展和改革" in home
+    assert 'data-testid="panel-held"' not in client_for(cast.service).get("/").content.decode()

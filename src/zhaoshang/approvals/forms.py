@@ -33,6 +33,15 @@ class ItemForm(forms.Form):
     )
     promise = forms.BooleanField(label=_("On a promise (承诺制)"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    materials_received = forms.MultipleChoiceField(
+        label=_("Materials received"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    def __init__(self, *args, materials=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["materials_received"].choices = [(m, m) for m in materials]
+        if not materials:
+            del self.fields["materials_received"]
 
 
 class PromiseForm(forms.Form):

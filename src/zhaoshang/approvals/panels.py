@@ -3,6 +3,7 @@ with their deadlines; the leader's overdue promises and which department holds w
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.utils import timezone
 
 from zhaoshang.accounts.scoping import can, visible
@@ -56,3 +57,23 @@ def promises_panel(request):
     for p in overdue:
         p.days_overdue = (today - p.deadline).days
     return {"template": "approvals/panel_promises.html", "promises": overdue}
+
+
+@register_panel(46)
+def held_panel(request):
+    """Leaders: which department holds how many projects today (items in progress), the full list on 全市统计."""
+    user = request.user
+    if not (user.is_superuser or user.role == "city_leader") or not can(user, "approval_item", "view"):
+        return None
+    rows = (
+        visible(user, ApprovalItem.objects.filter(state=ApprovalItem.State.IN_PROGRESS))
+        .values("department__name", "department_name")
+        .annotate(projects=Count("case", distinct=True))
+        .order_by("-projects", "department_name")[:LIMIT]
+    )
+    held = [
+        {"department": r["department__name"] or r["department_name"], "projects": r["projects"]} for r in rows
+    ]
+    if not held:
+        return None
+    return {"template": "approvals/panel_held.html", "held": held}

@@ -205,6 +205,11 @@ def update_item(
         raise ApprovalsError("办结日期不能早于开始日期", "dates")
     if done_on and done_on > _today():
         raise ApprovalsError("办结日期不能晚于今天", "dates")
+    if "materials_received" in fields:
+        unknown_materials = [m for m in fields["materials_received"] if m not in item.materials]
+        if unknown_materials:
+            raise ApprovalsError(f"不是该事项的申报材料：{'、'.join(unknown_materials)}", "materials")
+        fields["materials_received"] = [m for m in item.materials if m in fields["materials_received"]]
     if add_trips < 0 or add_stamps < 0:
         raise ApprovalsError("跑动次数和盖章数不能为负数")
     if add_trips:

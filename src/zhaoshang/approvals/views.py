@@ -99,8 +99,10 @@ def _detail_context(request, case, item_errors=None):
                 "started_on": item.started_on,
                 "done_on": item.done_on,
                 "promise": item.promise,
+                "materials_received": item.materials_received,
             },
             prefix=f"i{item.pk}",
+            materials=item.materials,
         )
         item.error = (item_errors or {}).get(item.pk)
     summary = services.case_summary(case)
@@ -131,7 +133,11 @@ def case_detail(request, pk):
 @require_POST
 def item_update(request, pk):
     item = get_for_user(request.user, ApprovalItem.objects.select_related("case__project"), pk, "change")
-    form = ItemForm(request.POST, prefix=f"i{item.pk}")
+    form = ItemForm(
+        request.POST,
+        prefix=f"i{item.pk}",
+        materials=item.materials if request.POST.get("back") != "items" else (),
+    )
     error = None
     if form.is_valid():
         data = dict(form.cleaned_data)
