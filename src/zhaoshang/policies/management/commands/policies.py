@@ -47,6 +47,7 @@ class Command(BaseCommand):
         imp = sub.add_parser("import", help="Import policies and clauses (XLSX, CSV or YAML).")
         imp.add_argument("file")
         imp.add_argument("--dry-run", action="store_true")
+        imp.add_argument("--errors", help="write the rows with problems to this XLSX (行号, 字段, 原因)")
         imp.add_argument("--user", help="username recorded as the actor")
         imp.add_argument("--json", action="store_true")
         exp = sub.add_parser("export", help="Export the library (XLSX or YAML by suffix).")
@@ -83,7 +84,7 @@ class Command(BaseCommand):
                         detail += f"，差 {c['gap']:g}"
                     self.stdout.write(f"    {MARK[c['status']]} {c['rule']}（{detail}）")
 
-    def _import(self, services, file, dry_run, user, json: bool, **_):
+    def _import(self, services, file, dry_run, user, json: bool, errors=None, **_):
         from tqdm import tqdm
 
         with tqdm(desc="导入政策", unit="项", file=sys.stderr, disable=json) as bar:
@@ -96,6 +97,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{'（试运行，未写入）' if dry_run else ''}新建政策 {result.policies_created}，更新 {result.policies_updated}，条款 {result.clauses}"
             )
+        if errors and result.issues:
+            from zhaoshang.tabular import write_xlsx
+
+            write_xlsx(errors, ["行号", "字段", "原因"], [[i["row"], i["field"], i["reason"]] for i in result.issues])
         if result.issues:
             raise CommandError(f"{len(result.issues)} 处问题，未导入任何内容")
 
