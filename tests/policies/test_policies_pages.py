@@ -149,3 +149,20 @@ def test_a_park_admin_sees_the_pushes_of_their_firms_but_cannot_push_or_record(
 def test_the_firm_profile_shows_the_policy_section(cast, client_for, policy, firms):
     html = client_for(cast.owner).get(f"/registry/{firms['big'].pk}/").content.decode()
     assert 'data-testid="firm-policies"' in html and "高企奖励" in html
+
+
+def test_the_source_document_is_uploaded_with_the_policy_and_served_to_logged_in_users(
+    cast, client_for, client, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("办法.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    response = client_for(cast.admin).post(
+        "/policies/new/", {"code": "S-1", "title": "有原文的政策", "source_file": upload}
+    )
+    assert response.status_code == 302
+    policy_id = int(response["Location"].strip("/").split("/")[-1])
+    document = client_for(cast.officer).get(f"/policies/{policy_id}/source/")
+    assert document.status_code == 200 and b"".join(document.streaming_content) == b"%PDF-1.4 test"
+    assert client.get(f"/policies/{policy_id}/source/").status_code == 302

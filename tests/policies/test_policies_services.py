@@ -212,7 +212,9 @@ def test_the_cli_import_writes_the_rows_with_problems_to_an_xlsx(cast, tmp_path)
     from python_calamine import CalamineWorkbook
 
     path = tmp_path / "bad.csv"
-    path.write_text("政策文号,政策名称,条款号,条款原文,条件\nC-1,甲,第一条,原文,colour in red\n", encoding="utf-8")
+    path.write_text(
+        "政策文号,政策名称,条款号,条款原文,条件\nC-1,甲,第一条,原文,colour in red\n", encoding="utf-8"
+    )
     with pytest.raises(CommandError, match="未导入"):
         call_command("policies", "import", str(path), "--errors", str(tmp_path / "errors.xlsx"))
     rows = CalamineWorkbook.from_path(str(tmp_path / "errors.xlsx")).get_sheet_by_index(0).to_python()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("export/", views.export_view, name="export"),
     path("<int:pk>/", views.policy_detail, name="detail"),
     path("<int:pk>/edit/", views.policy_edit, name="edit"),
+    path("<int:pk>/source/", views.source_document, name="source"),
     path("<int:pk>/clauses/new/", views.clause_edit, name="clause_new"),
     path("clauses/<int:pk>/edit/", views.clause_edit, name="clause_edit"),
     path("clauses/<int:pk>/pushes/", views.pushes, name="pushes"),

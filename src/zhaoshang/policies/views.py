@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -61,6 +61,14 @@ def policy_detail(request, pk):
         "can_edit": can(request.user, "policy", "change"), "can_push": can(request.user, "policy_push", "view"),
         "active": policy.in_force(timezone.localdate()),
     })  # fmt: skip
+
+
+def source_document(request, pk):
+    """The uploaded source document (logged-in users; media files are not served as static files)."""
+    policy = get_for_user(request.user, Policy, pk)
+    if not policy.source_file:
+        raise Http404
+    return FileResponse(policy.source_file.open("rb"), filename=Path(policy.source_file.name).name)
 
 
 def policy_edit(request, pk=None):

@@ -100,7 +100,9 @@ class Command(BaseCommand):
         if errors and result.issues:
             from zhaoshang.tabular import write_xlsx
 
-            write_xlsx(errors, ["行号", "字段", "原因"], [[i["row"], i["field"], i["reason"]] for i in result.issues])
+            write_xlsx(
+                errors, ["行号", "字段", "原因"], [[i["row"], i["field"], i["reason"]] for i in result.issues]
+            )
         if result.issues:
             raise CommandError(f"{len(result.issues)} 处问题，未导入任何内容")
 
