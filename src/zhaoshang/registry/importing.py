@@ -93,7 +93,6 @@ _TEXT_LIMITS = {
 }
 _FIELD_HEADER = {"revenue_wan": "revenue", "tax_wan": "tax"}
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 FIELD_TRUNCATED = "field_truncated"
 INDUSTRY_CODE_INVALID = "industry_code_invalid"
