@@ -1,0 +1,144 @@
+"""Insight services: the verbs the web, the API and the CLI call (they own transactions, writes and audit)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from zhaoshang.insight.complexity import PROXIMITY_KINDS, complexity_table
+from zhaoshang.insight.errors import InputFileError, InsightError
+from zhaoshang.insight.tables import read_long_table
+
+
+@dataclass
+class ComplexityRun:
+    """What ``zhaoshang insight complexity`` reports."""
+
+    rows: int
+    locations: int
+    activities: int
+    times: int
+    compute_seconds: float
+    read_seconds: float
+    write_seconds: float
+    output: str
+    routes: list[str]
+
+    def summary(self) -> dict:
+        return {
+            "rows": self.rows,
+            "locations": self.locations,
+            "activities": self.activities,
+            "times": self.times,
+            "compute_seconds": self.compute_seconds,
+            "read_seconds": self.read_seconds,
+            "write_seconds": self.write_seconds,
+            "output": self.output,
+        }
+
+
+def compute_complexity_file(
+    path: str | Path,
+    *,
+    location: str,
+    activity: str,
+    value: str,
+    output: str | Path,
+    time_column: str | None = None,
+    population: str | Path | None = None,
+    population_value: str | None = None,
+    presence_test: str | None = None,
+    rca_threshold: float = 1.0,
+    rpop_threshold: float = 1.0,
+    proximity_kind: str = "symmetric",
+) -> ComplexityRun:
+    """Read a long table, compute every complexity measure per time, write the long result as CSV (or XLSX).
+
+    Nothing is written when the input is bad. ``compute_seconds`` covers the long table in memory to the result
+    table in memory (the span py-ecomplexity's own call covers).
+    """
+    if proximity_kind not in PROXIMITY_KINDS:
+        raise InsightError(f"未知的邻近度类型“{proximity_kind}”（可选：{'、'.join(PROXIMITY_KINDS)}）")
+    started = time.perf_counter()
+    keys = [c for c in (time_column, location, activity) if c is not None]
+    data = read_long_table(path, keys=keys, value=value)
+    pop_frame = None
+    if population is not None:
+        pop_keys = [c for c in (time_column, location) if c is not None]
+        pop_frame = _read_population(population, pop_keys, population_value)
+        population_value = pop_frame.columns[-1]
+    read_seconds = time.perf_counter() - started
+    result = complexity_table(
+        data,
+        location=location,
+        activity=activity,
+        value=value,
+        time=time_column,
+        population=pop_frame,
+        population_value=population_value,
+        presence_test=presence_test,
+        rca_threshold=rca_threshold,
+        rpop_threshold=rpop_threshold,
+        proximity_kind=proximity_kind,
+    )
+    started = time.perf_counter()
+    write_result(result.frame, output)
+    return ComplexityRun(
+        rows=result.rows,
+        locations=result.locations,
+        activities=result.activities,
+        times=result.times,
+        compute_seconds=result.seconds,
+        read_seconds=read_seconds,
+        write_seconds=time.perf_counter() - started,
+        output=str(output),
+        routes=result.methods,
+    )
+
+
+def _read_population(path, keys: list[str], population_value: str | None) -> pd.DataFrame:
+    from zhaoshang.tabular import open_table
+
+    if population_value is None:
+        header = open_table(path).header
+        others = [h for h in header if h and h not in keys]
+        if len(others) != 1:
+            raise InputFileError(
+                path,
+                f"人口表除{'、'.join(keys)}外应恰有一列人口数（现有：{'、'.join(others) or '无'}），或用 --population-column 指定",
+            )
+        population_value = others[0]
+    return read_long_table(path, keys=keys, value=population_value)
+
+
+def write_result(frame: pd.DataFrame, output: str | Path) -> None:
+    """CSV with full-precision numbers (shortest text that reads back to the same float); XLSX by suffix.
+
+    Key cells that begin with = + - @ are written with a leading apostrophe so that no spreadsheet runs them.
+    """
+    from zhaoshang.tabular import neutralise
+
+    output = Path(output)
+    frame = frame.copy(deep=False)
+    for name in frame.columns:
+        if isinstance(frame[name].dtype, pd.CategoricalDtype):
+            cats = frame[name].cat.categories
+            if cats.dtype == object or pd.api.types.is_string_dtype(cats.dtype):
+                fixed = [neutralise(str(c)) for c in cats]
+                if fixed != [str(c) for c in cats]:
+                    frame[name] = frame[name].cat.rename_categories(fixed)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if output.suffix.lower() == ".xlsx":
+        from zhaoshang.tabular import write_xlsx
+
+        if len(frame) > 1_000_000:
+            raise InsightError("结果超过XLSX的行数上限（1,048,576行），请输出为CSV")
+        rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
+        write_xlsx(output, list(frame.columns), rows)
+        return
+    tmp = output.with_name(output.name + ".part")
+    frame.to_csv(tmp, index=False, encoding="utf-8")
+    tmp.replace(output)
