@@ -239,3 +239,74 @@ def compute_registry_complexity(
         output=str(output),
         routes=result.methods,
     )
+
+
+# --------------------------------------------------------------------------------------------- input-output
+
+
+def import_io_table(actor, path: str | Path, *, name: str | None = None, year: int | None = None):
+    """Read an NBS input-output table and store it (re-importing the same name replaces it); audited."""
+    import re
+
+    from django.db import transaction
+
+    from zhaoshang.core import audit
+    from zhaoshang.insight.io import read_io_table
+    from zhaoshang.insight.models import InputOutputTable
+
+    path = Path(path)
+    table = read_io_table(path)
+    if year is None:
+        found = re.search(r"(19|20)\d\d", path.stem)
+        year = int(found.group(0)) if found else None
+    name = name or f"{year or ''}-{table.size}".strip("-")
+    with transaction.atomic():
+        existing = InputOutputTable.objects.filter(name=name).first()
+        fields = {
+            "year": year,
+            "sectors": table.size,
+            "noncompetitive": table.imported is not None,
+            "source_file": path.name,
+            "data": table.to_json(),
+        }
+        if existing is None:
+            stored = InputOutputTable.objects.create(
+                name=name, created_by=actor if getattr(actor, "pk", None) else None, **fields
+            )
+            audit.record(actor, "create", stored, {"name": [None, name], "sectors": [None, table.size]})
+        else:
+            for key, value in fields.items():
+                setattr(existing, key, value)
+            existing.save()
+            stored = existing
+            audit.record(
+                actor, "update", stored, {"sectors": [None, table.size]}, note=f"re-imported from {path.name}"
+            )
+    return stored
+
+
+def find_io_table(name: str):
+    from zhaoshang.insight.models import InputOutputTable
+
+    found = InputOutputTable.objects.filter(name=name).first()
+    if found is None:
+        names = "、".join(InputOutputTable.objects.values_list("name", flat=True)) or "（还没有导入任何表）"
+        raise InsightError(f"没有名为“{name}”的投入产出表（已有：{names}）")
+    return found
+
+
+def registry_location_quotients(
+    region_prefix: str, *, mapping_path=None, measure: str = "firms"
+) -> dict[str, float]:
+    """Location quotients per IO sector of a region (county/city code prefix) against the whole registry."""
+    from zhaoshang.insight.io import load_sector_mapping, location_quotients, sector_sizes
+
+    mapping = load_sector_mapping(mapping_path)
+    everywhere = registry_matrix(by="division", measure=measure)
+    if everywhere.empty:
+        raise InsightError("名录中没有带行业代码的企业，无法计算区位商")
+    national = everywhere.groupby("activity")["value"].sum().to_dict()
+    regional = (
+        everywhere[everywhere["county"].str.startswith(region_prefix)].groupby("activity")["value"].sum()
+    )
+    return location_quotients(sector_sizes(regional.to_dict(), mapping), sector_sizes(national, mapping))

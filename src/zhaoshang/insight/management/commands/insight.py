@@ -54,6 +54,28 @@ class Command(BaseCommand):
         rg.add_argument("-o", "--output", required=True)
         rg.add_argument("--json", action="store_true")
 
+        io = sub.add_parser("io", help="input-output tables: import, requirements of a target industry")
+        io_sub = io.add_subparsers(dest="io_verb", required=True)
+        io_imp = io_sub.add_parser("import", help="import an NBS input-output table (CSV/XLSX)")
+        io_imp.add_argument("file")
+        io_imp.add_argument("--name", help="name to store it under (default: year-sectors, e.g. 2020-42)")
+        io_imp.add_argument("--year", type=int)
+        io_imp.add_argument("--json", action="store_true")
+        io_req = io_sub.add_parser(
+            "requirements", help="direct and total requirements of a sector, with leakage"
+        )
+        io_req.add_argument("table", help="name of an imported table")
+        io_req.add_argument("--sector", required=True, help="sector code or Chinese name")
+        io_req.add_argument("--lq", help="CSV/XLSX with columns code,lq: the region's location quotients")
+        io_req.add_argument(
+            "--region", help="location quotients from the registry for this region code prefix"
+        )
+        io_req.add_argument(
+            "--mapping", help="IO sector → GB/T 4754 division mapping (default: the shipped one)"
+        )
+        io_req.add_argument("--top", type=int, default=20)
+        io_req.add_argument("--json", action="store_true")
+
     def handle(self, *args, verb, **options):
         try:
             getattr(self, "do_" + verb.replace("-", "_"))(**options)
@@ -73,6 +95,42 @@ class Command(BaseCommand):
                 f"已写入 {run.output}：{run.rows} 行（{run.locations} 个区县，{run.activities} 个产业），"
                 f"汇总 {run.read_seconds:.3f} 秒，计算 {run.compute_seconds:.3f} 秒"
             )
+
+    def do_io(self, io_verb, **options):
+        getattr(self, "do_io_" + io_verb)(**options)
+
+    def do_io_import(self, file, name=None, year=None, json=False, **_):
+        stored = services.import_io_table(None, file, name=name, year=year)
+        summary = {
+            "name": stored.name,
+            "year": stored.year,
+            "sectors": stored.sectors,
+            "imports_separated": stored.noncompetitive,
+        }
+        if json:
+            self._json(summary)
+        else:
+            self.stderr.write(f"已导入投入产出表“{stored.name}”：{stored.sectors} 个部门")
+
+    def do_io_requirements(self, table, sector, lq=None, region=None, mapping=None, top=20, json=False, **_):
+        from zhaoshang.insight.io import requirements
+        from zhaoshang.insight.tables import read_long_table
+
+        io_table = services.find_io_table(table).table()
+        quotients = None
+        if lq:
+            frame = read_long_table(lq, keys=["code"], value="lq")
+            quotients = dict(zip(frame["code"].astype(str), frame["lq"], strict=True))
+        elif region:
+            quotients = services.registry_location_quotients(region, mapping_path=mapping)
+        rows = requirements(io_table, sector, location_quotients=quotients)[:top]
+        data = [r.__dict__ for r in rows]
+        if json:
+            self._json({"table": table, "sector": sector, "requirements": data})
+            return
+        for r in rows:
+            leak = "" if r.leakage is None else f"  外购 {r.leakage:.4f}"
+            self.stdout.write(f"{r.code}\t{r.name}\t直接 {r.direct:.4f}\t完全 {r.total:.4f}{leak}")
 
     def _json(self, data) -> None:
         self.stdout.write(json.dumps(data, ensure_ascii=False))
