@@ -163,3 +163,12 @@ def test_bad_arguments_are_refused_with_a_domain_error():
         complexity_table(data, location="origin", activity="hs92", value="export_val", presence_test="rpop")
     with pytest.raises(ComplexityError):
         complexity_matrix(np.ones((3, 3)), proximity_kind="weird")
+
+
+def test_a_missing_value_counts_as_zero_and_keeps_an_empty_rca_as_py_ecomplexity():
+    data = long_table(20, 60, years=(2000,), seed=3)
+    data.loc[5, "export_val"] = np.nan
+    result = ours(data)
+    assert_same(reference(data), result)
+    cell = result[(result["origin"] == data.loc[5, "origin"]) & (result["hs92"] == data.loc[5, "hs92"])]
+    assert cell["rca"].isna().all() and (cell["mcp"] == 0).all()

@@ -543,7 +543,7 @@ def complexity_table(
     if len({*keys, value}) != len(keys) + 1:
         raise ComplexityError("时间、地区、产业、数值必须是不同的列")
     vals = pd.to_numeric(data[value], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    vals = np.where(np.isnan(vals), 0.0, vals)
+    # missing values count as 0; as in py-ecomplexity (pandas 3), their value and RCA stay empty in the output
     if time is not None:
         t_codes, t_uniques = _factorize(data[time])
     else:
@@ -586,7 +586,8 @@ def complexity_table(
             sel = t_codes == k
             lk, ak, vk = l_codes[sel], a_codes[sel], vals[sel]
         x = np.zeros((n_l, n_a))
-        x[lk, ak] = vk
+        nan_k = np.isnan(vk)
+        x[lk, ak] = np.where(nan_k, 0.0, vk) if nan_k.any() else vk
         ok_l = np.nansum(x, axis=1) != 0
         ok_a = np.nansum(x, axis=0) != 0
         loc_idx = np.flatnonzero(ok_l)
@@ -609,11 +610,17 @@ def complexity_table(
             methods.append(res.method)
             loc_seen[loc_idx] = True
             act_seen[act_idx] = True
-            pieces.append(
-                _grid_frame(
-                    k, loc_idx, act_idx, xv, res, with_rpop=presence_test == "rpop", n_t=n_t, n_l=n_l, n_a=n_a
-                )
+            piece = _grid_frame(
+                k, loc_idx, act_idx, xv, res, with_rpop=presence_test == "rpop", n_t=n_t, n_l=n_l, n_a=n_a
             )
+            gone = nan_k & ok_l[lk] & ok_a[ak]
+            if gone.any():
+                flat = np.searchsorted(loc_idx, lk[gone]) * len(act_idx) + np.searchsorted(act_idx, ak[gone])
+                for name in ("_v", "rca", "rpop"):
+                    if name in piece:
+                        piece[name] = np.array(piece[name], dtype=float)
+                        piece[name][flat] = np.nan
+            pieces.append(piece)
         dropped = ~(ok_l[lk] & ok_a[ak])
         if dropped.any():
             pieces.append(_dropped_frame(k, lk[dropped], ak[dropped], vk[dropped], presence_test == "rpop"))

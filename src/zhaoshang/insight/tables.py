@@ -2,7 +2,8 @@
 
 Files are read through the shared readers (:mod:`zhaoshang.tabular`: CSV with encoding and delimiter detection,
 XLSX/XLS streamed). Key cells are kept as the text the user typed; values must be numbers (thousands separators
-and surrounding spaces are accepted; an empty value counts as 0, as py-ecomplexity coerces missing values to 0).
+and surrounding spaces are accepted; an empty value is missing: it counts as 0 and its RCA stays empty, as in
+py-ecomplexity.
 The first bad cell stops the read with one line naming the file, the row, the column and the reason.
 """
 
@@ -21,10 +22,11 @@ from zhaoshang.tabular import UnreadableFileError, cell_text, open_table
 
 
 def parse_number(text: str) -> float | None:
-    """A finite number from a cell's text (``1,234.5``, `` 7 ``, ``1e3``); ``None`` when it is not one."""
+    """A finite number from a cell's text (``1,234.5``, `` 7 ``, ``1e3``), NaN for an empty cell, ``None`` when
+    the text is not a number."""
     t = text.strip().replace(",", "").replace("，", "")
     if not t:
-        return 0.0
+        return math.nan  # missing: counts as 0 in the computation
     try:
         number = float(t)
     except ValueError:
