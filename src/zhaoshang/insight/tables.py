@@ -2,9 +2,8 @@
 
 Files are read through the shared readers (:mod:`zhaoshang.tabular`: CSV with encoding and delimiter detection,
 XLSX/XLS streamed). Key cells are kept as the text the user typed; values must be numbers (thousands separators
-and surrounding spaces are accepted; an empty value is missing: it counts as 0 and its RCA stays empty, as in
-py-ecomplexity.
-The first bad cell stops the read with one line naming the file, the row, the column and the reason.
+and surrounding spaces are accepted). An empty value is missing: it counts as 0 and its RCA stays empty, as in
+py-ecomplexity. The first bad cell stops the read with one line naming the file, the row, the column and the reason.
 """
 
 from __future__ import annotations
