@@ -98,3 +98,46 @@ def test_ranking_from_real_complexity_results():
     assert len(out) == 5 and [o.rank for o in out] == [1, 2, 3, 4, 5]
     assert all(res.mcp[home][int(o.activity)] == 0 for o in out)
     assert out[0].score >= out[-1].score
+
+
+def test_the_opportunities_command_ranks_and_explains_for_the_home_location(tmp_path):
+    import io
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    data = long_table(30, 80, years=(2019, 2020), seed=33)
+    path = tmp_path / "t.csv"
+    data.to_csv(path, index=False)
+    out = io.StringIO()
+    args = [
+        "insight",
+        "opportunities",
+        str(path),
+        "--location",
+        "origin",
+        "--activity",
+        "hs92",
+        "--value",
+        "export_val",
+        "--time",
+        "year",
+        "--home",
+        "c005",
+        "--top",
+        "7",
+        "--json",
+    ]
+    call_command(*args, stdout=out, stderr=io.StringIO())
+    result = json.loads(out.getvalue())
+    ranks = result["opportunities"]
+    assert [r["rank"] for r in ranks] == list(range(1, 8))
+    assert all(abs(sum(r["contributions"].values()) - r["score"]) < 1e-9 for r in ranks)
+    out = io.StringIO()
+    call_command(*args[:-3], "--weights", "density=1", "--json", stdout=out, stderr=io.StringIO())
+    by_density = [r["values"]["density"] for r in json.loads(out.getvalue())["opportunities"]]
+    assert by_density == sorted(by_density, reverse=True)
+    with pytest.raises(CommandError, match="c999"):
+        call_command(*args[:-5], "--home", "c999", stdout=io.StringIO(), stderr=io.StringIO())
+    with pytest.raises(CommandError, match="density=0.5"):
+        call_command(*args, "--weights", "density", stdout=io.StringIO(), stderr=io.StringIO())

@@ -105,3 +105,30 @@ def test_the_command_computes_complexity_of_the_registry(cast, tmp_path):
     written = pd.read_csv(tmp_path / "r.csv", dtype={"county": str, "activity": str})
     assert summary["locations"] == 4 and summary["activities"] == 5 and summary["rows"] == 20 == len(written)
     assert written["eci"].notna().all()
+
+
+def test_firms_and_capital_per_county_and_chain_node_leave_out_rejected_placements(firms):
+    from zhaoshang.chains.models import Chain, ChainNode, NodeAssignment
+
+    chain = Chain.objects.create(slug="rail", name="轨道交通")
+    motor = ChainNode.objects.create(chain=chain, key="motor", name="牵引电机", path="motor")
+    bogie = ChainNode.objects.create(chain=chain, key="bogie", name="转向架", path="bogie")
+    other = Chain.objects.create(slug="other", name="其他")
+    elsewhere = ChainNode.objects.create(chain=other, key="x", name="别的", path="x")
+    place = [
+        (firms[0], motor, "confirmed"),
+        (firms[1], motor, "suggested"),
+        (firms[3], motor, "confirmed"),
+        (firms[2], bogie, "rejected"),
+        (firms[4], elsewhere, "confirmed"),
+    ]
+    for firm_, node, status in place:
+        NodeAssignment.objects.create(enterprise=firm_, node=node, method="manual", status=status)
+    frame = services.registry_matrix(by="node", measure="firms", chain="rail")
+    assert as_dict(frame) == {("430211", str(motor.pk)): 2, ("430202", str(motor.pk)): 1}
+    capital = services.registry_matrix(by="node", measure="capital")
+    assert as_dict(capital) == {
+        ("430211", str(motor.pk)): 150.0,
+        ("430202", str(motor.pk)): 7.0,
+        ("430202", str(elsewhere.pk)): 1.0,
+    }

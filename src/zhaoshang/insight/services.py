@@ -200,11 +200,39 @@ def registry_matrix(
         count_field = "enterprise_id"
     else:
         raise InsightError(f"未知的产业口径“{by}”（可选：division、group、class、node）")
-    if measure == "firms":
-        rows = rows.annotate(value=Count(count_field, distinct=by == "node"))
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        # SQLite sorts a million rows for a GROUP BY slower than pandas groups them: fetch the two key columns
+        # (and the capital) with one plain query and aggregate in memory
+        key_names = names[:2]
+        fetch = (
+            rows.values_list(*key_names, value_field)
+            if measure == "capital"
+            else rows.values_list(*key_names)
+        )
+        sql, params = fetch.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        cols = ["county", "activity", *(["value"] if measure == "capital" else [])]
+        raw = pd.DataFrame.from_records(fetched, columns=cols)
+        if raw.empty:
+            return pd.DataFrame({"county": [], "activity": [], "value": []})
+        if measure == "capital":
+            raw["value"] = pd.to_numeric(raw["value"], errors="coerce").fillna(0.0).astype(float)
+            grouped = raw.groupby(["county", "activity"], sort=False)["value"].sum()
+        else:  # one row per firm (per firm and node: a firm sits on a node once)
+            grouped = raw.groupby(["county", "activity"], sort=False).size()
+        data = grouped.rename("value").reset_index()
     else:
-        rows = rows.annotate(value=Sum(value_field))
-    data = pd.DataFrame.from_records(list(rows.values_list(*names)), columns=["county", "activity", "value"])
+        if measure == "firms":
+            rows = rows.annotate(value=Count(count_field, distinct=by == "node"))
+        else:
+            rows = rows.annotate(value=Sum(value_field))
+        data = pd.DataFrame.from_records(
+            list(rows.values_list(*names)), columns=["county", "activity", "value"]
+        )
     data["value"] = pd.to_numeric(data["value"], errors="coerce").fillna(0.0).astype(float)
     data["activity"] = data["activity"].astype(str)
     return data
@@ -310,3 +338,74 @@ def registry_location_quotients(
         everywhere[everywhere["county"].str.startswith(region_prefix)].groupby("activity")["value"].sum()
     )
     return location_quotients(sector_sizes(regional.to_dict(), mapping), sector_sizes(national, mapping))
+
+
+# --------------------------------------------------------------------------------------------- opportunities
+
+
+def parse_weights(text: str | None) -> dict[str, float] | None:
+    """``density=0.5,pci=0.2`` → a dict (None for no text); bad text is a domain error."""
+    if not text:
+        return None
+    out = {}
+    for part in text.replace("，", ",").split(","):
+        name, sep, number = part.partition("=")
+        try:
+            out[name.strip()] = float(number)
+        except ValueError:
+            raise InsightError(f"权重“{part}”应写成 名称=数值，如 density=0.5") from None
+        if not sep:
+            raise InsightError(f"权重“{part}”应写成 名称=数值，如 density=0.5")
+    return out
+
+
+def rank_file_opportunities(
+    path,
+    *,
+    location: str,
+    activity: str,
+    value: str,
+    home: str,
+    time_column: str | None = None,
+    year: str | None = None,
+    preset: str = "balanced",
+    weights=None,
+    top: int = 20,
+    chain_need=None,
+):
+    """Complexity of one time of a long table, then the home location's opportunities (ranked, explained)."""
+    import numpy as np
+
+    from zhaoshang.insight.complexity import complexity_matrix
+    from zhaoshang.insight.opportunities import rank_opportunities
+
+    keys = [c for c in (time_column, location, activity) if c is not None]
+    data = read_long_table(path, keys=keys, value=value)
+    if time_column is not None:
+        times = sorted(str(t) for t in data[time_column].cat.categories)
+        chosen = str(year) if year is not None else times[-1]
+        if chosen not in times:
+            raise InsightError(f"没有时间“{chosen}”（有：{'、'.join(times)}）")
+        data = data[data[time_column].astype(str) == chosen]
+    matrix = data.pivot_table(
+        index=location, columns=activity, values=value, aggfunc="first", fill_value=0.0, observed=True
+    )
+    matrix = matrix.loc[matrix.sum(axis=1) != 0, matrix.sum(axis=0) != 0]
+    locations = [str(v) for v in matrix.index]
+    if str(home) not in locations:
+        raise InsightError(f"表中没有地区“{home}”（或其数值全为0）")
+    res = complexity_matrix(matrix.to_numpy(dtype=float))
+    i = locations.index(str(home))
+    return rank_opportunities(
+        activities=[str(v) for v in matrix.columns],
+        mcp=res.mcp[i],
+        density=res.density[i],
+        pci=res.pci,
+        cog=res.cog[i],
+        proximity=res.proximity,
+        eci=float(np.nan_to_num(res.eci[i])),
+        chain_need=chain_need,
+        preset=preset,
+        weights=weights,
+        limit=top,
+    )

@@ -54,6 +54,20 @@ class Command(BaseCommand):
         rg.add_argument("-o", "--output", required=True)
         rg.add_argument("--json", action="store_true")
 
+        op = sub.add_parser(
+            "opportunities", help="what the home location could attract next, ranked and explained"
+        )
+        op.add_argument("file", help="the same long table as for complexity (one time, or --year)")
+        op.add_argument("--location", required=True)
+        op.add_argument("--activity", required=True)
+        op.add_argument("--value", required=True)
+        op.add_argument("--time", help="time column")
+        op.add_argument("--year", help="the time to use (default: the latest)")
+        op.add_argument("--home", required=True, help="the home location's code as in the file")
+        op.add_argument("--preset", choices=["low_hanging", "balanced", "long_jumps"], default="balanced")
+        op.add_argument("--weights", help="user weights, e.g. density=0.5,pci=0.2,cog=0.2,chain=0.1")
+        op.add_argument("--top", type=int, default=20)
+        op.add_argument("--json", action="store_true")
         io = sub.add_parser("io", help="input-output tables: import, requirements of a target industry")
         io_sub = io.add_subparsers(dest="io_verb", required=True)
         io_imp = io_sub.add_parser("import", help="import an NBS input-output table (CSV/XLSX)")
@@ -94,6 +108,56 @@ class Command(BaseCommand):
             self.stderr.write(
                 f"已写入 {run.output}：{run.rows} 行（{run.locations} 个区县，{run.activities} 个产业），"
                 f"汇总 {run.read_seconds:.3f} 秒，计算 {run.compute_seconds:.3f} 秒"
+            )
+
+    def do_opportunities(
+        self,
+        file,
+        location,
+        activity,
+        value,
+        home,
+        time=None,
+        year=None,
+        preset="balanced",
+        weights=None,
+        top=20,
+        json=False,
+        **_,
+    ):
+        ranked = services.rank_file_opportunities(
+            file,
+            location=location,
+            activity=activity,
+            value=value,
+            home=home,
+            time_column=time,
+            year=year,
+            preset=preset,
+            weights=services.parse_weights(weights),
+            top=top,
+        )
+        rows = [
+            {
+                "rank": o.rank,
+                "activity": o.activity,
+                "score": o.score,
+                "values": o.values,
+                "contributions": o.contributions,
+                "adds_complexity": o.adds_complexity,
+                "reasons": o.reasons,
+                "neighbours": [{"activity": n.activity, "proximity": n.proximity} for n in o.neighbours],
+            }
+            for o in ranked
+        ]
+        if json:
+            self._json({"home": home, "preset": None if weights else preset, "opportunities": rows})
+            return
+        for o in ranked:
+            near = "、".join(f"{n.activity}({n.proximity:.2f})" for n in o.neighbours)
+            self.stdout.write(
+                f"{o.rank}\t{o.activity}\t得分 {o.score:.3f}\t密度 {o.values['density']:.3f}\t"
+                f"PCI {o.values['pci']:.2f}\tCOG {o.values['cog']:.3f}\t相近：{near}"
             )
 
     def do_io(self, io_verb, **options):
