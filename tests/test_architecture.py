@@ -32,6 +32,7 @@ CAPABILITIES = {
     "pipeline": {"registry", "chains"},
     "approvals": {"registry", "pipeline"},
     "policies": {"registry", "chains", "pipeline"},
+    "insight": {"registry", "chains"},  # (declared here by i13approvals: main lacked the row)
 }
 
 #: Edges of the whole program (entry points, settings, the demo builder) may import anything.

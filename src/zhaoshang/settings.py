@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "zhaoshang.pipeline",
     "zhaoshang.approvals",
     "zhaoshang.policies",
+    "zhaoshang.insight",
 ]
 
 MIDDLEWARE = [
