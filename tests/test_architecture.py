@@ -30,6 +30,7 @@ CAPABILITIES = {
     "registry": set(),
     "chains": {"registry"},
     "pipeline": {"registry", "chains"},
+    "insight": {"registry", "chains"},
 }
 
 #: Edges of the whole program (entry points, settings, the demo builder) may import anything.
