@@ -31,6 +31,8 @@ CAPABILITIES = {
     "chains": {"registry"},
     "pipeline": {"registry", "chains"},
     "insight": {"registry", "chains"},
+    "approvals": {"registry", "pipeline"},
+    "policies": {"registry", "chains", "pipeline"},
 }
 
 #: Edges of the whole program (entry points, settings, the demo builder) may import anything.

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "zhaoshang.chains",
     "zhaoshang.pipeline",
     "zhaoshang.insight",
+    "zhaoshang.approvals",
+    "zhaoshang.policies",
 ]
 
 MIDDLEWARE = [
