@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "zhaoshang.registry",
     "zhaoshang.chains",
     "zhaoshang.pipeline",
+    "zhaoshang.service",
 ]
 
 MIDDLEWARE = [

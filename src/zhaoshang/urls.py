@@ -25,6 +25,8 @@ urlpatterns = [
     path("registry/", include("zhaoshang.registry.urls")),
     path("chains/", include("zhaoshang.chains.urls")),
     path("pipeline/", include("zhaoshang.pipeline.urls")),
+    path("service/", include("zhaoshang.service.urls")),
+    path("public/", include("zhaoshang.service.public_urls")),
     path("", include("zhaoshang.web.urls")),
 ]
 

@@ -45,6 +45,7 @@ OBJECTS = (
     "followup",
     "coordination_item",
     "carrier",
+    "appeal",
 )
 
 
@@ -113,6 +114,7 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "followup": "org:vacd",
             "coordination_item": "org:vac",
             "carrier": "org:vacd",
+            "appeal": "org:v",
         }
     ),
     Role.SERVICE_OFFICER: _grants(
@@ -128,6 +130,7 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "followup": "org:va",
             "coordination_item": "org:vc",
             "carrier": "all:v",
+            "appeal": "org:vac",
         }
     ),
     Role.DEPARTMENT_HANDLER: _grants(
@@ -137,6 +140,7 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "enterprise": "org:v",
             "chain": "all:v",
             "coordination_item": "org:vc",
+            "appeal": "org:vc",
         }
     ),
     Role.SYSTEM_ADMIN: _grants(
