@@ -9,9 +9,9 @@ How (data in: texts; data out: clusters with the reason each text is in its clus
    dilute the rest), so are generic ones (企业, 希望, 解决 … and any in more than ``max_df`` of the texts).
 3. Each text keeps its ``key_terms`` heaviest bigrams — its key terms — and is normalised.
 4. Cosine similarity between key-term vectors, computed in row chunks as a sparse product, kept when ≥
-   ``threshold``; DBSCAN (metric="precomputed", sparse) groups texts having at least ``min_size`` − 1
+   ``threshold`` and the two texts share at least ``min_shared`` key terms (one shared place name is no problem); DBSCAN (metric="precomputed", sparse) groups texts having at least ``min_size`` − 1
    such neighbours, and their neighbours.
-5. A cluster's label is its heaviest key terms joined where they overlap (路灯 + 灯不 + 不亮 → 路灯不亮); each
+5. A cluster's label is the key terms at least half of its texts contain, joined where they overlap (路灯 + 灯不 + 不亮 → 路灯不亮); each
    member's reason is the key terms it shares with the label and its similarity to the cluster's centre.
 """
 
@@ -28,7 +28,9 @@ _RUNS = re.compile(r"[\u4e00-\u9fffA-Za-z]+")
 GENERIC: frozenset[str] = frozenset(
     "企业 公司 我们 我司 本司 希望 请求 要求 解决 问题 反映 协调 尽快 相关 部门 政府 帮助 目前 现在 一下 "
     "没有 进行 情况 存在 需要 非常 能够 可以 是否 什么 怎么 如何 为何 我们 你们 他们 以及 并且 但是 因为 所以 "
-    "已经 一个 这个 那个 谢谢 麻烦 请问 诉求 办理 工作 有限 限公 责任 任公".split()
+    "已经 一个 这个 那个 谢谢 麻烦 请问 诉求 办理 工作 有限 限公 责任 任公 "
+    # boilerplate of 12345 texts: 影响(企业)正常生产经营, 希望相关部门尽快协调解决, 已反映多次, 请跟进
+    "影响 响正 正常 常生 生产 产经 经营 望相 关部 门尽 快协 调解 门协 多次 映多 跟进 一下".split()
 )
 
 
@@ -74,6 +76,35 @@ def _merge_terms(terms: Sequence[str]) -> list[str]:
     return phrases
 
 
+def vectorise(texts: Sequence[str], *, max_df: float) -> tuple[sparse.csr_matrix, list[str]]:
+    """TF-IDF (sublinear tf, smooth idf) over the bigrams found in at least two texts and at most ``max_df`` of them."""
+    vocabulary: dict[str, int] = {}
+    indices: list[int] = []
+    indptr = [0]
+    for text in texts:
+        for gram in bigrams(text):
+            j = vocabulary.get(gram)
+            if j is None:
+                j = vocabulary[gram] = len(vocabulary)
+            indices.append(j)
+        indptr.append(len(indices))
+    n = len(texts)
+    data = np.ones(len(indices), dtype=np.float32)
+    x = sparse.csr_matrix(
+        (data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+        shape=(n, len(vocabulary)),
+    )
+    x.sum_duplicates()
+    df = np.bincount(x.indices, minlength=x.shape[1])
+    cap = max_df * n if n >= 200 else n
+    keep = np.flatnonzero((df >= 2) & (df <= cap))
+    x = x[:, keep].tocsr()
+    idf = (np.log((1 + n) / (1 + df[keep])) + 1).astype(np.float32)
+    x.data = (1 + np.log(x.data)) * idf[x.indices]
+    names = list(vocabulary)
+    return x, [names[j] for j in keep]
+
+
 def cluster_texts(
     texts: Sequence[str],
     *,
@@ -81,70 +112,103 @@ def cluster_texts(
     min_size: int = 3,
     key_terms: int = 12,
     max_df: float = 0.05,
+    min_shared: int = 2,
+    max_neighbours: int = 200,
     chunk: int = 4000,
 ) -> list[Cluster]:
-    """Clusters of at least ``min_size`` similar texts, largest first (texts in no cluster are left out)."""
+    """Clusters of at least ``min_size`` similar texts, largest first (texts in no cluster are left out).
+
+    Texts with the same key terms are clustered once, weighted by how many they are (DBSCAN's ``sample_weight``);
+    each point keeps at most ``max_neighbours`` most similar neighbours, enough to decide a core point.
+    """
     from sklearn.cluster import DBSCAN
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
-    n = len(texts)
-    if n < min_size:
+    if len(texts) < min_size:
         return []
-    vectorizer = TfidfVectorizer(
-        analyzer=bigrams,
-        min_df=2,
-        max_df=max_df if n >= 200 else 1.0,
-        sublinear_tf=True,
-        norm=None,
-        dtype=np.float32,
-    )
-    try:
-        x = vectorizer.fit_transform(texts).tocsr()
-    except ValueError:  # no bigram shared by two texts
+    unique: dict[str, int] = {}
+    position = [unique.setdefault(t or "", len(unique)) for t in texts]
+    distinct = list(unique)
+    x, vocabulary = vectorise(distinct, max_df=max_df)
+    if x.shape[1] == 0:
         return []
-    x = _keep_top(x, key_terms)
-    x = normalize(x)
-    vocabulary = vectorizer.get_feature_names_out()
-
+    x = normalize(_keep_top(x, key_terms)).tocsr()
+    x.sort_indices()
+    # texts with the same key terms are one point, weighted by how many texts it stands for
+    groups: dict[bytes, int] = {}
+    group_of = np.empty(x.shape[0], dtype=np.int64)
+    first_row = []
+    for r in range(x.shape[0]):
+        key = x.indices[x.indptr[r] : x.indptr[r + 1]].tobytes()
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = len(first_row)
+            first_row.append(r)
+        group_of[r] = g
+    position = [int(group_of[p]) for p in position]
+    x = x[first_row]
+    weight = np.bincount(position, minlength=x.shape[0]).astype(np.float64)
+    weight[np.diff(x.indptr) == 0] = 0.0  # texts without a key term shared with another text belong nowhere
+    n = x.shape[0]
+    binary = x.copy()
+    binary.data[:] = 1.0
+    xt, bt = x.T.tocsr(), binary.T.tocsr()
+    keep_per_row = max(max_neighbours, min_size - 1)
     rows, cols, vals = [], [], []
-    xt = x.T.tocsc()
     for start in range(0, n, chunk):
-        block = (x[start : start + chunk] @ xt).tocoo()
-        keep = (block.data >= threshold) & (block.row + start != block.col)
-        rows.append(block.row[keep] + start)
-        cols.append(block.col[keep])
-        vals.append(np.maximum(1.0 - block.data[keep], 1e-6))
+        block = (x[start : start + chunk] @ xt).tocsr()
+        shared = (binary[start : start + chunk] @ bt).tocsr()
+        block.sort_indices()
+        shared.sort_indices()
+        ok = (block.data >= threshold) & (shared.data >= min_shared)
+        for r in range(block.shape[0]):
+            lo, hi = block.indptr[r], block.indptr[r + 1]
+            idx = np.flatnonzero(ok[lo:hi]) + lo
+            idx = idx[block.indices[idx] != r + start]
+            if len(idx) > keep_per_row:
+                idx = idx[np.argpartition(-block.data[idx], keep_per_row)[:keep_per_row]]
+            if len(idx):
+                rows.append(np.full(len(idx), r + start))
+                cols.append(block.indices[idx])
+                vals.append(np.maximum(1.0 - block.data[idx], 1e-6))
+    if not rows:
+        return []
     distances = sparse.csr_matrix(
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n), dtype=np.float64
     )
     labels = DBSCAN(eps=1.0 - threshold + 1e-9, min_samples=min_size, metric="precomputed").fit_predict(
-        distances
+        distances, sample_weight=weight
     )
+    members_of: dict[int, list[int]] = {}
+    for i, u in enumerate(position):
+        if labels[u] >= 0 and weight[u] > 0:
+            members_of.setdefault(int(labels[u]), []).append(i)
 
     clusters: list[Cluster] = []
-    for label in np.unique(labels):
-        if label < 0:
+    for label, idx_texts in members_of.items():
+        if len(idx_texts) < min_size:
             continue
         idx = np.flatnonzero(labels == label)
-        if len(idx) < min_size:
-            continue
-        centre = np.asarray(x[idx].mean(axis=0)).ravel()
+        centre = np.asarray(x[idx].multiply(weight[idx][:, None]).sum(axis=0)).ravel() / weight[idx].sum()
         top = [int(i) for i in np.argsort(-centre)[:6] if centre[i] > 0]
-        # the label: terms carrying most of the centre's weight, in the order of a representative text
-        weight = centre[top]
-        chosen = [vocabulary[i] for i, w in zip(top, weight, strict=True) if w >= weight[0] * 0.5][:4]
+        # the label: the key terms most of the cluster's texts contain
+        coverage = (
+            np.asarray(binary[idx].multiply(weight[idx][:, None]).sum(axis=0)).ravel() / weight[idx].sum()
+        )
+        common = [int(i) for i in np.argsort(-coverage)[:10] if coverage[i] >= 0.5]
+        chosen = [vocabulary[i] for i in common] or [vocabulary[top[0]]]
         norm = float(np.linalg.norm(centre)) or 1.0
-        sims = np.asarray(x[idx] @ (centre / norm)).ravel()
-        members = []
-        chosen_set = set(chosen)
-        for i, sim in zip(idx, sims, strict=True):
-            row = x[int(i)]
-            own = {vocabulary[j] for j in row.indices}
-            shared = [t for t in chosen if t in own] or sorted(own & {vocabulary[j] for j in top})[:3]
-            members.append(Member(int(i), round(float(sim), 3), _merge_terms(shared)))
-        members.sort(key=lambda m: -m.similarity)
-        phrases = _merge_terms(sorted(chosen_set, key=lambda t: texts[members[0].index].find(t) % 10_000))
+        sims = dict(zip(idx.tolist(), np.asarray(x[idx] @ (centre / norm)).ravel().tolist(), strict=True))
+        shared_of: dict[int, list[str]] = {}
+        for u in idx.tolist():
+            own = {vocabulary[j] for j in x[u].indices}
+            shared_of[u] = _merge_terms(
+                [t for t in chosen if t in own] or sorted(own & {vocabulary[j] for j in top})[:3]
+            )
+        members = [Member(i, round(float(sims[position[i]]), 3), shared_of[position[i]]) for i in idx_texts]
+        members.sort(key=lambda m: (-m.similarity, m.index))
+        first = texts[members[0].index]
+        phrases = _merge_terms(sorted(chosen, key=lambda t: first.find(t) % 10_000))
         clusters.append(Cluster(label="、".join(phrases), terms=chosen, members=members))
     clusters.sort(key=lambda c: (-len(c.members), c.label))
     return clusters
