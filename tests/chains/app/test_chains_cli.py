@@ -124,7 +124,7 @@ def test_a_bad_bom_names_the_row_and_saves_no_chain(tmp_path):
 
 @needs_bom_files
 def test_the_demo_shows_strong_weak_and_missing_rail_nodes_targets_and_a_local_bom_maker():
-    from zhaoshang.core.demo import build_demo
+    from zhaoshang.demo import build_demo
 
     build_demo()
     bom = json.loads(run("chains", "bom", str(BOM_DIR / "mnt_reform_keyboard.csv"), "--name", "键盘", "--json", "--region", "430200"))
