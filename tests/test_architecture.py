@@ -30,6 +30,7 @@ CAPABILITIES = {
     "registry": set(),
     "chains": {"registry"},
     "pipeline": {"registry", "chains"},
+    "service": {"registry"},
 }
 
 #: Edges of the whole program (entry points, settings, the demo builder) may import anything.

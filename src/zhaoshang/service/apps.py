@@ -8,4 +8,10 @@ class ServiceConfig(AppConfig):
     verbose_name = _("Enterprise service")
 
     def ready(self) -> None:
+        from zhaoshang.core import hooks
         from zhaoshang.service import panels  # noqa: F401 - registers the workbench panels
+        from zhaoshang.service.services import appeals_of_firm
+
+        hooks.add_profile_section(
+            hooks.ProfileSection("appeals", "service/_firm_appeals.html", appeals_of_firm, order=50)
+        )

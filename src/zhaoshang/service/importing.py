@@ -23,8 +23,8 @@ from django.utils import timezone
 from zhaoshang.accounts.models import Organisation
 from zhaoshang.core import audit
 from zhaoshang.core.models import AuditEntry
+from zhaoshang.core.errors import DomainError
 from zhaoshang.registry.core import uscc as uscc_core
-from zhaoshang.registry.core.errors import RegistryCoreError
 from zhaoshang.service.core import values
 from zhaoshang.service.core.headers import LABELS, REQUIRED, map_headers
 from zhaoshang.service.models import Appeal, Category, DepartmentReview
@@ -36,11 +36,7 @@ from zhaoshang.service.services import (
     ensure_categories,
     working_calendar,
 )
-
-try:
-    from zhaoshang.tabular import open_table
-except ImportError:  # until the shared readers move
-    from zhaoshang.registry.core.readers import open_table  # type: ignore[no-redef]
+from zhaoshang.tabular import open_table
 
 SOURCE = "12345工单导入"
 CHUNK = 2000
@@ -198,7 +194,7 @@ def import_appeals(
     path = Path(path)
     try:
         table = open_table(path)
-    except RegistryCoreError as exc:
+    except (DomainError, OSError) as exc:
         raise ServiceError(str(exc), code="file_unreadable") from None
     columns, unknown = map_headers(table.header)
     missing = [LABELS[f] for f in REQUIRED if f not in columns]

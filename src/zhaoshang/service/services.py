@@ -19,24 +19,17 @@ from django.utils import timezone
 
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.accounts.roles import Role
-from zhaoshang.accounts.scoping import in_scope, may_act_in, visible
+from zhaoshang.accounts.scoping import can, in_scope, may_act_in, visible
 from zhaoshang.core import audit
+from zhaoshang.core.errors import DomainError
 from zhaoshang.service.core.rates import Rates, median
 from zhaoshang.service.models import Appeal, AppealEvent, Category, JointHandling
 
-try:  # the shared domain error, once the Foundations commit is merged
-    from zhaoshang.core.errors import DomainError as _Base
-except ImportError:  # pragma: no cover
-    _Base = ValueError  # type: ignore[misc,assignment]
 
+class ServiceError(DomainError):
+    """A refused step or bad input at the service desk (message in Chinese, stable ``code``)."""
 
-class ServiceError(_Base):  # type: ignore[misc,valid-type]
-    def __init__(self, message: str, code: str = "invalid") -> None:
-        try:
-            super().__init__(message, code=code)  # type: ignore[call-arg]
-        except TypeError:  # pragma: no cover - plain ValueError
-            super().__init__(message)
-        self.code = code
+    code = "service_invalid"
 
 
 # ------------------------------------------------------------------------------------------------ calendar
@@ -171,9 +164,20 @@ def default_receiver() -> Organisation:
 
 
 def city_root() -> Organisation:
+    """The city (the root organisation); an installation without any organisation gets one, to be renamed."""
     org = Organisation.objects.filter(parent__isnull=True).order_by("path").first()
     if org is None:
-        raise ServiceError("还没有任何组织机构，请先创建市级组织", code="no_organisation")
+        from django.conf import settings
+
+        region = getattr(settings, "ZHAOSHANG_HOME_REGION", "") or ""
+        org = audit.create(
+            None,
+            Organisation,
+            code="city",
+            name="本市人民政府",
+            kind=Organisation.Kind.CITY,
+            region_code=region[:6],
+        )
     return org
 
 
@@ -713,7 +717,7 @@ def recurring_problems(start: date, end: date, *, user: Any = None, **options: A
                 "terms": cluster.terms,
                 "count": len(members),
                 "firms": len({r[4] for r in members if r[4]}),
-                "parks": sorted({r[5] for r in members if r[5]}),
+                "parks": sorted({r[5] for r in members if r[5] and r[7] == Organisation.Kind.PARK}),
                 "trend": dict(sorted(months.items())),
                 "appeals": [
                     {
@@ -787,3 +791,17 @@ def raise_structural_problem(
     )
     problem.appeals.set(list(appeals))
     return problem
+
+
+def appeals_of_firm(firm: Any, user: Any) -> dict[str, Any]:
+    """The firm profile's section: the firm's appeals the user may see, newest first, with counts."""
+    qs = (
+        visible(user, Appeal.objects.filter(enterprise=firm))
+        if can(user, "appeal", "view")
+        else Appeal.objects.none()
+    )
+    return {
+        "appeals": list(qs.select_related("category", "department").order_by("-received_at")[:20]),
+        "open": qs.exclude(status=Appeal.Status.CLOSED).count(),
+        "total": qs.count(),
+    }

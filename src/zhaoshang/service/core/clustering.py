@@ -171,11 +171,14 @@ def cluster_texts(
                 rows.append(np.full(len(idx), r + start))
                 cols.append(block.indices[idx])
                 vals.append(np.maximum(1.0 - block.data[idx], 1e-6))
-    if not rows:
-        return []
-    distances = sparse.csr_matrix(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n), dtype=np.float64
-    )
+    if rows:
+        distances = sparse.csr_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+            shape=(n, n),
+            dtype=np.float64,
+        )
+    else:  # no two points alike; a point standing for several identical texts may still be a cluster
+        distances = sparse.csr_matrix((n, n), dtype=np.float64)
     labels = DBSCAN(eps=1.0 - threshold + 1e-9, min_samples=min_size, metric="precomputed").fit_predict(
         distances, sample_weight=weight
     )

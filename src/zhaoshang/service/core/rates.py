@@ -40,7 +40,7 @@ COUNTS = (
 
 
 def ratio(numerator: int, denominator: int) -> float | None:
-    return None if not denominator else round(numerator / denominator, 6)
+    return None if not denominator else numerator / denominator
 
 
 @dataclass

@@ -13,17 +13,17 @@ With ``--json`` standard output carries one JSON object and nothing else; progre
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import asdict
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from zhaoshang.accounts.models import Organisation, User
+from zhaoshang.core.errors import DomainError
+from zhaoshang.core.management.commands.calendar import add_import_arguments, run_import
 
 
 def _date(text: str) -> date:
@@ -95,8 +95,13 @@ class Command(BaseCommand):
         clusters.add_argument("--to", dest="end", required=True)
         clusters.add_argument("--json", action="store_true")
 
-        cal = sub.add_parser("calendar", help="The working-day calendar (same as `zhaoshang calendar`).")
-        cal.add_argument("rest", nargs=argparse.REMAINDER)
+        cal = sub.add_parser(
+            "calendar", help="The working-day calendar (same as `zhaoshang calendar import`)."
+        )
+        cal_sub = cal.add_subparsers(dest="calendar_verb", required=True)
+        add_import_arguments(
+            cal_sub.add_parser("import", help="load holiday / make-up-day overrides (CSV/XLSX)")
+        )
 
         esc = sub.add_parser(
             "escalations", help="Escalation steps due today (due soon, overdue, overdue again)."
@@ -111,11 +116,9 @@ class Command(BaseCommand):
         erase.add_argument("--days", type=int, required=True)
 
     def handle(self, *args, **options):
-        from zhaoshang.service.services import ServiceError
-
         try:
             return getattr(self, f"_{options['verb']}")(options)
-        except ServiceError as exc:
+        except DomainError as exc:
             raise CommandError(str(exc)) from None
         except PermissionDenied as exc:
             raise CommandError(str(exc) or "没有权限") from None
@@ -204,7 +207,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  · {a['ticket'] or a['id']}（{a['why']}，相似度{a['similarity']}）")
 
     def _calendar(self, options):
-        call_command("calendar", *options["rest"], stdout=self.stdout, stderr=self.stderr)
+        run_import(self, options)
 
     def _escalations(self, options):
         from zhaoshang.service.services import due_escalations, record_escalations
