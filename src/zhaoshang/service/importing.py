@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from zhaoshang.accounts.models import Organisation
 from zhaoshang.core import audit
-from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.errors import DomainError
+from zhaoshang.core.models import AuditEntry
 from zhaoshang.registry.core import uscc as uscc_core
 from zhaoshang.service.core import values
 from zhaoshang.service.core.headers import LABELS, REQUIRED, map_headers
