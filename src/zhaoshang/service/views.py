@@ -60,7 +60,7 @@ def with_clocks(appeals, user) -> list[Appeal]:
 
 def appeal_list(request):
     require(request.user, "appeal", "view")
-    qs = visible(request.user, Appeal.objects.select_related("department", "category"))
+    qs = visible(request.user, Appeal.objects.select_related("department", "category", "receiving_org"))
     state = request.GET.get("state", "open")
     if state == "open":
         qs = qs.exclude(status=Appeal.Status.CLOSED)
