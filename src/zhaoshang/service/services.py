@@ -702,7 +702,16 @@ def recurring_problems(start: date, end: date, *, user: Any = None, **options: A
 
     qs = appeals_in_period(start, end, user=user).order_by("id")
     rows = list(
-        qs.values_list("id", "ticket", "title", "content", "enterprise_id", "firm_org__name", "received_date")
+        qs.values_list(
+            "id",
+            "ticket",
+            "title",
+            "content",
+            "enterprise_id",
+            "firm_org__name",
+            "received_date",
+            "firm_org__kind",
+        )
     )
     texts = [f"{r[2]} {r[3]}".strip() for r in rows]
     out = []

@@ -6,7 +6,8 @@ How (data in: texts; data out: clusters with the reason each text is in its clus
    晚上 上路 路灯 灯一 一直 直不 不亮). Bigrams need no word segmenter, so "路灯不亮" and "路灯坏了不亮" share
    路灯 and 不亮 however a segmenter would cut them.
 2. TF-IDF weights; a bigram found in only one text is dropped (it cannot make two texts similar and would only
-   dilute the rest), so are generic ones (企业, 希望, 解决 … and any in more than ``max_df`` of the texts).
+   dilute the rest), so are generic ones (企业, 希望, 解决, 园区, 门口 …, and in a big corpus any in more than
+   ``max_df`` of the texts and more than ``MIN_DF_CAP`` texts).
 3. Each text keeps its ``key_terms`` heaviest bigrams — its key terms — and is normalised.
 4. Cosine similarity between key-term vectors, computed in row chunks as a sparse product, kept when ≥
    ``threshold`` and the two texts share at least ``min_shared`` key terms (one shared place name is no problem); DBSCAN (metric="precomputed", sparse) groups texts having at least ``min_size`` − 1
@@ -24,13 +25,17 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
+#: below this many texts no term is too common to keep (a problem raised by 6 % of 600 appeals keeps its terms)
+MIN_DF_CAP = 1000
 _RUNS = re.compile(r"[\u4e00-\u9fffA-Za-z]+")
 GENERIC: frozenset[str] = frozenset(
     "企业 公司 我们 我司 本司 希望 请求 要求 解决 问题 反映 协调 尽快 相关 部门 政府 帮助 目前 现在 一下 "
     "没有 进行 情况 存在 需要 非常 能够 可以 是否 什么 怎么 如何 为何 我们 你们 他们 以及 并且 但是 因为 所以 "
     "已经 一个 这个 那个 谢谢 麻烦 请问 诉求 办理 工作 有限 限公 责任 任公 "
     # boilerplate of 12345 texts: 影响(企业)正常生产经营, 希望相关部门尽快协调解决, 已反映多次, 请跟进
-    "影响 响正 正常 常生 生产 产经 经营 望相 关部 门尽 快协 调解 门协 多次 映多 跟进 一下".split()
+    "影响 响正 正常 常生 生产 产经 经营 望相 关部 门尽 快协 调解 门协 多次 映多 跟进 一下 "
+    # where, not what: 园区门口 / 厂区周边 place a problem, they do not make two problems one
+    "园区 厂区 门口 周边 附近 区门 区周 区附 一直 已经 好几 几天 很久 多月".split()
 )
 
 
@@ -76,8 +81,12 @@ def _merge_terms(terms: Sequence[str]) -> list[str]:
     return phrases
 
 
-def vectorise(texts: Sequence[str], *, max_df: float) -> tuple[sparse.csr_matrix, list[str]]:
-    """TF-IDF (sublinear tf, smooth idf) over the bigrams found in at least two texts and at most ``max_df`` of them."""
+def vectorise(
+    texts: Sequence[str], *, max_df: float, counts: Sequence[int] | None = None
+) -> tuple[sparse.csr_matrix, list[str]]:
+    """TF-IDF (sublinear tf, smooth idf) over the bigrams found in at least two texts and at most ``max_df`` of them.
+
+    ``counts[i]`` says how many times ``texts[i]`` occurs (document frequencies count every occurrence)."""
     vocabulary: dict[str, int] = {}
     indices: list[int] = []
     indptr = [0]
@@ -88,15 +97,17 @@ def vectorise(texts: Sequence[str], *, max_df: float) -> tuple[sparse.csr_matrix
                 j = vocabulary[gram] = len(vocabulary)
             indices.append(j)
         indptr.append(len(indices))
-    n = len(texts)
+    weights = np.ones(len(texts)) if counts is None else np.asarray(counts, dtype=np.float64)
+    n = float(weights.sum())
     data = np.ones(len(indices), dtype=np.float32)
     x = sparse.csr_matrix(
         (data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
-        shape=(n, len(vocabulary)),
+        shape=(len(texts), len(vocabulary)),
     )
     x.sum_duplicates()
-    df = np.bincount(x.indices, minlength=x.shape[1])
-    cap = max_df * n if n >= 200 else n
+    row_of = np.repeat(np.arange(len(texts)), np.diff(x.indptr))
+    df = np.bincount(x.indices, weights=weights[row_of], minlength=x.shape[1])
+    cap = max(max_df * n, MIN_DF_CAP)  # generic terms are dropped only where they cost: in big corpora
     keep = np.flatnonzero((df >= 2) & (df <= cap))
     x = x[:, keep].tocsr()
     idf = (np.log((1 + n) / (1 + df[keep])) + 1).astype(np.float32)
@@ -108,7 +119,7 @@ def vectorise(texts: Sequence[str], *, max_df: float) -> tuple[sparse.csr_matrix
 def cluster_texts(
     texts: Sequence[str],
     *,
-    threshold: float = 0.4,
+    threshold: float = 0.3,
     min_size: int = 3,
     key_terms: int = 12,
     max_df: float = 0.05,
@@ -129,7 +140,7 @@ def cluster_texts(
     unique: dict[str, int] = {}
     position = [unique.setdefault(t or "", len(unique)) for t in texts]
     distinct = list(unique)
-    x, vocabulary = vectorise(distinct, max_df=max_df)
+    x, vocabulary = vectorise(distinct, max_df=max_df, counts=np.bincount(position, minlength=len(distinct)))
     if x.shape[1] == 0:
         return []
     x = normalize(_keep_top(x, key_terms)).tocsr()
@@ -210,11 +221,20 @@ def cluster_texts(
             )
         members = [Member(i, round(float(sims[position[i]]), 3), shared_of[position[i]]) for i in idx_texts]
         members.sort(key=lambda m: (-m.similarity, m.index))
-        first = texts[members[0].index]
-        phrases = _merge_terms(sorted(chosen, key=lambda t: first.find(t) % 10_000))
-        clusters.append(Cluster(label="、".join(phrases), terms=chosen, members=members))
+        clusters.append(Cluster(label=_label(texts[members[0].index], chosen), terms=chosen, members=members))
     clusters.sort(key=lambda c: (-len(c.members), c.label))
     return clusters
+
+
+def _label(text: str, terms: list[str]) -> str:
+    """The stretch of the cluster's most central text that holds its common terms (路灯不亮), else the terms."""
+    found = [(text.find(t), t) for t in terms if text.find(t) >= 0]
+    if found:
+        start = min(p for p, _t in found)
+        end = max(p + len(t) for p, t in found)
+        if end - start <= 16:
+            return text[start:end]
+    return "、".join(_merge_terms(sorted(terms, key=lambda t: text.find(t) % 10_000)))
 
 
 def _keep_top(x: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
