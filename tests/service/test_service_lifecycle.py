@@ -203,3 +203,26 @@ def test_rates_count_appeals_received_in_the_period_only(desk):
 def test_rates_with_nothing_received_are_none_not_zero(desk):
     rates = s.compute_rates(s.appeals_in_period(date(2020, 1, 1), date(2020, 1, 31))).as_dict()
     assert rates["response_rate"] is None and rates["received"] == 0
+
+
+def test_a_visit_is_planned_recorded_and_its_problem_becomes_an_appeal_in_one_step(desk):
+    from zhaoshang.registry.services import ensure_enterprise
+
+    firm = ensure_enterprise(None, name="测试走访公司", organisation=desk.park, source="test")
+    assert s.plan_visits(desk.service, [firm], planned_for=date(2025, 4, 1), plan="规上企业季度走访") == 1
+    assert s.plan_visits(desk.service, [firm], planned_for=date(2025, 4, 1), plan="规上企业季度走访") == 0
+    visit = firm.service_visits.get()
+    appeal = s.record_visit(
+        desk.service, visit, findings="用工紧张", appeal_text="招不到焊工", category=desk.land
+    )
+    assert appeal.channel == "visit" and appeal.enterprise == firm
+    coverage = s.visit_coverage(date(2025, 1, 1), date(2025, 12, 31), user=desk.service)
+    assert coverage["parks"] == [{"name": desk.park.name, "planned": 1, "done": 1}]
+
+
+def test_an_investment_officer_may_not_plan_visits(desk):
+    from zhaoshang.registry.services import ensure_enterprise
+
+    firm = ensure_enterprise(None, name="测试走访公司", organisation=desk.park, source="test")
+    with pytest.raises(PermissionDenied):
+        s.plan_visits(desk.officer, [firm], planned_for=date(2025, 4, 1), plan="走访")

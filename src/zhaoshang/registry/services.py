@@ -920,11 +920,21 @@ def ensure_enterprises(
         found[pair] = firm
     created = list({id(f): f for f in new.values()}.values())
     if created:
-        Enterprise.objects.bulk_create(created, batch_size=500)
-        if created[0].pk is None:  # backends that do not return ids: fetch them back by natural key
-            ids = {(f.name, f.uscc): f.pk for f in Enterprise.objects.filter(source=source[:100], name__in=[f.name for f in created])}
-            for firm in created:
-                firm.pk = ids.get((firm.name, firm.uscc))
+        from zhaoshang.registry.importing import _RowWriter
+
+        writer = _RowWriter(organisation_id=organisation.pk, batch_id=None, source=source[:100])
+        fields = ("name", "name_key", "uscc", "uscc_raw")
+        for i in range(0, len(created), 2000):
+            writer.insert([writer.row({f: getattr(firm, f) for f in fields}, [NEEDS_REVIEW_FLAG]) for firm in created[i : i + 2000]])
+        ids: dict[tuple[str, str | None], int] = {}
+        keys = sorted({f.name_key for f in created})
+        for i in range(0, len(keys), 500):
+            ids.update(
+                {(k, c): pk for pk, k, c in Enterprise.objects.filter(name_key__in=keys[i : i + 500], source=source[:100]).values_list("pk", "name_key", "uscc")}
+            )
+        for firm in created:
+            firm.pk = ids.get((firm.name_key, firm.uscc))
+            firm._state.adding = False
         AuditEntry.objects.bulk_create(
             [audit.entry(actor, AuditEntry.Action.CREATE, f, {"name": [None, f.name], "uscc": [None, f.uscc]}, note=source) for f in created],
             batch_size=1000,

@@ -165,3 +165,13 @@ class PeriodForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("12345 export (XLSX or CSV)"))
     dry_run = forms.BooleanField(label=_("Dry run (write nothing)"), required=False)
+
+
+class VisitForm(forms.Form):
+    findings = forms.CharField(
+        label=_("What the visit found"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    problem = forms.CharField(
+        label=_("A problem to handle (becomes an appeal)"), required=False, max_length=2000
+    )
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all(), required=False)

@@ -814,3 +814,88 @@ def appeals_of_firm(firm: Any, user: Any) -> dict[str, Any]:
         "open": qs.exclude(status=Appeal.Status.CLOSED).count(),
         "total": qs.count(),
     }
+
+
+# ------------------------------------------------------------------------------------------------ visits
+
+
+@transaction.atomic
+def plan_visits(
+    actor: Any, firms: Iterable[Any], *, planned_for: date, plan: str, is_demo: bool = False
+) -> int:
+    """Plan a 走访 of each firm (e.g. every 规上 firm this quarter) for the acting officer; a planned, not yet done
+    visit of the same firm and plan is not duplicated."""
+    from zhaoshang.service.models import Visit
+
+    if actor is None or not can(actor, "appeal", "add"):
+        raise PermissionDenied("没有安排走访的权限")
+    created = 0
+    for firm in firms:
+        if Visit.objects.filter(enterprise=firm, plan=plan, done_on__isnull=True).exists():
+            continue
+        Visit.objects.create(
+            enterprise=firm,
+            officer=actor,
+            organisation=actor.organisation,
+            planned_for=planned_for,
+            plan=plan[:100],
+            is_demo=is_demo,
+        )
+        created += 1
+    return created
+
+
+@transaction.atomic
+def record_visit(
+    actor: Any,
+    visit: Any,
+    *,
+    findings: str,
+    done_on: date | None = None,
+    appeal_text: str = "",
+    category: Category | None = None,
+) -> Appeal | None:
+    """Record what a visit found; a problem found becomes an appeal (channel 走访) in the same step."""
+    from zhaoshang.service.models import Visit
+
+    if not visible(actor, Visit.objects.filter(pk=visit.pk), "add").exists():
+        raise PermissionDenied("不在您的权限范围内")
+    visit.findings = (findings or "").strip()
+    visit.done_on = done_on or timezone.localdate()
+    visit.save(update_fields=["findings", "done_on"])
+    audit.record(actor, "update", visit, {"done_on": [None, visit.done_on]})
+    if (appeal_text or "").strip():
+        return receive_appeal(
+            actor,
+            channel=Appeal.Channel.VISIT,
+            firm_name=visit.enterprise.name,
+            firm_uscc=visit.enterprise.uscc or "",
+            content=appeal_text,
+            category=category,
+        )
+    return None
+
+
+def visit_coverage(start: date, end: date, *, user: Any) -> dict[str, list[dict[str, Any]]]:
+    """Visits planned and done in the period, per officer and per park (done ÷ planned)."""
+    from zhaoshang.service.models import Visit
+
+    qs = visible(user, Visit.objects.filter(planned_for__gte=start, planned_for__lte=end))
+    done = Count("id", filter=Q(done_on__isnull=False))
+    officers = [
+        {
+            "name": f"{r['officer__last_name']}{r['officer__first_name']}" or r["officer__username"],
+            "planned": r["n"],
+            "done": r["d"],
+        }
+        for r in qs.values("officer__username", "officer__last_name", "officer__first_name")
+        .annotate(n=Count("id"), d=done)
+        .order_by("officer__username")
+    ]
+    parks = [
+        {"name": r["enterprise__organisation__name"], "planned": r["n"], "done": r["d"]}
+        for r in qs.values("enterprise__organisation__name")
+        .annotate(n=Count("id"), d=done)
+        .order_by("enterprise__organisation__name")
+    ]
+    return {"officers": officers, "parks": parks}

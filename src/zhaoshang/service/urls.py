@@ -14,4 +14,6 @@ urlpatterns = [
     path("clusters/", views.clusters_page, name="clusters"),
     path("clusters/raise/", views.raise_problem, name="raise_problem"),
     path("import/", views.import_page, name="import"),
+    path("visits/", views.visits_page, name="visits"),
+    path("visits/<int:pk>/record/", views.visit_record, name="visit_record"),
 ]

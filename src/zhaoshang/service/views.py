@@ -305,3 +305,45 @@ def import_page(request):
     return TemplateResponse(
         request, "service/import.html", {"form": form, "result": result}, status=400 if form.errors else 200
     )
+
+
+# ------------------------------------------------------------------------------------------------ visits
+
+
+def visits_page(request):
+    from zhaoshang.service.models import Visit
+
+    require(request.user, "appeal", "view")
+    today = timezone.localdate()
+    start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    end = (start + timedelta(days=95)).replace(day=1) - timedelta(days=1)
+    visits = visible(request.user, Visit.objects.select_related("enterprise", "officer")).filter(
+        planned_for__gte=start, planned_for__lte=end
+    )
+    context = {
+        "visits": visits.order_by("done_on", "planned_for")[:200],
+        "coverage": s.visit_coverage(start, end, user=request.user),
+        "start": start,
+        "end": end,
+        "form": f.VisitForm(),
+    }
+    return TemplateResponse(request, "service/visits.html", context)
+
+
+@require_POST
+def visit_record(request, pk):
+    from zhaoshang.service.models import Visit
+
+    visit = get_for_user(request.user, Visit.objects.select_related("enterprise"), pk, "add")
+    form = f.VisitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please write what the visit found."))
+        return redirect("service:visits")
+    d = form.cleaned_data
+    appeal = s.record_visit(
+        request.user, visit, findings=d["findings"], appeal_text=d["problem"], category=d["category"]
+    )
+    if appeal is not None:
+        return redirect("service:detail", appeal.pk)
+    messages.success(request, _("Saved."))
+    return redirect("service:visits")
