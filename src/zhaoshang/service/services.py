@@ -661,17 +661,57 @@ _AGG = {
 }
 
 
+def _median_days(qs: QuerySet[Appeal]) -> float | None:
+    """Median days to close, from a histogram of days (one small grouped query, not every closed appeal)."""
+    histogram = list(
+        qs.filter(status=Appeal.Status.CLOSED, days_to_close__isnull=False)
+        .values_list("days_to_close")
+        .annotate(n=Count("id"))
+        .order_by("days_to_close")
+    )
+    total = sum(n for _d, n in histogram)
+    if not total:
+        return None
+    wanted = [(total - 1) // 2, total // 2]  # positions of the middle value(s), 0-based
+    values, seen = [], 0
+    for days, n in histogram:
+        while wanted and wanted[0] < seen + n:
+            values.append(float(days))
+            wanted.pop(0)
+        seen += n
+    return sum(values) / len(values)
+
+
 def compute_rates(qs: QuerySet[Appeal], *, with_median: bool = True) -> Rates:
     counts = qs.aggregate(**_AGG)
     rates = Rates(counts={k: int(v or 0) for k, v in counts.items()})
     if with_median and rates.counts["closed"]:
-        days = list(
-            qs.filter(status=Appeal.Status.CLOSED, days_to_close__isnull=False).values_list(
-                "days_to_close", flat=True
-            )
-        )
-        rates.median_days_to_close = median([float(d) for d in days])
+        rates.median_days_to_close = _median_days(qs)
     return rates
+
+
+def dashboard(qs: QuerySet[Appeal]) -> dict[str, Any]:
+    """Everything the rates dashboard shows from one grouped scan: city-wide, by department, category and channel."""
+    dims = {"department": "department__name", "category": "category__name", "channel": "channel"}
+    cube = list(qs.values(*dims.values()).annotate(**_AGG).order_by())
+    overall = Rates()
+    by: dict[str, dict[str, dict[str, int]]] = {d: {} for d in dims}
+    for row in cube:
+        for key in _AGG:
+            overall.counts[key] += int(row[key] or 0)
+        for dim, column in dims.items():
+            name = row[column] or "—"
+            if dim == "channel" and name in Appeal.Channel.values:
+                name = str(Appeal.Channel(name).label)
+            bucket = by[dim].setdefault(name, dict.fromkeys(_AGG, 0))
+            for key in _AGG:
+                bucket[key] += int(row[key] or 0)
+    if overall.counts["closed"]:
+        overall.median_days_to_close = _median_days(qs)
+    out: dict[str, Any] = {"overall": overall.as_dict()}
+    for dim, groups in by.items():
+        out[dim] = [{**Rates(counts=c).as_dict(), "name": name} for name, c in sorted(groups.items())]
+    return out
 
 
 def rates_by(qs: QuerySet[Appeal], dimension: str) -> list[dict[str, Any]]:

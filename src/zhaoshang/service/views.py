@@ -199,8 +199,8 @@ def rates_dashboard(request):
     require(request.user, "appeal", "view")
     start, end, form = _period(request)
     qs = s.appeals_in_period(start, end, user=request.user)
-    overall = s.compute_rates(qs).as_dict()
-    by_department = s.rates_by(qs, "department")
+    data = s.dashboard(qs)
+    by_department = data["department"]
     worst = sorted(
         (d for d in by_department if d["received"] >= 3 and d["response_rate"] is not None),
         key=lambda d: (d["on_time_rate"] if d["on_time_rate"] is not None else 1, d["response_rate"]),
@@ -209,11 +209,11 @@ def rates_dashboard(request):
         "form": form,
         "start": start,
         "end": end,
-        "overall": overall,
+        "overall": data["overall"],
         "definitions": s.RATE_DEFINITIONS,
         "by_department": by_department,
-        "by_category": s.rates_by(qs, "category"),
-        "by_channel": s.rates_by(qs, "channel"),
+        "by_category": data["category"],
+        "by_channel": data["channel"],
         "worst": worst,
     }
     return TemplateResponse(request, "service/rates.html", context)
