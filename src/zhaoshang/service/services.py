@@ -22,7 +22,7 @@ from zhaoshang.accounts.roles import Role
 from zhaoshang.accounts.scoping import can, in_scope, may_act_in, visible
 from zhaoshang.core import audit
 from zhaoshang.core.errors import DomainError
-from zhaoshang.service.core.rates import Rates, median
+from zhaoshang.service.core.rates import Rates
 from zhaoshang.service.models import Appeal, AppealEvent, Category, JointHandling
 
 
