@@ -185,3 +185,29 @@ def test_the_firm_profile_shows_its_appeals(desk, client_for):
     )
     page = client_for(desk.admin).get(f"/registry/{appeal.enterprise_id}/").content.decode()
     assert 'data-testid="firm-appeals"' in page and "路灯不亮" in page
+
+
+def test_the_api_needs_a_login_and_scopes_and_masks_like_the_pages(desk, client_for):
+    mine = s.receive_appeal(
+        desk.service, channel="phone", firm_name="甲", content="用地", category=desk.land, phone="13812345678"
+    )
+    theirs = s.receive_appeal(desk.service, channel="phone", firm_name="乙", content="治安")
+    assert Client().get("/api/service/appeals/").status_code in (401, 403)
+    handler = client_for(desk.handler)
+    listed = handler.get("/api/service/appeals/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert [r["id"] for r in rows] == [mine.pk]
+    assert rows[0]["phone"] == "13812345678"
+    assert handler.get(f"/api/service/appeals/{theirs.pk}/").status_code == 404
+    leader_row = client_for(desk.leader).get(f"/api/service/appeals/{mine.pk}/").json()
+    assert leader_row["phone"] == "138****5678"
+    assert (
+        client_for(desk.officer).get("/api/service/appeals/").status_code == 403
+    )  # investment officer: no appeals
+
+
+def test_the_api_rates_answer_a_bad_period_with_a_400(desk, client_for):
+    client = client_for(desk.leader)
+    assert client.get("/api/service/appeals/rates/?from=x&to=y").status_code == 400
+    data = client.get("/api/service/appeals/rates/?from=2020-01-01&to=2030-12-31").json()
+    assert data["received"] == 0 and data["response_rate"] is None
