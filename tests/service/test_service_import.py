@@ -201,3 +201,46 @@ def test_a_duplicate_ticket_in_one_file_is_rejected(desk, write_export):
     result = run(write_export(dup, HEADER))
     assert result["created"] == 1 and result["rejected"] == 1
     assert result["issues"][0]["code"] == "ticket_duplicate"
+
+
+def test_a_directory_file_creates_departments_and_handlers_so_routing_works(desk, write_export):
+    from zhaoshang.accounts.models import Organisation, User
+
+    header = ["单位名称", "单位代码", "上级单位", "单位类型", "用户名", "姓名", "角色", "职务"]
+    rows = [
+        ["市城管局", "cg", "", "部门", "cg-wang", "王五", "部门办理人", "科长"],
+        ["市城管局环卫处", "", "cg", "部门", "", "", "", ""],
+    ]
+    out = StringIO()
+    call_command(
+        "service", "directory", str(write_export(rows, header, name="dir.xlsx")), "--json", stdout=out
+    )
+    assert json.loads(out.getvalue())["users"] == 1
+    cg = Organisation.objects.get(code="cg")
+    assert cg.parent == desk.city and Organisation.objects.get(name="市城管局环卫处").parent == cg
+    assert User.objects.get(username="cg-wang").role == "department_handler"
+    result = run(write_export(rows_with_department("市城管局"), HEADER, name="e.xlsx"))
+    assert result["departments_created"] == 0
+
+
+def rows_with_department(name):
+    return [
+        ["GD9", "2025-03-03 09:00", "测试甲公司", "", "配套", "路灯不亮", name, None, None, None, None, None]
+    ]
+
+
+def test_a_directory_row_with_an_unknown_parent_writes_nothing(desk, write_export):
+    from django.core.management.base import CommandError
+
+    from zhaoshang.accounts.models import Organisation
+
+    header = ["单位名称", "上级单位"]
+    with pytest.raises(CommandError):
+        call_command(
+            "service",
+            "directory",
+            str(write_export([["甲局", ""], ["乙处", "不存在的局"]], header, name="d.xlsx")),
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
+    assert not Organisation.objects.filter(name="甲局").exists()

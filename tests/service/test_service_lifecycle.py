@@ -226,3 +226,16 @@ def test_an_investment_officer_may_not_plan_visits(desk):
     firm = ensure_enterprise(None, name="测试走访公司", organisation=desk.park, source="test")
     with pytest.raises(PermissionDenied):
         s.plan_visits(desk.officer, [firm], planned_for=date(2025, 4, 1), plan="走访")
+
+
+def test_retention_erases_the_contact_of_appeals_closed_long_ago(desk):
+    with time_machine.travel(datetime(2023, 3, 1, 9, tzinfo=SH), tick=False):
+        old = new(desk, phone="13812345678", contact="王五")
+        s.accept_appeal(desk.handler, old)
+        s.close_appeal(desk.handler, old, result="solved")
+    recent = new(desk, phone="13900000000", contact="赵六")
+    assert s.erase_personal_data(None, older_than_days=365) == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.phone, old.contact, old.personal_data_erased) == ("", "", True)
+    assert recent.phone == "13900000000"

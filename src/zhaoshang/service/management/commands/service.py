@@ -6,7 +6,8 @@
     zhaoshang service clusters --from DATE --to DATE [--json]
     zhaoshang service calendar import FILE           the same command as `zhaoshang calendar import FILE`
     zhaoshang service escalations [--date DATE] [--record] [--json]
-    zhaoshang service erase --days N                 erase personal data of appeals closed N days ago
+    zhaoshang service directory FILE [--dry-run] [--json]   departments and users (XLSX/CSV)
+    zhaoshang service erase [--days N]                erase personal data of appeals closed N days ago
 
 With ``--json`` standard output carries one JSON object and nothing else; progress goes to standard error.
 """
@@ -110,10 +111,19 @@ class Command(BaseCommand):
         esc.add_argument("--record", action="store_true", help="record them so they are not repeated")
         esc.add_argument("--json", action="store_true")
 
+        directory = sub.add_parser(
+            "directory", help="Import departments and users from a directory file (XLSX/CSV)."
+        )
+        directory.add_argument("file")
+        directory.add_argument("--dry-run", action="store_true")
+        directory.add_argument("--json", action="store_true")
+
         erase = sub.add_parser(
             "erase", help="Erase phone and contact of appeals closed more than N days ago."
         )
-        erase.add_argument("--days", type=int, required=True)
+        erase.add_argument(
+            "--days", type=int, help="retention in days (default: ZHAOSHANG_SERVICE_RETENTION_DAYS, 730)"
+        )
 
     def handle(self, *args, **options):
         try:
@@ -221,8 +231,30 @@ class Command(BaseCommand):
         for e in data:
             self.stdout.write(f"{e['appeal_id']} {e['level']} → {e['recipients']}（到期 {e['due']}）")
 
+    def _directory(self, options):
+        from zhaoshang.service.directory import import_directory
+
+        result = import_directory(None, options["file"], dry_run=options["dry_run"])
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
+        else:
+            for error in result.errors:
+                self.stderr.write(error)
+            self.stdout.write(
+                f"单位{result.organisations}个，用户{result.users}个"
+                + ("（试运行，未写入）" if result.dry_run else "")
+            )
+        if result.errors:
+            raise CommandError(f"目录文件有{len(result.errors)}处错误，未导入任何数据")
+
     def _erase(self, options):
+        from zhaoshang.env import env_int
         from zhaoshang.service.services import erase_personal_data
 
-        n = erase_personal_data(None, older_than_days=options["days"])
+        days = (
+            options["days"]
+            if options["days"] is not None
+            else env_int("ZHAOSHANG_SERVICE_RETENTION_DAYS", 730, minimum=1)
+        )
+        n = erase_personal_data(None, older_than_days=days)
         self.stdout.write(f"已清除{n}件诉求的个人信息")
