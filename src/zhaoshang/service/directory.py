@@ -90,7 +90,7 @@ def import_directory(actor: Any, path: str | Path, *, dry_run: bool = False) -> 
             root = city_root()
             for number, cells in table.rows:
 
-                def get(key: str) -> str:
+                def get(key: str, cells: list = cells) -> str:
                     i = columns.get(key)
                     return cell_text(cells[i]).strip() if i is not None and i < len(cells) else ""
 
