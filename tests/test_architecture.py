@@ -33,6 +33,7 @@ CAPABILITIES = {
     "insight": {"registry", "chains"},
     "approvals": {"registry", "pipeline"},
     "policies": {"registry", "chains", "pipeline"},
+    "service": {"registry"},
 }
 
 #: Edges of the whole program (entry points, settings, the demo builder) may import anything.

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "zhaoshang.insight",
     "zhaoshang.approvals",
     "zhaoshang.policies",
+    "zhaoshang.service",
 ]
 
 MIDDLEWARE = [
