@@ -30,9 +30,10 @@ CAPABILITIES = {
     "registry": set(),
     "chains": {"registry"},
     "pipeline": {"registry", "chains"},
+    "insight": {"registry", "chains"},
     "approvals": {"registry", "pipeline"},
     "policies": {"registry", "chains", "pipeline"},
-    "insight": {"registry", "chains"},  # (declared here by i13approvals: main lacked the row)
+    "service": {"registry"},
 }
 
 #: Edges of the whole program (entry points, settings, the demo builder) may import anything.

@@ -59,6 +59,7 @@ DEMO_STEPS = (
     ("招商项目 investment pipeline", "zhaoshang.pipeline.demo:build"),
     ("全程代办 approval agency", "zhaoshang.approvals.demo:build"),
     ("惠企政策 policies", "zhaoshang.policies.demo:build"),
+    ("企业服务 service desk", "zhaoshang.service.demo:build"),
 )
 
 

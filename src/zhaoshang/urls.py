@@ -28,6 +28,8 @@ urlpatterns = [
     path("approvals/", include("zhaoshang.approvals.urls")),
     path("policies/", include("zhaoshang.policies.urls")),
     path("public/track/", include("zhaoshang.approvals.public_urls")),
+    path("service/", include("zhaoshang.service.urls")),
+    path("public/", include("zhaoshang.service.public_urls")),
     path("", include("zhaoshang.web.urls")),
 ]
 

@@ -51,6 +51,7 @@ OBJECTS = (
     "promise",
     "policy",
     "policy_push",
+    "appeal",
 )
 
 
@@ -137,6 +138,7 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "promise": "org:vac",
             "policy": "all:v",
             "policy_push": "org:v",
+            "appeal": "org:v",
         }
     ),
     Role.SERVICE_OFFICER: _grants(
@@ -158,6 +160,7 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "promise": "all:vac",
             "policy": "all:v",
             "policy_push": "all:vac",
+            "appeal": "org:vac",
         }
     ),
     Role.DEPARTMENT_HANDLER: _grants(
@@ -171,6 +174,7 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "approval_item": "org:vc",
             "promise": "org:vc",
             "policy": "all:v",
+            "appeal": "org:vc",
         }
     ),
     Role.SYSTEM_ADMIN: _grants(

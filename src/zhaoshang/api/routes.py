@@ -10,6 +10,7 @@ CAPABILITY_API_MODULES = (
     "zhaoshang.pipeline.api",
     "zhaoshang.approvals.api",
     "zhaoshang.policies.api",
+    "zhaoshang.service.api",
 )
 
 

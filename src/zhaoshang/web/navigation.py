@@ -27,6 +27,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("approvals:list", _("Approval agency"), ("approval_case", "view")),
     NavItem("approvals:items", _("Approval items"), ("approval_item", "change")),
     NavItem("policies:list", _("Policies"), ("policy", "view")),
+    NavItem("service:list", _("Appeals"), ("appeal", "view")),
     NavItem("web:organisations", _("Organisations"), ("organisation", "view")),
     NavItem("web:audit", _("Audit log"), ("audit_log", "view")),
 ]
