@@ -241,3 +241,50 @@ def test_promises_not_kept_by_the_meeting_appear_in_the_meeting_pack(cast, signe
     pack = meeting_pack(None, dt.date(2026, 3, 1), dt.date(2026, 3, 20))
     text = repr(pack)
     assert "【政府承诺】交付净地" in text
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_cli_prints_the_escalations_as_json_and_marks_them_told(
+    cast, signed_project, departments, capsys
+):
+    import json
+
+    from django.core.management import call_command
+
+    services.create_promise(
+        cast.owner,
+        signed_project(),
+        title="交付净地",
+        department=departments["nr"],
+        deadline=dt.date(2026, 3, 18),
+    )
+    call_command("approvals", "escalations", "--json", "--mark-told")
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["level"] == "department" and row["days_overdue"] == 2 and cast.handler.username in row["users"]
+    call_command("approvals", "escalations", "--json")
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_a_template_loaded_from_yaml_is_used_for_new_cases_and_a_cycle_is_refused(
+    cast, signed_project, departments, tmp_path
+):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "project_type: industrial\nname: 工业项目（带方案）\nitems:\n"
+        "- {code: a, name: 备案, department: 发展和改革, limit_days: 2}\n"
+        "- {code: b, name: 施工许可, department: 住房和城乡建设, limit_days: 5, prerequisites: [a], milestone: licence}\n",
+        encoding="utf-8",
+    )
+    call_command("approvals", "template", str(path))
+    case = services.open_case(cast.service, signed_project())
+    assert list(case.items.values_list("code", flat=True)) == ["a", "b"]
+    assert case.items.get(code="b").department == departments["housing"]
+    path.write_text(
+        "project_type: industrial\nname: x\nitems:\n- {code: a, name: 甲, department: d, limit_days: 1, prerequisites: [b]}\n"
+        "- {code: b, name: 乙, department: d, limit_days: 1, prerequisites: [a]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="循环"):
+        call_command("approvals", "template", str(path))
