@@ -251,12 +251,29 @@ def _second_eigenvector(m, d: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np
 
 
 def _eig_general(m: np.ndarray, d: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """py-ecomplexity's own route (general eigen-solver on ``Mpp``), for matrices the symmetric form cannot take."""
+    """py-ecomplexity's own route, operation for operation (general eigen-solver on ``Mpp``).
+
+    Used where the symmetric route cannot give py-ecomplexity's answer: negative values in a manual matrix, and a
+    presence matrix whose location–activity graph falls apart in several pieces — the eigenvalue 1 is then
+    repeated and which of its eigenvectors comes second is decided by LAPACK's general solver alone.
+    """
     mcp1 = m / d[:, np.newaxis]
-    mpp = (m / u[np.newaxis, :]).T @ mcp1
+    mcp2 = m / u[np.newaxis, :]
+    mcp2_t = mcp2.T.copy()
+    mpp = mcp2_t @ mcp1
     eigvals, eigvecs = np.linalg.eig(mpp)
-    kp = np.real(eigvecs)[:, eigvals.argsort()[-2]]
+    eigvecs = np.real(eigvecs)
+    kp = eigvecs[:, eigvals.argsort()[-2]]
     return kp, mcp1 @ kp
+
+
+def _connected(m) -> bool:
+    """Is the bipartite location–activity graph of the presence matrix in one piece?"""
+    from scipy.sparse.csgraph import connected_components
+
+    ms = m if sp.issparse(m) else sp.csr_matrix(m)
+    graph = sp.bmat([[None, ms], [ms.T, None]], format="csr")
+    return connected_components(graph, directed=False, return_labels=False) == 1
 
 
 def eci_pci_raw(
@@ -282,10 +299,17 @@ def eci_pci_raw(
     if m.shape[0] < 2 or m.shape[1] < 2:
         return eci, pci
     try:
-        if np.all(d > 0) and np.all(u > 0) and (sp.issparse(m) or np.all(m >= 0)):
+        nonneg = sp.issparse(m) or bool(np.all(m >= 0))
+        if nonneg and np.all(d > 0) and np.all(u > 0) and _connected(m):
             kp, kc = _second_eigenvector(m, d, u)
-        else:  # negative values in a manual matrix: the general eigen-solver, as py-ecomplexity
-            kp, kc = _eig_general(np.asarray(m, dtype=float), d, u)
+        else:  # py-ecomplexity's route, on its own integer matrix and integer degrees
+            dense = np.asarray(m.todense() if sp.issparse(m) else m)
+            if _is_binary(dense):
+                kp, kc = _eig_general(
+                    dense.astype(np.int64), np.rint(d).astype(np.int64), np.rint(u).astype(np.int64)
+                )
+            else:
+                kp, kc = _eig_general(dense.astype(float), d, u)
     except (np.linalg.LinAlgError, ValueError):  # pragma: no cover - as py-ecomplexity: NaN for this time
         return eci, pci
     with np.errstate(divide="ignore", invalid="ignore"):
