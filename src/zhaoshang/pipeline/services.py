@@ -593,9 +593,9 @@ def meeting_pack(organisation: Organisation | None, start: dt.date, end: dt.date
 
 def render_meeting_pack(pack: meeting_core.MeetingPack, path: Any) -> Any:
     """Write the pack as .docx or .pdf (by suffix) with the embedded CJK font."""
+    from zhaoshang.pipeline.meeting_report import meeting_report
     from zhaoshang.reports.document import render
     from zhaoshang.reports.errors import ReportError
-    from zhaoshang.reports.meeting_report import meeting_report
 
     try:
         report = meeting_report(pack, title=f"{pack.organisation}专案分析会材料", max_rows=config.meeting_max_rows())

@@ -12,7 +12,6 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from importlib import import_module
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,7 +29,7 @@ from django.db import (
 from django.utils import timezone
 
 from zhaoshang.accounts.scoping import assignable_organisations, can, may_act_in, visible
-from zhaoshang.core import audit
+from zhaoshang.core import audit, hooks
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.reference.regions import default_regions
@@ -40,7 +39,6 @@ from zhaoshang.registry.core.errors import CurrencyError
 from zhaoshang.registry.core.names import fuzzy_candidates, name_key
 from zhaoshang.registry.core.regions import AddressRegionMatcher
 from zhaoshang.registry.importing import (
-    SEVERITY_ZH,
     ImportResult,
     estimate_rows,
     file_sha256,
@@ -51,6 +49,7 @@ from zhaoshang.registry.importing import (
 )
 from zhaoshang.registry.models import DuplicateCandidate, Enterprise, ImportBatch
 from zhaoshang.registry.search import search_enterprises  # noqa: F401 - part of the service API
+from zhaoshang.tabular.issues import write_issue_report
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +81,6 @@ __all__ = [
 ]
 
 # Called with (batch, actor=...) after an import that wrote something; a missing module is skipped.
-POST_IMPORT_HOOKS = ("zhaoshang.pipeline.services:create_new_registration_tasks",)
-
-
 class RegistryError(DomainError):
     """A registry request that cannot be done; ``str()`` is a Chinese sentence for the user."""
 
@@ -307,16 +303,7 @@ def _refresh_statistics() -> None:
 
 
 def _after_import(batch: ImportBatch, actor: Any) -> None:
-    for dotted in POST_IMPORT_HOOKS:
-        module_name, _, attr = dotted.partition(":")
-        try:
-            hook = getattr(import_module(module_name), attr)
-        except (ModuleNotFoundError, AttributeError):
-            continue
-        try:
-            hook(batch, actor=actor if getattr(actor, "pk", None) else None)
-        except Exception:  # a follow-up must never undo or fail a finished import
-            log.exception("post-import hook %s failed for batch %s", dotted, batch.pk)
+    hooks.run_after_import(batch, actor=actor if getattr(actor, "pk", None) else None)
 
 
 def imports_dir() -> Path:
@@ -554,35 +541,6 @@ def rerun_import(actor: Any, batch: ImportBatch, *, background: bool | None = No
     batch.refresh_from_db()
     _launch(batch, actor, background=background, authorised=True)
     return batch
-
-
-REPORT_HEADER = ("行号", "列", "原始值", "问题", "级别")
-
-
-def write_issue_report(issues: Iterable[Mapping[str, Any]], out: str | Path | IO[bytes]) -> None:
-    """The error report: one line per finding (行号/列/原始值/问题/级别), rejected rows first."""
-    import xlsxwriter
-
-    order = {"error": 0, "warning": 1, "info": 2}
-    rows = sorted(issues, key=lambda i: (order.get(i.get("severity", "info"), 3), i.get("row", 0)))
-    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": not isinstance(out, str | Path)})
-    sheet = workbook.add_worksheet("问题清单")
-    bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2"})
-    text = workbook.add_format({"num_format": "@"})
-    sheet.set_column(0, 0, 8)
-    sheet.set_column(1, 1, 18)
-    sheet.set_column(2, 2, 36, text)
-    sheet.set_column(3, 3, 70)
-    sheet.set_column(4, 4, 8)
-    sheet.write_row(0, 0, REPORT_HEADER, bold)
-    sheet.freeze_panes(1, 0)
-    for n, issue in enumerate(rows, start=1):
-        sheet.write_number(n, 0, int(issue.get("row") or 0))
-        sheet.write_string(n, 1, str(issue.get("column") or ""))
-        sheet.write_string(n, 2, str(issue.get("raw") or ""))
-        sheet.write_string(n, 3, str(issue.get("message") or ""))
-        sheet.write_string(n, 4, SEVERITY_ZH.get(str(issue.get("severity")), str(issue.get("severity") or "")))
-    workbook.close()
 
 
 # --------------------------------------------------------------------------------------------- lookup, profile
