@@ -161,7 +161,7 @@ def _is_binary(m: np.ndarray) -> bool:
     return m.dtype == bool or bool(np.all((m == 0) | (m == 1)))
 
 
-def _cooccurrence(m: np.ndarray) -> np.ndarray:
+def _cooccurrence(m) -> np.ndarray:
     """``m.T @ m`` for a 0/1 matrix, exactly, in single precision (integer counts below 2**24 are exact)."""
     n_rows = m.shape[0]
     if n_rows >= 1 << 24:  # pragma: no cover - far beyond any real table
@@ -303,7 +303,7 @@ def eci_pci_raw(
         if nonneg and np.all(d > 0) and np.all(u > 0) and _connected(m):
             kp, kc = _second_eigenvector(m, d, u)
         else:  # py-ecomplexity's route, on its own integer matrix and integer degrees
-            dense = np.asarray(m.todense() if sp.issparse(m) else m)
+            dense = np.asarray(m.toarray()) if sp.issparse(m) else np.asarray(m)  # type: ignore[union-attr]
             if _is_binary(dense):
                 kp, kc = _eig_general(
                     dense.astype(np.int64), np.rint(d).astype(np.int64), np.rint(u).astype(np.int64)
