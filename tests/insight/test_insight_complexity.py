@@ -103,7 +103,7 @@ def test_asymmetric_and_continuous_proximity_equal_py_ecomplexity(kind):
     assert_same(reference(data, **options), ours(data, proximity_kind=kind))
 
 
-@pytest.mark.parametrize("threshold", [0.5, 2.0])
+@pytest.mark.parametrize("threshold", [0.5, 2.0, 3.0])
 def test_other_rca_thresholds_equal_py_ecomplexity_including_zero_diversity(threshold):
     data = long_table(30, 80, years=(2011, 2012), seed=12)
     assert_same(reference(data, rca_mcp_threshold=threshold), ours(data, rca_threshold=threshold))
