@@ -268,10 +268,31 @@ def _eig_general(m: np.ndarray, d: np.ndarray, u: np.ndarray) -> tuple[np.ndarra
 
 
 def _connected(m) -> bool:
-    """Is the bipartite location–activity graph of the presence matrix in one piece?"""
+    """Is the bipartite location–activity graph of the presence matrix in one piece?
+
+    Breadth-first from the first activity with sparse products (the graph's diameter is small in real tables);
+    scipy's connected components for a graph that is still growing after 50 rounds.
+    """
+    ms = m.tocsr() if sp.issparse(m) else sp.csr_matrix(m)
+    ms = ms.astype(np.float64)
+    n_act = ms.shape[1]
+    if n_act == 0:
+        return True
+    reached = np.zeros(n_act)
+    reached[0] = 1.0
+    count = 1
+    for _ in range(50):
+        locs = (ms @ reached) > 0
+        reached = ((ms.T @ locs.astype(np.float64)) > 0).astype(np.float64)
+        reached[0] = 1.0
+        new = int(np.count_nonzero(reached))
+        if new == n_act:
+            return bool(np.all((ms @ reached) > 0))  # and every location touches them
+        if new == count:
+            return False
+        count = new
     from scipy.sparse.csgraph import connected_components
 
-    ms = m if sp.issparse(m) else sp.csr_matrix(m)
     graph = sp.bmat([[None, ms], [ms.T, None]], format="csr")
     return connected_components(graph, directed=False, return_labels=False) == 1
 
