@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from tests.shared_data import SHARED_DATA, require
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-TRADE = SHARED / "trade" / "world_trade_avg_1998_to_2000.csv"
-IO_DIR = SHARED / "io"
+TRADE = SHARED_DATA / "trade" / "world_trade_avg_1998_to_2000.csv"
+IO_DIR = SHARED_DATA / "io"
 RESULT = ("rca", "mcp", "diversity", "ubiquity", "eci", "pci", "density", "coi", "cog")
 
 
@@ -74,7 +73,5 @@ def assert_same(
 
 @pytest.fixture
 def trade_table() -> pd.DataFrame:
-    if not TRADE.exists():
-        pytest.skip(f"{TRADE} not found")
-    data = pd.read_csv(TRADE, dtype={"country": str, "product": str})
+    data = pd.read_csv(require(TRADE), dtype={"country": str, "product": str})
     return data

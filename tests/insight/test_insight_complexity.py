@@ -103,7 +103,7 @@ def test_asymmetric_and_continuous_proximity_equal_py_ecomplexity(kind):
     assert_same(reference(data, **options), ours(data, proximity_kind=kind))
 
 
-@pytest.mark.parametrize("threshold", [0.5, 2.0])
+@pytest.mark.parametrize("threshold", [0.5, 2.0, 3.0])
 def test_other_rca_thresholds_equal_py_ecomplexity_including_zero_diversity(threshold):
     data = long_table(30, 80, years=(2011, 2012), seed=12)
     assert_same(reference(data, rca_mcp_threshold=threshold), ours(data, rca_threshold=threshold))
@@ -172,3 +172,24 @@ def test_a_missing_value_counts_as_zero_and_keeps_an_empty_rca_as_py_ecomplexity
     assert_same(reference(data), result)
     cell = result[(result["origin"] == data.loc[5, "origin"]) & (result["hs92"] == data.loc[5, "hs92"])]
     assert cell["rca"].isna().all() and (cell["mcp"] == 0).all()
+
+
+def test_a_presence_graph_in_several_pieces_follows_py_ecomplexitys_own_eigen_solver():
+    # two locations, each alone on its activities: the eigenvalue 1 is repeated and only the general solver's
+    # choice (py-ecomplexity's) decides the vectors; and a table of small random shapes
+    rng = np.random.default_rng(99)
+    for _ in range(6):
+        n_act = int(rng.integers(5, 60))
+        x = rng.integers(0, 6, size=(2, n_act)).astype(float) * rng.choice([1, 1000.5], size=(2, n_act))
+        li, ai = np.nonzero(x >= 0)
+        data = pd.DataFrame(
+            {
+                "year": 2000,
+                "origin": [f"c{i}" for i in li],
+                "hs92": [f"p{j:03d}" for j in ai],
+                "export_val": x[li, ai],
+            }
+        )
+        assert_same(reference(data), ours(data))
+    assert not cx._connected(np.array([[1, 1, 0], [0, 0, 1]]))
+    assert cx._connected(np.array([[1, 1, 0], [0, 1, 1]]))

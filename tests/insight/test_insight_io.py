@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from tests.insight.conftest import IO_DIR
+from tests.shared_data import require
 
 from zhaoshang.insight.errors import InputFileError
 from zhaoshang.insight.io import (
@@ -63,10 +64,7 @@ def test_location_quotients_from_regional_and_national_counts():
     [("china_2017_149.csv", 149, False), ("china_2020_153.csv", 153, False), ("china_2020_42.csv", 42, True)],
 )
 def test_the_nbs_tables_are_read_with_their_sector_counts(name, sectors, noncompetitive):
-    path = IO_DIR / name
-    if not path.exists():
-        pytest.skip(f"{path} not found")
-    table = read_io_table(path)
+    table = read_io_table(require(IO_DIR / name))
     assert table.size == sectors
     assert (table.imported is not None) is noncompetitive
     a = direct_requirements(table)

@@ -161,7 +161,7 @@ def _is_binary(m: np.ndarray) -> bool:
     return m.dtype == bool or bool(np.all((m == 0) | (m == 1)))
 
 
-def _cooccurrence(m: np.ndarray) -> np.ndarray:
+def _cooccurrence(m) -> np.ndarray:
     """``m.T @ m`` for a 0/1 matrix, exactly, in single precision (integer counts below 2**24 are exact)."""
     n_rows = m.shape[0]
     if n_rows >= 1 << 24:  # pragma: no cover - far beyond any real table
@@ -251,12 +251,50 @@ def _second_eigenvector(m, d: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np
 
 
 def _eig_general(m: np.ndarray, d: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """py-ecomplexity's own route (general eigen-solver on ``Mpp``), for matrices the symmetric form cannot take."""
+    """py-ecomplexity's own route, operation for operation (general eigen-solver on ``Mpp``).
+
+    Used where the symmetric route cannot give py-ecomplexity's answer: negative values in a manual matrix, and a
+    presence matrix whose location–activity graph falls apart in several pieces — the eigenvalue 1 is then
+    repeated and which of its eigenvectors comes second is decided by LAPACK's general solver alone.
+    """
     mcp1 = m / d[:, np.newaxis]
-    mpp = (m / u[np.newaxis, :]).T @ mcp1
+    mcp2 = m / u[np.newaxis, :]
+    mcp2_t = mcp2.T.copy()
+    mpp = mcp2_t @ mcp1
     eigvals, eigvecs = np.linalg.eig(mpp)
-    kp = np.real(eigvecs)[:, eigvals.argsort()[-2]]
+    eigvecs = np.real(eigvecs)
+    kp = eigvecs[:, eigvals.argsort()[-2]]
     return kp, mcp1 @ kp
+
+
+def _connected(m) -> bool:
+    """Is the bipartite location–activity graph of the presence matrix in one piece?
+
+    Breadth-first from the first activity with sparse products (the graph's diameter is small in real tables);
+    scipy's connected components for a graph that is still growing after 50 rounds.
+    """
+    ms = m.tocsr() if sp.issparse(m) else sp.csr_matrix(m)
+    ms = ms.astype(np.float64)
+    n_act = ms.shape[1]
+    if n_act == 0:
+        return True
+    reached = np.zeros(n_act)
+    reached[0] = 1.0
+    count = 1
+    for _ in range(50):
+        locs = (ms @ reached) > 0
+        reached = ((ms.T @ locs.astype(np.float64)) > 0).astype(np.float64)
+        reached[0] = 1.0
+        new = int(np.count_nonzero(reached))
+        if new == n_act:
+            return bool(np.all((ms @ reached) > 0))  # and every location touches them
+        if new == count:
+            return False
+        count = new
+    from scipy.sparse.csgraph import connected_components
+
+    graph = sp.bmat([[None, ms], [ms.T, None]], format="csr")
+    return connected_components(graph, directed=False, return_labels=False) == 1
 
 
 def eci_pci_raw(
@@ -282,10 +320,17 @@ def eci_pci_raw(
     if m.shape[0] < 2 or m.shape[1] < 2:
         return eci, pci
     try:
-        if np.all(d > 0) and np.all(u > 0) and (sp.issparse(m) or np.all(m >= 0)):
+        nonneg = sp.issparse(m) or bool(np.all(m >= 0))
+        if nonneg and np.all(d > 0) and np.all(u > 0) and _connected(m):
             kp, kc = _second_eigenvector(m, d, u)
-        else:  # negative values in a manual matrix: the general eigen-solver, as py-ecomplexity
-            kp, kc = _eig_general(np.asarray(m, dtype=float), d, u)
+        else:  # py-ecomplexity's route, on its own integer matrix and integer degrees
+            dense = np.asarray(m.toarray()) if sp.issparse(m) else np.asarray(m)  # type: ignore[union-attr]
+            if _is_binary(dense):
+                kp, kc = _eig_general(
+                    dense.astype(np.int64), np.rint(d).astype(np.int64), np.rint(u).astype(np.int64)
+                )
+            else:
+                kp, kc = _eig_general(dense.astype(float), d, u)
     except (np.linalg.LinAlgError, ValueError):  # pragma: no cover - as py-ecomplexity: NaN for this time
         return eci, pci
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -116,7 +116,7 @@ def rank_opportunities(
     }
     z = {c: _z(np.nan_to_num(raw[c])) for c in COMPONENTS}
     contributions = {c: w[c] * z[c] for c in COMPONENTS}
-    score = sum(contributions.values())
+    score = np.sum([contributions[c] for c in COMPONENTS], axis=0)
     order = np.lexsort((np.arange(len(candidates)), -score))  # ties keep the activity order
     present = np.flatnonzero(mcp)
     prox = np.asarray(proximity, dtype=float)
