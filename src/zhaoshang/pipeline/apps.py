@@ -8,4 +8,5 @@ class PipelineConfig(AppConfig):
     verbose_name = _("Investment projects")
 
     def ready(self) -> None:
-        from zhaoshang.pipeline import checks, panels  # noqa: F401  (registers the system check and workbench panels)
+        # registers the system check, the workbench panels and the reminder sources
+        from zhaoshang.pipeline import checks, panels, reminders  # noqa: F401

@@ -24,8 +24,10 @@ NAVIGATION: list[NavItem] = [
     NavItem("registry:list", _("Enterprises"), ("enterprise", "view")),
     NavItem("chains:index", _("Industrial chains"), ("chain", "view")),
     NavItem("pipeline:list", _("Projects"), ("project", "view")),
+    NavItem("pipeline:items", _("Coordination items"), ("coordination_item", "view")),
     NavItem("web:organisations", _("Organisations"), ("organisation", "view")),
     NavItem("web:audit", _("Audit log"), ("audit_log", "view")),
+    NavItem("notifications:channels", _("Organisation channels"), ("notification_channel", "view")),
 ]
 
 
