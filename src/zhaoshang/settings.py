@@ -204,7 +204,8 @@ FX_RATES_TO_CNY = env_rates("ZHAOSHANG_FX")
 # table size) may be set per city in a YAML file; see docs/PIPELINE.md. Checked when the pipeline reads them.
 _PIPELINE_FILE = env_settings_file(
     "ZHAOSHANG_PIPELINE_CONFIG",
-    {"stages": list, "points": dict, "callback_working_days": int, "new_firm_days": int, "meeting_max_rows": int},
+    {"stages": list, "points": dict, "callback_working_days": int, "new_firm_days": int, "meeting_max_rows": int,
+     "meeting_period": str, "evidence": dict},
 )
 for _key, _value in _PIPELINE_FILE.items():
     globals()[f"PIPELINE_{_key.upper()}"] = _value

@@ -114,6 +114,16 @@ class ItemUpdateForm(forms.Form):
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ExtensionRequestForm(forms.Form):
+    new_due = forms.DateField(label=_("New deadline"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
 class CarrierForm(forms.ModelForm):
     class Meta:
         model = Carrier
