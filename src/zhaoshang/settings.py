@@ -205,7 +205,7 @@ FX_RATES_TO_CNY = env_rates("ZHAOSHANG_FX")
 _PIPELINE_FILE = env_settings_file(
     "ZHAOSHANG_PIPELINE_CONFIG",
     {"stages": list, "points": dict, "callback_working_days": int, "new_firm_days": int, "meeting_max_rows": int,
-     "meeting_period": str, "evidence": dict},
+     "meeting_period": str, "evidence": dict, "targets": dict, "key_project_wan": int},
 )
 for _key, _value in _PIPELINE_FILE.items():
     globals()[f"PIPELINE_{_key.upper()}"] = _value

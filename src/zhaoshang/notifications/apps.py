@@ -8,4 +8,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from zhaoshang.notifications import tasks  # noqa: F401  (registers the queue's tasks)
+        from zhaoshang.notifications import panels, tasks  # noqa: F401  (registers the queue's tasks, the panel)

@@ -8,5 +8,5 @@ class PipelineConfig(AppConfig):
     verbose_name = _("Investment projects")
 
     def ready(self) -> None:
-        # registers the system check, the workbench panels and the reminder sources
-        from zhaoshang.pipeline import checks, panels, reminders  # noqa: F401
+        # registers the system check, the workbench panels (also by role) and the reminder sources
+        from zhaoshang.pipeline import checks, panels, reminders, role_panels  # noqa: F401
