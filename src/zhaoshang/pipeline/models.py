@@ -59,6 +59,11 @@ class Carrier(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def price_unit(self) -> str:
+        """The price's unit by convention of the kind (pipeline.core.carriers.PRICE_UNITS), in the user's language."""
+        return str(_("10k CNY/mu") if self.kind == self.Kind.LAND else _("CNY/㎡·month"))
+
 
 class Project(models.Model):
     """An investment project: an investor (registry firm), the team working it, its stage and its promises."""

@@ -1,6 +1,6 @@
 """The pipeline's reminder sources (registered with `notifications.registry` from `PipelineConfig.ready`).
 
-For a day: follow-ups due and overdue (to the person who recorded them), callbacks and first contacts with newly
+For a day: follow-ups due and overdue (to the project's owner, else to the person who recorded them), callbacks and first contacts with newly
 registered local firms (to the assignee, else to the team's officers), coordination items due within
 ``ITEM_SOON_DAYS`` or overdue (to the department's handlers and to the item's creator), projects going cold (to the
 owner). The texts are translated by the job into the installation's language.
@@ -31,7 +31,7 @@ def _team_members(organisation_id: int, roles=TEAM_ROLES) -> list[User]:
 @register_source("pipeline.followups")
 def followups(today: dt.date) -> Iterator[Reminder]:
     rows = FollowUp.objects.filter(done=False, next_due__lte=today, created_by__isnull=False).select_related(
-        "project", "created_by"
+        "project", "project__owner", "created_by"
     )
     for f in rows.iterator(chunk_size=2000):
         url = reverse("pipeline:detail", args=[f.project_id])
@@ -40,14 +40,14 @@ def followups(today: dt.date) -> Iterator[Reminder]:
                 "project": f.project.name,
                 "action": f.next_action,
             }
-            yield Reminder(f.created_by, "followup_due", f, text, url)
+            yield Reminder(f.project.owner or f.created_by, "followup_due", f, text, url)
         else:
             text = _("Follow-up overdue since %(due)s: %(project)s — %(action)s") % {
                 "due": f.next_due.isoformat(),
                 "project": f.project.name,
                 "action": f.next_action,
             }
-            yield Reminder(f.created_by, "followup_overdue", f, text, url)
+            yield Reminder(f.project.owner or f.created_by, "followup_overdue", f, text, url)
 
 
 @register_source("pipeline.tasks")

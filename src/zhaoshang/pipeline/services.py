@@ -138,7 +138,10 @@ def update_project(actor: Any, project: Project, **fields: Any) -> dict:
     if unknown or "stage" in fields:
         raise TypeError(f"not editable here: {sorted(unknown | ({'stage'} & set(fields)))}")
     nodes = fields.pop("nodes", None)
+    old_owner_id = project.owner_id
     changed = audit.update(actor, project, **fields)
+    if "owner" in changed:
+        _hand_over(actor, project, old_owner_id)
     if nodes is not None:
         before = set(project.nodes.values_list("pk", flat=True))
         after = {getattr(n, "pk", n) for n in nodes}
@@ -147,6 +150,30 @@ def update_project(actor: Any, project: Project, **fields: Any) -> dict:
             audit.record(actor, "update", project, {"nodes": [sorted(before), sorted(after)]})
             changed["nodes"] = [sorted(before), sorted(after)]
     return changed
+
+
+def _hand_over(actor: Any, project: Project, old_owner_id: int | None) -> None:
+    """A new owner takes the project with its whole history (follow-ups, stages, items stay on the project); open
+    callback tasks move to the new owner; both owners are told."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from zhaoshang.notifications.services import notify
+
+    new_owner = project.owner
+    for task in project.tasks.filter(done_at__isnull=True, assignee_id=old_owner_id):
+        audit.update(actor, task, note="项目移交", assignee=new_owner)
+    url = reverse("pipeline:detail", args=[project.pk])
+    old_owner = User.objects.filter(pk=old_owner_id).first() if old_owner_id else None
+    by = getattr(actor, "display_name", "") or _("the system")
+    if new_owner is not None:
+        notify(new_owner, "project_handed_over", project, _("%(project)s was handed over to you by %(by)s") % {"project": project.name, "by": by}, url)
+    if old_owner is not None and old_owner != new_owner:
+        notify(
+            old_owner, "project_handed_over", project,
+            _("%(project)s was handed over to %(owner)s") % {"project": project.name, "owner": new_owner.display_name if new_owner else "—"},
+            url,
+        )  # fmt: skip
 
 
 def check_advance(project: Project, target_stage: str, *, reason: str = "", **fields: Any):

@@ -6,6 +6,7 @@ app_name = "pipeline"
 urlpatterns = [
     path("", views.project_list, name="list"),
     path("new/", views.project_new, name="new"),
+    path("investors/", views.investor_options, name="investor_options"),
     path("from-target/", views.from_target, name="from_target"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),

@@ -102,6 +102,20 @@ def project_new(request):
     return TemplateResponse(request, "pipeline/project_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def investor_options(request):
+    """Registry firms the user may see whose name contains what was typed: <option>s for the investor field."""
+    require(request.user, "project", "add")
+    text = (request.GET.get("investor_name") or request.GET.get("q") or "").strip()
+    firms = []
+    if len(text) >= 2:
+        firms = list(
+            visible(request.user, Enterprise.objects.filter(name__icontains=text, merged_into__isnull=True))
+            .order_by("name")
+            .values("name", "uscc")[:15]
+        )
+    return TemplateResponse(request, "pipeline/_investor_options.html", {"firms": firms})
+
+
 def project_edit(request, pk):
     project = _get_project_for_user(request, pk, "change")
     form = ProjectEditForm(request.POST or None, instance=project, user=request.user)
