@@ -78,3 +78,19 @@ def test_the_new_project_form_has_a_chain_node_field_and_saves_it(cast, client_f
     )  # fmt: skip
     assert response.status_code == 302
     assert list(Project.objects.get(name="转向架项目").nodes.all()) == [node]
+
+
+def test_stage_names_follow_the_users_language(cast, client_for, make_project):
+    from django.utils import translation
+
+    from zhaoshang.pipeline import config
+
+    with translation.override("en"):
+        assert config.stage_name("signed") == "Signed"
+    with translation.override("zh-hans"):
+        assert config.stage_name("signed") == "签约"
+    project = make_project()
+    client = client_for(cast.owner)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(reverse("pipeline:detail", args=[project.pk])).content.decode()
+    assert "Lead" in page and "Negotiation" in page

@@ -120,11 +120,19 @@ def calendar() -> WorkCalendar:
     return getattr(import_module(module), attr)
 
 
+def _localised(stage) -> str:
+    """The stage's name in the active language (the configured English name, else the Chinese one)."""
+    from django.utils.translation import get_language
+
+    language = (get_language() or settings.LANGUAGE_CODE).lower()
+    return stage.name_en if language.startswith("en") and stage.name_en else stage.name_zh
+
+
 def stage_choices() -> list[tuple[str, str]]:
     model = stage_model()
-    return [(s.code, s.name_zh) for s in sorted(model.stages, key=lambda s: s.order)]
+    return [(s.code, _localised(s)) for s in sorted(model.stages, key=lambda s: s.order)]
 
 
 def stage_name(code: str) -> str:
     model = stage_model()
-    return model.get(code).name_zh if code in model else code
+    return _localised(model.get(code)) if code in model else code

@@ -794,7 +794,7 @@ def dashboard(projects: QuerySet[Project], *, months: int = 12, today: dt.date |
     for stage in sorted(model.stages, key=lambda s: s.order):
         row = counts.get(stage.code, {})
         funnel.append(
-            {"code": stage.code, "name": stage.name_zh, "count": row.get("n", 0), "reached": reached.get(stage.code),
+            {"code": stage.code, "name": config.stage_name(stage.code), "count": row.get("n", 0), "reached": reached.get(stage.code),
              "planned": row.get("planned") or Decimal(0), "signed": row.get("signed") or Decimal(0)}
         )
     by_team = [

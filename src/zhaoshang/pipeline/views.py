@@ -138,7 +138,7 @@ def _detail_context(request, project: Project, **forms) -> dict:
         "project": project,
         "stage_name": config.stage_name(project.stage),
         "stages": [
-            {"code": s.code, "name": s.name_zh, "current": s.code == project.stage}
+            {"code": s.code, "name": config.stage_name(s.code), "current": s.code == project.stage}
             for s in config.stage_model().main_stages
         ],
         "warning": services.duplicate_warning_text(services.duplicate_investor_warning(project)),
