@@ -20,23 +20,12 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.models import User
 from zhaoshang.core import audit
+from zhaoshang.core.errors import DomainError
 from zhaoshang.notifications.core import channels as channel_core
 from zhaoshang.notifications.models import Channel, Delivery, Notification, Preference
 from zhaoshang.notifications.registry import Reminder, sources
 
 log = logging.getLogger(__name__)
-
-try:  # the shared domain error (arrives with the foundations on main)
-    from zhaoshang.core.errors import DomainError
-except ImportError:  # pragma: no cover
-
-    class DomainError(ValueError):
-        code = "invalid"
-
-        def __init__(self, message: str = "", code: str | None = None):
-            super().__init__(message)
-            if code:
-                self.code = code
 
 
 class NotificationError(DomainError):

@@ -8,5 +8,10 @@ class PipelineConfig(AppConfig):
     verbose_name = _("Investment projects")
 
     def ready(self) -> None:
+        from zhaoshang.core import hooks
+
         # registers the system check, the workbench panels (also by role) and the reminder sources
         from zhaoshang.pipeline import checks, panels, reminders, role_panels  # noqa: F401
+        from zhaoshang.pipeline.services import create_new_registration_tasks
+
+        hooks.on_firm_import(create_new_registration_tasks)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.core import audit
+from zhaoshang.core.errors import DomainError
 from zhaoshang.pipeline import config
 from zhaoshang.pipeline.core import carriers as carrier_core
 from zhaoshang.pipeline.core import meeting as meeting_core
@@ -38,7 +39,7 @@ from zhaoshang.registry.core.uscc import normalise as normalise_uscc
 from zhaoshang.registry.models import Enterprise
 
 
-class PipelineError(ValueError):
+class PipelineError(DomainError):
     """A request the pipeline refuses; the message is in Chinese for the user."""
 
     code = "invalid"
@@ -740,9 +741,9 @@ def meeting_pack(
 
 def render_meeting_pack(pack: meeting_core.MeetingPack, path: Any) -> Any:
     """Write the pack as .docx or .pdf (by suffix) with the embedded CJK font."""
+    from zhaoshang.pipeline.meeting_report import meeting_report
     from zhaoshang.reports.document import render
     from zhaoshang.reports.errors import ReportError
-    from zhaoshang.reports.meeting_report import meeting_report
 
     try:
         report = meeting_report(pack, title=f"{pack.organisation}专案分析会材料", max_rows=config.meeting_max_rows())

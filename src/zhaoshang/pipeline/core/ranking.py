@@ -34,13 +34,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from zhaoshang.core.errors import DomainError
+
 from .stages import DEFAULT_STAGE_MODEL, StageConfig, StageError, StageModel
 from .units import to_wan
 
 RULES = ("reached", "same_day", "no_evidence", "reverted")
 
 
-class RankingError(ValueError):
+class RankingError(DomainError):
     """Bad input to the ranking; the message is in Chinese for the user."""
 
 
@@ -125,9 +127,10 @@ def score_lines(
                 raise RankingError(f"项目 {mv.project_id} 在 {mv.date} 的阶段变动有误：{exc}") from None
             pid = mv.project_id
             if pid not in position:
-                position[pid] = origin.order if origin is not None and origin.kind == "main" else None
-                if position[pid] is not None:  # reached before the history given: never earned here
-                    forfeited[pid].update(s.code for s in model.main_stages_between(None, position[pid]))
+                start_order = origin.order if origin is not None and origin.kind == "main" else None
+                position[pid] = start_order
+                if start_order is not None:  # reached before the history given: never earned here
+                    forfeited[pid].update(s.code for s in model.main_stages_between(None, start_order))
             current = position[pid]
             if target.kind != "main":
                 if (pid, target.code) not in side_done:
@@ -149,7 +152,8 @@ def score_lines(
         for pid, found in candidates.items():
             if not found:
                 continue
-            eligible, blocked = [], []
+            eligible: list[tuple[StageConfig, str]] = []
+            blocked: list[tuple[StageConfig, str]] = []
             for stage, team in found.values():
                 ok = stage.code not in needs_evidence or (
                     evidence is None or _has_evidence((evidence.get(pid) or {}).get(stage.code), as_of or day)

@@ -21,7 +21,6 @@ from zhaoshang.accounts.services import ensure_organisation, ensure_user
 log = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "zhaoshang-demo"
-CITY_CODE = "430200"
 
 # (code, name, kind, parent code, region code)
 ORGANISATIONS = [
