@@ -87,6 +87,7 @@ def build_request(
 ) -> WebhookRequest:
     """The request a group bot of ``kind`` expects for ``message``."""
     now = time.time() if now is None else now
+    body: dict
     if kind == "wecom":
         return WebhookRequest(url, {"msgtype": "markdown", "markdown": {"content": _markdown(message)}})
     if kind == "dingtalk":
@@ -97,7 +98,7 @@ def build_request(
             url = f"{url}{'&' if '?' in url else '?'}timestamp={stamp}&sign={sign}"
         return WebhookRequest(url, body)
     if kind == "feishu":
-        body: dict = {"msg_type": "text", "content": {"text": _plain(message)}}
+        body = {"msg_type": "text", "content": {"text": _plain(message)}}
         if secret:
             stamp = int(now)
             body = {"timestamp": str(stamp), "sign": feishu_sign(secret, stamp), **body}
