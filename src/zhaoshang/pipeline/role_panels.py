@@ -150,8 +150,12 @@ def park_panel(request):
         ),
         key=lambda r: r["order"],
     )
+    from zhaoshang.registry.parks import firms_in
+
     return {
         "template": "pipeline/panel_park.html",
+        "park": user.organisation,
+        "firms": firms_in(user.organisation).count(),
         "carriers": [
             {"status": label, "count": carriers.get(code, 0)} for code, label in Carrier.Status.choices
         ],

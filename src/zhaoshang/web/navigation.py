@@ -22,6 +22,7 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem("web:workbench", _("Workbench")),
     NavItem("registry:list", _("Enterprises"), ("enterprise", "view")),
+    NavItem("registry:parks", _("Parks"), ("enterprise", "view")),
     NavItem("chains:index", _("Industrial chains"), ("chain", "view")),
     NavItem("pipeline:list", _("Projects"), ("project", "view")),
     NavItem("pipeline:items", _("Coordination items"), ("coordination_item", "view")),
