@@ -150,3 +150,18 @@ def test_the_command_runs_the_reminders_and_prints_only_json(cast, make_project,
 
 def test_the_time_is_local(cast):
     assert timezone.get_current_timezone_name() == "Asia/Shanghai"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_job_sends_at_once_to_a_users_immediate_channel_and_not_again(cast, make_project, bot_server):
+    with time_machine.travel(
+        dt.datetime(2026, 12, 4, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False
+    ):
+        services.add_channel(
+            cast.owner, user=cast.owner, kind="wecom", target=bot_server.url + "/send?key=K", immediate=True
+        )
+        make_project(created_on=DAY - dt.timedelta(days=90))
+        services.run_reminders(DAY)
+        services.run_reminders(DAY)
+    assert len(bot_server.requests) == 1
+    assert "趋冷" in bot_server.requests[0]["body"]["markdown"]["content"]

@@ -23,7 +23,7 @@ from zhaoshang.core import audit
 from zhaoshang.core.errors import DomainError
 from zhaoshang.notifications.core import channels as channel_core
 from zhaoshang.notifications.models import Channel, Delivery, Notification, Preference
-from zhaoshang.notifications.registry import Reminder, sources
+from zhaoshang.notifications.registry import sources
 
 log = logging.getLogger(__name__)
 
@@ -103,9 +103,14 @@ def _enqueue(pk: int, delay: int | None = None) -> None:
 
 
 def run_reminders(today: dt.date | None = None) -> Counter:
-    """Ask every registered source for today's reminders; returns how many new notifications per kind."""
+    """Ask every registered source for today's reminders; returns how many new notifications per kind.
+
+    One query finds what was already sent today, new notifications are inserted in bulk, and deliveries are
+    queued only for the few users with a channel set to "at once"."""
     today = today or timezone.localdate()
     made: Counter = Counter()
+    sent = set(Notification.objects.filter(day=today).values_list("user_id", "kind", "object_key"))
+    fresh: list[Notification] = []
     with translation.override(settings.LANGUAGE_CODE):
         for name, source in sources().items():
             try:
@@ -114,16 +119,67 @@ def run_reminders(today: dt.date | None = None) -> Counter:
                 log.exception("reminder source %s failed", name)
                 continue
             for reminder in reminders:
-                if _notify_reminder(reminder, today):
-                    made[reminder.kind] += 1
+                user = reminder.user
+                if user is None or not getattr(user, "is_active", False):
+                    continue
+                key = (user.pk, reminder.kind, object_key(reminder.object))
+                if key in sent:
+                    continue
+                sent.add(key)
+                fresh.append(
+                    Notification(
+                        user_id=user.pk, kind=reminder.kind, object_key=key[2], day=today, text=reminder.text[:500],
+                        url=reminder.url,
+                    )
+                )  # fmt: skip
+                made[reminder.kind] += 1
+    Notification.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
+    _queue_immediate({n.user_id for n in fresh}, today)
     return made
 
 
-def _notify_reminder(reminder: Reminder, today: dt.date) -> bool:
-    return (
-        notify(reminder.user, reminder.kind, reminder.object, reminder.text, reminder.url, day=today)
-        is not None
+def _queue_immediate(user_ids: set[int], day: dt.date) -> None:
+    """Deliveries for today's notifications of users who have a channel set to "at once" (theirs or their
+    organisation's), not yet queued."""
+    from zhaoshang.accounts.models import Organisation
+
+    if not user_ids:
+        return
+    org_channels = list(Channel.objects.filter(organisation__isnull=False, enabled=True, immediate=True))
+    own = Channel.objects.filter(user_id__in=user_ids, enabled=True, immediate=True)
+    by_user: dict[int, list[Channel]] = {}
+    for channel in own:
+        by_user.setdefault(channel.user_id, []).append(channel)
+    if org_channels:
+        paths = {
+            o.pk: o.path
+            for o in Organisation.objects.filter(pk__in={c.organisation_id for c in org_channels})
+        }
+        for uid, path in User.objects.filter(pk__in=user_ids, organisation__isnull=False).values_list(
+            "pk", "organisation__path"
+        ):
+            for channel in org_channels:
+                if path.startswith(paths[channel.organisation_id]):
+                    by_user.setdefault(uid, []).append(channel)
+    if not by_user:
+        return
+    done = set(
+        Delivery.objects.filter(notification__day=day, notification__user_id__in=by_user).values_list(
+            "channel_id", "notification_id"
+        )
     )
+    for note in Notification.objects.filter(day=day, user_id__in=by_user):
+        for channel in by_user[note.user_id]:
+            if (channel.pk, note.pk) not in done:
+                _queue(
+                    Delivery(
+                        channel=channel,
+                        notification=note,
+                        subject=_short(note.text),
+                        body=note.text,
+                        url=_absolute(note.url),
+                    )
+                )
 
 
 # --- read state ---------------------------------------------------------------------------------------------
