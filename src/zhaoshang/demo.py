@@ -57,7 +57,8 @@ DEMO_STEPS = (
     ("企业名录 enterprise registry", "zhaoshang.registry.demo:build"),
     ("产业链 industrial chains", "zhaoshang.chains.demo:build"),
     ("招商项目 investment pipeline", "zhaoshang.pipeline.demo:build"),
-    ("园区归属与提醒 parks and reminders", "zhaoshang.notifications.demo:build"),
+    ("园区归属 parks", "zhaoshang.registry.park_demo:build"),
+    ("提醒 reminders", "zhaoshang.notifications.demo:build"),
 )
 
 
