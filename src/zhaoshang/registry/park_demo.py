@@ -14,6 +14,9 @@ def build(ctx: Any) -> None:
 
     for code, region in PARK_REGIONS:
         park = ctx.organisations.get(code)
-        if park is not None and not ParkRule.objects.filter(park=park, kind="region", pattern=region).exists():
+        if (
+            park is not None
+            and not ParkRule.objects.filter(park=park, kind="region", pattern=region).exists()
+        ):
             parks.add_rule(None, park, kind="region", pattern=region)
     parks.assign_parks()
