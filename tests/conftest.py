@@ -76,6 +76,17 @@ def _fast_password_hashing():
         pass
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _task_queue_runs_inline():
+    """Queued tasks (notification deliveries) run at once in tests, in memory: no worker, no queue file."""
+    try:
+        from huey.contrib.djhuey import HUEY
+
+        HUEY.immediate = True
+    except Exception:  # plain-Python core tests run without Django configured
+        pass
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     """On SQLite, test in a file database (WAL), as the product runs, not Django's shared-cache memory database.

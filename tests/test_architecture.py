@@ -26,6 +26,7 @@ PLATFORM = {
     "accounts": {"core"},
     "api": {"core", "accounts"},
     "web": {"core", "accounts"},
+    "notifications": {"core", "accounts", "web"},
 }
 
 #: Capabilities may import the platform and the capabilities listed here.

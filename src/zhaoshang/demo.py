@@ -60,6 +60,8 @@ DEMO_STEPS = (
     ("全程代办 approval agency", "zhaoshang.approvals.demo:build"),
     ("惠企政策 policies", "zhaoshang.policies.demo:build"),
     ("企业服务 service desk", "zhaoshang.service.demo:build"),
+    ("园区归属 parks", "zhaoshang.registry.park_demo:build"),
+    ("提醒 reminders", "zhaoshang.notifications.demo:build"),
 )
 
 

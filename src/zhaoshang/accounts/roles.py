@@ -52,6 +52,7 @@ OBJECTS = (
     "policy",
     "policy_push",
     "appeal",
+    "notification_channel",
 )
 
 
@@ -73,7 +74,7 @@ def _grants(table: dict[str, str]) -> dict[str, Grant]:
     return {obj: Grant.parse(table.get(obj, "none:")) for obj in OBJECTS}
 
 
-_READ_ALL = {obj: "all:v" for obj in OBJECTS if obj not in {"audit_log"}}
+_READ_ALL = {obj: "all:v" for obj in OBJECTS if obj not in {"audit_log", "notification_channel"}}
 
 MATRIX: dict[str, dict[str, Grant]] = {
     Role.CITY_LEADER: _grants(_READ_ALL),
