@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "zhaoshang.registry",
     "zhaoshang.chains",
     "zhaoshang.pipeline",
+    "zhaoshang.places",
 ]
 
 MIDDLEWARE = [
@@ -221,3 +222,8 @@ if PRODUCTION:
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("ZHAOSHANG_SESSION_HOURS", 12, minimum=1) * 3600
+
+# places: walking speed for access counts (metres per minute) and an optional intranet map tile URL
+# (e.g. http://tiles.intranet/{z}/{x}/{y}.png); without it the map draws only our own vector layers.
+PLACES_WALK_SPEED_M_PER_MIN = env_int("ZHAOSHANG_WALK_SPEED", 80, minimum=1)
+PLACES_TILE_URL = env_str("ZHAOSHANG_MAP_TILE_URL", "")

@@ -45,6 +45,8 @@ OBJECTS = (
     "followup",
     "coordination_item",
     "carrier",
+    "place_data",
+    "park_site",
 )
 
 
@@ -83,6 +85,8 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "followup": "org:vacd",
             "coordination_item": "org:vac",
             "carrier": "all:v",
+            "place_data": "all:v",
+            "park_site": "all:v",
         }
     ),
     Role.CHAIN_OFFICE: _grants(
@@ -98,6 +102,8 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "followup": "all:v",
             "coordination_item": "all:v",
             "carrier": "all:v",
+            "place_data": "all:v",
+            "park_site": "all:v",
         }
     ),
     Role.PARK_ADMIN: _grants(
@@ -113,6 +119,8 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "followup": "org:vacd",
             "coordination_item": "org:vac",
             "carrier": "org:vacd",
+            "place_data": "all:v",
+            "park_site": "org:vac",
         }
     ),
     Role.SERVICE_OFFICER: _grants(
@@ -128,6 +136,8 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "followup": "org:va",
             "coordination_item": "org:vc",
             "carrier": "all:v",
+            "place_data": "all:v",
+            "park_site": "all:v",
         }
     ),
     Role.DEPARTMENT_HANDLER: _grants(
@@ -137,6 +147,8 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "enterprise": "org:v",
             "chain": "all:v",
             "coordination_item": "org:vc",
+            "place_data": "all:v",
+            "park_site": "all:v",
         }
     ),
     Role.SYSTEM_ADMIN: _grants(
