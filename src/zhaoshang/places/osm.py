@@ -206,6 +206,8 @@ def read_osm(
             osmium.FileProcessor(str(path))
             .with_locations()
             .with_areas(osmium.filter.KeyFilter(*matcher.keys))
+            # Untagged nodes only carry locations (resolved above); skip them before Python sees them.
+            .with_filter(osmium.filter.EmptyTagFilter())
         )
         for obj in processor:
             read += 1
