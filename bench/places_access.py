@@ -53,7 +53,9 @@ def peak_rss_mb() -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--side", type=int, default=300)
     parser.add_argument("--spacing", type=float, default=50.0, help="metres between grid nodes")
     parser.add_argument("--pois", type=int, default=5000)
@@ -67,7 +69,9 @@ def main() -> None:
     poi_nodes = rng.integers(0, x.size, args.pois)
     poi_cats = rng.integers(0, n_cat, args.pois)
     limits = access.limits_for()
-    print(f"network: {args.side}×{args.side} grid = {x.size:,} nodes, {u.size:,} edges, spacing {args.spacing:g} m")
+    print(
+        f"network: {args.side}×{args.side} grid = {x.size:,} nodes, {u.size:,} edges, spacing {args.spacing:g} m"
+    )
     print(f"POIs: {args.pois:,} in {n_cat} categories; limits {limits.tolist()} m (5/10/15 min at 80 m/min)")
 
     t = time.perf_counter()
@@ -88,8 +92,8 @@ def main() -> None:
 
     if args.no_pandana:
         return
-    import pandas as pd
     import pandana
+    import pandas as pd
 
     t0 = time.perf_counter()
     nodes = pd.Index(np.arange(x.size))
@@ -119,7 +123,9 @@ def main() -> None:
     )
     differing = int(np.any(ours != theirs, axis=(1, 2)).sum())
     print(f"equal counts: {'yes' if differing == 0 else 'NO'} ({differing} of {x.size:,} nodes differ)")
-    print(f"ratio: zhaoshang is {pandana_total / ours_total:.1f}× faster than pandana (build + precompute + aggregate)")
+    print(
+        f"ratio: zhaoshang is {pandana_total / ours_total:.1f}× faster than pandana (build + precompute + aggregate)"
+    )
     print(f"peak RSS {peak_rss_mb():.0f} MB")
 
 

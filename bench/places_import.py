@@ -21,7 +21,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-POI_TAGS = [("amenity", "cafe"), ("amenity", "restaurant"), ("shop", "convenience"), ("highway", "bus_stop"), ("amenity", "school")]
+POI_TAGS = [
+    ("amenity", "cafe"),
+    ("amenity", "restaurant"),
+    ("shop", "convenience"),
+    ("highway", "bus_stop"),
+    ("amenity", "school"),
+]
 
 
 def write_grid(path: Path, side: int) -> int:
@@ -38,18 +44,24 @@ def write_grid(path: Path, side: int) -> int:
                     k, v = POI_TAGS[(nid // 100) % len(POI_TAGS)]
                     tags = {k: v, "name": f"poi {nid}"}
                 writer.add_node(
-                    osmium.osm.mutable.Node(id=nid, location=(113.0 + i * spacing, 27.8 + j * spacing), tags=tags)
+                    osmium.osm.mutable.Node(
+                        id=nid, location=(113.0 + i * spacing, 27.8 + j * spacing), tags=tags
+                    )
                 )
         wid = 1
         for j in range(side):
             highway = "motorway" if j % 10 == 5 else "residential"
             writer.add_way(
-                osmium.osm.mutable.Way(id=wid, nodes=[j * side + i + 1 for i in range(side)], tags={"highway": highway})
+                osmium.osm.mutable.Way(
+                    id=wid, nodes=[j * side + i + 1 for i in range(side)], tags={"highway": highway}
+                )
             )
             wid += 1
         for i in range(side):
             writer.add_way(
-                osmium.osm.mutable.Way(id=wid, nodes=[j * side + i + 1 for j in range(side)], tags={"highway": "footway"})
+                osmium.osm.mutable.Way(
+                    id=wid, nodes=[j * side + i + 1 for j in range(side)], tags={"highway": "footway"}
+                )
             )
             wid += 1
     finally:
@@ -58,7 +70,9 @@ def write_grid(path: Path, side: int) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--side", type=int, default=1000)
     args = parser.parse_args()
     zhaoshang = str(ROOT / ".venv" / "bin" / "zhaoshang")
@@ -67,13 +81,19 @@ def main() -> None:
         pbf = tmp_path / "grid.osm.pbf"
         t = time.perf_counter()
         n = write_grid(pbf, args.side)
-        print(f"wrote {pbf.name}: {n:,} nodes, {2 * args.side:,} ways, {pbf.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t:.1f} s")
+        print(
+            f"wrote {pbf.name}: {n:,} nodes, {2 * args.side:,} ways, {pbf.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - t:.1f} s"
+        )
         env = {**os.environ, "ZHAOSHANG_VAR_DIR": str(tmp_path / "var")}
         subprocess.run([zhaoshang, "migrate", "-v0"], check=True, env=env)
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         t = time.perf_counter()
         out = subprocess.run(
-            [zhaoshang, "places", "import-osm", str(pbf), "--json"], check=True, env=env, capture_output=True, text=True
+            [zhaoshang, "places", "import-osm", str(pbf), "--json"],
+            check=True,
+            env=env,
+            capture_output=True,
+            text=True,
         )
         elapsed = time.perf_counter() - t
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

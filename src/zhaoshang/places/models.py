@@ -124,3 +124,28 @@ class Park(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PoiTypeCode(models.Model):
+    """The editable table from a map platform's POI type codes (高德/天地图 six-digit codes) to our categories.
+
+    A code matches by its longest prefix in this table; ``zhaoshang places type-codes`` lists it and the admin
+    site edits it. Empty until first used, then filled with the defaults of ``poifile.DEFAULT_TYPE_CODES``.
+    """
+
+    prefix = models.CharField(_("type code prefix"), max_length=20, unique=True)
+    category = models.CharField(
+        _("category"), max_length=20, choices=[(c.code, c.label_en) for c in CATEGORIES]
+    )
+    label = models.CharField(_("platform label"), max_length=100, blank=True)
+
+    permission_object = "place_data"
+    scope_fields = ()
+
+    class Meta:
+        verbose_name = _("POI type code")
+        verbose_name_plural = _("POI type codes")
+        ordering = ["prefix"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} → {self.category}"

@@ -370,3 +370,124 @@ def node_counts(
     lon, lat, cats = pois_for_network(network)
     poi_nodes, _ = data.snapper.snap(lon, lat)
     return data, core.all_node_counts(data.graph, poi_nodes, cats, len(CODES), limits)
+
+
+# --- POI files ----------------------------------------------------------------------------------------------
+
+
+def ensure_type_codes() -> None:
+    """Fill the editable type-code table with the defaults the first time it is needed."""
+    from zhaoshang.places.models import PoiTypeCode
+    from zhaoshang.places.poifile import DEFAULT_TYPE_CODES
+
+    if not PoiTypeCode.objects.exists():
+        PoiTypeCode.objects.bulk_create(
+            [PoiTypeCode(prefix=p, category=c, label=label) for p, c, label in DEFAULT_TYPE_CODES],
+            ignore_conflicts=True,
+        )
+
+
+def type_code_table():
+    from zhaoshang.places.models import PoiTypeCode
+    from zhaoshang.places.poifile import TypeCodeTable
+
+    ensure_type_codes()
+    return TypeCodeTable(dict(PoiTypeCode.objects.values_list("prefix", "category")))
+
+
+def _safe_cell(value: Any) -> Any:
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else value
+
+
+def write_issues_xlsx(path: str | Path, issues: list) -> None:
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("问题")
+    for col, title in enumerate(["行号", "列", "原始值", "问题"]):
+        sheet.write_string(0, col, title)
+    for r, issue in enumerate(issues, start=1):
+        sheet.write_number(r, 0, issue.row)
+        for col, value in enumerate([issue.field, issue.value, issue.reason], start=1):
+            sheet.write_string(r, col, str(_safe_cell(value)))
+    workbook.close()
+
+
+class _DryRun(Exception):
+    pass
+
+
+def import_pois(
+    path: str | Path,
+    *,
+    crs: str,
+    dataset: str | None = None,
+    actor: Any = None,
+    dry_run: bool = False,
+    errors_path: str | Path | None = None,
+    is_demo: bool = False,
+) -> dict[str, Any]:
+    """Import a POI file (CSV/XLSX, coordinates in ``crs``) as ``dataset``, replacing that dataset's POIs."""
+    from zhaoshang.places.poifile import PoiFileError, PoiRow, RowIssue, Skipped, read_poi_file
+
+    path = Path(path)
+    dataset = (dataset or path.stem).strip()
+    table = type_code_table()
+    try:
+        items = list(read_poi_file(path, crs=crs, type_codes=table))
+    except PoiFileError as exc:
+        raise _wrap(exc) from exc
+    good = [i for i in items if isinstance(i, PoiRow)]
+    issues = [i for i in items if isinstance(i, RowIssue)]
+    skipped = [i for i in items if isinstance(i, Skipped)]
+    summary: dict[str, Any] = {
+        "dataset": dataset,
+        "crs": crs,
+        "rows": len(items),
+        "imported": len(good),
+        "rejected": len(issues),
+        "skipped_unmapped": len(skipped),
+        "by_category": {c: sum(1 for p in good if p.category == c) for c in CODES},
+        "issues": [
+            {"row": i.row, "field": i.field, "value": i.value, "reason": i.reason} for i in issues[:200]
+        ],
+        "dry_run": dry_run,
+    }
+    try:
+        with transaction.atomic():
+            removed, _ = Poi.objects.filter(network__isnull=True, dataset=dataset).delete()
+            summary["replaced"] = removed
+            Poi.objects.bulk_create(
+                [
+                    Poi(
+                        dataset=dataset,
+                        source=Poi.Source.FILE,
+                        source_ref=f"{path.name}:{p.row}",
+                        name=p.name,
+                        category=p.category,
+                        type_code=p.type_code,
+                        lon=p.lon,
+                        lat=p.lat,
+                        is_demo=is_demo,
+                    )
+                    for p in good
+                ],
+                batch_size=2000,
+            )
+            if good or removed:
+                first = Poi.objects.filter(dataset=dataset).order_by("pk").first() or Poi(pk=0, name=dataset)
+                audit.record(
+                    actor,
+                    AuditEntry.Action.IMPORT,
+                    first,
+                    {k: v for k, v in summary.items() if k != "issues"},
+                    note=path.name,
+                )
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    if errors_path and issues:
+        write_issues_xlsx(errors_path, issues)
+    return summary

@@ -69,6 +69,26 @@ class Command(BaseCommand):
         )
         acc.add_argument("--json", action="store_true", help="print only the JSON result")
 
+        pois = sub.add_parser(
+            "import-pois", help="Import POIs from a CSV/XLSX export (Amap, Tianditu, Baidu, Tencent)."
+        )
+        pois.add_argument("file")
+        pois.add_argument(
+            "--crs", choices=["wgs84", "gcj02", "bd09"], required=True, help="coordinate system of the file"
+        )
+        pois.add_argument(
+            "--dataset", help="dataset name (default: the file name); re-importing it replaces it"
+        )
+        pois.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+        pois.add_argument(
+            "--errors", metavar="OUT.xlsx", help="write the rejected rows (行号/列/原始值/问题)"
+        )
+        pois.add_argument("--json", action="store_true")
+        pois.add_argument("--user", help="username recorded as the actor (default: the system)")
+
+        codes = sub.add_parser("type-codes", help="List the platform type code → category table.")
+        codes.add_argument("--json", action="store_true")
+
         nets = sub.add_parser("networks", help="List the imported street networks.")
         nets.add_argument("--json", action="store_true")
 
@@ -83,6 +103,10 @@ class Command(BaseCommand):
                 return self._access(options)
             if verb == "networks":
                 return self._networks(options)
+            if verb == "import-pois":
+                return self._import_pois(options)
+            if verb == "type-codes":
+                return self._type_codes(options)
         except services.PlacesError as exc:
             raise CommandError(str(exc)) from None
         raise CommandError(f"unknown verb {verb}")
@@ -169,3 +193,33 @@ class Command(BaseCommand):
         self._out(
             rows, options["json"], "\n".join(f"{r['area']}\t{r['nodes']} 节点\t{r['edges']} 边" for r in rows)
         )
+
+    def _import_pois(self, options) -> None:
+        summary = services.import_pois(
+            options["file"],
+            crs=options["crs"],
+            dataset=options.get("dataset"),
+            actor=_actor(options.get("user")),
+            dry_run=options["dry_run"],
+            errors_path=options.get("errors"),
+        )
+        lines = [
+            f"数据集“{summary['dataset']}”（{summary['crs']} → WGS-84）{'（试运行，未写入）' if summary['dry_run'] else ''}："
+            f"导入 {summary['imported']}，拒绝 {summary['rejected']}，类型未映射跳过 {summary['skipped_unmapped']}"
+        ]
+        lines += [
+            f"  第 {i['row']} 行 {i['field']}“{i['value']}”：{i['reason']}" for i in summary["issues"][:20]
+        ]
+        self._out(summary, options["json"], "\n".join(lines))
+
+    def _type_codes(self, options) -> None:
+        from zhaoshang.places.models import PoiTypeCode
+
+        services.ensure_type_codes()
+        rows = [
+            {"prefix": t.prefix, "category": t.category, "label": t.label} for t in PoiTypeCode.objects.all()
+        ]
+        text = "\n".join(
+            f"{r['prefix']}\t{r['category']}\t{BY_CODE[r['category']].label_zh}\t{r['label']}" for r in rows
+        )
+        self._out(rows, options["json"], text)
