@@ -227,3 +227,4 @@ SESSION_COOKIE_AGE = env_int("ZHAOSHANG_SESSION_HOURS", 12, minimum=1) * 3600
 # (e.g. http://tiles.intranet/{z}/{x}/{y}.png); without it the map draws only our own vector layers.
 PLACES_WALK_SPEED_M_PER_MIN = env_int("ZHAOSHANG_WALK_SPEED", 80, minimum=1)
 PLACES_TILE_URL = env_str("ZHAOSHANG_MAP_TILE_URL", "")
+PLACES_STANDARD_FILE = env_str("ZHAOSHANG_PLACES_STANDARD", "")

@@ -491,3 +491,133 @@ def import_pois(
     if errors_path and issues:
         write_issues_xlsx(errors_path, issues)
     return summary
+
+
+# --- standards, gaps and comparison -------------------------------------------------------------------------
+
+
+def standard():
+    """The configured life-circle standard (``ZHAOSHANG_PLACES_STANDARD`` YAML) or the GB 50180-2018 defaults."""
+    from zhaoshang.places import standards
+
+    path = getattr(settings, "PLACES_STANDARD_FILE", "")
+    if not path:
+        return standards.DEFAULT_STANDARD
+    try:
+        return standards.load_standard(path)
+    except standards.StandardError as exc:
+        raise _wrap(exc) from exc
+
+
+def park_gaps(park: Park, *, network_name: str | None = None) -> list:
+    """The park's gaps against the standard, judged by the standard's distances (not the walking speed)."""
+    from zhaoshang.places import standards
+
+    reqs = standard()
+    limits = np.asarray(standards.distances(reqs), dtype=np.float64)
+    network = _network_with_data(network_for_point(park.lon, park.lat, network_name))
+    data = load_network(network)
+    origin_nodes, _ = _origin_nodes(park, data)
+    lon, lat, cats = pois_for_network(network)
+    poi_nodes, _ = data.snapper.snap(lon, lat)
+    table = core.counts_from(data.graph, origin_nodes, poi_nodes, cats, len(CODES), limits)
+    counts = {
+        float(d): {code: int(table[b, i]) for i, code in enumerate(CODES)} for b, d in enumerate(limits)
+    }
+    return standards.find_gaps(reqs, counts)
+
+
+@dataclass
+class ParkComparison:
+    park: Park
+    access: ParkAccess
+    gaps: list
+
+
+def compare_parks(parks: list[Park]) -> list[ParkComparison]:
+    return [ParkComparison(p, park_access(p), park_gaps(p)) for p in parks]
+
+
+def comparison_report(rows: list[ParkComparison]):
+    """The side-by-side comparison as a report (DOCX/PDF through zhaoshang.reports)."""
+    from zhaoshang.places.categories import BY_CODE
+    from zhaoshang.reports.document import Paragraph, Report, Section, Table
+
+    speed = rows[0].access.speed if rows else walk_speed()
+    sections = []
+    for minutes in core.DEFAULT_MINUTES:
+        headers = ("类别",) + tuple(r.park.name for r in rows)
+        body = tuple(
+            (BY_CODE[code].label_zh,) + tuple(r.access.counts[str(minutes)][code] for r in rows)
+            for code in CODES
+        )
+        sections.append(
+            Section(f"步行 {minutes} 分钟（{minutes * speed:,.0f} 米）可达设施数", (Table(headers, body),))
+        )
+    gap_blocks = []
+    for r in rows:
+        text = "；".join(g.message_zh for g in r.gaps) or "无缺口"
+        gap_blocks.append(Paragraph(f"{r.park.name}：{text}"))
+    sections.append(Section("对照生活圈标准的缺口（GB 50180-2018 及园区人才配套）", tuple(gap_blocks)))
+    return Report(
+        title="园区周边配套对比",
+        subtitle=f"步行速度 {speed:g} 米/分钟；距离沿路网计算",
+        sections=tuple(sections),
+    )
+
+
+def export_comparison(rows: list[ParkComparison], path: str | Path) -> Path:
+    """Write the comparison to .xlsx (Chinese headers) or .docx/.pdf (the report)."""
+    from zhaoshang.places.categories import BY_CODE
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        import xlsxwriter
+
+        workbook = xlsxwriter.Workbook(str(path))
+        bold = workbook.add_format({"bold": True})
+        sheet = workbook.add_worksheet("对比")
+        headers = ["园区", "步行分钟"] + [BY_CODE[c].label_zh for c in CODES]
+        for col, title in enumerate(headers):
+            sheet.write_string(0, col, title, bold)
+        r = 1
+        for row in rows:
+            for minutes in row.access.minutes:
+                sheet.write_string(r, 0, str(_safe_cell(row.park.name)))
+                sheet.write_number(r, 1, minutes)
+                for col, code in enumerate(CODES, start=2):
+                    sheet.write_number(r, col, row.access.counts[str(minutes)][code])
+                r += 1
+        gaps = workbook.add_worksheet("缺口")
+        for col, title in enumerate(
+            ["园区", "生活圈（分钟）", "类别", "标准距离（米）", "标准数量", "实有数量", "缺口", "依据"]
+        ):
+            gaps.write_string(0, col, title, bold)
+        r = 1
+        for row in rows:
+            for g in row.gaps:
+                req = g.requirement
+                values = [
+                    row.park.name,
+                    req.minutes,
+                    BY_CODE[req.category].label_zh,
+                    req.distance_m,
+                    req.min_count,
+                    g.found,
+                    g.message_zh,
+                    req.source,
+                ]
+                for col, value in enumerate(values):
+                    if isinstance(value, (int, float)):
+                        gaps.write_number(r, col, value)
+                    else:
+                        gaps.write_string(r, col, str(_safe_cell(value)))
+                r += 1
+        workbook.close()
+        return path
+    if suffix in (".docx", ".pdf"):
+        from zhaoshang.reports.document import render
+
+        return render(comparison_report(rows), path)
+    raise PlacesError("导出文件应为 .xlsx、.docx 或 .pdf", code="bad_format")

@@ -89,6 +89,19 @@ class Command(BaseCommand):
         codes = sub.add_parser("type-codes", help="List the platform type code → category table.")
         codes.add_argument("--json", action="store_true")
 
+        gaps = sub.add_parser(
+            "gaps", help="A park's gaps against the life-circle standard (GB 50180-2018 defaults)."
+        )
+        gaps.add_argument("park")
+        gaps.add_argument("--json", action="store_true")
+
+        compare = sub.add_parser(
+            "compare", help="Compare parks side by side; export to .xlsx, .docx or .pdf."
+        )
+        compare.add_argument("parks", nargs="+")
+        compare.add_argument("-o", "--output", help="FILE.xlsx, FILE.docx or FILE.pdf")
+        compare.add_argument("--json", action="store_true")
+
         nets = sub.add_parser("networks", help="List the imported street networks.")
         nets.add_argument("--json", action="store_true")
 
@@ -107,6 +120,10 @@ class Command(BaseCommand):
                 return self._import_pois(options)
             if verb == "type-codes":
                 return self._type_codes(options)
+            if verb == "gaps":
+                return self._gaps(options)
+            if verb == "compare":
+                return self._compare(options)
         except services.PlacesError as exc:
             raise CommandError(str(exc)) from None
         raise CommandError(f"unknown verb {verb}")
@@ -223,3 +240,36 @@ class Command(BaseCommand):
             f"{r['prefix']}\t{r['category']}\t{BY_CODE[r['category']].label_zh}\t{r['label']}" for r in rows
         )
         self._out(rows, options["json"], text)
+
+    def _gaps(self, options) -> None:
+        park = services.find_park(options["park"])
+        gaps = services.park_gaps(park)
+        data = {
+            "park": park.name,
+            "gaps": [
+                {
+                    "minutes": g.requirement.minutes,
+                    "category": g.requirement.category,
+                    "distance_m": g.requirement.distance_m,
+                    "required": g.requirement.min_count,
+                    "found": g.found,
+                    "source": g.requirement.source,
+                    "message": g.message_zh,
+                }
+                for g in gaps
+            ],
+        }
+        self._out(
+            data, options["json"], f"{park.name}：" + ("；".join(g.message_zh for g in gaps) or "无缺口")
+        )
+
+    def _compare(self, options) -> None:
+        parks = [services.find_park(name) for name in options["parks"]]
+        rows = services.compare_parks(parks)
+        if options.get("output"):
+            services.export_comparison(rows, options["output"])
+        data = [{**r.access.as_json(), "gaps": [g.message_zh for g in r.gaps]} for r in rows]
+        text = "\n".join(f"{d['park']}：{'；'.join(d['gaps']) or '无缺口'}" for d in data)
+        self._out(
+            data, options["json"], text + (f"\n已导出 {options['output']}" if options.get("output") else "")
+        )
