@@ -223,8 +223,7 @@ if PRODUCTION:
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("ZHAOSHANG_SESSION_HOURS", 12, minimum=1) * 3600
 
-# places: walking speed for access counts (metres per minute) and an optional intranet map tile URL
-# (e.g. http://tiles.intranet/{z}/{x}/{y}.png); without it the map draws only our own vector layers.
+# places: walking speed for access counts (metres per minute); a YAML life-circle standard replacing the
+# GB 50180-2018 defaults (docs/PLACES.md).
 PLACES_WALK_SPEED_M_PER_MIN = env_int("ZHAOSHANG_WALK_SPEED", 80, minimum=1)
-PLACES_TILE_URL = env_str("ZHAOSHANG_MAP_TILE_URL", "")
 PLACES_STANDARD_FILE = env_str("ZHAOSHANG_PLACES_STANDARD", "")

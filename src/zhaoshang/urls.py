@@ -25,6 +25,7 @@ urlpatterns = [
     path("registry/", include("zhaoshang.registry.urls")),
     path("chains/", include("zhaoshang.chains.urls")),
     path("pipeline/", include("zhaoshang.pipeline.urls")),
+    path("places/", include("zhaoshang.places.urls")),
     path("", include("zhaoshang.web.urls")),
 ]
 

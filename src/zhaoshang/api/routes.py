@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from importlib import import_module
 
-CAPABILITY_API_MODULES = ("zhaoshang.registry.api", "zhaoshang.chains.api", "zhaoshang.pipeline.api")
+CAPABILITY_API_MODULES = (
+    "zhaoshang.registry.api",
+    "zhaoshang.chains.api",
+    "zhaoshang.pipeline.api",
+    "zhaoshang.places.api",
+)
 
 
 def register_all(router) -> None:

@@ -24,6 +24,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("registry:list", _("Enterprises"), ("enterprise", "view")),
     NavItem("chains:index", _("Industrial chains"), ("chain", "view")),
     NavItem("pipeline:list", _("Projects"), ("project", "view")),
+    NavItem("places:index", _("Parks and walking access"), ("park_site", "view")),
     NavItem("web:organisations", _("Organisations"), ("organisation", "view")),
     NavItem("web:audit", _("Audit log"), ("audit_log", "view")),
 ]
