@@ -160,3 +160,14 @@ def test_reachable_edges_cover_the_isochrone_with_the_farther_ends_distance():
     dist = nx.single_source_dijkstra_path_length(g, 60, weight="length")
     for a, b, far in zip(u, v, d, strict=False):
         assert far == max(dist[int(a)], dist[int(b)]) <= 200.0
+
+
+def test_one_and_two_threads_give_the_same_all_node_counts():
+    _, graph = random_network(11, n=400)
+    rng = np.random.default_rng(12)
+    poi_nodes = rng.integers(0, graph.n_nodes, 300)
+    poi_cats = rng.integers(0, 13, 300)
+    limits = core.limits_for()
+    one = core.all_node_counts(graph, poi_nodes, poi_cats, 13, limits, threads=1)
+    two = core.all_node_counts(graph, poi_nodes, poi_cats, 13, limits, threads=2)
+    assert one.sum() > 0 and (one == two).all()

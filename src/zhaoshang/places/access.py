@@ -111,21 +111,50 @@ def build_graph(lon, lat, edge_u, edge_v, edge_length) -> Graph:
     u, v, w = u[keep], v[keep], w[keep]
     lo = np.minimum(u, v)
     hi = np.maximum(u, v)
-    # Parallel edges: keep the shortest (sort by pair, then length; take the first of each pair).
-    order = np.lexsort((w, hi, lo))
-    lo, hi, w = lo[order], hi[order], w[order]
-    if lo.size:
-        first = np.ones(lo.size, dtype=bool)
-        first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
-        lo, hi, w = lo[first], hi[first], w[first]
-    src = np.concatenate([lo, hi])
-    dst = np.concatenate([hi, lo])
-    ww = np.concatenate([w, w])
-    order = np.argsort(src, kind="stable")
-    src, dst, ww = src[order], dst[order], ww[order]
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-    return Graph(lon, lat, indptr, dst.astype(np.int32), np.ascontiguousarray(ww))
+    # Parallel edges: keep the shortest (sort by pair, then keep the minimum length of each pair).
+    key = lo * np.int64(max(n, 1)) + hi
+    order = np.argsort(key)
+    indptr, dst, ww = _csr_from_sorted_pairs(n, key[order], lo[order], hi[order], w[order])
+    return Graph(lon, lat, indptr, dst, ww)
+
+
+@numba.njit(cache=True, nogil=True)
+def _csr_from_sorted_pairs(n, key, lo, hi, w):
+    """CSR arrays (both directions) from undirected pairs sorted by key, keeping the shortest of duplicates."""
+    m = key.shape[0]
+    keep = np.zeros(m, dtype=np.bool_)
+    best = np.empty(m, dtype=np.float64)
+    last = -1
+    for i in range(m):
+        if i == 0 or key[i] != key[i - 1]:
+            last = i
+            keep[i] = True
+            best[i] = w[i]
+        elif w[i] < best[last]:
+            best[last] = w[i]
+    degree = np.zeros(n + 1, dtype=np.int64)
+    for i in range(m):
+        if keep[i]:
+            degree[lo[i] + 1] += 1
+            degree[hi[i] + 1] += 1
+    for i in range(n):
+        degree[i + 1] += degree[i]
+    indptr = degree.copy()
+    fill = degree[:n].copy()
+    total = indptr[n]
+    dst = np.empty(total, dtype=np.int32)
+    ww = np.empty(total, dtype=np.float64)
+    for i in range(m):
+        if keep[i]:
+            a = lo[i]
+            b = hi[i]
+            dst[fill[a]] = b
+            ww[fill[a]] = best[i]
+            fill[a] += 1
+            dst[fill[b]] = a
+            ww[fill[b]] = best[i]
+            fill[b] += 1
+    return indptr, dst, ww
 
 
 class Snapper:
@@ -256,12 +285,10 @@ def _distances_from(indptr, indices, weights, sources, limit):
 
 
 @numba.njit(cache=True, nogil=True)
-def _all_node_counts(indptr, indices, weights, poi_nodes, poi_counts, limits, eps):
-    """For each node: POIs of each category within each limit, by a bounded search from every POI node."""
+def _counts_chunk(indptr, indices, weights, poi_nodes, ptr, cats, cnts, limits, eps, first, stop, out):
+    """Bounded searches from POI nodes ``first..stop-1``; adds each POI node's counts to ``out[v, band, cat]``."""
     n = indptr.shape[0] - 1
     n_limits = limits.shape[0]
-    n_cat = poi_counts.shape[1]
-    out = np.zeros((n, n_limits, n_cat), dtype=np.int32)
     dist = np.full(n, np.inf)
     settled = np.zeros(n, dtype=np.bool_)
     touched = np.empty(n, dtype=np.int64)
@@ -270,7 +297,7 @@ def _all_node_counts(indptr, indices, weights, poi_nodes, poi_counts, limits, ep
     hvals = np.empty(cap, dtype=np.int64)
     src = np.empty(1, dtype=np.int64)
     top = limits[n_limits - 1] + eps
-    for p in range(poi_nodes.shape[0]):
+    for p in range(first, stop):
         src[0] = poi_nodes[p]
         k = _bounded_dijkstra(indptr, indices, weights, src, top, dist, settled, touched, hkeys, hvals)
         for t in range(k):
@@ -279,10 +306,29 @@ def _all_node_counts(indptr, indices, weights, poi_nodes, poi_counts, limits, ep
             b = 0
             while d > limits[b] + eps:
                 b += 1
-            for c in range(n_cat):
-                out[v, b, c] += poi_counts[p, c]
+            for j in range(ptr[p], ptr[p + 1]):
+                out[v, b, cats[j]] += cnts[j]
             dist[v] = np.inf
             settled[v] = False
+
+
+@numba.njit(cache=True, parallel=True)
+def _all_node_counts(indptr, indices, weights, poi_nodes, ptr, cats, cnts, limits, eps, n_cat, n_threads):
+    """For each node: POIs of each category within each limit, by a bounded search from every POI node.
+
+    The POI nodes are split into ``n_threads`` chunks searched in parallel, each into its own table.
+    """
+    n = indptr.shape[0] - 1
+    n_limits = limits.shape[0]
+    outs = np.zeros((n_threads, n, n_limits, n_cat), dtype=np.int32)
+    m = poi_nodes.shape[0]
+    for t in numba.prange(n_threads):
+        first = m * t // n_threads
+        stop = m * (t + 1) // n_threads
+        _counts_chunk(indptr, indices, weights, poi_nodes, ptr, cats, cnts, limits, eps, first, stop, outs[t])
+    out = outs[0]
+    for t in range(1, n_threads):
+        out += outs[t]
     # From "in band b" to "within limit b".
     for b in range(1, n_limits):
         for v in range(n):
@@ -344,7 +390,12 @@ def counts_from(
 
 
 def all_node_counts(
-    graph: Graph, poi_nodes: np.ndarray, poi_categories: np.ndarray, n_categories: int, limits: np.ndarray
+    graph: Graph,
+    poi_nodes: np.ndarray,
+    poi_categories: np.ndarray,
+    n_categories: int,
+    limits: np.ndarray,
+    threads: int | None = None,
 ) -> np.ndarray:
     """For every node, POIs of each category within each limit: int32 ``(n_nodes, len(limits), n_categories)``."""
     limits = np.ascontiguousarray(limits, dtype=np.float64)
@@ -353,7 +404,27 @@ def all_node_counts(
     uniq, counts = _poi_table(poi_nodes, poi_categories, n_categories)
     if uniq.size and (uniq.min() < 0 or uniq.max() >= graph.n_nodes):
         raise AccessError("POI 节点不在路网中", code="bad_pois")
-    return _all_node_counts(graph.indptr, graph.indices, graph.weights, uniq, counts, limits, EPSILON_M)
+    # Sparse per POI node: (category, count) pairs, so a search adds one or two numbers per reached node.
+    rows, cols = np.nonzero(counts)
+    ptr = np.zeros(uniq.size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=uniq.size), out=ptr[1:])
+    cats = cols.astype(np.int64)
+    cnts = counts[rows, cols].astype(np.int32)
+    if threads is None:
+        threads = 1 if uniq.size < 64 else min(numba.get_num_threads(), 2)
+    return _all_node_counts(
+        graph.indptr,
+        graph.indices,
+        graph.weights,
+        uniq,
+        ptr,
+        cats,
+        cnts,
+        limits,
+        EPSILON_M,
+        n_categories,
+        max(1, int(threads)),
+    )
 
 
 def reachable_edges(
