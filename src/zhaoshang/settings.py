@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "zhaoshang.chains",
     "zhaoshang.pipeline",
     "zhaoshang.places",
+    "zhaoshang.insight",
+    "zhaoshang.approvals",
+    "zhaoshang.policies",
+    "zhaoshang.service",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +89,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "zhaoshang.accounts.middleware.LoginRequiredEverywhereMiddleware",
     "axes.middleware.AxesMiddleware",
+    "zhaoshang.web.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "zhaoshang.urls"

@@ -26,6 +26,11 @@ urlpatterns = [
     path("chains/", include("zhaoshang.chains.urls")),
     path("pipeline/", include("zhaoshang.pipeline.urls")),
     path("places/", include("zhaoshang.places.urls")),
+    path("approvals/", include("zhaoshang.approvals.urls")),
+    path("policies/", include("zhaoshang.policies.urls")),
+    path("public/track/", include("zhaoshang.approvals.public_urls")),
+    path("service/", include("zhaoshang.service.urls")),
+    path("public/", include("zhaoshang.service.public_urls")),
     path("", include("zhaoshang.web.urls")),
 ]
 

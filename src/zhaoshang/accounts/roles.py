@@ -47,6 +47,13 @@ OBJECTS = (
     "carrier",
     "place_data",
     "park_site",
+    "approval_template",
+    "approval_case",
+    "approval_item",
+    "promise",
+    "policy",
+    "policy_push",
+    "appeal",
 )
 
 
@@ -87,6 +94,12 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "carrier": "all:v",
             "place_data": "all:v",
             "park_site": "all:v",
+            "approval_template": "all:v",
+            "approval_case": "org:va",
+            "approval_item": "org:v",
+            "promise": "org:vac",
+            "policy": "all:v",
+            "policy_push": "org:v",
         }
     ),
     Role.CHAIN_OFFICE: _grants(
@@ -104,6 +117,12 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "carrier": "all:v",
             "place_data": "all:v",
             "park_site": "all:v",
+            "approval_template": "all:v",
+            "approval_case": "all:v",
+            "approval_item": "all:v",
+            "promise": "all:v",
+            "policy": "all:v",
+            "policy_push": "all:v",
         }
     ),
     Role.PARK_ADMIN: _grants(
@@ -121,6 +140,13 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "carrier": "org:vacd",
             "place_data": "all:v",
             "park_site": "org:vac",
+            "approval_template": "all:v",
+            "approval_case": "org:va",
+            "approval_item": "org:v",
+            "promise": "org:vac",
+            "policy": "all:v",
+            "policy_push": "org:v",
+            "appeal": "org:v",
         }
     ),
     Role.SERVICE_OFFICER: _grants(
@@ -138,6 +164,13 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "carrier": "all:v",
             "place_data": "all:v",
             "park_site": "all:v",
+            "approval_template": "all:v",
+            "approval_case": "all:vac",
+            "approval_item": "all:vc",
+            "promise": "all:vac",
+            "policy": "all:v",
+            "policy_push": "all:vac",
+            "appeal": "org:vac",
         }
     ),
     Role.DEPARTMENT_HANDLER: _grants(
@@ -149,6 +182,11 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "coordination_item": "org:vc",
             "place_data": "all:v",
             "park_site": "all:v",
+            "approval_template": "all:v",
+            "approval_item": "org:vc",
+            "promise": "org:vc",
+            "policy": "all:v",
+            "appeal": "org:vc",
         }
     ),
     Role.SYSTEM_ADMIN: _grants(

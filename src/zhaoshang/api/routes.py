@@ -9,6 +9,9 @@ CAPABILITY_API_MODULES = (
     "zhaoshang.chains.api",
     "zhaoshang.pipeline.api",
     "zhaoshang.places.api",
+    "zhaoshang.approvals.api",
+    "zhaoshang.policies.api",
+    "zhaoshang.service.api",
 )
 
 

@@ -36,13 +36,15 @@ import numba
 import numpy as np
 from scipy.spatial import cKDTree
 
+from zhaoshang.core.errors import DomainError
+
 EARTH_RADIUS_M = 6_371_009.0  # the mean radius OSMnx uses for great-circle lengths
 DEFAULT_SPEED_M_PER_MIN = 80.0
 DEFAULT_MINUTES: tuple[int, ...] = (5, 10, 15)
 EPSILON_M = 1e-6
 
 
-class AccessError(ValueError):
+class AccessError(DomainError):
     """Bad input to the access core; ``code`` names the problem for the edges to translate."""
 
     def __init__(self, message: str, code: str = "invalid"):

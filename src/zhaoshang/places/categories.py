@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from zhaoshang.core.errors import DomainError
+
 
 @dataclass(frozen=True)
 class Category:
@@ -64,7 +66,7 @@ OSM_TAGS: dict[str, tuple[str, ...]] = {
 }
 
 
-class CategoryError(ValueError):
+class CategoryError(DomainError):
     def __init__(self, message: str, code: str = "bad_category_mapping"):
         super().__init__(message)
         self.code = code

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import math
 
+from zhaoshang.core.errors import DomainError
+
 A = 6378245.0  # Krasovsky 1940 semi-major axis
 EE = 0.00669342162296594323  # Krasovsky 1940 first eccentricity squared
 X_PI = math.pi * 3000.0 / 180.0
 CRS_CHOICES = ("wgs84", "gcj02", "bd09")
 
 
-class CoordinateError(ValueError):
+class CoordinateError(DomainError):
     def __init__(self, message: str, code: str = "bad_coordinates"):
         super().__init__(message)
         self.code = code

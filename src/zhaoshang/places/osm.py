@@ -30,6 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
+from zhaoshang.core.errors import DomainError
+
 from .access import haversine_m
 from .categories import TagMatcher
 
@@ -57,7 +59,7 @@ SIDEWALK_KEYS = ("sidewalk", "sidewalk:both", "sidewalk:left", "sidewalk:right")
 SUFFIXES = (".osm.pbf", ".osm.bz2", ".osm.gz", ".pbf", ".osm")
 
 
-class OsmError(ValueError):
+class OsmError(DomainError):
     def __init__(self, message: str, code: str = "bad_osm"):
         super().__init__(message)
         self.code = code

@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zhaoshang.core.errors import DomainError
 
-class ParkFileError(ValueError):
+
+class ParkFileError(DomainError):
     def __init__(self, message: str, code: str = "bad_geojson"):
         super().__init__(message)
         self.code = code

@@ -16,6 +16,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from zhaoshang.core.errors import DomainError
+
 from .categories import BY_CODE, CATEGORIES
 from .coords import CRS_CHOICES, CoordinateError, to_wgs84
 
@@ -70,7 +72,7 @@ DEFAULT_TYPE_CODES: tuple[tuple[str, str, str], ...] = (
 _LABEL_TO_CODE = {c.label_zh: c.code for c in CATEGORIES} | {c.code: c.code for c in CATEGORIES}
 
 
-class PoiFileError(ValueError):
+class PoiFileError(DomainError):
     def __init__(self, message: str, code: str = "bad_poi_file"):
         super().__init__(message)
         self.code = code
@@ -213,11 +215,10 @@ def parse_rows(
 def read_poi_file(
     path: str | Path, *, crs: str, type_codes: TypeCodeTable
 ) -> Iterator[PoiRow | RowIssue | Skipped]:
-    from zhaoshang.registry.core.errors import RegistryCoreError
-    from zhaoshang.registry.core.readers import open_table
+    from zhaoshang.tabular import UnreadableFileError, open_table
 
     try:
         table = open_table(path)
-    except RegistryCoreError as exc:
+    except (UnreadableFileError, ValueError) as exc:
         raise PoiFileError(str(exc), code="unreadable") from exc
     return parse_rows(table.header, table.rows, crs=crs, type_codes=type_codes)

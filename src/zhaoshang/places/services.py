@@ -20,6 +20,7 @@ from django.db.models import Q
 
 from zhaoshang.accounts.models import Organisation
 from zhaoshang.core import audit
+from zhaoshang.core.errors import DomainError
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.places import access as core
 from zhaoshang.places.categories import CODES, INDEX
@@ -27,19 +28,9 @@ from zhaoshang.places.models import Park, Poi, StreetNetwork
 from zhaoshang.places.osm import OsmError, area_name, read_osm
 from zhaoshang.places.parks import ParkFileError, read_parks
 
-try:  # the shared domain error, once main has it
-    from zhaoshang.core.errors import DomainError as _Base  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - until the foundations land
-    _Base = ValueError
 
-
-class PlacesError(_Base):
+class PlacesError(DomainError):
     """A places domain error: ``code`` for the API, a Chinese message for people."""
-
-    def __init__(self, message: str, code: str = "invalid"):
-        ValueError.__init__(self, message)
-        self.message = message
-        self.code = code
 
 
 def _wrap(exc: ValueError) -> PlacesError:

@@ -28,6 +28,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from zhaoshang.core.errors import DomainError
+
 from .categories import BY_CODE
 
 
@@ -60,7 +62,7 @@ DEFAULT_STANDARD: tuple[Requirement, ...] = (
 )
 
 
-class StandardError(ValueError):
+class StandardError(DomainError):
     def __init__(self, message: str, code: str = "bad_standard"):
         super().__init__(message)
         self.code = code
