@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from zhaoshang.core.errors import DomainError
 
@@ -88,11 +89,11 @@ class TagMatcher:
                 self.by_tag.setdefault((key.strip(), value.strip()), []).append(INDEX[code])
         self.keys: tuple[str, ...] = tuple(sorted({k for k, _ in self.by_tag}))
 
-    def categories(self, tags: Mapping[str, str] | object) -> list[int]:
+    def categories(self, tags: Any) -> list[int]:
         """Category indexes (sorted, distinct) for an element's tags (a mapping or an osmium TagList)."""
         found: set[int] = set()
         for key in self.keys:
-            value = tags.get(key)  # type: ignore[attr-defined]
+            value = tags.get(key)
             if value is None:
                 continue
             for part in str(value).split(";"):

@@ -24,9 +24,10 @@ line) and multipolygon relations.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -69,9 +70,9 @@ def _values(value: str | None) -> list[str]:
     return [v.strip() for v in value.split(";")] if value else []
 
 
-def walk_exclusion(tags: Mapping[str, str] | object) -> str | None:
+def walk_exclusion(tags: Any) -> str | None:
     """Why a way is not walked (a short reason code), or None when it is part of the walking network."""
-    get = tags.get  # type: ignore[attr-defined]
+    get = tags.get
     highway = get("highway")
     if highway is None:
         return "no_highway"
@@ -226,8 +227,8 @@ def read_osm(
                             Poi("n", obj.id, _name(tags), c, obj.location.lon, obj.location.lat, tags)
                         )
             elif isinstance(obj, osmium.osm.Way):
-                tags = obj.tags
-                reason = walk_exclusion(tags)
+                way_tags = obj.tags
+                reason = walk_exclusion(way_tags)
                 if reason is None:
                     ways_walked += 1
                     run = 0
@@ -245,14 +246,14 @@ def read_osm(
                         piece_ends.append(len(way_refs))
                 elif reason != "no_highway":
                     excluded[reason] = excluded.get(reason, 0) + 1
-                if tags:
-                    cats = matcher.categories(tags)
+                if way_tags:
+                    cats = matcher.categories(way_tags)
                     if cats:
                         lons = [n.location.lon for n in obj.nodes if n.location.valid()]
                         lats = [n.location.lat for n in obj.nodes if n.location.valid()]
                         if lons:
                             cx, cy = way_centroid(lons, lats)
-                            plain = dict(tags)
+                            plain = dict(way_tags)
                             for c in cats:
                                 pois.append(Poi("w", obj.id, _name(plain), c, cx, cy, plain))
             elif isinstance(obj, osmium.osm.Area):
@@ -281,14 +282,16 @@ def read_osm(
     except RuntimeError as exc:  # libosmium reports unreadable / corrupt input this way
         raise OsmError(f"无法读取 OSM 文件 {path.name}：{exc}", code="unreadable") from exc
 
-    refs = np.frombuffer(way_refs, dtype=np.int64) if len(way_refs) else np.zeros(0, dtype=np.int64)
-    lons = np.frombuffer(way_lon, dtype=np.float64) if len(way_lon) else np.zeros(0)
-    lats = np.frombuffer(way_lat, dtype=np.float64) if len(way_lat) else np.zeros(0)
+    refs: np.ndarray = (
+        np.frombuffer(way_refs, dtype=np.int64) if len(way_refs) else np.zeros(0, dtype=np.int64)
+    )
+    all_lon: np.ndarray = np.frombuffer(way_lon, dtype=np.float64) if len(way_lon) else np.zeros(0)
+    all_lat: np.ndarray = np.frombuffer(way_lat, dtype=np.float64) if len(way_lat) else np.zeros(0)
     ends = np.frombuffer(piece_ends, dtype=np.int64) if len(piece_ends) else np.zeros(0, dtype=np.int64)
 
     node_ids, first, inverse = np.unique(refs, return_index=True, return_inverse=True)
-    node_lon = lons[first].copy()
-    node_lat = lats[first].copy()
+    node_lon = all_lon[first].copy()
+    node_lat = all_lat[first].copy()
     # Edges: consecutive positions inside the same piece.
     same_piece = np.ones(refs.size, dtype=bool)
     if refs.size:
@@ -297,7 +300,7 @@ def read_osm(
     nxt = np.nonzero(same_piece)[0]
     edge_u = inverse[nxt - 1].astype(np.int64)
     edge_v = inverse[nxt].astype(np.int64)
-    edge_length = haversine_m(lons[nxt - 1], lats[nxt - 1], lons[nxt], lats[nxt])
+    edge_length = haversine_m(all_lon[nxt - 1], all_lat[nxt - 1], all_lon[nxt], all_lat[nxt])
     keep = edge_u != edge_v
     edge_u, edge_v = edge_u[keep], edge_v[keep]
     edge_length = np.asarray(edge_length, dtype=np.float64)[keep]
