@@ -16,7 +16,11 @@ FOUNDATIONS = ("zhaoshang.tabular", "zhaoshang.core.errors", "zhaoshang.core.wor
                "zhaoshang.reports",
                # insight's analytic cores (the issue names them insight/complexity.py, ...)
                "zhaoshang.insight.complexity", "zhaoshang.insight.lagyears", "zhaoshang.insight.io",
-               "zhaoshang.insight.opportunities", "zhaoshang.insight.tables", "zhaoshang.insight.errors")
+               "zhaoshang.insight.opportunities", "zhaoshang.insight.tables", "zhaoshang.insight.errors",
+               # places' analytic cores (places/access.py and the readers it stands on)
+               "zhaoshang.places.access", "zhaoshang.places.osm", "zhaoshang.places.categories",
+               "zhaoshang.places.coords", "zhaoshang.places.parks", "zhaoshang.places.poifile",
+               "zhaoshang.places.standards")
 
 #: Platform packages, each allowed to import the ones listed (and the foundations).
 PLATFORM = {
@@ -38,6 +42,7 @@ CAPABILITIES = {
     "approvals": {"registry", "pipeline"},
     "policies": {"registry", "chains", "pipeline"},
     "service": {"registry"},
+    "places": {"pipeline"},
 }
 
 #: Edges of the whole program (entry points, settings, the demo builder) may import anything.

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "zhaoshang.registry",
     "zhaoshang.chains",
     "zhaoshang.pipeline",
+    "zhaoshang.places",
     "zhaoshang.insight",
     "zhaoshang.approvals",
     "zhaoshang.policies",
@@ -256,3 +257,7 @@ EMAIL_USE_TLS = env_bool("ZHAOSHANG_SMTP_STARTTLS", False)
 EMAIL_USE_SSL = env_bool("ZHAOSHANG_SMTP_SSL", False)
 EMAIL_TIMEOUT = 15
 DEFAULT_FROM_EMAIL = env_str("ZHAOSHANG_MAIL_FROM", "zhaoshang@localhost")
+# places: walking speed for access counts (metres per minute); a YAML life-circle standard replacing the
+# GB 50180-2018 defaults (docs/PLACES.md).
+PLACES_WALK_SPEED_M_PER_MIN = env_int("ZHAOSHANG_WALK_SPEED", 80, minimum=1)
+PLACES_STANDARD_FILE = env_str("ZHAOSHANG_PLACES_STANDARD", "")

@@ -27,6 +27,7 @@ urlpatterns = [
     path("registry/", include("zhaoshang.registry.urls")),
     path("chains/", include("zhaoshang.chains.urls")),
     path("pipeline/", include("zhaoshang.pipeline.urls")),
+    path("places/", include("zhaoshang.places.urls")),
     path("approvals/", include("zhaoshang.approvals.urls")),
     path("policies/", include("zhaoshang.policies.urls")),
     path("public/track/", include("zhaoshang.approvals.public_urls")),

@@ -8,6 +8,7 @@ CAPABILITY_API_MODULES = (
     "zhaoshang.registry.api",
     "zhaoshang.chains.api",
     "zhaoshang.pipeline.api",
+    "zhaoshang.places.api",
     "zhaoshang.approvals.api",
     "zhaoshang.policies.api",
     "zhaoshang.service.api",

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlacesConfig(AppConfig):
+    name = "zhaoshang.places"
+    label = "places"
+    verbose_name = _("Places and walking access")

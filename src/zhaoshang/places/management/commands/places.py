@@ -1,0 +1,275 @@
+"""`zhaoshang places import-osm|parks import|access|networks` — places on the command line.
+
+    zhaoshang places import-osm FILE [--area NAME] [--json]
+    zhaoshang places parks import FILE.geojson [--json]
+    zhaoshang places access PARK [--speed M_PER_MIN] [--network AREA] --json
+    zhaoshang places networks [--json]
+
+With ``--json`` standard output carries one JSON object and nothing else; progress goes to standard error.
+Domain errors print one line and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from zhaoshang.accounts.models import User
+from zhaoshang.places import services
+from zhaoshang.places.categories import BY_CODE, CODES
+
+
+def _actor(username: str | None) -> User | None:
+    if not username:
+        return None
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"用户“{username}”不存在")
+    return user
+
+
+class Command(BaseCommand):
+    help = "Places: import OSM street networks, POIs and parks; walking access from a park."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="verb", required=True)
+        osm = sub.add_parser(
+            "import-osm", help="Import an OSM extract (.osm, .osm.bz2, .osm.pbf) as a walking network."
+        )
+        osm.add_argument("file")
+        osm.add_argument(
+            "--area", help="area name (default: the file name); re-importing an area replaces it"
+        )
+        osm.add_argument("--json", action="store_true", help="print only one JSON object with the counts")
+        osm.add_argument("--user", help="username recorded as the actor (default: the system)")
+
+        parks = sub.add_parser("parks", help="Parks on the map.")
+        parks_sub = parks.add_subparsers(dest="parks_verb", required=True)
+        parks_import = parks_sub.add_parser(
+            "import", help="Import parks from GeoJSON (Point or Polygon features with a name)."
+        )
+        parks_import.add_argument("file")
+        parks_import.add_argument("--json", action="store_true")
+        parks_import.add_argument("--user", help="username recorded as the actor (default: the system)")
+        parks_sub.add_parser("list", help="List the parks.").add_argument("--json", action="store_true")
+
+        acc = sub.add_parser(
+            "access", help="POIs of each category within 5, 10 and 15 minutes' walk of a park."
+        )
+        acc.add_argument("park", help="park name (or id)")
+        acc.add_argument(
+            "--speed",
+            type=float,
+            help="walking speed in metres per minute (default: ZHAOSHANG_WALK_SPEED, 80)",
+        )
+        acc.add_argument(
+            "--network", help="area of the street network (default: the one containing the park)"
+        )
+        acc.add_argument("--json", action="store_true", help="print only the JSON result")
+
+        pois = sub.add_parser(
+            "import-pois", help="Import POIs from a CSV/XLSX export (Amap, Tianditu, Baidu, Tencent)."
+        )
+        pois.add_argument("file")
+        pois.add_argument(
+            "--crs", choices=["wgs84", "gcj02", "bd09"], required=True, help="coordinate system of the file"
+        )
+        pois.add_argument(
+            "--dataset", help="dataset name (default: the file name); re-importing it replaces it"
+        )
+        pois.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+        pois.add_argument(
+            "--errors", metavar="OUT.xlsx", help="write the rejected rows (行号/列/原始值/问题)"
+        )
+        pois.add_argument("--json", action="store_true")
+        pois.add_argument("--user", help="username recorded as the actor (default: the system)")
+
+        codes = sub.add_parser("type-codes", help="List the platform type code → category table.")
+        codes.add_argument("--json", action="store_true")
+
+        gaps = sub.add_parser(
+            "gaps", help="A park's gaps against the life-circle standard (GB 50180-2018 defaults)."
+        )
+        gaps.add_argument("park")
+        gaps.add_argument("--json", action="store_true")
+
+        compare = sub.add_parser(
+            "compare", help="Compare parks side by side; export to .xlsx, .docx or .pdf."
+        )
+        compare.add_argument("parks", nargs="+")
+        compare.add_argument("-o", "--output", help="FILE.xlsx, FILE.docx or FILE.pdf")
+        compare.add_argument("--json", action="store_true")
+
+        nets = sub.add_parser("networks", help="List the imported street networks.")
+        nets.add_argument("--json", action="store_true")
+
+    def handle(self, *args, **options):
+        verb = options["verb"]
+        try:
+            if verb == "import-osm":
+                return self._import_osm(options)
+            if verb == "parks":
+                return self._parks(options)
+            if verb == "access":
+                return self._access(options)
+            if verb == "networks":
+                return self._networks(options)
+            if verb == "import-pois":
+                return self._import_pois(options)
+            if verb == "type-codes":
+                return self._type_codes(options)
+            if verb == "gaps":
+                return self._gaps(options)
+            if verb == "compare":
+                return self._compare(options)
+        except services.PlacesError as exc:
+            raise CommandError(str(exc)) from None
+        raise CommandError(f"unknown verb {verb}")
+
+    def _out(self, data, as_json: bool, text: str) -> None:
+        if as_json:
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+        else:
+            self.stdout.write(text)
+
+    def _import_osm(self, options) -> None:
+        from tqdm import tqdm
+
+        bar = tqdm(desc="读取 OSM 要素", unit=" 要素", unit_scale=True, file=sys.stderr, disable=None)
+        last = [0]
+
+        def progress(read: int) -> None:
+            bar.update(read - last[0])
+            last[0] = read
+
+        try:
+            summary = services.import_osm(
+                options["file"],
+                area=options.get("area"),
+                actor=_actor(options.get("user")),
+                progress=progress,
+            )
+        finally:
+            bar.close()
+        text = (
+            f"区域“{summary['area']}”{'已替换' if summary['replaced'] else '已导入'}：{summary['nodes']} 个节点，"
+            f"{summary['edges']} 条边（{summary['length_km']} km），{summary['pois']} 个 POI；"
+            f"排除的道路：{summary['ways_excluded'] or '无'}"
+        )
+        self._out(summary, options["json"], text)
+
+    def _parks(self, options) -> None:
+        if options["parks_verb"] == "import":
+            summary = services.import_parks(options["file"], actor=_actor(options.get("user")))
+            text = f"{summary['parks']} 个园区：新增 {summary['created']}，更新 {summary['updated']}，未变 {summary['unchanged']}"
+            return self._out(summary, options["json"], text)
+        from zhaoshang.places.models import Park
+
+        parks = [
+            {"name": p.name, "kind": p.origin_kind, "origins": len(p.origins), "lon": p.lon, "lat": p.lat}
+            for p in Park.objects.order_by("name")
+        ]
+        self._out(
+            parks,
+            options["json"],
+            "\n".join(f"{p['name']}\t{p['kind']}\t{p['lon']:.6f},{p['lat']:.6f}" for p in parks),
+        )
+
+    def _access(self, options) -> None:
+        park = services.find_park(options["park"])
+        result = services.park_access(park, speed=options.get("speed"), network_name=options.get("network"))
+        if options["json"]:
+            return self._out(result.as_json(), True, "")
+        lines = [
+            f"{park.name}（{result.network.name}，{result.speed:g} 米/分钟）",
+            "类别\t" + "\t".join(f"{m} 分钟" for m in result.minutes),
+        ]
+        for code in CODES:
+            lines.append(
+                BY_CODE[code].label_zh
+                + "\t"
+                + "\t".join(str(result.counts[str(m)][code]) for m in result.minutes)
+            )
+        self.stdout.write("\n".join(lines))
+
+    def _networks(self, options) -> None:
+        from zhaoshang.places.models import StreetNetwork
+
+        rows = [
+            {
+                "area": n.name,
+                "nodes": n.node_count,
+                "edges": n.edge_count,
+                "bbox": [n.min_lon, n.min_lat, n.max_lon, n.max_lat],
+                "imported_at": n.imported_at.isoformat(),
+            }
+            for n in StreetNetwork.objects.defer("data").order_by("name")
+        ]
+        self._out(
+            rows, options["json"], "\n".join(f"{r['area']}\t{r['nodes']} 节点\t{r['edges']} 边" for r in rows)
+        )
+
+    def _import_pois(self, options) -> None:
+        summary = services.import_pois(
+            options["file"],
+            crs=options["crs"],
+            dataset=options.get("dataset"),
+            actor=_actor(options.get("user")),
+            dry_run=options["dry_run"],
+            errors_path=options.get("errors"),
+        )
+        lines = [
+            f"数据集“{summary['dataset']}”（{summary['crs']} → WGS-84）{'（试运行，未写入）' if summary['dry_run'] else ''}："
+            f"导入 {summary['imported']}，拒绝 {summary['rejected']}，类型未映射跳过 {summary['skipped_unmapped']}"
+        ]
+        lines += [
+            f"  第 {i['row']} 行 {i['field']}“{i['value']}”：{i['reason']}" for i in summary["issues"][:20]
+        ]
+        self._out(summary, options["json"], "\n".join(lines))
+
+    def _type_codes(self, options) -> None:
+        from zhaoshang.places.models import PoiTypeCode
+
+        services.ensure_type_codes()
+        rows = [
+            {"prefix": t.prefix, "category": t.category, "label": t.label} for t in PoiTypeCode.objects.all()
+        ]
+        text = "\n".join(
+            f"{r['prefix']}\t{r['category']}\t{BY_CODE[r['category']].label_zh}\t{r['label']}" for r in rows
+        )
+        self._out(rows, options["json"], text)
+
+    def _gaps(self, options) -> None:
+        park = services.find_park(options["park"])
+        gaps = services.park_gaps(park)
+        data = {
+            "park": park.name,
+            "gaps": [
+                {
+                    "minutes": g.requirement.minutes,
+                    "category": g.requirement.category,
+                    "distance_m": g.requirement.distance_m,
+                    "required": g.requirement.min_count,
+                    "found": g.found,
+                    "source": g.requirement.source,
+                    "message": g.message_zh,
+                }
+                for g in gaps
+            ],
+        }
+        self._out(
+            data, options["json"], f"{park.name}：" + ("；".join(g.message_zh for g in gaps) or "无缺口")
+        )
+
+    def _compare(self, options) -> None:
+        parks = [services.find_park(name) for name in options["parks"]]
+        rows = services.compare_parks(parks)
+        if options.get("output"):
+            services.export_comparison(rows, options["output"])
+        data = [{**r.access.as_json(), "gaps": [g.message_zh for g in r.gaps]} for r in rows]
+        text = "\n".join(f"{d['park']}：{'；'.join(d['gaps']) or '无缺口'}" for d in data)
+        self._out(
+            data, options["json"], text + (f"\n已导出 {options['output']}" if options.get("output") else "")
+        )

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from zhaoshang.places import views
+
+app_name = "places"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("export.<str:fmt>", views.export_file, name="export"),
+    path("parks/<int:pk>/", views.park_detail, name="park"),
+]

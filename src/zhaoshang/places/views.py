@@ -1,0 +1,167 @@
+"""Places pages: parks compared side by side (table + radar), one park on an offline vector map."""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from pathlib import Path
+
+from django.http import FileResponse, Http404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from zhaoshang.accounts.scoping import get_for_user, require, visible
+from zhaoshang.pipeline.models import Carrier
+from zhaoshang.places import access as core
+from zhaoshang.places import services
+from zhaoshang.places.categories import CATEGORIES, CODES
+from zhaoshang.places.models import Park
+
+MINUTE_COLOURS = {5: "#2e7d32", 10: "#f9a825", 15: "#c62828"}
+
+
+def _selected_parks(request, parks):
+    ids = [int(x) for x in request.GET.getlist("park") if x.isdigit()]
+    if ids:
+        chosen = [p for p in parks if p.pk in ids]
+        if not chosen:
+            raise Http404
+        return chosen
+    return list(parks[:2])
+
+
+def index(request):
+    require(request.user, "park_site", "view")
+    parks = list(visible(request.user, Park.objects.select_related("organisation")))
+    selected = _selected_parks(request, parks) if parks else []
+    rows, error = [], ""
+    try:
+        rows = services.compare_parks(selected)
+    except services.PlacesError as exc:
+        error = exc.message
+    table = [
+        {
+            "label": c.label_zh if request.LANGUAGE_CODE.startswith("zh") else c.label_en,
+            "code": c.code,
+            "values": [[r.access.counts[str(m)][c.code] for m in core.DEFAULT_MINUTES] for r in rows],
+        }
+        for c in CATEGORIES
+    ]
+    radar = {
+        "indicators": [{"name": t["label"], "max": max([1] + [v[-1] for v in t["values"]])} for t in table],
+        "series": [{"name": r.park.name, "value": [r.access.counts["15"][c] for c in CODES]} for r in rows],
+    }
+    return TemplateResponse(
+        request,
+        "places/index.html",
+        {
+            "parks": parks,
+            "selected_ids": [p.pk for p in selected],
+            "rows": rows,
+            "table": table,
+            "radar": radar,
+            "minutes": core.DEFAULT_MINUTES,
+            "speed": services.walk_speed(),
+            "error": error,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def export_file(request, fmt: str):
+    require(request.user, "park_site", "view")
+    if fmt not in ("xlsx", "docx"):
+        raise Http404
+    parks = list(visible(request.user, Park.objects.all()))
+    selected = _selected_parks(request, parks)
+    if not selected:
+        raise Http404
+    rows = services.compare_parks(selected)
+    tmp = Path(tempfile.mkdtemp(prefix="places-export-")) / f"parks.{fmt}"
+    services.export_comparison(rows, tmp)
+    return FileResponse(tmp.open("rb"), as_attachment=True, filename=f"园区配套对比.{fmt}")
+
+
+def _map_data(park: Park) -> dict:
+    """Vector layers in local metres around the park: network, isochrone segments, POIs, the park."""
+    network = services._network_with_data(services.network_for_point(park.lon, park.lat))
+    data = services.load_network(network)
+    origin_nodes, _ = services._origin_nodes(park, data)
+    limits = core.limits_for(core.DEFAULT_MINUTES, services.walk_speed())
+    lon0, lat0 = park.lon, park.lat
+    kx = math.cos(math.radians(lat0)) * 111_320.0
+    ky = 110_540.0
+
+    def xy(lon, lat):
+        return [round((lon - lon0) * kx, 1), round((lat - lat0) * ky, 1)]
+
+    g = data.graph
+    us, vs, ds = core.reachable_edges(g, origin_nodes, float(limits[-1]) * 1.6)
+    background, bands = [], {m: [] for m in core.DEFAULT_MINUTES}
+    for u, v, d in zip(us, vs, ds, strict=True):
+        seg = [xy(g.lon[u], g.lat[u]), xy(g.lon[v], g.lat[v])]
+        for m, limit in zip(core.DEFAULT_MINUTES, limits, strict=True):
+            if d <= limit + core.EPSILON_M:
+                bands[m].append(seg)
+                break
+        else:
+            background.append(seg)
+    lon, lat, cats = services.pois_for_network(network)
+    radius = float(limits[-1]) * 1.6
+    pois = []
+    for x, y, c in zip(lon, lat, cats, strict=True):
+        p = xy(x, y)
+        if abs(p[0]) <= radius and abs(p[1]) <= radius:
+            pois.append([p[0], p[1], CODES[c]])
+    shape = []
+    if park.geometry.get("type") == "Polygon":
+        shape = [xy(x, y) for x, y in park.geometry["coordinates"][0]]
+    return {
+        "background": background,
+        "bands": [
+            {"minutes": m, "colour": MINUTE_COLOURS.get(m, "#555"), "segments": bands[m]}
+            for m in core.DEFAULT_MINUTES
+        ],
+        "pois": pois,
+        "park": {"name": park.name, "shape": shape, "origins": [xy(o[0], o[1]) for o in park.origins]},
+        "categories": {c.code: c.label_zh for c in CATEGORIES},
+    }
+
+
+def park_detail(request, pk: int):
+    park = get_for_user(request.user, Park.objects.select_related("organisation"), pk)
+    result, gaps, map_data, error = None, [], None, ""
+    try:
+        result = services.park_access(park)
+        gaps = services.park_gaps(park)
+        map_data = _map_data(park)
+    except services.PlacesError as exc:
+        error = exc.message
+    carriers = []
+    if park.organisation_id:
+        carriers = list(visible(request.user, Carrier.objects.filter(organisation=park.organisation)))
+    counts = []
+    if result:
+        counts = [
+            {
+                "label": c.label_zh if request.LANGUAGE_CODE.startswith("zh") else c.label_en,
+                "values": [result.counts[str(m)][c.code] for m in result.minutes],
+            }
+            for c in CATEGORIES
+        ]
+    return TemplateResponse(
+        request,
+        "places/park.html",
+        {
+            "park": park,
+            "result": result,
+            "counts": counts,
+            "gaps": gaps,
+            "map_data": map_data,
+            "carriers": carriers,
+            "error": error,
+            "minutes": core.DEFAULT_MINUTES,
+            "speed": services.walk_speed(),
+            "title": _("Walking access"),
+        },
+    )
