@@ -197,19 +197,20 @@ def test_a_scope_word_with_two_filters_finds_only_the_firms_that_match_all_three
     assert names(found) == ["深圳市示例半导体有限公司"]
 
 
-def test_a_common_term_with_a_region_filter_reads_the_region_first_and_finds_the_same_firms(cast, firms, monkeypatch):
+def test_on_sqlite_the_region_and_status_filters_go_into_the_full_text_lookup_and_find_the_same_firms(cast, firms):
     from django.db import connection
 
-    from zhaoshang.registry import search
+    from zhaoshang.registry.search import plan_search
 
     filters = {"region": "430200", "status": "存续"}
-    expected = names(search_enterprises(cast.officer, "IGBT", filters))
-    monkeypatch.setattr(search, "COMMON_TERM_ROWS", 1)  # every term counts as common
-    found = search_enterprises(cast.officer, "IGBT", filters)
-    assert names(found) == expected == ["株洲中车时代示例电气有限公司"]
+    assert names(search_enterprises(cast.officer, "IGBT", filters)) == ["株洲中车时代示例电气有限公司"]
+    assert names(search_enterprises(cast.officer, "电容器", {"region": "4302", "status": "注销"})) == ["株洲宏图电子有限公司"]
+    assert names(search_enterprises(cast.officer, "IGBT", {"region": "430000"})) == ["株洲中车时代示例电气有限公司"]
+    assert names(search_enterprises(cast.officer, "IGBT", {"region": "440300"})) == ["深圳市示例半导体有限公司"]
+    plan = plan_search("电容器", {"region": "430200", "status": "注销"})
     if connection.vendor == "sqlite":
-        assert '+"registry_enterprise"."id" IN' in str(found.query)
-        assert '+"registry_enterprise"."id"' not in str(search_enterprises(cast.officer, "IGBT").query)
+        assert plan.index_only and plan.match.count("AND") >= 3  # the term, the city and the status in one MATCH
+        assert not plan_search("IGBT", filters).index_only  # four characters: checked on the rows too
 
 
 @pytest.mark.django_db
@@ -242,8 +243,11 @@ def test_the_list_can_be_ordered_by_capital_in_yuan_or_by_founding_date(cast, fi
     assert _in_page_order(html, NEWEST_FIRST) == NEWEST_FIRST
     html = client.get(reverse("registry:list"), {"sort": "founded_asc"}).content.decode()
     assert _in_page_order(html, NEWEST_FIRST) == NEWEST_FIRST[::-1]
+    html = client.get(reverse("registry:list"), {"sort": "name"}).content.decode()
+    assert _in_page_order(html, BY_CAPITAL) == sorted(BY_CAPITAL)
     html = client.get(reverse("registry:list")).content.decode()
-    assert _in_page_order(html, BY_CAPITAL) == sorted(BY_CAPITAL)  # by name when no order is chosen
+    in_file_order = [ROWS[i][1] for i in range(4)]
+    assert _in_page_order(html, BY_CAPITAL) == in_file_order[::-1]  # newest first when no order is chosen
 
 
 def test_the_capital_order_follows_the_configured_rates(cast, firms, client_for, settings):

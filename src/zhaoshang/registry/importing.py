@@ -705,13 +705,10 @@ def _bulk_session(expected_rows: int) -> Iterator[None]:
     try:
         yield
         if deferred:
-            from zhaoshang.registry.search import fts_columns
+            from zhaoshang.registry.search import fts_fill_sql
 
-            cols = fts_columns()
             with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {table}_fts(rowid, {cols}) SELECT id, {cols} FROM {table} WHERE id > %s", [before]
-                )
+                cursor.execute(fts_fill_sql(), [before])
                 cursor.execute(trigger_sql)
                 for name, sql in guarded:
                     cursor.execute(f"DROP TRIGGER {name}")
