@@ -74,6 +74,17 @@ class UsccResult(NamedTuple):
         return self.reason == EXCEL_MANGLED
 
 
+class NumberText(str):
+    """Text of a spreadsheet cell that held a number (``cell_text`` of an int or a float).
+
+    The readers turn every cell into text; this subclass carries the fact that the cell was numeric to
+    :func:`validate`: a credit code of more than 15 digits cannot have survived a numeric cell (Excel keeps 15
+    significant digits), whatever its check character says. Any string operation gives a plain ``str`` again.
+    """
+
+    __slots__ = ()
+
+
 def cell_text(value: object) -> str:
     """Text of a cell as the user would have typed it; numbers are written out without exponent.
 
@@ -87,16 +98,16 @@ def cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):
-        return str(value)
+        return NumberText(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return ""
         if value.is_integer():
             try:
-                return str(int(Decimal(repr(value))))  # 15 significant digits, as Excel shows them
+                return NumberText(int(Decimal(repr(value))))  # 15 significant digits, as Excel shows them
             except InvalidOperation:  # pragma: no cover - repr of a finite float is always a valid Decimal
-                return repr(value)
-        return repr(value)
+                return NumberText(repr(value))
+        return NumberText(repr(value))
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value)
@@ -148,9 +159,13 @@ def registration_number_ok(reg_no: str) -> bool:
     return (11 - p) % 10 == ord(reg_no[14]) - 48
 
 
+#: The reason shown for every Excel-mangled code (issue #10).
+MANGLED_REASON: Final = "Excel 数字格式截断了代码"
+
+
 def _mangled_message(raw: str) -> str:
     return (
-        f"统一社会信用代码“{raw}”已被Excel按数字保存，末几位已丢失，无法恢复；"
+        f"{MANGLED_REASON}：统一社会信用代码“{raw}”已被Excel按数字保存，末几位已丢失，无法恢复；"
         "请在源系统中把该列设为文本格式后重新导出"
     )
 
@@ -158,12 +173,19 @@ def _mangled_message(raw: str) -> str:
 def validate(value: object) -> UsccResult:
     """Check a credit code and say precisely what is wrong with it.
 
+    A value that came from a numeric spreadsheet cell (:class:`NumberText`, or an int or float given directly)
+    with more than 15 digits is always ``excel_mangled``, whatever its check character says; so is text in
+    scientific notation (a CSV that Excel saved: ``9.14403003196285E+17``).
+
     ``reason`` is one of ``ok``, ``empty``, ``excel_mangled``, ``registration_number`` (a valid-looking 15-digit
     工商注册号, not a credit code), ``wrong_length``, ``illegal_character``, ``bad_check_digit``; ``message`` is a
     Chinese sentence for the user (``None`` when ok or empty).
     """
     raw = cell_text(value)
     code = normalise(raw)
+    if isinstance(raw, NumberText) and len(code) > 15 and (_DIGITS.fullmatch(code) or _FLOAT_TEXT.fullmatch(code)):
+        # a numeric cell keeps 15 significant digits: the rest were lost, even when the check character agrees
+        return UsccResult(raw, code, False, EXCEL_MANGLED, _mangled_message(raw.strip()))
     if _WELL_FORMED.fullmatch(code):
         if ALPHABET[(31 - _weighted_sum(code[:17]) % 31) % 31] == code[17]:
             return UsccResult(raw, code, True, OK)
