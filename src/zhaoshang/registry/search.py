@@ -531,8 +531,8 @@ def page_of(
             keyed = keyed[:size]
             next_cursor = f"{keyed[-1][0]}.{keyed[-1][1].pk}"
         rows = [row for _tier, row in keyed]
-    if first and next_cursor is None:
-        count, capped = len(rows), False
+    if first and next_cursor is None:  # the whole result is on this page: nothing to count
+        count, capped = min(len(rows), COUNT_CAP), len(rows) > COUNT_CAP
     else:
         count, capped = count_capped(queryset, plan, unscoped=unscoped)
     return ResultPage(rows=rows, count=count, capped=capped, next_cursor=next_cursor, first=first)
