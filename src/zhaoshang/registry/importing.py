@@ -708,7 +708,8 @@ def _bulk_session(expected_rows: int) -> Iterator[None]:
             from zhaoshang.registry.search import fts_fill_sql
 
             with connection.cursor() as cursor:
-                cursor.execute(fts_fill_sql(), [before])
+                for statement in fts_fill_sql():
+                    cursor.execute(statement, [before])
                 cursor.execute(trigger_sql)
                 for name, sql in guarded:
                     cursor.execute(f"DROP TRIGGER {name}")

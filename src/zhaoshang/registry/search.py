@@ -72,9 +72,33 @@ def fts_body_sql(row: str) -> str:
     return _index_layout().body_sql(row)
 
 
-def fts_fill_sql() -> str:
-    """``INSERT`` that indexes every firm with ``id > %s`` (the large-import path, which drops the trigger)."""
-    return f"INSERT INTO {_TABLE}_fts(rowid, body) SELECT id, {fts_body_sql(_TABLE)} FROM {_TABLE} WHERE id > %s"
+def fts_fill_sql() -> list[str]:
+    """``INSERT``s that index every firm with ``id > %s`` in both full-text tables (the large-import path, which
+    drops the insert trigger)."""
+    layout = _index_layout()
+    return [
+        f"INSERT INTO {_TABLE}_fts(rowid, body) SELECT id, {layout.body_sql(_TABLE)} FROM {_TABLE} WHERE id > %s",
+        f"INSERT INTO {_TABLE}_name_fts(rowid, body) SELECT id, {layout.name_body_sql(_TABLE)} FROM {_TABLE} WHERE id > %s",
+    ]
+
+
+def _has_case(term: str) -> bool:
+    return term.lower() != term.upper()
+
+
+def _pg_contains(column: str, term: str) -> Q:
+    """``column`` contains ``term`` on PostgreSQL as the pg_trgm index answers it: ``LIKE`` for a term without
+    letters that have a case (Chinese, digits: much cheaper on multibyte text), else ``ILIKE``."""
+    if not _has_case(term):
+        return Q(**{f"{column}__contains": term})
+    pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return Q(RawSQL(f'"{_TABLE}"."{column}" ILIKE %s', [pattern], output_field=models.BooleanField()))
+
+
+def _contains(column: str, term: str) -> Q:
+    if connection.vendor == "postgresql":
+        return _pg_contains(column, term)
+    return Q(**{f"{column}__icontains": term})
 
 
 def _prefix(field: str, text: str) -> Q:
@@ -203,11 +227,19 @@ def _facet_groups(filters: Mapping[str, Any] | None, match: _Match) -> bool:
 
 @dataclass
 class SearchPlan:
-    """How a query and its filters are answered; ``index_only``: the SQLite index alone gives the exact rows."""
+    """How a query and its filters are answered (SQLite: ``match``, the full-text MATCH of the terms and of the
+    region and status filters; ``filters_in_index``: every filter is in it; ``recheck``: a term must also be
+    checked on the rows)."""
 
     condition: Q | None
     match: str | None = None
-    index_only: bool = False
+    filters_in_index: bool = False
+    recheck: bool = False
+
+    @property
+    def index_only(self) -> bool:
+        """The SQLite index alone gives the exact rows."""
+        return bool(self.match) and self.filters_in_index and not self.recheck
 
 
 def plan_search(query: str, filters: Mapping[str, Any] | None = None, *, include_merged: bool = False) -> SearchPlan:
@@ -223,7 +255,7 @@ def plan_search(query: str, filters: Mapping[str, Any] | None = None, *, include
         if not match.groups:
             return SearchPlan(None)
         # the filters alone: counted in the index; the rows themselves are found by the ordinary indexes
-        return SearchPlan(None, match.expression(include_merged=include_merged), index_only=only_facets)
+        return SearchPlan(None, match.expression(include_merged=include_merged), filters_in_index=only_facets)
     code = uscc_core.normalise(text)
     if len(code) == 18 and _CODEISH.fullmatch(code):
         # a valid code lives in ``uscc`` (unique index); only an invalid one is kept as written, in ``uscc_raw``.
@@ -255,13 +287,14 @@ def plan_search(query: str, filters: Mapping[str, Any] | None = None, *, include
         )
         for term in match.recheck:  # the trigrams of a term may sit apart: the term itself must occur
             condition &= _contains_anywhere(term)
-        return SearchPlan(condition, expression, index_only=only_facets and not match.recheck)
+        return SearchPlan(condition, expression, filters_in_index=only_facets, recheck=bool(match.recheck))
     if vendor == "postgresql":
         parts, params = [], []
         for term in terms:
             pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            like = "ILIKE" if _has_case(term) else "LIKE"  # LIKE: the same for Chinese, and far cheaper
             parts.append(
-                "(" + " OR ".join(f'"{_TABLE}"."{c}" ILIKE %s' for c in ("name", "short_name", "scope", "uscc")) + ")"
+                "(" + " OR ".join(f'"{_TABLE}"."{c}" {like} %s' for c in ("name", "short_name", "scope", "uscc")) + ")"
             )
             params.extend([pattern] * 4)
         return SearchPlan(Q(RawSQL("(" + " AND ".join(parts) + ")", params, output_field=models.BooleanField())))
@@ -281,9 +314,7 @@ def text_condition(query: str, *, selective_filter: bool = False, filters: Mappi
 
 
 def _contains_anywhere(term: str) -> Q:
-    return (
-        Q(name__icontains=term) | Q(short_name__icontains=term) | Q(scope__icontains=term) | Q(uscc__icontains=term)
-    )
+    return _contains("name", term) | _contains("short_name", term) | _contains("scope", term) | _contains("uscc", term)
 
 
 # --------------------------------------------------------------------------------------------- regions by name
@@ -412,7 +443,7 @@ def _terms(query: str) -> list[str]:
     return [t for t in _TERMS.split((query or "").strip()) if t]
 
 
-def relevance_tiers(query: str) -> list[Q]:
+def relevance_tiers(query: str, plan: SearchPlan | None = None) -> list[Q]:
     """Conditions of the relevance tiers of ``query``, best first; each excludes the ones before it. The firms of
     the search that are in none of them (scope or credit code matches) come last.
 
@@ -423,12 +454,22 @@ def relevance_tiers(query: str) -> list[Q]:
     prefix = _prefix("name", text) | _prefix("short_name", text)
     inside = Q()
     for term in _terms(query):
-        inside &= Q(name__icontains=term) | Q(short_name__icontains=term)
+        inside &= _contains("name", term) | _contains("short_name", term)
+    if plan is not None and plan.match and plan.condition is not None and connection.vendor == "sqlite":
+        # the firms whose name matches, from the small name index: the tiers read them, not every scope match
+        names = Q(
+            RawSQL(
+                f'"{_TABLE}"."id" IN (SELECT rowid FROM {_TABLE}_name_fts WHERE {_TABLE}_name_fts MATCH %s)',
+                [plan.match],
+                output_field=models.BooleanField(),
+            )
+        )
+        exact, prefix, inside = names & exact, names & prefix, names & inside
     return [exact, prefix & ~exact, inside & ~prefix & ~exact]
 
 
 def _tier_case(query: str) -> Case:
-    whens = [When(condition, then=Value(i)) for i, condition in enumerate(relevance_tiers(query))]
+    whens = [When(condition, then=Value(i)) for i, condition in enumerate(relevance_tiers(query))]  # one statement
     return Case(*whens, default=Value(len(whens)), output_field=IntegerField())
 
 
@@ -487,17 +528,20 @@ def _parse_cursor(cursor: str | None) -> tuple[str, int, int]:
 def count_capped(queryset: models.QuerySet, plan: SearchPlan | None = None, *, unscoped: bool = False) -> tuple[int, bool]:
     """(count, more than :data:`COUNT_CAP`?) without counting past the cap.
 
-    On SQLite, when the full-text MATCH of ``plan`` alone decides the rows (no term to check on the rows, no
-    filter but region and status, every firm visible), the index counts them without reading a row."""
-    if plan is not None and plan.index_only and plan.match and unscoped and connection.vendor == "sqlite":
+    On SQLite, when every filter is in the full-text MATCH of ``plan`` (region, status) and every firm is
+    visible, the index counts first, without reading a row: more than the cap there is "10,000+" (for a term of
+    four or more characters this counts firms that have all its trigrams, which nearly always means the term);
+    the exact count below the cap reads those rows only when a term must be checked on them."""
+    if plan is not None and plan.match and plan.filters_in_index and unscoped and connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT count(*) FROM (SELECT rowid FROM {_TABLE}_fts WHERE {_TABLE}_fts MATCH %s LIMIT {COUNT_CAP + 1})",
                 [plan.match],
             )
             n = cursor.fetchone()[0]
-    else:
-        n = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+        if n > COUNT_CAP or not plan.recheck:
+            return min(n, COUNT_CAP), n > COUNT_CAP
+    n = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
     return min(n, COUNT_CAP), n > COUNT_CAP
 
 
@@ -526,7 +570,7 @@ def page_of(
             rows, next_cursor = rows[:size], f"o{offset + size}"
         first = offset == 0
     else:
-        keyed = _keyed_rows(queryset, query if sort != "recent" else "", tier, last, size + 1)
+        keyed = _keyed_rows(queryset, query if sort != "recent" else "", tier, last, size + 1, plan)
         if len(keyed) > size:
             keyed = keyed[:size]
             next_cursor = f"{keyed[-1][0]}.{keyed[-1][1].pk}"
@@ -538,12 +582,14 @@ def page_of(
     return ResultPage(rows=rows, count=count, capped=capped, next_cursor=next_cursor, first=first)
 
 
-def _keyed_rows(queryset: models.QuerySet, query: str, tier: int, last: int, want: int) -> list[tuple[int, Any]]:
+def _keyed_rows(
+    queryset: models.QuerySet, query: str, tier: int, last: int, want: int, plan: SearchPlan | None = None
+) -> list[tuple[int, Any]]:
     """Up to ``want`` (tier, row) after the key (tier, last id), tier by tier, newest first within a tier."""
     if not _terms(query):
         qs = queryset.filter(pk__lt=last) if last else queryset
         return [(0, row) for row in qs.order_by("-id")[:want]]
-    exact, prefix, inside = relevance_tiers(query)
+    exact, prefix, inside = relevance_tiers(query, plan)
     found: list[tuple[int, Any]] = []
     if tier <= 1:  # the exact names and the prefixes are a handful of rows: one statement for both
         qs = queryset.filter(exact | prefix).annotate(
