@@ -108,6 +108,7 @@ class EnterprisePagination(BasePagination):
             size=size,
             plan=filterset.plan if filterset else None,
             unscoped=search.is_unscoped(request.user),
+            base=filterset.base.select_related("organisation") if filterset and filterset.base is not None else None,
         )
         return self.page.rows
 

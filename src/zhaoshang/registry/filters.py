@@ -52,6 +52,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     query: str = ""
     sort_key: str | None = None
     plan: SearchPlan | None = None
+    base = None
 
     def _none(self, queryset, name, value):  # every filter is applied at once in filter_queryset
         return queryset
@@ -64,9 +65,9 @@ class EnterpriseFilterSet(django_filters.FilterSet):
                 data[key] = int(data[key])
         self.query = data.pop("q", "") or ""
         self.plan = plan_search(self.query, data)
-        if self.plan.condition is not None:
-            queryset = queryset.filter(self.plan.condition)
-        return apply_filters(queryset, data).order_by(*ordering(self.sort_key, self.query))
+        self.base = apply_filters(queryset, data)  # before the text condition (see search.page_of)
+        queryset = self.base if self.plan.condition is None else self.base.filter(self.plan.condition)
+        return queryset.order_by(*ordering(self.sort_key, self.query))
 
     @property
     def active(self) -> bool:

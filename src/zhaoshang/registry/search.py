@@ -235,6 +235,7 @@ class SearchPlan:
     match: str | None = None
     filters_in_index: bool = False
     recheck: bool = False
+    recheck_condition: Q | None = None  # the terms checked on the rows (SQLite), without the MATCH
 
     @property
     def index_only(self) -> bool:
@@ -285,9 +286,16 @@ def plan_search(query: str, filters: Mapping[str, Any] | None = None, *, include
                 output_field=models.BooleanField(),
             )
         )
+        recheck = Q()
         for term in match.recheck:  # the trigrams of a term may sit apart: the term itself must occur
-            condition &= _contains_anywhere(term)
-        return SearchPlan(condition, expression, filters_in_index=only_facets, recheck=bool(match.recheck))
+            recheck &= _contains_anywhere(term)
+        return SearchPlan(
+            condition & recheck,
+            expression,
+            filters_in_index=only_facets,
+            recheck=bool(match.recheck),
+            recheck_condition=recheck,
+        )
     if vendor == "postgresql":
         parts, params = [], []
         for term in terms:
@@ -589,12 +597,14 @@ def page_of(
     size: int = 50,
     plan: SearchPlan | None = None,
     unscoped: bool = False,
+    base: models.QuerySet[Enterprise] | None = None,
 ) -> ResultPage:
     """A page of ``queryset`` (already searched and filtered) in the order ``sort`` (default: relevance for a
     query, newest first without one), starting at ``cursor`` (None for the first page).
 
     The default order pages by key — (relevance tier, id) — so no page sorts or skips over the rows before it;
-    the other orders page by offset. The count stops at :data:`COUNT_CAP`."""
+    the other orders page by offset. The count stops at :data:`COUNT_CAP`. ``base``: the same firms before the
+    text condition (SQLite then finds the name tiers from the name index alone, not from every scope match)."""
     kind, tier, last = _parse_cursor(cursor)
     next_cursor = None
     first = not cursor
@@ -605,7 +615,7 @@ def page_of(
             rows, next_cursor = rows[:size], f"o{offset + size}"
         first = offset == 0
     else:
-        keyed = _keyed_rows(queryset, query if sort != "recent" else "", tier, last, size + 1, plan)
+        keyed = _keyed_rows(queryset, query if sort != "recent" else "", tier, last, size + 1, plan, base)
         if len(keyed) > size:
             keyed = keyed[:size]
             next_cursor = f"{keyed[-1][0]}.{keyed[-1][1].pk}"
@@ -618,29 +628,74 @@ def page_of(
 
 
 def _keyed_rows(
-    queryset: models.QuerySet, query: str, tier: int, last: int, want: int, plan: SearchPlan | None = None
+    queryset: models.QuerySet,
+    query: str,
+    tier: int,
+    last: int,
+    want: int,
+    plan: SearchPlan | None = None,
+    base: models.QuerySet | None = None,
 ) -> list[tuple[int, Any]]:
     """Up to ``want`` (tier, row) after the key (tier, last id), tier by tier, newest first within a tier."""
     if not _terms(query):
+        if plan is not None and plan.match and plan.condition is None and connection.vendor == "sqlite":
+            # filters only (region, status): the index gives their firms newest first, a window at a time
+            return [(0, row) for row in _rest_by_windows(queryset, plan, Q(), last or None, want)]
         qs = queryset.filter(pk__lt=last) if last else queryset
         return [(0, row) for row in qs.order_by("-id")[:want]]
     exact, prefix, inside = relevance_tiers(query, plan)
+    # the name tiers imply the text condition: on SQLite they are read from the name index, without it
+    names_from = base if base is not None and plan is not None and plan.match and connection.vendor == "sqlite" else queryset
     found: list[tuple[int, Any]] = []
     if tier <= 1:  # the exact names and the prefixes are a handful of rows: one statement for both
-        qs = queryset.filter(exact | prefix).annotate(
+        qs = names_from.filter(exact | prefix).annotate(
             _tier=Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
         )
         if last:
             qs = qs.filter(Q(_tier__gt=tier) | Q(_tier=tier, pk__lt=last))
         found += [(row._tier, row) for row in qs.order_by("_tier", "-id")[:want]]
-    for number, condition in ((2, inside), (3, ~(exact | prefix | inside))):
+    for number, source, condition in ((2, names_from, inside), (3, queryset, ~(exact | prefix | inside))):
         if len(found) >= want or number < tier:
             continue
-        qs = queryset.filter(condition)
-        if number == tier and last:
-            qs = qs.filter(pk__lt=last)
+        below = last if number == tier and last else None
+        if number == 3 and names_from is not queryset:
+            found += [(3, row) for row in _rest_by_windows(names_from, plan, condition, below, want - len(found))]
+            continue
+        qs = source.filter(condition)
+        if below:
+            qs = qs.filter(pk__lt=below)
         found += [(number, row) for row in qs.order_by("-id")[: want - len(found)]]
     return found
+
+
+#: SQLite: the last tier is read in windows of this many newest index matches.
+WINDOW = 500
+
+
+def _rest_by_windows(base: models.QuerySet, plan: SearchPlan, condition: Q, below: int | None, want: int) -> list:
+    """SQLite, the last tier (scope and code matches): the index's matches newest first, a window at a time, each
+    window's rows checked (the term itself, not a name match) — so the page reads a few hundred rows, not every
+    firm whose scope has a common word."""
+    rows: list = []
+    while len(rows) < want:
+        sql = f"SELECT rowid FROM {_TABLE}_fts WHERE {_TABLE}_fts MATCH %s"
+        params: list[Any] = [plan.match]
+        if below:
+            sql += " AND rowid < %s"
+            params.append(below)
+        with connection.cursor() as cursor:
+            cursor.execute(sql + f" ORDER BY rowid DESC LIMIT {WINDOW}", params)
+            ids = [r[0] for r in cursor.fetchall()]
+        if not ids:
+            break
+        qs = base.filter(pk__in=ids).filter(condition)
+        if plan.recheck_condition is not None:
+            qs = qs.filter(plan.recheck_condition)
+        rows += list(qs.order_by("-id")[: want - len(rows)])
+        if len(ids) < WINDOW:
+            break
+        below = ids[-1]
+    return rows
 
 
 def _truthy(value: Any) -> bool | None:
@@ -752,4 +807,7 @@ def search_page(
     """One page of :func:`search_enterprises` by key (see :func:`page_of`), with the count capped."""
     plan = plan_search(query, filters, include_merged=include_merged)
     queryset = search_enterprises(user, query, filters, include_merged=include_merged, sort=sort, plan=plan)
-    return page_of(queryset, query=query, sort=sort, cursor=cursor, size=size, plan=plan, unscoped=is_unscoped(user))
+    base = search_enterprises(user, "", filters, include_merged=include_merged, plan=SearchPlan(None))
+    return page_of(
+        queryset, query=query, sort=sort, cursor=cursor, size=size, plan=plan, unscoped=is_unscoped(user), base=base
+    )

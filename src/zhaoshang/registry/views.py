@@ -58,6 +58,7 @@ def firm_list(request):
             size=PAGE_SIZE,
             plan=filterset.plan if valid else None,
             unscoped=search.is_unscoped(request.user),
+            base=filterset.base.select_related("organisation") if valid and filterset.base is not None else None,
         )
     _decorate(page.rows)
     base = _querystring(request, drop=("page", "cursor"))
