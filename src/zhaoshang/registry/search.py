@@ -556,7 +556,7 @@ def count_capped(queryset: models.QuerySet, plan: SearchPlan | None = None, *, u
 
 
 #: PostgreSQL: how long a count may take when the planner expects more than the cap (milliseconds).
-COUNT_BUDGET_MS = 60
+COUNT_BUDGET_MS = 40
 
 
 def _count_capped_postgresql(queryset: models.QuerySet) -> tuple[int, bool]:
