@@ -32,7 +32,9 @@ def _mangled_flags(name: str) -> list[dict]:
 
 
 @pytest.mark.parametrize("streamed", [False, True], ids=["calamine", "streaming reader"])
-def test_a_code_from_a_numeric_xlsx_cell_is_flagged_whatever_its_check_character(cast, write_xlsx, monkeypatch, streamed):
+def test_a_code_from_a_numeric_xlsx_cell_is_flagged_whatever_its_check_character(
+    cast, write_xlsx, monkeypatch, streamed
+):
     if streamed:
         monkeypatch.setattr(readers, "STREAM_XLSX_ROWS", 1)  # the big-file reader, one row at a time
     rows = [
@@ -54,14 +56,18 @@ def test_a_code_from_a_numeric_xlsx_cell_is_flagged_whatever_its_check_character
 
 
 def test_a_fifteen_digit_number_in_a_numeric_cell_is_still_a_registration_number(cast, write_xlsx):
-    result = import_enterprises(cast.officer, write_xlsx(HEADER, [[430111000344649, "长沙老注册号有限公司"]]), cast.bureau)
+    result = import_enterprises(
+        cast.officer, write_xlsx(HEADER, [[430111000344649, "长沙老注册号有限公司"]]), cast.bureau
+    )
     assert not [i for i in result.issues if i["code"] == "uscc_excel_mangled"]
     assert Enterprise.objects.get().reg_no == "430111000344649"
 
 
 @pytest.mark.parametrize("written", ["9.14403003196285E+17", "9.13201143027548E+17", "9.14403E+17"])
 def test_csv_text_in_scientific_notation_is_flagged(cast, write_csv, written):
-    result = import_enterprises(cast.officer, write_csv(HEADER, [[written, "广东科学计数法有限公司"]]), cast.bureau)
+    result = import_enterprises(
+        cast.officer, write_csv(HEADER, [[written, "广东科学计数法有限公司"]]), cast.bureau
+    )
     assert result.counts["flagged"] == 1
     assert REASON in _mangled_flags("广东科学计数法有限公司")[0]["message"]
 
@@ -103,4 +109,5 @@ def test_the_number_fact_survives_the_readers_text_conversion(tmp_path, write_xl
     path = write_xlsx(HEADER, [[LUCKY, "某公司"]])
     cells = next(iter(readers.open_table(path).rows))[1]
     assert isinstance(cells[0], uscc.NumberText) and cells[0] == str(LUCKY)
-    assert type(cells[0].strip()) is str  # any string operation drops the fact: the validator reads the cell itself
+    # any string operation drops the fact: the validator reads the cell itself
+    assert type(cells[0].strip()) is str

@@ -47,7 +47,10 @@ def test_a_two_character_word_is_found_in_the_name_short_name_and_scope_and_nowh
         "宏图", "宏图科技有限公司", "株洲宏图走行部装备有限公司", "长沙某某信息技术有限公司", "株洲新材料有限公司",
     }  # fmt: skip
     assert set(names(search_enterprises(cast.officer, "走行"))) == {"株洲宏图走行部装备有限公司"}
-    assert set(names(search_enterprises(cast.officer, "研发"))) == {"株洲新材料有限公司", "长春朝阳机械有限公司"}
+    assert set(names(search_enterprises(cast.officer, "研发"))) == {
+        "株洲新材料有限公司",
+        "长春朝阳机械有限公司",
+    }
     assert not search_enterprises(cast.officer, "鲲鹏").exists()
 
 
@@ -67,7 +70,9 @@ def test_results_come_by_relevance_exact_name_then_prefix_then_brand_then_scope(
         "株洲宏图走行部装备有限公司",  # the brand inside the name
         "长沙某某信息技术有限公司",  # the scope only
     ]
-    assert names(search_enterprises(cast.officer, "宏图")) == [f.name for f in page.rows]  # export/CLI order too
+    assert names(search_enterprises(cast.officer, "宏图")) == [
+        f.name for f in page.rows
+    ]  # export/CLI order too
 
 
 def test_without_a_query_the_list_is_newest_first(cast, city):
@@ -129,7 +134,9 @@ def test_pages_by_key_without_a_query_and_by_offset_for_another_order(cast, city
     qs = search_enterprises(cast.officer, "")
     first = search.page_of(qs, cursor=None, size=4)
     second = search.page_of(qs, cursor=first.next_cursor, size=4)
-    assert [f.name for f in first.rows + second.rows] == [r[0] for r in ROWS][::-1] and second.next_cursor is None
+    assert [f.name for f in first.rows + second.rows] == [r[0] for r in ROWS][
+        ::-1
+    ] and second.next_cursor is None
     by_name = search.page_of(qs, sort="name", size=4)
     rest = search.page_of(qs, sort="name", cursor=by_name.next_cursor, size=4)
     assert [f.name for f in by_name.rows + rest.rows] == sorted(r[0] for r in ROWS)
@@ -138,7 +145,10 @@ def test_pages_by_key_without_a_query_and_by_offset_for_another_order(cast, city
 def test_a_cursor_that_cannot_be_read_gives_the_first_page(cast, city, client_for):
     response = client_for(cast.officer).get(reverse("registry:list"), {"cursor": "x.y'; drop"})
     assert response.status_code == 200 and "北京朝阳文化传媒有限公司" in response.content.decode()
-    assert client_for(cast.officer).get("/api/enterprises/", {"cursor": "99999999999999999999999.1"}).status_code == 200
+    assert (
+        client_for(cast.officer).get("/api/enterprises/", {"cursor": "99999999999999999999999.1"}).status_code
+        == 200
+    )
 
 
 def test_a_count_above_the_cap_reads_as_cap_plus(cast, city, client_for, monkeypatch):
@@ -149,7 +159,12 @@ def test_a_count_above_the_cap_reads_as_cap_plus(cast, city, client_for, monkeyp
     data = client.get("/api/enterprises/", {"q": "宏图", "page_size": 2}).json()
     assert data["count"] == 3 and data["count_capped"] is True and data["next"]
     nxt = client.get(data["next"]).json()
-    assert [r["name"] for r in data["results"] + nxt["results"]][:4] == ["宏图", "株洲新材料有限公司", "宏图科技有限公司", "株洲宏图走行部装备有限公司"]
+    assert [r["name"] for r in data["results"] + nxt["results"]][:4] == [
+        "宏图",
+        "株洲新材料有限公司",
+        "宏图科技有限公司",
+        "株洲宏图走行部装备有限公司",
+    ]
     assert nxt["first"]
 
 
@@ -183,7 +198,9 @@ def test_the_api_schema_documents_the_paging_by_key(cast, client_for):
 def test_an_edit_of_region_or_status_and_a_merge_reach_the_search(cast, city):
     firm = city["株洲宏图走行部装备有限公司"]
     Enterprise.objects.filter(pk=firm.pk).update(region_code="110105", status="吊销")
-    assert names(search_enterprises(cast.officer, "宏图", {"region": "110105", "status": "吊销"})) == [firm.name]
+    assert names(search_enterprises(cast.officer, "宏图", {"region": "110105", "status": "吊销"})) == [
+        firm.name
+    ]
     assert firm.name not in names(search_enterprises(cast.officer, "宏图", {"region": "株洲"}))
     Enterprise.objects.filter(pk=firm.pk).update(merged_into=city["宏图"])
     assert firm.name not in names(search_enterprises(cast.officer, "宏图"))

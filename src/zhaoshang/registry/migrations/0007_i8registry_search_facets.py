@@ -98,7 +98,10 @@ def _backward_statements():
     from importlib import import_module
 
     previous = import_module("zhaoshang.registry.migrations.0004_search_index_without_positions")
-    drop = ["DROP TABLE IF EXISTS registry_enterprise_fts_vocab", "DROP TABLE IF EXISTS registry_enterprise_name_fts"]
+    drop = [
+        "DROP TABLE IF EXISTS registry_enterprise_fts_vocab",
+        "DROP TABLE IF EXISTS registry_enterprise_name_fts",
+    ]
     return [*drop, *previous.SQLITE_FORWARD]
 
 
