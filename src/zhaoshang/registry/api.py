@@ -120,6 +120,7 @@ class EnterprisePagination(BasePagination):
             {
                 "count": self.page.count,
                 "count_capped": self.page.capped,
+                "count_approximate": self.page.approximate,
                 "next": next_url,
                 "first": first_url,
                 "results": data,
@@ -129,10 +130,14 @@ class EnterprisePagination(BasePagination):
     def get_paginated_response_schema(self, schema):
         return {
             "type": "object",
-            "required": ["count", "count_capped", "next", "first", "results"],
+            "required": ["count", "count_capped", "count_approximate", "next", "first", "results"],
             "properties": {
                 "count": {"type": "integer", "description": "Firms found, at most 10,000"},
                 "count_capped": {"type": "boolean", "description": "More than 10,000 firms match (show 10,000+)"},
+                "count_approximate": {
+                    "type": "boolean",
+                    "description": "PostgreSQL: counting took too long; `count` is the planner's estimate",
+                },
                 "next": {"type": "string", "format": "uri", "nullable": True, "description": "The next page (cursor)"},
                 "first": {"type": "string", "format": "uri", "nullable": True, "description": "The first page"},
                 "results": schema,

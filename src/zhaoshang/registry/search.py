@@ -236,6 +236,7 @@ class SearchPlan:
     filters_in_index: bool = False
     recheck: bool = False
     recheck_condition: Q | None = None  # the terms checked on the rows (SQLite), without the MATCH
+    filtered: bool = True  # False: no query and no filter (the whole registry, counted exactly and cheaply)
 
     @property
     def index_only(self) -> bool:
@@ -249,6 +250,8 @@ def plan_search(query: str, filters: Mapping[str, Any] | None = None, *, include
     text = (query or "").strip()
     vendor = connection.vendor
     if not text:
+        if not any(v not in (None, "", []) for v in (filters or {}).values()):
+            return SearchPlan(None, filtered=False)
         if vendor != "sqlite":
             return SearchPlan(None)
         match = _Match()
@@ -513,10 +516,13 @@ class ResultPage:
     capped: bool
     next_cursor: str | None
     first: bool
+    approximate: bool = False  # PostgreSQL: the planner's estimate, when counting would take too long
 
     @property
     def count_label(self) -> str:
-        return f"{COUNT_CAP:,}+" if self.capped else f"{self.count:,}"
+        if self.capped:
+            return f"{COUNT_CAP:,}+"
+        return f"≈{self.count:,}" if self.approximate else f"{self.count:,}"
 
 
 def _parse_cursor(cursor: str | None) -> tuple[str, int, int]:
@@ -534,7 +540,13 @@ def _parse_cursor(cursor: str | None) -> tuple[str, int, int]:
 
 
 def count_capped(queryset: models.QuerySet, plan: SearchPlan | None = None, *, unscoped: bool = False) -> tuple[int, bool]:
-    """(count, more than :data:`COUNT_CAP`?) without counting past the cap.
+    """(count, more than :data:`COUNT_CAP`?) without counting past the cap (see :func:`_count`)."""
+    n, capped, _approximate = _count(queryset, plan, unscoped=unscoped)
+    return n, capped
+
+
+def _count(queryset: models.QuerySet, plan: SearchPlan | None, *, unscoped: bool) -> tuple[int, bool, bool]:
+    """(count, more than :data:`COUNT_CAP`?, an estimate?) without counting past the cap.
 
     On SQLite, when every filter is in the full-text MATCH of ``plan`` (region, status) and every firm is
     visible, the index counts first, without reading a row: more than the cap there is "10,000+" (for a term of
@@ -548,22 +560,22 @@ def count_capped(queryset: models.QuerySet, plan: SearchPlan | None = None, *, u
             )
             n = cursor.fetchone()[0]
         if n > COUNT_CAP or not plan.recheck:
-            return min(n, COUNT_CAP), n > COUNT_CAP
-    if connection.vendor == "postgresql":
+            return min(n, COUNT_CAP), n > COUNT_CAP, False
+    if connection.vendor == "postgresql" and (plan is None or plan.filtered):
         return _count_capped_postgresql(queryset)
     n = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
-    return min(n, COUNT_CAP), n > COUNT_CAP
+    return min(n, COUNT_CAP), n > COUNT_CAP, False
 
 
 #: PostgreSQL: how long a count may take when the planner expects more than the cap (milliseconds).
 COUNT_BUDGET_MS = 40
 
 
-def _count_capped_postgresql(queryset: models.QuerySet) -> tuple[int, bool]:
-    """The capped count; when the planner expects more than :data:`COUNT_CAP` rows, the count gets
-    :data:`COUNT_BUDGET_MS` and, past it, the list says "10,000+" on the planner's word. (Counting 10,001 rows of
-    a common scope word means reading them from the table — the trigram index cannot confirm a match alone —
-    about a second at 1,000,000 firms.)"""
+def _count_capped_postgresql(queryset: models.QuerySet) -> tuple[int, bool, bool]:
+    """(count, capped, approximate): the count gets :data:`COUNT_BUDGET_MS`; past it, the planner's estimate
+    stands — "10,000+" when it expects more than :data:`COUNT_CAP` rows, else "≈ estimate". (Counting thousands
+    of firms of a common scope word means reading them from the table — the trigram index cannot confirm a match
+    alone — about a second at 1,000,000 firms.) A list with no condition but the indexes' is counted exactly."""
     from django.db import OperationalError, transaction
 
     limited = queryset.order_by().values("pk")[: COUNT_CAP + 1]
@@ -576,16 +588,13 @@ def _count_capped_postgresql(queryset: models.QuerySet) -> tuple[int, bool]:
 
         explained = json.loads(explained)
     estimate = int(explained[0]["Plan"]["Plan Rows"])
-    if estimate <= COUNT_CAP:
-        n = limited.count()
-        return min(n, COUNT_CAP), n > COUNT_CAP
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL statement_timeout = {int(COUNT_BUDGET_MS)}")
             n = limited.count()
-    except OperationalError:  # the budget ran out (QueryCanceled): the planner expects more than the cap
-        return COUNT_CAP, True
-    return min(n, COUNT_CAP), n > COUNT_CAP
+    except OperationalError:  # the budget ran out (QueryCanceled): the planner's word
+        return min(estimate, COUNT_CAP), estimate > COUNT_CAP, estimate <= COUNT_CAP
+    return min(n, COUNT_CAP), n > COUNT_CAP, False
 
 
 def page_of(
@@ -620,11 +629,14 @@ def page_of(
             keyed = keyed[:size]
             next_cursor = f"{keyed[-1][0]}.{keyed[-1][1].pk}"
         rows = [row for _tier, row in keyed]
+    approximate = False
     if first and next_cursor is None:  # the whole result is on this page: nothing to count
         count, capped = min(len(rows), COUNT_CAP), len(rows) > COUNT_CAP
     else:
-        count, capped = count_capped(queryset, plan, unscoped=unscoped)
-    return ResultPage(rows=rows, count=count, capped=capped, next_cursor=next_cursor, first=first)
+        count, capped, approximate = _count(queryset, plan, unscoped=unscoped)
+    return ResultPage(
+        rows=rows, count=count, capped=capped, next_cursor=next_cursor, first=first, approximate=approximate
+    )
 
 
 def _keyed_rows(

@@ -56,7 +56,7 @@ def firm_list(request):
             sort=filterset.sort_key if valid else None,
             cursor=request.GET.get("cursor"),
             size=PAGE_SIZE,
-            plan=filterset.plan if valid else None,
+            plan=filterset.plan if valid else search.SearchPlan(None, filtered=False),
             unscoped=search.is_unscoped(request.user),
             base=filterset.base.select_related("organisation") if valid and filterset.base is not None else None,
         )
