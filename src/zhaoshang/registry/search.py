@@ -237,6 +237,7 @@ class SearchPlan:
     recheck: bool = False
     recheck_condition: Q | None = None  # the terms checked on the rows (SQLite), without the MATCH
     filtered: bool = True  # False: no query and no filter (the whole registry, counted exactly and cheaply)
+    code_lookup: bool = False  # a full credit code: one firm at most, no relevance tiers to read
 
     @property
     def index_only(self) -> bool:
@@ -265,8 +266,8 @@ def plan_search(query: str, filters: Mapping[str, Any] | None = None, *, include
         # a valid code lives in ``uscc`` (unique index); only an invalid one is kept as written, in ``uscc_raw``.
         # Asking both in one OR would scan the table for the unindexed column.
         if uscc_core.is_valid_code(code):
-            return SearchPlan(Q(uscc=code))
-        return SearchPlan(Q(uscc_raw__in=sorted({text, code})))
+            return SearchPlan(Q(uscc=code), code_lookup=True)
+        return SearchPlan(Q(uscc_raw__in=sorted({text, code})), code_lookup=True)
     terms = [t for t in _TERMS.split(text) if t]
     if len(terms) == 1 and len(terms[0]) < 2:
         return SearchPlan(_short_query(terms[0]))
@@ -624,7 +625,8 @@ def page_of(
             rows, next_cursor = rows[:size], f"o{offset + size}"
         first = offset == 0
     else:
-        keyed = _keyed_rows(queryset, query if sort != "recent" else "", tier, last, size + 1, plan, base)
+        by_relevance = sort != "recent" and not (plan is not None and plan.code_lookup)
+        keyed = _keyed_rows(queryset, query if by_relevance else "", tier, last, size + 1, plan, base)
         if len(keyed) > size:
             keyed = keyed[:size]
             next_cursor = f"{keyed[-1][0]}.{keyed[-1][1].pk}"
