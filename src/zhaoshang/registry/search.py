@@ -657,24 +657,32 @@ def _keyed_rows(
             return [(0, row) for row in _rest_by_windows(queryset, plan, Q(), last or None, want)]
         qs = queryset.filter(pk__lt=last) if last else queryset
         return [(0, row) for row in qs.order_by("-id")[:want]]
-    exact, prefix, inside = relevance_tiers(query, plan)
-    # the name tiers imply the text condition: on SQLite they are read from the name index, without it
-    names_from = base if base is not None and plan is not None and plan.match and connection.vendor == "sqlite" else queryset
+    # the name tiers imply the text condition: on SQLite they are read without it — the exact name and the prefix
+    # from the B-tree indexes of name and short name, the brand inside the name from the name index, a window of
+    # its newest matches at a time (a generic word such as 科技有限 is in most names)
+    windowed = base is not None and plan is not None and bool(plan.match) and connection.vendor == "sqlite"
+    names_from = base if windowed else queryset
+    exact, prefix, inside = relevance_tiers(query)
     found: list[tuple[int, Any]] = []
     if tier <= 1:  # the exact names and the prefixes are a handful of rows: one statement for both
-        qs = names_from.filter(exact | prefix).annotate(
+        # (SQLite: within the name index's matches, which it reads through the name and short-name lookups)
+        named_exact, named_prefix, _inside = relevance_tiers(query, plan) if windowed else (exact, prefix, inside)
+        qs = names_from.filter(named_exact | named_prefix).annotate(
             _tier=Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
         )
         if last:
             qs = qs.filter(Q(_tier__gt=tier) | Q(_tier=tier, pk__lt=last))
         found += [(row._tier, row) for row in qs.order_by("_tier", "-id")[:want]]
-    for number, source, condition in ((2, names_from, inside), (3, queryset, ~(exact | prefix | inside))):
+    tiers = ((2, "name_fts", inside), (3, "fts", ~(exact | prefix | inside)))
+    for number, table, condition in tiers:
         if len(found) >= want or number < tier:
             continue
         below = last if number == tier and last else None
-        if number == 3 and names_from is not queryset:
-            found += [(3, row) for row in _rest_by_windows(names_from, plan, condition, below, want - len(found))]
+        if windowed:
+            rows = _rest_by_windows(names_from, plan, condition, below, want - len(found), table=table)
+            found += [(number, row) for row in rows]
             continue
+        source = queryset
         qs = source.filter(condition)
         if below:
             qs = qs.filter(pk__lt=below)
@@ -686,13 +694,15 @@ def _keyed_rows(
 WINDOW = 500
 
 
-def _rest_by_windows(base: models.QuerySet, plan: SearchPlan, condition: Q, below: int | None, want: int) -> list:
-    """SQLite, the last tier (scope and code matches): the index's matches newest first, a window at a time, each
-    window's rows checked (the term itself, not a name match) — so the page reads a few hundred rows, not every
-    firm whose scope has a common word."""
+def _rest_by_windows(
+    base: models.QuerySet, plan: SearchPlan, condition: Q, below: int | None, want: int, *, table: str = "fts"
+) -> list:
+    """SQLite, a tier read from an index (``fts``: every field; ``name_fts``: names): its matches newest first, a
+    window at a time, each window's rows checked (the term itself, the tier) — so a page reads a few hundred
+    rows, not every firm whose scope or name has a common word."""
     rows: list = []
     while len(rows) < want:
-        sql = f"SELECT rowid FROM {_TABLE}_fts WHERE {_TABLE}_fts MATCH %s"
+        sql = f"SELECT rowid FROM {_TABLE}_{table} WHERE {_TABLE}_{table} MATCH %s"
         params: list[Any] = [plan.match]
         if below:
             sql += " AND rowid < %s"
