@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "zhaoshang.registry",
     "zhaoshang.chains",
     "zhaoshang.pipeline",
+    "zhaoshang.insight",
+    "zhaoshang.approvals",
+    "zhaoshang.policies",
+    "zhaoshang.service",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +88,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "zhaoshang.accounts.middleware.LoginRequiredEverywhereMiddleware",
     "axes.middleware.AxesMiddleware",
+    "zhaoshang.web.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "zhaoshang.urls"

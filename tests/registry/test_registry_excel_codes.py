@@ -10,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from zhaoshang.registry.core import readers, uscc
+from zhaoshang.registry.core import uscc
 from zhaoshang.registry.models import Enterprise, ImportBatch
 from zhaoshang.registry.services import import_enterprises
+from zhaoshang.tabular import readers
 
 REASON = "Excel 数字格式截断了代码"
 # what Excel keeps of 913201143027548xxx: 15 significant digits, then zeros — and this one's check character

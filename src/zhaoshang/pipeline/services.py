@@ -16,7 +16,8 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Organisation, User
-from zhaoshang.core import audit
+from zhaoshang.core import audit, hooks
+from zhaoshang.core.errors import DomainError
 from zhaoshang.pipeline import config
 from zhaoshang.pipeline.core import carriers as carrier_core
 from zhaoshang.pipeline.core import meeting as meeting_core
@@ -37,7 +38,7 @@ from zhaoshang.registry.core.uscc import normalise as normalise_uscc
 from zhaoshang.registry.models import Enterprise
 
 
-class PipelineError(ValueError):
+class PipelineError(DomainError):
     """A request the pipeline refuses; the message is in Chinese for the user."""
 
     code = "invalid"
@@ -580,6 +581,7 @@ def meeting_pack(organisation: Organisation | None, start: dt.date, end: dt.date
         .exclude(status=CoordinationItem.Status.DONE, done_on__lte=end)
         .values("id", "title", "department__name", "due", "status", "project_id", "done_on")
     ]
+    items += [meeting_core.CoordinationItem(**row) for row in hooks.meeting_items(ids, end)]  # e.g. government promises
     try:
         return meeting_core.build_meeting_pack(
             organisation=organisation.name if organisation else "全市",
@@ -592,9 +594,9 @@ def meeting_pack(organisation: Organisation | None, start: dt.date, end: dt.date
 
 def render_meeting_pack(pack: meeting_core.MeetingPack, path: Any) -> Any:
     """Write the pack as .docx or .pdf (by suffix) with the embedded CJK font."""
+    from zhaoshang.pipeline.meeting_report import meeting_report
     from zhaoshang.reports.document import render
     from zhaoshang.reports.errors import ReportError
-    from zhaoshang.reports.meeting_report import meeting_report
 
     try:
         report = meeting_report(pack, title=f"{pack.organisation}专案分析会材料", max_rows=config.meeting_max_rows())

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import tempfile
-from importlib import import_module
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -18,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.scoping import assignable_organisations, can, get_for_user, require, visible
+from zhaoshang.core import hooks
 from zhaoshang.registry import search, services
 from zhaoshang.registry.filters import EnterpriseFilterSet
 from zhaoshang.registry.forms import ImportForm
@@ -26,9 +25,6 @@ from zhaoshang.registry.models import DuplicateCandidate, Enterprise, ImportBatc
 PAGE_SIZE = 50
 
 # Sections other apps add to the profile: (dotted function(firm) -> data, template, context name).
-PROFILE_SECTIONS = (("zhaoshang.chains.services:positions_for", "chains/_enterprise_positions.html", "positions"),)
-
-
 def _querystring(request, drop=("page",)) -> str:
     query = request.GET.copy()
     for key in drop:
@@ -88,16 +84,8 @@ def firm_export(request):
     return FileResponse(handle, as_attachment=True, filename="企业名录.xlsx")
 
 
-def _profile_sections(firm) -> list[dict]:
-    sections = []
-    for dotted, template, name in PROFILE_SECTIONS:
-        module_name, _sep, attr = dotted.partition(":")
-        try:
-            fn = getattr(import_module(module_name), attr)
-        except (ModuleNotFoundError, AttributeError):
-            continue
-        sections.append({"template": template, name: fn(firm)})
-    return sections
+def _profile_sections(firm, user) -> list[dict]:
+    return [{"template": s.template, s.name: s.build(firm, user)} for s in hooks.profile_sections()]
 
 
 def firm_detail(request, pk: int):
@@ -114,7 +102,7 @@ def firm_detail(request, pk: int):
         "batch": batch if batch is not None and visible(request.user, ImportBatch.objects.filter(pk=batch.pk)).exists() else None,
         "history": history,
         "merged_from": list(Enterprise.objects.filter(merged_into=firm).only("id", "name", "uscc")),
-        "sections": _profile_sections(firm),
+        "sections": _profile_sections(firm, request.user),
         "duplicates": list(
             DuplicateCandidate.objects.filter(Q(first=firm) | Q(second=firm), status=DuplicateCandidate.Status.OPEN)[:10]
         ),
@@ -145,19 +133,16 @@ def import_new(request):
     form = ImportForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            batch = services.start_import(
-                request.user,
-                data["file"],
-                data["file"].name,
-                data["organisation"],
-                dry_run=data["dry_run"],
-                strict=data["strict"],
-                mapping=data["mapping"] or None,
-                source=data["source"],
-            )
-        except PermissionDenied:
-            raise
+        batch = services.start_import(
+            request.user,
+            data["file"],
+            data["file"].name,
+            data["organisation"],
+            dry_run=data["dry_run"],
+            strict=data["strict"],
+            mapping=data["mapping"] or None,
+            source=data["source"],
+        )
         return redirect("registry:import_detail", pk=batch.pk)
     return TemplateResponse(request, "registry/import_form.html", {"form": form})
 

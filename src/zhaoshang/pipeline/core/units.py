@@ -5,11 +5,13 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from zhaoshang.core.errors import DomainError
+
 #: 1 亩 = 1/15 公顷 = 10000/15 ㎡ (≈ 666.67 ㎡). Kept exact so 7.5 亩 is exactly 5,000 ㎡.
 MU_IN_M2: Fraction = Fraction(10000, 15)
 
 
-class UnitError(ValueError):
+class UnitError(DomainError):
     """A figure that cannot be read as a number; the message is in Chinese for the user."""
 
 
@@ -29,10 +31,6 @@ def to_wan(value: object) -> Decimal:
 
 def mu_to_m2(mu: float | int | Decimal) -> float:
     return float(Fraction(str(mu)) * MU_IN_M2)
-
-
-def m2_to_mu(m2: float | int | Decimal) -> float:
-    return float(Fraction(str(m2)) / MU_IN_M2)
 
 
 def format_number(value: float | int | Decimal, max_decimals: int = 2) -> str:

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from operator import mul
 from typing import Final, NamedTuple
+
+from zhaoshang.tabular.cells import NumberText, cell_text
 
 from .errors import UsccError
 
@@ -72,45 +72,6 @@ class UsccResult(NamedTuple):
     @property
     def is_excel_mangled(self) -> bool:
         return self.reason == EXCEL_MANGLED
-
-
-class NumberText(str):
-    """Text of a spreadsheet cell that held a number (``cell_text`` of an int or a float).
-
-    The readers turn every cell into text; this subclass carries the fact that the cell was numeric to
-    :func:`validate`: a credit code of more than 15 digits cannot have survived a numeric cell (Excel keeps 15
-    significant digits), whatever its check character says. Any string operation gives a plain ``str`` again.
-    """
-
-    __slots__ = ()
-
-
-def cell_text(value: object) -> str:
-    """Text of a cell as the user would have typed it; numbers are written out without exponent.
-
-    A float read from a spreadsheet such as ``9.14403003196285e+17`` becomes ``"914403003196285000"`` — what Excel
-    shows in the cell — so that :func:`validate` can report it as mangled.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return NumberText(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return ""
-        if value.is_integer():
-            try:
-                return NumberText(int(Decimal(repr(value))))  # 15 significant digits, as Excel shows them
-            except InvalidOperation:  # pragma: no cover - repr of a finite float is always a valid Decimal
-                return NumberText(repr(value))
-        return NumberText(repr(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
 
 
 def normalise(value: object) -> str:
