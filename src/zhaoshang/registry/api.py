@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from rest_framework import serializers
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from zhaoshang.api.viewsets import ScopedReadOnlyViewSet
-from zhaoshang.registry import services
+from zhaoshang.registry import search, services
 from zhaoshang.registry.filters import EnterpriseFilterSet
 from zhaoshang.registry.models import Enterprise, ImportBatch
 
@@ -82,10 +85,96 @@ class ImportBatchSerializer(serializers.ModelSerializer):
         ]
 
 
+class EnterprisePagination(BasePagination):
+    """Pages by key (``cursor``), as the list page: by relevance with a query, newest first without one (another
+    ``sort`` pages by offset). ``count`` stops at 10,000 (``count_capped`` then says there are more); follow
+    ``next`` until it is null. No page waits on counting or sorting the whole result."""
+
+    page_size = 50
+    max_page_size = 200
+
+    def paginate_queryset(self, queryset, request, view=None):
+        filterset = getattr(view, "_filterset", None)
+        try:
+            size = min(max(int(request.query_params.get("page_size", self.page_size)), 1), self.max_page_size)
+        except ValueError:
+            size = self.page_size
+        self.request = request
+        self.page = search.page_of(
+            queryset,
+            query=filterset.query if filterset else "",
+            sort=filterset.sort_key if filterset else None,
+            cursor=request.query_params.get("cursor"),
+            size=size,
+            plan=filterset.plan if filterset else None,
+            unscoped=search.is_unscoped(request.user),
+            base=filterset.base.select_related("organisation") if filterset and filterset.base is not None else None,
+        )
+        return self.page.rows
+
+    def get_paginated_response(self, data):
+        url = self.request.build_absolute_uri()
+        next_url = replace_query_param(url, "cursor", self.page.next_cursor) if self.page.next_cursor else None
+        first_url = None if self.page.first else remove_query_param(url, "cursor")
+        return Response(
+            {
+                "count": self.page.count,
+                "count_capped": self.page.capped,
+                "count_approximate": self.page.approximate,
+                "next": next_url,
+                "first": first_url,
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["count", "count_capped", "count_approximate", "next", "first", "results"],
+            "properties": {
+                "count": {"type": "integer", "description": "Firms found, at most 10,000"},
+                "count_capped": {"type": "boolean", "description": "More than 10,000 firms match (show 10,000+)"},
+                "count_approximate": {
+                    "type": "boolean",
+                    "description": "PostgreSQL: counting took too long; `count` is the planner's estimate",
+                },
+                "next": {"type": "string", "format": "uri", "nullable": True, "description": "The next page (cursor)"},
+                "first": {"type": "string", "format": "uri", "nullable": True, "description": "The first page"},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": "Key of the page, from `next` (absent: the first page)"},
+            {"name": "page_size", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+             "description": "Rows per page (default 50)"},
+        ]  # fmt: skip
+
+
 class EnterpriseViewSet(ScopedReadOnlyViewSet):
-    queryset = Enterprise.objects.filter(merged_into__isnull=True).select_related("organisation").order_by("name", "id")
+    queryset = Enterprise.objects.filter(merged_into__isnull=True).select_related("organisation").order_by("-id")
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
+    pagination_class = EnterprisePagination
+
+    def filter_queryset(self, queryset):
+        # keep the filter set: the page by key needs its query, order and search plan
+        for backend in list(self.filter_backends):
+            backend_instance = backend()
+            if hasattr(backend_instance, "get_filterset"):
+                filterset = backend_instance.get_filterset(self.request, queryset, self)
+                if filterset is not None:
+                    if not filterset.is_valid() and backend_instance.raise_exception:
+                        from django_filters.utils import translate_validation
+
+                        raise translate_validation(filterset.errors)
+                    self._filterset = filterset
+                    queryset = filterset.qs
+                    continue
+            queryset = backend_instance.filter_queryset(self.request, queryset, self)
+        return queryset
 
 
 class ImportBatchViewSet(ScopedReadOnlyViewSet):

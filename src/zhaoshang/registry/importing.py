@@ -698,13 +698,11 @@ def _bulk_session(expected_rows: int) -> Iterator[None]:
     try:
         yield
         if deferred:
-            from zhaoshang.registry.search import fts_columns
+            from zhaoshang.registry.search import fts_fill_sql
 
-            cols = fts_columns()
             with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {table}_fts(rowid, {cols}) SELECT id, {cols} FROM {table} WHERE id > %s", [before]
-                )
+                for statement in fts_fill_sql():
+                    cursor.execute(statement, [before])
                 cursor.execute(trigger_sql)
                 for name, sql in guarded:
                     cursor.execute(f"DROP TRIGGER {name}")

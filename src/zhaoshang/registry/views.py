@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.scoping import assignable_organisations, can, get_for_user, require, visible
 from zhaoshang.core import hooks
-from zhaoshang.registry import services
+from zhaoshang.registry import search, services
 from zhaoshang.registry.filters import EnterpriseFilterSet
 from zhaoshang.registry.forms import ImportForm
 from zhaoshang.registry.models import DuplicateCandidate, Enterprise, ImportBatch
@@ -41,10 +41,23 @@ def _decorate(firms) -> None:
 def firm_list(request):
     require(request.user, "enterprise", "view")
     filterset = EnterpriseFilterSet(request.GET or None, queryset=services.search_enterprises(request.user))
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else services.search_enterprises(request.user)
-    page = Paginator(queryset.select_related("organisation"), PAGE_SIZE).get_page(request.GET.get("page"))
-    _decorate(page.object_list)
-    base = _querystring(request)
+    valid = filterset.is_bound and filterset.is_valid()
+    queryset = filterset.qs if valid else services.search_enterprises(request.user)
+    if filterset.is_bound and not valid:  # the form says what is wrong (e.g. a region name of several places)
+        page = search.ResultPage(rows=[], count=0, capped=False, next_cursor=None, first=True)
+    else:
+        page = search.page_of(
+            queryset.select_related("organisation"),
+            query=filterset.query if valid else "",
+            sort=filterset.sort_key if valid else None,
+            cursor=request.GET.get("cursor"),
+            size=PAGE_SIZE,
+            plan=filterset.plan if valid else search.SearchPlan(None, filtered=False),
+            unscoped=search.is_unscoped(request.user),
+            base=filterset.base.select_related("organisation") if valid and filterset.base is not None else None,
+        )
+    _decorate(page.rows)
+    base = _querystring(request, drop=("page", "cursor"))
     context = {
         "filterset": filterset,
         "form": filterset.form,

@@ -6,6 +6,17 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 
+class NumberText(str):
+    """Text of a spreadsheet cell that held a number (what :func:`cell_text` gives for an int or a float).
+
+    The readers turn every cell into text; this subclass carries the fact that the cell was numeric to the
+    validators — a credit code of more than 15 digits cannot have survived a numeric cell (Excel keeps 15
+    significant digits), whatever its check character says. Any string operation gives a plain ``str`` again.
+    """
+
+    __slots__ = ()
+
+
 def cell_text(value: object) -> str:
     """Text of a cell as the user would have typed it; numbers are written out without exponent.
 
@@ -19,16 +30,16 @@ def cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):
-        return str(value)
+        return NumberText(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return ""
         if value.is_integer():
             try:
-                return str(int(Decimal(repr(value))))  # 15 significant digits, as Excel shows them
+                return NumberText(int(Decimal(repr(value))))  # 15 significant digits, as Excel shows them
             except InvalidOperation:  # pragma: no cover - repr of a finite float is always a valid Decimal
-                return repr(value)
-        return repr(value)
+                return NumberText(repr(value))
+        return NumberText(repr(value))
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value)

@@ -27,7 +27,7 @@ import unicodedata
 from operator import mul
 from typing import Final, NamedTuple
 
-from zhaoshang.tabular.cells import cell_text
+from zhaoshang.tabular.cells import NumberText, cell_text
 
 from .errors import UsccError
 
@@ -120,9 +120,13 @@ def registration_number_ok(reg_no: str) -> bool:
     return (11 - p) % 10 == ord(reg_no[14]) - 48
 
 
+#: The reason shown for every Excel-mangled code (issue #10).
+MANGLED_REASON: Final = "Excel 数字格式截断了代码"
+
+
 def _mangled_message(raw: str) -> str:
     return (
-        f"统一社会信用代码“{raw}”已被Excel按数字保存，末几位已丢失，无法恢复；"
+        f"{MANGLED_REASON}：统一社会信用代码“{raw}”已被Excel按数字保存，末几位已丢失，无法恢复；"
         "请在源系统中把该列设为文本格式后重新导出"
     )
 
@@ -130,12 +134,19 @@ def _mangled_message(raw: str) -> str:
 def validate(value: object) -> UsccResult:
     """Check a credit code and say precisely what is wrong with it.
 
+    A value that came from a numeric spreadsheet cell (:class:`NumberText`, or an int or float given directly)
+    with more than 15 digits is always ``excel_mangled``, whatever its check character says; so is text in
+    scientific notation (a CSV that Excel saved: ``9.14403003196285E+17``).
+
     ``reason`` is one of ``ok``, ``empty``, ``excel_mangled``, ``registration_number`` (a valid-looking 15-digit
     工商注册号, not a credit code), ``wrong_length``, ``illegal_character``, ``bad_check_digit``; ``message`` is a
     Chinese sentence for the user (``None`` when ok or empty).
     """
     raw = cell_text(value)
     code = normalise(raw)
+    if isinstance(raw, NumberText) and len(code) > 15 and (_DIGITS.fullmatch(code) or _FLOAT_TEXT.fullmatch(code)):
+        # a numeric cell keeps 15 significant digits: the rest were lost, even when the check character agrees
+        return UsccResult(raw, code, False, EXCEL_MANGLED, _mangled_message(raw.strip()))
     if _WELL_FORMED.fullmatch(code):
         if ALPHABET[(31 - _weighted_sum(code[:17]) % 31) % 31] == code[17]:
             return UsccResult(raw, code, True, OK)

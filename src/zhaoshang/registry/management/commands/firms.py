@@ -81,7 +81,7 @@ class Command(BaseCommand):
 
         search = sub.add_parser("search", help="Full-text search with filters.")
         search.add_argument("query", nargs="?", default="")
-        search.add_argument("--region")
+        search.add_argument("--region", help="region name (株洲, 株洲市, 芦淞区) or code")
         search.add_argument("--industry")
         search.add_argument("--status")
         search.add_argument("--tags")
@@ -89,13 +89,13 @@ class Command(BaseCommand):
         search.add_argument("--capital-max", type=float)
         search.add_argument("--local", choices=["yes", "no"])
         search.add_argument("--limit", type=int, default=20)
-        search.add_argument("--sort", choices=SORT_KEYS, help="name (default), capital, founded, founded_asc, recent")
+        search.add_argument("--sort", choices=SORT_KEYS, help="relevance (default: by relevance with a query, newest first without), name, capital, founded, founded_asc, recent")
         search.add_argument("--json", action="store_true")
 
         export = sub.add_parser("export", help="Export the (filtered) list to XLSX.")
         export.add_argument("output")
         export.add_argument("--query", default="")
-        export.add_argument("--region")
+        export.add_argument("--region", help="region name (株洲, 株洲市, 芦淞区) or code")
         export.add_argument("--local", choices=["yes", "no"])
         export.add_argument("--sort", choices=SORT_KEYS, help="the rows' order, as --sort of firms search")
 
@@ -219,11 +219,14 @@ class Command(BaseCommand):
         }
 
     def _search(self, options: dict[str, Any]) -> None:
-        from zhaoshang.registry.services import enterprise_as_dict, search_enterprises
+        from zhaoshang.registry.search import search_page
+        from zhaoshang.registry.services import enterprise_as_dict
 
-        qs = search_enterprises(None, options["query"], self._filters(options), sort=options.get("sort"))
-        qs = qs.select_related("organisation")
-        firms = list(qs[: options["limit"]])
+        try:
+            page = search_page(None, options["query"], self._filters(options), sort=options.get("sort"), size=options["limit"])
+        except ValueError as error:  # a region name of several places or of none: one line, exit 1
+            raise CommandError(str(error)) from None
+        firms = page.rows
         if options["json"]:
             self.stdout.write(json.dumps([enterprise_as_dict(f) for f in firms], ensure_ascii=False))
             return
@@ -233,7 +236,11 @@ class Command(BaseCommand):
     def _export(self, options: dict[str, Any]) -> None:
         from zhaoshang.registry.services import export_enterprises_xlsx, search_enterprises
 
-        qs = search_enterprises(None, options["query"], self._filters(options), sort=options.get("sort"))
+        try:
+            qs = search_enterprises(None, options["query"], self._filters(options), sort=options.get("sort"))
+            qs.exists()  # a region name of several places or of none fails here, before the file is written
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         n = export_enterprises_xlsx(qs, options["output"])
         self.stdout.write(f"已导出{n}家企业到 {options['output']}")
 
