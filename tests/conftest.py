@@ -76,6 +76,17 @@ def _fast_password_hashing():
         pass
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _task_queue_runs_inline():
+    """Queued tasks (notification deliveries) run at once in tests, in memory: no worker, no queue file."""
+    try:
+        from huey.contrib.djhuey import HUEY
+
+        HUEY.immediate = True
+    except Exception:  # plain-Python core tests run without Django configured
+        pass
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     """On SQLite, test in a file database (WAL), as the product runs, not Django's shared-cache memory database.
@@ -88,3 +99,11 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3"):
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
+def pytest_sessionstart(session):
+    """In CI the shared test data must be there: a missing ../shared fails the run instead of skipping."""
+    from tests.shared_data import SHARED_DATA, in_ci
+
+    if in_ci() and not SHARED_DATA.is_dir():
+        raise pytest.UsageError(f"CI: {SHARED_DATA} not found — ../shared must lie beside the project")

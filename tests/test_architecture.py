@@ -13,7 +13,10 @@ import pytest
 
 #: Django-free modules besides every app's ``core`` and ``analysis`` subpackages.
 FOUNDATIONS = ("zhaoshang.tabular", "zhaoshang.core.errors", "zhaoshang.core.workdays", "zhaoshang.core.reference",
-               "zhaoshang.reports")
+               "zhaoshang.reports",
+               # insight's analytic cores (the issue names them insight/complexity.py, ...)
+               "zhaoshang.insight.complexity", "zhaoshang.insight.lagyears", "zhaoshang.insight.io",
+               "zhaoshang.insight.opportunities", "zhaoshang.insight.tables", "zhaoshang.insight.errors")
 
 #: Platform packages, each allowed to import the ones listed (and the foundations).
 PLATFORM = {
@@ -23,6 +26,7 @@ PLATFORM = {
     "accounts": {"core"},
     "api": {"core", "accounts"},
     "web": {"core", "accounts"},
+    "notifications": {"core", "accounts", "web"},
 }
 
 #: Capabilities may import the platform and the capabilities listed here.
@@ -30,6 +34,9 @@ CAPABILITIES = {
     "registry": set(),
     "chains": {"registry"},
     "pipeline": {"registry", "chains"},
+    "insight": {"registry", "chains"},
+    "approvals": {"registry", "pipeline"},
+    "policies": {"registry", "chains", "pipeline"},
     "service": {"registry"},
 }
 

@@ -69,7 +69,12 @@ INSTALLED_APPS = [
     "zhaoshang.registry",
     "zhaoshang.chains",
     "zhaoshang.pipeline",
+    "zhaoshang.insight",
+    "zhaoshang.approvals",
+    "zhaoshang.policies",
     "zhaoshang.service",
+    "huey.contrib.djhuey",
+    "zhaoshang.notifications",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhaoshang.web.context.navigation",
+                "zhaoshang.notifications.context.unread",
             ],
         },
     }
@@ -203,7 +209,8 @@ FX_RATES_TO_CNY = env_rates("ZHAOSHANG_FX")
 # table size) may be set per city in a YAML file; see docs/PIPELINE.md. Checked when the pipeline reads them.
 _PIPELINE_FILE = env_settings_file(
     "ZHAOSHANG_PIPELINE_CONFIG",
-    {"stages": list, "points": dict, "callback_working_days": int, "new_firm_days": int, "meeting_max_rows": int},
+    {"stages": list, "points": dict, "callback_working_days": int, "new_firm_days": int, "meeting_max_rows": int,
+     "meeting_period": str, "evidence": dict, "targets": dict, "key_project_wan": int},
 )
 for _key, _value in _PIPELINE_FILE.items():
     globals()[f"PIPELINE_{_key.upper()}"] = _value
@@ -223,3 +230,29 @@ if PRODUCTION:
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("ZHAOSHANG_SESSION_HOURS", 12, minimum=1) * 3600
+
+# Notifications (docs/NOTIFICATIONS.md). The task queue: Huey on SQLite under ZHAOSHANG_VAR_DIR by default (no extra
+# server), on Redis in production (ZHAOSHANG_TASK_QUEUE=redis://127.0.0.1:6379/11). `zhaoshang worker` consumes it.
+_TASK_QUEUE = env_str("ZHAOSHANG_TASK_QUEUE", "")
+HUEY = {
+    "name": "zhaoshang",
+    "immediate": env_bool("ZHAOSHANG_TASK_QUEUE_IMMEDIATE", False),
+    "utc": True,
+    "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
+}
+if _TASK_QUEUE.startswith(("redis://", "rediss://", "unix://")):
+    HUEY.update(huey_class="huey.RedisHuey", url=_TASK_QUEUE)
+elif _TASK_QUEUE in ("", "sqlite"):
+    HUEY.update(huey_class="huey.SqliteHuey", filename=str(VAR_DIR / "tasks.sqlite3"))
+else:
+    raise ImproperlyConfigured("ZHAOSHANG_TASK_QUEUE must be empty (SQLite under ZHAOSHANG_VAR_DIR) or a redis:// URL.")
+# Absolute links in e-mails and group-bot messages.
+BASE_URL = env_str("ZHAOSHANG_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+EMAIL_HOST = env_str("ZHAOSHANG_SMTP_HOST", "localhost")
+EMAIL_PORT = env_int("ZHAOSHANG_SMTP_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("ZHAOSHANG_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env_str("ZHAOSHANG_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ZHAOSHANG_SMTP_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("ZHAOSHANG_SMTP_SSL", False)
+EMAIL_TIMEOUT = 15
+DEFAULT_FROM_EMAIL = env_str("ZHAOSHANG_MAIL_FROM", "zhaoshang@localhost")

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from zhaoshang.web import auth as web_auth
 
@@ -25,8 +27,13 @@ urlpatterns = [
     path("registry/", include("zhaoshang.registry.urls")),
     path("chains/", include("zhaoshang.chains.urls")),
     path("pipeline/", include("zhaoshang.pipeline.urls")),
+    path("approvals/", include("zhaoshang.approvals.urls")),
+    path("policies/", include("zhaoshang.policies.urls")),
+    path("public/track/", include("zhaoshang.approvals.public_urls")),
     path("service/", include("zhaoshang.service.urls")),
     path("public/", include("zhaoshang.service.public_urls")),
+    path("notifications/", include("zhaoshang.notifications.urls")),
+    path("favicon.ico", RedirectView.as_view(url=static("zhaoshang/favicon.svg"), permanent=True)),
     path("", include("zhaoshang.web.urls")),
 ]
 

@@ -93,7 +93,7 @@ def test_configured_points_change_the_ranking(cast, make_project, settings):
     make_project(team=cast.other_park, owner=cast.outsider, created_on=MONDAY)
     period = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
     default = {r.team: r.points for r in services.meeting_pack(None, *period).ranking.rows}
-    assert default == {"甲园区": 3, "乙园区": 2}
+    assert default == {"甲园区": 2, "乙园区": 2}  # lead and contact on one day: only contact counts
     settings.PIPELINE_POINTS = {"lead": 0, "contact": 20}
     configured = {r.team: (r.points, r.rank) for r in services.meeting_pack(None, *period).ranking.rows}
     assert configured == {"甲园区": (20, 1), "乙园区": (0, 2)}

@@ -7,7 +7,7 @@ from zhaoshang.pipeline import services
 from zhaoshang.pipeline.config import stage_model
 from zhaoshang.pipeline.models import Carrier, CoordinationItem, FollowUp, Project, Task
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_the_demo_has_projects_in_every_stage_due_and_cold_work_and_is_idempotent():

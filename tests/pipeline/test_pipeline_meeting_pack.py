@@ -61,8 +61,9 @@ def test_the_meeting_packs_figures_match_the_database(quarter, cast):
     assert pack.overdue_by_department.totals["count"] == overdue.count() == 1
     assert pack.overdue_by_department.rows[0].department == "自然资源局"
     ranking = {r.team: r for r in pack.ranking.rows}
-    # 甲园区: 线索 1 (new project) + 洽谈 5 and 签约 10 (考察→签约 reaches the skipped stage) = 16; 乙园区: 1 + 2.
-    assert (ranking["甲园区"].points, ranking["甲园区"].rank, ranking["甲园区"].signed_count) == (16, 1, 1)
+    # 甲园区: 线索 1 (new project) + 签约 10 (考察→签约 in one day: one stage a day, the best, with its signed date);
+    # 乙园区: 线索 1 + 接洽 2 on another day.
+    assert (ranking["甲园区"].points, ranking["甲园区"].rank, ranking["甲园区"].signed_count) == (11, 1, 1)
     assert (ranking["乙园区"].points, ranking["乙园区"].rank) == (3, 2)
 
 
@@ -198,4 +199,5 @@ def test_long_lists_are_cut_to_the_configured_rows_with_a_note_while_the_totals_
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "共 2 项，此处列出前 1 项；完整清单请在系统中查看。" in text and "共 4 项，此处列出前 1 项" in text
     page = client_for(cast.leader).get("/pipeline/meeting/?start=2026-01-01&end=2026-03-31").content.decode()
-    assert "共 2 项，此处列出前 1 项" in page and page.count("沉寂的线索") == 1  # cut from the new leads, listed as going cold
+    # cut from the new leads; listed as going cold and in 甲园区's score explained line by line
+    assert "共 2 项，此处列出前 1 项" in page and page.count("沉寂的线索") == 2

@@ -245,7 +245,9 @@ def test_coordination_items_are_overdue_after_their_due_date_grouped_by_departme
     groups = services.overdue_by_department(CoordinationItem.objects.all(), dt.date(2026, 3, 6))
     assert [(g["department"], [i.title for i in g["items"]]) for g in groups] == [(cast.dept, ["用地指标"])]
     assert groups[0]["items"][0].days_overdue == 1
-    services.update_coordination_item(cast.handler, late, due=dt.date(2026, 3, 20), note="延期至月底前")
+    with pytest.raises(services.PipelineError, match="延期申请"):  # a department asks; it does not move its deadline
+        services.update_coordination_item(cast.handler, late, due=dt.date(2026, 3, 20), note="部门自行延期")
+    services.update_coordination_item(cast.owner, late, due=dt.date(2026, 3, 20), note="延期至月底前")
     assert services.overdue_by_department(CoordinationItem.objects.all(), dt.date(2026, 3, 6)) == []
     assert [e.note for e in ItemEvent.objects.filter(item=late)] == ["用地指标", "延期至月底前"]
 

@@ -50,6 +50,7 @@ def test_the_report_has_one_chinese_section_per_part_of_the_meeting_pack(report)
         "五、趋冷项目",
         "六、逾期协调事项（按部门）",
         "七、招商主体排名",
+        "八、延期申请（按部门）",
     ]
 
 
@@ -63,8 +64,16 @@ def test_the_overview_figures_come_from_the_pack_totals(report):
 
 
 def test_the_ranking_table_lists_teams_in_rank_order(report):
-    [table] = [b for b in report.sections[-1].blocks if isinstance(b, Table)]
+    [section] = [s for s in report.sections if s.heading == "七、招商主体排名"]
+    table = next(b for b in section.blocks if isinstance(b, Table))
     assert [row[:3] for row in table.rows] == [(1, "高新区", 10), (2, "经开区", 1)]
+
+
+def test_each_teams_score_is_explained_line_by_line(report):
+    [section] = [s for s in report.sections if s.heading == "七、招商主体排名"]
+    details = [b for b in section.blocks if isinstance(b, Table)][1:]
+    assert details[0].headers == ("日期", "项目", "阶段", "积分", "规则")
+    assert details[0].rows[0][2:] == ("签约", 10, "到达阶段")
 
 
 def test_the_meeting_docx_contains_the_figures(report, tmp_path):

@@ -45,7 +45,14 @@ OBJECTS = (
     "followup",
     "coordination_item",
     "carrier",
+    "approval_template",
+    "approval_case",
+    "approval_item",
+    "promise",
+    "policy",
+    "policy_push",
     "appeal",
+    "notification_channel",
 )
 
 
@@ -67,7 +74,7 @@ def _grants(table: dict[str, str]) -> dict[str, Grant]:
     return {obj: Grant.parse(table.get(obj, "none:")) for obj in OBJECTS}
 
 
-_READ_ALL = {obj: "all:v" for obj in OBJECTS if obj not in {"audit_log"}}
+_READ_ALL = {obj: "all:v" for obj in OBJECTS if obj not in {"audit_log", "notification_channel"}}
 
 MATRIX: dict[str, dict[str, Grant]] = {
     Role.CITY_LEADER: _grants(_READ_ALL),
@@ -84,6 +91,12 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "followup": "org:vacd",
             "coordination_item": "org:vac",
             "carrier": "all:v",
+            "approval_template": "all:v",
+            "approval_case": "org:va",
+            "approval_item": "org:v",
+            "promise": "org:vac",
+            "policy": "all:v",
+            "policy_push": "org:v",
         }
     ),
     Role.CHAIN_OFFICE: _grants(
@@ -99,6 +112,12 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "followup": "all:v",
             "coordination_item": "all:v",
             "carrier": "all:v",
+            "approval_template": "all:v",
+            "approval_case": "all:v",
+            "approval_item": "all:v",
+            "promise": "all:v",
+            "policy": "all:v",
+            "policy_push": "all:v",
         }
     ),
     Role.PARK_ADMIN: _grants(
@@ -114,6 +133,12 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "followup": "org:vacd",
             "coordination_item": "org:vac",
             "carrier": "org:vacd",
+            "approval_template": "all:v",
+            "approval_case": "org:va",
+            "approval_item": "org:v",
+            "promise": "org:vac",
+            "policy": "all:v",
+            "policy_push": "org:v",
             "appeal": "org:v",
         }
     ),
@@ -130,6 +155,12 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "followup": "org:va",
             "coordination_item": "org:vc",
             "carrier": "all:v",
+            "approval_template": "all:v",
+            "approval_case": "all:vac",
+            "approval_item": "all:vc",
+            "promise": "all:vac",
+            "policy": "all:v",
+            "policy_push": "all:vac",
             "appeal": "org:vac",
         }
     ),
@@ -140,6 +171,10 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "enterprise": "org:v",
             "chain": "all:v",
             "coordination_item": "org:vc",
+            "approval_template": "all:v",
+            "approval_item": "org:vc",
+            "promise": "org:vc",
+            "policy": "all:v",
             "appeal": "org:vc",
         }
     ),

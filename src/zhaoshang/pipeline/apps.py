@@ -9,7 +9,9 @@ class PipelineConfig(AppConfig):
 
     def ready(self) -> None:
         from zhaoshang.core import hooks
-        from zhaoshang.pipeline import checks, panels  # noqa: F401  (registers the system check and workbench panels)
+
+        # registers the system check, the workbench panels (also by role) and the reminder sources
+        from zhaoshang.pipeline import checks, panels, reminders, role_panels  # noqa: F401
         from zhaoshang.pipeline.services import create_new_registration_tasks
 
         hooks.on_firm_import(create_new_registration_tasks)

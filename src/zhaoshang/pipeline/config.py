@@ -72,6 +72,33 @@ def points() -> dict[str, int] | None:
     return getattr(settings, "PIPELINE_POINTS", None) or None
 
 
+# The evidence a stage needs before it earns ranking points: stage code → project field (a date must not be in the
+# future). Override with PIPELINE_EVIDENCE ({stage: field}) in the city's YAML (key ``evidence``).
+DEFAULT_EVIDENCE = {
+    "signed": "signed_date", "registered": "registered_uscc", "construction": "construction_start_date",
+    "production": "production_start_date",
+}  # fmt: skip
+
+
+def evidence_fields() -> dict[str, str]:
+    raw = getattr(settings, "PIPELINE_EVIDENCE", None) or DEFAULT_EVIDENCE
+    model = stage_model()
+    found = {}
+    for stage, name in raw.items():
+        if stage not in model or name.removesuffix("_id") not in {f.removesuffix("_id") for f in REQUIRABLE_FIELDS}:
+            raise ImproperlyConfigured(f"PIPELINE_EVIDENCE: 「{stage}: {name}」不是阶段和项目字段")
+        found[stage] = name
+    return found
+
+
+def meeting_period() -> str:
+    """The meeting pack's default period: "month" (the last full month up to today) or "quarter"."""
+    value = getattr(settings, "PIPELINE_MEETING_PERIOD", "month")
+    if value not in ("month", "quarter"):
+        raise ImproperlyConfigured("PIPELINE_MEETING_PERIOD: month 或 quarter")
+    return value
+
+
 def callback_days() -> int:
     return int(getattr(settings, "PIPELINE_CALLBACK_WORKING_DAYS", DEFAULT_CALLBACK_WORKING_DAYS))
 
@@ -92,11 +119,19 @@ def calendar() -> WorkdayCalendar:
     return get_calendar()
 
 
+def _localised(stage) -> str:
+    """The stage's name in the active language (the configured English name, else the Chinese one)."""
+    from django.utils.translation import get_language
+
+    language = (get_language() or settings.LANGUAGE_CODE).lower()
+    return stage.name_en if language.startswith("en") and stage.name_en else stage.name_zh
+
+
 def stage_choices() -> list[tuple[str, str]]:
     model = stage_model()
-    return [(s.code, s.name_zh) for s in sorted(model.stages, key=lambda s: s.order)]
+    return [(s.code, _localised(s)) for s in sorted(model.stages, key=lambda s: s.order)]
 
 
 def stage_name(code: str) -> str:
     model = stage_model()
-    return model.get(code).name_zh if code in model else code
+    return _localised(model.get(code)) if code in model else code

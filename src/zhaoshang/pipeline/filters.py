@@ -60,10 +60,17 @@ class CoordinationItemFilter(django_filters.FilterSet):
         label=_("Department"), queryset=Organisation.objects.all(), empty_label=_("All")
     )
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="only_overdue", widget=AllYesNoWidget())
+    # Only the projects of the items this user sees: no other team's project names in the choices.
+    project = django_filters.ModelChoiceFilter(label=_("Project"), queryset=Project.objects.none(), empty_label=_("All"))
 
     class Meta:
         model = CoordinationItem
         fields = ["status", "department", "project"]
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        items = queryset if queryset is not None else CoordinationItem.objects.none()
+        self.filters["project"].queryset = Project.objects.filter(pk__in=items.values("project_id")).order_by("name")
 
     def only_overdue(self, queryset, name, value):
         from zhaoshang.pipeline.services import overdue_items

@@ -19,7 +19,7 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = [
-            "name", "organisation", "owner", "source", "description", "planned_investment_wan", "expected_output_wan",
+            "name", "organisation", "owner", "source", "nodes", "description", "planned_investment_wan", "expected_output_wan",
             "expected_tax_wan", "expected_jobs", "need_kind", "need_area", "need_area_unit", "need_floor_load_kn_m2",
             "need_power_kva", "need_max_price", "need_available_by",
         ]  # fmt: skip
@@ -27,7 +27,20 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        from django.urls import reverse
+
+        from zhaoshang.chains.models import ChainNode
+
         orgs = assignable_organisations(user)
+        if "investor_name" in self.fields:  # picked from the registry as one types (htmx); free text still works
+            self.fields["investor_name"].widget.attrs.update(
+                {"list": "investor-options", "autocomplete": "off", "hx-get": reverse("pipeline:investor_options"),
+                 "hx-trigger": "input changed delay:300ms", "hx-target": "#investor-options", "hx-swap": "innerHTML"}
+            )  # fmt: skip
+        if "nodes" in self.fields:
+            self.fields["nodes"].queryset = ChainNode.objects.select_related("chain").order_by("chain__name", "path")
+            self.fields["nodes"].label_from_instance = lambda node: f"{node.chain.name} · {node.name}"
+            self.fields["nodes"].required = False
         if "organisation" in self.fields:
             self.fields["organisation"].queryset = orgs
             self.fields["organisation"].initial = user.organisation_id
@@ -112,6 +125,16 @@ class ItemUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=CoordinationItem.Status.choices)
     due = forms.DateField(label=_("due"), required=False, widget=DATE)
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionRequestForm(forms.Form):
+    new_due = forms.DateField(label=_("New deadline"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
 class CarrierForm(forms.ModelForm):

@@ -21,7 +21,9 @@ from zhaoshang.reports.document import (
 )
 
 
-def meeting_report(pack: MeetingPack, *, title: str = "专案分析会材料", max_rows: int | None = None) -> Report:
+def meeting_report(
+    pack: MeetingPack, *, title: str = "专案分析会材料", max_rows: int | None = None
+) -> Report:
     """Sections in meeting order: 概况, 新增线索, 阶段推进, 签约/开工/投产项目, 趋冷项目, 逾期协调事项, 招商主体排名.
 
     ``max_rows`` caps each detail table (the first rows in the pack's order, followed by a note of how many
@@ -133,7 +135,10 @@ def meeting_report(pack: MeetingPack, *, title: str = "专案分析会材料", m
     ranking_section = Section(
         "七、招商主体排名",
         (
-            Paragraph("积分为本期项目首次到达各阶段的分值之和；同分按签约金额、再按名称排序。"),
+            Paragraph(
+                "积分为本期项目新到达阶段的分值之和：同一项目每天只计一个阶段；签约及以后的阶段须有已发生的日期"
+                "（或注册企业信用代码）作佐证；阶段退回扣回原得分。同分按签约金额、再按名称排序。各主体的积分明细见下。"
+            ),
             Table(
                 ("名次", "招商主体", "积分", "推进项目", "签约项目", "签约金额（万元）"),
                 tuple(
@@ -144,10 +149,76 @@ def meeting_report(pack: MeetingPack, *, title: str = "专案分析会材料", m
         ),
     )
 
+    rules_zh = {
+        "reached": "到达阶段",
+        "same_day": "不计分：同一项目每天只计一个阶段",
+        "no_evidence": "不计分：无佐证（日期缺失或在未来）",
+        "reverted": "阶段退回：扣回积分",
+    }
+    ranking_blocks: list[Heading | Paragraph | Table] = []
+    for r in ranking.rows:
+        if r.lines:
+            ranking_blocks.append(Heading(f"{r.team}（{r.points} 分）积分明细", level=3))
+            ranking_blocks.extend(
+                table(
+                    ("日期", "项目", "阶段", "积分", "规则"),
+                    tuple(
+                        (
+                            line.date,
+                            pack.project_names.get(line.project_id, str(line.project_id)),
+                            pack.stage_names.get(line.stage, line.stage),
+                            line.points,
+                            rules_zh.get(line.rule, line.rule),
+                        )
+                        for line in r.lines
+                    ),
+                )
+            )
+    ranking_section = Section(ranking_section.heading, (*ranking_section.blocks, *ranking_blocks))
+
+    ext = pack.extensions
+    extension_blocks: list[Heading | Paragraph | Table] = [
+        Paragraph(
+            f"本期申请延期 {ext.totals.get('requested', 0)} 项：批准 {ext.totals.get('approved', 0)} 项，"
+            f"驳回 {ext.totals.get('rejected', 0)} 项，待审批 {ext.totals.get('pending', 0)} 项。"
+        ),
+        Table(
+            ("部门", "申请", "批准", "驳回", "待审批"),
+            tuple((d.department, d.requested, d.approved, d.rejected, d.pending) for d in ext.rows),
+        ),
+    ]
+    for d in ext.rows:
+        extension_blocks.append(Heading(f"{d.department}（{d.requested} 项）", level=3))
+        extension_blocks.extend(
+            table(
+                ("事项", "原期限", "申请期限", "状态", "理由"),
+                tuple(
+                    (
+                        x.item_title,
+                        x.old_due,
+                        x.new_due,
+                        {"pending": "待审批", "approved": "批准", "rejected": "驳回"}.get(x.status, x.status),
+                        x.reason,
+                    )
+                    for x in d.rows
+                ),
+            )
+        )
+    extension_section = Section("八、延期申请（按部门）", tuple(extension_blocks))
+
     return Report(
         title=title,
         subtitle=f"{pack.organisation}　{pack.period.label_zh}",
-        sections=(overview, new_leads, movements, milestones, cold_section, overdue_section, ranking_section),
+        sections=(
+            overview,
+            new_leads,
+            movements,
+            milestones,
+            cold_section,
+            overdue_section,
+            ranking_section,
+            extension_section,
+        ),
     )
 
 

@@ -59,6 +59,11 @@ class Carrier(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def price_unit(self) -> str:
+        """The price's unit by convention of the kind (pipeline.core.carriers.PRICE_UNITS), in the user's language."""
+        return str(_("10k CNY/mu") if self.kind == self.Kind.LAND else _("CNY/㎡·month"))
+
 
 class Project(models.Model):
     """An investment project: an investor (registry firm), the team working it, its stage and its promises."""
@@ -322,3 +327,43 @@ class ItemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.status}"
+
+
+class ExtensionRequest(models.Model):
+    """A department handler asks to move a coordination item's deadline; the item's owner decides.
+
+    The item keeps its due date (and stays overdue) until the request is approved."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    item = models.ForeignKey(CoordinationItem, on_delete=models.CASCADE, related_name="extension_requests")
+    old_due = models.DateField(_("current deadline"))
+    new_due = models.DateField(_("requested deadline"))
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    permission_object = "coordination_item"
+    scope_fields = ("item__organisation", "item__department")
+
+    class Meta:
+        verbose_name = _("deadline extension request")
+        verbose_name_plural = _("deadline extension requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"], condition=models.Q(status="pending"), name="one_pending_extension_per_item"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.old_due} → {self.new_due}"

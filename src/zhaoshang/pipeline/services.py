@@ -16,7 +16,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Organisation, User
-from zhaoshang.core import audit
+from zhaoshang.core import audit, hooks
 from zhaoshang.core.errors import DomainError
 from zhaoshang.pipeline import config
 from zhaoshang.pipeline.core import carriers as carrier_core
@@ -27,6 +27,7 @@ from zhaoshang.pipeline.core.stages import StageError, check_transition
 from zhaoshang.pipeline.models import (
     Carrier,
     CoordinationItem,
+    ExtensionRequest,
     FollowUp,
     ItemEvent,
     Project,
@@ -138,7 +139,10 @@ def update_project(actor: Any, project: Project, **fields: Any) -> dict:
     if unknown or "stage" in fields:
         raise TypeError(f"not editable here: {sorted(unknown | ({'stage'} & set(fields)))}")
     nodes = fields.pop("nodes", None)
+    old_owner_id = project.owner_id
     changed = audit.update(actor, project, **fields)
+    if "owner" in changed:
+        _hand_over(actor, project, old_owner_id)
     if nodes is not None:
         before = set(project.nodes.values_list("pk", flat=True))
         after = {getattr(n, "pk", n) for n in nodes}
@@ -147,6 +151,30 @@ def update_project(actor: Any, project: Project, **fields: Any) -> dict:
             audit.record(actor, "update", project, {"nodes": [sorted(before), sorted(after)]})
             changed["nodes"] = [sorted(before), sorted(after)]
     return changed
+
+
+def _hand_over(actor: Any, project: Project, old_owner_id: int | None) -> None:
+    """A new owner takes the project with its whole history (follow-ups, stages, items stay on the project); open
+    callback tasks move to the new owner; both owners are told."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from zhaoshang.notifications.services import notify
+
+    new_owner = project.owner
+    for task in project.tasks.filter(done_at__isnull=True, assignee_id=old_owner_id):
+        audit.update(actor, task, note="项目移交", assignee=new_owner)
+    url = reverse("pipeline:detail", args=[project.pk])
+    old_owner = User.objects.filter(pk=old_owner_id).first() if old_owner_id else None
+    by = getattr(actor, "display_name", "") or _("the system")
+    if new_owner is not None:
+        notify(new_owner, "project_handed_over", project, _("%(project)s was handed over to you by %(by)s") % {"project": project.name, "by": by}, url)
+    if old_owner is not None and old_owner != new_owner:
+        notify(
+            old_owner, "project_handed_over", project,
+            _("%(project)s was handed over to %(owner)s") % {"project": project.name, "owner": new_owner.display_name if new_owner else "—"},
+            url,
+        )  # fmt: skip
 
 
 def check_advance(project: Project, target_stage: str, *, reason: str = "", **fields: Any):
@@ -439,6 +467,8 @@ def update_coordination_item(
         changes["status"] = status
         changes["done_on"] = (on or _today()) if status == CoordinationItem.Status.DONE else None
     if due and due != item.due:
+        if not may_set_deadline(actor, item):
+            raise PipelineError("部门不能自行修改期限：请提交延期申请，由事项负责方审批")
         changes["due"] = due
     if not changes and not note.strip():
         raise PipelineError("没有需要保存的变更")
@@ -451,6 +481,90 @@ def update_coordination_item(
         due=changes.get("due"), note=note,
     )
     return item
+
+
+def may_set_deadline(actor: Any, item: CoordinationItem) -> bool:
+    """The item's owner side (the project's team, or above it) sets deadlines; the department asks for more time."""
+    from zhaoshang.accounts.scoping import may_act_in
+
+    if not getattr(actor, "pk", None):  # system (imports, demo)
+        return True
+    return may_act_in(actor, "coordination_item", "change", item.organisation)
+
+
+def _item_owner(item: CoordinationItem) -> Any:
+    return item.created_by or item.project.owner
+
+
+@transaction.atomic
+def request_extension(actor: Any, item: CoordinationItem, *, new_due: dt.date, reason: str) -> ExtensionRequest:
+    """A handler asks to move the deadline; the item stays as it is (and overdue) until the owner approves."""
+    from zhaoshang.notifications.services import notify
+
+    reason = (reason or "").strip()
+    if item.status == CoordinationItem.Status.DONE:
+        raise PipelineError("事项已办结，无需延期")
+    if not reason:
+        raise PipelineError("请填写延期理由")
+    if new_due <= item.due:
+        raise PipelineError(f"申请的新期限须晚于当前期限 {item.due.isoformat()}")
+    if item.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
+        raise PipelineError("该事项已有待审批的延期申请")
+    request = audit.create(
+        actor, ExtensionRequest, item=item, old_due=item.due, new_due=new_due, reason=reason,
+        requested_by=actor if getattr(actor, "pk", None) else None,
+    )
+    ItemEvent.objects.create(
+        item=item, by=request.requested_by, status=item.status, note=f"申请延期至 {new_due.isoformat()}：{reason}"
+    )
+    owner = _item_owner(item)
+    if owner is not None:
+        from django.urls import reverse
+        from django.utils.translation import gettext as _
+
+        notify(
+            owner, "extension_requested", request,
+            _("Deadline extension requested for %(title)s: %(old)s → %(new)s") % {
+                "title": item.title, "old": item.due.isoformat(), "new": new_due.isoformat(),
+            },
+            reverse("pipeline:item", args=[item.pk]),
+        )  # fmt: skip
+    return request
+
+
+@transaction.atomic
+def decide_extension(actor: Any, request: ExtensionRequest, *, approve: bool, note: str = "") -> ExtensionRequest:
+    """The owner side approves (the item takes the new deadline) or rejects (it keeps the old one)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from zhaoshang.notifications.services import notify
+
+    item = request.item
+    if request.status != ExtensionRequest.Status.PENDING:
+        raise PipelineError("该延期申请已处理")
+    if not may_set_deadline(actor, item):
+        raise PipelineError("只有事项负责方可以审批延期申请")
+    status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REJECTED
+    audit.update(
+        actor, request, note=note, status=status, decided_by=actor if getattr(actor, "pk", None) else None,
+        decided_at=timezone.now(), decision_note=note.strip(),
+    )
+    verdict = "批准" if approve else "驳回"
+    if approve:
+        audit.update(actor, item, note=f"批准延期：{request.reason}", due=request.new_due)
+    ItemEvent.objects.create(
+        item=item, by=request.decided_by, status=item.status, due=request.new_due if approve else None,
+        note=f"{verdict}延期申请（{request.old_due.isoformat()} → {request.new_due.isoformat()}）{note}".strip(),
+    )
+    if request.requested_by is not None:
+        text = (
+            _("Extension approved for %(title)s: new deadline %(new)s")
+            if approve
+            else _("Extension rejected for %(title)s: the deadline stays %(old)s")
+        ) % {"title": item.title, "new": request.new_due.isoformat(), "old": request.old_due.isoformat()}
+        notify(request.requested_by, "extension_decided", request, text, reverse("pipeline:item", args=[item.pk]))
+    return request
 
 
 def overdue_items(queryset: QuerySet[CoordinationItem], today: dt.date | None = None) -> QuerySet[CoordinationItem]:
@@ -537,8 +651,28 @@ def _local_date(value: dt.datetime) -> dt.date:
     return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
 
 
-def meeting_pack(organisation: Organisation | None, start: dt.date, end: dt.date) -> meeting_core.MeetingPack:
-    """The pack for the projects of ``organisation``'s subtree (all when None), as of ``end``."""
+def default_meeting_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The last full month (or quarter, ``PIPELINE_MEETING_PERIOD``) up to today: never a date in the future."""
+    today = today or _today()
+    if config.meeting_period() == "quarter":
+        first_month = 3 * ((today.month - 1) // 3) + 1
+        this_quarter = dt.date(today.year, first_month, 1)
+        start = (this_quarter - dt.timedelta(days=1)).replace(day=1)
+        start = dt.date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
+    else:
+        start = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    return start, today
+
+
+def meeting_pack(
+    organisation: Organisation | None, start: dt.date, end: dt.date, *, today: dt.date | None = None
+) -> meeting_core.MeetingPack:
+    """The pack for the projects of ``organisation``'s subtree (all when None), as of ``end`` or today, whichever
+    is earlier: a period reaching into the future ends today (nothing is judged overdue or cold in advance)."""
+    today = today or _today()
+    if start > today:
+        raise PipelineError(f"统计期间不能从未来开始（{start.isoformat()} 晚于今天 {today.isoformat()}）")
+    end = min(end, today)
     try:
         period = meeting_core.Period(start, end)
     except meeting_core.MeetingPackError as exc:
@@ -581,11 +715,26 @@ def meeting_pack(organisation: Organisation | None, start: dt.date, end: dt.date
         .exclude(status=CoordinationItem.Status.DONE, done_on__lte=end)
         .values("id", "title", "department__name", "due", "status", "project_id", "done_on")
     ]
+    items += [meeting_core.CoordinationItem(**row) for row in hooks.meeting_items(ids, end)]  # e.g. government promises
+    evidence_fields = config.evidence_fields()
+    evidence = {
+        row["id"]: {stage: row[name] for stage, name in evidence_fields.items()}
+        for row in projects.values("id", *sorted(set(evidence_fields.values()))).iterator(chunk_size=5000)
+    }
+    extension_requests = [
+        meeting_core.ExtensionRequest(
+            r.pk, r.item.title, r.item.department.name, r.old_due, r.new_due, _local_date(r.requested_at), r.status,
+            _local_date(r.decided_at) if r.decided_at else None, r.reason,
+        )
+        for r in ExtensionRequest.objects.filter(item__project__in=ids, requested_at__date__lte=end)
+        .select_related("item", "item__department")
+    ]
     try:
         return meeting_core.build_meeting_pack(
             organisation=organisation.name if organisation else "全市",
             period=period, projects=records, stage_events=events, followups=last, coordination_items=items,
-            model=config.stage_model(), points=config.points(),
+            model=config.stage_model(), points=config.points(), evidence=evidence,
+            extension_requests=extension_requests,
         )
     except (meeting_core.MeetingPackError, RankingError) as exc:
         raise PipelineError(str(exc)) from None
@@ -647,7 +796,7 @@ def dashboard(projects: QuerySet[Project], *, months: int = 12, today: dt.date |
     for stage in sorted(model.stages, key=lambda s: s.order):
         row = counts.get(stage.code, {})
         funnel.append(
-            {"code": stage.code, "name": stage.name_zh, "count": row.get("n", 0), "reached": reached.get(stage.code),
+            {"code": stage.code, "name": config.stage_name(stage.code), "count": row.get("n", 0), "reached": reached.get(stage.code),
              "planned": row.get("planned") or Decimal(0), "signed": row.get("signed") or Decimal(0)}
         )
     by_team = [

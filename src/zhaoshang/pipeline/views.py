@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import tempfile
+import time
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -27,6 +30,8 @@ from zhaoshang.pipeline.forms import (
     AdvanceForm,
     CarrierForm,
     CoordinationItemForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
     FollowUpForm,
     ImportForm,
     ItemUpdateForm,
@@ -34,7 +39,7 @@ from zhaoshang.pipeline.forms import (
     ProjectEditForm,
     ProjectForm,
 )
-from zhaoshang.pipeline.models import Carrier, CoordinationItem, FollowUp, Project, Task
+from zhaoshang.pipeline.models import Carrier, CoordinationItem, ExtensionRequest, FollowUp, Project, Task
 from zhaoshang.registry.models import Enterprise
 from zhaoshang.web.redirects import safe_next
 
@@ -100,6 +105,20 @@ def project_new(request):
     return TemplateResponse(request, "pipeline/project_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def investor_options(request):
+    """Registry firms the user may see whose name contains what was typed: <option>s for the investor field."""
+    require(request.user, "project", "add")
+    text = (request.GET.get("investor_name") or request.GET.get("q") or "").strip()
+    firms = []
+    if len(text) >= 2:
+        firms = list(
+            visible(request.user, Enterprise.objects.filter(name__icontains=text, merged_into__isnull=True))
+            .order_by("name")
+            .values("name", "uscc")[:15]
+        )
+    return TemplateResponse(request, "pipeline/_investor_options.html", {"firms": firms})
+
+
 def project_edit(request, pk):
     project = _get_project_for_user(request, pk, "change")
     form = ProjectEditForm(request.POST or None, instance=project, user=request.user)
@@ -122,7 +141,7 @@ def _detail_context(request, project: Project, **forms) -> dict:
         "project": project,
         "stage_name": config.stage_name(project.stage),
         "stages": [
-            {"code": s.code, "name": s.name_zh, "current": s.code == project.stage}
+            {"code": s.code, "name": config.stage_name(s.code), "current": s.code == project.stage}
             for s in config.stage_model().main_stages
         ],
         "warning": services.duplicate_warning_text(services.duplicate_investor_warning(project)),
@@ -286,12 +305,68 @@ def item_list(request):
     )
 
 
+def _item_context(request, item, **forms) -> dict:
+    sets_deadline = services.may_set_deadline(request.user, item)
+    return {
+        "item": item,
+        "events": item.events.select_related("by"),
+        "form": forms.get("form") or _item_form(request, item),
+        "can_change": visible(request.user, CoordinationItem.objects.filter(pk=item.pk), "change").exists(),
+        "sets_deadline": sets_deadline,
+        "extension_form": forms.get("extension_form") or ExtensionRequestForm(),
+        "extensions": list(item.extension_requests.select_related("requested_by", "decided_by")),
+        "pending_extension": item.extension_requests.filter(status="pending").first(),
+        "today": timezone.localdate(),
+    }
+
+
+def _item_form(request, item, data=None):
+    form = ItemUpdateForm(data, initial={"status": item.status, "due": item.due})
+    if not services.may_set_deadline(request.user, item):
+        del form.fields["due"]  # the department asks for more time instead (an extension request)
+    return form
+
+
+@require_POST
+def item_extension(request, pk):
+    item = get_for_user(request.user, CoordinationItem.objects.select_related("project", "department", "organisation"), pk, "change")
+    form = ExtensionRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_extension(request.user, item, **form.cleaned_data)
+        except services.PipelineError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Extension requested; the item keeps its deadline until the owner approves."))
+            return redirect("pipeline:item", pk=item.pk)
+    return TemplateResponse(request, "pipeline/item_detail.html", _item_context(request, item, extension_form=form), status=400)
+
+
+@require_POST
+def extension_decide(request, pk):
+    extension = get_for_user(
+        request.user, ExtensionRequest.objects.select_related("item", "item__organisation", "item__project"), pk, "change"
+    )
+    form = ExtensionDecisionForm(request.POST)
+    if not form.is_valid():
+        return redirect("pipeline:item", pk=extension.item_id)
+    try:
+        services.decide_extension(
+            request.user, extension, approve=form.cleaned_data["decision"] == "approve", note=form.cleaned_data["note"]
+        )
+    except services.PipelineError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Decision recorded."))
+    return redirect("pipeline:item", pk=extension.item_id)
+
+
 def item_detail(request, pk):
     item = get_for_user(request.user, CoordinationItem.objects.select_related("project", "department", "organisation"), pk)
-    form = ItemUpdateForm(request.POST or None, initial={"status": item.status, "due": item.due})
+    form = _item_form(request, item, request.POST or None)
     status = 200
     if request.method == "POST":
-        item = get_for_user(request.user, CoordinationItem, pk, "change")
+        item = get_for_user(request.user, CoordinationItem.objects.select_related("project", "department", "organisation"), pk, "change")
         if form.is_valid():
             try:
                 services.update_coordination_item(request.user, item, **form.cleaned_data)
@@ -301,18 +376,20 @@ def item_detail(request, pk):
                 messages.success(request, _("Saved."))
                 return redirect("pipeline:item", pk=item.pk)
         status = 400
-    return TemplateResponse(
-        request,
-        "pipeline/item_detail.html",
-        {
-            "item": item,
-            "events": item.events.select_related("by"),
-            "form": form,
-            "can_change": visible(request.user, CoordinationItem.objects.filter(pk=item.pk), "change").exists(),
-            "today": timezone.localdate(),
-        },
-        status=status,
-    )
+    return TemplateResponse(request, "pipeline/item_detail.html", _item_context(request, item, form=form), status=status)
+
+
+@require_POST
+def item_done(request, pk):
+    """One tap from the handler's workbench: the item is done."""
+    item = get_for_user(request.user, CoordinationItem, pk, "change")
+    try:
+        services.update_coordination_item(request.user, item, status=CoordinationItem.Status.DONE, note=request.POST.get("note", ""))
+    except services.PipelineError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Marked as done."))
+    return redirect(safe_next(request, "web:workbench"))
 
 
 # --- carriers ----------------------------------------------------------------------------------------------
@@ -359,9 +436,37 @@ def _meeting_orgs(user):
     return assignable_organisations(user)
 
 
+def rule_labels() -> dict[str, str]:
+    """The ranking core's rule codes, translated (docs/PIPELINE.md explains them)."""
+    return {
+        "reached": _("stage reached"),
+        "same_day": _("not counted: one stage per project per day"),
+        "no_evidence": _("not counted: no evidence (date missing or in the future)"),
+        "reverted": _("stage reverted: points taken back"),
+    }
+
+
+def explain_ranking(pack) -> list[dict]:
+    labels = rule_labels()
+    return [
+        {
+            "row": row,
+            "lines": [
+                {
+                    "date": line.date, "project": pack.project_names.get(line.project_id, line.project_id),
+                    "stage": config.stage_name(line.stage), "points": line.points,
+                    "rule": labels.get(line.rule, line.rule),
+                }
+                for line in row.lines
+            ],
+        }
+        for row in pack.ranking.rows
+    ]  # fmt: skip
+
+
 def meeting(request):
     require(request.user, "project", "view")
-    start, end = _quarter(timezone.localdate())
+    start, end = services.default_meeting_period()
     form = MeetingForm(request.GET or None, initial={"start": start, "end": end, "org": None if _sees_all(request.user) else request.user.organisation})
     form.fields["org"].queryset = _meeting_orgs(request.user)
     if not _sees_all(request.user):
@@ -380,7 +485,7 @@ def meeting(request):
     max_rows = config.meeting_max_rows()
     context = {
         "form": form, "pack": pack, "query": request.GET.urlencode(), "max_rows": max_rows,
-        "row_slice": f":{max_rows}" if max_rows else ":",
+        "row_slice": f":{max_rows}" if max_rows else ":", "explained": explain_ranking(pack) if pack else [],
     }  # fmt: skip
     return TemplateResponse(request, "pipeline/meeting.html", context)
 
@@ -440,4 +545,38 @@ def import_view(request):
             except ImportRefused as exc:
                 form.add_error("file", str(exc))
     status = 400 if (form.errors or (result and result.errors)) else 200
-    return TemplateResponse(request, "pipeline/import.html", {"form": form, "result": result}, status=status)
+    report = _keep_issue_report(request.user, result.issues) if result and result.issues else None
+    context = {"form": form, "result": result, "report": report}
+    return TemplateResponse(request, "pipeline/import.html", context, status=status)
+
+
+REPORTS_KEPT_HOURS = 24
+
+
+def _reports_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "pipeline-import-reports"
+
+
+def _keep_issue_report(user, issues) -> str:
+    """Write the error report where only this user can fetch it for a day; returns its token."""
+    from zhaoshang.tabular.issues import write_issue_report
+
+    folder = _reports_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - REPORTS_KEPT_HOURS * 3600
+    for old in folder.glob("*.xlsx"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = f"{user.pk}-{secrets.token_hex(12)}"
+    write_issue_report(issues, folder / f"{token}.xlsx")
+    return token
+
+
+def import_report(request, token: str):
+    """The error report of the user's own last import (404 for anyone else's or an expired one)."""
+    require(request.user, "project", "add")
+    owner, _sep, secret = token.partition("-")
+    path = _reports_dir() / f"{token}.xlsx"
+    if owner != str(request.user.pk) or not secret.isalnum() or not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename="项目导入问题清单.xlsx")

@@ -8,4 +8,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Enterprise registry")
 
     def ready(self) -> None:
-        from zhaoshang.registry import panels  # noqa: F401 - registers the workbench panel
+        from zhaoshang.core import hooks
+        from zhaoshang.registry import panels, parks  # noqa: F401 - registers the workbench panel
+
+        hooks.on_firm_import(parks.after_import)

@@ -131,3 +131,53 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_id} ≈ {self.second_id} ({self.score:.0f})"
+
+
+class ParkRule(models.Model):
+    """A rule that places firms in a park or town: a keyword of their address, or a region code prefix."""
+
+    class Kind(models.TextChoices):
+        ADDRESS = "address", _("Address contains")
+        REGION = "region", _("Region code starts with")
+
+    park = models.ForeignKey(Organisation, verbose_name=_("park or town"), on_delete=models.CASCADE, related_name="park_rules")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    pattern = models.CharField(_("pattern"), max_length=200)
+    priority = models.IntegerField(_("priority"), default=0)
+
+    permission_object = "enterprise"
+    scope_fields = ("park",)
+
+    class Meta:
+        verbose_name = _("park rule")
+        verbose_name_plural = _("park rules")
+        ordering = ["park", "kind", "-priority", "pattern"]
+        constraints = [models.UniqueConstraint(fields=["park", "kind", "pattern"], name="unique_park_rule")]
+
+    def __str__(self) -> str:
+        return f"{self.park_id} {self.kind} {self.pattern}"
+
+
+class FirmPark(models.Model):
+    """The park a firm is in: by a rule, by an import's column, or set by hand (a hand-set park is kept)."""
+
+    class Source(models.TextChoices):
+        RULE = "rule", _("Rule")
+        IMPORT = "import", _("Import")
+        MANUAL = "manual", _("Set by hand")
+
+    enterprise = models.OneToOneField(Enterprise, on_delete=models.CASCADE, related_name="park_link")
+    park = models.ForeignKey(Organisation, verbose_name=_("park or town"), on_delete=models.CASCADE, related_name="park_firms")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.RULE)
+    rule = models.ForeignKey(ParkRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    permission_object = "enterprise"
+    scope_fields = ("enterprise__organisation", "park")
+
+    class Meta:
+        verbose_name = _("firm's park")
+        verbose_name_plural = _("firms' parks")
+        indexes = [models.Index(fields=["park", "source"], name="registry_firmpark_park")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} → {self.park_id}"

@@ -39,7 +39,6 @@ from zhaoshang.registry.core.errors import CurrencyError
 from zhaoshang.registry.core.names import fuzzy_candidates, name_key
 from zhaoshang.registry.core.regions import AddressRegionMatcher
 from zhaoshang.registry.importing import (
-    SEVERITY_ZH,
     ImportResult,
     estimate_rows,
     file_sha256,
@@ -50,6 +49,7 @@ from zhaoshang.registry.importing import (
 )
 from zhaoshang.registry.models import DuplicateCandidate, Enterprise, ImportBatch
 from zhaoshang.registry.search import search_enterprises  # noqa: F401 - part of the service API
+from zhaoshang.tabular.issues import write_issue_report
 
 log = logging.getLogger(__name__)
 
@@ -541,35 +541,6 @@ def rerun_import(actor: Any, batch: ImportBatch, *, background: bool | None = No
     batch.refresh_from_db()
     _launch(batch, actor, background=background, authorised=True)
     return batch
-
-
-REPORT_HEADER = ("行号", "列", "原始值", "问题", "级别")
-
-
-def write_issue_report(issues: Iterable[Mapping[str, Any]], out: str | Path | IO[bytes]) -> None:
-    """The error report: one line per finding (行号/列/原始值/问题/级别), rejected rows first."""
-    import xlsxwriter
-
-    order = {"error": 0, "warning": 1, "info": 2}
-    rows = sorted(issues, key=lambda i: (order.get(i.get("severity", "info"), 3), i.get("row", 0)))
-    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": not isinstance(out, str | Path)})
-    sheet = workbook.add_worksheet("问题清单")
-    bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2"})
-    text = workbook.add_format({"num_format": "@"})
-    sheet.set_column(0, 0, 8)
-    sheet.set_column(1, 1, 18)
-    sheet.set_column(2, 2, 36, text)
-    sheet.set_column(3, 3, 70)
-    sheet.set_column(4, 4, 8)
-    sheet.write_row(0, 0, REPORT_HEADER, bold)
-    sheet.freeze_panes(1, 0)
-    for n, issue in enumerate(rows, start=1):
-        sheet.write_number(n, 0, int(issue.get("row") or 0))
-        sheet.write_string(n, 1, str(issue.get("column") or ""))
-        sheet.write_string(n, 2, str(issue.get("raw") or ""))
-        sheet.write_string(n, 3, str(issue.get("message") or ""))
-        sheet.write_string(n, 4, SEVERITY_ZH.get(str(issue.get("severity")), str(issue.get("severity") or "")))
-    workbook.close()
 
 
 # --------------------------------------------------------------------------------------------- lookup, profile

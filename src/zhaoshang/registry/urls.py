@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhaoshang.registry import views
+from zhaoshang.registry import park_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -8,6 +8,11 @@ urlpatterns = [
     path("export.xlsx", views.firm_export, name="export"),
     path("<int:pk>/", views.firm_detail, name="detail"),
     path("code/<str:code>/", views.firm_by_code, name="by_code"),
+    path("parks/", park_views.park_list, name="parks"),
+    path("parks/<int:pk>/", park_views.park_detail, name="park"),
+    path("parks/<int:pk>/rules/", park_views.park_rule_add, name="park_rule_add"),
+    path("parks/<int:pk>/rules/<int:rule_pk>/delete/", park_views.park_rule_delete, name="park_rule_delete"),
+    path("parks/<int:pk>/firms/", park_views.park_firm_add, name="park_firm_add"),
     path("imports/", views.import_list, name="imports"),
     path("imports/new/", views.import_new, name="import_new"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),

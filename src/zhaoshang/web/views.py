@@ -37,6 +37,28 @@ def _parse_date(text: str) -> dt.date | None:
         return None
 
 
+def _labelled(entry) -> tuple[str, list[tuple[str, object, object]]]:
+    """The entry's object type and changed fields by their labels in the user's language (raw names as fallback)."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        model = apps.get_model(entry.model)
+    except (LookupError, ValueError):
+        model = None
+    rows = []
+    for name, pair in (entry.changes or {}).items():
+        label = name
+        if model is not None:
+            try:
+                label = str(model._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:
+                pass
+        old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        rows.append((label, old, new))
+    return (str(model._meta.verbose_name) if model is not None else entry.model), rows
+
+
 def audit(request):
     require(request.user, "audit_log", "view")
     filters = {key: request.GET.get(key, "").strip() for key in ("actor", "model", "action", "object_id", "since", "until")}
@@ -54,6 +76,8 @@ def audit(request):
     if until := _parse_date(filters["until"]):
         entries = entries.filter(at__date__lte=until)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.model_label, entry.labelled_changes = _labelled(entry)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -52,15 +52,18 @@ def test_a_stage_already_reached_before_the_period_earns_nothing_when_reached_ag
     assert rows[0].signed_amount_wan == 0
 
 
-def test_jumping_over_stages_earns_the_points_of_the_skipped_stages_too():
+def test_jumping_over_stages_in_one_day_earns_only_the_best_stage_reached():
     rows = rank_teams([mv("P1", "商务局一科", "negotiation", "registered", 9)], start=START, end=END)
-    assert rows[0].points == 10 + 5
+    assert rows[0].points == 10  # 签约 (10) beats 注册 (5): one stage per project per day
     assert rows[0].signed_count == 1
+    assert [(line.stage, line.points, line.rule) for line in rows[0].lines] == [
+        ("signed", 10, "reached"), ("registered", 0, "same_day"),
+    ]
 
 
-def test_a_new_project_entered_at_a_later_stage_earns_every_stage_up_to_it():
+def test_a_new_project_entered_at_a_later_stage_earns_only_that_stage():
     rows = rank_teams([mv("P1", "商务局一科", None, "visit", 9)], start=START, end=END)
-    assert rows[0].points == 1 + 2 + 3
+    assert rows[0].points == 3
 
 
 def test_movements_outside_the_period_earn_nothing_but_teams_asked_for_are_listed():
@@ -114,3 +117,56 @@ def test_a_movement_to_an_unknown_stage_is_reported_with_its_project():
 def test_a_period_ending_before_it_starts_is_refused():
     with pytest.raises(RankingError, match="结束日期"):
         rank_teams([], start=END, end=START)
+
+
+def test_a_lead_created_and_moved_twice_within_minutes_earns_one_stage():
+    rows = rank_teams(
+        [mv("P1", "招商一处", None, "lead", 4), mv("P1", "招商一处", "lead", "contact", 4), mv("P1", "招商一处", "contact", "visit", 4)],
+        start=START, end=END,
+    )
+    assert rows[0].points == 3
+    assert sorted(line.rule for line in rows[0].lines) == ["reached", "same_day", "same_day"]
+
+
+def test_a_stage_skipped_on_a_busy_day_is_not_earned_later_by_going_back_and_forth():
+    rows = rank_teams(
+        [mv("P1", "甲", "lead", "visit", 2), mv("P1", "甲", "visit", "lead", 3), mv("P1", "甲", "lead", "contact", 4)],
+        start=START, end=END,
+    )
+    # visit +3, reverted -3, contact was forfeited on day 2: nothing
+    assert rows[0].points == 0
+
+
+def test_signing_without_a_recorded_date_or_with_a_future_date_earns_nothing():
+    movements = [mv("P1", "甲", "negotiation", "signed", 5), mv("P2", "乙", "negotiation", "signed", 5)]
+    evidence = {"P1": {"signed": None}, "P2": {"signed": date(2026, 4, 30)}}
+    rows = rank_teams(movements, start=START, end=END, evidence=evidence, as_of=END)
+    assert [(r.team, r.points, r.signed_count) for r in rows] == [("乙", 0, 0), ("甲", 0, 0)]
+    assert {line.rule for r in rows for line in r.lines} == {"no_evidence"}
+
+
+def test_signing_with_its_date_recorded_earns_the_points():
+    rows = rank_teams(
+        [mv("P1", "甲", "negotiation", "signed", 5)], start=START, end=END,
+        evidence={"P1": {"signed": date(2026, 3, 5)}}, signed_amounts={"P1": 900},
+    )
+    assert (rows[0].points, rows[0].signed_count, rows[0].signed_amount_wan) == (10, 1, Decimal(900))
+
+
+def test_a_reverted_stage_takes_its_points_back_from_the_team_that_earned_them():
+    rows = rank_teams(
+        [mv("P1", "甲", "negotiation", "signed", 5), mv("P1", "乙", "signed", "negotiation", 12)],
+        start=START, end=END,
+    )
+    by_team = {r.team: r for r in rows}
+    assert by_team["甲"].points == 0 and by_team["甲"].signed_count == 0
+    assert [(line.points, line.rule) for line in by_team["甲"].lines] == [(10, "reached"), (-10, "reverted")]
+    assert by_team["乙"].points == 0
+
+
+def test_points_earned_before_the_period_and_reverted_within_it_are_taken_back_in_the_period():
+    rows = rank_teams(
+        [mv("P1", "甲", "negotiation", "signed", date(2026, 2, 1)), mv("P1", "甲", "signed", "visit", 10)],
+        start=START, end=END,
+    )
+    assert rows[0].points == -10

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from tests.shared_data import require
 
 from zhaoshang.registry.core import uscc
 from zhaoshang.registry.core.errors import UnreadableFileError
@@ -188,8 +189,7 @@ def test_the_streaming_reader_reads_the_real_export_as_calamine_does(shared_data
     from zhaoshang.tabular.readers import _streamed_rows
 
     path = shared_data / "registry/gongshang_dev.xlsx"
-    if not path.exists():
-        pytest.skip(f"{path} not found")
+    require(path)
     assert list(_streamed_rows(path)) == list(iter_excel_rows(path))
 
 

@@ -101,6 +101,21 @@ class CoordinationItem:
     done_date: date | None = None
 
 
+@dataclass(frozen=True)
+class ExtensionRequest:
+    """A handler's request to move a coordination item's deadline; ``status`` pending / approved / rejected."""
+
+    id: object
+    item_title: str
+    department: str
+    old_due: date
+    new_due: date
+    requested_on: date
+    status: str = "pending"
+    decided_on: date | None = None
+    reason: str = ""
+
+
 # --- output -------------------------------------------------------------------------------------------------
 
 
@@ -171,6 +186,16 @@ class DepartmentOverdue:
 
 
 @dataclass(frozen=True)
+class DepartmentExtensions:
+    department: str
+    requested: int
+    approved: int
+    rejected: int
+    pending: int
+    rows: tuple[ExtensionRequest, ...]
+
+
+@dataclass(frozen=True)
 class MeetingPack:
     organisation: str
     period: Period
@@ -183,6 +208,9 @@ class MeetingPack:
     cold: Section[ColdRow]
     overdue_by_department: Section[DepartmentOverdue]
     ranking: Section[TeamRankRow]
+    extensions: Section[DepartmentExtensions] = Section("延期申请（按部门）", ())
+    project_names: dict = field(default_factory=dict)
+    stage_names: dict = field(default_factory=dict)
 
 
 # --- assembly -----------------------------------------------------------------------------------------------
@@ -200,6 +228,8 @@ def build_meeting_pack(
     calendar: WorkdayCalendar | None = None,
     as_of: date | None = None,
     points: Mapping[str, int] | None = None,
+    evidence: Mapping[object, Mapping[str, object]] | None = None,
+    extension_requests: Iterable[ExtensionRequest] = (),
 ) -> MeetingPack:
     """Assemble the pack. ``calendar`` makes going-cold count working days; ``as_of`` defaults to the end date;
     ``points`` overrides the stages' points in the team ranking."""
@@ -343,6 +373,8 @@ def build_meeting_pack(
         signed_amounts={p.id: p.signed_amount_wan for p in by_id.values()},
         teams=sorted({p.team for p in by_id.values()}),
         points=points,
+        evidence=evidence,
+        as_of=as_of,
     )
     ranking = Section(
         "招商主体排名",
@@ -352,6 +384,38 @@ def build_meeting_pack(
             "points": sum(r.points for r in ranking_rows),
             "signed_count": sum(r.signed_count for r in ranking_rows),
             "signed_amount_wan": sum((r.signed_amount_wan for r in ranking_rows), Decimal(0)),
+        },
+    )
+
+    # 延期申请（按部门）: requests made in the period, by department (most requests first)
+    per_dept: dict[str, list[ExtensionRequest]] = defaultdict(list)
+    for request in extension_requests:
+        if request.requested_on in period:
+            per_dept[request.department].append(request)
+    extension_rows = tuple(
+        sorted(
+            (
+                DepartmentExtensions(
+                    dept,
+                    len(rows),
+                    sum(1 for r in rows if r.status == "approved"),
+                    sum(1 for r in rows if r.status == "rejected"),
+                    sum(1 for r in rows if r.status == "pending"),
+                    tuple(sorted(rows, key=lambda r: (r.requested_on, str(r.id)))),
+                )
+                for dept, rows in per_dept.items()
+            ),
+            key=lambda d: (-d.requested, d.department),
+        )
+    )
+    extensions = Section(
+        "延期申请（按部门）",
+        extension_rows,
+        {
+            "requested": sum(d.requested for d in extension_rows),
+            "approved": sum(d.approved for d in extension_rows),
+            "rejected": sum(d.rejected for d in extension_rows),
+            "pending": sum(d.pending for d in extension_rows),
         },
     )
 
@@ -367,6 +431,9 @@ def build_meeting_pack(
         cold=cold,
         overdue_by_department=overdue,
         ranking=ranking,
+        extensions=extensions,
+        project_names={p.id: p.name for p in by_id.values()},
+        stage_names={s.code: s.name_zh for s in model.stages},
     )
 
 

@@ -1,0 +1,1 @@
+"""Plain-Python parts of notifications: message payloads for the group bots, signing, back-off. No Django."""

@@ -1,0 +1,133 @@
+"""Which park a firm is in: rules per park (editable), applied after imports and on demand; set by hand too.
+
+A hand-set park is never overwritten by rules; rule-placed firms follow the rules when they change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from zhaoshang.accounts.models import Organisation
+from zhaoshang.core import audit
+from zhaoshang.core.errors import DomainError
+from zhaoshang.registry.core.parks import ParkRule as PlainRule
+from zhaoshang.registry.core.parks import match_park
+from zhaoshang.registry.models import Enterprise, FirmPark, ParkRule
+
+PARK_KINDS = ("park", "town")
+
+
+class ParkError(DomainError):
+    code = "park_invalid"
+
+
+def _plain_rules() -> list[PlainRule]:
+    return [PlainRule(r.park_id, r.kind, r.pattern, r.priority) for r in ParkRule.objects.all()]
+
+
+@transaction.atomic
+def add_rule(actor: Any, park: Organisation, *, kind: str, pattern: str, priority: int = 0) -> ParkRule:
+    if park.kind not in PARK_KINDS:
+        raise ParkError("只能为园区或乡镇（街道）设置规则")
+    if kind not in ParkRule.Kind.values:
+        raise ParkError(f"未知的规则类型「{kind}」")
+    pattern = (pattern or "").strip()
+    if not pattern:
+        raise ParkError("请填写地址关键词或区划代码")
+    if kind == ParkRule.Kind.REGION and not pattern.isdigit():
+        raise ParkError("区划代码规则只能是数字（代码的开头部分）")
+    if ParkRule.objects.filter(park=park, kind=kind, pattern=pattern).exists():
+        raise ParkError("该规则已存在")
+    return audit.create(actor, ParkRule, park=park, kind=kind, pattern=pattern, priority=priority)
+
+
+@transaction.atomic
+def remove_rule(actor: Any, rule: ParkRule) -> None:
+    audit.delete(actor, rule)
+
+
+@transaction.atomic
+def set_park(
+    actor: Any, firm: Enterprise, park: Organisation | None, *, source: str = FirmPark.Source.MANUAL
+) -> None:
+    """Put the firm in ``park`` by hand (or by an import's column); None removes it (rules may place it again)."""
+    link = FirmPark.objects.filter(enterprise=firm).first()
+    if park is None:
+        if link:
+            audit.delete(actor, link)
+        return
+    if park.kind not in PARK_KINDS:
+        raise ParkError("只能归入园区或乡镇（街道）")
+    if link is None:
+        audit.create(actor, FirmPark, enterprise=firm, park=park, source=source)
+    else:
+        audit.update(actor, link, park=park, source=source, rule=None)
+
+
+@transaction.atomic
+def assign_parks(firms: Any = None, *, actor: Any = None) -> dict[str, int]:
+    """Apply the rules to firms not set by hand (all firms, or the queryset given); counts placed/moved/removed."""
+    rules = _plain_rules()
+    by_pk = {r.pk: r for r in ParkRule.objects.all()}
+    rule_ids = {(r.park_id, r.kind, r.pattern): r.pk for r in by_pk.values()}
+    firms = firms if firms is not None else Enterprise.objects.all()
+    links = {
+        link.enterprise_id: link
+        for link in FirmPark.objects.filter(enterprise__in=firms.values("pk")).exclude(
+            source=FirmPark.Source.MANUAL
+        )
+    }
+    manual = set(
+        FirmPark.objects.filter(source=FirmPark.Source.MANUAL, enterprise__in=firms.values("pk")).values_list(
+            "enterprise_id", flat=True
+        )
+    )
+    counts = {"placed": 0, "moved": 0, "removed": 0, "unchanged": 0}
+    new_links = []
+    for pk, address, region in firms.values_list("pk", "address", "region_code").iterator(chunk_size=5000):
+        if pk in manual:
+            continue
+        rule = match_park(address, region, rules)
+        link = links.get(pk)
+        if rule is None:
+            if link is not None and link.source == FirmPark.Source.RULE:
+                link.delete()
+                counts["removed"] += 1
+            continue
+        rule_id = rule_ids[(rule.park_id, rule.kind, rule.pattern)]
+        if link is None:
+            new_links.append(
+                FirmPark(enterprise_id=pk, park_id=rule.park_id, source=FirmPark.Source.RULE, rule_id=rule_id)
+            )
+            counts["placed"] += 1
+        elif link.source == FirmPark.Source.RULE and (link.park_id, link.rule_id) != (rule.park_id, rule_id):
+            FirmPark.objects.filter(pk=link.pk).update(park_id=rule.park_id, rule_id=rule_id)
+            counts["moved"] += 1
+        else:
+            counts["unchanged"] += 1
+    FirmPark.objects.bulk_create(new_links, batch_size=2000)
+    if actor is not None and (counts["placed"] or counts["moved"] or counts["removed"]):
+        from zhaoshang.core.models import AuditEntry
+
+        AuditEntry.objects.create(
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_name=getattr(actor, "username", "system"),
+            action="update",
+            model="registry.firmpark",
+            object_id="*",
+            object_repr="园区归属（按规则）",
+            changes=counts,
+        )
+    return counts
+
+
+def after_import(batch: Any, *, actor: Any = None) -> None:
+    """Hook: place the firms of a finished import by the rules."""
+    assign_parks(Enterprise.objects.filter(import_batch=batch))
+
+
+def firms_in(park: Organisation):
+    """The firms placed in this park (or a park below it)."""
+    return Enterprise.objects.filter(park_link__park__path__startswith=park.path)
