@@ -37,9 +37,9 @@ def main() -> None:
     parser.add_argument("--baseline", type=int, default=10_000)
     args = parser.parse_args()
     texts = appeal_texts(args.texts)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     clusters = cluster_texts(texts)
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     planted = {k for t in texts if (k := planted_key(t))}
     found, purity = set(), []
@@ -50,7 +50,8 @@ def main() -> None:
         if key:
             found.add(key)
     print(
-        f"cluster_texts: {len(texts):,} texts in {elapsed:.1f} s = {len(texts) / elapsed:,.0f} texts/s, peak RSS {peak:,.0f} MB"
+        f"cluster_texts: {len(texts):,} texts in {elapsed:.1f} s wall, {cpu:.1f} s CPU ({len(texts) / cpu:,.0f} texts/s of CPU), "
+        f"peak RSS {peak:,.0f} MB (wall includes waiting for a shared CPU)"
     )
     print(
         f"  {len(clusters)} clusters; planted problems found {len(found)}/{len(planted)}; "
@@ -62,18 +63,21 @@ def main() -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     sample = texts[: args.baseline]
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     x = TfidfVectorizer(analyzer=bigrams, min_df=2, sublinear_tf=True).fit_transform(sample)
-    DBSCAN(eps=0.6, min_samples=3, metric="cosine", algorithm="brute").fit(x)
-    base = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    DBSCAN(eps=0.65, min_samples=3, metric="cosine", algorithm="brute").fit(x)
+    base = time.process_time() - t0
+    t0 = time.process_time()
     cluster_texts(sample)
-    ours = time.perf_counter() - t0
+    ours = time.process_time() - t0
     print(
-        f"baseline DBSCAN(metric='cosine', brute) on {len(sample):,} texts: {base:.2f} s; ours on the same: {ours:.2f} s "
+        f"baseline DBSCAN(metric='cosine', brute) on {len(sample):,} texts: {base:.2f} s CPU; ours on the same: {ours:.2f} s "
         f"({base / ours:.1f}× faster); the baseline grows with n², ours with the pairs sharing key terms"
     )
-    print(f"target ≤ 60 s for 100,000 texts: {'met' if elapsed <= 60 else 'NOT met'}")
+    print(
+        f"target ≤ 60 s for 100,000 texts: {'met' if elapsed <= 60 else 'NOT met'} (wall), "
+        f"{'met' if cpu <= 60 else 'NOT met'} (CPU)"
+    )
 
 
 if __name__ == "__main__":

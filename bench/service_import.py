@@ -181,49 +181,38 @@ def bench_dashboard(appeals: int) -> None:
         ]
         cats = list(Category.objects.all())
         centre = s.default_receiver()
-        rng = random.Random(7)
         t0 = time.perf_counter()
-        from zhaoshang.service.importing import _insert
-
-        batch = []
-        start = date(2025, 1, 1)
-        now = timezone.now()
-        channels = Appeal.Channel.values
-        for n in range(appeals):
-            day = start + timedelta(days=rng.randrange(730))
-            closed = rng.random() < 0.9
-            at = timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=9))
-            batch.append(
-                {
-                    "ticket": f"B{n}",
-                    "tracking_code": f"T{n}",
-                    "channel": rng.choice(channels),
-                    "firm_name": "示例",
-                    "receiving_org_id": centre.pk,
-                    "department_id": rng.choice(depts).pk,
-                    "category_id": rng.choice(cats).pk,
-                    "received_at": at,
-                    "received_date": day,
-                    "response_due": day,
-                    "handling_due": day,
-                    "status": "closed" if closed else "accepted",
-                    "first_response_at": at,
-                    "responded_in_time": rng.random() < 0.9,
-                    "closed_at": at if closed else None,
-                    "closed_on_time": closed and rng.random() < 0.8,
-                    "days_to_close": rng.randrange(20) if closed else None,
-                    "result": rng.choice(["solved", "solved", "partly", "unsolved"]) if closed else "",
-                    "satisfaction": rng.choice(["satisfied", "basic", "unsatisfied", "unrated", ""]),
-                    "reopen_count": int(rng.random() < 0.03),
-                    "created_at": now,
-                    "updated_at": now,
-                }
+        # generated inside SQLite (a recursive CTE): loading 1,000,000 rows through Python would take longer than
+        # everything measured here
+        dept0, cat0 = min(d.pk for d in depts), min(c.pk for c in cats)
+        now = timezone.now().strftime("%Y-%m-%d %H:%M:%S")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO service_appeal (ticket, tracking_code, channel, firm_name, firm_uscc, contact, phone,
+                  category_text, urgent, title, content, receiving_org_id, department_id, department_text, category_id,
+                  status, received_at, received_date, response_days, handling_days, response_due, handling_due,
+                  first_response_at, responded_in_time, reply, closed_at, closed_on_time, days_to_close, result,
+                  result_note, satisfaction, reopen_count, flags, personal_data_erased, is_demo, created_at, updated_at)
+                WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {appeals - 1})
+                SELECT 'B' || i, 'T' || i,
+                  CASE abs(random()) % 5 WHEN 0 THEN 'public' WHEN 1 THEN 'cadre' WHEN 2 THEN 'phone' WHEN 3 THEN 'visit'
+                    ELSE 'hotline' END,
+                  '示例', '', '', '', '', 0, '', '', {centre.pk}, {dept0} + abs(random()) % 40, '', {cat0} + abs(random()) % 10,
+                  CASE WHEN c THEN 'closed' ELSE 'accepted' END, d || ' 01:00:00', d, 1, 5, d, d, d || ' 01:00:00',
+                  abs(random()) % 10 < 9, '', CASE WHEN c THEN d || ' 01:00:00' END, c AND abs(random()) % 10 < 8,
+                  CASE WHEN c THEN abs(random()) % 20 END,
+                  CASE WHEN NOT c THEN '' WHEN abs(random()) % 4 < 2 THEN 'solved' WHEN abs(random()) % 2 THEN 'partly'
+                    ELSE 'unsolved' END,
+                  '', CASE abs(random()) % 5 WHEN 0 THEN 'satisfied' WHEN 1 THEN 'basic' WHEN 2 THEN 'unsatisfied'
+                    WHEN 3 THEN 'unrated' ELSE '' END,
+                  abs(random()) % 33 = 0, '[]', 0, 0, '{now}', '{now}'
+                FROM (SELECT i, date('2025-01-01', '+' || (abs(random()) % 730) || ' days') AS d,
+                             abs(random()) % 10 < 9 AS c FROM n)
+                """
             )
-            if len(batch) == 50000:
-                _insert(Appeal, batch)
-                batch = []
-        _insert(Appeal, batch)
-        connection.commit() if not connection.get_autocommit() else None
+        if not connection.get_autocommit():
+            connection.commit()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(f"loaded {appeals:,} appeals in {time.perf_counter() - t0:.0f} s")
@@ -244,9 +233,9 @@ def bench_dashboard(appeals: int) -> None:
         print(
             f"dashboard over {overall['received']:,} appeals received in 2025 (of {appeals:,}): median {times[2] * 1000:.0f} ms, "
             f"best {times[0] * 1000:.0f} ms; baseline COUNT(*) of the period median {base[2] * 1000:.0f} ms "
-            f"({times[2] / base[2]:.1f}×)"
+            f"({times[2] / base[2]:.1f}×); CPU median {cpu[2] * 1000:.0f} ms (wall includes waiting for a shared CPU)"
         )
-        print(f"target ≤ 1 s: {'met' if times[2] <= 1 else 'NOT met'}")
+        print(f"target ≤ 1 s: {'met' if times[2] <= 1 else 'NOT met'} (wall), {'met' if cpu[2] <= 1 else 'NOT met'} (CPU)")
 
 
 def main() -> None:

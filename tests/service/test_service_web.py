@@ -211,3 +211,12 @@ def test_the_api_rates_answer_a_bad_period_with_a_400(desk, client_for):
     assert client.get("/api/service/appeals/rates/?from=x&to=y").status_code == 400
     data = client.get("/api/service/appeals/rates/?from=2020-01-01&to=2030-12-31").json()
     assert data["received"] == 0 and data["response_rate"] is None
+
+
+def test_the_workbench_shows_the_handlers_appeals_and_the_leaders_rates(desk, client_for):
+    s.receive_appeal(desk.service, channel="phone", firm_name="甲公司", content="用地", category=desk.land)
+    handler_home = client_for(desk.handler).get("/").content.decode()
+    assert 'data-testid="panel-appeals"' in handler_home and "甲公司" in handler_home
+    leader_home = client_for(desk.leader).get("/").content.decode()
+    assert 'data-testid="panel-rates"' in leader_home and 'data-testid="panel-appeals"' not in leader_home
+    assert 'data-testid="panel-appeals"' not in client_for(desk.officer).get("/").content.decode()

@@ -178,8 +178,23 @@ class Appeal(models.Model):
         verbose_name_plural = _("appeals")
         ordering = ["handling_due", "id"]
         indexes = [
+            # covers the rates dashboard: one index range scan by date, no table look-up
             models.Index(
-                fields=["received_date", "department", "category", "channel"], name="service_appeal_rates"
+                fields=[
+                    "received_date",
+                    "department",
+                    "category",
+                    "channel",
+                    "status",
+                    "result",
+                    "responded_in_time",
+                    "closed_on_time",
+                    "satisfaction",
+                    "reopen_count",
+                    "days_to_close",
+                    "first_response_at",
+                ],
+                name="service_appeal_rates_cover",
             ),
         ]
 

@@ -119,7 +119,7 @@ def vectorise(
 def cluster_texts(
     texts: Sequence[str],
     *,
-    threshold: float = 0.35,
+    threshold: float = 0.4,
     min_size: int = 3,
     key_terms: int = 12,
     max_df: float = 0.05,
