@@ -239,3 +239,17 @@ def test_retention_erases_the_contact_of_appeals_closed_long_ago(desk):
     recent.refresh_from_db()
     assert (old.phone, old.contact, old.personal_data_erased) == ("", "", True)
     assert recent.phone == "13900000000"
+
+
+def test_the_reminder_job_tells_the_handler_of_an_appeal_due_soon_once(desk):
+    from zhaoshang.notifications.models import Notification
+    from zhaoshang.notifications.services import run_reminders
+
+    with time_machine.travel(datetime(2025, 3, 3, 9, tzinfo=SH), tick=False):
+        appeal = s.accept_appeal(desk.handler, new(desk))  # handling due 3/17
+    run_reminders(date(2025, 3, 14))
+    told = Notification.objects.filter(kind="appeal_due_soon")
+    assert [(n.user, n.url) for n in told] == [(desk.handler, f"/service/{appeal.pk}/")]
+    assert "2025-03-17" in told[0].text
+    run_reminders(date(2025, 3, 15))  # the step was recorded: not told again the next day
+    assert Notification.objects.filter(kind="appeal_due_soon").count() == 1

@@ -8,7 +8,7 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Approval agency")
 
     def ready(self) -> None:
-        from zhaoshang.approvals import panels  # noqa: F401  (registers the workbench panels)
+        from zhaoshang.approvals import panels, reminders  # noqa: F401  (registers the workbench panels, reminders)
         from zhaoshang.approvals.services import promise_meeting_items
         from zhaoshang.core import hooks
 

@@ -9,7 +9,7 @@ class ServiceConfig(AppConfig):
 
     def ready(self) -> None:
         from zhaoshang.core import hooks
-        from zhaoshang.service import panels  # noqa: F401 - registers the workbench panels
+        from zhaoshang.service import panels, reminders  # noqa: F401 - registers the workbench panels, reminders
         from zhaoshang.service.services import appeals_of_firm
 
         hooks.add_profile_section(

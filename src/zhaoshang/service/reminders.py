@@ -1,0 +1,40 @@
+"""The service desk's reminder source: each escalation step of an appeal, told once to the people it names.
+
+Registered with ``notifications.registry`` from ``ServiceConfig.ready``; the step is recorded as it is handed to the
+notification job, so tomorrow's run does not repeat it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from zhaoshang.accounts.models import User
+from zhaoshang.notifications.registry import Reminder, register_source
+from zhaoshang.service.models import Appeal
+from zhaoshang.service.services import record_escalations
+
+LEVEL_TEXT = {
+    "due_soon": "Appeal due %(due)s: %(appeal)s",
+    "overdue": "Appeal overdue since %(due)s: %(appeal)s",
+    "overdue_again": "Appeal overdue twice its limit (due %(due)s): %(appeal)s",
+}
+
+
+@register_source("service.escalations")
+def escalations(today: dt.date) -> Iterator[Reminder]:
+    steps = record_escalations(today)
+    appeals = Appeal.objects.in_bulk([s.appeal_id for s in steps])
+    users = User.objects.in_bulk({pk for s in steps for pk in s.recipients})
+    for step in steps:
+        appeal = appeals.get(step.appeal_id)
+        if appeal is None:
+            continue
+        text = _(LEVEL_TEXT[step.level]) % {"due": step.due.isoformat(), "appeal": str(appeal)}
+        url = reverse("service:detail", args=[appeal.pk])
+        for pk in step.recipients:
+            if pk in users:
+                yield Reminder(users[pk], f"appeal_{step.level}", appeal, text, url)
