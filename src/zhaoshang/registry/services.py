@@ -35,7 +35,7 @@ from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.reference.regions import default_regions
 from zhaoshang.registry.core import uscc as uscc_core
 from zhaoshang.registry.core.capital import DEFAULT_CNY_RATES, to_cny_wan
-from zhaoshang.registry.core.errors import CurrencyError, RegistryCoreError
+from zhaoshang.registry.core.errors import CurrencyError, RefusedFileError, RegistryCoreError
 from zhaoshang.registry.core.names import fuzzy_candidates, name_key
 from zhaoshang.registry.core.regions import AddressRegionMatcher
 from zhaoshang.registry.importing import (
@@ -244,10 +244,20 @@ def import_enterprises(
         )
     except (RegistryCoreError, OSError) as exc:
         if batch is not None:
-            batch.status = ImportBatch.Status.FAILED
+            # a file refused by the safety checks is recorded as refused: nothing was read, nothing written
+            batch.status = ImportBatch.Status.REFUSED if isinstance(exc, RefusedFileError) else ImportBatch.Status.FAILED
             batch.message = str(exc)
             batch.finished_at = batch.heartbeat_at = timezone.now()
             batch.save(update_fields=["status", "message", "finished_at", "heartbeat_at"])
+        raise
+    except Exception as exc:  # never leave a batch "running": whatever stopped it is recorded, then raised again
+        if batch is not None and batch.pk:
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportBatch.Status.FAILED,
+                message=f"导入出错：{type(exc).__name__}",
+                finished_at=timezone.now(),
+                heartbeat_at=timezone.now(),
+            )
         raise
     finally:
         if batch is not None:
@@ -398,6 +408,10 @@ def run_batch(batch_id: int, actor_id: int | None, *, close_connections: bool = 
                 mapping=overrides,
                 batch=batch,
                 authorised=authorised,
+            )
+        except RefusedFileError as exc:
+            ImportBatch.objects.filter(pk=batch_id).update(
+                status=ImportBatch.Status.REFUSED, message=str(exc), finished_at=timezone.now(), heartbeat_at=timezone.now()
             )
         except (RegistryCoreError, OSError, PermissionDenied) as exc:
             ImportBatch.objects.filter(pk=batch_id).update(

@@ -68,3 +68,16 @@ class UnreadableFileError(RegistryCoreError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"无法读取文件“{Path(path).name}”：{reason}")
+
+
+class RefusedFileError(UnreadableFileError):
+    """A file refused by the safety checks before any row was read (a limit, a hostile or binary file)."""
+
+    code = "file_refused"
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        super().__init__(path, reason)
+        self.args = (f"文件“{Path(path).name}”被拒绝：{reason}",)
+
+    def __str__(self) -> str:
+        return str(self.args[0])

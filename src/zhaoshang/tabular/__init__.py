@@ -1,0 +1,1 @@
+"""Shared file reading and writing for every import and export (plain Python, no Django)."""
