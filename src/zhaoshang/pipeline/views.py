@@ -425,16 +425,20 @@ def import_view(request):
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-            for chunk in upload.chunks():
-                tmp.write(chunk)
-            tmp.flush()
+        # saved under the user's own file name (shortened), so that a refusal names the file the user chose
+        name = Path(upload.name).name
+        suffix = Path(name).suffix.lower()[:10]
+        name = (Path(name).stem[:80] + suffix) or "upload"
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / name
+            with target.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
             from zhaoshang.pipeline.importing import ImportRefused
 
             try:
                 result = services.import_projects(
-                    request.user, tmp.name, organisation=form.cleaned_data["organisation"],
+                    request.user, target, organisation=form.cleaned_data["organisation"],
                     dry_run=form.cleaned_data["dry_run"], owner=request.user,
                 )
             except ImportRefused as exc:
