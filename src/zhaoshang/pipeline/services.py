@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.core import audit
+from zhaoshang.core.errors import DomainError
 from zhaoshang.pipeline import config
 from zhaoshang.pipeline.core import carriers as carrier_core
 from zhaoshang.pipeline.core import meeting as meeting_core
@@ -37,7 +38,7 @@ from zhaoshang.registry.core.uscc import normalise as normalise_uscc
 from zhaoshang.registry.models import Enterprise
 
 
-class PipelineError(ValueError):
+class PipelineError(DomainError):
     """A request the pipeline refuses; the message is in Chinese for the user."""
 
     code = "invalid"

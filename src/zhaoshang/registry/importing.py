@@ -48,10 +48,10 @@ from zhaoshang.core import audit
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.registry.core.errors import HeaderMappingError, RegistryCoreError
 from zhaoshang.registry.core.headers import FIELD_LABELS
-from zhaoshang.registry.core.readers import xlsx_row_count
 from zhaoshang.registry.core.rows import FirmRecord, RowIssue, RowOutcome
 from zhaoshang.registry.core.scan import scan_file
 from zhaoshang.registry.models import Enterprise, ImportBatch
+from zhaoshang.tabular.readers import xlsx_row_count
 
 log = logging.getLogger(__name__)
 

@@ -31,11 +31,13 @@ from django.utils import timezone
 
 from zhaoshang.accounts.scoping import assignable_organisations, can, may_act_in, visible
 from zhaoshang.core import audit
+from zhaoshang.core.errors import DomainError
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.reference.regions import default_regions
 from zhaoshang.registry.core import uscc as uscc_core
 from zhaoshang.registry.core.capital import DEFAULT_CNY_RATES, to_cny_wan
-from zhaoshang.registry.core.errors import CurrencyError, RefusedFileError, RegistryCoreError
+from zhaoshang.registry.core.errors import CurrencyError
+from zhaoshang.tabular.errors import RefusedFileError
 from zhaoshang.registry.core.names import fuzzy_candidates, name_key
 from zhaoshang.registry.core.regions import AddressRegionMatcher
 from zhaoshang.registry.importing import (
@@ -84,7 +86,7 @@ __all__ = [
 POST_IMPORT_HOOKS = ("zhaoshang.pipeline.services:create_new_registration_tasks",)
 
 
-class RegistryError(ValueError):
+class RegistryError(DomainError):
     """A registry request that cannot be done; ``str()`` is a Chinese sentence for the user."""
 
     def __init__(self, message: str, code: str = "registry_error") -> None:
@@ -242,7 +244,7 @@ def import_enterprises(
             today=today,
             heartbeat=_heartbeat_for(batch),
         )
-    except (RegistryCoreError, OSError) as exc:
+    except (DomainError, OSError) as exc:
         if batch is not None:
             # a file refused by the safety checks is recorded as refused: nothing was read, nothing written
             batch.status = ImportBatch.Status.REFUSED if isinstance(exc, RefusedFileError) else ImportBatch.Status.FAILED
@@ -413,7 +415,7 @@ def run_batch(batch_id: int, actor_id: int | None, *, close_connections: bool = 
             ImportBatch.objects.filter(pk=batch_id).update(
                 status=ImportBatch.Status.REFUSED, message=str(exc), finished_at=timezone.now(), heartbeat_at=timezone.now()
             )
-        except (RegistryCoreError, OSError, PermissionDenied) as exc:
+        except (DomainError, OSError, PermissionDenied) as exc:
             ImportBatch.objects.filter(pk=batch_id).update(
                 status=ImportBatch.Status.FAILED, message=str(exc), finished_at=timezone.now(), heartbeat_at=timezone.now()
             )

@@ -12,7 +12,7 @@ reader touches the file:
 - :func:`safe_yaml_load` and :class:`LimitedSafeLoader` — YAML through PyYAML's safe loader with a nesting depth
   limit and a limit on the size of the document once aliases are expanded ("billion laughs").
 
-A refusal raises :class:`FileRefused`, a :class:`ValueError` whose message names the file and the limit.
+A refusal raises :class:`FileRefused` (= :class:`~.errors.RefusedFileError`, a DomainError) whose message names the file and the limit.
 Limits come from environment variables (read and validated at start-up by ``zhaoshang.settings``):
 ``ZHAOSHANG_IMPORT_MAX_ROWS``, ``ZHAOSHANG_IMPORT_MAX_UNCOMPRESSED_MB``, ``ZHAOSHANG_IMPORT_MAX_COMPRESSION_RATIO``,
 ``ZHAOSHANG_IMPORT_MAX_CELLS``.
@@ -30,6 +30,8 @@ from typing import IO, Any, Final
 
 import yaml
 
+from .errors import RefusedFileError
+
 EXCEL_MAX_ROWS: Final = 1_048_576
 EXCEL_MAX_COLUMNS: Final = 16_384  # column XFD
 #: Cells (rows × columns) of a sheet that a reader loading whole sheets (python-calamine) may be given.
@@ -46,16 +48,8 @@ ENV_MAX_COMPRESSION_RATIO: Final = "ZHAOSHANG_IMPORT_MAX_COMPRESSION_RATIO"
 ENV_MAX_CELLS: Final = "ZHAOSHANG_IMPORT_MAX_CELLS"
 
 
-class FileRefused(ValueError):  # noqa: N818 - reads as what happened: the file was refused
-    """A file refused before reading; ``str()`` is a Chinese message naming the file and the limit."""
-
-    code = "file_refused"
-
-    def __init__(self, path: str | Path | None, reason: str) -> None:
-        self.path = str(path) if path is not None else ""
-        self.reason = reason
-        name = Path(self.path).name if self.path else ""
-        super().__init__(f"文件“{name}”被拒绝：{reason}" if name else f"文件被拒绝：{reason}")
+#: The error every check raises (a :class:`~zhaoshang.tabular.errors.UnreadableFileError`, so a DomainError).
+FileRefused = RefusedFileError
 
 
 @dataclass(frozen=True)

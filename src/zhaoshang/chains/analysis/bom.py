@@ -55,6 +55,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from zhaoshang.chains.analysis.errors import ChainAnalysisError
 from zhaoshang.tabular.safety import WHOLE_SHEET_MAX_CELLS, FileRefused, check_spreadsheet, read_small_bytes
 
 __all__ = [
@@ -98,7 +99,7 @@ class BomIssue:
         return f"{where}：{self.reason}"
 
 
-class BomError(ValueError):
+class BomError(ChainAnalysisError):
     """The BOM cannot be read. ``issues`` lists every problem found, each with file, row, column and reason."""
 
     def __init__(self, issues: Sequence[BomIssue]) -> None:

@@ -26,10 +26,9 @@ from datetime import date, time, timedelta
 from pathlib import Path
 from typing import IO, Final
 
-from zhaoshang.tabular.safety import EXCEL_MAX_COLUMNS, FileRefused, check_spreadsheet, limits, looks_binary
-
+from .cells import cell_text
 from .errors import RefusedFileError, UnreadableFileError
-from .uscc import cell_text
+from .safety import EXCEL_MAX_COLUMNS, check_spreadsheet, limits, looks_binary
 
 Cell = str | date  # datetime is a subclass of date
 Row = tuple[int, list[Cell]]
@@ -196,10 +195,7 @@ def iter_excel_rows(path: str | Path, *, sheet: str | int | None = None) -> Iter
     streaming reader instead.
     """
     path = Path(path)
-    try:
-        check = check_spreadsheet(path)
-    except FileRefused as exc:
-        raise RefusedFileError(path, exc.reason) from exc
+    check = check_spreadsheet(path)  # raises RefusedFileError
     first = check.sheet(0)  # an XLSX/XLSM (whatever its suffix says) lists its sheets' extents
     if sheet in (None, 0) and first is not None:
         if first.rows >= STREAM_XLSX_ROWS or first.area > CALAMINE_MAX_CELLS:
@@ -225,7 +221,7 @@ def iter_excel_rows(path: str | Path, *, sheet: str | int | None = None) -> Iter
 
 
 def _streamed_rows(path: Path, *, max_width: int = EXCEL_MAX_COLUMNS) -> Iterator[Row]:
-    from .xlsx_stream import iter_xlsx_stream
+    from zhaoshang.tabular.xlsx_stream import iter_xlsx_stream
 
     number = 0
     try:
