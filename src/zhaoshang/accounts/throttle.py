@@ -41,5 +41,4 @@ class IpThrottleBackend:
             raise PermissionDenied("too many failed logins from this address")
         return None
 
-    def get_user(self, user_id):  # noqa: ANN001, ANN201
-        return None
+    # No get_user: this backend never logs anyone in (and Django's test client skips it for force_login).

@@ -13,6 +13,7 @@ from zhaoshang.api.viewsets import ScopedModelViewSet
 from zhaoshang.pipeline import config, services
 from zhaoshang.pipeline.filters import CoordinationItemFilter, FollowUpFilter, ProjectFilter
 from zhaoshang.pipeline.models import Carrier, CoordinationItem, FollowUp, Project
+from zhaoshang.registry.models import Enterprise
 
 
 def _bad(exc: services.PipelineError) -> Response:
@@ -54,6 +55,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             self.fields["organisation"].queryset = orgs
             self.fields["owner"].queryset = User.objects.filter(organisation__in=orgs)
             self.fields["carrier"].queryset = visible(request.user, Carrier.objects.all())
+            self.fields["investor"].queryset = visible(request.user, Enterprise.objects.all())
 
     def validate(self, attrs):
         if self.instance is None and not attrs.get("investor") and not attrs.get("investor_name"):
@@ -76,6 +78,12 @@ class AdvanceSerializer(serializers.Serializer):
     production_start_date = serializers.DateField(required=False)
     hold_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
     drop_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:  # the service checks again (check_reference)
+            self.fields["carrier"].queryset = visible(request.user, Carrier.objects.all())
 
 
 class ProjectViewSet(ScopedModelViewSet):
@@ -110,7 +118,7 @@ class ProjectViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def advance(self, request, pk=None):
         project = self.get_object()
-        payload = AdvanceSerializer(data=request.data)
+        payload = AdvanceSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         stage, reason = data.pop("stage"), data.pop("reason", "")

@@ -16,6 +16,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Organisation, User
+from zhaoshang.accounts.scoping import check_reference, visible
 from zhaoshang.core import audit
 from zhaoshang.core.errors import DomainError
 from zhaoshang.pipeline import config
@@ -60,6 +61,19 @@ def _today() -> dt.date:
 # Investors and projects
 
 
+def _visible_to(actor: Any, queryset: QuerySet) -> QuerySet:
+    """The records of ``queryset`` the actor may see (all of them for the system: the CLI and the demo)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return queryset
+    return visible(actor, queryset)
+
+
+def _check_field_references(actor: Any, fields: dict[str, Any]) -> None:
+    """The references among a project's plain fields: its carrier and its owner."""
+    check_reference(actor, fields.get("carrier"), field="载体")
+    check_reference(actor, fields.get("owner"), field="责任人")
+
+
 def find_or_create_investor(actor: Any, *, name: str, uscc: str = "", organisation: Organisation) -> Enterprise:
     """The registry firm with this credit code (or else this normalised name), created when new."""
     name = clean_name(name or "")
@@ -67,11 +81,12 @@ def find_or_create_investor(actor: Any, *, name: str, uscc: str = "", organisati
     if code:
         found = Enterprise.objects.filter(uscc=code).first()
         if found:
+            check_reference(actor, found, field="投资方")
             return found
     if not name:
         raise PipelineError("请填写投资方名称")
     key = name_key(name)
-    found = Enterprise.objects.filter(name_key=key).order_by("id").first()
+    found = _visible_to(actor, Enterprise.objects.filter(name_key=key)).order_by("id").first()
     if found:
         return found
     return audit.create(
@@ -108,6 +123,12 @@ def create_project(
     unknown = set(fields) - PROJECT_FIELDS
     if unknown:
         raise TypeError(f"unknown project fields: {sorted(unknown)}")
+    nodes = list(nodes)
+    check_reference(actor, organisation, field="招商主体", file_under=True)
+    check_reference(actor, investor, field="投资方")
+    check_reference(actor, owner, field="责任人")
+    check_reference(actor, nodes, field="产业链节点")
+    _check_field_references(actor, fields)
     if investor is None:
         investor = find_or_create_investor(actor, name=investor_name, uscc=investor_uscc, organisation=organisation)
     first = config.stage_model().main_stages[0].code
@@ -120,7 +141,6 @@ def create_project(
         stage=first, stage_changed_on=day, quiet_since=day, created_at=created_at,
         created_by=actor if getattr(actor, "pk", None) else None, **fields,
     )
-    nodes = list(nodes)
     if nodes:
         project.nodes.set(nodes)
         audit.record(actor, "update", project, {"nodes": [[], [getattr(n, "pk", n) for n in nodes]]})
@@ -138,6 +158,10 @@ def update_project(actor: Any, project: Project, **fields: Any) -> dict:
     if unknown or "stage" in fields:
         raise TypeError(f"not editable here: {sorted(unknown | ({'stage'} & set(fields)))}")
     nodes = fields.pop("nodes", None)
+    if nodes is not None:
+        nodes = list(nodes)
+        check_reference(actor, nodes, field="产业链节点")
+    _check_field_references(actor, fields)
     changed = audit.update(actor, project, **fields)
     if nodes is not None:
         before = set(project.nodes.values_list("pk", flat=True))
@@ -172,6 +196,7 @@ def advance_project(
     unknown = set(fields) - PROJECT_FIELDS
     if unknown:
         raise TypeError(f"unknown project fields: {sorted(unknown)}")
+    _check_field_references(actor, fields)
     result = check_advance(project, target_stage, reason=reason, **fields)
     if not result.ok:
         raise StageRequirementsMissing(result.message_zh, result.missing)
@@ -419,6 +444,7 @@ def cold_projects_for(user: Any, today: dt.date | None = None) -> QuerySet[Proje
 def create_coordination_item(
     actor: Any, project: Project, *, title: str, department: Organisation, due: dt.date, description: str = ""
 ) -> CoordinationItem:
+    check_reference(actor, department, field="责任部门")
     item = audit.create(
         actor, CoordinationItem, project=project, title=title, description=description, organisation=project.organisation,
         department=department, due=due, created_by=actor if getattr(actor, "pk", None) else None,
