@@ -185,6 +185,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "zhaoshang.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "zhaoshang.api.schema.add_error_responses"],
     "TITLE": "zhaoshang API",
     "DESCRIPTION": "招商 — investment promotion and enterprise service. Session or token authentication.",
     "VERSION": "0.1.0",

@@ -46,7 +46,9 @@ def test_a_node_name_holding_html_is_shown_as_text_in_the_map_tooltip(page, logi
     }"""
     )
     assert shown
-    page.wait_for_function("() => [...document.querySelectorAll('div')].some(d => d.innerText.includes('onerror'))")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('div')].some(d => d.innerText.includes('onerror'))"
+    )
     page.wait_for_timeout(300)
     assert page.evaluate("() => window.__planted") is None
     assert page.evaluate("() => document.querySelectorAll('img[src=x]').length") == 0

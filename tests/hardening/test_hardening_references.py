@@ -20,15 +20,28 @@ def other_firm(cast):
     from zhaoshang.core import audit
 
     return audit.create(
-        cast.outsider, Enterprise, name="乙园区私有企业有限公司", name_key="乙园区私有企业", uscc="91430202MA4L0XY06A",
+        cast.outsider,
+        Enterprise,
+        name="乙园区私有企业有限公司",
+        name_key="乙园区私有企业",
+        uscc="91430202MA4L0XY06A",
         organisation=cast.other_park,
     )
 
 
 @pytest.fixture
 def carriers(cast):
-    ours = services.save_carrier(cast.owner, organisation=cast.park, name="甲地块", kind="land", area=Decimal("60"), area_unit="mu")
-    theirs = services.save_carrier(cast.outsider, organisation=cast.other_park, name="乙地块", kind="land", area=Decimal("90"), area_unit="mu")
+    ours = services.save_carrier(
+        cast.owner, organisation=cast.park, name="甲地块", kind="land", area=Decimal("60"), area_unit="mu"
+    )
+    theirs = services.save_carrier(
+        cast.outsider,
+        organisation=cast.other_park,
+        name="乙地块",
+        kind="land",
+        area=Decimal("90"),
+        area_unit="mu",
+    )
     return ours, theirs
 
 
@@ -45,11 +58,15 @@ def test_check_reference_lets_the_system_and_visible_records_through_and_refuses
     check_reference(cast.owner, cast.park, file_under=True)
 
 
-def test_the_api_refuses_another_organisations_firm_as_investor_without_naming_it(cast, client_for, other_firm):
+def test_the_api_refuses_another_organisations_firm_as_investor_without_naming_it(
+    cast, client_for, other_firm
+):
     client = client_for(cast.owner)
     for payload in ({"investor": other_firm.pk}, {"investor_uscc": other_firm.uscc, "investor_name": "随便"}):
         response = client.post(
-            "/api/projects/", {"name": "越界项目", "organisation": cast.park.pk, **payload}, content_type="application/json"
+            "/api/projects/",
+            {"name": "越界项目", "organisation": cast.park.pk, **payload},
+            content_type="application/json",
         )
         assert response.status_code == 400, response.content
         assert other_firm.name not in response.content.decode()
@@ -64,11 +81,17 @@ def test_the_api_advance_refuses_another_parks_carrier(cast, client_for, make_pr
         "stage": "signed", "signed_date": "2026-03-10", "signed_amount_wan": "9", "planned_investment_wan": "100",
         "first_contact_date": "2026-01-05", "visit_date": "2026-02-01",
     }  # fmt: skip
-    response = client.post(f"/api/projects/{project.pk}/advance/", {**body, "carrier": theirs.pk}, content_type="application/json")
+    response = client.post(
+        f"/api/projects/{project.pk}/advance/",
+        {**body, "carrier": theirs.pk},
+        content_type="application/json",
+    )
     assert response.status_code == 400 and "carrier" in response.content.decode()
     project.refresh_from_db()
     assert project.carrier_id is None and project.stage != "signed"
-    response = client.post(f"/api/projects/{project.pk}/advance/", {**body, "carrier": ours.pk}, content_type="application/json")
+    response = client.post(
+        f"/api/projects/{project.pk}/advance/", {**body, "carrier": ours.pk}, content_type="application/json"
+    )
     assert response.status_code == 200, response.content
 
 
@@ -80,13 +103,22 @@ def test_the_services_refuse_each_reference_the_actor_may_not_see(cast, make_pro
     with pytest.raises(ReferenceNotVisible):
         services.update_project(cast.owner, project, owner=cast.outsider)
     with pytest.raises(ReferenceNotVisible):
-        services.advance_project(cast.owner, project, "signed", signed_date=dt.date(2026, 3, 10), signed_amount_wan=Decimal(9), carrier=theirs)
+        services.advance_project(
+            cast.owner,
+            project,
+            "signed",
+            signed_date=dt.date(2026, 3, 10),
+            signed_amount_wan=Decimal(9),
+            carrier=theirs,
+        )
     with pytest.raises(ReferenceNotVisible):
         services.create_project(cast.owner, name="x", organisation=cast.other_park, investor_name="某公司")
     with pytest.raises(ReferenceNotVisible):
         services.create_project(cast.owner, name="x", organisation=cast.park, investor=other_firm)
     with pytest.raises(ReferenceNotVisible):
-        services.create_project(cast.owner, name="x", organisation=cast.park, investor_name="某公司", owner=cast.outsider)
+        services.create_project(
+            cast.owner, name="x", organisation=cast.park, investor_name="某公司", owner=cast.outsider
+        )
     project.refresh_from_db()
     assert project.carrier_id is None and project.owner == cast.owner
 
@@ -97,7 +129,12 @@ def test_the_project_api_refuses_an_owner_from_another_organisation_per_role(cas
     team = cast.park if role_user == "owner" else cast.bureau
     response = client_for(user).post(
         "/api/projects/",
-        {"name": "越界负责人", "organisation": team.pk, "investor_name": "某科技有限公司", "owner": cast.outsider.pk},
+        {
+            "name": "越界负责人",
+            "organisation": team.pk,
+            "investor_name": "某科技有限公司",
+            "owner": cast.outsider.pk,
+        },
         content_type="application/json",
     )
     assert response.status_code == 400 and not Project.objects.filter(name="越界负责人").exists()
@@ -111,11 +148,14 @@ def test_a_city_wide_role_may_reference_any_carrier(cast, carriers, make_project
     assert project.carrier == theirs
 
 
-def test_coordination_items_and_follow_ups_cannot_name_a_project_of_another_park(cast, client_for, make_project):
+def test_coordination_items_and_follow_ups_cannot_name_a_project_of_another_park(
+    cast, client_for, make_project
+):
     theirs = make_project(team=cast.other_park, owner=cast.outsider, actor=cast.outsider)
     client = client_for(cast.owner)
     response = client.post(
-        "/api/coordination-items/", {"project": theirs.pk, "title": "越界", "department": cast.dept.pk, "due": "2026-03-20"},
+        "/api/coordination-items/",
+        {"project": theirs.pk, "title": "越界", "department": cast.dept.pk, "due": "2026-03-20"},
         content_type="application/json",
     )
     assert response.status_code == 400 and not CoordinationItem.objects.exists()
@@ -136,7 +176,13 @@ def test_the_duplicates_page_never_shows_another_organisations_firm(cast, client
     from zhaoshang.core import audit
     from zhaoshang.registry.models import DuplicateCandidate
 
-    ours = audit.create(cast.owner, Enterprise, name="乙园区私有企业有限公司", name_key="乙园区私有企业x", organisation=cast.park)
+    ours = audit.create(
+        cast.owner,
+        Enterprise,
+        name="乙园区私有企业有限公司",
+        name_key="乙园区私有企业x",
+        organisation=cast.park,
+    )
     DuplicateCandidate.objects.create(first=ours, second=other_firm, score=95)
     page = client_for(cast.owner).get("/registry/duplicates/")
     assert page.status_code == 200

@@ -75,7 +75,13 @@ class Hostile:
 
     def far_cells(self, name: str = "far_cells.xlsx") -> Path:
         """Cells at A199999 and XFD199999 (calamine asks for ~100 GB)."""
-        rows = self.header_row() + '<row r="199999">' + _cell("A199999", "x") + _cell("XFD199999", "y") + "</row>"
+        rows = (
+            self.header_row()
+            + '<row r="199999">'
+            + _cell("A199999", "x")
+            + _cell("XFD199999", "y")
+            + "</row>"
+        )
         return self.xlsx(name, self.sheet(rows, "A1:XFD199999"))
 
     def far_reference(self, name: str = "far_reference.xlsx") -> Path:

@@ -106,7 +106,9 @@ def _command(*args):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", XLSX_KINDS)
-def test_the_registry_command_refuses_a_hostile_workbook_and_records_the_batch_as_refused(cast, hostile, kind):
+def test_the_registry_command_refuses_a_hostile_workbook_and_records_the_batch_as_refused(
+    cast, hostile, kind
+):
     from zhaoshang.registry.models import Enterprise, ImportBatch
 
     path = getattr(hostile, kind)()
@@ -164,7 +166,9 @@ def test_a_web_registry_import_of_a_hostile_workbook_ends_refused_and_its_rerun_
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", ["far_cells", "width_bomb", "far_reference", "huge_dimension"])
-def test_the_pipeline_import_refuses_a_hostile_workbook_on_the_command_line_and_the_web(cast, hostile, kind, client_for):
+def test_the_pipeline_import_refuses_a_hostile_workbook_on_the_command_line_and_the_web(
+    cast, hostile, kind, client_for
+):
     from zhaoshang.pipeline.models import Project
 
     path = getattr(hostile, kind)()

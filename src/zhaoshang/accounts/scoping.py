@@ -88,7 +88,7 @@ def get_for_user(user: Any, queryset: models.QuerySet[M] | type[M], pk: Any, act
         queryset = queryset._default_manager.all()
     try:
         instance = visible(user, queryset, "view").get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
     if action != "view" and not visible(user, queryset.filter(pk=instance.pk), action).exists():
         raise PermissionDenied

@@ -18,6 +18,8 @@ log = logging.getLogger("zhaoshang.api")
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response({"error": exc.message, "code": exc.code}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, OverflowError):  # an id or number beyond the database's integers (?project=99999999999999999999)
+        return Response({"error": "数值超出范围", "code": "out_of_range"}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         return Response({"error": detail, "code": "invalid"}, status=status.HTTP_400_BAD_REQUEST)

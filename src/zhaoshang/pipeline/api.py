@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -61,6 +62,14 @@ class ProjectSerializer(serializers.ModelSerializer):
         if self.instance is None and not attrs.get("investor") and not attrs.get("investor_name"):
             raise ValidationError({"investor_name": "请填写投资方名称或选择已有企业"})
         return attrs
+
+
+class DuplicateTeamSerializer(serializers.Serializer):
+    """Another team working the same investor: its name and contact person only."""
+
+    team = serializers.CharField()
+    contact = serializers.CharField()
+    phone = serializers.CharField(allow_blank=True)
 
 
 class AdvanceSerializer(serializers.Serializer):
@@ -129,6 +138,7 @@ class ProjectViewSet(ScopedModelViewSet):
         project.refresh_from_db()
         return Response(self.get_serializer(project).data)
 
+    @extend_schema(responses=DuplicateTeamSerializer(many=True))
     @action(detail=True, methods=["get"])
     def duplicates(self, request, pk=None):
         """Other teams working the same investor: their names and contact persons only."""

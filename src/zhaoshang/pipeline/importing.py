@@ -19,6 +19,7 @@ from django.db import transaction
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.pipeline import config
 from zhaoshang.pipeline.models import Project
+from zhaoshang.registry.models import Enterprise
 
 #: canonical field → accepted headers (compared without spaces and brackets, lower case)
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -134,6 +135,19 @@ def _lookups() -> dict[str, dict[str, Any]]:
     return {"stage": stages, "source": sources}
 
 
+def _max_lengths() -> dict[str, int]:
+    """The longest text each column may hold: the model field's max_length (the investor's name: the registry's)."""
+    lengths = {"investor_name": Enterprise._meta.get_field("name").max_length or 255}
+    for key in HEADERS:
+        try:
+            field = Project._meta.get_field(key)
+        except Exception:  # noqa: BLE001 - a column that is not a model field (team, owner, stage names)
+            continue
+        if getattr(field, "max_length", None) and field.get_internal_type() in ("CharField", "TextField"):
+            lengths.setdefault(key, field.max_length)
+    return lengths
+
+
 def import_projects(
     actor: Any, path: str | Path, *, organisation: Organisation, dry_run: bool = False, owner: User | None = None
 ) -> ImportResult:
@@ -224,6 +238,10 @@ def import_projects(
             source = lookups["source"].get(str(raw["source"]))
             if source is None:
                 errors.append(f"项目来源「{raw['source']}」不存在")
+        for key, value in raw.items():  # a text longer than its column is the row's error, never a database error
+            limit = _max_lengths().get(key)
+            if limit and value is not None and len(str(value)) > limit:
+                errors.append(f"「{label[key]}」超过{limit}个字符")
         name = str(raw.get("name") or "").strip()
         if team is not None and name:
             key = (team.pk, name)

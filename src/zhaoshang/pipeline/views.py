@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import tempfile
 from pathlib import Path
 
@@ -386,11 +387,13 @@ def meeting(request):
 
 
 def _download(pack, fmt: str):
-    directory = tempfile.mkdtemp(prefix="zhaoshang-pack-")
-    path = Path(directory) / f"pack.{fmt}"
-    services.render_meeting_pack(pack, path)
+    # rendered in a temporary folder that is removed before answering: the file is sent from memory
+    with tempfile.TemporaryDirectory(prefix="zhaoshang-pack-") as directory:
+        path = Path(directory) / f"pack.{fmt}"
+        services.render_meeting_pack(pack, path)
+        data = path.read_bytes()
     name = f"专案分析会材料_{pack.period.start:%Y%m%d}-{pack.period.end:%Y%m%d}.{fmt}"
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name)
 
 
 # --- dashboard ---------------------------------------------------------------------------------------------

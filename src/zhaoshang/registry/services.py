@@ -37,7 +37,6 @@ from zhaoshang.core.reference.regions import default_regions
 from zhaoshang.registry.core import uscc as uscc_core
 from zhaoshang.registry.core.capital import DEFAULT_CNY_RATES, to_cny_wan
 from zhaoshang.registry.core.errors import CurrencyError
-from zhaoshang.tabular.errors import RefusedFileError
 from zhaoshang.registry.core.names import fuzzy_candidates, name_key
 from zhaoshang.registry.core.regions import AddressRegionMatcher
 from zhaoshang.registry.importing import (
@@ -52,6 +51,7 @@ from zhaoshang.registry.importing import (
 )
 from zhaoshang.registry.models import DuplicateCandidate, Enterprise, ImportBatch
 from zhaoshang.registry.search import search_enterprises  # noqa: F401 - part of the service API
+from zhaoshang.tabular.errors import RefusedFileError
 
 log = logging.getLogger(__name__)
 

@@ -245,7 +245,9 @@ _ROW_OPEN = (b"<row ", b"<row>")
 _ODD_REF = re.compile(rb'\sr\s*=\s*["\'](?![A-Z]{1,3}[1-9][0-9]{0,6}["\']|[1-9][0-9]{0,6}["\'])')
 _THREE_LETTERS = re.compile(rb' r="([A-Z]{3})[0-9]')
 _TWO_LETTERS = re.compile(rb' r="([A-Z]{2})[0-9]')
-_ONE_LETTER_REFS = tuple((letter, b' r="' + letter) for letter in (bytes([c]) for c in range(ord("Z"), ord("A") - 1, -1)))
+_ONE_LETTER_REFS = tuple(
+    (letter, b' r="' + letter) for letter in (bytes([c]) for c in range(ord("Z"), ord("A") - 1, -1))
+)
 #: Below this size a sheet's every cell row number is read; above it, those with more digits than the last row
 #: (a file that big is read by the streaming reader, which allocates nothing by reference).
 PRECISE_SHEET_BYTES: Final = 100 << 20
@@ -316,7 +318,8 @@ def _scan_sheet(path: Path, archive: zipfile.ZipFile, name: str, limit: ImportLi
                 extent.cells += part.count(b"<c ") + part.count(b"<c>")
                 if extent.rows > limit.max_rows:
                     raise FileRefused(
-                        path, f"{label}有{extent.rows:,}行，超过上限{limit.max_rows:,}行（ZHAOSHANG_IMPORT_MAX_ROWS）"
+                        path,
+                        f"{label}有{extent.rows:,}行，超过上限{limit.max_rows:,}行（ZHAOSHANG_IMPORT_MAX_ROWS）",
                     )
                 if extent.cells > limit.max_cells:
                     raise FileRefused(
@@ -473,12 +476,12 @@ class LimitedSafeLoader(yaml.SafeLoader):
         self._total += n
         if self._total > self.max_nodes:
             where = f"（第{event.start_mark.line + 1}行）" if event is not None else ""
-            raise YamlLimitError(
-                f"展开别名后超过{self.max_nodes:,}个节点{where}，疑似“十亿笑声”攻击，已拒绝"
-            )
+            raise YamlLimitError(f"展开别名后超过{self.max_nodes:,}个节点{where}，疑似“十亿笑声”攻击，已拒绝")
 
 
-def safe_yaml_load(stream: str | bytes | IO[str] | IO[bytes], *, loader: type[LimitedSafeLoader] = LimitedSafeLoader) -> Any:
+def safe_yaml_load(
+    stream: str | bytes | IO[str] | IO[bytes], *, loader: type[LimitedSafeLoader] = LimitedSafeLoader
+) -> Any:
     """Load one YAML document through :class:`LimitedSafeLoader` (or a subclass of it)."""
     return yaml.load(stream, Loader=loader)  # noqa: S506 - a SafeLoader subclass
 
@@ -489,7 +492,10 @@ def read_small_bytes(path: str | Path, *, what: str, limit: ImportLimits | None 
     limit = limit or limits()
     size = path.stat().st_size
     if size > limit.max_whole_file_bytes:
-        raise FileRefused(path, f"文件大小{size / (1 << 20):,.0f} MB，超过此类文件的上限{limit.max_whole_file_bytes >> 20} MB")
+        raise FileRefused(
+            path,
+            f"文件大小{size / (1 << 20):,.0f} MB，超过此类文件的上限{limit.max_whole_file_bytes >> 20} MB",
+        )
     check_text_file(path, what=what)
     return path.read_bytes()
 
@@ -500,7 +506,10 @@ def read_yaml_text(path: str | Path, *, limit: ImportLimits | None = None) -> st
     limit = limit or limits()
     size = path.stat().st_size
     if size > limit.max_whole_file_bytes:
-        raise FileRefused(path, f"文件大小{size / (1 << 20):,.0f} MB，超过此类文件的上限{limit.max_whole_file_bytes >> 20} MB")
+        raise FileRefused(
+            path,
+            f"文件大小{size / (1 << 20):,.0f} MB，超过此类文件的上限{limit.max_whole_file_bytes >> 20} MB",
+        )
     check_text_file(path, what="YAML")
     data = path.read_bytes()
     try:
