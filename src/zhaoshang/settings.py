@@ -220,6 +220,10 @@ _PIPELINE_FILE = env_settings_file(
 for _key, _value in _PIPELINE_FILE.items():
     globals()[f"PIPELINE_{_key.upper()}"] = _value
 
+# Behind a reverse proxy that terminates TLS: `zhaoshang serve` trusts its X-Forwarded-* headers (waitress).
+BEHIND_PROXY = env_bool("ZHAOSHANG_BEHIND_PROXY", False)
+TRUSTED_PROXY = env_str("ZHAOSHANG_TRUSTED_PROXY", "127.0.0.1")
+
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("ZHAOSHANG_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("ZHAOSHANG_HSTS_SECONDS", 31536000, minimum=0)
@@ -230,7 +234,7 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
-    if env_bool("ZHAOSHANG_BEHIND_PROXY", False):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SESSION_COOKIE_HTTPONLY = True
