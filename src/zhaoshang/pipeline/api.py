@@ -30,6 +30,9 @@ class ProjectSerializer(serializers.ModelSerializer):
     investor_name = serializers.CharField(write_only=True, required=False)
     investor_uscc = serializers.CharField(write_only=True, required=False, allow_blank=True)
     investor_display = serializers.CharField(source="investor.name", read_only=True)
+    version = serializers.IntegerField(
+        required=False, min_value=0, help_text="The version read; a change over a newer one answers 409 (optimistic locking)"
+    )
 
     class Meta:
         model = Project
@@ -40,7 +43,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "signed_amount_wan", "location", "carrier", "registered_uscc", "construction_start_date",
             "production_start_date", "hold_reason", "drop_reason", "need_kind", "need_area", "need_area_unit",
             "need_floor_load_kn_m2", "need_power_kva", "need_max_price", "need_available_by", "last_followup_on",
-            "quiet_since", "created_at", "updated_at",
+            "quiet_since", "created_at", "updated_at", "version",
         ]  # fmt: skip
         read_only_fields = ["stage", "stage_changed_on", "last_followup_on", "quiet_since", "created_at", "updated_at"]
         extra_kwargs = {"investor": {"required": False}, "nodes": {"required": False}}
@@ -122,7 +125,8 @@ class ProjectViewSet(ScopedModelViewSet):
 
     def perform_update(self, serializer):
         data = {k: v for k, v in serializer.validated_data.items() if k not in ("investor_name", "investor_uscc", "investor", "organisation")}
-        services.update_project(self.request.user, serializer.instance, **data)
+        expected = data.pop("version", None)
+        services.update_project(self.request.user, serializer.instance, expected_version=expected, **data)
 
     @action(detail=True, methods=["post"])
     def advance(self, request, pk=None):
@@ -192,11 +196,14 @@ class FollowUpViewSet(ScopedModelViewSet):
 
 class CoordinationItemSerializer(serializers.ModelSerializer):
     note = serializers.CharField(write_only=True, required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        required=False, min_value=0, help_text="The version read; a change over a newer one answers 409 (optimistic locking)"
+    )
     department_name = serializers.CharField(source="department.name", read_only=True)
 
     class Meta:
         model = CoordinationItem
-        fields = ["id", "project", "title", "description", "organisation", "department", "department_name", "due", "status", "done_on", "note", "created_at"]
+        fields = ["id", "project", "title", "description", "organisation", "department", "department_name", "due", "status", "done_on", "note", "created_at", "version"]
         read_only_fields = ["organisation", "done_on", "created_at"]
 
     def __init__(self, *args, **kwargs):
@@ -217,6 +224,7 @@ class CoordinationItemViewSet(ScopedModelViewSet):
         data = dict(serializer.validated_data)
         data.pop("note", None)
         data.pop("status", None)
+        data.pop("version", None)
         project = data.pop("project")
         serializer.instance = services.create_coordination_item(self.request.user, project, **data)
 
@@ -224,7 +232,8 @@ class CoordinationItemViewSet(ScopedModelViewSet):
         data = serializer.validated_data
         try:
             services.update_coordination_item(
-                self.request.user, serializer.instance, status=data.get("status"), due=data.get("due"), note=data.get("note", "")
+                self.request.user, serializer.instance, status=data.get("status"), due=data.get("due"), note=data.get("note", ""),
+                expected_version=data.get("version"),
             )
         except services.PipelineError as exc:
             raise ValidationError({"error": str(exc)}) from None

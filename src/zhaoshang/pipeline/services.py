@@ -19,6 +19,7 @@ from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.accounts.scoping import check_reference, visible
 from zhaoshang.core import audit
 from zhaoshang.core.errors import DomainError
+from zhaoshang.core.locking import claim_version
 from zhaoshang.pipeline import config
 from zhaoshang.pipeline.core import carriers as carrier_core
 from zhaoshang.pipeline.core import meeting as meeting_core
@@ -152,8 +153,11 @@ def create_project(
 
 
 @transaction.atomic
-def update_project(actor: Any, project: Project, **fields: Any) -> dict:
-    """Change a project's data (not its stage: that is `advance_project`)."""
+def update_project(actor: Any, project: Project, *, expected_version: int | None = None, **fields: Any) -> dict:
+    """Change a project's data (not its stage: that is `advance_project`).
+
+    ``expected_version``: the version the editor read; when the project changed since, :class:`StaleEdit` (nothing
+    written). Every edit moves the version on."""
     unknown = set(fields) - PROJECT_FIELDS - {"nodes"}
     if unknown or "stage" in fields:
         raise TypeError(f"not editable here: {sorted(unknown | ({'stage'} & set(fields)))}")
@@ -162,6 +166,7 @@ def update_project(actor: Any, project: Project, **fields: Any) -> dict:
         nodes = list(nodes)
         check_reference(actor, nodes, field="产业链节点")
     _check_field_references(actor, fields)
+    claim_version(project, expected_version)
     changed = audit.update(actor, project, **fields)
     if nodes is not None:
         before = set(project.nodes.values_list("pk", flat=True))
@@ -202,6 +207,7 @@ def advance_project(
         raise StageRequirementsMissing(result.message_zh, result.missing)
     day = on or _today()
     origin = project.stage
+    claim_version(project, None)
     audit.update(actor, project, note=reason, stage=target_stage, stage_changed_on=day, **fields)
     return StageEvent.objects.create(
         project=project, from_stage=origin, to_stage=target_stage, date=day, team_id=project.organisation_id,
@@ -456,7 +462,7 @@ def create_coordination_item(
 @transaction.atomic
 def update_coordination_item(
     actor: Any, item: CoordinationItem, *, status: str | None = None, due: dt.date | None = None, note: str = "",
-    on: dt.date | None = None,
+    on: dt.date | None = None, expected_version: int | None = None,
 ) -> CoordinationItem:
     changes: dict[str, Any] = {}
     if status and status != item.status:
@@ -468,6 +474,7 @@ def update_coordination_item(
         changes["due"] = due
     if not changes and not note.strip():
         raise PipelineError("没有需要保存的变更")
+    claim_version(item, expected_version)
     if changes:
         audit.update(actor, item, note=note, **changes)
     else:

@@ -107,8 +107,24 @@ def project_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         # validating wrote the values into ``project``; the service compares against the stored row
         project.refresh_from_db()
-        if services.update_project(request.user, project, **form.changes()):
-            messages.success(request, _("Project saved."))
+        try:
+            if services.update_project(request.user, project, expected_version=form.cleaned_data.get("version"), **form.changes()):
+                messages.success(request, _("Project saved."))
+        except services.StaleEdit as exc:
+            # the user's input stays, against the current version: after reading the other changes, saving again works
+            # fields the others changed show their new values (never silently written back)
+            project.refresh_from_db()
+            data = request.POST.copy()
+            data["version"] = str(project.version or 0)
+            current = ProjectEditForm(instance=project, user=request.user)
+            for name in exc.fields:
+                if name in current.fields and name != "version":
+                    value = current[name].value()
+                    data[name] = "" if value is None else str(value)
+            form = ProjectEditForm(data, instance=project, user=request.user)
+            form.is_valid()
+            form.add_error(None, str(exc))
+            return TemplateResponse(request, "pipeline/project_form.html", {"form": form, "project": project}, status=409)
         return redirect("pipeline:detail", pk=pk)
     return TemplateResponse(
         request, "pipeline/project_form.html", {"form": form, "project": project}, status=400 if form.errors else 200
@@ -289,19 +305,29 @@ def item_list(request):
 
 def item_detail(request, pk):
     item = get_for_user(request.user, CoordinationItem.objects.select_related("project", "department", "organisation"), pk)
-    form = ItemUpdateForm(request.POST or None, initial={"status": item.status, "due": item.due})
+    form = ItemUpdateForm(request.POST or None, initial={"status": item.status, "due": item.due, "version": item.version})
     status = 200
     if request.method == "POST":
         item = get_for_user(request.user, CoordinationItem, pk, "change")
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            expected = data.pop("version", None)
             try:
-                services.update_coordination_item(request.user, item, **form.cleaned_data)
+                services.update_coordination_item(request.user, item, expected_version=expected, **data)
+            except services.StaleEdit as exc:
+                item.refresh_from_db()
+                data = request.POST.copy()
+                data["version"] = str(item.version or 0)
+                form = ItemUpdateForm(data)
+                form.is_valid()
+                form.add_error(None, str(exc))
+                status = 409
             except services.PipelineError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Saved."))
                 return redirect("pipeline:item", pk=item.pk)
-        status = 400
+        status = 409 if status == 409 else 400
     return TemplateResponse(
         request,
         "pipeline/item_detail.html",
