@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from zhaoshang.accounts.models import Organisation
 from zhaoshang.accounts.roles import ALL, grant_for
 from zhaoshang.accounts.scoping import assignable_organisations, can, get_for_user, require, visible
+from zhaoshang.core.locking import StaleEdit
 from zhaoshang.pipeline import config, services
 from zhaoshang.pipeline.filters import CoordinationItemFilter, ProjectFilter
 from zhaoshang.pipeline.forms import (
@@ -110,7 +111,7 @@ def project_edit(request, pk):
         try:
             if services.update_project(request.user, project, expected_version=form.cleaned_data.get("version"), **form.changes()):
                 messages.success(request, _("Project saved."))
-        except services.StaleEdit as exc:
+        except StaleEdit as exc:
             # the user's input stays, against the current version: after reading the other changes, saving again works
             # fields the others changed show their new values (never silently written back)
             project.refresh_from_db()
@@ -314,7 +315,7 @@ def item_detail(request, pk):
             expected = data.pop("version", None)
             try:
                 services.update_coordination_item(request.user, item, expected_version=expected, **data)
-            except services.StaleEdit as exc:
+            except StaleEdit as exc:
                 item.refresh_from_db()
                 data = request.POST.copy()
                 data["version"] = str(item.version or 0)
