@@ -181,6 +181,9 @@ def _can_change_for(actor: Any) -> Callable[[Iterable[int]], set[int]]:
     return check
 
 
+BUSY_MESSAGE = "另一个导入正在写入数据库，本次导入未写入任何数据；请稍后重新导入"
+
+
 def import_enterprises(
     actor: Any,
     path: str | Path,
@@ -252,6 +255,12 @@ def import_enterprises(
             batch.finished_at = batch.heartbeat_at = timezone.now()
             batch.save(update_fields=["status", "message", "finished_at", "heartbeat_at"])
         raise
+    except OperationalError as exc:  # SQLite: another import held the write lock longer than the busy timeout
+        if batch is not None and batch.pk:
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportBatch.Status.FAILED, message=BUSY_MESSAGE, finished_at=timezone.now(), heartbeat_at=timezone.now()
+            )
+        raise RegistryError(BUSY_MESSAGE, "database_busy") from exc
     except Exception as exc:  # never leave a batch "running": whatever stopped it is recorded, then raised again
         if batch is not None and batch.pk:
             ImportBatch.objects.filter(pk=batch.pk).update(
