@@ -153,7 +153,7 @@ def database_config(url: str | None, *, default_sqlite_path: str) -> dict:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         if not config.get("NAME"):
             raise ImproperlyConfigured("DATABASE_URL for SQLite needs a path: sqlite:///path/to/file.sqlite3")
-        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        config["OPTIONS"] = dict(SQLITE_OPTIONS)
     elif not config.get("NAME"):
         raise ImproperlyConfigured("DATABASE_URL for PostgreSQL needs a database name: postgres://user@host:5432/name")
     return config

@@ -30,7 +30,9 @@ def _env():
     if connection.vendor == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
     else:
-        env["DATABASE_URL"] = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
     return env
 
 
@@ -38,15 +40,30 @@ def test_two_imports_of_the_same_file_at_once_both_end_cleanly_without_duplicate
     from zhaoshang.registry.models import Enterprise, ImportBatch
 
     path = _firms_csv(tmp_path / "firms.csv", 3000)
-    command = [sys.executable, "-m", "zhaoshang", "firms", "import", str(path), "--org", cast.bureau.code, "--json"]
-    runs = [subprocess.Popen(command, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    command = [
+        sys.executable,
+        "-m",
+        "zhaoshang",
+        "firms",
+        "import",
+        str(path),
+        "--org",
+        cast.bureau.code,
+        "--json",
+    ]
+    runs = [
+        subprocess.Popen(command, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
     results = [(p.wait(timeout=600), p.stdout.read(), p.stderr.read()) for p in runs]
     for code, _out, err in results:
         assert "Traceback" not in err, err
         assert code == 0 or "另一个导入" in err, err
     assert any(code == 0 for code, _, _ in results)
     assert Enterprise.objects.count() == 3000
-    assert not ImportBatch.objects.filter(status__in=[ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING]).exists()
+    assert not ImportBatch.objects.filter(
+        status__in=[ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING]
+    ).exists()
 
 
 def test_twenty_api_writers_during_an_import_see_no_failure(cast, live_server, tmp_path, make_project):
@@ -57,10 +74,14 @@ def test_twenty_api_writers_during_an_import_see_no_failure(cast, live_server, t
     project = make_project()
     token = Token.objects.create(user=cast.owner).key
     path = _firms_csv(tmp_path / "firms.csv", 20_000)
-    importing = threading.Thread(target=lambda: import_enterprises(cast.officer, path, cast.bureau), daemon=True)
+    importing = threading.Thread(
+        target=lambda: import_enterprises(cast.officer, path, cast.bureau), daemon=True
+    )
 
     def write(i):
-        body = json.dumps({"project": project.pk, "date": "2026-03-06", "way": "call", "content": f"并发跟进{i}"}).encode()
+        body = json.dumps(
+            {"project": project.pk, "date": "2026-03-06", "way": "call", "content": f"并发跟进{i}"}
+        ).encode()
         request = urllib.request.Request(
             f"{live_server.url}/api/followups/",
             data=body,
