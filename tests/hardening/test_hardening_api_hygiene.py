@@ -28,9 +28,12 @@ def test_an_anonymous_api_call_answers_401_naming_the_scheme(client):
         "/api/coordination-items/?project=99999999999999999999",
     ],
 )
-def test_an_id_beyond_the_databases_integers_is_a_client_error(cast, client_for, url):
+def test_an_id_beyond_the_databases_integers_is_never_a_server_error(cast, client_for, url):
     response = client_for(cast.owner).get(url)
-    assert 400 <= response.status_code < 500
+    # SQLite cannot bind the number (400); PostgreSQL compares it and finds nothing (an empty list or 404)
+    assert response.status_code in (200, 400, 404)
+    if response.status_code == 200:
+        assert response.json()["results"] == []
 
 
 def test_a_page_with_an_id_beyond_the_databases_integers_is_not_a_server_error(cast, client_for):
