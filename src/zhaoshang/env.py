@@ -121,6 +121,16 @@ def env_settings_file(
     return data
 
 
+#: SQLite as a server database: WAL (readers never wait for the writer); every transaction starts as a writer
+#: (``BEGIN IMMEDIATE``), so that two transactions that both read then write wait for each other at their start
+#: (the busy timeout applies) instead of one failing at once with "database is locked" when it tries to write.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 60,
+}
+
+
 def database_config(url: str | None, *, default_sqlite_path: str) -> dict:
     """DATABASE_URL → Django DATABASES['default']; SQLite under var/ when unset."""
     import dj_database_url
@@ -129,7 +139,7 @@ def database_config(url: str | None, *, default_sqlite_path: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": default_sqlite_path,
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20},
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     scheme = url.split(":", 1)[0]
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
@@ -143,7 +153,7 @@ def database_config(url: str | None, *, default_sqlite_path: str) -> dict:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         if not config.get("NAME"):
             raise ImproperlyConfigured("DATABASE_URL for SQLite needs a path: sqlite:///path/to/file.sqlite3")
-        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        config["OPTIONS"] = dict(SQLITE_OPTIONS)
     elif not config.get("NAME"):
         raise ImproperlyConfigured("DATABASE_URL for PostgreSQL needs a database name: postgres://user@host:5432/name")
     return config

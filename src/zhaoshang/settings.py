@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhaoshang.accounts.middleware.LoginRequiredEverywhereMiddleware",
+    "zhaoshang.web.security.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
     "zhaoshang.web.middleware.DomainErrorMiddleware",
 ]
@@ -122,6 +123,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "zhaoshang.accounts.throttle.IpThrottleBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -135,9 +137,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:workbench"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: lock a username+IP pair after repeated failures.
+# Login throttling: lock a username+IP pair after repeated failures, and an IP address after more failures across
+# usernames (one password sprayed over many accounts; zhaoshang.accounts.throttle).
 AXES_FAILURE_LIMIT = env_int("ZHAOSHANG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("ZHAOSHANG_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
+LOGIN_IP_FAILURE_LIMIT = env_int("ZHAOSHANG_LOGIN_IP_FAILURE_LIMIT", 20, minimum=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -167,11 +171,19 @@ MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 IMPORT_MAX_UPLOAD_MB = env_int("ZHAOSHANG_IMPORT_MAX_UPLOAD_MB", 500, minimum=1)
+# What an imported file may hold (zhaoshang.tabular.safety reads these variables at each import; checked here so
+# that a bad value stops the program at start-up, naming the variable).
+IMPORT_MAX_ROWS = env_int("ZHAOSHANG_IMPORT_MAX_ROWS", 2_000_000, minimum=1)
+IMPORT_MAX_UNCOMPRESSED_MB = env_int("ZHAOSHANG_IMPORT_MAX_UNCOMPRESSED_MB", 4096, minimum=1)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("ZHAOSHANG_IMPORT_MAX_COMPRESSION_RATIO", 100, minimum=2)
+IMPORT_MAX_CELLS = env_int("ZHAOSHANG_IMPORT_MAX_CELLS", 100_000_000, minimum=1)
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous call then answers 401 with "WWW-Authenticate: Token" (the first class names the
+    # scheme); a session still authenticates.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["zhaoshang.api.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -181,6 +193,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "zhaoshang.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "zhaoshang.api.schema.add_error_responses"],
     "TITLE": "zhaoshang API",
     "DESCRIPTION": "招商 — investment promotion and enterprise service. Session or token authentication.",
     "VERSION": "0.1.0",
@@ -216,6 +229,10 @@ _PIPELINE_FILE = env_settings_file(
 for _key, _value in _PIPELINE_FILE.items():
     globals()[f"PIPELINE_{_key.upper()}"] = _value
 
+# Behind a reverse proxy that terminates TLS: `zhaoshang serve` trusts its X-Forwarded-* headers (waitress).
+BEHIND_PROXY = env_bool("ZHAOSHANG_BEHIND_PROXY", False)
+TRUSTED_PROXY = env_str("ZHAOSHANG_TRUSTED_PROXY", "127.0.0.1")
+
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("ZHAOSHANG_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("ZHAOSHANG_HSTS_SECONDS", 31536000, minimum=0)
@@ -226,7 +243,7 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
-    if env_bool("ZHAOSHANG_BEHIND_PROXY", False):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SESSION_COOKIE_HTTPONLY = True

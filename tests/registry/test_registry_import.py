@@ -462,7 +462,8 @@ def test_an_import_leaves_another_organisations_firm_alone(cast, write_csv):
     assert (result.counts["unchanged"], result.counts["flagged"]) == (1, 1)
     firm = Enterprise.objects.get()
     assert firm.status == "存续" and firm.organisation == cast.other_park
-    assert "乙园区" in next(i["message"] for i in result.issues if i["code"] == "firm_of_another_organisation")
+    message = next(i["message"] for i in result.issues if i["code"] == "firm_of_another_organisation")
+    assert "其他单位" in message and "乙园区" not in message  # never names another organisation
 
 
 # --------------------------------------------------------------------------------------------- the command line

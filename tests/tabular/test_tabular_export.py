@@ -10,7 +10,7 @@ import openpyxl
 
 from zhaoshang.tabular import neutralise, write_csv, write_xlsx
 
-HOSTILE = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+2", "-3+4", "@SUM(A1)", "\tcmd", "\rcmd"]
+HOSTILE = ['=HYPERLINK("http://x","点我")', "+1+2", "-3+4", "@SUM(A1)", "\tcmd", "\rcmd"]
 
 
 def test_text_starting_with_a_formula_trigger_is_written_as_inert_text(tmp_path):

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from zhaoshang.accounts.roles import ALL, NONE, ORG, grant_for
+from zhaoshang.core.errors import DomainError
 
 M = TypeVar("M", bound=models.Model)
 
@@ -87,7 +88,7 @@ def get_for_user(user: Any, queryset: models.QuerySet[M] | type[M], pk: Any, act
         queryset = queryset._default_manager.all()
     try:
         instance = visible(user, queryset, "view").get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
     if action != "view" and not visible(user, queryset.filter(pk=instance.pk), action).exists():
         raise PermissionDenied
@@ -108,3 +109,40 @@ def assignable_organisations(user: Any):
     if not user.organisation_id:
         return Organisation.objects.none()
     return user.organisation.subtree()
+
+
+class ReferenceNotVisible(DomainError):
+    """A record names another record (a foreign key) that its author may not see."""
+
+    code = "reference_not_visible"
+
+
+def _may_reference(user: Any, obj: models.Model, *, file_under: bool) -> bool:
+    from zhaoshang.accounts.models import Organisation
+
+    if isinstance(obj, Organisation) and file_under:
+        return assignable_organisations(user).filter(pk=obj.pk).exists()
+    if getattr(type(obj), "permission_object", None) is None:
+        return True  # a record kind outside the matrix (reference data) is visible to every user
+    return in_scope(user, obj, "view")
+
+
+def check_reference(user: Any, obj: Any, *, field: str = "", file_under: bool = False) -> None:
+    """Refuse a reference the user may not make: anything not visible to you cannot be referenced by you.
+
+    ``obj`` is a record (or a list of records) the user sets as a foreign key: an investor, a carrier, a chain node,
+    an owner, a department. ``file_under``: ``obj`` is the organisation a new record is filed under, which must be in
+    the user's own subtree (:func:`assignable_organisations`). ``None`` (no reference) and the system (no user, the
+    CLI and the demo) pass. Raises :class:`ReferenceNotVisible` — the same answer whether the record exists
+    elsewhere or not at all, so nothing of another organisation's data is revealed. Forms, API and actions reach it
+    through the services.
+    """
+    if obj is None or user is None or not getattr(user, "is_authenticated", False) or user.is_superuser:
+        return
+    items = list(obj) if isinstance(obj, list | tuple | set | models.QuerySet) else [obj]
+    for item in items:
+        if not isinstance(item, models.Model):
+            continue
+        if not _may_reference(user, item, file_under=file_under):
+            label = field or str(type(item)._meta.verbose_name)
+            raise ReferenceNotVisible(f"所选的{label}不存在或不在您的可见范围内", field=field)

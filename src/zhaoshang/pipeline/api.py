@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -13,6 +14,7 @@ from zhaoshang.api.viewsets import ScopedModelViewSet
 from zhaoshang.pipeline import config, services
 from zhaoshang.pipeline.filters import CoordinationItemFilter, FollowUpFilter, ProjectFilter
 from zhaoshang.pipeline.models import Carrier, CoordinationItem, FollowUp, Project
+from zhaoshang.registry.models import Enterprise
 
 
 def _bad(exc: services.PipelineError) -> Response:
@@ -28,6 +30,9 @@ class ProjectSerializer(serializers.ModelSerializer):
     investor_name = serializers.CharField(write_only=True, required=False)
     investor_uscc = serializers.CharField(write_only=True, required=False, allow_blank=True)
     investor_display = serializers.CharField(source="investor.name", read_only=True)
+    version = serializers.IntegerField(
+        required=False, min_value=0, help_text="The version read; a change over a newer one answers 409 (optimistic locking)"
+    )
 
     class Meta:
         model = Project
@@ -38,7 +43,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "signed_amount_wan", "location", "carrier", "registered_uscc", "construction_start_date",
             "production_start_date", "hold_reason", "drop_reason", "need_kind", "need_area", "need_area_unit",
             "need_floor_load_kn_m2", "need_power_kva", "need_max_price", "need_available_by", "last_followup_on",
-            "quiet_since", "created_at", "updated_at",
+            "quiet_since", "created_at", "updated_at", "version",
         ]  # fmt: skip
         read_only_fields = ["stage", "stage_changed_on", "last_followup_on", "quiet_since", "created_at", "updated_at"]
         extra_kwargs = {"investor": {"required": False}, "nodes": {"required": False}}
@@ -54,11 +59,20 @@ class ProjectSerializer(serializers.ModelSerializer):
             self.fields["organisation"].queryset = orgs
             self.fields["owner"].queryset = User.objects.filter(organisation__in=orgs)
             self.fields["carrier"].queryset = visible(request.user, Carrier.objects.all())
+            self.fields["investor"].queryset = visible(request.user, Enterprise.objects.all())
 
     def validate(self, attrs):
         if self.instance is None and not attrs.get("investor") and not attrs.get("investor_name"):
             raise ValidationError({"investor_name": "请填写投资方名称或选择已有企业"})
         return attrs
+
+
+class DuplicateTeamSerializer(serializers.Serializer):
+    """Another team working the same investor: its name and contact person only."""
+
+    team = serializers.CharField()
+    contact = serializers.CharField()
+    phone = serializers.CharField(allow_blank=True)
 
 
 class AdvanceSerializer(serializers.Serializer):
@@ -76,6 +90,12 @@ class AdvanceSerializer(serializers.Serializer):
     production_start_date = serializers.DateField(required=False)
     hold_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
     drop_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:  # the service checks again (check_reference)
+            self.fields["carrier"].queryset = visible(request.user, Carrier.objects.all())
 
 
 class ProjectViewSet(ScopedModelViewSet):
@@ -105,12 +125,13 @@ class ProjectViewSet(ScopedModelViewSet):
 
     def perform_update(self, serializer):
         data = {k: v for k, v in serializer.validated_data.items() if k not in ("investor_name", "investor_uscc", "investor", "organisation")}
-        services.update_project(self.request.user, serializer.instance, **data)
+        expected = data.pop("version", None)
+        services.update_project(self.request.user, serializer.instance, expected_version=expected, **data)
 
     @action(detail=True, methods=["post"])
     def advance(self, request, pk=None):
         project = self.get_object()
-        payload = AdvanceSerializer(data=request.data)
+        payload = AdvanceSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         stage, reason = data.pop("stage"), data.pop("reason", "")
@@ -121,6 +142,7 @@ class ProjectViewSet(ScopedModelViewSet):
         project.refresh_from_db()
         return Response(self.get_serializer(project).data)
 
+    @extend_schema(responses=DuplicateTeamSerializer(many=True))
     @action(detail=True, methods=["get"])
     def duplicates(self, request, pk=None):
         """Other teams working the same investor: their names and contact persons only."""
@@ -174,11 +196,14 @@ class FollowUpViewSet(ScopedModelViewSet):
 
 class CoordinationItemSerializer(serializers.ModelSerializer):
     note = serializers.CharField(write_only=True, required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        required=False, min_value=0, help_text="The version read; a change over a newer one answers 409 (optimistic locking)"
+    )
     department_name = serializers.CharField(source="department.name", read_only=True)
 
     class Meta:
         model = CoordinationItem
-        fields = ["id", "project", "title", "description", "organisation", "department", "department_name", "due", "status", "done_on", "note", "created_at"]
+        fields = ["id", "project", "title", "description", "organisation", "department", "department_name", "due", "status", "done_on", "note", "created_at", "version"]
         read_only_fields = ["organisation", "done_on", "created_at"]
 
     def __init__(self, *args, **kwargs):
@@ -199,6 +224,7 @@ class CoordinationItemViewSet(ScopedModelViewSet):
         data = dict(serializer.validated_data)
         data.pop("note", None)
         data.pop("status", None)
+        data.pop("version", None)
         project = data.pop("project")
         serializer.instance = services.create_coordination_item(self.request.user, project, **data)
 
@@ -206,7 +232,8 @@ class CoordinationItemViewSet(ScopedModelViewSet):
         data = serializer.validated_data
         try:
             services.update_coordination_item(
-                self.request.user, serializer.instance, status=data.get("status"), due=data.get("due"), note=data.get("note", "")
+                self.request.user, serializer.instance, status=data.get("status"), due=data.get("due"), note=data.get("note", ""),
+                expected_version=data.get("version"),
             )
         except services.PipelineError as exc:
             raise ValidationError({"error": str(exc)}) from None

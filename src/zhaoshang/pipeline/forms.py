@@ -51,19 +51,23 @@ class ProjectForm(forms.ModelForm):
 class ProjectEditForm(ProjectForm):
     """A project's own data after it was created: not its investor, organisation or stage (each has its own way)."""
 
+    #: the version read (optimistic locking): a save over someone else's newer edit is refused
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
     class Meta(ProjectForm.Meta):
         fields = [f for f in ProjectForm.Meta.fields if f != "organisation"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         del self.fields["investor_name"], self.fields["investor_uscc"]
+        self.fields["version"].initial = self.instance.version or 0
         if self.instance.owner_id:  # a present owner the editor could not pick (moved, left) must not block other edits
             owners = self.fields["owner"].queryset
             self.fields["owner"].queryset = (owners | User.objects.filter(pk=self.instance.owner_id)).distinct()
 
     def changes(self) -> dict:
         """The edited fields, as ``services.update_project`` takes them."""
-        return {name: self.cleaned_data[name] for name in self.changed_data}
+        return {name: self.cleaned_data[name] for name in self.changed_data if name != "version"}
 
 
 class AdvanceForm(forms.Form):
@@ -122,6 +126,7 @@ class CoordinationItemForm(forms.ModelForm):
 
 
 class ItemUpdateForm(forms.Form):
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("Status"), choices=CoordinationItem.Status.choices)
     due = forms.DateField(label=_("due"), required=False, widget=DATE)
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

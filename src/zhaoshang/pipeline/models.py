@@ -136,6 +136,9 @@ class Project(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    #: optimistic locking (zhaoshang.core.locking): moved on by every edit
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+
     permission_object = "project"
     scope_fields = ("organisation",)
 
@@ -295,6 +298,9 @@ class CoordinationItem(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    #: optimistic locking (zhaoshang.core.locking): moved on by every edit
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     permission_object = "coordination_item"
     scope_fields = ("organisation", "department")

@@ -16,8 +16,10 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Organisation, User
+from zhaoshang.accounts.scoping import check_reference, visible
 from zhaoshang.core import audit, hooks
 from zhaoshang.core.errors import DomainError
+from zhaoshang.core.locking import claim_version
 from zhaoshang.pipeline import config
 from zhaoshang.pipeline.core import carriers as carrier_core
 from zhaoshang.pipeline.core import meeting as meeting_core
@@ -61,6 +63,19 @@ def _today() -> dt.date:
 # Investors and projects
 
 
+def _visible_to(actor: Any, queryset: QuerySet) -> QuerySet:
+    """The records of ``queryset`` the actor may see (all of them for the system: the CLI and the demo)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return queryset
+    return visible(actor, queryset)
+
+
+def _check_field_references(actor: Any, fields: dict[str, Any]) -> None:
+    """The references among a project's plain fields: its carrier and its owner."""
+    check_reference(actor, fields.get("carrier"), field="载体")
+    check_reference(actor, fields.get("owner"), field="责任人")
+
+
 def find_or_create_investor(actor: Any, *, name: str, uscc: str = "", organisation: Organisation) -> Enterprise:
     """The registry firm with this credit code (or else this normalised name), created when new."""
     name = clean_name(name or "")
@@ -68,11 +83,12 @@ def find_or_create_investor(actor: Any, *, name: str, uscc: str = "", organisati
     if code:
         found = Enterprise.objects.filter(uscc=code).first()
         if found:
+            check_reference(actor, found, field="投资方")
             return found
     if not name:
         raise PipelineError("请填写投资方名称")
     key = name_key(name)
-    found = Enterprise.objects.filter(name_key=key).order_by("id").first()
+    found = _visible_to(actor, Enterprise.objects.filter(name_key=key)).order_by("id").first()
     if found:
         return found
     return audit.create(
@@ -109,6 +125,12 @@ def create_project(
     unknown = set(fields) - PROJECT_FIELDS
     if unknown:
         raise TypeError(f"unknown project fields: {sorted(unknown)}")
+    nodes = list(nodes)
+    check_reference(actor, organisation, field="招商主体", file_under=True)
+    check_reference(actor, investor, field="投资方")
+    check_reference(actor, owner, field="责任人")
+    check_reference(actor, nodes, field="产业链节点")
+    _check_field_references(actor, fields)
     if investor is None:
         investor = find_or_create_investor(actor, name=investor_name, uscc=investor_uscc, organisation=organisation)
     first = config.stage_model().main_stages[0].code
@@ -121,7 +143,6 @@ def create_project(
         stage=first, stage_changed_on=day, quiet_since=day, created_at=created_at,
         created_by=actor if getattr(actor, "pk", None) else None, **fields,
     )
-    nodes = list(nodes)
     if nodes:
         project.nodes.set(nodes)
         audit.record(actor, "update", project, {"nodes": [[], [getattr(n, "pk", n) for n in nodes]]})
@@ -133,13 +154,21 @@ def create_project(
 
 
 @transaction.atomic
-def update_project(actor: Any, project: Project, **fields: Any) -> dict:
-    """Change a project's data (not its stage: that is `advance_project`)."""
+def update_project(actor: Any, project: Project, *, expected_version: int | None = None, **fields: Any) -> dict:
+    """Change a project's data (not its stage: that is `advance_project`).
+
+    ``expected_version``: the version the editor read; when the project changed since, :class:`StaleEdit` (nothing
+    written). Every edit moves the version on."""
     unknown = set(fields) - PROJECT_FIELDS - {"nodes"}
     if unknown or "stage" in fields:
         raise TypeError(f"not editable here: {sorted(unknown | ({'stage'} & set(fields)))}")
     nodes = fields.pop("nodes", None)
     old_owner_id = project.owner_id
+    if nodes is not None:
+        nodes = list(nodes)
+        check_reference(actor, nodes, field="产业链节点")
+    _check_field_references(actor, fields)
+    claim_version(project, expected_version)
     changed = audit.update(actor, project, **fields)
     if "owner" in changed:
         _hand_over(actor, project, old_owner_id)
@@ -200,11 +229,13 @@ def advance_project(
     unknown = set(fields) - PROJECT_FIELDS
     if unknown:
         raise TypeError(f"unknown project fields: {sorted(unknown)}")
+    _check_field_references(actor, fields)
     result = check_advance(project, target_stage, reason=reason, **fields)
     if not result.ok:
         raise StageRequirementsMissing(result.message_zh, result.missing)
     day = on or _today()
     origin = project.stage
+    claim_version(project, None)
     audit.update(actor, project, note=reason, stage=target_stage, stage_changed_on=day, **fields)
     return StageEvent.objects.create(
         project=project, from_stage=origin, to_stage=target_stage, date=day, team_id=project.organisation_id,
@@ -447,6 +478,7 @@ def cold_projects_for(user: Any, today: dt.date | None = None) -> QuerySet[Proje
 def create_coordination_item(
     actor: Any, project: Project, *, title: str, department: Organisation, due: dt.date, description: str = ""
 ) -> CoordinationItem:
+    check_reference(actor, department, field="责任部门")
     item = audit.create(
         actor, CoordinationItem, project=project, title=title, description=description, organisation=project.organisation,
         department=department, due=due, created_by=actor if getattr(actor, "pk", None) else None,
@@ -458,7 +490,7 @@ def create_coordination_item(
 @transaction.atomic
 def update_coordination_item(
     actor: Any, item: CoordinationItem, *, status: str | None = None, due: dt.date | None = None, note: str = "",
-    on: dt.date | None = None,
+    on: dt.date | None = None, expected_version: int | None = None,
 ) -> CoordinationItem:
     changes: dict[str, Any] = {}
     if status and status != item.status:
@@ -472,6 +504,7 @@ def update_coordination_item(
         changes["due"] = due
     if not changes and not note.strip():
         raise PipelineError("没有需要保存的变更")
+    claim_version(item, expected_version)
     if changes:
         audit.update(actor, item, note=note, **changes)
     else:

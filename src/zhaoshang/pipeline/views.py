@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import secrets
 import tempfile
 import time
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_POST
 from zhaoshang.accounts.models import Organisation
 from zhaoshang.accounts.roles import ALL, grant_for
 from zhaoshang.accounts.scoping import assignable_organisations, can, get_for_user, require, visible
+from zhaoshang.core.locking import StaleEdit
 from zhaoshang.pipeline import config, services
 from zhaoshang.pipeline.filters import CoordinationItemFilter, ProjectFilter
 from zhaoshang.pipeline.forms import (
@@ -125,8 +127,24 @@ def project_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         # validating wrote the values into ``project``; the service compares against the stored row
         project.refresh_from_db()
-        if services.update_project(request.user, project, **form.changes()):
-            messages.success(request, _("Project saved."))
+        try:
+            if services.update_project(request.user, project, expected_version=form.cleaned_data.get("version"), **form.changes()):
+                messages.success(request, _("Project saved."))
+        except StaleEdit as exc:
+            # the user's input stays, against the current version: after reading the other changes, saving again works
+            # fields the others changed show their new values (never silently written back)
+            project.refresh_from_db()
+            data = request.POST.copy()
+            data["version"] = str(project.version or 0)
+            current = ProjectEditForm(instance=project, user=request.user)
+            for name in exc.fields:
+                if name in current.fields and name != "version":
+                    value = current[name].value()
+                    data[name] = "" if value is None else str(value)
+            form = ProjectEditForm(data, instance=project, user=request.user)
+            form.is_valid()
+            form.add_error(None, str(exc))
+            return TemplateResponse(request, "pipeline/project_form.html", {"form": form, "project": project}, status=409)
         return redirect("pipeline:detail", pk=pk)
     return TemplateResponse(
         request, "pipeline/project_form.html", {"form": form, "project": project}, status=400 if form.errors else 200
@@ -321,7 +339,7 @@ def _item_context(request, item, **forms) -> dict:
 
 
 def _item_form(request, item, data=None):
-    form = ItemUpdateForm(data, initial={"status": item.status, "due": item.due})
+    form = ItemUpdateForm(data, initial={"status": item.status, "due": item.due, "version": item.version})
     if not services.may_set_deadline(request.user, item):
         del form.fields["due"]  # the department asks for more time instead (an extension request)
     return form
@@ -368,14 +386,24 @@ def item_detail(request, pk):
     if request.method == "POST":
         item = get_for_user(request.user, CoordinationItem.objects.select_related("project", "department", "organisation"), pk, "change")
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            expected = data.pop("version", None)
             try:
-                services.update_coordination_item(request.user, item, **form.cleaned_data)
+                services.update_coordination_item(request.user, item, expected_version=expected, **data)
+            except StaleEdit as exc:
+                item.refresh_from_db()
+                data = request.POST.copy()
+                data["version"] = str(item.version or 0)
+                form = _item_form(request, item, data)
+                form.is_valid()
+                form.add_error(None, str(exc))
+                status = 409
             except services.PipelineError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Saved."))
                 return redirect("pipeline:item", pk=item.pk)
-        status = 400
+        status = 409 if status == 409 else 400
     return TemplateResponse(request, "pipeline/item_detail.html", _item_context(request, item, form=form), status=status)
 
 
@@ -491,11 +519,13 @@ def meeting(request):
 
 
 def _download(pack, fmt: str):
-    directory = tempfile.mkdtemp(prefix="zhaoshang-pack-")
-    path = Path(directory) / f"pack.{fmt}"
-    services.render_meeting_pack(pack, path)
+    # rendered in a temporary folder that is removed before answering: the file is sent from memory
+    with tempfile.TemporaryDirectory(prefix="zhaoshang-pack-") as directory:
+        path = Path(directory) / f"pack.{fmt}"
+        services.render_meeting_pack(pack, path)
+        data = path.read_bytes()
     name = f"专案分析会材料_{pack.period.start:%Y%m%d}-{pack.period.end:%Y%m%d}.{fmt}"
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name)
 
 
 # --- dashboard ---------------------------------------------------------------------------------------------
@@ -530,16 +560,20 @@ def import_view(request):
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-            for chunk in upload.chunks():
-                tmp.write(chunk)
-            tmp.flush()
+        # saved under the user's own file name (shortened), so that a refusal names the file the user chose
+        name = Path(upload.name).name
+        suffix = Path(name).suffix.lower()[:10]
+        name = (Path(name).stem[:80] + suffix) or "upload"
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / name
+            with target.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
             from zhaoshang.pipeline.importing import ImportRefused
 
             try:
                 result = services.import_projects(
-                    request.user, tmp.name, organisation=form.cleaned_data["organisation"],
+                    request.user, target, organisation=form.cleaned_data["organisation"],
                     dry_run=form.cleaned_data["dry_run"], owner=request.user,
                 )
             except ImportRefused as exc:

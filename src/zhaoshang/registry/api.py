@@ -17,7 +17,7 @@ class EnterpriseSerializer(serializers.Serializer):
     """Read-only: the fields are declared for the schema; the document itself is ``enterprise_as_dict``."""
 
     id = serializers.IntegerField()
-    uscc = serializers.CharField(allow_blank=True)
+    uscc = serializers.CharField(allow_blank=True, allow_null=True, help_text="null when the firm has no valid code")
     uscc_raw = serializers.CharField(allow_blank=True)
     reg_no = serializers.CharField(allow_blank=True)
     name = serializers.CharField()

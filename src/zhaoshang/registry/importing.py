@@ -568,7 +568,7 @@ class _Importer:
                         None,
                         values["name"],
                         NOT_YOURS,
-                        f"该企业已由“{firm.organisation}”登记，您无权修改，本行未导入",
+                        "该企业已由其他单位登记，您无权修改，本行未导入",  # never name another organisation
                         "warning",
                     )
                 )

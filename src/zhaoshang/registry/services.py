@@ -49,6 +49,7 @@ from zhaoshang.registry.importing import (
 )
 from zhaoshang.registry.models import DuplicateCandidate, Enterprise, ImportBatch
 from zhaoshang.registry.search import search_enterprises  # noqa: F401 - part of the service API
+from zhaoshang.tabular.errors import RefusedFileError
 from zhaoshang.tabular.issues import write_issue_report
 
 log = logging.getLogger(__name__)
@@ -176,6 +177,9 @@ def _can_change_for(actor: Any) -> Callable[[Iterable[int]], set[int]]:
     return check
 
 
+BUSY_MESSAGE = "另一个导入正在写入数据库，本次导入未写入任何数据；请稍后重新导入"
+
+
 def import_enterprises(
     actor: Any,
     path: str | Path,
@@ -241,10 +245,26 @@ def import_enterprises(
         )
     except (DomainError, OSError) as exc:
         if batch is not None:
-            batch.status = ImportBatch.Status.FAILED
+            # a file refused by the safety checks is recorded as refused: nothing was read, nothing written
+            batch.status = ImportBatch.Status.REFUSED if isinstance(exc, RefusedFileError) else ImportBatch.Status.FAILED
             batch.message = str(exc)
             batch.finished_at = batch.heartbeat_at = timezone.now()
             batch.save(update_fields=["status", "message", "finished_at", "heartbeat_at"])
+        raise
+    except OperationalError as exc:  # SQLite: another import held the write lock longer than the busy timeout
+        if batch is not None and batch.pk:
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportBatch.Status.FAILED, message=BUSY_MESSAGE, finished_at=timezone.now(), heartbeat_at=timezone.now()
+            )
+        raise RegistryError(BUSY_MESSAGE, "database_busy") from exc
+    except Exception as exc:  # never leave a batch "running": whatever stopped it is recorded, then raised again
+        if batch is not None and batch.pk:
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportBatch.Status.FAILED,
+                message=f"导入出错：{type(exc).__name__}",
+                finished_at=timezone.now(),
+                heartbeat_at=timezone.now(),
+            )
         raise
     finally:
         if batch is not None:
@@ -386,6 +406,10 @@ def run_batch(batch_id: int, actor_id: int | None, *, close_connections: bool = 
                 mapping=overrides,
                 batch=batch,
                 authorised=authorised,
+            )
+        except RefusedFileError as exc:
+            ImportBatch.objects.filter(pk=batch_id).update(
+                status=ImportBatch.Status.REFUSED, message=str(exc), finished_at=timezone.now(), heartbeat_at=timezone.now()
             )
         except (DomainError, OSError, PermissionDenied) as exc:
             ImportBatch.objects.filter(pk=batch_id).update(

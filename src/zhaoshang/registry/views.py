@@ -228,7 +228,7 @@ def import_report(request, pk: int):
 def duplicates(request):
     require(request.user, "enterprise", "change")
     pairs = (
-        visible(request.user, DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN), "change")
+        _pairs_for(request.user, DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN))
         .select_related("first", "second", "first__organisation", "second__organisation")
     )
     page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -245,9 +245,15 @@ def duplicates_detect(request):
     return redirect("registry:duplicates")
 
 
+def _pairs_for(user, pairs):
+    """Pairs the user may act on: both firms visible to them (a pair never shows another organisation's firm)."""
+    firms = visible(user, Enterprise.objects.all())
+    return visible(user, pairs, "change").filter(first__in=firms, second__in=firms)
+
+
 def _pair_for(request, pk: int) -> DuplicateCandidate:
     require(request.user, "enterprise", "change")
-    pair = get_for_user(request.user, DuplicateCandidate.objects.select_related("first", "second"), pk, "change")
+    pair = get_for_user(request.user, _pairs_for(request.user, DuplicateCandidate.objects.select_related("first", "second")), pk, "change")
     if pair.status != DuplicateCandidate.Status.OPEN:
         raise Http404
     return pair

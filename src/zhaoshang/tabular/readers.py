@@ -24,10 +24,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from pathlib import Path
-from typing import Final
+from typing import IO, Final
 
 from .cells import cell_text
-from .errors import UnreadableFileError
+from .errors import RefusedFileError, UnreadableFileError
+from .safety import EXCEL_MAX_COLUMNS, check_spreadsheet, limits, looks_binary
 
 Cell = str | date  # datetime is a subclass of date
 Row = tuple[int, list[Cell]]
@@ -98,6 +99,8 @@ def iter_csv_rows(
             sample = raw.read(SAMPLE_BYTES)
     except OSError as exc:
         raise UnreadableFileError(path, _os_reason(exc)) from exc
+    if looks_binary(sample):
+        raise RefusedFileError(path, "这是二进制文件，不是CSV文本或Excel表格，请检查文件和扩展名")
     if encoding is None:
         try:
             encoding = detect_encoding(sample)
@@ -109,14 +112,31 @@ def iter_csv_rows(
     return _csv_rows(path, encoding, delimiter)
 
 
+def _bounded_lines(path: Path, handle: IO[str], max_chars: int) -> Iterator[str]:
+    """The lines of ``handle``, refusing one longer than ``max_chars`` (a file without line breaks would otherwise
+    be read into memory whole); NUL characters are dropped (never text)."""
+    number = 0
+    while True:
+        line = handle.readline(max_chars)
+        if not line:
+            return
+        number += 1
+        if len(line) >= max_chars and not line.endswith(("\n", "\r")):
+            raise RefusedFileError(path, f"第{number}行超过{max_chars:,}个字符，不是正常的表格文件")
+        yield line.replace("\x00", "") if "\x00" in line else line
+
+
 def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[Row]:
     number = 0
+    limit = limits()
     try:
         with path.open("r", encoding=encoding, newline="") as handle:
-            lines = (
-                line.replace("\x00", "") if "\x00" in line else line for line in handle
-            )  # NUL: never text
+            lines = _bounded_lines(path, handle, limit.max_line_bytes)
             for number, row in enumerate(csv.reader(lines, delimiter=delimiter), start=1):  # noqa: B007
+                if number > limit.max_rows + 1:
+                    raise RefusedFileError(
+                        path, f"超过{limit.max_rows:,}行（ZHAOSHANG_IMPORT_MAX_ROWS），已停止读取，未写入任何数据"
+                    )
                 if not row or (not row[0].strip() and not "".join(row).strip()):
                     continue
                 yield number, row  # type: ignore[misc]  # list[str] is a list[Cell]
@@ -140,6 +160,10 @@ def _excel_cell(value: object) -> Cell:
     return cell_text(value)
 
 
+#: A sheet whose rectangle (rows × columns, declared or actual) is larger than this is never given to
+#: python-calamine, which allocates the whole rectangle at once; the first sheet of an XLSX goes to the streaming
+#: reader instead, any other sheet is refused.
+CALAMINE_MAX_CELLS: Final = 4_000_000
 #: From this many rows on, the first sheet of an XLSX/XLSM is read by the streaming reader (:mod:`.xlsx_stream`):
 #: python-calamine holds the whole sheet in memory (~1.3 KB per row of an export: 1,000,000 rows would not fit in
 #: the 1 GB an import may use), the streaming reader one row at a time, at about a third of calamine's speed.
@@ -165,15 +189,20 @@ def xlsx_row_count(path: Path) -> int:
 def iter_excel_rows(path: str | Path, *, sheet: str | int | None = None) -> Iterator[Row]:
     """Rows of a spreadsheet, streamed with python-calamine; ``sheet`` is a name or 0-based index (default first).
 
-    A big XLSX (``STREAM_XLSX_ROWS`` rows or more, first sheet) goes through the streaming reader instead.
+    The archive and every sheet's extent are checked first (:func:`zhaoshang.tabular.safety.check_spreadsheet`):
+    a file beyond the limits raises :class:`RefusedFileError` before a row is read. A big XLSX
+    (``STREAM_XLSX_ROWS`` rows or more, or more than ``CALAMINE_MAX_CELLS`` cells, first sheet) goes through the
+    streaming reader instead.
     """
     path = Path(path)
-    if (
-        sheet in (None, 0)
-        and path.suffix.lower() in (".xlsx", ".xlsm")
-        and xlsx_row_count(path) >= STREAM_XLSX_ROWS
-    ):
-        return _streamed_rows(path)
+    check = check_spreadsheet(path)  # raises RefusedFileError
+    first = check.sheet(0)  # an XLSX/XLSM (whatever its suffix says) lists its sheets' extents
+    if sheet in (None, 0) and first is not None:
+        if first.rows >= STREAM_XLSX_ROWS or first.area > CALAMINE_MAX_CELLS:
+            return _streamed_rows(path, max_width=max(first.columns, 1))
+    elif any(s.area > CALAMINE_MAX_CELLS for s in check.sheets):
+        big = max(check.sheets, key=lambda s: s.area)
+        raise RefusedFileError(path, f"工作表范围过大（{big.rows:,}行×{big.columns:,}列），请只保留需要导入的数据")
     try:
         from python_calamine import CalamineWorkbook
     except ImportError as exc:  # pragma: no cover - a declared dependency
@@ -191,12 +220,12 @@ def iter_excel_rows(path: str | Path, *, sheet: str | int | None = None) -> Iter
     return _excel_rows(path, worksheet)
 
 
-def _streamed_rows(path: Path) -> Iterator[Row]:
+def _streamed_rows(path: Path, *, max_width: int = EXCEL_MAX_COLUMNS) -> Iterator[Row]:
     from zhaoshang.tabular.xlsx_stream import iter_xlsx_stream
 
     number = 0
     try:
-        for number, cells in iter_xlsx_stream(path):  # noqa: B007
+        for number, cells in iter_xlsx_stream(path, max_width=max_width):  # noqa: B007
             if any(c.strip() if isinstance(c, str) else True for c in cells):
                 yield number, cells
     except (

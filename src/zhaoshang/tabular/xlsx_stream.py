@@ -145,7 +145,7 @@ class _Workbook:
             moment += timedelta(days=1)  # Excel's 1900-02-29 that never was
         return moment.date() if moment.time() == datetime.min.time() else moment
 
-    def rows(self) -> Iterator[tuple[int, list[str | date]]]:
+    def rows(self, max_width: int = 16_384) -> Iterator[tuple[int, list[str | date]]]:
         shared, date_styles = self.shared, self.date_styles
         with self.archive.open(self.sheet) as handle:
             number = 0
@@ -156,7 +156,7 @@ class _Workbook:
                 tag = element.tag
                 if tag != _ROW:
                     if tag == _MAIN + "dimension":
-                        width = _column_index(element.get("ref", "").rpartition(":")[2]) + 1
+                        width = min(_column_index(element.get("ref", "").rpartition(":")[2]) + 1, max_width)
                     continue
                 r = element.get("r")
                 number = int(r) if r else number + 1
@@ -169,6 +169,8 @@ class _Workbook:
                         index = _column_index(ref)
                         if index > len(cells):
                             cells.extend([""] * (index - len(cells)))
+                    if len(cells) >= 16_384:  # Excel's last column is XFD; cells without references could go on
+                        raise ValueError("一行超过16,384个单元格")
                     kind = c.get("t")
                     if kind == "inlineStr":
                         cells.append(_inline(c))
@@ -200,7 +202,8 @@ class _Workbook:
                 yield number, cells
 
 
-def iter_xlsx_stream(path: str | Path) -> Iterator[tuple[int, list[str | date]]]:
-    """``(row number, cells)`` of the first sheet of an XLSX/XLSM file, wholly empty rows included."""
+def iter_xlsx_stream(path: str | Path, *, max_width: int = 16_384) -> Iterator[tuple[int, list[str | date]]]:
+    """``(row number, cells)`` of the first sheet of an XLSX/XLSM file, wholly empty rows included; rows are padded
+    to the sheet's declared width, but never beyond ``max_width`` (the widest row the safety check found)."""
     with zipfile.ZipFile(path) as archive:
-        yield from _Workbook(archive).rows()
+        yield from _Workbook(archive).rows(max_width)

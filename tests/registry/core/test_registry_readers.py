@@ -199,7 +199,7 @@ def test_a_big_xlsx_is_streamed_and_a_small_one_read_by_calamine(tmp_path: Path,
     path = _mixed_workbook(tmp_path / "mixed.xlsx", constant_memory=True)
     assert readers.xlsx_row_count(path) == 46
     used: list[str] = []
-    monkeypatch.setattr(readers, "_streamed_rows", lambda p: used.append("stream") or iter(()))
+    monkeypatch.setattr(readers, "_streamed_rows", lambda p, **kw: used.append("stream") or iter(()))
     list(readers.iter_excel_rows(path))
     assert used == []
     monkeypatch.setattr(readers, "STREAM_XLSX_ROWS", 46)

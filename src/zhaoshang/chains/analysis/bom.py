@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from zhaoshang.chains.analysis.errors import ChainAnalysisError
+from zhaoshang.tabular.safety import WHOLE_SHEET_MAX_CELLS, FileRefused, check_spreadsheet, read_small_bytes
 
 __all__ = [
     "CATEGORIES",
@@ -1139,6 +1140,10 @@ def _read_rows(path: Path, file: str) -> list[list[str]]:
         raise BomError([BomIssue(file, None, None, "文件不存在")])
     if suffix in _EXCEL_SUFFIXES:
         try:
+            check_spreadsheet(path, max_cells=WHOLE_SHEET_MAX_CELLS)
+        except FileRefused as exc:
+            raise BomError([BomIssue(file, None, None, str(exc))]) from exc
+        try:
             from python_calamine import CalamineWorkbook
 
             workbook = CalamineWorkbook.from_path(str(path))
@@ -1173,7 +1178,10 @@ def _read_rows(path: Path, file: str) -> list[list[str]]:
                 )
             ]
         )
-    data = path.read_bytes()
+    try:
+        data = read_small_bytes(path, what="CSV")
+    except FileRefused as exc:
+        raise BomError([BomIssue(file, None, None, str(exc))]) from exc
     if data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0") or b"\x00" in data[:4096]:
         raise BomError(
             [BomIssue(file, None, None, "文件内容不是CSV文本（可能是Excel或其他二进制文件），请检查扩展名")]
@@ -1181,10 +1189,16 @@ def _read_rows(path: Path, file: str) -> list[list[str]]:
     text = _decode(data, file)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max((",", "\t", ";"), key=first_line.count)
-    return [
-        [cell.strip() for cell in row]
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    ]
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            rows.append([cell.strip() for cell in row])
+    except csv.Error as exc:  # e.g. a field longer than the csv module's limit (128 KB)
+        raise BomError(
+            [BomIssue(file, reader.line_num, None, f"第{reader.line_num}行无法解析（单个单元格过长或引号不配对）")]
+        ) from exc
+    return rows
 
 
 def _find_header(rows: Sequence[Sequence[str]]) -> tuple[int, dict[str, int]] | None:

@@ -29,6 +29,15 @@ from typing import IO, Any
 
 import yaml
 
+from zhaoshang.tabular.safety import (
+    WHOLE_SHEET_MAX_CELLS,
+    FileRefused,
+    LimitedSafeLoader,
+    check_spreadsheet,
+    read_yaml_text,
+    safe_yaml_load,
+)
+
 from .errors import ChainFileError, ChainFileProblem
 
 __all__ = [
@@ -599,8 +608,8 @@ class _LineDict(dict):
     line: int | None = None
 
 
-class _LineLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` whose mappings are :class:`_LineDict`."""
+class _LineLoader(LimitedSafeLoader):
+    """``yaml.SafeLoader`` (with depth and alias-expansion limits) whose mappings are :class:`_LineDict`."""
 
 
 def _construct_line_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
@@ -617,10 +626,15 @@ def load_yaml(path_or_stream: str | Path | IO[str] | IO[bytes]) -> ChainSpec:
     name = _source_name(path_or_stream)
     try:
         if isinstance(path_or_stream, str | Path):
-            with open(path_or_stream, encoding="utf-8") as fh:
-                data = yaml.load(fh, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+            data = safe_yaml_load(read_yaml_text(path_or_stream), loader=_LineLoader)
         else:
-            data = yaml.load(path_or_stream, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+            data = safe_yaml_load(path_or_stream, loader=_LineLoader)
+    except FileRefused as exc:
+        raise ChainFileError([ChainFileProblem(str(exc), file=name)], file=name) from exc
+    except UnicodeDecodeError as exc:
+        raise ChainFileError([ChainFileProblem("文件不是UTF-8编码的文本", file=name)], file=name) from exc
+    except RecursionError as exc:
+        raise ChainFileError([ChainFileProblem("YAML 嵌套过深", file=name)], file=name) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark is not None else ""
@@ -647,9 +661,8 @@ def load_directory(directory: str | Path = DATA_DIR) -> list[ChainSpec]:
 def is_chain_file(path: str | Path) -> bool:
     """Whether a YAML file is a chain (a mapping with ``nodes``), not another table kept beside them."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except (OSError, yaml.YAMLError):
+        data = safe_yaml_load(read_yaml_text(path))
+    except (OSError, ValueError, yaml.YAMLError, RecursionError):  # FileRefused and UnicodeDecodeError included
         return True  # let load_yaml report the problem
     return isinstance(data, Mapping) and "nodes" in data
 
@@ -834,6 +847,11 @@ def load_xlsx(path: str | Path | IO[bytes]) -> ChainSpec:
     from python_calamine import CalamineWorkbook
 
     name = _source_name(path)
+    try:
+        if isinstance(path, str | Path):
+            check_spreadsheet(path, max_cells=WHOLE_SHEET_MAX_CELLS)
+    except FileRefused as exc:
+        raise ChainFileError([ChainFileProblem(str(exc), file=name)], file=name) from exc
     try:
         if isinstance(path, str | Path):
             wb = CalamineWorkbook.from_path(str(path))

@@ -7,9 +7,9 @@ Every error is a :class:`ValueError` so that callers which only know "bad input"
 from __future__ import annotations
 
 from zhaoshang.core.errors import DomainError
-from zhaoshang.tabular.errors import DateError, UnreadableFileError
+from zhaoshang.tabular.errors import DateError, RefusedFileError, UnreadableFileError
 
-__all__ = ["DateError", "UnreadableFileError"]  # the shared readers' errors, re-exported for registry callers
+__all__ = ["DateError", "RefusedFileError", "UnreadableFileError"]  # the shared readers' errors, re-exported for registry callers
 
 
 class RegistryCoreError(DomainError):

@@ -1,0 +1,21 @@
+// The chain map (an ECharts tree). Node names are data: the tooltip escapes them (charts.js textTooltip), and
+// labels are drawn on the canvas as text.
+import {chartData, makeChart, textTooltip} from "../zhaoshang/charts.js";
+
+const el = document.getElementById("chain-map");
+if (el) {
+  const data = chartData("chain-tree");
+  const chart = makeChart("chain-map", {
+    tooltip: {trigger: "item", formatter: textTooltip((p) => [p.data.name, p.data.firms ?? ""])},
+    series: [{type: "tree", data, top: "2%", left: "12%", bottom: "2%", right: "28%", symbolSize: 10, initialTreeDepth: 2,
+      label: {position: "left", verticalAlign: "middle", align: "right", fontSize: 12},
+      leaves: {label: {position: "right", align: "left"}}, expandAndCollapse: true, emphasis: {focus: "descendant"}}],
+  });
+  chart.on("click", (p) => {
+    if (!p.data.key) return;
+    const url = el.dataset.nodeUrl.replace("KEY", encodeURIComponent(p.data.key)) + "?region=" + encodeURIComponent(el.dataset.region || "");
+    window.htmx.ajax("GET", url, {target: "#node-panel"});
+  });
+  el.chart = chart;
+  chart.on("finished", () => { el.dataset.ready = "1"; });
+}
