@@ -114,7 +114,7 @@ def test_a_pipeline_import_with_a_100000_character_name_answers_with_the_rows_er
             "dry_run": "",
         },
     )
-    assert response.status_code == 400 and "超过200个字符" in response.content.decode()
+    assert response.status_code == 400 and "最多 200 个" in response.content.decode()
     assert not Project.objects.exists()
     from io import StringIO
 

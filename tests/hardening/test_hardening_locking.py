@@ -24,8 +24,10 @@ def _edit_form(client, project):
     }
     out = {}
     for key, value in data.items():
-        if isinstance(value, list):  # a select's value
-            value = value[0] if value else ""
+        if isinstance(value, list):  # a select's values: a multiple select posts each, an empty one nothing
+            if not value:
+                continue
+            value = value if len(value) > 1 or getattr(form.fields[key], "widget").allow_multiple_selected else value[0]
         out[key] = "" if value is None else value
     return out
 
