@@ -27,7 +27,7 @@ def _edit_form(client, project):
         if isinstance(value, list):  # a select's values: a multiple select posts each, an empty one nothing
             if not value:
                 continue
-            value = value if len(value) > 1 or getattr(form.fields[key], "widget").allow_multiple_selected else value[0]
+            value = value if len(value) > 1 or form.fields[key].widget.allow_multiple_selected else value[0]
         out[key] = "" if value is None else value
     return out
 
