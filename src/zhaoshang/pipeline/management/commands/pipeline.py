@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from zhaoshang.accounts.models import Organisation, User
+from zhaoshang.accounts.cli import organisation_option, user_option
 
 
 def _date(text: str) -> dt.date:
@@ -17,24 +17,6 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"日期「{text}」无效，请使用 YYYY-MM-DD 格式") from None
-
-
-def _org(code: str | None) -> Organisation | None:
-    if not code:
-        return None
-    org = Organisation.objects.filter(code=code).first()
-    if org is None:
-        raise CommandError(f"组织代码「{code}」不存在")
-    return org
-
-
-def _actor(username: str | None) -> User | None:
-    if not username:
-        return None
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        raise CommandError(f"用户「{username}」不存在")
-    return user
 
 
 class Command(BaseCommand):
@@ -71,7 +53,7 @@ class Command(BaseCommand):
         if out.suffix.lower() not in (".docx", ".pdf"):
             raise CommandError(f"不支持的输出格式「{out.suffix or out.name}」，请使用 .docx 或 .pdf")
         try:
-            pack = meeting_pack(_org(options["org"]), _date(options["start"]), _date(options["end"]))
+            pack = meeting_pack(organisation_option(options["org"]), _date(options["start"]), _date(options["end"]))
             render_meeting_pack(pack, out)
         except PipelineError as exc:
             raise CommandError(str(exc)) from None
@@ -95,8 +77,8 @@ class Command(BaseCommand):
         from zhaoshang.pipeline.importing import ImportRefused
         from zhaoshang.pipeline.services import import_projects
 
-        org = _org(options["org"])
-        actor = _actor(options.get("user"))
+        org = organisation_option(options["org"])
+        actor = user_option(options.get("user"))
         try:
             result = import_projects(actor, options["file"], organisation=org, dry_run=options["dry_run"], owner=actor)
         except ImportRefused as exc:

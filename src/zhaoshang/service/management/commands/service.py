@@ -22,7 +22,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from zhaoshang.accounts.models import Organisation, User
+from zhaoshang.accounts.cli import organisation_option, user_option
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.management.commands.calendar import add_import_arguments, run_import
 
@@ -40,24 +40,6 @@ def _date(text: str) -> date:
         if parsed is None:
             raise CommandError(f"日期“{text}”无法识别，请写成 2025-01-31") from None
         return parsed.date()
-
-
-def _org(code: str | None) -> Organisation | None:
-    if not code:
-        return None
-    org = Organisation.objects.filter(code=code).first()
-    if org is None:
-        raise CommandError(f"组织代码“{code}”不存在")
-    return org
-
-
-def _actor(username: str | None) -> User | None:
-    if not username:
-        return None
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        raise CommandError(f"用户“{username}”不存在")
-    return user
 
 
 class Command(BaseCommand):
@@ -149,10 +131,10 @@ class Command(BaseCommand):
 
         try:
             result = import_appeals(
-                _actor(options["user"]),
+                user_option(options["user"]),
                 options["file"],
                 dry_run=options["dry_run"],
-                receiving_org=_org(options["org"]),
+                receiving_org=organisation_option(options["org"]),
                 progress=progress,
             )
         finally:
@@ -185,7 +167,7 @@ class Command(BaseCommand):
         start, end = _date(options["start"]), _date(options["end"])
         if end < start:
             raise CommandError("--to 早于 --from")
-        org = _org(options["org"])
+        org = organisation_option(options["org"])
         data = compute_rates(appeals_in_period(start, end, organisation=org)).as_dict()
         data = {"from": start.isoformat(), "to": end.isoformat(), "org": options["org"], **data}
         if options["json"]:
