@@ -9,3 +9,7 @@ class ChainsConfig(AppConfig):
 
     def ready(self) -> None:
         from zhaoshang.chains import panels  # noqa: F401 - registers the workbench panel
+        from zhaoshang.chains.services import classify_arrivals
+        from zhaoshang.registry.hooks import register_firms_changed
+
+        register_firms_changed(classify_arrivals)  # firms imported or entered are placed on nodes at once

@@ -34,6 +34,7 @@ from zhaoshang.pipeline.models import (
 )
 from zhaoshang.registry.core.names import clean_name, name_key
 from zhaoshang.registry.core.uscc import normalise as normalise_uscc
+from zhaoshang.registry.hooks import firms_changed
 from zhaoshang.registry.models import Enterprise
 
 
@@ -73,10 +74,12 @@ def find_or_create_investor(actor: Any, *, name: str, uscc: str = "", organisati
     found = Enterprise.objects.filter(name_key=key).order_by("id").first()
     if found:
         return found
-    return audit.create(
+    firm = audit.create(
         actor, Enterprise, name=name, name_key=key, uscc=code or None, uscc_raw=uscc or "", organisation=organisation,
         source="招商项目",
     )
+    firms_changed(actor, [firm.pk])  # placed on chain nodes at once (registry hooks)
+    return firm
 
 
 PROJECT_FIELDS = {
