@@ -286,7 +286,7 @@ def evidence_label(kind: str) -> str:
 
 def assignment_words(assignment: NodeAssignment) -> list[str]:
     """The matched words (or the deciding code) behind an assignment."""
-    return matched_words(assignment.reasons or [])
+    return matched_words(assignment.reasons or [], assignment.node.key)
 
 
 def _enterprise_model():
@@ -337,7 +337,7 @@ def classify_enterprises(
         if len(frame):
             result = classifier.classify_frame(frame)
             for ent, slug, key, score, reasons in zip(result["row"], result["chain_slug"], result["node_key"], result["score"], result["reasons"], strict=True):
-                found[(int(ent), node_ids[(slug, key)])] = (Method.RULE, float(score), _reason_dicts(reasons), [])
+                found[(int(ent), node_ids[(slug, key)])] = (Method.RULE, float(score), _reason_dicts(reasons), [], evidence_from_reasons(reasons, node_key=key))
             if learned is not None:
                 _learned_suggestions(learned, rows, found, node_ids, chain_node_ids, counts)
         _write_assignments(actor, chunk_ids, found, chain_node_ids, counts)
@@ -380,6 +380,7 @@ def _learned_suggestions(model, rows, found, node_ids, chain_node_ids, counts) -
             round(prediction.score, 4),
             [{"kind": "learned", "word": "", "field": "text", "position": -1, "node_key": key, "score": round(prediction.score, 4)}],
             alternatives,
+            Evidence.PRODUCT,
         )
         counts.learned += 1
 
@@ -393,9 +394,8 @@ def _write_assignments(actor, enterprise_ids, found, chain_node_ids, counts) -> 
     to_create: list[NodeAssignment] = []
     to_update: list[NodeAssignment] = []
     with transaction.atomic():
-        for pair, (method, score, reasons, alternatives) in found.items():
+        for pair, (method, score, reasons, alternatives, evidence) in found.items():
             current = existing.get(pair)
-            evidence = evidence_from_reasons(reasons, method=method)
             if current is None:
                 to_create.append(NodeAssignment(enterprise_id=pair[0], node_id=pair[1], method=method, status=Status.SUGGESTED,
                                                 score=score, reasons=reasons, alternatives=alternatives, evidence=evidence))  # fmt: skip
@@ -426,10 +426,27 @@ def _write_assignments(actor, enterprise_ids, found, chain_node_ids, counts) -> 
     counts.removed += len(stale)
 
 
+def review_order(queryset: QuerySet) -> QuerySet:
+    """The review queue ordered by how much a decision would change the map: key nodes first, then nodes with the
+    fewest firms with evidence (a missing node, where one confirmation makes it weak, before a strong one), then
+    candidates that fit by industry code only before other suggestions, then score."""
+    from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
+    from django.db.models.functions import Coalesce
+
+    covered = (
+        NodeAssignment.objects.filter(node=OuterRef("node"), evidence__in=list(COUNTING)).exclude(status=Status.REJECTED)
+        .order_by().values("node").annotate(c=Count("pk")).values("c")
+    )  # fmt: skip
+    return queryset.annotate(
+        node_cover=Coalesce(Subquery(covered, output_field=IntegerField()), Value(0)),
+        is_prior=Case(When(evidence=Evidence.CODE_PRIOR, then=Value(0)), default=Value(1), output_field=IntegerField()),
+    ).order_by("-node__key_node", "node_cover", "is_prior", "-score", "pk")
+
+
 @transaction.atomic
 def review_assignment(actor: Any, assignment: NodeAssignment, confirm: bool) -> NodeAssignment:
     """A cadre confirms or rejects a suggestion; confirmed ones train the next learned model and count as coverage."""
-    evidence = Evidence.CONFIRMED if confirm else evidence_from_reasons(assignment.reasons or [], method=assignment.method)
+    evidence = Evidence.CONFIRMED if confirm else evidence_from_reasons(assignment.reasons or [], method=assignment.method, node_key=assignment.node.key)
     audit.update(
         actor,
         assignment,
@@ -851,7 +868,7 @@ def _rank_chain_targets(report: GapReport, weights: Factors | None) -> pd.DataFr
     cand["gap_status"] = cand["node_key"].map(lambda k: wanted[k].status)
     cand["key_node"] = cand["node_key"].map(lambda k: wanted[k].key_node)
     cand["node_path"] = cand["node_key"].map(lambda k: wanted[k].path)
-    cand["matched_words"] = [matched_words(rs or []) for rs in cand["reasons"]]
+    cand["matched_words"] = [matched_words(rs or [], k) for rs, k in zip(cand["reasons"], cand["node_key"], strict=True)]
     # distance: region centroids (county, else its city or province)
     coords = {code: _centroid(code) for code in set(cand["region_code"])}
     origin = (report.area.lat, report.area.lng) if report.area.lat is not None else None

@@ -103,14 +103,33 @@ def _node_context(request, chain: Chain, report, key: str, targets) -> dict:
     if node is None:
         raise Http404
     gap = report.result.node(key)
-    firms = _visible_firms(request.user, report.local_firm_ids(key))
     rows = [r for r in services.target_rows(targets) if r["node_key"] in set(report.spec.subtree(key))]
-    shown, hidden = _visible_targets(request.user, rows)
+    shown, _hidden = _visible_targets(request.user, rows)
     return {
-        "chain": chain, "node": node, "gap": gap, "area": report.area, "local_firms": sorted(firms.values(), key=lambda e: e.name),
-        "hidden_local": gap.local_firms - len(firms), "targets": shown[:20], "hidden_targets": hidden,
-        "can_edit": can(request.user, "chain", "change"),
+        "chain": chain, "node": node, "gap": gap, "area": report.area, "local_firms": _evidence_rows(request.user, report, key, counting=True),
+        "candidates": _evidence_rows(request.user, report, key, counting=False), "targets": shown[:20], "targets_total": len(shown),
+        "no_candidate_hint": services.NO_CANDIDATE_HINT, "can_edit": can(request.user, "chain", "change"),
+        "can_review": can(request.user, "chain_assignment", "change"),
     }  # fmt: skip
+
+
+def _evidence_rows(user, report, key: str, *, counting: bool) -> list[dict]:
+    """The node's local firms (counting evidence) or candidates to verify, each with its evidence and words."""
+    rows = report.local_rows(key)
+    if not len(rows):
+        return []
+    ids = report.local_firm_ids(key) if counting else report.candidate_firm_ids(key)
+    firms = _visible_firms(user, ids)
+    out: dict[int, dict] = {}
+    for r in rows.itertuples(index=False):
+        if r.firm_id not in firms or (r.evidence in services.COUNTING) != counting:
+            continue
+        item = out.setdefault(r.firm_id, {"firm": firms[r.firm_id], "evidence": r.evidence, "label": services.evidence_label(r.evidence),
+                                          "words": [], "assignment_id": r.assignment_id})  # fmt: skip
+        for w in services.matched_words(r.reasons or [], r.node_key):
+            if w not in item["words"]:
+                item["words"].append(w)
+    return sorted(out.values(), key=lambda x: x["firm"].name)
 
 
 def detail(request, slug: str):
@@ -160,11 +179,12 @@ def review(request):
     data.setdefault("status", NodeAssignment.Status.SUGGESTED)
     firms = visible(request.user, Enterprise.objects.all())
     base = visible(request.user, NodeAssignment.objects.filter(enterprise__in=firms))
-    filterset = AssignmentFilter(data, queryset=base.select_related("enterprise", "node__chain").order_by("-score", "pk"))
+    filterset = AssignmentFilter(data, queryset=services.review_order(base.select_related("enterprise", "node__chain")))
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     nodes = {n.pk: n for n in ChainNode.objects.filter(pk__in={alt[0] for a in page for alt in (a.alternatives or [])})}
     for a in page:
         a.why = services.explain(a)
+        a.evidence_label = services.evidence_label(a.evidence)
         a.alternative_nodes = [(nodes[alt[0]], alt[1]) for alt in (a.alternatives or []) if alt[0] in nodes and alt[0] != a.node_id]
     query = request.GET.copy()
     query.pop("page", None)

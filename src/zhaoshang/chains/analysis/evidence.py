@@ -39,11 +39,17 @@ def _get(reason: Any, name: str) -> Any:
     return getattr(reason, name, None)
 
 
-def evidence_from_reasons(reasons: Iterable[Any], *, method: str = "rule", confirmed: bool = False) -> str:
+def evidence_from_reasons(
+    reasons: Iterable[Any], *, method: str = "rule", confirmed: bool = False, node_key: str | None = None
+) -> str:
     """The evidence kind of an assignment from its reasons (rule :class:`~.rules.Reason` tuples or their dicts).
 
     ``method``: ``rule`` | ``learned`` | ``manual`` | ``supply``; ``confirmed``: a cadre confirmed it.
+    ``node_key``: the assigned node. A word found for one of its *ancestors* (轨道交通装备 on a segment) merged
+    into a leaf that only its industry code fits says the firm is in the segment, not that it makes the leaf's
+    product: only words of the node itself are product evidence for it.
     """
+    reasons = list(reasons)
     if confirmed or method == "manual":
         return "confirmed"
     if method == "supply":
@@ -53,18 +59,24 @@ def evidence_from_reasons(reasons: Iterable[Any], *, method: str = "rule", confi
     kinds = {_get(r, "kind") for r in reasons}
     if kinds & {"supply"}:
         return "supply"
-    if kinds & set(_WORD_KINDS) or "learned" in kinds:
+    if "learned" in kinds:
         return "product"
+    for r in reasons:
+        if _get(r, "kind") in _WORD_KINDS and (node_key is None or _get(r, "node_key") in (None, "", node_key)):
+            return "product"
     if "decisive_code" in kinds:
         return "code_rule"
     return "code_prior"
 
 
-def matched_words(reasons: Iterable[Any]) -> list[str]:
-    """The words (or the deciding code) that put the firm on the node, in order, without repeats."""
+def matched_words(reasons: Iterable[Any], node_key: str | None = None) -> list[str]:
+    """The words (or the deciding code) that put the firm on the node, in order, without repeats; with
+    ``node_key``, only those of the node itself (not an ancestor's)."""
     out: dict[str, None] = {}
     for r in reasons:
         kind = _get(r, "kind")
+        if node_key is not None and _get(r, "node_key") not in (None, "", node_key):
+            continue
         if kind in _WORD_KINDS or kind == "decisive_code":
             word = _get(r, "word")
             if word:

@@ -11,8 +11,9 @@ def set_evidence(apps, schema_editor):
 
     NodeAssignment = apps.get_model("chains", "NodeAssignment")
     batch = []
-    for a in NodeAssignment.objects.only("pk", "status", "method", "reasons").iterator(chunk_size=2000):
-        a.evidence = evidence_from_reasons(a.reasons or [], method=a.method, confirmed=a.status == "confirmed")
+    rows = NodeAssignment.objects.select_related("node").only("pk", "status", "method", "reasons", "node__key")
+    for a in rows.iterator(chunk_size=2000):
+        a.evidence = evidence_from_reasons(a.reasons or [], method=a.method, confirmed=a.status == "confirmed", node_key=a.node.key)
         batch.append(a)
         if len(batch) >= 2000:
             NodeAssignment.objects.bulk_update(batch, ["evidence"])

@@ -109,7 +109,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{found.name} · {report.area.name}（{report.area.code}）完整度 {report.completeness:.0%}")
         for node in data["nodes"]:
             mark = "★" if node["key_node"] else " "
-            self.stdout.write(f"{'  ' * (node['depth'] - 1)}{mark}{node['name']}\t{services.STATUS_ZH[node['status']]}\t{node['local_firms']} 家\t目标 {len(node['targets'])}")
+            self.stdout.write(f"{'  ' * (node['depth'] - 1)}{mark}{node['name']}\t{services.STATUS_ZH[node['status']]}\t{node['local_firms']} 家有证据\t待核实 {node['candidates']}\t目标 {node['targets_total']}")
 
     def do_classify_firms(self, chain=None, **_):
         from tqdm import tqdm
