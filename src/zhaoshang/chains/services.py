@@ -426,21 +426,29 @@ def _write_assignments(actor, enterprise_ids, found, chain_node_ids, counts) -> 
     counts.removed += len(stale)
 
 
-def review_order(queryset: QuerySet) -> QuerySet:
-    """The review queue ordered by how much a decision would change the map: key nodes first, then nodes with the
-    fewest firms with evidence (a missing node, where one confirmation makes it weak, before a strong one), then
+def review_order(queryset: QuerySet, region_code: str | None = None) -> QuerySet:
+    """The review queue ordered by how much a decision would change the map of `region_code` (default: the
+    installation's home region): the region's own firms first, then key nodes, then nodes with the fewest local
+    firms with evidence (a missing node, where one confirmation makes it weak, before a strong one), then
     candidates that fit by industry code only before other suggestions, then score."""
     from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
     from django.db.models.functions import Coalesce
 
+    from zhaoshang.chains.analysis.targets import region_prefix
+
+    try:
+        prefix = region_prefix(region_code or getattr(settings, "HOME_REGION", "430200"))
+    except AnalysisInputError:
+        prefix = ""
     covered = (
-        NodeAssignment.objects.filter(node=OuterRef("node"), evidence__in=list(COUNTING)).exclude(status=Status.REJECTED)
-        .order_by().values("node").annotate(c=Count("pk")).values("c")
+        NodeAssignment.objects.filter(node=OuterRef("node"), evidence__in=list(COUNTING), enterprise__region_code__startswith=prefix)
+        .exclude(status=Status.REJECTED).order_by().values("node").annotate(c=Count("pk")).values("c")
     )  # fmt: skip
     return queryset.annotate(
         node_cover=Coalesce(Subquery(covered, output_field=IntegerField()), Value(0)),
         is_prior=Case(When(evidence=Evidence.CODE_PRIOR, then=Value(0)), default=Value(1), output_field=IntegerField()),
-    ).order_by("-node__key_node", "node_cover", "is_prior", "-score", "pk")
+        is_elsewhere=Case(When(enterprise__region_code__startswith=prefix, then=Value(0)), default=Value(1), output_field=IntegerField()),
+    ).order_by("is_elsewhere", "-node__key_node", "node_cover", "is_prior", "-score", "pk")
 
 
 @transaction.atomic

@@ -179,7 +179,7 @@ def review(request):
     data.setdefault("status", NodeAssignment.Status.SUGGESTED)
     firms = visible(request.user, Enterprise.objects.all())
     base = visible(request.user, NodeAssignment.objects.filter(enterprise__in=firms))
-    filterset = AssignmentFilter(data, queryset=services.review_order(base.select_related("enterprise", "node__chain")))
+    filterset = AssignmentFilter(data, queryset=services.review_order(base.select_related("enterprise", "node__chain"), _default_region(request.user)))
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     nodes = {n.pk: n for n in ChainNode.objects.filter(pk__in={alt[0] for a in page for alt in (a.alternatives or [])})}
     for a in page:

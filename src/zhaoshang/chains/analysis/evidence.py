@@ -62,7 +62,9 @@ def evidence_from_reasons(
     if "learned" in kinds:
         return "product"
     for r in reasons:
-        if _get(r, "kind") in _WORD_KINDS and (node_key is None or _get(r, "node_key") in (None, "", node_key)):
+        if _get(r, "kind") in _WORD_KINDS and (
+            node_key is None or _get(r, "node_key") in (None, "", node_key)
+        ):
             return "product"
     if "decisive_code" in kinds:
         return "code_rule"
