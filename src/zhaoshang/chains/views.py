@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.scoping import can, get_for_user, require, visible
@@ -81,14 +83,17 @@ def index(request):
     return TemplateResponse(request, "chains/index.html", context)
 
 
-def _tree(report) -> list[dict]:
+def _tree(report, targets_per_node: dict[str, int] | None = None) -> list[dict]:
     by_parent: dict[str | None, list] = {}
     for n in report.result.nodes:
         by_parent.setdefault(n.parent_key, []).append(n)
 
     def one(n) -> dict:
+        label = _("%(firms)s with evidence · %(candidates)s to verify · %(targets)s targets") % {
+            "firms": n.local_firms, "candidates": n.candidates, "targets": (targets_per_node or {}).get(n.key, 0)}
         out = {
-            "name": n.name, "key": n.key, "status": n.status, "firms": n.local_firms, "keyNode": n.key_node,
+            "name": n.name, "key": n.key, "status": n.status, "firms": n.local_firms, "candidates": n.candidates, "keyNode": n.key_node,
+            "label": label,
             "itemStyle": {"color": STATUS_COLOURS[n.status], "borderColor": "#1f2933" if n.key_node else STATUS_COLOURS[n.status]},
         }  # fmt: skip
         if n.key in by_parent:
@@ -138,10 +143,20 @@ def detail(request, slug: str):
     report = services.gap_for_region(chain, area.code)
     targets = services.targets_for(chain, area.code, report=report)
     key = request.GET.get("node") or ""
+    rows = services.target_rows(targets)
+    per_node: dict[str, list[dict]] = {}
+    for r in rows:
+        per_node.setdefault(r["node_key"], []).append(r)
+    nodes = [SimpleNamespace(**n.__dict__, targets=len(per_node.get(n.key, []))) for n in report.result.nodes]
+    missing_key = [
+        {"node": n, "targets": per_node.get(n.key, [])[:3], "more": len(per_node.get(n.key, [])) > 3}
+        for n in services.priorities(report.result, statuses=("missing",)) if n.key_node
+    ]
     context = {
-        "chain": chain, "area": area, "report": report, "nodes": report.result.nodes,
-        "gaps": [n for n in report.result.nodes if n.status != "strong"],
-        "tree": _tree(report), "can_edit": can(request.user, "chain", "change"),
+        "chain": chain, "area": area, "report": report, "nodes": nodes,
+        "gaps": [n for n in report.result.nodes if n.status != "strong"], "missing_key": missing_key,
+        "candidates_total": len(set(report.local.loc[~report.local["evidence"].isin(services.COUNTING), "firm_id"])) if len(report.local) else 0,
+        "tree": _tree(report, {k: len(v) for k, v in per_node.items()}), "can_edit": can(request.user, "chain", "change"),
         "node_ctx": _node_context(request, chain, report, key, targets) if key else None,
     }  # fmt: skip
     context["gaps"].sort(key=lambda n: (not n.key_node, -n.weight))
