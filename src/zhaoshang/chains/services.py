@@ -980,6 +980,51 @@ def positions_for(enterprise: Any) -> list[dict[str, Any]]:
 
 
 # --------------------------------------------------------------------------------------------------------
+# Assignments export: every firm on the chain's nodes with its evidence
+
+ASSIGNMENT_COLUMNS = ("企业名称", "统一社会信用代码", "所在地区代码", "本地", "环节", "关键环节", "证据类型", "计入覆盖", "匹配词", "审核状态", "得分", "依据")
+
+
+def assignment_table(report: GapReport) -> list[list[Any]]:
+    """One row per (firm, node) of the chain, local firms first, with the evidence kind and the matched words."""
+    Enterprise = _enterprise_model()
+    frame = pd.concat([report.local.assign(local=True), report.others.assign(local=False)]) if len(report.local) or len(report.others) else None
+    if frame is None or not len(frame):
+        return []
+    codes = dict(Enterprise.objects.filter(pk__in=set(frame["firm_id"])).values_list("pk", "uscc"))
+    order = {k: i for i, k in enumerate(report.spec.nodes)}
+    frame = frame.assign(_o=frame["node_key"].map(order)).sort_values(["local", "_o", "name"], ascending=[False, True, True])
+    rows = []
+    for r in frame.itertuples(index=False):
+        node = report.spec.nodes[r.node_key]
+        fake = NodeAssignment(reasons=r.reasons or [], method=Method.RULE)
+        rows.append([r.name, codes.get(r.firm_id) or "", r.region_code or "", "是" if r.local else "", node.path, "是" if node.key_node else "",
+                     evidence_label(r.evidence), "是" if r.evidence in COUNTING else "否（待核实）", "、".join(matched_words(r.reasons or [], r.node_key)),
+                     str(Status(r.status).label), round(float(r.node_score), 2), explain(fake)])  # fmt: skip
+    return rows
+
+
+def export_assignments(report: GapReport) -> bytes:
+    """The chain's assignments as XLSX (Chinese headers; text written as text, never as a formula)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("环节企业")
+    bold = book.add_format({"bold": True})
+    sheet.write_row(0, 0, ASSIGNMENT_COLUMNS, bold)
+    for i, row in enumerate(assignment_table(report), start=1):
+        for j, value in enumerate(row):
+            if isinstance(value, str):
+                sheet.write_string(i, j, value)
+            else:
+                sheet.write_number(i, j, value)
+    sheet.freeze_panes(1, 0)
+    book.close()
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------------------------------------
 # 招商目标清单 (target list) export
 
 TARGET_COLUMNS = (("rank", "序号"), ("node_path", "缺链/弱链环节"), ("gap_status", "环节状态"), ("key_node", "关键环节"), ("name", "目标企业"),

@@ -272,6 +272,17 @@ def targets_export(request, slug: str, fmt: str):
     return response
 
 
+def assignments_export(request, slug: str):
+    """Every firm on the chain's nodes with its evidence kind and matched words (XLSX)."""
+    chain = _chain(request, slug)
+    require(request.user, "chain_assignment", "view")
+    area = _area(request)
+    report = services.gap_for_region(chain, area.code)
+    response = HttpResponse(services.export_assignments(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="assignments-{chain.slug}-{area.code}.xlsx"'
+    return response
+
+
 def target_detail(request, slug: str, node_key: str, enterprise_id: int):
     chain = _chain(request, slug)
     Enterprise = _enterprise_model()

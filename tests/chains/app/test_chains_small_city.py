@@ -339,3 +339,21 @@ def test_the_chain_pages_need_a_login(city, client):
     chain, _firms = city
     assert client.get(f"/chains/{chain.slug}/nodes/turnout/?region={HOME}").status_code == 302
     assert client.get(f"/api/chains/{chain.slug}/gap/?region={HOME}").status_code in (401, 403)
+
+
+def test_the_assignments_export_gives_each_firm_its_evidence_and_words(city, cast, client_for, tmp_path):
+    chain, _firms = city
+    response = client_for(cast.officer).get(f"/chains/{chain.slug}/assignments.xlsx?region={HOME}")
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    header = rows[0]
+    by_firm = {}
+    for r in rows[1:]:
+        by_firm.setdefault(r[0], []).append(dict(zip(header, r, strict=True)))
+    bogie = next(r for r in by_firm["株洲甲走行部有限公司"] if r["环节"].endswith("转向架"))
+    assert (bogie["证据类型"], bogie["计入覆盖"], bogie["匹配词"], bogie["本地"]) == ("产品证据", "是", "转向架", "是")
+    generic = by_firm["株洲戊轨道装备有限公司"]
+    assert {r["计入覆盖"] for r in generic} == {"否（待核实）"} and {r["证据类型"] for r in generic} == {"仅行业代码（待核实）"}
+    out = tmp_path / "a.xlsx"
+    call_command("chains", "assignments", chain.slug, "--region", HOME, "-o", str(out))
+    assert len(list(openpyxl.load_workbook(out).active.iter_rows())) == len(rows)
+    assert client_for(cast.handler).get(f"/chains/{chain.slug}/assignments.xlsx?region={HOME}").status_code == 403

@@ -311,10 +311,13 @@ def analyse_gaps(
                 table = np.append(np.isin(ev_values, list(COUNTING)), False)  # index -1 (NaN) → the False at the end
                 counts_row = table[ev_index]
             counting = known & counts_row
-            tk = np.where(known, t + 1, 0)
-            for code, kind in enumerate(ev_values):
-                if kind in EVIDENCE_KINDS:
-                    kind_counts[kind] = np.bincount(tk[known & (ev_index == code)], minlength=n)
+            n_kinds = len(ev_values)
+            if n_kinds:
+                ok = known & (ev_index >= 0)
+                per_kind = np.bincount((t[ok] + 1) * n_kinds + ev_index[ok], minlength=n * n_kinds).reshape(n, n_kinds)
+                for code, kind in enumerate(ev_values):
+                    if kind in EVIDENCE_KINDS:
+                        kind_counts[kind] = per_kind[:, code]
             prior = known & ~counts_row
             if prior.any():
                 candidates, _, _ = _subtree_firms(tree, n, firm_codes[prior], t[prior], np.ones(int(prior.sum())))
