@@ -35,6 +35,8 @@ test-postgres: install
 
 lint: install
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
 	$(BIN)/zhaoshang makemigrations --check --dry-run
 
 messages: install

@@ -59,7 +59,7 @@ def build(args) -> dict:
 
     from zhaoshang.accounts.models import Organisation, User
     from zhaoshang.accounts.roles import Role
-    from zhaoshang.core.demo import DemoContext, build_base
+    from zhaoshang.demo import DemoContext, build_base
     from zhaoshang.pipeline.config import stage_model
     from zhaoshang.pipeline.models import CoordinationItem, FollowUp, Project, StageEvent, Task
     from zhaoshang.registry.models import Enterprise

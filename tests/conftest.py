@@ -88,3 +88,11 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3"):
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
+def pytest_sessionstart(session):
+    """In CI the shared test data must be there: a missing ../shared fails the run instead of skipping."""
+    from tests.shared_data import SHARED_DATA, in_ci
+
+    if in_ci() and not SHARED_DATA.is_dir():
+        raise pytest.UsageError(f"CI: {SHARED_DATA} not found — ../shared must lie beside the project")

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "zhaoshang.accounts.middleware.LoginRequiredEverywhereMiddleware",
     "axes.middleware.AxesMiddleware",
+    "zhaoshang.web.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "zhaoshang.urls"

@@ -59,3 +59,20 @@ def test_administrators_filter_the_audit_log_by_object_type_and_actor(cast, clie
     assert page.context["page"].paginator.count == AuditEntry.objects.filter(model="accounts.organisation", actor_name__icontains="t-admin").count()
     fragment = client_for(cast.admin).get("/audit/", {"model": "accounts.user"}, HTTP_HX_REQUEST="true")
     assert "<html" not in fragment.content.decode() and "t-owner" in fragment.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_audited_edit_moves_last_changed(cast):
+    import datetime as dt
+
+    import time_machine
+
+    from zhaoshang.core import audit
+    from zhaoshang.core.models import CalendarOverride
+
+    with time_machine.travel(dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC), tick=False):
+        day = audit.create(cast.admin, CalendarOverride, day=dt.date(2027, 1, 1), is_working_day=False)
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False):
+        audit.update(cast.admin, day, is_working_day=True)
+    day.refresh_from_db()
+    assert day.updated_at == dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)

@@ -1,6 +1,6 @@
 from zhaoshang.accounts.models import Organisation, User
-from zhaoshang.core.demo import DEMO_PASSWORD, build_demo
 from zhaoshang.core.models import AuditEntry
+from zhaoshang.demo import DEMO_PASSWORD, build_demo
 
 
 def test_the_demo_builds_the_demo_city_and_is_safe_to_rerun(db):

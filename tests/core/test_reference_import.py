@@ -1,21 +1,20 @@
 import json
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.shared_data import SHARED_DATA, require
 from zhaoshang.core.models import AuditEntry, Industry, Region
 from zhaoshang.core.reference_services import import_industries, load_builtin_industries, load_regions
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "reference"
+SHARED = SHARED_DATA / "reference"
 INDUSTRY_FILE = SHARED / "industry" / "gbt4754_2017.csv"
 
 
 @pytest.fixture
 def industry_file():
-    if not INDUSTRY_FILE.exists():
-        pytest.skip("../shared/data is not beside the repository")
+    require(INDUSTRY_FILE)
     return INDUSTRY_FILE
 
 
@@ -84,8 +83,7 @@ def test_regions_come_from_the_maintained_package_with_parents_and_coordinates(d
 
 
 def test_regions_load_from_the_users_files_in_the_shared_format(db):
-    if not (SHARED / "regions").exists():
-        pytest.skip("../shared/data is not beside the repository")
+    require(SHARED / "regions")
     out = StringIO()
     call_command(
         "reference", "import-regions", "--provinces", str(SHARED / "regions" / "provinces.csv"),

@@ -7,11 +7,11 @@ from zhaoshang.pipeline import services
 from zhaoshang.pipeline.config import stage_model
 from zhaoshang.pipeline.models import Carrier, CoordinationItem, FollowUp, Project, Task
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_the_demo_has_projects_in_every_stage_due_and_cold_work_and_is_idempotent():
-    from zhaoshang.core.demo import build_demo
+    from zhaoshang.demo import build_demo
 
     ctx = build_demo()
     counts = (Project.objects.count(), FollowUp.objects.count(), CoordinationItem.objects.count(), Carrier.objects.count())

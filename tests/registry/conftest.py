@@ -6,8 +6,8 @@ import csv
 from pathlib import Path
 
 import pytest
+from tests.shared_data import SHARED_DATA, require
 
-SHARED_DATA = (Path(__file__).parents[2] / "../shared/data").resolve()
 REAL_FILE = SHARED_DATA / "registry" / "gongshang_dev.xlsx"
 
 # valid credit codes (check characters computed by GB 32100-2015)
@@ -26,8 +26,7 @@ def _imports_in_foreground(settings, tmp_path):
 
 @pytest.fixture
 def real_file() -> Path:
-    if not REAL_FILE.exists():
-        pytest.skip(f"{REAL_FILE} not found")
+    require(REAL_FILE)
     return REAL_FILE
 
 

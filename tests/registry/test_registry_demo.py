@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from zhaoshang.core.demo import DemoContext, build_base
 from zhaoshang.core.models import AuditEntry
+from zhaoshang.demo import DemoContext, build_base
 from zhaoshang.registry import demo
 from zhaoshang.registry.models import Enterprise
 

@@ -574,7 +574,7 @@ def test_find_enterprise_finds_a_firm_whichever_organisation_imported_it(cast, w
 
 
 def test_a_big_spreadsheet_streamed_row_by_row_imports_exactly_like_a_small_one(cast, real_file, monkeypatch):
-    from zhaoshang.registry.core import readers
+    from zhaoshang.tabular import readers
 
     monkeypatch.setattr(readers, "STREAM_XLSX_ROWS", 1000)  # the real export then counts as big
     result = import_enterprises(cast.officer, real_file, cast.bureau, today=TODAY)

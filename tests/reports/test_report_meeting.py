@@ -12,8 +12,8 @@ from zhaoshang.pipeline.core.meeting import (
     StageEvent,
     build_meeting_pack,
 )
+from zhaoshang.pipeline.meeting_report import meeting_report
 from zhaoshang.reports.document import KeyFigures, Table, render
-from zhaoshang.reports.meeting_report import meeting_report
 
 
 @pytest.fixture

@@ -1,25 +1,37 @@
-"""API errors as {"error": ..., "code": ...} with a 4xx status; domain ValueErrors become 400."""
+"""API errors as {"error": ..., "code": ...}: a DomainError is the client's 400, anything else a logged 500."""
 
 from __future__ import annotations
+
+import logging
+import uuid
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from zhaoshang.core.errors import DomainError
+
+log = logging.getLogger("zhaoshang.api")
+
 
 def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return Response({"error": exc.message, "code": exc.code}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         return Response({"error": detail, "code": "invalid"}, status=status.HTTP_400_BAD_REQUEST)
     response = drf_exception_handler(exc, context)
     if response is None:
-        if isinstance(exc, ValueError):
-            return Response({"error": str(exc), "code": getattr(exc, "code", "invalid")}, status=400)
-        return None
+        error_id = uuid.uuid4().hex[:12]
+        log.exception("API error %s", error_id, exc_info=exc)
+        return Response(
+            {"error": f"服务器内部错误，已记录（编号 {error_id}）", "code": "server_error", "error_id": error_id},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
     data = response.data
     code = getattr(exc, "default_code", "error")
-    if isinstance(exc, Exception) and hasattr(exc, "get_codes"):
+    if hasattr(exc, "get_codes"):
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else code
     message = data.get("detail", data) if isinstance(data, dict) else data

@@ -41,6 +41,7 @@ from zhaoshang.chains.analysis.spec import ChainSpec
 from zhaoshang.chains.analysis.targets import Factors, rank_targets
 from zhaoshang.chains.models import Chain, ChainLink, ChainNode, NodeAssignment, SupplyLink
 from zhaoshang.core import audit
+from zhaoshang.core.errors import DomainError
 from zhaoshang.core.models import AuditEntry
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ NONE_LABEL = "__none__"
 LEADER_TAG = "链主"
 
 
-class ChainServiceError(ValueError):
+class ChainServiceError(DomainError):
     """A chain operation cannot be done; the message is for the user (Chinese)."""
 
     code = "chain_invalid"

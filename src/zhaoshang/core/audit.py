@@ -89,7 +89,10 @@ def update(actor: Any, instance: M, note: str = "", **fields: Any) -> dict[str, 
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.full_clean()
-    instance.save(update_fields=[instance._meta.get_field(n).name for n in changed])
+    touched = [instance._meta.get_field(n).name for n in changed]
+    # auto_now fields (updated_at) move on every edit, although nobody typed them
+    touched += [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
+    instance.save(update_fields=touched)
     record(actor, AuditEntry.Action.UPDATE, instance, changed, note)
     return changed
 

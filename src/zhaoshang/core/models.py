@@ -104,3 +104,22 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit entries cannot be deleted")
+
+
+class CalendarOverride(models.Model):
+    """A day whose status differs from the official schedule: next year's 调休, a local day off, a correction."""
+
+    day = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    label = models.CharField(_("name"), max_length=128, blank=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    permission_object = "reference"
+
+    class Meta:
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {'上班' if self.is_working_day else '休息'}"

@@ -8,4 +8,8 @@ class PipelineConfig(AppConfig):
     verbose_name = _("Investment projects")
 
     def ready(self) -> None:
+        from zhaoshang.core import hooks
         from zhaoshang.pipeline import checks, panels  # noqa: F401  (registers the system check and workbench panels)
+        from zhaoshang.pipeline.services import create_new_registration_tasks
+
+        hooks.on_firm_import(create_new_registration_tasks)

@@ -5,19 +5,17 @@
 - ``PIPELINE_POINTS``: ``{stage code: points}`` overriding the stages' points for the ranking.
 - ``PIPELINE_CALLBACK_WORKING_DAYS``: working days from first contact to the automatic callback (default 3).
 - ``PIPELINE_NEW_FIRM_DAYS``: a firm founded this many days before an import counts as newly registered (30).
-- ``PIPELINE_CALENDAR``: dotted path of a ``WorkCalendar`` (default: the 2026 PRC calendar).
 - ``PIPELINE_MEETING_MAX_ROWS``: rows per detail table of the meeting pack, on screen and in the files (200;
   0: all). The totals and key figures always count every row.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from zhaoshang.pipeline.core.followup import DEFAULT_CALLBACK_WORKING_DAYS, WorkCalendar
+from zhaoshang.core.workdays import WorkdayCalendar
+from zhaoshang.pipeline.core.followup import DEFAULT_CALLBACK_WORKING_DAYS
 from zhaoshang.pipeline.core.stages import DEFAULT_STAGE_MODEL, StageModel, load_stage_model
 
 # Project fields a stage may require (``carrier_id``/``owner_id`` are the foreign keys' names in the core).
@@ -87,10 +85,11 @@ def meeting_max_rows() -> int | None:
     return int(getattr(settings, "PIPELINE_MEETING_MAX_ROWS", 200)) or None
 
 
-def calendar() -> WorkCalendar:
-    dotted = getattr(settings, "PIPELINE_CALENDAR", "zhaoshang.pipeline.core.followup:PRC_2026_CALENDAR")
-    module, _, attr = dotted.partition(":")
-    return getattr(import_module(module), attr)
+def calendar() -> WorkdayCalendar:
+    """The installation's one working-day calendar (official schedule + imported overrides)."""
+    from zhaoshang.core.calendar import get_calendar
+
+    return get_calendar()
 
 
 def stage_choices() -> list[tuple[str, str]]:

@@ -105,7 +105,7 @@ def _decimal(value: Any) -> Decimal:
 
 
 def _date(value: Any) -> dt.date:
-    from zhaoshang.registry.core.dates import parse_date
+    from zhaoshang.tabular.dates import parse_date
 
     if isinstance(value, dt.datetime):
         return value.date()
@@ -141,8 +141,8 @@ def import_projects(
 
     ``organisation`` also bounds which teams a row may name: its subtree only.
     """
-    from zhaoshang.registry.core.readers import open_table
-    from zhaoshang.registry.core.uscc import cell_text
+    from zhaoshang.tabular.cells import cell_text
+    from zhaoshang.tabular.readers import open_table
 
     try:
         table = open_table(path)

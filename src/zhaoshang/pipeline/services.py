@@ -16,7 +16,8 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Organisation, User
-from zhaoshang.core import audit
+from zhaoshang.core import audit, hooks
+from zhaoshang.core.errors import DomainError
 from zhaoshang.pipeline import config
 from zhaoshang.pipeline.core import carriers as carrier_core
 from zhaoshang.pipeline.core import meeting as meeting_core
@@ -34,11 +35,10 @@ from zhaoshang.pipeline.models import (
 )
 from zhaoshang.registry.core.names import clean_name, name_key
 from zhaoshang.registry.core.uscc import normalise as normalise_uscc
-from zhaoshang.registry.hooks import firms_changed
 from zhaoshang.registry.models import Enterprise
 
 
-class PipelineError(ValueError):
+class PipelineError(DomainError):
     """A request the pipeline refuses; the message is in Chinese for the user."""
 
     code = "invalid"
@@ -78,7 +78,7 @@ def find_or_create_investor(actor: Any, *, name: str, uscc: str = "", organisati
         actor, Enterprise, name=name, name_key=key, uscc=code or None, uscc_raw=uscc or "", organisation=organisation,
         source="招商项目",
     )
-    firms_changed(actor, [firm.pk])  # placed on chain nodes at once (registry hooks)
+    hooks.run_firms_changed(actor, [firm.pk])  # placed on chain nodes at once
     return firm
 
 
@@ -595,9 +595,9 @@ def meeting_pack(organisation: Organisation | None, start: dt.date, end: dt.date
 
 def render_meeting_pack(pack: meeting_core.MeetingPack, path: Any) -> Any:
     """Write the pack as .docx or .pdf (by suffix) with the embedded CJK font."""
+    from zhaoshang.pipeline.meeting_report import meeting_report
     from zhaoshang.reports.document import render
     from zhaoshang.reports.errors import ReportError
-    from zhaoshang.reports.meeting_report import meeting_report
 
     try:
         report = meeting_report(pack, title=f"{pack.organisation}专案分析会材料", max_rows=config.meeting_max_rows())

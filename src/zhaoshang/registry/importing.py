@@ -44,15 +44,14 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.db.models import F
 from django.utils import timezone
 
-from zhaoshang.core import audit
+from zhaoshang.core import audit, hooks
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.registry.core.errors import HeaderMappingError, RegistryCoreError
 from zhaoshang.registry.core.headers import FIELD_LABELS
-from zhaoshang.registry.core.readers import xlsx_row_count
 from zhaoshang.registry.core.rows import FirmRecord, RowIssue, RowOutcome
 from zhaoshang.registry.core.scan import scan_file
-from zhaoshang.registry.hooks import firms_changed
 from zhaoshang.registry.models import Enterprise, ImportBatch
+from zhaoshang.tabular.readers import xlsx_row_count
 
 log = logging.getLogger(__name__)
 
@@ -802,7 +801,7 @@ def run_import(
                 # the registered capabilities (chains: place the firms on chain nodes) see the new and changed
                 # firms before the import reports done, in this transaction
                 new_ids = list(Enterprise.objects.filter(pk__gt=before).order_by("pk").values_list("pk", flat=True))
-                firms_changed(actor, [*new_ids, *importer.updated_ids], report)
+                hooks.run_firms_changed(actor, [*new_ids, *importer.updated_ids], report)
             if not dry_run and batch is not None and batch.pk:
                 c = result.counts
                 audit.record(

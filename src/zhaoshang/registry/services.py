@@ -12,7 +12,6 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from importlib import import_module
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,12 +29,13 @@ from django.db import (
 from django.utils import timezone
 
 from zhaoshang.accounts.scoping import assignable_organisations, can, may_act_in, visible
-from zhaoshang.core import audit
+from zhaoshang.core import audit, hooks
+from zhaoshang.core.errors import DomainError
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.reference.regions import default_regions
 from zhaoshang.registry.core import uscc as uscc_core
 from zhaoshang.registry.core.capital import DEFAULT_CNY_RATES, to_cny_wan
-from zhaoshang.registry.core.errors import CurrencyError, RegistryCoreError
+from zhaoshang.registry.core.errors import CurrencyError
 from zhaoshang.registry.core.names import fuzzy_candidates, name_key
 from zhaoshang.registry.core.regions import AddressRegionMatcher
 from zhaoshang.registry.importing import (
@@ -81,10 +81,7 @@ __all__ = [
 ]
 
 # Called with (batch, actor=...) after an import that wrote something; a missing module is skipped.
-POST_IMPORT_HOOKS = ("zhaoshang.pipeline.services:create_new_registration_tasks",)
-
-
-class RegistryError(ValueError):
+class RegistryError(DomainError):
     """A registry request that cannot be done; ``str()`` is a Chinese sentence for the user."""
 
     def __init__(self, message: str, code: str = "registry_error") -> None:
@@ -242,7 +239,7 @@ def import_enterprises(
             today=today,
             heartbeat=_heartbeat_for(batch),
         )
-    except (RegistryCoreError, OSError) as exc:
+    except (DomainError, OSError) as exc:
         if batch is not None:
             batch.status = ImportBatch.Status.FAILED
             batch.message = str(exc)
@@ -306,16 +303,7 @@ def _refresh_statistics() -> None:
 
 
 def _after_import(batch: ImportBatch, actor: Any) -> None:
-    for dotted in POST_IMPORT_HOOKS:
-        module_name, _, attr = dotted.partition(":")
-        try:
-            hook = getattr(import_module(module_name), attr)
-        except (ModuleNotFoundError, AttributeError):
-            continue
-        try:
-            hook(batch, actor=actor if getattr(actor, "pk", None) else None)
-        except Exception:  # a follow-up must never undo or fail a finished import
-            log.exception("post-import hook %s failed for batch %s", dotted, batch.pk)
+    hooks.run_after_import(batch, actor=actor if getattr(actor, "pk", None) else None)
 
 
 def imports_dir() -> Path:
@@ -399,7 +387,7 @@ def run_batch(batch_id: int, actor_id: int | None, *, close_connections: bool = 
                 batch=batch,
                 authorised=authorised,
             )
-        except (RegistryCoreError, OSError, PermissionDenied) as exc:
+        except (DomainError, OSError, PermissionDenied) as exc:
             ImportBatch.objects.filter(pk=batch_id).update(
                 status=ImportBatch.Status.FAILED, message=str(exc), finished_at=timezone.now(), heartbeat_at=timezone.now()
             )

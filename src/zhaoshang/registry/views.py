@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-from importlib import import_module
 from pathlib import Path
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.scoping import assignable_organisations, can, get_for_user, require, visible
+from zhaoshang.core import hooks
 from zhaoshang.registry import services
 from zhaoshang.registry.filters import EnterpriseFilterSet
 from zhaoshang.registry.forms import ImportForm
@@ -26,9 +26,6 @@ from zhaoshang.registry.models import DuplicateCandidate, Enterprise, ImportBatc
 PAGE_SIZE = 50
 
 # Sections other apps add to the profile: (dotted function(firm) -> data, template, context name).
-PROFILE_SECTIONS = (("zhaoshang.chains.services:positions_for", "chains/_enterprise_positions.html", "positions"),)
-
-
 def _querystring(request, drop=("page",)) -> str:
     query = request.GET.copy()
     for key in drop:
@@ -75,16 +72,8 @@ def firm_export(request):
     return FileResponse(handle, as_attachment=True, filename="企业名录.xlsx")
 
 
-def _profile_sections(firm) -> list[dict]:
-    sections = []
-    for dotted, template, name in PROFILE_SECTIONS:
-        module_name, _sep, attr = dotted.partition(":")
-        try:
-            fn = getattr(import_module(module_name), attr)
-        except (ModuleNotFoundError, AttributeError):
-            continue
-        sections.append({"template": template, name: fn(firm)})
-    return sections
+def _profile_sections(firm, user) -> list[dict]:
+    return [{"template": s.template, s.name: s.build(firm, user)} for s in hooks.profile_sections()]
 
 
 def firm_detail(request, pk: int):
@@ -101,7 +90,7 @@ def firm_detail(request, pk: int):
         "batch": batch if batch is not None and visible(request.user, ImportBatch.objects.filter(pk=batch.pk)).exists() else None,
         "history": history,
         "merged_from": list(Enterprise.objects.filter(merged_into=firm).only("id", "name", "uscc")),
-        "sections": _profile_sections(firm),
+        "sections": _profile_sections(firm, request.user),
         "duplicates": list(
             DuplicateCandidate.objects.filter(Q(first=firm) | Q(second=firm), status=DuplicateCandidate.Status.OPEN)[:10]
         ),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from zhaoshang.core.errors import DomainError
 
-class ReportError(ValueError):
+
+class ReportError(DomainError):
     """Base class of report errors."""
 
 

@@ -75,6 +75,11 @@ def bad_request(request, exception=None):
     return _error(request, 400, _("Bad request"), _("The request could not be understood."))
 
 
+def domain_error(request, exception):
+    """A refused request explained: the DomainError's own message (already in the user's language)."""
+    return _error(request, 400, _("Bad request"), str(exception))
+
+
 def permission_denied(request, exception=None):
     return _error(request, 403, _("Forbidden"), _("Your role does not allow this."))
 

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from tests.shared_data import SHARED_DATA, absent
 
 from zhaoshang.chains import services
 from zhaoshang.chains.models import Chain, ChainNode
 from zhaoshang.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
-BOM_DIR = Path(__file__).resolve().parents[4] / "shared/data/bom"
-LABELLED = Path(__file__).resolve().parents[4] / "shared/data/classify/listed_firms_labeled.csv"
-needs_bom_files = pytest.mark.skipif(not BOM_DIR.is_dir(), reason=f"{BOM_DIR} not found: ../shared is not beside the project")
+BOM_DIR = SHARED_DATA / "bom"
+LABELLED = SHARED_DATA / "classify/listed_firms_labeled.csv"
+needs_bom_files = pytest.mark.skipif(absent(BOM_DIR), reason=f"{BOM_DIR} not found: ../shared is not beside the project")
 needs_labels = pytest.mark.skipif(not LABELLED.is_file(), reason=f"{LABELLED} not found")
 
 
@@ -124,7 +124,7 @@ def test_a_bad_bom_names_the_row_and_saves_no_chain(tmp_path):
 
 @needs_bom_files
 def test_the_demo_shows_strong_weak_and_missing_rail_nodes_targets_and_a_local_bom_maker():
-    from zhaoshang.core.demo import build_demo
+    from zhaoshang.demo import build_demo
 
     build_demo()
     bom = json.loads(run("chains", "bom", str(BOM_DIR / "mnt_reform_keyboard.csv"), "--name", "键盘", "--json", "--region", "430200"))

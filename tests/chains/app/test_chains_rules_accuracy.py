@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.shared_data import require
 
 BENCH = Path(__file__).resolve().parents[3] / "bench/chains_rules_accuracy.py"
 LABELS = Path(__file__).resolve().parents[1] / "fixtures/listed_firm_labels.csv"
@@ -27,8 +28,7 @@ def bench():
 
 @pytest.fixture(scope="module")
 def measured(bench):
-    if not bench.DEFAULT_CSV.exists():
-        pytest.skip("shared listed-firms file not present")
+    require(bench.DEFAULT_CSV)
     return bench.measure()
 
 

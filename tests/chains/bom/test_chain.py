@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.shared_data import SHARED_DATA, absent
 
 from zhaoshang.chains.analysis.bom import GROUPS, WEIGHT_SOURCE, bom_to_chain, read_bom, summary
 from zhaoshang.chains.analysis.spec import from_dict
 
-BOM_DIR = Path(__file__).resolve().parents[4] / "shared" / "data" / "bom"
-pytestmark = pytest.mark.skipif(not BOM_DIR.is_dir(), reason=f"{BOM_DIR} not found: ../shared is not beside the project")
+BOM_DIR = SHARED_DATA / "bom"
+pytestmark = pytest.mark.skipif(absent(BOM_DIR), reason=f"{BOM_DIR} not found: ../shared is not beside the project")
 NODE_FIELDS = {"key", "name", "name_en", "weight", "weight_source", "weight_estimate", "key_node", "aliases",
                "keywords", "exclude", "industry_codes", "hs_codes", "card", "children"}  # fmt: skip
 

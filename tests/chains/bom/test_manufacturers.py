@@ -4,6 +4,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from tests.shared_data import SHARED_DATA, absent
 
 from zhaoshang.chains.analysis.manufacturers import (
     Maker,
@@ -12,8 +13,8 @@ from zhaoshang.chains.analysis.manufacturers import (
     load_manufacturers,
 )
 
-BOM_DIR = Path(__file__).resolve().parents[4] / "shared" / "data" / "bom"
-pytestmark = pytest.mark.skipif(not BOM_DIR.is_dir(), reason=f"{BOM_DIR} not found: ../shared is not beside the project")
+BOM_DIR = SHARED_DATA / "bom"
+pytestmark = pytest.mark.skipif(absent(BOM_DIR), reason=f"{BOM_DIR} not found: ../shared is not beside the project")
 
 
 @pytest.fixture(scope="module")

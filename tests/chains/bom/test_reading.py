@@ -5,11 +5,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tests.shared_data import SHARED_DATA, absent
 
 from zhaoshang.chains.analysis.bom import BomError, read_bom, summary
 
-BOM_DIR = Path(__file__).resolve().parents[4] / "shared" / "data" / "bom"
-pytestmark = pytest.mark.skipif(not BOM_DIR.is_dir(), reason=f"{BOM_DIR} not found: ../shared is not beside the project")
+BOM_DIR = SHARED_DATA / "bom"
+pytestmark = pytest.mark.skipif(absent(BOM_DIR), reason=f"{BOM_DIR} not found: ../shared is not beside the project")
 BOARDS = ("motherboard", "keyboard", "trackball", "trackpad", "oled", "batterypack")
 
 

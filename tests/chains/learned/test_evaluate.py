@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from tests.shared_data import SHARED_DATA, absent
 
 from zhaoshang.chains.analysis.evaluate import (
     ClassifyError,
@@ -14,7 +15,7 @@ from zhaoshang.chains.analysis.evaluate import (
 )
 from zhaoshang.chains.analysis.learned import TextClassifier
 
-LISTED = Path(__file__).resolve().parents[4] / "shared/data/classify/listed_firms_labeled.csv"
+LISTED = SHARED_DATA / "classify/listed_firms_labeled.csv"
 
 
 @pytest.fixture
@@ -109,7 +110,7 @@ def test_cross_validate_reports_each_fold_and_the_mean(synthetic):
     assert result["train_only_classes"] == ["船舶"]
 
 
-@pytest.mark.skipif(not LISTED.is_file(), reason="shared listed-firms file is absent")
+@pytest.mark.skipif(absent(LISTED), reason="shared listed-firms file is absent")
 def test_on_real_listed_firms_it_beats_the_majority_class_by_a_wide_margin():
     frame = pd.read_csv(LISTED, dtype=str, keep_default_na=False).sample(300, random_state=0)
     texts = (frame["name"] + "。" + frame["description"]).tolist()

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
+from zhaoshang.core.workdays import WEEKENDS_ONLY, WorkdayCalendar
 from zhaoshang.pipeline.core.followup import (
-    PRC_2026_CALENDAR,
-    PRC_ADJUSTED_WORKDAYS_2026,
-    PRC_HOLIDAYS_2026,
     ColdProject,
     FollowupError,
     ProjectActivity,
-    WorkCalendar,
     add_working_days,
     callback_due,
     cold_projects,
@@ -28,6 +25,9 @@ SAT = date(2026, 3, 14)
 MON = date(2026, 3, 16)
 
 
+OFFICIAL = WorkdayCalendar()
+
+
 def test_the_next_working_day_after_a_friday_is_monday():
     assert FRI.weekday() == 4
     assert next_working_day(FRI) == MON
@@ -42,7 +42,7 @@ def test_adding_working_days_skips_the_weekend():
 
 
 def test_configured_holidays_are_skipped_and_adjusted_weekend_days_are_worked():
-    calendar = WorkCalendar(holidays=frozenset({MON}), adjusted_workdays=frozenset({SAT}))
+    calendar = WorkdayCalendar(holidays=frozenset({MON}), adjusted_workdays=frozenset({SAT}), official=False)
     assert calendar.next_working_day(FRI) == SAT
     assert calendar.add_working_days(FRI, 2) == date(2026, 3, 17)
     assert calendar.working_days_between(FRI, date(2026, 3, 17)) == 2
@@ -52,13 +52,19 @@ def test_the_2026_calendar_follows_the_state_council_notice():
     # The notice gives weekdays: 1/1 周四, 2/15 周日, 2/23 周一, 5/5 周二, 10/7 周三; worked days are weekends.
     assert date(2026, 1, 1).weekday() == 3 and date(2026, 2, 15).weekday() == 6
     assert date(2026, 2, 23).weekday() == 0 and date(2026, 10, 7).weekday() == 2
-    assert len(PRC_HOLIDAYS_2026) == 3 + 9 + 3 + 5 + 3 + 3 + 7
-    assert all(d.weekday() >= 5 for d in PRC_ADJUSTED_WORKDAYS_2026)
+    # 国务院办公厅关于2026年部分节假日安排的通知 (2025-11-04): days off and the weekend days worked instead.
+    spans = [((1, 1), (1, 3)), ((2, 15), (2, 23)), ((4, 4), (4, 6)), ((5, 1), (5, 5)), ((6, 19), (6, 21)),
+             ((9, 25), (9, 27)), ((10, 1), (10, 7))]
+    days_off = {date(2026, *a) + timedelta(days=i) for a, b in spans for i in range((date(2026, *b) - date(2026, *a)).days + 1)}
+    worked = {date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 5, 9), date(2026, 9, 20), date(2026, 10, 10)}
+    assert len(days_off) == 3 + 9 + 3 + 5 + 3 + 3 + 7
+    assert not any(OFFICIAL.is_working_day(d) for d in days_off)
+    assert all(OFFICIAL.is_working_day(d) for d in worked)
     # Friday before the Spring Festival: Saturday 2/14 is worked, then nothing until Tuesday 2/24.
-    assert PRC_2026_CALENDAR.next_working_day(date(2026, 2, 13)) == date(2026, 2, 14)
-    assert PRC_2026_CALENDAR.next_working_day(date(2026, 2, 14)) == date(2026, 2, 24)
-    assert not PRC_2026_CALENDAR.is_working_day(date(2026, 10, 5))
-    assert PRC_2026_CALENDAR.is_working_day(date(2026, 10, 10))
+    assert OFFICIAL.next_working_day(date(2026, 2, 13)) == date(2026, 2, 14)
+    assert OFFICIAL.next_working_day(date(2026, 2, 14)) == date(2026, 2, 24)
+    assert not OFFICIAL.is_working_day(date(2026, 10, 5))
+    assert OFFICIAL.is_working_day(date(2026, 10, 10))
 
 
 def test_a_task_is_overdue_only_after_its_due_day():
@@ -101,9 +107,9 @@ def test_going_cold_can_count_working_days_instead_of_calendar_days():
     )
     project = ProjectActivity(1, "talk", last_followup=FRI, created=FRI)
     # Friday 3/13 → Friday 3/20: 7 calendar days but 5 working days; → Monday 3/23: 6 working days.
-    assert cold_projects([project], model, today=date(2026, 3, 20), calendar=WorkCalendar()) == []
+    assert cold_projects([project], model, today=date(2026, 3, 20), calendar=WEEKENDS_ONLY) == []
     assert (
-        cold_projects([project], model, today=date(2026, 3, 23), calendar=WorkCalendar())[0].days_quiet == 6
+        cold_projects([project], model, today=date(2026, 3, 23), calendar=WEEKENDS_ONLY)[0].days_quiet == 6
     )
     assert cold_projects([project], model, today=date(2026, 3, 20))[0].days_quiet == 7
 
@@ -111,7 +117,7 @@ def test_going_cold_can_count_working_days_instead_of_calendar_days():
 def test_the_automatic_callback_falls_three_working_days_after_first_contact():
     assert callback_due(date(2026, 3, 12)) == date(2026, 3, 17)
     assert callback_due(date(2026, 3, 12), days=1) == FRI
-    assert callback_due(date(2026, 2, 12), calendar=PRC_2026_CALENDAR) == date(2026, 2, 24)
+    assert callback_due(date(2026, 2, 12), calendar=OFFICIAL) == date(2026, 2, 24)
 
 
 def test_a_callback_interval_below_one_working_day_is_refused():

@@ -4,8 +4,8 @@ from datetime import date, datetime
 
 import pytest
 
-from zhaoshang.registry.core.dates import ParsedDate, excel_serial_to_date, parse_date
 from zhaoshang.registry.core.errors import DateError
+from zhaoshang.tabular.dates import ParsedDate, excel_serial_to_date, parse_date
 
 TODAY = date(2024, 6, 1)
 

@@ -5,10 +5,11 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from tests.shared_data import require
 
 from zhaoshang.registry.core import uscc
 from zhaoshang.registry.core.errors import UnreadableFileError
-from zhaoshang.registry.core.readers import (
+from zhaoshang.tabular.readers import (
     detect_encoding,
     iter_csv_rows,
     iter_excel_rows,
@@ -175,7 +176,7 @@ def _mixed_workbook(path: Path, *, constant_memory: bool, date_1904: bool = Fals
 def test_the_streaming_xlsx_reader_reads_exactly_what_calamine_reads(
     tmp_path: Path, constant_memory: bool, date_1904: bool
 ) -> None:
-    from zhaoshang.registry.core.readers import _streamed_rows
+    from zhaoshang.tabular.readers import _streamed_rows
 
     path = _mixed_workbook(tmp_path / "mixed.xlsx", constant_memory=constant_memory, date_1904=date_1904)
     calamine = list(iter_excel_rows(path))
@@ -185,16 +186,15 @@ def test_the_streaming_xlsx_reader_reads_exactly_what_calamine_reads(
 
 
 def test_the_streaming_reader_reads_the_real_export_as_calamine_does(shared_data: Path) -> None:
-    from zhaoshang.registry.core.readers import _streamed_rows
+    from zhaoshang.tabular.readers import _streamed_rows
 
     path = shared_data / "registry/gongshang_dev.xlsx"
-    if not path.exists():
-        pytest.skip(f"{path} not found")
+    require(path)
     assert list(_streamed_rows(path)) == list(iter_excel_rows(path))
 
 
 def test_a_big_xlsx_is_streamed_and_a_small_one_read_by_calamine(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from zhaoshang.registry.core import readers
+    from zhaoshang.tabular import readers
 
     path = _mixed_workbook(tmp_path / "mixed.xlsx", constant_memory=True)
     assert readers.xlsx_row_count(path) == 46
@@ -210,7 +210,7 @@ def test_a_big_xlsx_is_streamed_and_a_small_one_read_by_calamine(tmp_path: Path,
 def test_a_broken_big_xlsx_is_unreadable_with_the_row_it_stopped_at(tmp_path: Path) -> None:
     import zipfile
 
-    from zhaoshang.registry.core.readers import _streamed_rows
+    from zhaoshang.tabular.readers import _streamed_rows
 
     path = tmp_path / "broken.xlsx"
     with zipfile.ZipFile(path, "w") as archive:

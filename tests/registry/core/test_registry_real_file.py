@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from tests.shared_data import require
 
 from zhaoshang.registry.core.scan import FileScan, scan_file
 
@@ -13,8 +14,7 @@ from zhaoshang.registry.core.scan import FileScan, scan_file
 @pytest.fixture(scope="module")
 def scanned(shared_data: Path) -> tuple[FileScan, list]:  # type: ignore[type-arg]
     path = shared_data / "registry/gongshang_dev.xlsx"
-    if not path.exists():
-        pytest.skip(f"{path} not found")
+    require(path)
     scan = scan_file(path, today=date(2026, 1, 1))
     return scan, list(scan.outcomes)
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from tests.shared_data import require
 
 from zhaoshang.registry.core.headers import map_headers
 from zhaoshang.registry.core.regions import AddressRegionMatcher
@@ -204,8 +205,7 @@ def test_a_row_that_cannot_be_read_is_rejected() -> None:
 @pytest.fixture(scope="module")
 def matcher(shared_data: Path) -> AddressRegionMatcher:
     folder = shared_data / "reference/regions"
-    if not folder.is_dir():
-        pytest.skip(f"region reference data not found at {folder}")
+    require(folder)
     with (folder / "provinces.csv").open(encoding="utf-8") as f:
         provinces = {r["code"]: r["name"] for r in csv.DictReader(f)}
     with (folder / "cities.csv").open(encoding="utf-8") as f:

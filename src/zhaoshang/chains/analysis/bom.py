@@ -55,6 +55,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from zhaoshang.chains.analysis.errors import ChainAnalysisError
+
 __all__ = [
     "CATEGORIES",
     "GROUPS",
@@ -96,7 +98,7 @@ class BomIssue:
         return f"{where}：{self.reason}"
 
 
-class BomError(ValueError):
+class BomError(ChainAnalysisError):
     """The BOM cannot be read. ``issues`` lists every problem found, each with file, row, column and reason."""
 
     def __init__(self, issues: Sequence[BomIssue]) -> None:

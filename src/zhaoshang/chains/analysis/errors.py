@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from zhaoshang.core.errors import DomainError
 
-class ChainAnalysisError(ValueError):
+
+class ChainAnalysisError(DomainError):
     """Base class of every error raised by ``zhaoshang.chains.analysis``."""
 
     code = "chain_analysis"

@@ -46,6 +46,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import KFold
 from sklearn.svm import LinearSVC
 
+from zhaoshang.chains.analysis.errors import ChainAnalysisError
+
 __all__ = [
     "FORMAT_VERSION",
     "LearnedError",
@@ -65,7 +67,7 @@ _FORMAT_NAME = "zhaoshang.chains.learned.TextClassifier"
 Evidence = Callable[[str], Mapping[str, float]]
 
 
-class LearnedError(ValueError):
+class LearnedError(ChainAnalysisError):
     """Base error of the learned layer."""
 
 

@@ -32,12 +32,14 @@ from typing import Any
 
 import yaml
 
+from zhaoshang.core.errors import DomainError
+
 __all__ = ["DEFAULT_TABLE", "Maker", "ManufacturerMatcher", "ManufacturerTableError", "load_manufacturers"]
 
 DEFAULT_TABLE = Path(__file__).resolve().parent.parent / "data" / "manufacturers.yaml"
 
 
-class ManufacturerTableError(ValueError):
+class ManufacturerTableError(DomainError):
     """The manufacturer table is malformed (missing key, duplicate key, one alias naming two makers)."""
 
 

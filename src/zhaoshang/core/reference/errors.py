@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from zhaoshang.core.errors import DomainError
+
 
 @dataclass(frozen=True, slots=True)
 class RowError:
@@ -24,7 +26,7 @@ class RowError:
         return f"{self.file} 第 {self.row} 行「{self.field}」：{self.message}"
 
 
-class ReferenceDataError(ValueError):
+class ReferenceDataError(DomainError):
     """Base class of the errors raised by ``zhaoshang.core.reference``."""
 
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from zhaoshang.core.errors import DomainError
+
 from .units import format_number, mu_to_m2
 
 CarrierKind = Literal["land", "factory", "office"]
@@ -33,7 +35,7 @@ PRICE_UNITS: dict[str, str] = {"land": "万元/亩", "factory": "元/㎡·月", 
 STATUS_LABELS: dict[str, str] = {"available": "可用", "reserved": "已预留", "occupied": "已占用"}
 
 
-class CarrierError(ValueError):
+class CarrierError(DomainError):
     """Bad input to carrier matching; the message is in Chinese for the user."""
 
 

@@ -24,7 +24,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Generic, TypeVar
 
-from .followup import ProjectActivity, WorkCalendar, cold_projects, days_overdue, is_overdue
+from zhaoshang.core.errors import DomainError
+from zhaoshang.core.workdays import WorkdayCalendar
+
+from .followup import ProjectActivity, cold_projects, days_overdue, is_overdue
 from .ranking import StageMovement, TeamRankRow, rank_teams
 from .stages import DEFAULT_STAGE_MODEL, StageError, StageModel
 from .units import to_wan
@@ -32,7 +35,7 @@ from .units import to_wan
 RowT = TypeVar("RowT")
 
 
-class MeetingPackError(ValueError):
+class MeetingPackError(DomainError):
     """Inputs from which no meeting pack can be made; the message is in Chinese for the user."""
 
 
@@ -194,7 +197,7 @@ def build_meeting_pack(
     followups: Iterable[FollowUpRecord] = (),
     coordination_items: Iterable[CoordinationItem] = (),
     model: StageModel | None = None,
-    calendar: WorkCalendar | None = None,
+    calendar: WorkdayCalendar | None = None,
     as_of: date | None = None,
     points: Mapping[str, int] | None = None,
 ) -> MeetingPack:

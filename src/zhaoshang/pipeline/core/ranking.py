@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from zhaoshang.core.errors import DomainError
+
 from .stages import DEFAULT_STAGE_MODEL, StageError, StageModel
 from .units import to_wan
 
 
-class RankingError(ValueError):
+class RankingError(DomainError):
     """Bad input to the ranking; the message is in Chinese for the user."""
 
 

@@ -29,11 +29,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from zhaoshang.core.errors import DomainError
+
 StageKind = Literal["main", "on_hold", "dropped"]
 _KINDS: tuple[str, ...] = ("main", "on_hold", "dropped")
 
 
-class StageError(ValueError):
+class StageError(DomainError):
     """Base class of the stage model's errors; messages are in Chinese for the user."""
 
 

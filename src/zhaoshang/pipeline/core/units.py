@@ -5,11 +5,13 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from zhaoshang.core.errors import DomainError
+
 #: 1 亩 = 1/15 公顷 = 10000/15 ㎡ (≈ 666.67 ㎡). Kept exact so 7.5 亩 is exactly 5,000 ㎡.
 MU_IN_M2: Fraction = Fraction(10000, 15)
 
 
-class UnitError(ValueError):
+class UnitError(DomainError):
     """A figure that cannot be read as a number; the message is in Chinese for the user."""
 
 

@@ -6,10 +6,13 @@ Every error is a :class:`ValueError` so that callers which only know "bad input"
 
 from __future__ import annotations
 
-from pathlib import Path
+from zhaoshang.core.errors import DomainError
+from zhaoshang.tabular.errors import DateError, UnreadableFileError
+
+__all__ = ["DateError", "UnreadableFileError"]  # the shared readers' errors, re-exported for registry callers
 
 
-class RegistryCoreError(ValueError):
+class RegistryCoreError(DomainError):
     """Base class of every error raised by :mod:`zhaoshang.registry.core`."""
 
     code: str = "registry_error"
@@ -42,29 +45,7 @@ class CurrencyError(RegistryCoreError):
         super().__init__(f"没有币种 {currency} 的折算汇率，请在设置中补充")
 
 
-class DateError(RegistryCoreError):
-    """A date could not be parsed, or names a day that does not exist."""
-
-    code = "date_unparseable"
-
-    def __init__(self, raw: object, reason: str) -> None:
-        self.raw = raw
-        self.reason = reason
-        super().__init__(f"无法识别日期“{raw}”：{reason}")
-
-
 class HeaderMappingError(RegistryCoreError):
     """The header row cannot be mapped: an explicit mapping names unknown fields or columns, or no name column."""
 
     code = "header_mapping"
-
-
-class UnreadableFileError(RegistryCoreError):
-    """A file cannot be read (missing, wrong format, broken encoding, password protected...)."""
-
-    code = "file_unreadable"
-
-    def __init__(self, path: str | Path, reason: str) -> None:
-        self.path = str(path)
-        self.reason = reason
-        super().__init__(f"无法读取文件“{Path(path).name}”：{reason}")

@@ -25,15 +25,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Final, Literal
 
+from zhaoshang.core.errors import DomainError
+from zhaoshang.tabular.dates import parse_date
+from zhaoshang.tabular.issues import RowIssue
+
 from . import uscc as uscc_mod
 from .capital import PlainUnit, parse_capital, unit_from_header
-from .dates import parse_date
-from .errors import RegistryCoreError
 from .headers import HeaderMapping
 from .names import clean_name, name_key
 
 Status = Literal["ok", "flagged", "rejected"]
-Severity = Literal["error", "warning", "info"]
 RegionLookup = Callable[[str], str | None]
 
 # Issue codes.
@@ -79,16 +80,6 @@ def parse_listed(raw: str) -> bool | None:
     if "上市" in text and not any(w in text for w in ("未", "非", "拟", "退市")):
         return True  # 已在深交所上市, A股上市, 港股上市
     return None
-
-
-@dataclass(frozen=True, slots=True)
-class RowIssue:
-    row: int
-    column: str | None
-    raw_value: str
-    code: str
-    message_zh: str
-    severity: Severity
 
 
 @dataclass(slots=True)
@@ -382,7 +373,7 @@ class RowValidator:
                     cap = parse_capital(
                         raw_cap, plain_unit=self.plain_unit, plain_currency=self.plain_currency
                     )
-                except RegistryCoreError as exc:
+                except DomainError as exc:
                     issues.append(
                         RowIssue(
                             row_number,
@@ -404,7 +395,7 @@ class RowValidator:
             if raw_date != "":
                 try:
                     parsed = parse_date(raw_date, today=self.today)
-                except RegistryCoreError as exc:
+                except DomainError as exc:
                     issues.append(
                         RowIssue(
                             row_number,
@@ -466,7 +457,7 @@ class RowValidator:
                 money = parse_capital(raw_obj, plain_unit=unit, plain_currency=currency)
                 if money is not None and money.currency != "CNY":
                     raise ValueError("不是人民币")
-            except (RegistryCoreError, ValueError):
+            except ValueError:
                 raw = _text(raw_obj)
                 label = "营业收入" if fname == "revenue" else "纳税额"
                 issues.append(

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from zhaoshang.tabular.readers import open_table
+
 from .dedupe_in_file import SeenRows
 from .headers import HeaderMapping, map_headers
-from .readers import open_table
 from .rows import RegionLookup, RowOutcome, RowValidator
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from zhaoshang.core.demo import DEMO_PASSWORD, USERS, build_demo
+from zhaoshang.demo import DEMO_PASSWORD, USERS, build_demo
 
 
 class Command(BaseCommand):

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from zhaoshang.accounts.models import Organisation, User
-from zhaoshang.registry.core.errors import RegistryCoreError
+from zhaoshang.core.errors import DomainError
 from zhaoshang.registry.core.headers import FIELDS
 from zhaoshang.registry.search import SORTS
 
@@ -136,7 +136,7 @@ class Command(BaseCommand):
                 progress=progress,
                 source=options["source"],
             )
-        except (RegistryCoreError, OSError) as exc:
+        except (DomainError, OSError) as exc:
             raise CommandError(str(exc)) from None
         except PermissionDenied as exc:
             raise CommandError(str(exc) or "没有导入权限") from None

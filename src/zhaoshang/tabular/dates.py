@@ -1,4 +1,4 @@
-"""Founding dates (成立日期) as exports write them.
+"""Dates as Chinese exports write them (成立日期, 受理时间, ...).
 
 Accepted: ``2015-09-07``, ``2015/9/7``, ``2015.09.07``, ``20150907``, ``2015年9月7日``, any of these followed by a
 time (``2015-09-07 00:00:00``), :class:`datetime.date` / :class:`datetime.datetime` objects, and Excel serial

@@ -9,8 +9,16 @@ from decimal import Decimal
 
 from zhaoshang.pipeline.core.meeting import MeetingPack, MilestoneRow
 from zhaoshang.pipeline.core.meeting import Section as PackSection
-
-from .document import Heading, KeyFigure, KeyFigures, Paragraph, Report, Section, Table, format_cell
+from zhaoshang.reports.document import (
+    Heading,
+    KeyFigure,
+    KeyFigures,
+    Paragraph,
+    Report,
+    Section,
+    Table,
+    format_cell,
+)
 
 
 def meeting_report(pack: MeetingPack, *, title: str = "专案分析会材料", max_rows: int | None = None) -> Report:

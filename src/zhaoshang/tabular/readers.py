@@ -26,8 +26,8 @@ from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Final
 
+from .cells import cell_text
 from .errors import UnreadableFileError
-from .uscc import cell_text
 
 Cell = str | date  # datetime is a subclass of date
 Row = tuple[int, list[Cell]]
@@ -192,7 +192,7 @@ def iter_excel_rows(path: str | Path, *, sheet: str | int | None = None) -> Iter
 
 
 def _streamed_rows(path: Path) -> Iterator[Row]:
-    from .xlsx_stream import iter_xlsx_stream
+    from zhaoshang.tabular.xlsx_stream import iter_xlsx_stream
 
     number = 0
     try:
