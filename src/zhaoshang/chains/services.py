@@ -323,6 +323,7 @@ def classify_enterprises(
     classifier = RuleClassifier(specs)
     node_ids = {(c.slug, k): i for c in chains for k, i in c.nodes.values_list("key", "pk")}
     chain_node_ids = set(node_ids.values())
+    nodes_by_id = {n.pk: n for n in ChainNode.objects.filter(chain__in=chains).select_related("chain")}
     learned = load_learned_model(evidence=_evidence(classifier))
     if ids is None:
         qs = queryset if queryset is not None else Enterprise.objects.all()
@@ -341,7 +342,8 @@ def classify_enterprises(
                 found[(int(ent), node_ids[(slug, key)])] = (Method.RULE, float(score), _reason_dicts(reasons), [], evidence_from_reasons(reasons, node_key=key))
             if learned is not None:
                 _learned_suggestions(learned, rows, found, node_ids, chain_node_ids, counts)
-        _write_assignments(actor, chunk_ids, found, chain_node_ids, counts)
+        names = {r["pk"]: r["name"] for r in rows}
+        _write_assignments(actor, chunk_ids, found, chain_node_ids, counts, labels=(names, nodes_by_id))
         counts.enterprises += len(chunk_ids)
         if progress:
             progress(counts.enterprises, total)
@@ -386,11 +388,23 @@ def _learned_suggestions(model, rows, found, node_ids, chain_node_ids, counts) -
         counts.learned += 1
 
 
-def _write_assignments(actor, enterprise_ids, found, chain_node_ids, counts) -> None:
+def _write_assignments(actor, enterprise_ids, found, chain_node_ids, counts, labels=None) -> None:
     existing = {
         (a.enterprise_id, a.node_id): a
         for a in NodeAssignment.objects.filter(enterprise_id__in=enterprise_ids, node_id__in=chain_node_ids)
     }
+    if labels is not None:  # the audit entries name each assignment: give it its firm and node without a query each
+        names, nodes_by_id = labels
+        Enterprise = _enterprise_model()
+
+        def label(a: NodeAssignment) -> NodeAssignment:
+            a.enterprise = Enterprise(pk=a.enterprise_id, name=names.get(a.enterprise_id, ""))
+            a.node = nodes_by_id[a.node_id]
+            return a
+    else:
+
+        def label(a: NodeAssignment) -> NodeAssignment:
+            return a
     entries: list[AuditEntry] = []
     to_create: list[NodeAssignment] = []
     to_update: list[NodeAssignment] = []
@@ -409,16 +423,16 @@ def _write_assignments(actor, enterprise_ids, found, chain_node_ids, counts) -> 
                 current.method, current.score, current.reasons, current.alternatives = method, score, reasons, alternatives
                 current.evidence = evidence
                 to_update.append(current)
-                entries.append(audit.entry(actor, AuditEntry.Action.UPDATE, current, changes, note="classify"))
+                entries.append(audit.entry(actor, AuditEntry.Action.UPDATE, label(current), changes, note="classify"))
         stale = [a for pair, a in existing.items()
                  if pair not in found and a.status == Status.SUGGESTED and a.method != Method.MANUAL and a.evidence != Evidence.SUPPLY]  # fmt: skip
         for a in stale:
-            entries.append(audit.entry(actor, AuditEntry.Action.DELETE, a, {"node": [a.node_id, None]}, note="classify: rule no longer fires"))
+            entries.append(audit.entry(actor, AuditEntry.Action.DELETE, label(a), {"node": [a.node_id, None]}, note="classify: rule no longer fires"))
         if stale:
             NodeAssignment.objects.filter(pk__in=[a.pk for a in stale]).delete()
         created = NodeAssignment.objects.bulk_create(to_create)
         for a in created:
-            entries.append(audit.entry(actor, AuditEntry.Action.CREATE, a, {"node": [None, a.node_id], "score": [None, a.score], "method": [None, a.method]}, note="classify"))
+            entries.append(audit.entry(actor, AuditEntry.Action.CREATE, label(a), {"node": [None, a.node_id], "score": [None, a.score], "method": [None, a.method]}, note="classify"))
         if to_update:
             NodeAssignment.objects.bulk_update(to_update, ["method", "score", "reasons", "alternatives", "evidence"])
         AuditEntry.objects.bulk_create(entries)
@@ -596,11 +610,11 @@ def train_learned_layer(actor: Any, *, chains: Iterable[Chain] | None = None) ->
 
 
 def load_learned_model(evidence=None):
+    path = model_path()
+    if not path.exists():  # checked first: importing the learned layer (scikit-learn) alone takes seconds
+        return None
     from zhaoshang.chains.analysis.learned import LearnedError, TextClassifier
 
-    path = model_path()
-    if not path.exists():
-        return None
     try:
         import warnings
 
