@@ -33,7 +33,6 @@ from zhaoshang.chains.analysis.gap import (
     Thresholds,
     analyse_gaps,
     compare_regions,
-    firm_strength,
     priorities,
 )
 from zhaoshang.chains.analysis.rules import Reason, RuleClassifier, describe_reasons
@@ -56,7 +55,6 @@ CNY_PER = {"": 1.0, "CNY": 1.0, "RMB": 1.0, "USD": 7.1, "HKD": 0.91, "EUR": 7.7,
 LEARNED_MIN_SCORE = 0.5
 #: Label of the learned layer's "not on any node" class (trained on rejected suggestions).
 NONE_LABEL = "__none__"
-LEADER_TAG = "链主"
 
 
 class ChainServiceError(DomainError):
@@ -814,18 +812,6 @@ def _centroid(code: str) -> tuple[float, float] | None:
             return region.lat, region.lng
         code = region.parent_code if region is not None else (code[:4] + "00" if code[4:] != "00" else code[:2] + "0000" if code[2:4] != "00" else "")
     return None
-
-
-def _leaders(report: GapReport) -> pd.DataFrame:
-    """Local chain leaders (链主): local firms tagged 链主; if none is tagged, local listed firms or firms of strength ≥ 5."""
-    local = report.local
-    if not len(local):
-        return local
-    tagged = local[[LEADER_TAG in (t or []) for t in local["tags"]]]
-    if len(tagged):
-        return tagged
-    strength = firm_strength(local["capital_wan_cny"].to_numpy(), local["employees"].to_numpy(), local["revenue_wan"].to_numpy())
-    return local[(local["listed"] == True) | (strength >= 5.0)]  # noqa: E712
 
 
 def target_url(chain: Chain | str, node_key: str, enterprise_id: int, region_code: str) -> str:
