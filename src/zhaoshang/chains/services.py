@@ -306,11 +306,13 @@ def classify_enterprises(
     progress: Callable[[int, int], None] | None = None,
     chunk_size: int = 2000,
     ids: Sequence[int] | None = None,
+    audit_each: bool = True,
 ) -> ClassifyCounts:
     """Place firms on chain nodes: the rule layer (with reasons), then the learned layer if trained.
 
     Creates or refreshes SUGGESTED assignments; never touches CONFIRMED or REJECTED ones; removes SUGGESTED
-    rule/learned assignments that no longer fire. Audited in bulk.
+    rule/learned assignments that no longer fire. Audited in bulk: one entry per assignment written, or with
+    ``audit_each=False`` (firms classified on arrival) one entry per batch naming its counts and firm id range.
     """
     Enterprise = _enterprise_model()
     chains = list(chains) if chains is not None else list(Chain.objects.all())
@@ -341,7 +343,7 @@ def classify_enterprises(
             if learned is not None:
                 _learned_suggestions(learned, rows, found, node_ids, chain_node_ids, counts)
         names = {r["pk"]: r["name"] for r in rows}
-        _write_assignments(actor, chunk_ids, found, chain_node_ids, counts, labels=(names, nodes_by_id))
+        _write_assignments(actor, chunk_ids, found, chain_node_ids, counts, labels=(names, nodes_by_id), audit_each=audit_each)
         counts.enterprises += len(chunk_ids)
         if progress:
             progress(counts.enterprises, total)
@@ -358,7 +360,7 @@ def classify_arrivals(actor: Any, ids: Sequence[int], progress: Callable[[int, i
     chains = list(Chain.objects.all())
     if not chains or not ids:
         return ClassifyCounts()
-    return classify_enterprises(actor, chains=chains, ids=sorted(set(ids)), progress=progress, chunk_size=ARRIVAL_BATCH)
+    return classify_enterprises(actor, chains=chains, ids=sorted(set(ids)), progress=progress, chunk_size=ARRIVAL_BATCH, audit_each=False)
 
 
 def _learned_suggestions(model, rows, found, node_ids, chain_node_ids, counts) -> None:
@@ -386,7 +388,7 @@ def _learned_suggestions(model, rows, found, node_ids, chain_node_ids, counts) -
         counts.learned += 1
 
 
-def _write_assignments(actor, enterprise_ids, found, chain_node_ids, counts, labels=None) -> None:
+def _write_assignments(actor, enterprise_ids, found, chain_node_ids, counts, labels=None, audit_each=True) -> None:
     existing = {
         (a.enterprise_id, a.node_id): a
         for a in NodeAssignment.objects.filter(enterprise_id__in=enterprise_ids, node_id__in=chain_node_ids)
@@ -421,19 +423,28 @@ def _write_assignments(actor, enterprise_ids, found, chain_node_ids, counts, lab
                 current.method, current.score, current.reasons, current.alternatives = method, score, reasons, alternatives
                 current.evidence = evidence
                 to_update.append(current)
-                entries.append(audit.entry(actor, AuditEntry.Action.UPDATE, label(current), changes, note="classify"))
+                if audit_each:
+                    entries.append(audit.entry(actor, AuditEntry.Action.UPDATE, label(current), changes, note="classify"))
         stale = [a for pair, a in existing.items()
                  if pair not in found and a.status == Status.SUGGESTED and a.method != Method.MANUAL and a.evidence != Evidence.SUPPLY]  # fmt: skip
-        for a in stale:
+        for a in stale if audit_each else ():
             entries.append(audit.entry(actor, AuditEntry.Action.DELETE, label(a), {"node": [a.node_id, None]}, note="classify: rule no longer fires"))
         if stale:
             NodeAssignment.objects.filter(pk__in=[a.pk for a in stale]).delete()
-        created = NodeAssignment.objects.bulk_create(to_create)
-        for a in created:
+        created = NodeAssignment.objects.bulk_create(to_create, batch_size=1000)
+        for a in created if audit_each else ():
             entries.append(audit.entry(actor, AuditEntry.Action.CREATE, label(a), {"node": [None, a.node_id], "score": [None, a.score], "method": [None, a.method]}, note="classify"))
         if to_update:
-            NodeAssignment.objects.bulk_update(to_update, ["method", "score", "reasons", "alternatives", "evidence"])
-        AuditEntry.objects.bulk_create(entries)
+            NodeAssignment.objects.bulk_update(to_update, ["method", "score", "reasons", "alternatives", "evidence"], batch_size=1000)
+        if not audit_each and (created or to_update or stale):
+            entries = [AuditEntry(
+                actor=actor if getattr(actor, "pk", None) else None, actor_name=(getattr(actor, "username", "") or "system") if actor else "system",
+                action=AuditEntry.Action.UPDATE, model=NodeAssignment._meta.label_lower, object_id="",
+                object_repr=f"企业 #{min(enterprise_ids)}–#{max(enterprise_ids)} 的产业链归类"[:255],
+                changes={"created": len(created), "updated": len(to_update), "removed": len(stale), "firms": len(enterprise_ids)},
+                note="classify on arrival",
+            )]  # fmt: skip
+        AuditEntry.objects.bulk_create(entries, batch_size=1000)
     counts.created += len(created)
     counts.updated += len(to_update)
     counts.removed += len(stale)
