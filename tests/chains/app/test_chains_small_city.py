@@ -299,6 +299,7 @@ def test_firms_imported_by_file_are_placed_on_nodes_when_the_import_reports_done
     import_enterprises(cast.admin, path, cast.city)
     maker = Enterprise.objects.get(name="株洲新部件有限公司")
     assert {(a.node.key, a.evidence) for a in maker.node_assignments.all()} >= {("turnout", "product")}
+    assert services.assignment_words(maker.node_assignments.get(node__key="turnout")) == ["道岔"]  # reasons stored as JSON
     assert services.gap_for_region(chain, HOME).result.node("turnout").status == "weak"
     # a changed firm is placed again: its scope now names 站台门 instead
     path.write_text(
