@@ -380,8 +380,8 @@ def _subtree_firms(
     s = per_firm[f]
     own = np.bincount(t, minlength=n).astype(float)
     own_strength = np.bincount(t, weights=s, minlength=n)
-    dup = np.zeros(n)
-    dup_strength = np.zeros(n)
+    dup: np.ndarray = np.zeros(n)
+    dup_strength: np.ndarray = np.zeros(n)
     same = f[1:] == f[:-1]
     if same.any():
         lca = tree.lca(t[:-1][same], t[1:][same])
