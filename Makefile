@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/zhaoshang
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
 
 .PHONY: demo test test-sqlite test-postgres install lint bench messages clean
 

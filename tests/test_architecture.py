@@ -30,6 +30,10 @@ CAPABILITIES = {
     "registry": set(),
     "chains": {"registry"},
     "pipeline": {"registry", "chains"},
+    "insight": {"registry", "chains"},
+    "approvals": {"registry", "pipeline"},
+    "policies": {"registry", "chains", "pipeline"},
+    "service": {"registry"},
 }
 
 #: Edges of the whole program (entry points, settings, the demo builder) may import anything.

@@ -21,7 +21,6 @@ from zhaoshang.accounts.services import ensure_organisation, ensure_user
 log = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "zhaoshang-demo"
-CITY_CODE = "430200"
 
 # (code, name, kind, parent code, region code)
 ORGANISATIONS = [
@@ -58,6 +57,9 @@ DEMO_STEPS = (
     ("企业名录 enterprise registry", "zhaoshang.registry.demo:build"),
     ("产业链 industrial chains", "zhaoshang.chains.demo:build"),
     ("招商项目 investment pipeline", "zhaoshang.pipeline.demo:build"),
+    ("全程代办 approval agency", "zhaoshang.approvals.demo:build"),
+    ("惠企政策 policies", "zhaoshang.policies.demo:build"),
+    ("企业服务 service desk", "zhaoshang.service.demo:build"),
 )
 
 

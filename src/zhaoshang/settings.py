@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "zhaoshang.registry",
     "zhaoshang.chains",
     "zhaoshang.pipeline",
+    "zhaoshang.insight",
+    "zhaoshang.approvals",
+    "zhaoshang.policies",
+    "zhaoshang.service",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,11 @@ urlpatterns = [
     path("registry/", include("zhaoshang.registry.urls")),
     path("chains/", include("zhaoshang.chains.urls")),
     path("pipeline/", include("zhaoshang.pipeline.urls")),
+    path("approvals/", include("zhaoshang.approvals.urls")),
+    path("policies/", include("zhaoshang.policies.urls")),
+    path("public/track/", include("zhaoshang.approvals.public_urls")),
+    path("service/", include("zhaoshang.service.urls")),
+    path("public/", include("zhaoshang.service.public_urls")),
     path("", include("zhaoshang.web.urls")),
 ]
 

@@ -123,3 +123,48 @@ def test_a_failure_while_writing_a_later_row_leaves_nothing_of_the_earlier_rows(
     assert result.errors == ["第 3 行：模拟的写入错误"] and result.created == 0
     assert Project.objects.count() == 0 and StageEvent.objects.count() == 0
     assert AuditEntry.objects.filter(model__startswith="pipeline.").count() == 0
+
+
+def test_each_bad_cell_is_a_row_issue_naming_row_column_value_and_reason(cast, tmp_path):
+    rows = [
+        ["好项目", "某公司", "", "", "", "", "5000", "", "", "", "", "", "", ""],
+        ["坏项目", "某公司", "", "", "", "", "五千", "", "", "", "", "", "", "2026-02-30"],
+    ]
+    result = import_projects(cast.owner, _xlsx(tmp_path / "bad.xlsx", rows), organisation=cast.park)
+    assert result.created == 0 and Project.objects.count() == 0
+    found = {(i.row, i.column, i.raw_value, i.code) for i in result.issues}
+    assert (3, "计划投资（万元）", "五千", "not_a_number") in found
+    assert (3, "录入日期", "2026-02-30", "not_a_date") in found
+    assert all(i.row == 3 and i.severity == "error" for i in result.issues)
+
+
+def test_a_name_longer_than_the_field_is_refused_with_its_length_not_a_crash(cast, tmp_path):
+    path = tmp_path / "long.csv"  # a CSV cell has no length limit (an XLSX cell stops at 32,767)
+    path.write_text("项目名称,投资方\n" + "项" * 100_000 + ",某公司\n", encoding="utf-8")
+    result = import_projects(cast.owner, path, organisation=cast.park)
+    assert [i.code for i in result.issues] == ["too_long"]
+    assert "100000" in result.issues[0].message_zh and Project.objects.count() == 0
+
+
+def test_the_command_writes_the_error_report(cast, tmp_path):
+    import openpyxl
+
+    path = _xlsx(tmp_path / "bad.xlsx", [["坏项目", "", "", "", "", "", "五千"]], HEADER[:7])
+    report = tmp_path / "errors.xlsx"
+    with pytest.raises(CommandError):
+        call_command("pipeline", "import", str(path), "--org", cast.park.code, "--errors", str(report))
+    rows = list(openpyxl.load_workbook(report).active.iter_rows(values_only=True))
+    assert rows[0] == ("行号", "列", "原始值", "问题", "级别")
+    assert {(r[0], r[1]) for r in rows[1:]} == {(2, "投资方"), (2, "计划投资（万元）")}
+
+
+def test_the_web_import_offers_its_error_report_to_the_importer_only(cast, client_for, tmp_path):
+    path = _xlsx(tmp_path / "bad.xlsx", [["坏项目", "某公司", "", "", "", "不存在的阶段"]], HEADER[:6])
+    client = client_for(cast.owner)
+    with path.open("rb") as handle:
+        page = client.post("/pipeline/import/", {"file": handle, "organisation": cast.park.pk})
+    assert page.status_code == 400
+    token = page.context["report"]
+    url = f"/pipeline/import/errors/{token}.xlsx"
+    assert client.get(url).status_code == 200
+    assert client_for(cast.colleague).get(url).status_code == 404

@@ -173,7 +173,8 @@ def test_the_import_page_shows_row_errors(cast, client_for, tmp_path):
     )
     page = response.content.decode()
     assert response.status_code == 400
-    assert "第 2 行：「项目名称」不能为空" in page and Project.objects.count() == 0
+    assert "<td>2</td><td>项目名称</td><td></td><td>「项目名称」不能为空</td>" in page  # row, column, value, reason
+    assert "<td>2</td><td>计划投资（万元）</td><td>abc</td>" in page and Project.objects.count() == 0
 
 
 def test_the_owners_leader_sees_the_cold_project_on_the_workbench_and_a_peer_does_not(cast, client_for, make_project):

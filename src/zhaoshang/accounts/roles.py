@@ -47,6 +47,13 @@ OBJECTS = (
     "followup",
     "coordination_item",
     "carrier",
+    "approval_template",
+    "approval_case",
+    "approval_item",
+    "promise",
+    "policy",
+    "policy_push",
+    "appeal",
 )
 
 
@@ -106,6 +113,12 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "followup": "org:vacd",
             "coordination_item": "org:vac",
             "carrier": "all:v",
+            "approval_template": "all:v",
+            "approval_case": "org:va",
+            "approval_item": "org:v",
+            "promise": "org:vac",
+            "policy": "all:v",
+            "policy_push": "org:v",
         }
     ),
     Role.CHAIN_OFFICE: _grants(
@@ -121,6 +134,12 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "followup": "all:v",
             "coordination_item": "all:v",
             "carrier": "all:v",
+            "approval_template": "all:v",
+            "approval_case": "all:v",
+            "approval_item": "all:v",
+            "promise": "all:v",
+            "policy": "all:v",
+            "policy_push": "all:v",
         }
     ),
     Role.PARK_ADMIN: _grants(
@@ -136,6 +155,13 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "followup": "org:vacd",
             "coordination_item": "org:vac",
             "carrier": "org:vacd",
+            "approval_template": "all:v",
+            "approval_case": "org:va",
+            "approval_item": "org:v",
+            "promise": "org:vac",
+            "policy": "all:v",
+            "policy_push": "org:v",
+            "appeal": "org:v",
         }
     ),
     Role.SERVICE_OFFICER: _grants(
@@ -151,6 +177,13 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "followup": "org:va",
             "coordination_item": "org:vc",
             "carrier": "all:v",
+            "approval_template": "all:v",
+            "approval_case": "all:vac",
+            "approval_item": "all:vc",
+            "promise": "all:vac",
+            "policy": "all:v",
+            "policy_push": "all:vac",
+            "appeal": "org:vac",
         }
     ),
     Role.DEPARTMENT_HANDLER: _grants(
@@ -160,6 +193,11 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "enterprise": "all:v",
             "chain": "all:v",
             "coordination_item": "org:vc",
+            "approval_template": "all:v",
+            "approval_item": "org:vc",
+            "promise": "org:vc",
+            "policy": "all:v",
+            "appeal": "org:vc",
         }
     ),
     Role.SYSTEM_ADMIN: _grants(

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from importlib import import_module
 
-CAPABILITY_API_MODULES = ("zhaoshang.registry.api", "zhaoshang.chains.api", "zhaoshang.pipeline.api")
+CAPABILITY_API_MODULES = (
+    "zhaoshang.registry.api",
+    "zhaoshang.chains.api",
+    "zhaoshang.pipeline.api",
+    "zhaoshang.approvals.api",
+    "zhaoshang.policies.api",
+    "zhaoshang.service.api",
+)
 
 
 def register_all(router) -> None:

@@ -75,3 +75,22 @@ def add_profile_section(section: ProfileSection) -> None:
 
 def profile_sections() -> list[ProfileSection]:
     return list(_profile_sections)
+
+
+# Extra rows for the meeting pack's open-items list (e.g. overdue government promises, approvals app):
+# ``provider(project_ids, end)`` returns dicts with the fields of ``pipeline.core.meeting.CoordinationItem``.
+MeetingItems = Callable[[Any, Any], list]
+_meeting_items: list[MeetingItems] = []
+
+
+def add_meeting_items(provider: MeetingItems) -> MeetingItems:
+    if provider not in _meeting_items:
+        _meeting_items.append(provider)
+    return provider
+
+
+def meeting_items(project_ids: Any, end: Any) -> list[dict]:
+    rows: list[dict] = []
+    for provider in list(_meeting_items):
+        rows.extend(provider(project_ids, end))
+    return rows

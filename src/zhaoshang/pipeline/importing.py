@@ -17,8 +17,14 @@ from typing import Any
 from django.db import transaction
 
 from zhaoshang.accounts.models import Organisation, User
+from zhaoshang.core.errors import DomainError
 from zhaoshang.pipeline import config
 from zhaoshang.pipeline.models import Project
+from zhaoshang.registry.models import Enterprise
+from zhaoshang.tabular.cells import cell_text
+from zhaoshang.tabular.dates import parse_date
+from zhaoshang.tabular.issues import RowIssue
+from zhaoshang.tabular.readers import open_table
 
 #: canonical field → accepted headers (compared without spaces and brackets, lower case)
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -68,22 +74,38 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
+    issues: list[RowIssue] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
 
     @property
+    def errors(self) -> list[str]:
+        """Each rejected row's problem as one sentence (第 N 行：...)."""
+        return [f"第 {i.row} 行：{i.message_zh}" if i.row else i.message_zh for i in self.issues]
+
+    @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.issues
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "dry_run": self.dry_run, "rows": self.rows, "created": self.created, "updated": self.updated,
-            "unchanged": self.unchanged, "errors": self.errors, "ignored_columns": self.ignored_columns,
+            "unchanged": self.unchanged, "errors": self.errors, "issues": [i.as_dict() for i in self.issues],
+            "ignored_columns": self.ignored_columns,
         }  # fmt: skip
 
 
-class ImportRefused(ValueError):
+class ImportRefused(DomainError):
     """The file cannot be imported at all (unreadable, missing columns); the message is in Chinese."""
+
+    code = "import_refused"
+
+
+class RowRefused(DomainError):
+    """A row that passed validation but that the pipeline's services refused while writing."""
+
+    def __init__(self, message: str, code: str, *, row: int) -> None:
+        super().__init__(message, code)
+        self.row = row
 
 
 def _cell(value: Any) -> Any:
@@ -105,8 +127,6 @@ def _decimal(value: Any) -> Decimal:
 
 
 def _date(value: Any) -> dt.date:
-    from zhaoshang.tabular.dates import parse_date
-
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -141,13 +161,12 @@ def import_projects(
 
     ``organisation`` also bounds which teams a row may name: its subtree only.
     """
-    from zhaoshang.tabular.cells import cell_text
-    from zhaoshang.tabular.readers import open_table
-
     try:
         table = open_table(path)
     except (OSError, ValueError) as exc:
         raise ImportRefused(f"无法读取文件：{exc}") from None
+    limits = {key: Project._meta.get_field(key).max_length for key in ("name", *TEXTS)}
+    limits["investor_name"] = Enterprise._meta.get_field("name").max_length
     columns: dict[str, int] = {}
     result = ImportResult(dry_run=dry_run)
     for index, header in enumerate(table.header):
@@ -176,17 +195,17 @@ def import_projects(
         if all(v is None for v in raw.values()):
             continue
         result.rows += 1
-        errors: list[str] = []
+        errors: list[tuple[str | None, Any, str, str]] = []  # (field, raw value, code, message)
         values: dict[str, Any] = {}
         for key in REQUIRED:
             if raw.get(key) is None:
-                errors.append(f"「{label[key]}」不能为空")
+                errors.append((key, "", "required", f"「{label[key]}」不能为空"))
         for key in DECIMALS:
             if raw.get(key) is not None:
                 try:
                     values[key] = _decimal(raw[key])
                 except ValueError as exc:
-                    errors.append(f"「{label[key]}」的值「{raw[key]}」{exc}")
+                    errors.append((key, raw[key], "not_a_number", f"「{label[key]}」的值「{raw[key]}」{exc}"))
         if raw.get("expected_jobs") is not None:
             try:
                 jobs = _decimal(raw["expected_jobs"])
@@ -194,13 +213,14 @@ def import_projects(
                     raise ValueError("必须是整数")
                 values["expected_jobs"] = int(jobs)
             except ValueError as exc:
-                errors.append(f"「{label['expected_jobs']}」的值「{raw['expected_jobs']}」{exc}")
+                errors.append(("expected_jobs", raw["expected_jobs"], "not_a_number",
+                               f"「{label['expected_jobs']}」的值「{raw['expected_jobs']}」{exc}"))
         for key in DATES:
             if raw.get(key) is not None:
                 try:
                     values[key] = _date(raw[key])
                 except ValueError as exc:
-                    errors.append(f"「{label[key]}」的值「{cell_text(raw[key])}」{exc}")
+                    errors.append((key, raw[key], "not_a_date", f"「{label[key]}」的值「{cell_text(raw[key])}」{exc}"))
         for key in TEXTS:
             if raw.get(key) is not None:
                 values[key] = str(raw[key])
@@ -208,27 +228,32 @@ def import_projects(
         if raw.get("team") is not None:
             team = teams.get(str(raw["team"]))
             if team is None:
-                errors.append(f"招商主体「{raw['team']}」不存在或不在本单位范围内")
+                errors.append(("team", raw["team"], "unknown_team", f"招商主体「{raw['team']}」不存在或不在本单位范围内"))
         row_owner = owner
         if raw.get("owner") is not None:
             row_owner = users.get(str(raw["owner"]))
             if row_owner is None:
-                errors.append(f"负责人「{raw['owner']}」不是本单位的用户")
+                errors.append(("owner", raw["owner"], "unknown_owner", f"负责人「{raw['owner']}」不是本单位的用户"))
         stage = config.stage_model().main_stages[0].code
         if raw.get("stage") is not None:
             stage = lookups["stage"].get(str(raw["stage"]).lower(), lookups["stage"].get(str(raw["stage"])))
             if stage is None:
-                errors.append(f"阶段「{raw['stage']}」不存在，可选：" + "、".join(n for _, n in config.stage_choices()))
+                choices = "、".join(n for _, n in config.stage_choices())
+                errors.append(("stage", raw["stage"], "unknown_stage", f"阶段「{raw['stage']}」不存在，可选：{choices}"))
         source = Project.Source.OTHER
         if raw.get("source") is not None:
             source = lookups["source"].get(str(raw["source"]))
             if source is None:
-                errors.append(f"项目来源「{raw['source']}」不存在")
+                errors.append(("source", raw["source"], "unknown_source", f"项目来源「{raw['source']}」不存在"))
         name = str(raw.get("name") or "").strip()
+        for key, limit in limits.items():
+            text = name if key == "name" else str(raw.get(key) or "")
+            if limit and len(text) > limit:
+                errors.append((key, text[:50] + "…", "too_long", f"「{label[key]}」有 {len(text)} 个字，最多 {limit} 个"))
         if team is not None and name:
             key = (team.pk, name)
             if key in seen:
-                errors.append(f"项目「{name}」与第 {seen[key]} 行重复")
+                errors.append(("name", name, "duplicate_row", f"项目「{name}」与第 {seen[key]} 行重复"))
             seen[key] = row_number
         if not errors and stage is not None:
             from zhaoshang.pipeline.core.stages import check_transition
@@ -238,24 +263,27 @@ def import_projects(
                 fields = {**values, "carrier_id": None}
                 check = check_transition(first, stage, fields, reason="导入", model=config.stage_model())
                 if not check.ok:
-                    errors.append(check.message_zh)
+                    errors.append(("stage", raw.get("stage") or "", "stage_requirements", check.message_zh))
         if errors:
-            result.errors.extend(f"第 {row_number} 行：{e}" for e in errors)
+            result.issues.extend(
+                RowIssue(row_number, label.get(key) if key else None, cell_text(value), code, message, "error")
+                for key, value, code, message in errors
+            )
             continue
         planned.append(
             (row_number, {"name": name, "team": team, "owner": row_owner, "stage": stage, "source": source,
                           "investor_name": str(raw["investor_name"]), "investor_uscc": cell_text(raw.get("investor_uscc") or ""),
                           **values})  # fmt: skip
         )
-    if result.errors:
+    if result.issues:
         return result
     try:
         with transaction.atomic():
             _apply(actor, planned, result)
             if dry_run:
                 transaction.set_rollback(True)
-    except ValueError as exc:  # a domain error on a row that passed validation: nothing lands
-        result.errors.append(str(exc))
+    except RowRefused as exc:  # a domain error on a row that passed validation: nothing lands
+        result.issues.append(RowIssue(exc.row, None, "", exc.code, exc.message, "error"))
         result.created = result.updated = result.unchanged = 0
     return result
 
@@ -289,4 +317,4 @@ def _apply(actor: Any, planned: list[tuple[int, dict[str, Any]]], result: Import
             else:
                 result.unchanged += 1
         except services.PipelineError as exc:
-            raise ValueError(f"第 {row_number} 行：{exc}") from None
+            raise RowRefused(str(exc), exc.code, row=row_number) from None

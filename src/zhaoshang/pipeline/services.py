@@ -583,6 +583,7 @@ def meeting_pack(organisation: Organisation | None, start: dt.date, end: dt.date
         .exclude(status=CoordinationItem.Status.DONE, done_on__lte=end)
         .values("id", "title", "department__name", "due", "status", "project_id", "done_on")
     ]
+    items += [meeting_core.CoordinationItem(**row) for row in hooks.meeting_items(ids, end)]  # e.g. government promises
     try:
         return meeting_core.build_meeting_pack(
             organisation=organisation.name if organisation else "全市",

@@ -20,4 +20,5 @@ urlpatterns = [
     path("meeting/", views.meeting, name="meeting"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("import/", views.import_view, name="import"),
+    path("import/errors/<str:token>.xlsx", views.import_report, name="import_report"),
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.registry.search import SORTS, apply_filters, has_selective_filter, ordering, text_condition
@@ -48,7 +47,3 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     @property
     def active(self) -> bool:
         return self.is_bound and any(v not in (None, "") for v in self.form.cleaned_data.values()) if self.form.is_valid() else False
-
-
-def text_input(form: forms.Form) -> None:
-    form.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Name, short name, credit code or business scope")})

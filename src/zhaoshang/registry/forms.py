@@ -55,7 +55,3 @@ class ImportForm(forms.Form):
                 )
             mapping[header.strip()] = target or None
         return mapping
-
-
-class MergeForm(forms.Form):
-    keep = forms.IntegerField(widget=forms.HiddenInput)

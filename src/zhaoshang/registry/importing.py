@@ -46,7 +46,7 @@ from django.utils import timezone
 
 from zhaoshang.core import audit, hooks
 from zhaoshang.core.models import AuditEntry
-from zhaoshang.registry.core.errors import HeaderMappingError, RegistryCoreError
+from zhaoshang.registry.core.errors import HeaderMappingError
 from zhaoshang.registry.core.headers import FIELD_LABELS
 from zhaoshang.registry.core.rows import FirmRecord, RowIssue, RowOutcome
 from zhaoshang.registry.core.scan import scan_file
@@ -93,18 +93,11 @@ _TEXT_LIMITS = {
 }
 _FIELD_HEADER = {"revenue_wan": "revenue", "tax_wan": "tax"}
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 FIELD_TRUNCATED = "field_truncated"
 INDUSTRY_CODE_INVALID = "industry_code_invalid"
 NOT_YOURS = "firm_of_another_organisation"
 SAME_FIRM_AGAIN = "same_firm_again"
-
-
-class ImportError_(RegistryCoreError):  # noqa: N801 - "ImportError" is a builtin
-    """An import that cannot run at all (file unreadable, header unmappable, no permission)."""
-
-    code = "import_failed"
 
 
 @dataclass

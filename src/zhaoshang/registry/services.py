@@ -39,7 +39,6 @@ from zhaoshang.registry.core.errors import CurrencyError
 from zhaoshang.registry.core.names import fuzzy_candidates, name_key
 from zhaoshang.registry.core.regions import AddressRegionMatcher
 from zhaoshang.registry.importing import (
-    SEVERITY_ZH,
     ImportResult,
     estimate_rows,
     file_sha256,
@@ -50,6 +49,7 @@ from zhaoshang.registry.importing import (
 )
 from zhaoshang.registry.models import DuplicateCandidate, Enterprise, ImportBatch
 from zhaoshang.registry.search import search_enterprises  # noqa: F401 - part of the service API
+from zhaoshang.tabular.issues import write_issue_report
 
 log = logging.getLogger(__name__)
 
@@ -543,35 +543,6 @@ def rerun_import(actor: Any, batch: ImportBatch, *, background: bool | None = No
     return batch
 
 
-REPORT_HEADER = ("行号", "列", "原始值", "问题", "级别")
-
-
-def write_issue_report(issues: Iterable[Mapping[str, Any]], out: str | Path | IO[bytes]) -> None:
-    """The error report: one line per finding (行号/列/原始值/问题/级别), rejected rows first."""
-    import xlsxwriter
-
-    order = {"error": 0, "warning": 1, "info": 2}
-    rows = sorted(issues, key=lambda i: (order.get(i.get("severity", "info"), 3), i.get("row", 0)))
-    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": not isinstance(out, str | Path)})
-    sheet = workbook.add_worksheet("问题清单")
-    bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2"})
-    text = workbook.add_format({"num_format": "@"})
-    sheet.set_column(0, 0, 8)
-    sheet.set_column(1, 1, 18)
-    sheet.set_column(2, 2, 36, text)
-    sheet.set_column(3, 3, 70)
-    sheet.set_column(4, 4, 8)
-    sheet.write_row(0, 0, REPORT_HEADER, bold)
-    sheet.freeze_panes(1, 0)
-    for n, issue in enumerate(rows, start=1):
-        sheet.write_number(n, 0, int(issue.get("row") or 0))
-        sheet.write_string(n, 1, str(issue.get("column") or ""))
-        sheet.write_string(n, 2, str(issue.get("raw") or ""))
-        sheet.write_string(n, 3, str(issue.get("message") or ""))
-        sheet.write_string(n, 4, SEVERITY_ZH.get(str(issue.get("severity")), str(issue.get("severity") or "")))
-    workbook.close()
-
-
 # --------------------------------------------------------------------------------------------- lookup, profile
 
 
@@ -873,3 +844,75 @@ def export_enterprises_xlsx(queryset: models.QuerySet[Enterprise], out: str | Pa
                 sheet.write_string(n, col, str(value))
     workbook.close()
     return n
+
+
+# ------------------------------------------------------------------- firms named by other capabilities (additive)
+
+NEEDS_REVIEW_FLAG = {"code": "needs_review", "column": "", "raw": "", "message": "由其他业务（如企业诉求）自动建档，请核实"}
+
+
+def ensure_enterprises(
+    actor: Any, items: Iterable[tuple[str, str]], organisation: Any, *, source: str
+) -> dict[tuple[str, str], Enterprise]:
+    """The registry firm for each (name, credit code) pair: matched by a valid code, then by name; an unknown firm
+    is created flagged ``needs_review`` (never a silent duplicate). Bulk: one lookup per chunk, one audit entry per
+    created firm. Returns {(name, code as given): firm}; a pair with neither name nor code is left out.
+    """
+    pairs = {(str(n or "").strip(), str(c or "").strip()) for n, c in items}
+    pairs.discard(("", ""))
+    codes = {p: uscc_core.normalise(p[1]) for p in pairs}
+    codes = {p: c for p, c in codes.items() if c and uscc_core.is_valid(c)}
+    keys = {p: name_key(p[0]) for p in pairs if p[0]}
+    by_code: dict[str, Enterprise] = {}
+    by_key: dict[str, Enterprise] = {}
+    code_list, key_list = sorted(set(codes.values())), sorted({k for k in keys.values() if k})
+    for i in range(0, len(code_list), 500):
+        for firm in Enterprise.objects.filter(uscc__in=code_list[i : i + 500], merged_into__isnull=True):
+            by_code[firm.uscc] = firm
+    for i in range(0, len(key_list), 500):
+        for firm in Enterprise.objects.filter(name_key__in=key_list[i : i + 500], merged_into__isnull=True).order_by("id"):
+            by_key.setdefault(firm.name_key, firm)
+    found: dict[tuple[str, str], Enterprise] = {}
+    new: dict[str, Enterprise] = {}  # by code or name key, so one unknown firm is created once
+    for pair in sorted(pairs):
+        code, key = codes.get(pair), keys.get(pair, "")
+        firm = (by_code.get(code) if code else None) or (by_key.get(key) if key else None)
+        if firm is None:
+            ident = code or f"k:{key}"
+            firm = new.get(ident) or (new.get(f"k:{key}") if key else None)
+            if firm is None:
+                firm = Enterprise(
+                    name=pair[0] or code or "", name_key=key or (code or "").lower(), uscc=code, uscc_raw=pair[1][:64],
+                    organisation=organisation, source=source[:100], flags=[NEEDS_REVIEW_FLAG],
+                )
+            new[ident] = firm
+            if key:
+                new.setdefault(f"k:{key}", firm)
+        found[pair] = firm
+    created = list({id(f): f for f in new.values()}.values())
+    if created:
+        from zhaoshang.registry.importing import _RowWriter
+
+        writer = _RowWriter(organisation_id=organisation.pk, batch_id=None, source=source[:100])
+        fields = ("name", "name_key", "uscc", "uscc_raw")
+        for i in range(0, len(created), 2000):
+            writer.insert([writer.row({f: getattr(firm, f) for f in fields}, [NEEDS_REVIEW_FLAG]) for firm in created[i : i + 2000]])
+        ids: dict[tuple[str, str | None], int] = {}
+        keys = sorted({f.name_key for f in created})
+        for i in range(0, len(keys), 500):
+            ids.update(
+                {(k, c): pk for pk, k, c in Enterprise.objects.filter(name_key__in=keys[i : i + 500], source=source[:100]).values_list("pk", "name_key", "uscc")}
+            )
+        for firm in created:
+            firm.pk = ids.get((firm.name_key, firm.uscc))
+            firm._state.adding = False
+        AuditEntry.objects.bulk_create(
+            [audit.entry(actor, AuditEntry.Action.CREATE, f, {"name": [None, f.name], "uscc": [None, f.uscc]}, note=source) for f in created],
+            batch_size=1000,
+        )
+    return found
+
+
+def ensure_enterprise(actor: Any, *, name: str, uscc: str = "", organisation: Any, source: str) -> Enterprise | None:
+    """One firm by code then name, created flagged for review when unknown (see `ensure_enterprises`)."""
+    return ensure_enterprises(actor, [(name, uscc)], organisation, source=source).get((name.strip(), uscc.strip()))

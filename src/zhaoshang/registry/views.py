@@ -6,7 +6,6 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -121,19 +120,16 @@ def import_new(request):
     form = ImportForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            batch = services.start_import(
-                request.user,
-                data["file"],
-                data["file"].name,
-                data["organisation"],
-                dry_run=data["dry_run"],
-                strict=data["strict"],
-                mapping=data["mapping"] or None,
-                source=data["source"],
-            )
-        except PermissionDenied:
-            raise
+        batch = services.start_import(
+            request.user,
+            data["file"],
+            data["file"].name,
+            data["organisation"],
+            dry_run=data["dry_run"],
+            strict=data["strict"],
+            mapping=data["mapping"] or None,
+            source=data["source"],
+        )
         return redirect("registry:import_detail", pk=batch.pk)
     return TemplateResponse(request, "registry/import_form.html", {"form": form})
 

@@ -101,8 +101,8 @@ def _parse_override(value: str) -> tuple[Path, int]:
 
 
 def _candidates(known: Iterable[tuple[str, int]], search_dirs: Iterable[str]) -> Iterable[tuple[Path, int]]:
-    for path, index in known:
-        yield Path(path), index
+    for known_path, index in known:
+        yield Path(known_path), index
     for folder in search_dirs:
         root = Path(folder).expanduser()
         if not root.is_dir():

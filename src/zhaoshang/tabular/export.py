@@ -59,7 +59,7 @@ def write_xlsx(
     n = 0
     for n, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
-            if value is None or value == "":
+            if value is None:
                 continue
             number = _number(value)
             if number is not None:

@@ -1,9 +1,11 @@
-"""A problem found in one row of an imported file, named by row, column, value and reason."""
+"""A problem found in one row of an imported file, and the error report that lists them for the user."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO, Any, Literal
 
 Severity = Literal["error", "warning", "info"]
 
@@ -16,3 +18,28 @@ class RowIssue:
     code: str
     message_zh: str
     severity: Severity
+
+    def as_dict(self) -> dict[str, Any]:
+        """The stored / JSON form (the keys every import's batch record and ``--json`` use)."""
+        data = asdict(self)
+        return {"row": data["row"], "column": data["column"], "raw": data["raw_value"], "code": data["code"],
+                "message": data["message_zh"], "severity": data["severity"]}  # fmt: skip
+
+
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+REPORT_HEADER = ("行号", "列", "原始值", "问题", "级别")
+
+
+def write_issue_report(issues: Iterable[RowIssue | Mapping[str, Any]], out: str | Path | IO[bytes]) -> int:
+    """The error report of an import: one line per finding (行号/列/原始值/问题/级别), rejected rows first."""
+    from zhaoshang.tabular.export import write_xlsx
+
+    order = {"error": 0, "warning": 1, "info": 2}
+    found = [i.as_dict() if isinstance(i, RowIssue) else dict(i) for i in issues]
+    found.sort(key=lambda i: (order.get(i.get("severity", "info"), 3), i.get("row") or 0))
+    rows = (
+        [int(i.get("row") or 0), str(i.get("column") or ""), str(i.get("raw") or ""), str(i.get("message") or ""),
+         SEVERITY_ZH.get(str(i.get("severity")), str(i.get("severity") or ""))]
+        for i in found
+    )  # fmt: skip
+    return write_xlsx(out, REPORT_HEADER, rows, sheet_name="问题清单", widths=(8, 18, 36, 70, 8))

@@ -24,6 +24,10 @@ NAVIGATION: list[NavItem] = [
     NavItem("registry:list", _("Enterprises"), ("enterprise", "view")),
     NavItem("chains:index", _("Industrial chains"), ("chain", "view")),
     NavItem("pipeline:list", _("Projects"), ("project", "view")),
+    NavItem("approvals:list", _("Approval agency"), ("approval_case", "view")),
+    NavItem("approvals:items", _("Approval items"), ("approval_item", "change")),
+    NavItem("policies:list", _("Policies"), ("policy", "view")),
+    NavItem("service:list", _("Appeals"), ("appeal", "view")),
     NavItem("web:organisations", _("Organisations"), ("organisation", "view")),
     NavItem("web:audit", _("Audit log"), ("audit_log", "view")),
 ]

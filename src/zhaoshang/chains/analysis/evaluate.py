@@ -32,7 +32,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-OUTPUT_COLUMNS = ("predicted", "score", "top3")
 
 #: progress(stage, done, total), stage is "train" or "predict".
 Progress = Callable[[str, int, int], None]

@@ -22,7 +22,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -915,8 +915,3 @@ def load_xlsx(path: str | Path | IO[bytes]) -> ChainSpec:
     return _build(
         chain, raws, links, node_problems, link_problems=link_problems, chain_problems=chain_problems
     )
-
-
-def iter_nodes(spec: ChainSpec) -> Iterator[NodeSpec]:
-    """Nodes in pre-order."""
-    return iter(spec.nodes.values())

@@ -478,10 +478,10 @@ def load_regions_from_file(path: str | Path) -> RegionTable:
             rows_of[code] = number
     entries = _with_groupings(entries)
     for code in sorted(rows_of):
-        parent = structural_parent(code)
-        if parent is not None and parent not in entries:
-            kind = "省级" if level_of(parent) == "province" else "地级"
-            collector.error(sheet, rows_of[code], "代码", f"{code} 的{kind}上级 {parent} 不在文件中")
+        upper = structural_parent(code)
+        if upper is not None and upper not in entries:
+            kind = "省级" if level_of(upper) == "province" else "地级"
+            collector.error(sheet, rows_of[code], "代码", f"{code} 的{kind}上级 {upper} 不在文件中")
     if collector.errors:
         raise RegionFileError(sorted(collector.errors, key=lambda e: e.row))
     return RegionTable(_regions_from_entries(entries))

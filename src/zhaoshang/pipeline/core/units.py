@@ -33,10 +33,6 @@ def mu_to_m2(mu: float | int | Decimal) -> float:
     return float(Fraction(str(mu)) * MU_IN_M2)
 
 
-def m2_to_mu(m2: float | int | Decimal) -> float:
-    return float(Fraction(str(m2)) / MU_IN_M2)
-
-
 def format_number(value: float | int | Decimal, max_decimals: int = 2) -> str:
     """``5200`` → ``5,200``; ``7.5`` → ``7.5``; ``1234.567`` → ``1,234.57`` (no trailing zeros)."""
     text = f"{Decimal(str(value)):,.{max_decimals}f}"

@@ -54,6 +54,7 @@ class Command(BaseCommand):
         imp.add_argument("--org", required=True, help="code of the team the projects belong to")
         imp.add_argument("--user", help="username recorded as the actor and default owner")
         imp.add_argument("--dry-run", action="store_true")
+        imp.add_argument("--errors", metavar="OUT.xlsx", help="write the rows' problems to this error report")
         imp.add_argument("--json", action="store_true")
 
         reg = sub.add_parser("new-registration-tasks", help="First-contact tasks for firms newly registered in an import.")
@@ -109,6 +110,11 @@ class Command(BaseCommand):
             )
             for error in result.errors:
                 self.stderr.write(error)
+        if options.get("errors") and result.issues:
+            from zhaoshang.tabular.issues import write_issue_report
+
+            write_issue_report(result.issues, options["errors"])
+            self.stderr.write(f"问题清单已写入 {options['errors']}")
         if result.errors:
             raise CommandError(f"有 {len(result.errors)} 处错误，未导入任何数据")
 

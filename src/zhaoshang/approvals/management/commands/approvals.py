@@ -1,0 +1,90 @@
+"""`zhaoshang approvals escalations|figures|template`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+def _date(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"日期「{text}」无效，请使用 YYYY-MM-DD 格式") from None
+
+
+class Command(BaseCommand):
+    help = "Approval agency: overdue promises to escalate, city-wide figures, templates."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="verb", required=True)
+        esc = sub.add_parser(
+            "escalations", help="Who must be told what about overdue government promises today."
+        )
+        esc.add_argument("--on", help="YYYY-MM-DD (default today)")
+        esc.add_argument(
+            "--mark-told", action="store_true", help="record them as told (each level is told once)"
+        )
+        esc.add_argument("--json", action="store_true")
+        fig = sub.add_parser("figures", help="City-wide figures: per item, per department, per project type.")
+        fig.add_argument("--on", help="YYYY-MM-DD (default today)")
+        fig.add_argument("--json", action="store_true")
+        tpl = sub.add_parser(
+            "template", help="Load an approval template from YAML (replaces the project type's template)."
+        )
+        tpl.add_argument("file")
+
+    def handle(self, *args, verb, **opts):
+        from zhaoshang.approvals import services
+
+        try:
+            getattr(self, "_" + verb)(services, **opts)
+        except services.ApprovalsError as exc:
+            raise CommandError(str(exc)) from None
+
+    def _escalations(self, services, on, mark_told, json: bool, **_):
+        rows = services.due_escalations(_date(on))
+        out = [
+            {"promise_id": e["promise"].pk, "project": e["promise"].project.name, "level": e["level"], "days_overdue": e["days_overdue"],
+             "users": [u.username for u in e["users"]], "message": e["message"]}
+            for e in rows
+        ]  # fmt: skip
+        if mark_told:
+            services.mark_told(rows, _date(on))
+        if json:
+            self.stdout.write(_dumps(out))
+            return
+        for e in out:
+            self.stdout.write(f"[{e['level']}] → {', '.join(e['users']) or '（无人）'}：{e['message']}")
+        self.stdout.write(f"共 {len(out)} 条")
+
+    def _figures(self, services, on, json: bool, **_):
+        from zhaoshang.approvals.models import ApprovalCase
+
+        data = services.city_figures(ApprovalCase.objects.all(), _date(on))
+        if json:
+            self.stdout.write(_dumps(data))
+            return
+        for r in data["per_item"]:
+            self.stdout.write(
+                f"{r['name']}：{r['cases']} 件，中位 {r['median_days']} 个工作日 / 法定 {r['limit_days']}，逾期 {r['late']}"
+            )
+
+    def _template(self, services, file, **_):
+        import yaml
+
+        try:
+            with open(file, encoding="utf-8") as fh:
+                data = yaml.safe_load(fh)
+        except (OSError, yaml.YAMLError) as exc:
+            raise CommandError(f"模板文件无法读取：{exc}") from None
+        template = services.save_template(None, data)
+        self.stdout.write(f"模板「{template.name}」已保存")
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)

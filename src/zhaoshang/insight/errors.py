@@ -1,0 +1,29 @@
+"""Errors of the insight capability (plain Python: the cores raise them, the edges translate them)."""
+
+from __future__ import annotations
+
+from zhaoshang.core.errors import DomainError
+
+
+class InsightError(DomainError):
+    """Base class of every insight error; ``str(error)`` is a Chinese message for the user."""
+
+    code = "insight_invalid"
+
+
+class InputFileError(InsightError):
+    """A table given to an insight command cannot be used: one line naming file, row, column and reason."""
+
+    code = "insight_input"
+
+    def __init__(self, path, reason: str, *, row: int | None = None, column: str | None = None) -> None:
+        self.path = str(path)
+        self.row = row
+        self.column = column
+        self.reason = reason
+        where = f"文件 {self.path}"
+        if row is not None:
+            where += f" 第{row}行"
+        if column is not None:
+            where += f" 列“{column}”"
+        super().__init__(f"{where}：{reason}")

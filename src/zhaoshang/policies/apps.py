@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PoliciesConfig(AppConfig):
+    name = "zhaoshang.policies"
+    label = "policies"
+    verbose_name = _("Policies")
+
+    def ready(self) -> None:
+        from zhaoshang.core import hooks
+        from zhaoshang.policies import panels  # noqa: F401  (registers the workbench panel)
+        from zhaoshang.policies.services import profile_matches
+
+        hooks.add_profile_section(
+            hooks.ProfileSection("policies", "policies/_firm_section.html", profile_matches, order=60)
+        )

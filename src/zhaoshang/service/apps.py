@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceConfig(AppConfig):
+    name = "zhaoshang.service"
+    label = "service"
+    verbose_name = _("Enterprise service")
+
+    def ready(self) -> None:
+        from zhaoshang.core import hooks
+        from zhaoshang.service import panels  # noqa: F401 - registers the workbench panels
+        from zhaoshang.service.services import appeals_of_firm
+
+        hooks.add_profile_section(
+            hooks.ProfileSection("appeals", "service/_firm_appeals.html", appeals_of_firm, order=50)
+        )

@@ -1,0 +1,260 @@
+"""`zhaoshang service …` — the enterprise service desk on the command line.
+
+    zhaoshang service import FILE [--dry-run] [--json] [--errors OUT.xlsx] [--org CODE] [--user NAME]
+    zhaoshang service due RECEIVED_DATE N            prints the due date (ISO)
+    zhaoshang service rates --from DATE --to DATE [--org CODE] [--json]
+    zhaoshang service clusters --from DATE --to DATE [--json]
+    zhaoshang service calendar import FILE           the same command as `zhaoshang calendar import FILE`
+    zhaoshang service escalations [--date DATE] [--record] [--json]
+    zhaoshang service directory FILE [--dry-run] [--json]   departments and users (XLSX/CSV)
+    zhaoshang service erase [--days N]                erase personal data of appeals closed N days ago
+
+With ``--json`` standard output carries one JSON object and nothing else; progress goes to standard error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
+
+from zhaoshang.accounts.models import Organisation, User
+from zhaoshang.core.errors import DomainError
+from zhaoshang.core.management.commands.calendar import add_import_arguments, run_import
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        from zhaoshang.service.core.values import ValueProblem, parse_datetime
+
+        try:
+            parsed = parse_datetime(text)
+        except ValueProblem:
+            parsed = None
+        if parsed is None:
+            raise CommandError(f"日期“{text}”无法识别，请写成 2025-01-31") from None
+        return parsed.date()
+
+
+def _org(code: str | None) -> Organisation | None:
+    if not code:
+        return None
+    org = Organisation.objects.filter(code=code).first()
+    if org is None:
+        raise CommandError(f"组织代码“{code}”不存在")
+    return org
+
+
+def _actor(username: str | None) -> User | None:
+    if not username:
+        return None
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"用户“{username}”不存在")
+    return user
+
+
+class Command(BaseCommand):
+    help = (
+        "Enterprise service desk: 12345 import, due dates, rates, recurring problems, calendar, escalations."
+    )
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="verb", required=True)
+        imp = sub.add_parser("import", help="Import a 12345 export (XLSX/CSV), idempotent by 工单编号.")
+        imp.add_argument("file")
+        imp.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+        imp.add_argument("--json", action="store_true", help="print only one JSON object")
+        imp.add_argument("--errors", metavar="OUT.xlsx", help="write the row-numbered issues as XLSX")
+        imp.add_argument("--org", help="code of the receiving organisation (default: the service centre)")
+        imp.add_argument("--user", help="username recorded as the actor")
+
+        due = sub.add_parser(
+            "due", help="The due date of an appeal received on a date with a limit of N working days."
+        )
+        due.add_argument("received")
+        due.add_argument("days", type=int)
+
+        rates = sub.add_parser(
+            "rates", help="响应率, 解决率, 满意率, 按时办结率 over the appeals received in a period."
+        )
+        rates.add_argument("--from", dest="start", required=True)
+        rates.add_argument("--to", dest="end", required=True)
+        rates.add_argument("--org", help="organisation code: appeals handled by it and its children")
+        rates.add_argument("--json", action="store_true")
+
+        clusters = sub.add_parser(
+            "clusters", help="Recurring problems (共性问题) among the appeals received in a period."
+        )
+        clusters.add_argument("--from", dest="start", required=True)
+        clusters.add_argument("--to", dest="end", required=True)
+        clusters.add_argument("--json", action="store_true")
+
+        cal = sub.add_parser(
+            "calendar", help="The working-day calendar (same as `zhaoshang calendar import`)."
+        )
+        cal_sub = cal.add_subparsers(dest="calendar_verb", required=True)
+        add_import_arguments(
+            cal_sub.add_parser("import", help="load holiday / make-up-day overrides (CSV/XLSX)")
+        )
+
+        esc = sub.add_parser(
+            "escalations", help="Escalation steps due today (due soon, overdue, overdue again)."
+        )
+        esc.add_argument("--date")
+        esc.add_argument("--record", action="store_true", help="record them so they are not repeated")
+        esc.add_argument("--json", action="store_true")
+
+        directory = sub.add_parser(
+            "directory", help="Import departments and users from a directory file (XLSX/CSV)."
+        )
+        directory.add_argument("file")
+        directory.add_argument("--dry-run", action="store_true")
+        directory.add_argument("--json", action="store_true")
+
+        erase = sub.add_parser(
+            "erase", help="Erase phone and contact of appeals closed more than N days ago."
+        )
+        erase.add_argument(
+            "--days", type=int, help="retention in days (default: ZHAOSHANG_SERVICE_RETENTION_DAYS, 730)"
+        )
+
+    def handle(self, *args, **options):
+        try:
+            return getattr(self, f"_{options['verb']}")(options)
+        except DomainError as exc:
+            raise CommandError(str(exc)) from None
+        except PermissionDenied as exc:
+            raise CommandError(str(exc) or "没有权限") from None
+
+    def _import(self, options):
+        from tqdm import tqdm
+
+        from zhaoshang.registry.services import write_issue_report
+        from zhaoshang.service.importing import import_appeals
+
+        bar = tqdm(desc="导入工单", unit="行", file=sys.stderr, disable=not sys.stderr.isatty())
+
+        def progress(done: int, total: int) -> None:
+            if total and bar.total != total:
+                bar.total = total
+                bar.n = 0
+            bar.update(max(0, done - bar.n))
+
+        try:
+            result = import_appeals(
+                _actor(options["user"]),
+                options["file"],
+                dry_run=options["dry_run"],
+                receiving_org=_org(options["org"]),
+                progress=progress,
+            )
+        finally:
+            bar.close()
+        if options["errors"]:
+            write_issue_report(result.issues, options["errors"])
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
+            return
+        c = result.counts
+        for issue in result.issues[:50]:
+            self.stderr.write(f"· {issue['message']}")
+        mode = "（试运行，未写入）" if result.dry_run else ""
+        self.stdout.write(
+            f"{result.file_name}{mode}：读取{c['read']}行，新增{c['created']}，更新{c['updated']}，未变{c['unchanged']}，"
+            f"拒绝{c['rejected']}，有提示{c['flagged']}；新建承办单位{c['departments_created']}（待确认），"
+            f"新建企业{c['firms_created']}（待核实）"
+        )
+
+    def _due(self, options):
+        from zhaoshang.service.services import due_date
+
+        if options["days"] < 0:
+            raise CommandError("N 必须是非负整数")
+        self.stdout.write(due_date(_date(options["received"]), options["days"]).isoformat())
+
+    def _rates(self, options):
+        from zhaoshang.service.services import RATE_DEFINITIONS, appeals_in_period, compute_rates
+
+        start, end = _date(options["start"]), _date(options["end"])
+        if end < start:
+            raise CommandError("--to 早于 --from")
+        org = _org(options["org"])
+        data = compute_rates(appeals_in_period(start, end, organisation=org)).as_dict()
+        data = {"from": start.isoformat(), "to": end.isoformat(), "org": options["org"], **data}
+        if options["json"]:
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+            return
+        for key, name, definition in RATE_DEFINITIONS:
+            value = data[key]
+            self.stdout.write(f"{name}：{'—' if value is None else f'{value:.1%}'}（{definition}）")
+        self.stdout.write(
+            f"受理{data['received']}，办结{data['closed']}，已评价{data['rated']}，办结天数中位数{data['median_days_to_close']}"
+        )
+
+    def _clusters(self, options):
+        from zhaoshang.service.services import recurring_problems
+
+        start, end = _date(options["start"]), _date(options["end"])
+        clusters = recurring_problems(start, end)
+        if options["json"]:
+            self.stdout.write(
+                json.dumps(
+                    {"from": start.isoformat(), "to": end.isoformat(), "clusters": clusters},
+                    ensure_ascii=False,
+                )
+            )
+            return
+        for c in clusters:
+            self.stdout.write(f"{c['label']}：{c['count']}件，{c['firms']}家企业")
+            for a in c["appeals"][:10]:
+                self.stdout.write(f"  · {a['ticket'] or a['id']}（{a['why']}，相似度{a['similarity']}）")
+
+    def _calendar(self, options):
+        run_import(self, options)
+
+    def _escalations(self, options):
+        from zhaoshang.service.services import due_escalations, record_escalations
+
+        today = _date(options["date"]) if options["date"] else None
+        found = record_escalations(today) if options["record"] else due_escalations(today)
+        data = [{**asdict(e), "due": e.due.isoformat()} for e in found]
+        if options["json"]:
+            self.stdout.write(json.dumps({"escalations": data}, ensure_ascii=False))
+            return
+        for e in data:
+            self.stdout.write(f"{e['appeal_id']} {e['level']} → {e['recipients']}（到期 {e['due']}）")
+
+    def _directory(self, options):
+        from zhaoshang.service.directory import import_directory
+
+        result = import_directory(None, options["file"], dry_run=options["dry_run"])
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
+        else:
+            for error in result.errors:
+                self.stderr.write(error)
+            self.stdout.write(
+                f"单位{result.organisations}个，用户{result.users}个"
+                + ("（试运行，未写入）" if result.dry_run else "")
+            )
+        if result.errors:
+            raise CommandError(f"目录文件有{len(result.errors)}处错误，未导入任何数据")
+
+    def _erase(self, options):
+        from zhaoshang.env import env_int
+        from zhaoshang.service.services import erase_personal_data
+
+        days = (
+            options["days"]
+            if options["days"] is not None
+            else env_int("ZHAOSHANG_SERVICE_RETENTION_DAYS", 730, minimum=1)
+        )
+        n = erase_personal_data(None, older_than_days=days)
+        self.stdout.write(f"已清除{n}件诉求的个人信息")

@@ -1,0 +1,941 @@
+"""Service-desk services: receive, route, pause, reply, close, rate, escalate, measure.
+
+Views, the API and the CLI are thin adapters over these functions; each owns its transaction, its writes and its
+audit entry. Errors are :class:`ServiceError` (a domain error with a ``code``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from zhaoshang.accounts.models import Organisation, User
+from zhaoshang.accounts.roles import Role
+from zhaoshang.accounts.scoping import can, in_scope, may_act_in, visible
+from zhaoshang.core import audit
+from zhaoshang.core.errors import DomainError
+from zhaoshang.service.core.rates import Rates
+from zhaoshang.service.models import Appeal, AppealEvent, Category, JointHandling
+
+
+class ServiceError(DomainError):
+    """A refused step or bad input at the service desk (message in Chinese, stable ``code``)."""
+
+    code = "service_invalid"
+
+
+# ------------------------------------------------------------------------------------------------ calendar
+
+
+def working_calendar():
+    """The installation's one working-day calendar (official holidays, 调休 and imported overrides)."""
+    from zhaoshang.core.calendar import get_calendar
+
+    return get_calendar()
+
+
+def due_date(received: date, days: int, *, calendar=None) -> date:
+    """Day 1 is the first working day after the day of receipt; the limit ends at the end of day ``days``."""
+    return (calendar or working_calendar()).add_working_days(received, days)
+
+
+def local_date(moment: datetime) -> date:
+    if timezone.is_aware(moment):
+        return timezone.localtime(moment).date()
+    return moment.date()
+
+
+def aware(moment: datetime) -> datetime:
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+# ------------------------------------------------------------------------------------------------ categories
+
+DEFAULT_CATEGORIES = (
+    # code, name, response days, handling days
+    ("land", "用地", 1, 10),
+    ("labour", "用工", 1, 5),
+    ("finance", "融资", 1, 10),
+    ("approval", "审批", 1, 5),
+    ("policy", "政策兑现", 1, 10),
+    ("utilities", "水电气", 1, 3),
+    ("transport", "物流交通", 1, 5),
+    ("amenities", "配套", 1, 10),
+    ("security", "治安", 1, 3),
+    ("other", "其他", 1, 5),
+)
+
+
+@transaction.atomic
+def ensure_categories(actor: Any = None) -> list[Category]:
+    out = []
+    for order, (code, name, response, handling) in enumerate(DEFAULT_CATEGORIES):
+        cat = Category.objects.filter(code=code).first()
+        if cat is None:
+            cat = audit.create(
+                actor,
+                Category,
+                code=code,
+                name=name,
+                response_days=response,
+                handling_days=handling,
+                order=order,
+            )
+        out.append(cat)
+    return out
+
+
+def category_for(text: str) -> Category | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    cats = list(Category.objects.all())
+    for cat in cats:
+        if text in (cat.name, cat.code):
+            return cat
+    for cat in sorted(cats, key=lambda c: -len(c.name)):
+        if cat.name in text:
+            return cat
+    return None
+
+
+def limits_for(category: Category | None, urgent: bool = False) -> tuple[int, int]:
+    """(response days, handling days): the category's, else 1 and 5."""
+    if category is None:
+        return 1, (2 if urgent else 5)
+    return category.response_days, (category.urgent_handling_days if urgent else category.handling_days)
+
+
+# ------------------------------------------------------------------------------------------------ masking
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678: the first three and last four digits stay."""
+    digits = phone or ""
+    if len(digits) >= 7:
+        return digits[:3] + "****" + digits[-4:]
+    return "*" * len(digits)
+
+
+def mask_name(name: str) -> str:
+    return (name[:1] + "*" * (len(name) - 1)) if name else ""
+
+
+def may_see_personal(user: Any, appeal: Appeal) -> bool:
+    """Phone and contact are shown to the handler, the lead department and the receiver; masked elsewhere."""
+    if user.is_superuser:
+        return True
+    org = user.organisation
+    if org is None:
+        return False
+    if appeal.handler_id == user.pk:
+        return True
+    if user.role in (Role.SERVICE_OFFICER, Role.DEPARTMENT_HANDLER):
+        for owner in (appeal.department, appeal.receiving_org):
+            if owner is not None and owner.is_within(org):
+                return True
+    return False
+
+
+# ------------------------------------------------------------------------------------------------ receiving
+
+ALPHABET = "ABCDEFGHJKLMNPQRTUVWXY3456789"
+
+
+def new_tracking_code() -> str:
+    while True:
+        code = "".join(secrets.choice(ALPHABET) for _ in range(10))
+        if not Appeal.objects.filter(tracking_code=code).exists():
+            return code
+
+
+def default_receiver() -> Organisation:
+    """The enterprise service centre, else the city (root organisation)."""
+    org = Organisation.objects.filter(kind=Organisation.Kind.SERVICE_CENTRE).order_by("path").first()
+    return org or city_root()
+
+
+def city_root() -> Organisation:
+    """The city (the root organisation); an installation without any organisation gets one, to be renamed."""
+    org = Organisation.objects.filter(parent__isnull=True).order_by("path").first()
+    if org is None:
+        from django.conf import settings
+
+        region = getattr(settings, "ZHAOSHANG_HOME_REGION", "") or ""
+        org = audit.create(
+            None,
+            Organisation,
+            code="city",
+            name="本市人民政府",
+            kind=Organisation.Kind.CITY,
+            region_code=region[:6],
+        )
+    return org
+
+
+def _event(appeal: Appeal, kind: str, actor: Any = None, **extra: Any) -> AppealEvent:
+    return AppealEvent.objects.create(
+        appeal=appeal, kind=kind, actor=actor if getattr(actor, "pk", None) else None, **extra
+    )
+
+
+def _set_due(appeal: Appeal, calendar=None) -> None:
+    appeal.response_due = due_date(appeal.received_date, appeal.response_days, calendar=calendar)
+    appeal.handling_due = due_date(appeal.received_date, appeal.handling_days or 5, calendar=calendar)
+
+
+@transaction.atomic
+def receive_appeal(
+    actor: Any,
+    *,
+    channel: str,
+    content: str,
+    firm_name: str = "",
+    firm_uscc: str = "",
+    contact: str = "",
+    phone: str = "",
+    category: Category | None = None,
+    title: str = "",
+    urgent: bool = False,
+    received_at: datetime | None = None,
+    receiving_org: Organisation | None = None,
+    is_demo: bool = False,
+) -> Appeal:
+    """Record a new appeal: linked to its registry firm, owned by its first receiver, routed by its category."""
+    from zhaoshang.registry.services import ensure_enterprise
+
+    if not (firm_name.strip() or firm_uscc.strip()):
+        raise ServiceError("请填写企业名称或统一社会信用代码", code="firm_required")
+    if not content.strip():
+        raise ServiceError("请填写诉求内容", code="content_required")
+    if actor is not None and getattr(actor, "pk", None):
+        receiving_org = receiving_org or actor.organisation
+        if receiving_org is None or not may_act_in(actor, "appeal", "add", receiving_org):
+            raise PermissionDenied("没有登记诉求的权限")
+    receiving_org = receiving_org or default_receiver()
+    received_at = aware(received_at or timezone.now())
+    firm = ensure_enterprise(
+        actor, name=firm_name, uscc=firm_uscc, organisation=city_root(), source="企业诉求"
+    )
+    response_days, handling_days = limits_for(category, urgent)
+    appeal = Appeal(
+        tracking_code=new_tracking_code(),
+        channel=channel,
+        enterprise=firm,
+        firm_name=(firm_name or (firm.name if firm else ""))[:255],
+        firm_uscc=firm_uscc[:64],
+        contact=contact[:100],
+        phone=phone[:32],
+        category=category,
+        urgent=urgent,
+        title=title[:200],
+        content=content,
+        receiving_org=receiving_org,
+        received_by=actor if getattr(actor, "pk", None) else None,
+        firm_org=firm.organisation if firm else None,
+        received_at=received_at,
+        received_date=local_date(received_at),
+        response_days=response_days,
+        handling_days=handling_days,
+        is_demo=is_demo,
+    )
+    _set_due(appeal)
+    appeal.save()
+    audit.record(actor, "create", appeal, {"channel": [None, channel], "firm": [None, appeal.firm_name]})
+    _event(appeal, AppealEvent.Kind.RECEIVED, actor, to_org=receiving_org)
+    if category is not None and category.department_id:
+        _route(actor, appeal, category.department, text="按诉求类型分派")
+    return appeal
+
+
+def _route(
+    actor: Any,
+    appeal: Appeal,
+    department: Organisation,
+    *,
+    text: str = "",
+    kind: str = AppealEvent.Kind.ASSIGNED,
+) -> None:
+    old = appeal.department
+    appeal.department = department
+    appeal.handler = None
+    appeal.status = Appeal.Status.ASSIGNED
+    appeal.save(update_fields=["department", "handler", "status", "updated_at"])
+    audit.record(
+        actor, "update", appeal, {"department": [getattr(old, "pk", None), department.pk]}, note=text[:255]
+    )
+    _event(appeal, kind, actor, from_org=old, to_org=department, text=text)
+
+
+def _require(actor: Any, appeal: Appeal, action: str = "change") -> None:
+    if actor is None:
+        return
+    if not in_scope(actor, appeal, "view"):
+        raise PermissionDenied("不在您的权限范围内")
+    if not in_scope(actor, appeal, action):
+        raise PermissionDenied("没有办理该诉求的权限")
+
+
+def _is_owner_side(actor: Any, appeal: Appeal) -> bool:
+    """The receiver's side (首接) may route; the lead department's side may accept, transfer, send back, close."""
+    if actor is None or actor.is_superuser:
+        return True
+    org = actor.organisation
+    return bool(org) and appeal.receiving_org.is_within(org)
+
+
+def _is_department_side(actor: Any, appeal: Appeal) -> bool:
+    if actor is None or actor.is_superuser:
+        return True
+    org = actor.organisation
+    return bool(org) and appeal.department is not None and appeal.department.is_within(org)
+
+
+@transaction.atomic
+def assign_appeal(actor: Any, appeal: Appeal, department: Organisation, *, reason: str = "") -> Appeal:
+    _require(actor, appeal)
+    if not _is_owner_side(actor, appeal):
+        raise PermissionDenied("只有首接单位可以分派")
+    if appeal.status == Appeal.Status.CLOSED:
+        raise ServiceError("诉求已办结，不能再分派", code="closed")
+    _route(actor, appeal, department, text=reason)
+    return appeal
+
+
+@transaction.atomic
+def accept_appeal(actor: Any, appeal: Appeal) -> Appeal:
+    """The lead department accepts (签收): it owns the appeal from now on; acceptance is the first response."""
+    _require(actor, appeal)
+    if not _is_department_side(actor, appeal):
+        raise PermissionDenied("只有承办部门可以签收")
+    if appeal.status not in (Appeal.Status.ASSIGNED, Appeal.Status.RECEIVED):
+        raise ServiceError("该诉求不在待签收状态", code="not_assigned")
+    appeal.status = Appeal.Status.ACCEPTED
+    appeal.handler = actor if getattr(actor, "pk", None) else None
+    appeal.save(update_fields=["status", "handler", "updated_at"])
+    _mark_response(appeal)
+    _event(appeal, AppealEvent.Kind.ACCEPTED, actor, to_org=appeal.department)
+    return appeal
+
+
+def _mark_response(appeal: Appeal, at: datetime | None = None) -> None:
+    if appeal.first_response_at is not None:
+        return
+    at = at or timezone.now()
+    appeal.first_response_at = at
+    appeal.responded_in_time = local_date(at) <= appeal.response_due
+    appeal.save(update_fields=["first_response_at", "responded_in_time", "updated_at"])
+
+
+def _need_reason(reason: str, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(f"{what}必须填写理由", code="reason_required")
+    return reason
+
+
+@transaction.atomic
+def transfer_appeal(actor: Any, appeal: Appeal, department: Organisation, *, reason: str) -> Appeal:
+    """The lead department hands the appeal to another department (with a reason); ownership follows acceptance."""
+    reason = _need_reason(reason, "转办")
+    _require(actor, appeal)
+    if not (_is_department_side(actor, appeal) or _is_owner_side(actor, appeal)):
+        raise PermissionDenied("只有承办部门或首接单位可以转办")
+    if appeal.status == Appeal.Status.CLOSED:
+        raise ServiceError("诉求已办结，不能转办", code="closed")
+    _route(actor, appeal, department, text=reason, kind=AppealEvent.Kind.TRANSFERRED)
+    return appeal
+
+
+@transaction.atomic
+def send_back_appeal(actor: Any, appeal: Appeal, *, reason: str) -> Appeal:
+    """退单: the department returns the appeal to its first receiver, which keeps owning it."""
+    reason = _need_reason(reason, "退单")
+    _require(actor, appeal)
+    if not _is_department_side(actor, appeal):
+        raise PermissionDenied("只有承办部门可以退单")
+    if appeal.status == Appeal.Status.CLOSED:
+        raise ServiceError("诉求已办结，不能退单", code="closed")
+    old = appeal.department
+    appeal.department, appeal.handler, appeal.status = None, None, Appeal.Status.RECEIVED
+    appeal.save(update_fields=["department", "handler", "status", "updated_at"])
+    audit.record(actor, "update", appeal, {"department": [getattr(old, "pk", None), None]}, note=reason[:255])
+    _event(appeal, AppealEvent.Kind.SENT_BACK, actor, from_org=old, to_org=appeal.receiving_org, text=reason)
+    return appeal
+
+
+@transaction.atomic
+def add_joint_departments(
+    actor: Any, appeal: Appeal, departments: Iterable[Organisation], *, note: str = ""
+) -> list[JointHandling]:
+    """Joint handling: other departments take part; the appeal's department stays the one lead."""
+    _require(actor, appeal)
+    if not (_is_department_side(actor, appeal) or _is_owner_side(actor, appeal)):
+        raise PermissionDenied("只有承办部门或首接单位可以组织联合办理")
+    out = []
+    for dept in departments:
+        if dept.pk == appeal.department_id:
+            continue
+        joint, created = JointHandling.objects.get_or_create(
+            appeal=appeal, department=dept, defaults={"note": note}
+        )
+        if created:
+            _event(appeal, AppealEvent.Kind.JOINT, actor, to_org=dept, text=note)
+        out.append(joint)
+    return out
+
+
+@transaction.atomic
+def pause_appeal(actor: Any, appeal: Appeal, *, reason: str, on: date | None = None) -> Appeal:
+    """Stop the clock while waiting for the firm (材料补正 …); the reason is required."""
+    reason = _need_reason(reason, "暂停计时")
+    _require(actor, appeal)
+    if appeal.status in (Appeal.Status.CLOSED, Appeal.Status.WAITING):
+        raise ServiceError("该诉求不能暂停计时", code="not_pausable")
+    appeal.paused_since = on or timezone.localdate()
+    appeal.status = Appeal.Status.WAITING
+    appeal.save(update_fields=["paused_since", "status", "updated_at"])
+    _event(appeal, AppealEvent.Kind.PAUSED, actor, text=reason)
+    return appeal
+
+
+@transaction.atomic
+def resume_appeal(actor: Any, appeal: Appeal, *, on: date | None = None) -> Appeal:
+    """Restart the clock: the due dates move on by the working days the appeal waited."""
+    _require(actor, appeal)
+    if appeal.status != Appeal.Status.WAITING or appeal.paused_since is None:
+        raise ServiceError("该诉求没有暂停计时", code="not_paused")
+    cal = working_calendar()
+    waited = cal.working_days_between(appeal.paused_since, on or timezone.localdate())
+    old = appeal.handling_due
+    if waited:
+        appeal.handling_due = cal.add_working_days(appeal.handling_due, waited)
+        if appeal.first_response_at is None:
+            appeal.response_due = cal.add_working_days(appeal.response_due, waited)
+    appeal.paused_since = None
+    appeal.status = Appeal.Status.ACCEPTED if appeal.handler_id else Appeal.Status.ASSIGNED
+    appeal.save(update_fields=["paused_since", "status", "handling_due", "response_due", "updated_at"])
+    audit.record(actor, "update", appeal, {"handling_due": [old, appeal.handling_due]}, note="resume")
+    _event(appeal, AppealEvent.Kind.RESUMED, actor, text=f"顺延{waited}个工作日")
+    return appeal
+
+
+@transaction.atomic
+def reply_to_firm(actor: Any, appeal: Appeal, text: str) -> Appeal:
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError("答复内容不能为空", code="reply_required")
+    _require(actor, appeal)
+    appeal.reply = text
+    appeal.save(update_fields=["reply", "updated_at"])
+    _mark_response(appeal)
+    _event(appeal, AppealEvent.Kind.REPLIED, actor, text=text)
+    return appeal
+
+
+@transaction.atomic
+def close_appeal(
+    actor: Any, appeal: Appeal, *, result: str, note: str = "", at: datetime | None = None
+) -> Appeal:
+    """办结 with a result; 部分解决 and 未解决 need an explanation."""
+    if result not in Appeal.Result.values:
+        raise ServiceError("办理结果应为 解决 / 部分解决 / 未解决", code="bad_result")
+    if result != Appeal.Result.SOLVED and not (note or "").strip():
+        raise ServiceError("部分解决或未解决必须说明原因", code="explanation_required")
+    _require(actor, appeal)
+    if appeal.status == Appeal.Status.CLOSED:
+        raise ServiceError("诉求已经办结", code="closed")
+    if appeal.status == Appeal.Status.WAITING:
+        resume_appeal(actor, appeal)
+    at = aware(at or timezone.now())
+    _mark_response(appeal, at)
+    appeal.status, appeal.result, appeal.result_note, appeal.closed_at = (
+        Appeal.Status.CLOSED,
+        result,
+        note,
+        at,
+    )
+    appeal.closed_on_time = local_date(at) <= appeal.handling_due
+    appeal.days_to_close = max(0, (local_date(at) - appeal.received_date).days)
+    appeal.save(
+        update_fields=[
+            "status",
+            "result",
+            "result_note",
+            "closed_at",
+            "closed_on_time",
+            "days_to_close",
+            "updated_at",
+        ]
+    )
+    audit.record(actor, "update", appeal, {"status": [None, "closed"], "result": [None, result]})
+    _event(appeal, AppealEvent.Kind.CLOSED, actor, text=note)
+    return appeal
+
+
+@transaction.atomic
+def record_satisfaction(actor: Any, appeal: Appeal, value: str, *, note: str = "") -> Appeal:
+    """The call-back: by someone other than the handler; 不满意 reopens the appeal (counted)."""
+    if value not in Appeal.Satisfaction.values:
+        raise ServiceError("满意度应为 满意 / 基本满意 / 不满意 / 未评价", code="bad_satisfaction")
+    _require(actor, appeal)
+    if appeal.status != Appeal.Status.CLOSED:
+        raise ServiceError("诉求办结后才能回访", code="not_closed")
+    if actor is not None and getattr(actor, "pk", None) and appeal.handler_id == actor.pk:
+        raise ServiceError("回访须由办理人以外的人员进行", code="handler_cannot_rate")
+    appeal.satisfaction = value
+    appeal.rated_at = timezone.now()
+    appeal.rated_by = actor if getattr(actor, "pk", None) else None
+    fields = ["satisfaction", "rated_at", "rated_by", "updated_at"]
+    _event(appeal, AppealEvent.Kind.RATED, actor, level=value, text=note)
+    if value == Appeal.Satisfaction.UNSATISFIED:
+        appeal.status = Appeal.Status.ACCEPTED if appeal.handler_id else Appeal.Status.ASSIGNED
+        appeal.reopen_count += 1
+        appeal.closed_at, appeal.closed_on_time, appeal.result, appeal.days_to_close = None, False, "", None
+        appeal.handling_due = due_date(timezone.localdate(), appeal.handling_days or 5)
+        fields += [
+            "status",
+            "reopen_count",
+            "closed_at",
+            "closed_on_time",
+            "result",
+            "days_to_close",
+            "handling_due",
+        ]
+        _event(appeal, AppealEvent.Kind.REOPENED, actor, text=note or "回访不满意，重新办理")
+    appeal.save(update_fields=fields)
+    audit.record(actor, "update", appeal, {"satisfaction": [None, value]})
+    return appeal
+
+
+@transaction.atomic
+def add_firm_message(appeal: Appeal, text: str) -> AppealEvent:
+    """A firm's follow-up on the public status page."""
+    text = (text or "").strip()[:2000]
+    if not text:
+        raise ServiceError("内容不能为空", code="text_required")
+    return _event(appeal, AppealEvent.Kind.FIRM_MESSAGE, None, text=text)
+
+
+# ------------------------------------------------------------------------------------------------ escalation
+
+
+@dataclass
+class Escalation:
+    """One notification the escalation rules call for (not yet recorded)."""
+
+    appeal_id: int
+    level: str  # due_soon → handler, overdue → department head, overdue_again → city leader
+    recipients: list[int]
+    due: date
+    message: str = ""
+
+
+LEVELS = ("due_soon", "overdue", "overdue_again")
+HEAD_TITLES = ("局长", "主任", "处长", "科长", "负责人", "head")
+
+
+def _department_head(department: Organisation | None, handler: User | None) -> list[User]:
+    if handler is not None and handler.leader_id:
+        return [handler.leader]
+    if department is None:
+        return []
+    users = list(User.objects.filter(organisation=department, is_active=True))
+    heads = [u for u in users if any(t in (u.title or "") for t in HEAD_TITLES)]
+    return heads or users
+
+
+def _city_leaders() -> list[User]:
+    return list(User.objects.filter(role=Role.CITY_LEADER, is_active=True))
+
+
+def due_escalations(today: date | None = None) -> list[Escalation]:
+    """What must be notified to whom today: due within a working day → the handler; overdue → the department
+    head; overdue by its limit again → the city leaders. Steps already recorded are not repeated."""
+    today = today or timezone.localdate()
+    cal = working_calendar()
+    soon_limit = cal.add_working_days(today, 1)
+    open_ = Appeal.objects.exclude(status__in=[Appeal.Status.CLOSED, Appeal.Status.WAITING]).filter(
+        handling_due__lte=soon_limit
+    )
+    done = set(
+        AppealEvent.objects.filter(kind=AppealEvent.Kind.ESCALATED, appeal__in=open_).values_list(
+            "appeal_id", "level"
+        )
+    )
+    out: list[Escalation] = []
+    leaders = None
+    for appeal in open_.select_related("department", "handler", "handler__leader"):
+        if today > appeal.handling_due:
+            again = cal.add_working_days(appeal.handling_due, appeal.handling_days or 5)
+            level = "overdue_again" if today > again else "overdue"
+        else:
+            level = "due_soon"
+        if (appeal.pk, level) in done:
+            continue
+        if level == "due_soon":
+            people = (
+                [appeal.handler]
+                if appeal.handler
+                else list(User.objects.filter(organisation=appeal.department_id, is_active=True))
+                if appeal.department_id
+                else []
+            )
+        elif level == "overdue":
+            people = _department_head(appeal.department, appeal.handler)
+        else:
+            leaders = leaders if leaders is not None else _city_leaders()
+            people = leaders
+        out.append(
+            Escalation(
+                appeal.pk, level, sorted({u.pk for u in people}), appeal.handling_due, f"{appeal} {level}"
+            )
+        )
+    return out
+
+
+@transaction.atomic
+def record_escalations(today: date | None = None) -> list[Escalation]:
+    """Record every due escalation step as an event (so it is not repeated) and return them."""
+    found = due_escalations(today)
+    events = []
+    for item in found:
+        for recipient in item.recipients or [None]:
+            events.append(
+                AppealEvent(
+                    appeal_id=item.appeal_id,
+                    kind=AppealEvent.Kind.ESCALATED,
+                    level=item.level,
+                    recipient_id=recipient,
+                    text=f"到期日 {item.due.isoformat()}",
+                )
+            )
+    AppealEvent.objects.bulk_create(events)
+    return found
+
+
+# ------------------------------------------------------------------------------------------------ rates
+
+RATE_DEFINITIONS = (
+    ("response_rate", "响应率", "在响应时限内首次响应的诉求数 ÷ 期内受理的诉求数"),
+    ("solve_rate", "解决率", "办结结果为“解决”的诉求数 ÷ 已办结的诉求数"),
+    ("satisfaction_rate", "满意率", "（满意 + 基本满意）÷ 已评价的诉求数（未评价不计入）"),
+    ("on_time_rate", "按时办结率", "在办理到期日当天或之前办结的诉求数 ÷ 已办结的诉求数"),
+    ("reopen_rate", "重办率", "因回访不满意重新办理过的诉求数 ÷ 期内受理的诉求数"),
+)
+
+
+def appeals_in_period(
+    start: date, end: date, *, organisation: Organisation | None = None, user: Any = None
+) -> QuerySet[Appeal]:
+    qs = Appeal.objects.filter(received_date__gte=start, received_date__lte=end)
+    if organisation is not None and organisation.parent_id is not None:
+        qs = qs.filter(
+            Q(department__path__startswith=organisation.path)
+            | Q(department__isnull=True, receiving_org__path__startswith=organisation.path)
+        )
+    if user is not None:
+        qs = visible(user, qs)
+    return qs
+
+
+_AGG = {
+    "received": Count("id"),
+    "responded": Count("id", filter=Q(first_response_at__isnull=False)),
+    "responded_in_time": Count("id", filter=Q(responded_in_time=True)),
+    "closed": Count("id", filter=Q(status=Appeal.Status.CLOSED)),
+    "solved": Count("id", filter=Q(status=Appeal.Status.CLOSED, result=Appeal.Result.SOLVED)),
+    "closed_on_time": Count("id", filter=Q(status=Appeal.Status.CLOSED, closed_on_time=True)),
+    "rated": Count("id", filter=Q(satisfaction__in=["satisfied", "basic", "unsatisfied"])),
+    "satisfied": Count("id", filter=Q(satisfaction__in=["satisfied", "basic"])),
+    "unsatisfied": Count("id", filter=Q(satisfaction="unsatisfied")),
+    "reopened": Count("id", filter=Q(reopen_count__gt=0)),
+}
+
+
+def _median_days(qs: QuerySet[Appeal]) -> float | None:
+    """Median days to close, from a histogram of days (one small grouped query, not every closed appeal)."""
+    histogram = list(
+        qs.filter(status=Appeal.Status.CLOSED, days_to_close__isnull=False)
+        .values_list("days_to_close")
+        .annotate(n=Count("id"))
+        .order_by("days_to_close")
+    )
+    total = sum(n for _d, n in histogram)
+    if not total:
+        return None
+    wanted = [(total - 1) // 2, total // 2]  # positions of the middle value(s), 0-based
+    values, seen = [], 0
+    for days, n in histogram:
+        while wanted and wanted[0] < seen + n:
+            values.append(float(days))
+            wanted.pop(0)
+        seen += n
+    return sum(values) / len(values)
+
+
+def compute_rates(qs: QuerySet[Appeal], *, with_median: bool = True) -> Rates:
+    counts = qs.aggregate(**_AGG)
+    rates = Rates(counts={k: int(v or 0) for k, v in counts.items()})
+    if with_median and rates.counts["closed"]:
+        rates.median_days_to_close = _median_days(qs)
+    return rates
+
+
+def dashboard(qs: QuerySet[Appeal]) -> dict[str, Any]:
+    """Everything the rates dashboard shows from one grouped scan: city-wide, by department, category and channel."""
+    dims = {"department": "department__name", "category": "category__name", "channel": "channel"}
+    cube = list(qs.values(*dims.values()).annotate(**_AGG).order_by())
+    overall = Rates()
+    by: dict[str, dict[str, dict[str, int]]] = {d: {} for d in dims}
+    for row in cube:
+        for key in _AGG:
+            overall.counts[key] += int(row[key] or 0)
+        for dim, column in dims.items():
+            name = row[column] or "—"
+            if dim == "channel" and name in Appeal.Channel.values:
+                name = str(Appeal.Channel(name).label)
+            bucket = by[dim].setdefault(name, dict.fromkeys(_AGG, 0))
+            for key in _AGG:
+                bucket[key] += int(row[key] or 0)
+    if overall.counts["closed"]:
+        overall.median_days_to_close = _median_days(qs)
+    out: dict[str, Any] = {"overall": overall.as_dict()}
+    for dim, groups in by.items():
+        out[dim] = [{**Rates(counts=c).as_dict(), "name": name} for name, c in sorted(groups.items())]
+    return out
+
+
+def rates_by(qs: QuerySet[Appeal], dimension: str) -> list[dict[str, Any]]:
+    """Rates per department / category / channel: one grouped query."""
+    column = {"department": "department__name", "category": "category__name", "channel": "channel"}[dimension]
+    rows = qs.values(column).annotate(**_AGG).order_by(column)
+    out = []
+    for row in rows:
+        counts = {k: int(row[k] or 0) for k in _AGG}
+        item = Rates(counts=counts).as_dict()
+        item["name"] = row[column] or "—"
+        if dimension == "channel":
+            item["name"] = (
+                str(Appeal.Channel(row[column]).label)
+                if row[column] in Appeal.Channel.values
+                else row[column]
+            )
+        out.append(item)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ clusters
+
+
+def recurring_problems(start: date, end: date, *, user: Any = None, **options: Any) -> list[dict[str, Any]]:
+    """共性问题 among the appeals received in the period, with firms, parks, trend and each member's reason."""
+    from zhaoshang.service.core.clustering import cluster_texts
+
+    qs = appeals_in_period(start, end, user=user).order_by("id")
+    rows = list(
+        qs.values_list(
+            "id",
+            "ticket",
+            "title",
+            "content",
+            "enterprise_id",
+            "firm_org__name",
+            "received_date",
+            "firm_org__kind",
+        )
+    )
+    texts = [f"{r[2]} {r[3]}".strip() for r in rows]
+    out = []
+    for cluster in cluster_texts(texts, **options):
+        members = [rows[m.index] for m in cluster.members]
+        months: dict[str, int] = {}
+        for r in members:
+            months[r[6].strftime("%Y-%m")] = months.get(r[6].strftime("%Y-%m"), 0) + 1
+        out.append(
+            {
+                "label": cluster.label,
+                "terms": cluster.terms,
+                "count": len(members),
+                "firms": len({r[4] for r in members if r[4]}),
+                "parks": sorted({r[5] for r in members if r[5] and r[7] == Organisation.Kind.PARK}),
+                "trend": dict(sorted(months.items())),
+                "appeals": [
+                    {
+                        "id": rows[m.index][0],
+                        "ticket": rows[m.index][1],
+                        "similarity": m.similarity,
+                        "why": "、".join(m.shared_terms),
+                    }
+                    for m in cluster.members
+                ],
+            }
+        )
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ retention
+
+
+@transaction.atomic
+def erase_personal_data(actor: Any, *, older_than_days: int, today: date | None = None) -> int:
+    """Erase contact and phone of appeals closed more than ``older_than_days`` ago (the retention period)."""
+    today = today or timezone.localdate()
+    cutoff = aware(datetime.combine(today - timedelta(days=older_than_days), datetime.min.time()))
+    qs = Appeal.objects.filter(status=Appeal.Status.CLOSED, closed_at__lt=cutoff, personal_data_erased=False)
+    ids = list(qs.values_list("id", flat=True))
+    Appeal.objects.filter(id__in=ids).update(contact="", phone="", personal_data_erased=True)
+    if ids:
+        audit.record(
+            actor,
+            "update",
+            Appeal.objects.get(pk=ids[0]),
+            {"erased": [None, len(ids)]},
+            note=f"retention {older_than_days} days",
+        )
+    return len(ids)
+
+
+# ------------------------------------------------------------------------------------------------ structural problems
+
+
+@transaction.atomic
+def raise_structural_problem(
+    actor: Any,
+    *,
+    title: str,
+    appeals: Iterable[Appeal],
+    terms: Iterable[str] = (),
+    owner: Organisation | None = None,
+    decision: str = "other",
+    decision_text: str = "",
+    deadline: date | None = None,
+    is_demo: bool = False,
+):
+    """A recurring problem becomes a structural problem with an owner, a decision, a deadline and an outcome."""
+    from zhaoshang.service.models import StructuralProblem
+
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("请填写问题名称", code="title_required")
+    owner = owner or (actor.organisation if getattr(actor, "organisation_id", None) else city_root())
+    problem = audit.create(
+        actor,
+        StructuralProblem,
+        title=title[:200],
+        terms=[t for t in terms if t],
+        owner=owner,
+        decision=decision,
+        decision_text=decision_text,
+        deadline=deadline,
+        is_demo=is_demo,
+    )
+    problem.appeals.set(list(appeals))
+    return problem
+
+
+def appeals_of_firm(firm: Any, user: Any) -> dict[str, Any]:
+    """The firm profile's section: the firm's appeals the user may see, newest first, with counts."""
+    qs = (
+        visible(user, Appeal.objects.filter(enterprise=firm))
+        if can(user, "appeal", "view")
+        else Appeal.objects.none()
+    )
+    return {
+        "appeals": list(qs.select_related("category", "department").order_by("-received_at")[:20]),
+        "open": qs.exclude(status=Appeal.Status.CLOSED).count(),
+        "total": qs.count(),
+    }
+
+
+# ------------------------------------------------------------------------------------------------ visits
+
+
+@transaction.atomic
+def plan_visits(
+    actor: Any, firms: Iterable[Any], *, planned_for: date, plan: str, is_demo: bool = False
+) -> int:
+    """Plan a 走访 of each firm (e.g. every 规上 firm this quarter) for the acting officer; a planned, not yet done
+    visit of the same firm and plan is not duplicated."""
+    from zhaoshang.service.models import Visit
+
+    if actor is None or not can(actor, "appeal", "add"):
+        raise PermissionDenied("没有安排走访的权限")
+    created = 0
+    for firm in firms:
+        if Visit.objects.filter(enterprise=firm, plan=plan, done_on__isnull=True).exists():
+            continue
+        Visit.objects.create(
+            enterprise=firm,
+            officer=actor,
+            organisation=actor.organisation,
+            planned_for=planned_for,
+            plan=plan[:100],
+            is_demo=is_demo,
+        )
+        created += 1
+    return created
+
+
+@transaction.atomic
+def record_visit(
+    actor: Any,
+    visit: Any,
+    *,
+    findings: str,
+    done_on: date | None = None,
+    appeal_text: str = "",
+    category: Category | None = None,
+) -> Appeal | None:
+    """Record what a visit found; a problem found becomes an appeal (channel 走访) in the same step."""
+    from zhaoshang.service.models import Visit
+
+    if not visible(actor, Visit.objects.filter(pk=visit.pk), "add").exists():
+        raise PermissionDenied("不在您的权限范围内")
+    visit.findings = (findings or "").strip()
+    visit.done_on = done_on or timezone.localdate()
+    visit.save(update_fields=["findings", "done_on"])
+    audit.record(actor, "update", visit, {"done_on": [None, visit.done_on]})
+    if (appeal_text or "").strip():
+        return receive_appeal(
+            actor,
+            channel=Appeal.Channel.VISIT,
+            firm_name=visit.enterprise.name,
+            firm_uscc=visit.enterprise.uscc or "",
+            content=appeal_text,
+            category=category,
+        )
+    return None
+
+
+def visit_coverage(start: date, end: date, *, user: Any) -> dict[str, list[dict[str, Any]]]:
+    """Visits planned and done in the period, per officer and per park (done ÷ planned)."""
+    from zhaoshang.service.models import Visit
+
+    qs = visible(user, Visit.objects.filter(planned_for__gte=start, planned_for__lte=end))
+    done = Count("id", filter=Q(done_on__isnull=False))
+    officers = [
+        {
+            "name": f"{r['officer__last_name']}{r['officer__first_name']}" or r["officer__username"],
+            "planned": r["n"],
+            "done": r["d"],
+        }
+        for r in qs.values("officer__username", "officer__last_name", "officer__first_name")
+        .annotate(n=Count("id"), d=done)
+        .order_by("officer__username")
+    ]
+    parks = [
+        {"name": r["enterprise__organisation__name"], "planned": r["n"], "done": r["d"]}
+        for r in qs.values("enterprise__organisation__name")
+        .annotate(n=Count("id"), d=done)
+        .order_by("enterprise__organisation__name")
+    ]
+    return {"officers": officers, "parks": parks}
