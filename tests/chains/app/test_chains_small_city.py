@@ -299,7 +299,9 @@ def test_firms_imported_by_file_are_placed_on_nodes_when_the_import_reports_done
     import_enterprises(cast.admin, path, cast.city)
     maker = Enterprise.objects.get(name="株洲新部件有限公司")
     assert {(a.node.key, a.evidence) for a in maker.node_assignments.all()} >= {("turnout", "product")}
-    assert services.assignment_words(maker.node_assignments.get(node__key="turnout")) == ["道岔"]  # reasons stored as JSON
+    assert services.assignment_words(maker.node_assignments.get(node__key="turnout")) == [
+        "道岔"
+    ]  # reasons stored as JSON
     assert services.gap_for_region(chain, HOME).result.node("turnout").status == "weak"
     # a changed firm is placed again: its scope now names 站台门 instead
     path.write_text(
@@ -351,10 +353,20 @@ def test_the_assignments_export_gives_each_firm_its_evidence_and_words(city, cas
     for r in rows[1:]:
         by_firm.setdefault(r[0], []).append(dict(zip(header, r, strict=True)))
     bogie = next(r for r in by_firm["株洲甲走行部有限公司"] if r["环节"].endswith("转向架"))
-    assert (bogie["证据类型"], bogie["计入覆盖"], bogie["匹配词"], bogie["本地"]) == ("产品证据", "是", "转向架", "是")
+    assert (bogie["证据类型"], bogie["计入覆盖"], bogie["匹配词"], bogie["本地"]) == (
+        "产品证据",
+        "是",
+        "转向架",
+        "是",
+    )
     generic = by_firm["株洲戊轨道装备有限公司"]
-    assert {r["计入覆盖"] for r in generic} == {"否（待核实）"} and {r["证据类型"] for r in generic} == {"仅行业代码（待核实）"}
+    assert {r["计入覆盖"] for r in generic} == {"否（待核实）"} and {r["证据类型"] for r in generic} == {
+        "仅行业代码（待核实）"
+    }
     out = tmp_path / "a.xlsx"
     call_command("chains", "assignments", chain.slug, "--region", HOME, "-o", str(out))
     assert len(list(openpyxl.load_workbook(out).active.iter_rows())) == len(rows)
-    assert client_for(cast.handler).get(f"/chains/{chain.slug}/assignments.xlsx?region={HOME}").status_code == 403
+    assert (
+        client_for(cast.handler).get(f"/chains/{chain.slug}/assignments.xlsx?region={HOME}").status_code
+        == 403
+    )
