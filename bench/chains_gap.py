@@ -2,8 +2,12 @@
 
     .venv/bin/python bench/chains_gap.py --nodes 1000 --rows 1000000
 
-Baseline, in the same process: a pure-Python implementation with dicts and sets (for each assignment, add
-the firm to the set of the node and of every ancestor), whose node counts are checked against ours.
+Each assignment carries an evidence kind (categorical: 65 % product, 25 % industry code only, 5 % confirmed,
+3 % deciding code, 2 % supply relation); only the counting kinds make coverage, the code-only rows are counted
+as candidates per node (a second pass of the same method). ``--no-evidence`` measures without the column.
+
+Baseline, in the same process: a pure-Python implementation with dicts and sets (for each counting assignment,
+add the firm to the set of the node and of every ancestor), whose node counts are checked against ours.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from zhaoshang.chains.analysis.evidence import COUNTING  # noqa: E402
 from zhaoshang.chains.analysis.gap import analyse_gaps, firm_strength  # noqa: E402
 from zhaoshang.chains.analysis.spec import ChainSpec, from_dict  # noqa: E402
 
@@ -61,6 +66,8 @@ def assignments(spec: ChainSpec, rows: int, seed: int = 5) -> pd.DataFrame:
     emp[rng.random(n) < 0.5] = np.nan
     rev = rng.lognormal(7, 2, n)
     rev[rng.random(n) < 0.7] = np.nan
+    kinds = np.array(["product", "code_prior", "confirmed", "code_rule", "supply"])
+    evidence = kinds[rng.choice(len(kinds), n, p=[0.65, 0.25, 0.05, 0.03, 0.02])]
     return pd.DataFrame(
         {
             "firm_id": rng.integers(0, 400_000, n),
@@ -68,12 +75,15 @@ def assignments(spec: ChainSpec, rows: int, seed: int = 5) -> pd.DataFrame:
             "capital_wan_cny": cap,
             "employees": emp,
             "revenue_wan": rev,
+            "evidence": pd.Categorical(evidence),
         }
     )
 
 
 def python_baseline(spec: ChainSpec, df: pd.DataFrame) -> dict[str, tuple[int, float]]:
     """Distinct firms and strength per node, dicts and sets only (strength per row precomputed)."""
+    if "evidence" in df.columns:
+        df = df[df["evidence"].astype(str).isin(COUNTING)]
     strength = firm_strength(
         df["capital_wan_cny"].to_numpy(), df["employees"].to_numpy(), df["revenue_wan"].to_numpy()
     )
@@ -95,10 +105,13 @@ def main() -> None:
     ap.add_argument("--nodes", type=int, default=1000)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--no-evidence", action="store_true", help="drop the evidence column (every row counts)")
     args = ap.parse_args()
 
     spec = synthetic_chain(args.nodes)
     df = assignments(spec, args.rows)
+    if args.no_evidence:
+        df = df.drop(columns=["evidence"])
     depth = max(n.depth for n in spec.nodes.values())
     print(f"chain: {len(spec.nodes)} nodes ({len(spec.leaves)} leaves, depth {depth}); "
           f"{len(df):,} assignments of {df['firm_id'].nunique():,} firms")  # fmt: skip
@@ -116,7 +129,8 @@ def main() -> None:
     tracemalloc.stop()
     print(f"analyse_gaps: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms of {args.repeat} "
           f"= {len(df) / best:,.0f} assignments/s; peak traced memory {peak / 2**20:.0f} MB; "
-          f"completeness {res.completeness:.3f}")  # fmt: skip
+          f"completeness {res.completeness:.3f}; candidates (code only) on the root nodes "
+          f"{sum(n.candidates for n in res.nodes if n.depth == 1):,}")  # fmt: skip
 
     t0 = time.perf_counter()
     base = python_baseline(spec, df)

@@ -49,8 +49,21 @@ def test_the_one_click_needs_a_login_and_the_right_to_add_projects(cast, client,
     assert Project.objects.count() == 0
 
 
-def test_a_firm_out_of_the_users_scope_cannot_be_made_a_lead(cast, client_for, target):
+def test_a_firm_another_organisation_imported_becomes_a_lead_of_the_users_own_team_with_the_duplicate_warning(cast, client_for, target):
+    from zhaoshang.pipeline import services
+
+    first = _post(client_for(cast.outsider), target, firm=target["hidden"])  # the importing park works it already
+    assert first.status_code == 302
     response = _post(client_for(cast.owner), target, firm=target["hidden"])
+    assert response.status_code == 302 and Project.objects.count() == 2
+    mine = Project.objects.get(organisation=cast.park)
+    assert mine.investor == target["hidden"] and mine.owner == cast.owner
+    assert services.duplicate_investor_warning(mine)  # the other team's project on the same investor is flagged
+    assert client_for(cast.owner).get(reverse("pipeline:detail", args=[Project.objects.get(organisation=cast.other_park).pk])).status_code == 404
+
+
+def test_an_unknown_firm_cannot_be_made_a_lead(cast, client_for, target):
+    response = _post(client_for(cast.owner), target, firm=type("F", (), {"pk": 999999})())
     assert response.status_code == 404 and Project.objects.count() == 0
 
 

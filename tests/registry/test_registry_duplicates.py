@@ -126,8 +126,10 @@ def test_the_review_page_merges_and_dismisses(cast, client_for, pair):
     assert client.post(reverse("registry:duplicate_merge", args=[pair.pk]), {"keep": keep.pk}).status_code == 404
 
 
-def test_another_park_cannot_see_or_decide_the_pair(cast, client_for, pair):
+def test_another_park_cannot_decide_the_pair_of_firms_it_may_only_read(cast, client_for, pair):
     client = client_for(cast.outsider)
-    assert f"pair-{pair.pk}" not in client.get(reverse("registry:duplicates")).content.decode()
-    assert client.post(reverse("registry:duplicate_dismiss", args=[pair.pk])).status_code == 404
-    assert client.post(reverse("registry:duplicate_merge", args=[pair.pk]), {"keep": pair.first_id}).status_code == 404
+    assert f"pair-{pair.pk}" not in client.get(reverse("registry:duplicates")).content.decode()  # a queue of decisions
+    assert client.post(reverse("registry:duplicate_dismiss", args=[pair.pk])).status_code == 403
+    assert client.post(reverse("registry:duplicate_merge", args=[pair.pk]), {"keep": pair.first_id}).status_code == 403
+    pair.refresh_from_db()
+    assert pair.status == pair.Status.OPEN

@@ -563,13 +563,15 @@ def test_firms_show_fails_clearly_for_an_unknown_firm(db):
         run_cli("show", "不存在的公司")
 
 
-def test_find_enterprise_respects_the_users_scope(cast, write_csv):
+def test_find_enterprise_finds_a_firm_whichever_organisation_imported_it(cast, write_csv):
     import_enterprises(cast.outsider, write_csv(["统一社会信用代码", "企业名称"], [[CODE_A, "株洲恒通科技有限公司"]]), cast.other_park)
     from zhaoshang.registry.services import RegistryError
 
     assert find_enterprise(cast.outsider, CODE_A).uscc == CODE_A
+    firm = find_enterprise(cast.owner, CODE_A)
+    assert firm.uscc == CODE_A and firm.organisation == cast.other_park  # who imported it is recorded
     with pytest.raises(RegistryError):
-        find_enterprise(cast.owner, CODE_A)
+        find_enterprise(cast.owner, "91430200MA4L000000")
 
 
 def test_a_big_spreadsheet_streamed_row_by_row_imports_exactly_like_a_small_one(cast, real_file, monkeypatch):

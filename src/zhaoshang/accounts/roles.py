@@ -5,6 +5,8 @@ generated from it (`zhaoshang permissions-matrix`) and tests walk it row by row.
 
 Scope: ALL — every organisation's records; ORG — records of the user's organisation and
 its children; NONE — no access.  Actions: v view, a add, c change, d delete.
+A cell may give actions different scopes, separated by "|": "all:v|org:ac" — view all, add and
+change in the user's organisation (the shared registry: everyone sees every firm).
 """
 
 from __future__ import annotations
@@ -60,13 +62,34 @@ OBJECTS = (
 
 @dataclass(frozen=True)
 class Grant:
-    scope: str
+    scope: str  # the scope of viewing (the widest); see scope_for
     actions: frozenset[str]
+    scopes: tuple[tuple[str, str], ...] = ()  # (action, scope) where it differs from `scope`
 
     @classmethod
     def parse(cls, text: str) -> Grant:
-        scope, _, letters = text.partition(":")
-        return cls(scope, frozenset(ACTIONS[letter] for letter in letters))
+        per_action: dict[str, str] = {}
+        for part in text.split("|"):
+            scope, _, letters = part.partition(":")
+            for letter in letters:
+                per_action[ACTIONS[letter]] = scope
+        if not per_action:
+            return cls(text.partition(":")[0], frozenset())
+        view_scope = per_action.get("view") or next(iter(per_action.values()))
+        extra = tuple(sorted((a, s) for a, s in per_action.items() if s != view_scope))
+        return cls(view_scope, frozenset(per_action), extra)
+
+    def scope_for(self, action: str) -> str:
+        return dict(self.scopes).get(action, self.scope)
+
+    def describe(self) -> str:
+        """"all: v; org: ac" — the cell of docs/PERMISSIONS.md."""
+        by_scope: dict[str, str] = {}
+        for letter, action in ACTIONS.items():
+            if action in self.actions:
+                scope = self.scope_for(action)
+                by_scope[scope] = by_scope.get(scope, "") + letter
+        return "; ".join(f"{scope}: {letters}" for scope, letters in by_scope.items()) or "—"
 
 
 def _grants(table: dict[str, str]) -> dict[str, Grant]:
@@ -85,7 +108,7 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "organisation": "all:v",
             "user": "org:v",
             "reference": "all:v",
-            "enterprise": "org:vac",
+            "enterprise": "all:v|org:ac",
             "import_batch": "org:va",
             "chain": "all:v",
             "chain_assignment": "all:v",
@@ -131,7 +154,7 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "organisation": "all:v",
             "user": "org:v",
             "reference": "all:v",
-            "enterprise": "org:vac",
+            "enterprise": "all:v|org:ac",
             "import_batch": "org:va",
             "chain": "all:v",
             "chain_assignment": "all:v",
@@ -155,7 +178,7 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "organisation": "all:v",
             "user": "org:v",
             "reference": "all:v",
-            "enterprise": "org:vc",
+            "enterprise": "all:v|org:c",
             "import_batch": "org:v",
             "chain": "all:v",
             "chain_assignment": "all:v",
@@ -178,7 +201,7 @@ MATRIX: dict[str, dict[str, Grant]] = {
         {
             "organisation": "all:v",
             "reference": "all:v",
-            "enterprise": "org:v",
+            "enterprise": "all:v",
             "chain": "all:v",
             "coordination_item": "org:vc",
             "place_data": "all:v",
@@ -220,8 +243,6 @@ def matrix_markdown() -> str:
     for obj in OBJECTS:
         cells = []
         for role in roles:
-            grant = grant_for(role, obj)
-            letters = "".join(k for k, v in ACTIONS.items() if v in grant.actions)
-            cells.append("—" if not letters else f"{grant.scope}: {letters}")
+            cells.append(grant_for(role, obj).describe())
         lines.append(f"| {obj} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -37,14 +37,14 @@ def can(user: Any, obj: str, action: str = "view") -> bool:
     return grant.scope != NONE and action in grant.actions
 
 
-def _scope_filter(user: Any, model: type[models.Model]) -> Q | None:
+def _scope_filter(user: Any, model: type[models.Model], action: str = "view") -> Q | None:
     """None means no restriction; Q() with nothing matching is returned as a false filter."""
     if user.is_superuser:
         return None
-    grant = grant_for(user.role, _object_name(model))
-    if grant.scope == ALL:
+    scope = grant_for(user.role, _object_name(model)).scope_for(action)
+    if scope == ALL:
         return None
-    if grant.scope == ORG and user.organisation_id:
+    if scope == ORG and user.organisation_id:
         fields: tuple[str, ...] = getattr(model, "scope_fields", ("organisation",))
         query = Q()
         for field in fields:
@@ -61,7 +61,7 @@ def visible(user: Any, queryset: models.QuerySet[M], action: str = "view") -> mo
     model = queryset.model
     if not can(user, _object_name(model), action):
         return queryset.none()
-    condition = _scope_filter(user, model)
+    condition = _scope_filter(user, model, action)
     return queryset if condition is None else queryset.filter(condition)
 
 
@@ -71,10 +71,10 @@ def may_act_in(user: Any, obj: str, action: str, organisation: Any) -> bool:
         return False
     if user.is_superuser:
         return True
-    grant = grant_for(user.role, obj)
-    if grant.scope == ALL:
+    scope = grant_for(user.role, obj).scope_for(action)
+    if scope == ALL:
         return True
-    return grant.scope == ORG and bool(user.organisation_id) and organisation.is_within(user.organisation)
+    return scope == ORG and bool(user.organisation_id) and organisation.is_within(user.organisation)
 
 
 def in_scope(user: Any, instance: models.Model, action: str = "view") -> bool:

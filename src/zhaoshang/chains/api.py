@@ -64,14 +64,22 @@ class AssignmentSerializer(serializers.ModelSerializer):
     node_path = serializers.CharField(source="node.path", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     why = serializers.SerializerMethodField()
+    evidence_label = serializers.SerializerMethodField()
+    matched_words = serializers.SerializerMethodField()
 
     class Meta:
         model = NodeAssignment
-        fields = ["id", "enterprise", "enterprise_name", "chain", "node_key", "node_path", "method", "status", "score", "reasons",
-                  "alternatives", "why", "reviewed_by", "reviewed_at"]  # fmt: skip
+        fields = ["id", "enterprise", "enterprise_name", "chain", "node_key", "node_path", "method", "status", "evidence", "evidence_label",
+                  "matched_words", "score", "reasons", "alternatives", "why", "reviewed_by", "reviewed_at"]  # fmt: skip
 
     def get_why(self, obj) -> str:
         return services.explain(obj)
+
+    def get_evidence_label(self, obj) -> str:
+        return services.evidence_label(obj.evidence)
+
+    def get_matched_words(self, obj) -> list[str]:
+        return services.assignment_words(obj)
 
 
 class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -84,7 +92,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         Enterprise = services._enterprise_model()
         firms = visible(self.request.user, Enterprise.objects.all())
-        return visible(self.request.user, NodeAssignment.objects.filter(enterprise__in=firms)).select_related("enterprise", "node__chain").order_by("-score", "pk")
+        return services.review_order(visible(self.request.user, NodeAssignment.objects.filter(enterprise__in=firms)).select_related("enterprise", "node__chain"))
 
     def _review(self, request, pk, confirm):
         assignment = self.get_queryset().filter(pk=pk).first()

@@ -9,9 +9,10 @@ class ChainsConfig(AppConfig):
 
     def ready(self) -> None:
         from zhaoshang.chains import panels  # noqa: F401 - registers the workbench panel
-        from zhaoshang.chains.services import positions_for
+        from zhaoshang.chains.services import classify_arrivals, positions_for
         from zhaoshang.core import hooks
 
         hooks.add_profile_section(
             hooks.ProfileSection("positions", "chains/_enterprise_positions.html", lambda firm, user: positions_for(firm))
         )
+        hooks.on_firms_changed(classify_arrivals)  # firms imported or entered are placed on chain nodes at once

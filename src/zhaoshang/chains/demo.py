@@ -85,9 +85,29 @@ def build(ctx) -> None:
     rail = next((c for c in chains if c.slug == "rail-transit-equipment"), None)
     if rail is not None:
         home = getattr(settings, "HOME_REGION", "430200")
+        _demo_supply_link(ctx, rail, home)
         report = services.gap_for_region(rail, home)
         statuses = {n.status for n in report.result.nodes}
         targets = services.targets_for(rail, home, report=report)
         ctx.extra["chains"] = {"completeness": report.completeness, "statuses": sorted(statuses), "targets": len(targets)}
         if statuses != {"strong", "weak", "missing"} or not len(targets):
             log.warning("demo rail chain lacks strong/weak/missing nodes or targets: %s, %d targets", statuses, len(targets))
+
+
+def _demo_supply_link(ctx, rail, home: str) -> None:
+    """One known supply relation: a bearing maker elsewhere already sells to a local bogie maker, so its target row
+    names the local buyer (and no other row does: nothing else is known)."""
+    from zhaoshang.chains.models import NodeAssignment, SupplyLink
+
+    if SupplyLink.objects.filter(node__chain=rail).exists():
+        return
+    prefix = home[:4] if home.endswith("00") else home
+
+    def first(key: str, local: bool):
+        qs = NodeAssignment.objects.filter(node__chain=rail, node__key=key, evidence=NodeAssignment.Evidence.PRODUCT).select_related("enterprise", "node")
+        qs = qs.filter(enterprise__region_code__startswith=prefix) if local else qs.exclude(enterprise__region_code__startswith=prefix)
+        return qs.order_by("enterprise__name").first()
+
+    supplier, customer = first("rail-bearing", local=False), first("bogie", local=True)
+    if supplier is not None and customer is not None:
+        services.record_supply_link(ctx.actor, supplier.enterprise, customer.enterprise, supplier.node, note="示例：已供货")

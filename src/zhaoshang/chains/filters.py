@@ -14,8 +14,9 @@ class AssignmentFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(choices=NodeAssignment.Status.choices, label=_("Status"), empty_label=_("All statuses"))
     method = django_filters.ChoiceFilter(choices=NodeAssignment.Method.choices, label=_("Method"), empty_label=_("All methods"))
+    evidence = django_filters.ChoiceFilter(choices=NodeAssignment.Evidence.choices, label=_("Evidence"), empty_label=_("All evidence"))
     q = django_filters.CharFilter(field_name="enterprise__name", lookup_expr="icontains", label=_("Firm name"))
 
     class Meta:
         model = NodeAssignment
-        fields = ["chain", "status", "method", "q"]
+        fields = ["chain", "status", "method", "evidence", "q"]

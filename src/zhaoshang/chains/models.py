@@ -82,6 +82,32 @@ class ChainLink(models.Model):
         return f"{self.source.name} → {self.target.name}"
 
 
+class SupplyLink(models.Model):
+    """A known supply relation between two firms (the supplier sells to the customer), optionally for a node.
+
+    It is evidence: the supplier is placed on the node with evidence «supply relation», and a target list may
+    name the local customer. Shared knowledge like the registry (who recorded it is kept, not used to hide it).
+    """
+
+    supplier = models.ForeignKey("registry.Enterprise", on_delete=models.CASCADE, related_name="supplies_to")
+    customer = models.ForeignKey("registry.Enterprise", on_delete=models.CASCADE, related_name="supplied_by")
+    node = models.ForeignKey(ChainNode, null=True, blank=True, on_delete=models.CASCADE, related_name="supply_links")
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    permission_object = "chain_assignment"
+    scope_fields = ()
+
+    class Meta:
+        verbose_name = _("supply relation")
+        verbose_name_plural = _("supply relations")
+        constraints = [models.UniqueConstraint(fields=["supplier", "customer", "node"], name="unique_supply_link")]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} → {self.customer}"
+
+
 class NodeAssignment(models.Model):
     """A firm placed on a chain node, by a rule, the learned layer, or a person."""
 
@@ -89,6 +115,15 @@ class NodeAssignment(models.Model):
         RULE = "rule", _("Rule")
         LEARNED = "learned", _("Learned")
         MANUAL = "manual", _("Manual")
+
+    class Evidence(models.TextChoices):
+        """See chains/analysis/evidence.py: only the first four count as coverage."""
+
+        CONFIRMED = "confirmed", _("Confirmed")
+        SUPPLY = "supply", _("Supply relation")
+        PRODUCT = "product", _("Product evidence")
+        CODE_RULE = "code_rule", _("Deciding industry code")
+        CODE_PRIOR = "code_prior", _("Industry code only (to verify)")
 
     class Status(models.TextChoices):
         SUGGESTED = "suggested", _("Suggested")
@@ -100,6 +135,7 @@ class NodeAssignment(models.Model):
     method = models.CharField(max_length=10, choices=Method.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUGGESTED)
     score = models.FloatField(default=0)
+    evidence = models.CharField(_("evidence"), max_length=10, choices=Evidence.choices, default=Evidence.PRODUCT, db_index=True)
     reasons = models.JSONField(default=list, blank=True)
     alternatives = models.JSONField(_("alternatives"), default=list, blank=True)  # [[node_id, score], ...]
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
@@ -107,7 +143,7 @@ class NodeAssignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     permission_object = "chain_assignment"
-    scope_fields = ("enterprise__organisation",)
+    scope_fields = ()  # the registry is shared: every assignment is visible to whoever may see assignments
 
     class Meta:
         verbose_name = _("node assignment")

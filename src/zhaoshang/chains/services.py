@@ -26,18 +26,19 @@ from django.utils import timezone
 
 from zhaoshang.chains.analysis import spec as spec_io
 from zhaoshang.chains.analysis.errors import AnalysisInputError, ChainFileError, ChainFileProblem
+from zhaoshang.chains.analysis.evidence import COUNTING, evidence_from_reasons, matched_words
 from zhaoshang.chains.analysis.gap import (
     GapResult,
     NodeThreshold,
     Thresholds,
     analyse_gaps,
     compare_regions,
-    firm_strength,
+    priorities,
 )
 from zhaoshang.chains.analysis.rules import Reason, RuleClassifier, describe_reasons
 from zhaoshang.chains.analysis.spec import ChainSpec
 from zhaoshang.chains.analysis.targets import Factors, rank_targets
-from zhaoshang.chains.models import Chain, ChainLink, ChainNode, NodeAssignment
+from zhaoshang.chains.models import Chain, ChainLink, ChainNode, NodeAssignment, SupplyLink
 from zhaoshang.core import audit
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.models import AuditEntry
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 
 Status = NodeAssignment.Status
 Method = NodeAssignment.Method
+Evidence = NodeAssignment.Evidence
 
 #: Approximate exchange rates to CNY used to compare registered capital (documented in docs/CHAINS.md).
 CNY_PER = {"": 1.0, "CNY": 1.0, "RMB": 1.0, "USD": 7.1, "HKD": 0.91, "EUR": 7.7, "JPY": 0.047, "GBP": 9.0, "TWD": 0.22}
@@ -53,7 +55,6 @@ CNY_PER = {"": 1.0, "CNY": 1.0, "RMB": 1.0, "USD": 7.1, "HKD": 0.91, "EUR": 7.7,
 LEARNED_MIN_SCORE = 0.5
 #: Label of the learned layer's "not on any node" class (trained on rejected suggestions).
 NONE_LABEL = "__none__"
-LEADER_TAG = "链主"
 
 
 class ChainServiceError(DomainError):
@@ -262,14 +263,29 @@ def _reason_dicts(reasons: Sequence[Reason]) -> list[dict[str, Any]]:
 def explain(assignment: NodeAssignment) -> str:
     """One Chinese sentence saying why the firm is on the node."""
     reasons = assignment.reasons or []
-    rule = [Reason(**{k: r.get(k, "") for k in Reason._fields}) for r in reasons if r.get("kind") in ("keyword", "name", "industry_code")]
+    rule = [Reason(**{k: r.get(k, "") for k in Reason._fields}) for r in reasons if r.get("kind") in RULE_KINDS]
     parts = [describe_reasons(rule)] if rule else []
     for r in reasons:
         if r.get("kind") == "learned":
             parts.append(f"文本模型判断（概率 {r.get('score', 0):.2f}）")
         elif r.get("kind") == "manual":
             parts.append("人工指定")
+        elif r.get("kind") == "supply":
+            parts.append(f"已知供应关系：向「{r.get('customer', '')}」供货")
     return "；".join(p for p in parts if p)
+
+
+RULE_KINDS = ("keyword", "name", "industry_code", "decisive_code")
+
+
+def evidence_label(kind: str) -> str:
+    """The evidence kind in the user's language."""
+    return str(Evidence(kind).label) if kind in Evidence.values else kind
+
+
+def assignment_words(assignment: NodeAssignment) -> list[str]:
+    """The matched words (or the deciding code) behind an assignment."""
+    return matched_words(assignment.reasons or [], assignment.node.key)
 
 
 def _enterprise_model():
@@ -289,11 +305,14 @@ def classify_enterprises(
     chains: Iterable[Chain] | None = None,
     progress: Callable[[int, int], None] | None = None,
     chunk_size: int = 2000,
+    ids: Sequence[int] | None = None,
+    audit_each: bool = True,
 ) -> ClassifyCounts:
     """Place firms on chain nodes: the rule layer (with reasons), then the learned layer if trained.
 
     Creates or refreshes SUGGESTED assignments; never touches CONFIRMED or REJECTED ones; removes SUGGESTED
-    rule/learned assignments that no longer fire. Audited in bulk.
+    rule/learned assignments that no longer fire. Audited in bulk: one entry per assignment written, or with
+    ``audit_each=False`` (firms classified on arrival) one entry per batch naming its counts and firm id range.
     """
     Enterprise = _enterprise_model()
     chains = list(chains) if chains is not None else list(Chain.objects.all())
@@ -304,27 +323,44 @@ def classify_enterprises(
     classifier = RuleClassifier(specs)
     node_ids = {(c.slug, k): i for c in chains for k, i in c.nodes.values_list("key", "pk")}
     chain_node_ids = set(node_ids.values())
+    nodes_by_id = {n.pk: n for n in ChainNode.objects.filter(chain__in=chains).select_related("chain")}
     learned = load_learned_model(evidence=_evidence(classifier))
-    qs = queryset if queryset is not None else Enterprise.objects.all()
-    qs = qs.filter(merged_into__isnull=True) if hasattr(Enterprise, "merged_into") else qs
-    ids = list(qs.order_by("pk").values_list("pk", flat=True))
+    if ids is None:
+        qs = queryset if queryset is not None else Enterprise.objects.all()
+        qs = qs.filter(merged_into__isnull=True) if hasattr(Enterprise, "merged_into") else qs
+        ids = list(qs.order_by("pk").values_list("pk", flat=True))
     total = len(ids)
     for start in range(0, total, chunk_size):
         chunk_ids = ids[start : start + chunk_size]
-        rows = list(Enterprise.objects.filter(pk__in=chunk_ids).order_by("pk").values("pk", "name", "scope", "description", "industry_code"))
+        rows = list(Enterprise.objects.filter(pk__in=chunk_ids, merged_into__isnull=True).order_by("pk")
+                    .values("pk", "name", "scope", "description", "industry_code"))  # fmt: skip
         frame = pd.DataFrame(rows).set_index("pk") if rows else pd.DataFrame()
         found: dict[tuple[int, int], tuple[str, float, list, list]] = {}
         if len(frame):
             result = classifier.classify_frame(frame)
             for ent, slug, key, score, reasons in zip(result["row"], result["chain_slug"], result["node_key"], result["score"], result["reasons"], strict=True):
-                found[(int(ent), node_ids[(slug, key)])] = (Method.RULE, float(score), _reason_dicts(reasons), [])
+                found[(int(ent), node_ids[(slug, key)])] = (Method.RULE, float(score), _reason_dicts(reasons), [], evidence_from_reasons(reasons, node_key=key))
             if learned is not None:
                 _learned_suggestions(learned, rows, found, node_ids, chain_node_ids, counts)
-        _write_assignments(actor, chunk_ids, found, chain_node_ids, counts)
+        names = {r["pk"]: r["name"] for r in rows}
+        _write_assignments(actor, chunk_ids, found, chain_node_ids, counts, labels=(names, nodes_by_id), audit_each=audit_each)
         counts.enterprises += len(chunk_ids)
         if progress:
             progress(counts.enterprises, total)
     return counts
+
+
+#: Firms classified per batch when they arrive (an import of 1,000,000 rows stays well within 1 GB).
+ARRIVAL_BATCH = 5000
+
+
+def classify_arrivals(actor: Any, ids: Sequence[int], progress: Callable[[int, int], None] | None = None) -> ClassifyCounts:
+    """Place new and changed firms on chain nodes (rule layer, and the learned layer when one is trained): the
+    registry calls this when an import or a hand entry writes firms. Retraining stays a separate step."""
+    chains = list(Chain.objects.all())
+    if not chains or not ids:
+        return ClassifyCounts()
+    return classify_enterprises(actor, chains=chains, ids=sorted(set(ids)), progress=progress, chunk_size=ARRIVAL_BATCH, audit_each=False)
 
 
 def _learned_suggestions(model, rows, found, node_ids, chain_node_ids, counts) -> None:
@@ -347,54 +383,136 @@ def _learned_suggestions(model, rows, found, node_ids, chain_node_ids, counts) -
             round(prediction.score, 4),
             [{"kind": "learned", "word": "", "field": "text", "position": -1, "node_key": key, "score": round(prediction.score, 4)}],
             alternatives,
+            Evidence.PRODUCT,
         )
         counts.learned += 1
 
 
-def _write_assignments(actor, enterprise_ids, found, chain_node_ids, counts) -> None:
+def _write_assignments(actor, enterprise_ids, found, chain_node_ids, counts, labels=None, audit_each=True) -> None:
     existing = {
         (a.enterprise_id, a.node_id): a
         for a in NodeAssignment.objects.filter(enterprise_id__in=enterprise_ids, node_id__in=chain_node_ids)
     }
+    if labels is not None:  # the audit entries name each assignment: give it its firm and node without a query each
+        names, nodes_by_id = labels
+        Enterprise = _enterprise_model()
+
+        def label(a: NodeAssignment) -> NodeAssignment:
+            a.enterprise = Enterprise(pk=a.enterprise_id, name=names.get(a.enterprise_id, ""))
+            a.node = nodes_by_id[a.node_id]
+            return a
+    else:
+
+        def label(a: NodeAssignment) -> NodeAssignment:
+            return a
     entries: list[AuditEntry] = []
     to_create: list[NodeAssignment] = []
     to_update: list[NodeAssignment] = []
     with transaction.atomic():
-        for pair, (method, score, reasons, alternatives) in found.items():
+        for pair, (method, score, reasons, alternatives, evidence) in found.items():
             current = existing.get(pair)
             if current is None:
                 to_create.append(NodeAssignment(enterprise_id=pair[0], node_id=pair[1], method=method, status=Status.SUGGESTED,
-                                                score=score, reasons=reasons, alternatives=alternatives))  # fmt: skip
-            elif current.status != Status.SUGGESTED or current.method == Method.MANUAL:
+                                                score=score, reasons=reasons, alternatives=alternatives, evidence=evidence))  # fmt: skip
+            elif current.status != Status.SUGGESTED or current.method == Method.MANUAL or current.evidence == Evidence.SUPPLY:
                 counts.kept_reviewed += 1
-            elif (current.method, round(current.score, 6), current.reasons, current.alternatives) != (method, round(score, 6), reasons, alternatives):
-                changes = {"score": [current.score, score], "method": [current.method, method]}
+            elif (current.method, round(current.score, 6), current.reasons, current.alternatives, current.evidence) != (
+                method, round(score, 6), reasons, alternatives, evidence
+            ):
+                changes = {"score": [current.score, score], "method": [current.method, method], "evidence": [current.evidence, evidence]}
                 current.method, current.score, current.reasons, current.alternatives = method, score, reasons, alternatives
+                current.evidence = evidence
                 to_update.append(current)
-                entries.append(audit.entry(actor, AuditEntry.Action.UPDATE, current, changes, note="classify"))
-        stale = [a for pair, a in existing.items() if pair not in found and a.status == Status.SUGGESTED and a.method != Method.MANUAL]
-        for a in stale:
-            entries.append(audit.entry(actor, AuditEntry.Action.DELETE, a, {"node": [a.node_id, None]}, note="classify: rule no longer fires"))
+                if audit_each:
+                    entries.append(audit.entry(actor, AuditEntry.Action.UPDATE, label(current), changes, note="classify"))
+        stale = [a for pair, a in existing.items()
+                 if pair not in found and a.status == Status.SUGGESTED and a.method != Method.MANUAL and a.evidence != Evidence.SUPPLY]  # fmt: skip
+        for a in stale if audit_each else ():
+            entries.append(audit.entry(actor, AuditEntry.Action.DELETE, label(a), {"node": [a.node_id, None]}, note="classify: rule no longer fires"))
         if stale:
             NodeAssignment.objects.filter(pk__in=[a.pk for a in stale]).delete()
-        created = NodeAssignment.objects.bulk_create(to_create)
-        for a in created:
-            entries.append(audit.entry(actor, AuditEntry.Action.CREATE, a, {"node": [None, a.node_id], "score": [None, a.score], "method": [None, a.method]}, note="classify"))
+        if audit_each:
+            created = NodeAssignment.objects.bulk_create(to_create, batch_size=1000)
+        else:  # on arrival: no entry names each row, so its id is not needed back (several times faster)
+            _insert_assignments(to_create)
+            created = to_create
+        for a in created if audit_each else ():
+            entries.append(audit.entry(actor, AuditEntry.Action.CREATE, label(a), {"node": [None, a.node_id], "score": [None, a.score], "method": [None, a.method]}, note="classify"))
         if to_update:
-            NodeAssignment.objects.bulk_update(to_update, ["method", "score", "reasons", "alternatives"])
-        AuditEntry.objects.bulk_create(entries)
+            NodeAssignment.objects.bulk_update(to_update, ["method", "score", "reasons", "alternatives", "evidence"], batch_size=1000)
+        if not audit_each and (created or to_update or stale):
+            entries = [AuditEntry(
+                actor=actor if getattr(actor, "pk", None) else None, actor_name=(getattr(actor, "username", "") or "system") if actor else "system",
+                action=AuditEntry.Action.UPDATE, model=NodeAssignment._meta.label_lower, object_id="",
+                object_repr=f"企业 #{min(enterprise_ids)}–#{max(enterprise_ids)} 的产业链归类"[:255],
+                changes={"created": len(created), "updated": len(to_update), "removed": len(stale), "firms": len(enterprise_ids)},
+                note="classify on arrival",
+            )]  # fmt: skip
+        AuditEntry.objects.bulk_create(entries, batch_size=1000)
     counts.created += len(created)
     counts.updated += len(to_update)
     counts.removed += len(stale)
 
 
+def review_order(queryset: QuerySet, region_code: str | None = None) -> QuerySet:
+    """The review queue ordered by how much a decision would change the map of `region_code` (default: the
+    installation's home region): the region's own firms first, then key nodes, then nodes with the fewest local
+    firms with evidence (a missing node, where one confirmation makes it weak, before a strong one), then
+    candidates that fit by industry code only before other suggestions, then score."""
+    from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
+    from django.db.models.functions import Coalesce
+
+    from zhaoshang.chains.analysis.targets import region_prefix
+
+    try:
+        prefix = region_prefix(region_code or getattr(settings, "HOME_REGION", "430200"))
+    except AnalysisInputError:
+        prefix = ""
+    covered = (
+        NodeAssignment.objects.filter(node=OuterRef("node"), evidence__in=list(COUNTING), enterprise__region_code__startswith=prefix)
+        .exclude(status=Status.REJECTED).order_by().values("node").annotate(c=Count("pk")).values("c")
+    )  # fmt: skip
+    return queryset.annotate(
+        node_cover=Coalesce(Subquery(covered, output_field=IntegerField()), Value(0)),
+        is_prior=Case(When(evidence=Evidence.CODE_PRIOR, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        is_elsewhere=Case(When(enterprise__region_code__startswith=prefix, then=Value(0)), default=Value(1), output_field=IntegerField()),
+    ).order_by("is_elsewhere", "-node__key_node", "node_cover", "is_prior", "-score", "pk")
+
+
+_INSERT_FIELDS = ("enterprise", "node", "method", "status", "score", "evidence", "reasons", "alternatives", "created_at")
+
+
+def _insert_assignments(rows: list[NodeAssignment]) -> None:
+    """INSERT new assignments with one executemany: the fields' own database preparation, none of bulk_create's."""
+    if not rows:
+        return
+    from django.db import connection
+
+    fields = [NodeAssignment._meta.get_field(name) for name in _INSERT_FIELDS]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(NodeAssignment._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+    )
+    now = fields[-1].get_db_prep_save(timezone.now(), connection)
+    json_reasons, json_alternatives = fields[6], fields[7]
+    params = [
+        (a.enterprise_id, a.node_id, a.method, a.status, a.score, a.evidence, json_reasons.get_db_prep_save(a.reasons, connection),
+         json_alternatives.get_db_prep_save(a.alternatives, connection), now)
+        for a in rows
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 @transaction.atomic
 def review_assignment(actor: Any, assignment: NodeAssignment, confirm: bool) -> NodeAssignment:
-    """A cadre confirms or rejects a suggestion; confirmed ones train the next learned model."""
+    """A cadre confirms or rejects a suggestion; confirmed ones train the next learned model and count as coverage."""
+    evidence = Evidence.CONFIRMED if confirm else evidence_from_reasons(assignment.reasons or [], method=assignment.method, node_key=assignment.node.key)
     audit.update(
         actor,
         assignment,
         note="review",
+        evidence=evidence,
         status=Status.CONFIRMED if confirm else Status.REJECTED,
         reviewed_by=actor if getattr(actor, "pk", None) else None,
         reviewed_at=timezone.now(),
@@ -407,11 +525,34 @@ def assign_node(actor: Any, enterprise: Any, node: ChainNode) -> NodeAssignment:
     """Place a firm on a node by hand (confirmed at once)."""
     current = NodeAssignment.objects.filter(enterprise=enterprise, node=node).first()
     fields = {"method": Method.MANUAL, "status": Status.CONFIRMED, "score": 1.0, "reviewed_by": actor if getattr(actor, "pk", None) else None,
-              "reviewed_at": timezone.now()}  # fmt: skip
+              "reviewed_at": timezone.now(), "evidence": Evidence.CONFIRMED}  # fmt: skip
     if current is None:
         return audit.create(actor, NodeAssignment, enterprise=enterprise, node=node, reasons=[{"kind": "manual"}], **fields)
     audit.update(actor, current, note="manual", **{k: v for k, v in fields.items() if k not in ("method", "score")})
     return current
+
+
+@transaction.atomic
+def record_supply_link(actor: Any, supplier: Any, customer: Any, node: ChainNode | None = None, note: str = "") -> SupplyLink:
+    """Record that `supplier` sells to `customer` (for `node` when given): the supplier is placed on the node with
+    evidence «supply relation» (a confirmed or rejected assignment is left as the cadre decided it)."""
+    if supplier.pk == customer.pk:
+        raise ChainServiceError("供应方和客户不能是同一家企业")
+    link = SupplyLink.objects.filter(supplier=supplier, customer=customer, node=node).first()
+    if link is None:
+        link = audit.create(actor, SupplyLink, supplier=supplier, customer=customer, node=node, note=note,
+                            recorded_by=actor if getattr(actor, "pk", None) else None)  # fmt: skip
+    if node is not None:
+        reason = {"kind": "supply", "word": "", "field": "supply", "position": -1, "node_key": node.key, "customer": customer.name,
+                  "customer_id": customer.pk}  # fmt: skip
+        current = NodeAssignment.objects.filter(enterprise=supplier, node=node).first()
+        if current is None:
+            audit.create(actor, NodeAssignment, enterprise=supplier, node=node, method=Method.RULE, status=Status.SUGGESTED, score=1.0,
+                         evidence=Evidence.SUPPLY, reasons=[reason])  # fmt: skip
+        elif current.status == Status.SUGGESTED:
+            reasons = [r for r in (current.reasons or []) if not (r.get("kind") == "supply" and r.get("customer_id") == customer.pk)]
+            audit.update(actor, current, note="supply link", evidence=Evidence.SUPPLY, reasons=[*reasons, reason])
+    return link
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -507,11 +648,11 @@ def train_learned_layer(actor: Any, *, chains: Iterable[Chain] | None = None) ->
 
 
 def load_learned_model(evidence=None):
+    path = model_path()
+    if not path.exists():  # checked first: importing the learned layer (scikit-learn) alone takes seconds
+        return None
     from zhaoshang.chains.analysis.learned import LearnedError, TextClassifier
 
-    path = model_path()
-    if not path.exists():
-        return None
     try:
         import warnings
 
@@ -617,17 +758,15 @@ def set_thresholds(actor: Any, chain: Chain, **values: Any) -> Thresholds:
     return thresholds
 
 
-#: The assignments that count: rule and manual suggestions, and every confirmed one (learned suggestions
-#: wait for review before they count).
+#: The assignments of a chain that are not rejected, with their evidence: which of them make coverage and which
+#: are candidates to verify is decided by the evidence kind (see chains/analysis/evidence.py).
 def counted_assignments(chain: Chain) -> QuerySet:
-    return NodeAssignment.objects.filter(node__chain=chain, enterprise__merged_into__isnull=True).exclude(status=Status.REJECTED).exclude(
-        status=Status.SUGGESTED, method=Method.LEARNED
-    )
+    return NodeAssignment.objects.filter(node__chain=chain, enterprise__merged_into__isnull=True).exclude(status=Status.REJECTED)
 
 
 _FIRM_FIELDS = ("enterprise_id", "node__key", "score", "status", "reasons", "enterprise__region_code", "enterprise__capital_wan",
                 "enterprise__currency", "enterprise__employees", "enterprise__revenue_wan", "enterprise__listed", "enterprise__tags",
-                "enterprise__name")  # fmt: skip
+                "enterprise__name", "evidence", "id")  # fmt: skip
 
 
 def _capital_cny(capital: Any, currency: str) -> float:
@@ -640,7 +779,7 @@ def _capital_cny(capital: Any, currency: str) -> float:
 def _assignment_frame(chain: Chain) -> pd.DataFrame:
     rows = list(counted_assignments(chain).values_list(*_FIRM_FIELDS))
     df = pd.DataFrame(rows, columns=["firm_id", "node_key", "node_score", "status", "reasons", "region_code", "capital_wan", "currency",
-                                     "employees", "revenue_wan", "listed", "tags", "name"])  # fmt: skip
+                                     "employees", "revenue_wan", "listed", "tags", "name", "evidence", "assignment_id"])  # fmt: skip
     if len(df):
         df["capital_wan_cny"] = [_capital_cny(c, cur) for c, cur in zip(df["capital_wan"], df["currency"], strict=True)]
         df["employees"] = pd.to_numeric(df["employees"], errors="coerce").astype(float)
@@ -667,8 +806,26 @@ class GapReport:
         return self.result.completeness
 
     def local_firm_ids(self, key: str) -> list[int]:
+        """Local firms that cover the node (its subtree) by evidence: product, confirmed, supply, deciding code."""
+        return self._firms(key, counting=True)
+
+    def candidate_firm_ids(self, key: str) -> list[int]:
+        """Local firms on the node (its subtree) by industry code only: candidates to verify (待核实候选)."""
+        covered = set(self._firms(key, counting=True))
+        return [f for f in self._firms(key, counting=False) if f not in covered]
+
+    def _firms(self, key: str, *, counting: bool) -> list[int]:
+        if not len(self.local):
+            return []
         sub = set(self.spec.subtree(key))
-        return sorted(set(self.local.loc[self.local["node_key"].isin(sub), "firm_id"].tolist())) if len(self.local) else []
+        rows = self.local[self.local["node_key"].isin(sub) & (self.local["evidence"].isin(COUNTING) == counting)]
+        return sorted(set(rows["firm_id"].tolist()))
+
+    def local_rows(self, key: str) -> pd.DataFrame:
+        """The local assignment rows on the node itself and below (all evidence kinds)."""
+        if not len(self.local):
+            return self.local
+        return self.local[self.local["node_key"].isin(set(self.spec.subtree(key)))]
 
 
 def gap_for_region(chain: Chain, region_code: str, thresholds: Thresholds | None = None) -> GapReport:
@@ -697,106 +854,141 @@ def _centroid(code: str) -> tuple[float, float] | None:
     return None
 
 
-def _leaders(report: GapReport) -> pd.DataFrame:
-    """Local chain leaders (链主): local firms tagged 链主; if none is tagged, local listed firms or firms of strength ≥ 5."""
-    local = report.local
-    if not len(local):
-        return local
-    tagged = local[[LEADER_TAG in (t or []) for t in local["tags"]]]
-    if len(tagged):
-        return tagged
-    strength = firm_strength(local["capital_wan_cny"].to_numpy(), local["employees"].to_numpy(), local["revenue_wan"].to_numpy())
-    return local[(local["listed"] == True) | (strength >= 5.0)]  # noqa: E712
-
-
 def target_url(chain: Chain | str, node_key: str, enterprise_id: int, region_code: str) -> str:
     slug = chain.slug if isinstance(chain, Chain) else chain
     return reverse("chains:target", args=[slug, node_key, enterprise_id]) + f"?region={region_code}"
 
 
+TARGET_COLUMNS_EMPTY = ["firm_id", "name", "node_key", "node_path", "gap_status", "key_node", "total", "coverage", "rank", "reasons",
+                        "evidence", "matched_words", "target_id", "target_url"]  # fmt: skip
+_STATUS_ORDER = {"missing": 0, "weak": 1, "strong": 2}
+
+
+def _local_buyers(report: GapReport, firm_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Per firm elsewhere, the local firms it is known to supply (recorded supply relations)."""
+    local_ids = set(report.local["firm_id"].tolist()) if len(report.local) else set()
+    Enterprise = _enterprise_model()
+    inside = _within_codes(
+        set(Enterprise.objects.filter(supplied_by__supplier_id__in=list(firm_ids)).values_list("region_code", flat=True)), report.area.code
+    )
+    out: dict[int, list[str]] = defaultdict(list)
+    for supplier, customer, name, region in SupplyLink.objects.filter(supplier_id__in=list(firm_ids)).values_list(
+        "supplier_id", "customer_id", "customer__name", "customer__region_code"
+    ).order_by("customer__name"):
+        if (customer in local_ids or region in inside) and name not in out[supplier]:
+            out[supplier].append(name)
+    return out
+
+
 def targets_for(chain: Chain, region_code: str, node_key: str | None = None, *, report: GapReport | None = None,
                 weights: Factors | None = None) -> pd.DataFrame:  # fmt: skip
-    """Firms outside the region on its missing and weak nodes, ranked (best first) with reasons.
+    """Firms outside the region with evidence (product, confirmed, supply, deciding code) on its missing and weak
+    nodes, ranked with reasons specific to each row.
+
+    The score is computed once, over every gap of the chain, whatever `node_key` asks for: a node's panel, the
+    exports and the API show the same figure for the same target. Rows are ordered as the 招商目标清单 lists them:
+    missing key nodes first, then other missing nodes, weak key nodes, weak nodes (each by weight), best target
+    first within a node; `rank` is the place within the node (1 = best).
 
     Columns: firm_id, name, node_key, node_path, gap_status, key_node, region_code, total, coverage, rank,
-    reasons, score_<factor>, target_id, target_url. One row per (node, firm).
+    reasons, evidence, matched_words, score_<factor>, target_id, target_url. One row per (node, firm).
     """
     report = report or gap_for_region(chain, region_code)
     spec = report.spec
-    wanted = {n.key: n for n in report.result.nodes if n.status in ("missing", "weak")}
+    if node_key is not None and node_key not in spec.nodes:
+        raise ChainServiceError(f"节点「{node_key}」不在产业链「{chain.name}」中")
+    ranked = report._targets
+    if ranked is None or weights is not None:
+        ranked = _rank_chain_targets(report, weights)
+        if weights is None:
+            report._targets = ranked
     if node_key is not None:
-        if node_key not in spec.nodes:
-            raise ChainServiceError(f"节点「{node_key}」不在产业链「{chain.name}」中")
-        wanted = {k: v for k, v in wanted.items() if k in set(spec.subtree(node_key))}
-    cand = report.others[report.others["node_key"].isin(list(wanted))].copy() if len(report.others) else report.others.copy()
+        ranked = ranked[ranked["node_key"].isin(set(spec.subtree(node_key)))]
+    return ranked
+
+
+def _rank_chain_targets(report: GapReport, weights: Factors | None) -> pd.DataFrame:
+    chain, spec = report.chain, report.spec
+    wanted = {n.key: n for n in report.result.nodes if n.status in ("missing", "weak")}
+    others = report.others
+    cand = others[others["node_key"].isin(list(wanted)) & others["evidence"].isin(COUNTING)].copy() if len(others) else others.copy()
     if not len(cand):
-        return pd.DataFrame(columns=["firm_id", "name", "node_key", "node_path", "gap_status", "key_node", "total", "coverage", "rank",
-                                     "reasons", "target_id", "target_url"])  # fmt: skip
+        return pd.DataFrame(columns=TARGET_COLUMNS_EMPTY)
     cand["gap_status"] = cand["node_key"].map(lambda k: wanted[k].status)
     cand["key_node"] = cand["node_key"].map(lambda k: wanted[k].key_node)
     cand["node_path"] = cand["node_key"].map(lambda k: wanted[k].path)
-    cand["matched_words"] = [[r.get("word") for r in rs if r.get("kind") in ("keyword", "name")] for rs in cand["reasons"]]
+    cand["matched_words"] = [matched_words(rs or [], k) for rs, k in zip(cand["reasons"], cand["node_key"], strict=True)]
     # distance: region centroids (county, else its city or province)
     coords = {code: _centroid(code) for code in set(cand["region_code"])}
     origin = (report.area.lat, report.area.lng) if report.area.lat is not None else None
     cand["lat"] = [coords[c][0] if coords.get(c) else math.nan for c in cand["region_code"]]
     cand["lon"] = [coords[c][1] if coords.get(c) else math.nan for c in cand["region_code"]]
-    # links to local chain leaders through the chain's supply links
-    leaders = _leaders(report)
-    links = [(lk.from_key, lk.to_key) for lk in spec.links]
-    if links and len(leaders):
-        leader_nodes = leaders.groupby("node_key")["firm_id"].nunique().to_dict()
-        neighbours: dict[str, set[str]] = defaultdict(set)
-        for a, b in links:
-            neighbours[a].add(b)
-            neighbours[b].add(a)
-
-        def n_links(key: str) -> float:
-            related = set()
-            for k in (key, *spec.ancestors(key)):
-                related |= neighbours.get(k, set())
-            return float(sum(v for k, v in leader_nodes.items() if k in related or set(spec.ancestors(k)) & related))
-
-        cand["leader_links"] = cand["node_key"].map(n_links)
+    # the local firms each candidate is known to supply (a recorded relation, never guessed from the chain)
+    buyers = _local_buyers(report, set(cand["firm_id"]))
+    cand["local_buyers"] = [buyers.get(f, []) for f in cand["firm_id"]]
+    cand["leader_links"] = [float(len(b)) if b else math.nan for b in cand["local_buyers"]]
     cand["listed"] = cand["listed"].map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else bool(v)).astype(object)
     ranked = rank_targets(cand.reset_index(drop=True), weights=weights, origin=origin)
+    order = {k: i for i, k in enumerate(spec.nodes)}
+    ranked["_group"] = [
+        (_STATUS_ORDER[s], not kn, -wanted[k].weight, order[k]) for s, kn, k in zip(ranked["gap_status"], ranked["key_node"], ranked["node_key"], strict=True)
+    ]
+    ranked["_pos"] = range(len(ranked))
+    ranked = ranked.sort_values(["_group", "_pos"], kind="stable").drop(columns=["_group", "_pos"]).reset_index(drop=True)
+    ranked["rank"] = ranked.groupby("node_key", sort=False).cumcount() + 1
     ranked["target_id"] = [f"{chain.slug}/{k}/{f}" for k, f in zip(ranked["node_key"], ranked["firm_id"], strict=True)]
     ranked["target_url"] = [target_url(chain, k, f, report.area.code) for k, f in zip(ranked["node_key"], ranked["firm_id"], strict=True)]
     return ranked
 
 
 def target_rows(ranked: pd.DataFrame) -> list[dict[str, Any]]:
-    """Targets as plain dicts (JSON-ready)."""
+    """Targets as plain dicts (JSON-ready). The score is rounded once, here, for every channel."""
     out = []
     for row in ranked.itertuples(index=False):
         out.append({
             "id": row.target_id, "enterprise_id": int(row.firm_id), "name": row.name, "node_key": row.node_key, "node_path": row.node_path,
             "gap_status": row.gap_status, "key_node": bool(row.key_node), "region_code": row.region_code,
-            "score": None if pd.isna(row.total) else round(float(row.total), 4), "coverage": round(float(row.coverage), 4),
-            "rank": int(row.rank), "reasons": list(row.reasons), "target_url": row.target_url,
+            "score": None if pd.isna(row.total) else round(float(row.total), 2), "coverage": round(float(row.coverage), 4),
+            "rank": int(row.rank), "reasons": list(row.reasons), "evidence": row.evidence, "evidence_label": evidence_label(row.evidence),
+            "matched_words": list(row.matched_words), "target_url": row.target_url,
         })  # fmt: skip
     return out
 
 
+#: What to do when a missing node has no candidate anywhere (said on the page, in the API and the export).
+NO_CANDIDATE_HINT = (
+    "暂无外地企业有该环节的产品证据。可通过企业名录导入外地企业名单（上市公司、专精特新企业名单、行业协会会员等，"
+    "导入接受任何地区），导入后自动归入产业链环节，再回到此处查看目标。"
+)
+
+
 def gap_json(report: GapReport, targets: pd.DataFrame | None = None, *, per_node: int = 10) -> dict[str, Any]:
-    """The `chains gap --json` document: chain, region, completeness and every node with its targets."""
+    """The `chains gap --json` document: chain, region, completeness and every node with its counts by evidence
+    kind, its candidates to verify and its targets."""
     targets = targets if targets is not None else targets_for(report.chain, report.area.code, report=report)
     by_node: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    all_by_node: dict[str, int] = defaultdict(int)
     for t in target_rows(targets):
+        all_by_node[t["node_key"]] += 1
         if len(by_node[t["node_key"]]) < per_node:
             by_node[t["node_key"]].append(t)
+    nodes = []
+    for n in report.result.nodes:
+        counts = {k: int(n.evidence_counts.get(k, 0)) for k in Evidence.values}
+        item = {
+            "node_key": n.key, "name": n.name, "path": n.path, "depth": n.depth, "parent": n.parent_key, "status": n.status,
+            "local_firms": n.local_firms, "candidates": n.candidates, "evidence": counts, "strength": n.strength, "key": n.key_node,
+            "key_node": n.key_node, "weight": round(n.weight, 6), "targets_total": all_by_node.get(n.key, 0), "targets": by_node.get(n.key, []),
+        }  # fmt: skip
+        if n.status == "missing" and not all_by_node.get(n.key):
+            item["no_targets"] = NO_CANDIDATE_HINT
+        nodes.append(item)
     return {
         "chain": {"slug": report.chain.slug, "name": report.chain.name},
         "region": {"code": report.area.code, "name": report.area.name},
         "completeness": round(report.completeness, 4),
-        "nodes": [
-            {
-                "node_key": n.key, "name": n.name, "path": n.path, "depth": n.depth, "parent": n.parent_key, "status": n.status,
-                "local_firms": n.local_firms, "strength": n.strength, "key": n.key_node, "key_node": n.key_node, "weight": round(n.weight, 6),
-                "targets": by_node.get(n.key, []),
-            }  # fmt: skip
-            for n in report.result.nodes
-        ],
+        "candidates": len(set(report.local.loc[~report.local["evidence"].isin(COUNTING), "firm_id"])) if len(report.local) else 0,
+        "nodes": nodes,
     }
 
 
@@ -822,15 +1014,63 @@ def positions_for(enterprise: Any) -> list[dict[str, Any]]:
     for a in qs:
         out.append({"assignment": a, "chain": a.node.chain, "node": a.node, "path": a.node.path, "status": a.status,
                     "status_label": a.get_status_display(), "method_label": a.get_method_display(), "score": a.score, "why": explain(a),
+                    "evidence": a.evidence, "evidence_label": evidence_label(a.evidence), "counts": a.evidence in COUNTING,
+                    "words": assignment_words(a),
                     "url": reverse("chains:detail", args=[a.node.chain.slug]) + f"?node={a.node.key}"})  # fmt: skip
     return out
+
+
+# --------------------------------------------------------------------------------------------------------
+# Assignments export: every firm on the chain's nodes with its evidence
+
+ASSIGNMENT_COLUMNS = ("企业名称", "统一社会信用代码", "所在地区代码", "本地", "环节", "关键环节", "证据类型", "计入覆盖", "匹配词", "审核状态", "得分", "依据")
+
+
+def assignment_table(report: GapReport) -> list[list[Any]]:
+    """One row per (firm, node) of the chain, local firms first, with the evidence kind and the matched words."""
+    Enterprise = _enterprise_model()
+    frame = pd.concat([report.local.assign(local=True), report.others.assign(local=False)]) if len(report.local) or len(report.others) else None
+    if frame is None or not len(frame):
+        return []
+    codes = dict(Enterprise.objects.filter(pk__in=set(frame["firm_id"])).values_list("pk", "uscc"))
+    order = {k: i for i, k in enumerate(report.spec.nodes)}
+    frame = frame.assign(_o=frame["node_key"].map(order)).sort_values(["local", "_o", "name"], ascending=[False, True, True])
+    rows = []
+    for r in frame.itertuples(index=False):
+        node = report.spec.nodes[r.node_key]
+        fake = NodeAssignment(reasons=r.reasons or [], method=Method.RULE)
+        rows.append([r.name, codes.get(r.firm_id) or "", r.region_code or "", "是" if r.local else "", node.path, "是" if node.key_node else "",
+                     evidence_label(r.evidence), "是" if r.evidence in COUNTING else "否（待核实）", "、".join(matched_words(r.reasons or [], r.node_key)),
+                     str(Status(r.status).label), round(float(r.node_score), 2), explain(fake)])  # fmt: skip
+    return rows
+
+
+def export_assignments(report: GapReport) -> bytes:
+    """The chain's assignments as XLSX (Chinese headers; text written as text, never as a formula)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("环节企业")
+    bold = book.add_format({"bold": True})
+    sheet.write_row(0, 0, ASSIGNMENT_COLUMNS, bold)
+    for i, row in enumerate(assignment_table(report), start=1):
+        for j, value in enumerate(row):
+            if isinstance(value, str):
+                sheet.write_string(i, j, value)
+            else:
+                sheet.write_number(i, j, value)
+    sheet.freeze_panes(1, 0)
+    book.close()
+    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------------------------------------
 # 招商目标清单 (target list) export
 
 TARGET_COLUMNS = (("rank", "序号"), ("node_path", "缺链/弱链环节"), ("gap_status", "环节状态"), ("key_node", "关键环节"), ("name", "目标企业"),
-                  ("region", "所在地"), ("score", "匹配度"), ("coverage", "依据完整度"), ("reasons", "推荐理由"), ("target_url", "链接"))  # fmt: skip
+                  ("region", "所在地"), ("score", "匹配度"), ("coverage", "依据完整度"), ("evidence", "证据类型"), ("words", "匹配词"),
+                  ("reasons", "推荐理由"), ("target_url", "链接"))  # fmt: skip
 STATUS_ZH = {"strong": "强", "weak": "弱", "missing": "缺"}
 
 
@@ -843,7 +1083,8 @@ def _target_table(report: GapReport, rows: list[dict[str, Any]]) -> list[list[An
         except (KeyError, ValueError):
             where = r["region_code"]
         table.append([i, r["node_path"], STATUS_ZH[r["gap_status"]], "是" if r["key_node"] else "", r["name"], where,
-                      "" if r["score"] is None else round(r["score"], 3), f"{r['coverage']:.0%}", "；".join(r["reasons"]), r["target_url"]])  # fmt: skip
+                      "" if r["score"] is None else r["score"], f"{r['coverage']:.0%}", r["evidence_label"], "、".join(r["matched_words"]),
+                      "；".join(r["reasons"]), r["target_url"]])  # fmt: skip
     return table
 
 
@@ -854,6 +1095,9 @@ def export_targets(report: GapReport, rows: list[dict[str, Any]], fmt: str, *, b
     subtitle = f"产业链完整度 {report.completeness:.0%}；生成时间 {timezone.localtime():%Y-%m-%d %H:%M}"
     table = _target_table(report, rows)
     headers = [label for _, label in TARGET_COLUMNS]
+    with_targets = {r["node_key"] for r in rows}
+    empty = [n for n in priorities(report.result, statuses=("missing",)) if n.key not in with_targets]
+    notes = [f"{n.path}{'（关键环节）' if n.key_node else ''}：{NO_CANDIDATE_HINT}" for n in empty]
     buffer = io.BytesIO()
     if fmt == "xlsx":
         import xlsxwriter
@@ -866,8 +1110,17 @@ def export_targets(report: GapReport, rows: list[dict[str, Any]], fmt: str, *, b
         sheet.write(1, 0, subtitle)
         sheet.write_row(3, 0, headers, bold)
         for i, row in enumerate(table, start=4):
-            sheet.write_row(i, 0, row, wrap)
-        for col, width in enumerate((6, 30, 8, 8, 30, 24, 8, 10, 60, 40)):
+            for j, value in enumerate(row):  # text as text: a name beginning with = must never become a formula
+                if isinstance(value, str):
+                    sheet.write_string(i, j, value, wrap)
+                else:
+                    sheet.write(i, j, value, wrap)
+        if notes:
+            at = len(table) + 5
+            sheet.write_string(at, 0, "暂无目标的缺失环节", bold)
+            for k, note in enumerate(notes, start=1):
+                sheet.write_string(at + k, 0, note)
+        for col, width in enumerate((6, 30, 8, 8, 30, 24, 8, 10, 12, 20, 60, 40)):
             sheet.set_column(col, col, width)
         sheet.freeze_panes(4, 0)
         book.close()
@@ -885,6 +1138,10 @@ def export_targets(report: GapReport, rows: list[dict[str, Any]], fmt: str, *, b
             cells = grid.add_row().cells
             for cell, value in zip(cells, row[:-1], strict=True):
                 cell.text = str(value)
+        if notes:
+            document.add_heading("暂无目标的缺失环节", level=2)
+            for note in notes:
+                document.add_paragraph(note)
         document.save(buffer)
     else:
         raise ChainServiceError(f"不支持的清单格式：{fmt}（可用 xlsx、docx）")

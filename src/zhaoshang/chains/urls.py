@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:slug>/compare/", views.compare, name="compare"),
     path("<slug:slug>/export.<str:fmt>", views.export_file, name="export"),
     path("<slug:slug>/targets.<str:fmt>", views.targets_export, name="targets-export"),
+    path("<slug:slug>/assignments.xlsx", views.assignments_export, name="assignments-export"),
     path("<slug:slug>/nodes/<slug:key>/", views.node_panel, name="node"),
     path("<slug:slug>/nodes/<slug:key>/card/", views.edit_card, name="edit-card"),
     path("<slug:slug>/targets/<slug:node_key>/<int:enterprise_id>/", views.target_detail, name="target"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.scoping import can, get_for_user, require, visible
@@ -81,14 +83,17 @@ def index(request):
     return TemplateResponse(request, "chains/index.html", context)
 
 
-def _tree(report) -> list[dict]:
+def _tree(report, targets_per_node: dict[str, int] | None = None) -> list[dict]:
     by_parent: dict[str | None, list] = {}
     for n in report.result.nodes:
         by_parent.setdefault(n.parent_key, []).append(n)
 
     def one(n) -> dict:
+        label = _("%(firms)s with evidence · %(candidates)s to verify · %(targets)s targets") % {
+            "firms": n.local_firms, "candidates": n.candidates, "targets": (targets_per_node or {}).get(n.key, 0)}
         out = {
-            "name": n.name, "key": n.key, "status": n.status, "firms": n.local_firms, "keyNode": n.key_node,
+            "name": n.name, "key": n.key, "status": n.status, "firms": n.local_firms, "candidates": n.candidates, "keyNode": n.key_node,
+            "label": label,
             "itemStyle": {"color": STATUS_COLOURS[n.status], "borderColor": "#1f2933" if n.key_node else STATUS_COLOURS[n.status]},
         }  # fmt: skip
         if n.key in by_parent:
@@ -103,14 +108,33 @@ def _node_context(request, chain: Chain, report, key: str, targets) -> dict:
     if node is None:
         raise Http404
     gap = report.result.node(key)
-    firms = _visible_firms(request.user, report.local_firm_ids(key))
     rows = [r for r in services.target_rows(targets) if r["node_key"] in set(report.spec.subtree(key))]
-    shown, hidden = _visible_targets(request.user, rows)
+    shown, _hidden = _visible_targets(request.user, rows)
     return {
-        "chain": chain, "node": node, "gap": gap, "area": report.area, "local_firms": sorted(firms.values(), key=lambda e: e.name),
-        "hidden_local": gap.local_firms - len(firms), "targets": shown[:20], "hidden_targets": hidden,
-        "can_edit": can(request.user, "chain", "change"),
+        "chain": chain, "node": node, "gap": gap, "area": report.area, "local_firms": _evidence_rows(request.user, report, key, counting=True),
+        "candidates": _evidence_rows(request.user, report, key, counting=False), "targets": shown[:20], "targets_total": len(shown),
+        "no_candidate_hint": services.NO_CANDIDATE_HINT, "can_edit": can(request.user, "chain", "change"),
+        "can_review": can(request.user, "chain_assignment", "change"),
     }  # fmt: skip
+
+
+def _evidence_rows(user, report, key: str, *, counting: bool) -> list[dict]:
+    """The node's local firms (counting evidence) or candidates to verify, each with its evidence and words."""
+    rows = report.local_rows(key)
+    if not len(rows):
+        return []
+    ids = report.local_firm_ids(key) if counting else report.candidate_firm_ids(key)
+    firms = _visible_firms(user, ids)
+    out: dict[int, dict] = {}
+    for r in rows.itertuples(index=False):
+        if r.firm_id not in firms or (r.evidence in services.COUNTING) != counting:
+            continue
+        item = out.setdefault(r.firm_id, {"firm": firms[r.firm_id], "evidence": r.evidence, "label": services.evidence_label(r.evidence),
+                                          "words": [], "assignment_id": r.assignment_id})  # fmt: skip
+        for w in services.matched_words(r.reasons or [], r.node_key):
+            if w not in item["words"]:
+                item["words"].append(w)
+    return sorted(out.values(), key=lambda x: x["firm"].name)
 
 
 def detail(request, slug: str):
@@ -119,10 +143,20 @@ def detail(request, slug: str):
     report = services.gap_for_region(chain, area.code)
     targets = services.targets_for(chain, area.code, report=report)
     key = request.GET.get("node") or ""
+    rows = services.target_rows(targets)
+    per_node: dict[str, list[dict]] = {}
+    for r in rows:
+        per_node.setdefault(r["node_key"], []).append(r)
+    nodes = [SimpleNamespace(**n.__dict__, targets=len(per_node.get(n.key, []))) for n in report.result.nodes]
+    missing_key = [
+        {"node": n, "targets": per_node.get(n.key, [])[:3], "more": len(per_node.get(n.key, [])) > 3}
+        for n in services.priorities(report.result, statuses=("missing",)) if n.key_node
+    ]
     context = {
-        "chain": chain, "area": area, "report": report, "nodes": report.result.nodes,
-        "gaps": [n for n in report.result.nodes if n.status != "strong"],
-        "tree": _tree(report), "can_edit": can(request.user, "chain", "change"),
+        "chain": chain, "area": area, "report": report, "nodes": nodes,
+        "gaps": [n for n in report.result.nodes if n.status != "strong"], "missing_key": missing_key,
+        "candidates_total": len(set(report.local.loc[~report.local["evidence"].isin(services.COUNTING), "firm_id"])) if len(report.local) else 0,
+        "tree": _tree(report, {k: len(v) for k, v in per_node.items()}), "can_edit": can(request.user, "chain", "change"),
         "node_ctx": _node_context(request, chain, report, key, targets) if key else None,
     }  # fmt: skip
     context["gaps"].sort(key=lambda n: (not n.key_node, -n.weight))
@@ -160,11 +194,12 @@ def review(request):
     data.setdefault("status", NodeAssignment.Status.SUGGESTED)
     firms = visible(request.user, Enterprise.objects.all())
     base = visible(request.user, NodeAssignment.objects.filter(enterprise__in=firms))
-    filterset = AssignmentFilter(data, queryset=base.select_related("enterprise", "node__chain").order_by("-score", "pk"))
+    filterset = AssignmentFilter(data, queryset=services.review_order(base.select_related("enterprise", "node__chain"), _default_region(request.user)))
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     nodes = {n.pk: n for n in ChainNode.objects.filter(pk__in={alt[0] for a in page for alt in (a.alternatives or [])})}
     for a in page:
         a.why = services.explain(a)
+        a.evidence_label = services.evidence_label(a.evidence)
         a.alternative_nodes = [(nodes[alt[0]], alt[1]) for alt in (a.alternatives or []) if alt[0] in nodes and alt[0] != a.node_id]
     query = request.GET.copy()
     query.pop("page", None)
@@ -234,6 +269,17 @@ def targets_export(request, slug: str, fmt: str):
     response = HttpResponse(data, content_type=content_type)
     filename = f"targets-{chain.slug}-{area.code}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def assignments_export(request, slug: str):
+    """Every firm on the chain's nodes with its evidence kind and matched words (XLSX)."""
+    chain = _chain(request, slug)
+    require(request.user, "chain_assignment", "view")
+    area = _area(request)
+    report = services.gap_for_region(chain, area.code)
+    response = HttpResponse(services.export_assignments(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="assignments-{chain.slug}-{area.code}.xlsx"'
     return response
 
 

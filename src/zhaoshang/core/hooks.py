@@ -9,7 +9,7 @@ that silently resolves to nothing. Plain Python: no Django import.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,9 @@ class ProfileSection:
 
 _after_import: list[AfterImport] = []
 _profile_sections: list[ProfileSection] = []
+#: (actor, ids, progress) -> None; see on_firms_changed
+FirmsChanged = Callable[[Any, Sequence[int], Callable[[int, int], None] | None], Any]
+_firms_changed: list[FirmsChanged] = []
 
 
 def on_firm_import(hook: AfterImport) -> AfterImport:
@@ -45,6 +48,23 @@ def run_after_import(batch: Any, actor: Any) -> None:
             hook(batch, actor=actor)
         except Exception:  # a follow-up must never undo or fail a finished import
             log.exception("post-import hook %s failed for batch %s", getattr(hook, "__qualname__", hook), batch.pk)
+
+
+def on_firms_changed(hook: FirmsChanged) -> FirmsChanged:
+    """Register ``hook(actor, ids, progress)`` to run when firms are created or changed — by a file import (CLI, web,
+    API; inside the import's transaction, so the work is done when the import reports done and a dry run or a
+    refused import leaves nothing) or by hand. ``progress(done, total)`` or None. Errors propagate: a firm that
+    could not be placed must not look placed."""
+    if hook not in _firms_changed:
+        _firms_changed.append(hook)
+    return hook
+
+
+def run_firms_changed(actor: Any, ids: Sequence[int], progress: Callable[[int, int], None] | None = None) -> None:
+    if not ids:
+        return
+    for hook in list(_firms_changed):
+        hook(actor, ids, progress)
 
 
 def add_profile_section(section: ProfileSection) -> None:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from zhaoshang.pipeline import services
+from zhaoshang.pipeline import config, services
 from zhaoshang.pipeline.models import Project
 
 CARRIERS = [
@@ -42,6 +42,16 @@ PROJECTS = [
     ("zz-econ", "park2", "新能源汽车电驱系统项目", "浙江示例电驱动系统有限公司", "target_list", "negotiation", "45000", 30, -1),
     ("zz-econ", "park2", "汽车轻量化铝合金部件项目", "广东示例铝业有限公司", "walk_in", "contact", "18000", 5, 4),
 ]
+
+# project → the chain nodes it belongs to (chain slug, node key); projects of no demo chain have none
+PROJECT_NODES = {
+    "轨道交通制动系统研发生产基地": [("rail-transit-equipment", "brake-control")],
+    "IGBT模块封装测试项目": [("rail-transit-equipment", "igbt-module")],
+    "轨道车辆内饰件项目": [("rail-transit-equipment", "interior")],
+    "功率半导体器件产线": [("rail-transit-equipment", "igbt-module"), ("rail-transit-equipment", "sic-device")],
+    "轨道交通牵引变流器配套项目": [("rail-transit-equipment", "traction-converter")],
+    "智能传感器研发中心": [("rail-transit-equipment", "rail-sensor")],
+}
 
 # project name, problem, department, due in days, status
 ITEMS = [
@@ -78,7 +88,6 @@ def build(ctx) -> None:
             price=Decimal(price), available_from=_day(today, avail), status=status,
         )
     _report_to_the_leader(users, actor)
-    nodes = _some_nodes()
     created = {}
     for i, (team, owner, name, investor, source, stage, planned, quiet, next_in) in enumerate(PROJECTS):
         org, user = orgs[team], users[owner]
@@ -90,7 +99,7 @@ def build(ctx) -> None:
             user, name=name, organisation=org, owner=user, investor_name=investor, source=source,
             planned_investment_wan=Decimal(planned), expected_output_wan=Decimal(planned) * Decimal("1.5"),
             expected_tax_wan=Decimal(planned) * Decimal("0.06"), expected_jobs=int(Decimal(planned) / 100),
-            created_on=start, nodes=nodes[i % len(nodes): i % len(nodes) + 1] if nodes else (),
+            created_on=start, nodes=_nodes_of(name),
             need_kind="land" if Decimal(planned) >= 20000 else "factory",
             need_area=Decimal("60") if Decimal(planned) >= 20000 else Decimal("5000"),
             need_area_unit="mu" if Decimal(planned) >= 20000 else "m2",
@@ -105,7 +114,7 @@ def build(ctx) -> None:
             if code == "registered":
                 fields = {"registered_uscc": _demo_uscc(i)}
             services.advance_project(user, project, code, on=day, **fields)
-            services.record_followup(user, project, date=day, way="meeting", participants="双方项目组", content=f"推进至「{code}」阶段的工作会商。")
+            services.record_followup(user, project, date=day, way="meeting", participants="双方项目组", content=f"推进至「{config.stage_name(code)}」阶段的工作会商。")
         if stage == "on_hold":
             services.advance_project(user, project, "on_hold", on=_day(today, -quiet), hold_reason="投资方融资计划推迟至明年")
         elif stage == "dropped":
@@ -153,12 +162,18 @@ def _classify(enterprise_ids: list[int], actor) -> None:
     classify_enterprises(actor, Enterprise.objects.filter(pk__in=enterprise_ids))
 
 
-def _some_nodes():
+def _nodes_of(project_name: str) -> list:
+    """The chain nodes a demo project belongs to (none when its chain is not loaded)."""
     try:
         from zhaoshang.chains.models import ChainNode
     except ImportError:  # pragma: no cover
         return []
-    return list(ChainNode.objects.filter(depth__gte=2).order_by("chain_id", "order")[:6])
+    out = []
+    for slug, key in PROJECT_NODES.get(project_name, ()):
+        node = ChainNode.objects.filter(chain__slug=slug, key=key).first()
+        if node is not None:
+            out.append(node)
+    return out
 
 
 def _carrier_for(project: Project, carriers: dict):

@@ -91,10 +91,12 @@ def find_or_create_investor(actor: Any, *, name: str, uscc: str = "", organisati
     found = _visible_to(actor, Enterprise.objects.filter(name_key=key)).order_by("id").first()
     if found:
         return found
-    return audit.create(
+    firm = audit.create(
         actor, Enterprise, name=name, name_key=key, uscc=code or None, uscc_raw=uscc or "", organisation=organisation,
         source="招商项目",
     )
+    hooks.run_firms_changed(actor, [firm.pk])  # placed on chain nodes at once
+    return firm
 
 
 PROJECT_FIELDS = {

@@ -48,6 +48,13 @@ ELSEWHERE = {
     "310112": "上海市闵行区",
     "320214": "江苏省无锡市新吴区",
     "320213": "江苏省无锡市梁溪区",
+    "410305": "河南省洛阳市涧西区",
+    "210281": "辽宁省瓦房店市",
+    "110108": "北京市海淀区",
+    "510107": "四川省成都市武侯区",
+    "130302": "河北省秦皇岛市海港区",
+    "510402": "四川省攀枝花市东区",
+    "420106": "湖北省武汉市武昌区",
 }
 CITY_WORD = {
     "4302": "株洲",
@@ -56,6 +63,13 @@ CITY_WORD = {
     "4403": "深圳",
     "3101": "上海",
     "3202": "无锡",
+    "4103": "洛阳",
+    "2102": "大连",
+    "1101": "北京",
+    "5101": "成都",
+    "1303": "秦皇岛",
+    "5104": "攀枝花",
+    "4201": "武汉",
 }
 
 # (product words for the scope, name word, industry code, chain)
@@ -104,6 +118,20 @@ CHIPS = [
     (["硅片", "外延片"], "硅材料", "3985", "ic"),
     (["IGBT模块", "MOSFET", "功率器件"], "功率器件", "3972", "ic"),
 ]
+# What 株洲 lacks, made elsewhere (these products have no local maker in the demo): the gap analysis finds the
+# nodes missing and these firms as their targets. (products, name word, industry code, chain, regions)
+RAIL_GAPS = [
+    (["铁路轴承", "轴箱轴承"], "轴承", "3451", "rail", ["410305", "210281"]),
+    (["CBTC信号系统", "全自动运行系统"], "轨道信号", "3891", "rail", ["110108", "510107"]),
+    (["列车运行控制系统", "列控车载设备"], "列控技术", "3891", "rail", ["110108", "510107"]),
+    (["风源装置", "列车空压机"], "风源装备", "3441", "rail", ["420106"]),
+    (["钢轨", "高速铁路用钢轨"], "钢轨", "3130", "rail", ["510402"]),
+    (["道岔", "高速道岔"], "道岔", "3716", "rail", ["130302"]),
+]
+# Local firms whose registration says only their trade (industry code 3716 铁路专用设备及器材、配件制造): no
+# product word, so they are candidates to verify on the nodes of that code, not coverage.
+GENERIC_LOCAL = (["轨道交通装备配件", "机械零部件加工"], "轨道装备", "3716", "rail")
+
 # the demo city's own component makers (a local supplier for the BOM lookups)
 LOCAL_COMPONENTS = [
     (["铝电解电容器", "薄膜电容器", "电容器"], "电容器", "3981", "notebook"),
@@ -234,6 +262,16 @@ def demo_rows(seed: int = SEED) -> list[list[Any]]:
         for _ in range(rng.randint(5, 9)):
             region = rng.choice(["310115", "310112", "320214", "320213", "320505", "320506", "440305"])
             firm(region, ELSEWHERE[region], products, local=False)
+    # a second generator, so that the rows above stay as they were
+    extra = random.Random(seed + 1)
+    rng_main, rng = rng, extra
+    for words, noun, industry, chain, regions in RAIL_GAPS:
+        for region in regions:
+            firm(region, ELSEWHERE[region], (words, noun, industry, chain), local=False)
+    for _ in range(4):
+        region = extra.choice(zz_regions)
+        firm(region, ZHUZHOU[region][0], GENERIC_LOCAL, local=True)
+    rng = rng_main
     for name, short, region, address, scope in REAL_FIRMS:
         rows.append(["", name, short, "", "", "", "存续", "股份有限公司（上市）", address, region, "3981", scope, "", "", "是", "元器件"])
     return rows

@@ -44,7 +44,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.db.models import F
 from django.utils import timezone
 
-from zhaoshang.core import audit
+from zhaoshang.core import audit, hooks
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.registry.core.errors import HeaderMappingError
 from zhaoshang.registry.core.headers import FIELD_LABELS
@@ -440,6 +440,7 @@ class _Importer:
         self.headers: Mapping[str, str] = {}
         self.plan = _PLAN
         self.touched: dict[int, int] = {}  # firm id → the row that wrote or matched it
+        self.updated_ids: list[int] = []  # firms this run changed (new ones are found by id after the run)
         # name key → row, of the firms this run creates without a code: a later row naming the same firm with a
         # code must neither create it twice nor overwrite it. (Repeats by code, or by name without a code, are
         # already caught by the file scan's in-file de-duplication; keeping only these keeps memory small.)
@@ -584,6 +585,7 @@ class _Importer:
                 setattr(firm, name, new[name])
             changed_fields.update(changes)
             to_update.append(firm)
+            self.updated_ids.append(firm.pk)
             self.counts["updated"] += 1
             if flags:
                 self.counts["flagged"] += 1
@@ -780,11 +782,17 @@ def run_import(
     importer.plan = plan_for(m.fields)
     try:
         with transaction.atomic(), _bulk_session(total if not dry_run else 0):
+            before = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             importer.run(scan.outcomes)
             if strict and result.counts["rejected"]:
                 result.refused = True
                 result.message = f"严格模式：有{result.counts['rejected']}行被拒绝，本次导入未写入任何数据"
                 raise _Refused
+            if not dry_run and (result.counts["created"] or importer.updated_ids):
+                # the registered capabilities (chains: place the firms on chain nodes) see the new and changed
+                # firms before the import reports done, in this transaction
+                new_ids = list(Enterprise.objects.filter(pk__gt=before).order_by("pk").values_list("pk", flat=True))
+                hooks.run_firms_changed(actor, [*new_ids, *importer.updated_ids], report)
             if not dry_run and batch is not None and batch.pk:
                 c = result.counts
                 audit.record(

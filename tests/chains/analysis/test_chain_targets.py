@@ -42,7 +42,7 @@ def test_the_total_is_renormalised_over_the_known_factors():
     assert row.coverage == pytest.approx(1.0)
 
 
-def test_each_row_explains_every_factor_in_chinese():
+def test_each_row_explains_the_factors_known_for_it_in_chinese():
     df = pd.DataFrame(
         {
             "firm_id": ["a", "b"],
@@ -53,26 +53,27 @@ def test_each_row_explains_every_factor_in_chinese():
             "listed": [True, None],
             "distance_km": [42.0, np.nan],
             "leader_links": [2, np.nan],
+            "local_buyers": [["株洲甲车辆", "株洲乙电气"], []],
         }
     )
     r = by_id(rank_targets(df))
     assert r["a"].reasons == [
-        "节点匹配度高（关键词：IGBT模块、碳化硅）",
-        "注册资本 5.2 亿元，规模居前 50%",
+        "产品相符：「IGBT模块」、「碳化硅」",
+        "注册资本 5.2 亿元，规模居候选前 50%",
         "营收增长 23%",
-        "已上市",
-        "距离 42 公里",
-        "与本地链主有 2 条供应关系",
+        "上市公司",
+        "距本地 42 公里",
+        "已向本地企业「株洲甲车辆」、「株洲乙电气」供货",
     ]
-    assert r["b"].reasons == ["节点匹配度低（0.30）", "注册资本 800 万元，规模居前 100%", "增长：未知", "上市：未知",
-                              "距离：未知", "链主关联：未知"]  # fmt: skip
+    # what is unknown is not said: a sentence true of every row would tell the reader nothing
+    assert r["b"].reasons == ["环节匹配度低（0.30）", "注册资本 800 万元，规模居候选前 100%"]
 
 
 def test_size_is_a_percentile_among_candidates_and_reported_as_top_share():
     df = pd.DataFrame({"firm_id": range(10), "capital_wan_cny": [100.0 * (i + 1) for i in range(10)]})
     ranked = rank_targets(df)
     assert ranked.iloc[0].firm_id == 9
-    assert ranked.iloc[0].reasons[1] == "注册资本 1,000 万元，规模居前 10%"
+    assert ranked.iloc[0].reasons[0] == "注册资本 1,000 万元，规模居候选前 10%"
 
 
 def test_growth_can_come_from_two_years_of_revenue():
@@ -86,7 +87,7 @@ def test_distance_comes_from_coordinates_when_an_origin_is_given():
     # 株洲 (27.83, 113.13) to 长沙 (28.23, 112.94): about 48 km
     df = pd.DataFrame({"firm_id": [1], "lat": [28.23], "lon": [112.94]})
     [row] = rank_targets(df, origin=(27.83, 113.13)).itertuples()
-    assert any(r.startswith("距离 4") and r.endswith("公里") for r in row.reasons)
+    assert any(r.startswith("距本地 4") and r.endswith("公里") for r in row.reasons)
     assert 0.85 < row.score_distance < 0.9
 
 

@@ -183,18 +183,20 @@ def test_a_park_stands_for_its_region_code(cast, chain, make_firm):
     assert report.result.node("igbt").local_firms == 2
 
 
-def test_targets_rank_firms_elsewhere_with_reasons_and_unknown_factors(cast, chain, make_firm):
+def test_targets_rank_firms_elsewhere_with_reasons_specific_to_each_row(cast, chain, make_firm):
     _rail_firms(make_firm, cast)
     targets = services.targets_for(chain, "430200")
     rows = services.target_rows(targets)
     names = [r["name"] for r in rows]
     assert set(names) == {"长沙一", "昆山一", "长沙二"}
-    assert names[0] == "长沙一"  # bigger, listed, closer, supplies the local traction maker's node
-    best = rows[0]
+    # missing nodes by weight (制动系统 0.20 before 轴承 0.15), best target first within a node
+    assert names == ["长沙二", "长沙一", "昆山一"] and [r["rank"] for r in rows] == [1, 1, 2]
+    best = rows[1]
     assert best["node_key"] == "bearing" and best["target_url"].startswith(f"/chains/{chain.slug}/targets/bearing/")
-    assert "已上市" in best["reasons"] and any(r.startswith("距离") for r in best["reasons"])
+    assert "上市公司" in best["reasons"] and any(r.startswith("距本地") for r in best["reasons"])
+    assert best["evidence"] == "product" and best["matched_words"] == ["轴承"] and "产品相符：「轴承」" in best["reasons"]
     kunshan = next(r for r in rows if r["name"] == "昆山一")
-    assert "增长：未知" in kunshan["reasons"] and "上市：未知" in kunshan["reasons"]
+    assert not any("未知" in r or "链主" in r for r in kunshan["reasons"])  # nothing said that is true of every row
     assert [r["name"] for r in services.target_rows(services.targets_for(chain, "430200", "brake"))] == ["长沙二"]
 
 

@@ -1,4 +1,4 @@
-"""Chain pages: login, permission scoping (another organisation's firms never shown), query counts."""
+"""Chain pages: login, the shared registry (every organisation's firms shown), evidence, query counts."""
 
 from __future__ import annotations
 
@@ -65,37 +65,39 @@ def test_the_chain_map_shows_statuses_completeness_and_the_tree(client_for, cast
     assert 'class="badge missing"' in page and 'class="badge strong"' in page and 'class="badge weak"' in page
 
 
-def test_a_node_panel_lists_only_firms_the_user_may_see(client_for, cast, placed):
+def test_a_node_panel_lists_every_organisations_firms_with_their_evidence(client_for, cast, placed):
     page = client_for(cast.owner).get("/chains/mini-rail/nodes/igbt/?region=430200").content.decode()
-    assert "株洲甲园区IGBT公司" in page
-    assert "株洲乙园区IGBT公司" not in page and 'data-hidden-local="1"' in page
-    targets = client_for(cast.outsider).get("/chains/mini-rail/nodes/bearing/?region=430200").content.decode()
-    assert "长沙乙园区轴承公司" in targets
-    assert "长沙乙园区轴承公司" not in client_for(cast.owner).get("/chains/mini-rail/nodes/bearing/?region=430200").content.decode()
+    assert "株洲甲园区IGBT公司" in page and "株洲乙园区IGBT公司" in page
+    assert 'data-evidence="product"' in page and "IGBT" in page and "data-hidden-local" not in page
+    for user in (cast.owner, cast.outsider):
+        targets = client_for(user).get("/chains/mini-rail/nodes/bearing/?region=430200").content.decode()
+        assert "长沙乙园区轴承公司" in targets and "轴承" in targets
 
 
-def test_the_target_list_export_holds_only_visible_targets_with_reasons(client_for, cast, placed):
+def test_the_target_list_export_holds_every_target_with_its_evidence_and_reasons(client_for, cast, placed):
     response = client_for(cast.owner).get("/chains/mini-rail/targets.xlsx?region=430200")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     text = " ".join(str(c.value) for row in book.active.iter_rows() for c in row if c.value)
-    assert "昆山甲园区制动公司" in text and "长沙乙园区轴承公司" not in text and "推荐理由" in text
+    assert "昆山甲园区制动公司" in text and "长沙乙园区轴承公司" in text and "推荐理由" in text and "证据类型" in text
     docx = client_for(cast.owner).get("/chains/mini-rail/targets.docx?region=430200")
     assert docx["Content-Type"].endswith("wordprocessingml.document") and docx.content[:2] == b"PK"
     import docx as python_docx
 
     document = python_docx.Document(io.BytesIO(docx.content))
     words = "\n".join([p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells])
-    assert "招商目标清单" in words and "昆山甲园区制动公司" in words and "长沙乙园区轴承公司" not in words
-    assert "增长：未知" in words  # a factor without data is written as unknown, not as zero
+    assert "招商目标清单" in words and "昆山甲园区制动公司" in words and "长沙乙园区轴承公司" in words
+    assert "未知" not in words  # nothing said about what nobody knows: no sentence repeated on every row
 
 
-def test_a_target_has_a_stable_page_and_another_organisations_firm_is_404(client_for, cast, placed):
+def test_a_target_has_a_stable_page_for_everyone_who_works_the_chain(client_for, cast, placed):
     firm = placed["target_own"]
     url = services.target_url("mini-rail", "brake", firm.pk, "430200")
     page = client_for(cast.owner).get(url)
     assert page.status_code == 200 and "mini-rail/brake/" in page.content.decode()
-    hidden = services.target_url("mini-rail", "bearing", placed["target_other"].pk, "430200")
-    assert client_for(cast.owner).get(hidden).status_code == 404
+    other = services.target_url("mini-rail", "bearing", placed["target_other"].pk, "430200")
+    assert client_for(cast.owner).get(other).status_code == 200
+    not_a_target = services.target_url("mini-rail", "bearing", placed["own"].pk, "430200")
+    assert client_for(cast.owner).get(not_a_target).status_code == 404
 
 
 def test_only_reviewers_may_confirm_and_never_another_organisations_firm(client_for, cast, placed):
@@ -110,11 +112,11 @@ def test_only_reviewers_may_confirm_and_never_another_organisations_firm(client_
     assert client_for(cast.chain_office).get(f"/chains/review/{mine.pk}/confirm/").status_code == 405
 
 
-def test_the_review_queue_shows_the_reasons_and_only_visible_firms(client_for, cast, placed, django_assert_max_num_queries):
+def test_the_review_queue_shows_the_reasons_and_evidence_of_every_firm(client_for, cast, placed, django_assert_max_num_queries):
     client = client_for(cast.owner)
     with django_assert_max_num_queries(12):
         page = client.get("/chains/review/").content.decode()
-    assert "株洲甲园区IGBT公司" in page and "株洲乙园区IGBT公司" not in page and "IGBT" in page
+    assert "株洲甲园区IGBT公司" in page and "株洲乙园区IGBT公司" in page and "IGBT" in page and 'data-evidence="product"' in page
 
 
 def test_list_pages_do_not_grow_queries_with_firms(client_for, cast, placed, make_firm, django_assert_max_num_queries):
@@ -150,25 +152,29 @@ def test_the_enterprise_positions_snippet_renders(cast, placed):
     assert "上游 / IGBT模块" in html
 
 
-def test_the_api_gives_the_gap_document_and_scopes_targets(client_for, cast, placed):
+def test_the_api_gives_the_gap_document_with_evidence_counts_and_every_target(client_for, cast, placed):
     data = client_for(cast.owner).get("/api/chains/mini-rail/gap/?region=430200").json()
     assert data["completeness"] >= 0 and len(data["nodes"]) == 8
     names = {t["name"] for n in data["nodes"] for t in n["targets"]}
-    assert "昆山甲园区制动公司" in names and "长沙乙园区轴承公司" not in names
+    assert "昆山甲园区制动公司" in names and "长沙乙园区轴承公司" in names
+    igbt = next(n for n in data["nodes"] if n["node_key"] == "igbt")
+    assert igbt["evidence"]["product"] == 2 and igbt["candidates"] == 0 and igbt["local_firms"] == 2
     assert client_for(cast.owner).get("/api/chains/mini-rail/gap/").status_code == 400
 
 
-def test_the_api_review_queue_is_scoped_and_reviewing_needs_the_right(client_for, cast, placed):
+def test_the_api_review_queue_is_shared_and_reviewing_needs_the_right(client_for, cast, placed):
     rows = client_for(cast.owner).get("/api/chain-assignments/").json()
     rows = rows.get("results", rows) if isinstance(rows, dict) else rows
-    assert {r["enterprise_name"] for r in rows} == {"株洲甲园区IGBT公司", "昆山甲园区制动公司"}
+    assert {r["enterprise_name"] for r in rows} == {"株洲甲园区IGBT公司", "株洲乙园区IGBT公司", "长沙乙园区轴承公司", "昆山甲园区制动公司"}
+    assert {r["evidence"] for r in rows} == {"product"} and all(r["matched_words"] for r in rows)
     mine = NodeAssignment.objects.get(enterprise=placed["own"])
     theirs = NodeAssignment.objects.get(enterprise=placed["other"])
     assert client_for(cast.owner).post(f"/api/chain-assignments/{mine.pk}/confirm/").status_code == 403
-    assert client_for(cast.owner).post(f"/api/chain-assignments/{theirs.pk}/confirm/").status_code in (403, 404)
+    assert client_for(cast.owner).post(f"/api/chain-assignments/{theirs.pk}/confirm/").status_code == 403
     theirs.refresh_from_db()
     assert theirs.status == "suggested"
-    assert client_for(cast.chain_office).post(f"/api/chain-assignments/{mine.pk}/confirm/").json()["status"] == "confirmed"
+    confirmed = client_for(cast.chain_office).post(f"/api/chain-assignments/{mine.pk}/confirm/").json()
+    assert confirmed["status"] == "confirmed" and confirmed["evidence"] == "confirmed"
 
 
 def test_the_api_asks_for_login(client, chain):
@@ -184,8 +190,10 @@ def test_only_reviewers_may_retrain_the_model(client_for, cast, placed, model_di
 def test_the_enterprise_profile_page_shows_the_firms_chain_positions_and_why(client_for, cast, placed):
     page = client_for(cast.owner).get(f"/registry/{placed['own'].pk}/").content.decode()
     assert "迷你轨交链" in page and "上游 / IGBT模块" in page and "IGBT" in page
-    # another organisation's firm: no profile, so no positions either
-    assert client_for(cast.owner).get(f"/registry/{placed['other'].pk}/").status_code in (403, 404)
+    assert 'data-evidence="product"' in page
+    # another organisation's firm: the registry is shared, so its profile and positions show too
+    other = client_for(cast.owner).get(f"/registry/{placed['other'].pk}/").content.decode()
+    assert "上游 / IGBT模块" in other
 
 
 def test_a_target_on_the_node_panel_becomes_a_lead_with_one_click(client_for, cast, placed):

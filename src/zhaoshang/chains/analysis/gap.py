@@ -11,7 +11,13 @@ column             meaning                                                   whe
 ``employees``      head count (参保人数 or reported)                        unknown
 ``revenue_wan``    annual revenue (营业收入), 万元                           unknown
 ``chain_slug``     optional; rows of other chains are ignored               all rows are this chain's
+``evidence``       optional; the evidence kind (:mod:`.evidence`)            every row counts
 =================  ========================================================  ==========================
+
+**Evidence.** Only rows whose ``evidence`` is in :data:`.evidence.COUNTING` (confirmed, supply relation,
+product evidence, a deciding industry code) make coverage. Rows with ``code_prior`` (only the industry code
+fits) are *candidates to verify*: each node reports their distinct firms in its subtree as ``candidates``, and
+they change no status and no completeness. ``evidence_counts`` gives, per node, its own rows by kind.
 
 **Firm strength** — how much one firm counts, in "standard firms". A standard firm has registered capital of
 1,000 万元, 100 employees and revenue of 1 亿元 (10,000 万元). For each indicator that is known,
@@ -51,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import AnalysisInputError
+from .evidence import COUNTING, EVIDENCE_KINDS
 from .spec import ChainSpec
 
 __all__ = [
@@ -128,6 +135,8 @@ class NodeGap:
     key_node: bool
     weight: float  # absolute weight
     is_leaf: bool
+    candidates: int = 0  # distinct firms in the subtree that fit only by industry code (待核实候选)
+    evidence_counts: Mapping[str, int] = field(default_factory=dict)  # this node's own rows by evidence kind
 
     @property
     def status_label(self) -> str:
@@ -255,11 +264,10 @@ def analyse_gaps(
         df = df[df["chain_slug"].to_numpy() == spec.slug]
     tree = _Tree(spec)
     n = len(tree.keys) + 1
-    own = np.zeros(n)
-    own_strength = np.zeros(n)
-    dup = np.zeros(n)
-    dup_strength = np.zeros(n)
-    own_firms = np.zeros(n)
+    zeros = np.zeros(n)
+    firms, strength_total, own_firms = zeros.astype(np.int64), zeros, zeros
+    candidates = zeros.astype(np.int64)
+    kind_counts: dict[str, np.ndarray] = {}
     ignored = 0
     if len(df) and not missing_cols:
         keys = df["node_key"]
@@ -288,26 +296,34 @@ def analyse_gaps(
         )
         if strength.shape[0] != len(df):
             strength = np.ones(len(df))
-        f = firm_codes[known].astype(np.int64)
-        t = t[known].astype(np.int64) + 1
-        n_firms = int(f.max()) + 1 if len(f) else 0
-        per_firm = np.zeros(n_firms)
-        np.maximum.at(per_firm, f, strength[known])
-        pair = f * n + t
-        pair.sort()  # (firm, node pre-order); np.unique would hash first, several times slower here
-        pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
-        f, t = pair // n, pair % n
-        s = per_firm[f]
-        own = np.bincount(t, minlength=n).astype(float)
-        own_firms = own.copy()
-        own_strength = np.bincount(t, weights=s, minlength=n)
-        same = f[1:] == f[:-1]
-        if same.any():
-            lca = tree.lca(t[:-1][same], t[1:][same])
-            dup = np.bincount(lca, minlength=n).astype(float)
-            dup_strength = np.bincount(lca, weights=s[1:][same], minlength=n)
-    firms = np.rint(tree.subtree_sum(own - dup)).astype(np.int64)
-    strength_total = np.maximum(tree.subtree_sum(own_strength - dup_strength), 0.0)
+        counting = known
+        if "evidence" in df.columns:
+            ev = df["evidence"]
+            if isinstance(ev.dtype, pd.CategoricalDtype):
+                cats = np.asarray(ev.cat.categories, dtype=object)
+                cat_counts = np.isin(cats, list(COUNTING))
+                ev_codes = ev.cat.codes.to_numpy()
+                counts_row = np.where(ev_codes >= 0, cat_counts[ev_codes], False)
+                ev_values, ev_index = cats, ev_codes
+            else:
+                ev_index, ev_values = pd.factorize(ev, use_na_sentinel=True)
+                ev_values = np.asarray(ev_values, dtype=object)
+                table = np.append(np.isin(ev_values, list(COUNTING)), False)  # index -1 (NaN) → the False at the end
+                counts_row = table[ev_index]
+            counting = known & counts_row
+            n_kinds = len(ev_values)
+            if n_kinds:
+                ok = known & (ev_index >= 0)
+                per_kind = np.bincount((t[ok] + 1) * n_kinds + ev_index[ok], minlength=n * n_kinds).reshape(n, n_kinds)
+                for code, kind in enumerate(ev_values):
+                    if kind in EVIDENCE_KINDS:
+                        kind_counts[kind] = per_kind[:, code]
+            prior = known & ~counts_row
+            if prior.any():
+                candidates, _, _ = _subtree_firms(tree, n, firm_codes[prior], t[prior], np.ones(int(prior.sum())))
+        else:
+            kind_counts["product"] = np.bincount(t[known] + 1, minlength=n)
+        firms, strength_total, own_firms = _subtree_firms(tree, n, firm_codes[counting], t[counting], strength[counting])
 
     statuses: dict[str, Status] = {}
     for i in range(n - 1, 0, -1):
@@ -334,6 +350,8 @@ def analyse_gaps(
                 key_node=node.key_node,
                 weight=node.abs_weight,
                 is_leaf=node.is_leaf,
+                candidates=int(candidates[i]),
+                evidence_counts={k: int(v[i]) for k, v in kind_counts.items() if v[i]},
             )
         )
         if node.is_leaf:
@@ -341,6 +359,37 @@ def analyse_gaps(
             den += node.abs_weight
     completeness = num / den if den > 0 else 0.0
     return GapResult(spec.slug, completeness, nodes, ignored)
+
+
+def _subtree_firms(
+    tree: _Tree, n: int, firm_codes: np.ndarray, t: np.ndarray, strength: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(distinct firms per subtree, their strength, firms on the node itself) for rows (firm code, node index
+    0-based, strength), duplicates allowed."""
+    if not len(firm_codes):
+        z = np.zeros(n)
+        return z.astype(np.int64), z, z
+    f = firm_codes.astype(np.int64)
+    t = t.astype(np.int64) + 1
+    per_firm = np.zeros(int(f.max()) + 1)
+    np.maximum.at(per_firm, f, strength)
+    pair = f * n + t
+    pair.sort()  # (firm, node pre-order); np.unique would hash first, several times slower here
+    pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
+    f, t = pair // n, pair % n
+    s = per_firm[f]
+    own = np.bincount(t, minlength=n).astype(float)
+    own_strength = np.bincount(t, weights=s, minlength=n)
+    dup: np.ndarray = np.zeros(n)
+    dup_strength: np.ndarray = np.zeros(n)
+    same = f[1:] == f[:-1]
+    if same.any():
+        lca = tree.lca(t[:-1][same], t[1:][same])
+        dup = np.bincount(lca, minlength=n).astype(float)
+        dup_strength = np.bincount(lca, weights=s[1:][same], minlength=n)
+    firms = np.rint(tree.subtree_sum(own - dup)).astype(np.int64)
+    strength_total = np.maximum(tree.subtree_sum(own_strength - dup_strength), 0.0)
+    return firms, strength_total, own
 
 
 def priorities(

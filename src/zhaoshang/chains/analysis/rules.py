@@ -16,7 +16,10 @@ Rules, in the order they apply:
    characters are no boundary problem ("IGBT模块" matches ``IGBT``).
 2. **Industry codes.** A firm's code (``3714``, ``C3714``; any level) agrees with a node's code when the node's
    code is a prefix of it (node ``371`` covers firm ``3714``); a node code that is a 门类 letter covers every
-   division of that section. Agreement gives ``kind='industry_code'`` evidence, and alone is enough to assign.
+   division of that section. Agreement gives ``kind='industry_code'`` evidence, and alone is enough to assign —
+   but only as a *prior* (an industry says a firm is in the trade, not that it makes this part; see
+   :mod:`.evidence`). A node's ``decisive_codes`` (a chain-file field, e.g. ``3711`` 高铁车组制造 on 动车组) are
+   codes that by themselves determine the node: agreement with one gives ``kind='decisive_code'`` instead.
 3. **Exclusions.** A node's ``exclude`` words veto that node when they occur anywhere in the firm's text — the
    name, the business scope and the description together, not only the field where the keyword was found:
    "不含锂电池回收" in the description should stop a scope match on 锂电池 as much as a name match. The veto
@@ -88,7 +91,7 @@ class Reason(NamedTuple):
     code); ``position`` is the character offset in ``field`` (-1 for industry codes); ``node_key`` is the
     node whose rule fired — the assigned node, or an ancestor whose evidence was merged into it."""
 
-    kind: str  # 'keyword' | 'name' | 'industry_code'
+    kind: str  # 'keyword' | 'name' | 'industry_code' | 'decisive_code'
     word: str
     field: str  # 'name' | 'scope' | 'description' | 'industry_code'
     position: int
@@ -143,6 +146,8 @@ def describe_reasons(reasons: Sequence[Reason]) -> str:
     for r in reasons:
         if r.kind == "industry_code":
             parts.append(f"行业代码相符（{r.word}）")
+        elif r.kind == "decisive_code":
+            parts.append(f"行业代码{r.word}直接决定该环节")
         else:
             what = "节点名称" if r.kind == "name" else "关键词"
             parts.append(
@@ -194,9 +199,15 @@ class RuleClassifier:
                 hits.append((node, kind, word.strip()))
 
         self.codes: dict[str, list[tuple[int, str]]] = {}
+        self.decisive: dict[int, frozenset[str]] = {}
         for spec in specs:
             for key, n in spec.nodes.items():
                 i = index[(spec.slug, key)]
+                decisive = frozenset(str(c).strip().upper() for c in (n.extra.get("decisive_codes") or ()) if str(c).strip())
+                if decisive:
+                    self.decisive[i] = decisive
+                    for c in decisive - {x.upper() for x in n.industry_codes}:
+                        self.codes.setdefault(c, []).append((i, c))
                 for w in n.keywords:
                     add(w, i, "keyword")
                 for w in (n.name, *n.aliases):
@@ -324,9 +335,9 @@ class RuleClassifier:
             miss = 1.0
             if code_src is not None:
                 miss = 1.0 - CODE_WEIGHT
-                reasons.append(
-                    Reason("industry_code", coded[code_src], "industry_code", -1, self.nodes[code_src][1])
-                )
+                code = coded[code_src]
+                kind = "decisive_code" if code.upper() in self.decisive.get(code_src, ()) else "industry_code"
+                reasons.append(Reason(kind, code, "industry_code", -1, self.nodes[code_src][1]))
             for w in best.values():
                 miss *= 1.0 - w
             out.append(Assignment(chain, key, round(1.0 - miss, 6), reasons))
@@ -413,7 +424,7 @@ class RuleClassifier:
         out = pd.DataFrame({"row": rows, "chain_slug": chains, "node_key": keys, "score": scores})
         out["reasons"] = pd.Series(reasons, dtype=object)
         out["words"] = [
-            "；".join(dict.fromkeys(r.word for r in rs if r.kind != "industry_code")) for rs in reasons
+            "；".join(dict.fromkeys(r.word for r in rs if r.kind not in ("industry_code", "decisive_code"))) for rs in reasons
         ]
         return out
 

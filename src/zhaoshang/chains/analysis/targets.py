@@ -15,7 +15,8 @@ growth      ``revenue_growth`` (fraction, 0.12 = +12 %), or               (growt
 listed      ``listed`` (bool, 是/否, 1/0)                                 1 listed, 0 not listed
 distance    ``distance_km``, or ``lat``/``lon`` with ``origin=(lat, lon)``  1 / (1 + km / 300): 0 km → 1,
             (great-circle distance)                                     300 km → 0.5, 1,500 km → 0.17
-links       ``leader_links`` (count of supply links to local 链主)        1 − 0.5^n: 0 → 0, 1 → 0.5, 2 → 0.75
+links       ``leader_links`` (count of known supply relations to local   1 − 0.5^n: 0 → 0, 1 → 0.5, 2 → 0.75
+            firms; NaN when none is known), ``local_buyers`` (names)
 ==========  ==========================================================  ========================================
 
 **A factor without data is unknown, never zero.** The total is the weighted mean over the factors that are
@@ -24,7 +25,10 @@ that was known. So a firm whose revenue nobody has is ranked on what is known ab
 with no revenue; ``coverage`` tells the user how much the rank rests on. ``min_coverage`` moves firms known
 too little about below all others.
 
-Each row gets ``reasons``: Chinese sentences for every factor, known or not ("距离 42 公里", "增长：未知").
+Each row gets ``reasons``: Chinese sentences for the factors known for that row only — the words or products
+that matched (``matched_words``), size, growth, listing, distance, and the local firms it supplies only when such
+a relation is recorded (``local_buyers``). Nothing is said about what is unknown: a sentence true of every row
+tells the reader nothing.
 """
 
 from __future__ import annotations
@@ -182,20 +186,17 @@ def rank_targets(
     df["coverage"] = coverage
 
     words = df["matched_words"].tolist() if "matched_words" in df.columns else [None] * len(df)
+    buyers = df["local_buyers"].tolist() if "local_buyers" in df.columns else [None] * len(df)
     reasons: list[list[str]] = []
     for i in range(len(df)):
         r: list[str] = []
         ns = node.iat[i]
-        if np.isnan(ns):
-            r.append("节点匹配度：未知")
-        else:
+        ws = _words(words[i])
+        if ws:
+            r.append(f"产品相符：{'、'.join(f'「{w}」' for w in ws[:4])}")
+        elif not np.isnan(ns):
             level = "高" if ns >= 0.7 else "中" if ns >= 0.4 else "低"
-            ws = _words(words[i])
-            r.append(
-                f"节点匹配度{level}（关键词：{'、'.join(ws[:3])}）"
-                if ws
-                else f"节点匹配度{level}（{ns:.2f}）"
-            )
+            r.append(f"环节匹配度{level}（{ns:.2f}）")
         parts = []
         for c, label in SIZE_COLUMNS.items():
             v = sizes[c].iat[i]
@@ -203,25 +204,19 @@ def rank_targets(
                 parts.append(f"{label} {v:,.0f} 人" if c == "employees" else f"{label} {_money(v)}")
         if parts:
             top = max(1, math.ceil(100 * float(size_top.iat[i])))
-            r.append(f"{'、'.join(parts)}，规模居前 {top}%")
-        else:
-            r.append("规模：未知")
+            r.append(f"{'、'.join(parts)}，规模居候选前 {top}%")
         g = growth.iat[i]
-        if np.isnan(g):
-            r.append("增长：未知")
-        else:
+        if not np.isnan(g):
             r.append(f"营收增长 {g:.0%}" if g >= 0 else f"营收下降 {-g:.0%}")
         lv = scores["listed"].iat[i]
-        r.append("上市：未知" if np.isnan(lv) else "已上市" if lv else "未上市")
+        if not np.isnan(lv) and lv:
+            r.append("上市公司")
         d = dist.iat[i]
-        r.append("距离：未知" if np.isnan(d) else f"距离 {d:,.0f} 公里")
-        n_links = links.iat[i]
-        if np.isnan(n_links):
-            r.append("链主关联：未知")
-        elif n_links > 0:
-            r.append(f"与本地链主有 {n_links:.0f} 条供应关系")
-        else:
-            r.append("与本地链主无已知供应关系")
+        if not np.isnan(d):
+            r.append(f"距本地 {d:,.0f} 公里")
+        names = _words(buyers[i])
+        if names:
+            r.append(f"已向本地企业{'、'.join(f'「{n}」' for n in names[:3])}供货")
         reasons.append(r)
     df["reasons"] = reasons
     enough = df["coverage"] >= min_coverage

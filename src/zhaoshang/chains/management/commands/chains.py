@@ -1,9 +1,10 @@
-"""`zhaoshang chains import|export|list|bom|gap|classify-firms|train`."""
+"""`zhaoshang chains import|export|list|bom|gap|assignments|classify-firms|train`."""
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -38,6 +39,10 @@ class Command(BaseCommand):
         gap.add_argument("chain", help="name or slug")
         gap.add_argument("--region", required=True, help="GB/T 2260 code or an organisation (park) code")
         gap.add_argument("--json", action="store_true")
+        asg = sub.add_parser("assignments", help="export the firms on a chain's nodes with their evidence (XLSX)")
+        asg.add_argument("chain", help="name or slug")
+        asg.add_argument("--region", required=True, help="GB/T 2260 code or an organisation (park) code")
+        asg.add_argument("-o", "--output", required=True)
         cls = sub.add_parser("classify-firms", help="place the registry's firms on chain nodes (rules, then the learned layer)")
         cls.add_argument("--chain", action="append", help="only these chains (name or slug)")
         sub.add_parser("train", help="train the learned layer on confirmed assignments")
@@ -109,7 +114,13 @@ class Command(BaseCommand):
         self.stdout.write(f"{found.name} · {report.area.name}（{report.area.code}）完整度 {report.completeness:.0%}")
         for node in data["nodes"]:
             mark = "★" if node["key_node"] else " "
-            self.stdout.write(f"{'  ' * (node['depth'] - 1)}{mark}{node['name']}\t{services.STATUS_ZH[node['status']]}\t{node['local_firms']} 家\t目标 {len(node['targets'])}")
+            self.stdout.write(f"{'  ' * (node['depth'] - 1)}{mark}{node['name']}\t{services.STATUS_ZH[node['status']]}\t{node['local_firms']} 家有证据\t待核实 {node['candidates']}\t目标 {node['targets_total']}")
+
+    def do_assignments(self, chain, region, output, **_):
+        found = services.find_chain(chain)
+        report = services.gap_for_region(found, region)
+        Path(output).write_bytes(services.export_assignments(report))
+        self.stdout.write(f"已导出 {output}")
 
     def do_classify_firms(self, chain=None, **_):
         from tqdm import tqdm

@@ -6,7 +6,7 @@ const el = document.getElementById("chain-map");
 if (el) {
   const data = chartData("chain-tree");
   const chart = makeChart("chain-map", {
-    tooltip: {trigger: "item", formatter: textTooltip((p) => [p.data.name, p.data.firms ?? ""])},
+    tooltip: {trigger: "item", formatter: textTooltip((p) => [p.data.name, p.data.label ?? p.data.firms ?? ""])},
     series: [{type: "tree", data, top: "2%", left: "12%", bottom: "2%", right: "28%", symbolSize: 10, initialTreeDepth: 2,
       label: {position: "left", verticalAlign: "middle", align: "right", fontSize: 12},
       leaves: {label: {position: "right", align: "left"}}, expandAndCollapse: true, emphasis: {focus: "descendant"}}],

@@ -118,6 +118,9 @@ class Command(BaseCommand):
         bar = tqdm(total=0, unit="行", file=sys.stderr, disable=None, desc=path.name, leave=False)
 
         def progress(done: int, total: int) -> None:
+            if done < bar.n:  # the second stage: the new and changed firms are placed on chain nodes
+                bar.reset(total)
+                bar.set_description("归入产业链节点")
             if bar.total != total:
                 bar.total = total
             bar.update(done - bar.n)
