@@ -59,15 +59,30 @@ def build(n_cases: int) -> None:
             for i in range(n_cases)
         ]
     )
-    projects = Project.objects.bulk_create([
-        Project(name=f"基准项目{i}", organisation=teams[i % 5], investor=f, stage="signed",
-                signed_date=today - dt.timedelta(days=rng.randint(5, 400)))
-        for i, f in enumerate(firms)
-    ])  # fmt: skip
-    cases = ApprovalCase.objects.bulk_create([
-        ApprovalCase(project=p, organisation=p.organisation, service_organisation=service, start=p.signed_date, template_name=DEFAULT_INDUSTRIAL.name)
-        for p in projects
-    ])  # fmt: skip
+    projects = Project.objects.bulk_create(
+        [
+            Project(
+                name=f"基准项目{i}",
+                organisation=teams[i % 5],
+                investor=f,
+                stage="signed",
+                signed_date=today - dt.timedelta(days=rng.randint(5, 400)),
+            )
+            for i, f in enumerate(firms)
+        ]
+    )
+    cases = ApprovalCase.objects.bulk_create(
+        [
+            ApprovalCase(
+                project=p,
+                organisation=p.organisation,
+                service_organisation=service,
+                start=p.signed_date,
+                template_name=DEFAULT_INDUSTRIAL.name,
+            )
+            for p in projects
+        ]
+    )
     order = topological_order({i.code: i.prerequisites for i in DEFAULT_INDUSTRIAL.items})
     by_code = {i.code: i for i in DEFAULT_INDUSTRIAL.items}
     items = []
@@ -91,9 +106,21 @@ def build(n_cases: int) -> None:
                     done[code] = finish
                 elif start <= today:
                     fields = {"state": "in_progress", "started_on": start, "trips": rng.randint(0, 2)}
-            items.append(ApprovalItem(case=case, code=code, name=t.name, order=n, department_name=t.department, limit_days=t.limit_days,
-                                      prerequisites=list(t.prerequisites), baseline_trips=t.baseline_trips,
-                                      baseline_stamps=t.baseline_stamps, milestone=t.milestone, **fields))  # fmt: skip
+            items.append(
+                ApprovalItem(
+                    case=case,
+                    code=code,
+                    name=t.name,
+                    order=n,
+                    department_name=t.department,
+                    limit_days=t.limit_days,
+                    prerequisites=list(t.prerequisites),
+                    baseline_trips=t.baseline_trips,
+                    baseline_stamps=t.baseline_stamps,
+                    milestone=t.milestone,
+                    **fields,
+                )
+            )
     ApprovalItem.objects.bulk_create(items, batch_size=5000)
     print(f"built {len(cases):,} cases, {len(items):,} items in {time.perf_counter() - t0:.1f} s")
 

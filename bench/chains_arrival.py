@@ -113,11 +113,19 @@ def main() -> None:
             print(f"{task} classification: {results[task]}", file=sys.stderr)
     w, wo = results["with"], results["without"]
     cost = w["seconds"] - wo["seconds"]
-    print(json.dumps({
-        "rows": args.rows, "import_with_classification": w, "import_alone": wo,
-        "classification_seconds": round(cost, 1), "classified_firms_per_second": round(w["created"] / cost) if cost > 0 else None,
-        "ratio_with_vs_alone": round(w["seconds"] / wo["seconds"], 2),
-    }, ensure_ascii=False))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "rows": args.rows,
+                "import_with_classification": w,
+                "import_alone": wo,
+                "classification_seconds": round(cost, 1),
+                "classified_firms_per_second": round(w["created"] / cost) if cost > 0 else None,
+                "ratio_with_vs_alone": round(w["seconds"] / wo["seconds"], 2),
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -23,15 +23,42 @@ from zhaoshang.chains.analysis.rules import RuleClassifier  # noqa: E402
 from zhaoshang.chains.analysis.spec import ChainSpec, from_dict, load_directory  # noqa: E402
 
 FILLER = (
-    "一般项目", "技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广", "货物进出口", "技术进出口",
-    "普通机械设备安装服务", "信息咨询服务（不含许可类信息咨询服务）", "企业管理咨询", "会议及展览服务",
-    "办公用品销售", "日用百货销售", "五金产品批发", "建筑材料销售", "劳务服务（不含劳务派遣）",
-    "物业管理", "非居住房地产租赁", "市场营销策划", "广告设计、代理", "软件开发", "园林绿化工程施工",
-    "食品销售（仅销售预包装食品）", "餐饮服务", "道路货物运输（不含危险货物）", "装卸搬运", "仓储服务",
-    "家用电器销售", "服装服饰批发", "文具用品零售", "计算机软硬件及辅助设备零售", "电子产品销售",
-    "化工产品销售（不含许可类化工产品）", "金属材料销售", "塑料制品制造", "机械零件、零部件加工",
-    "（依法须经批准的项目，经相关部门批准后方可开展经营活动）", "许可项目：建设工程施工",
-)  # fmt: skip
+    "一般项目",
+    "技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广",
+    "货物进出口",
+    "技术进出口",
+    "普通机械设备安装服务",
+    "信息咨询服务（不含许可类信息咨询服务）",
+    "企业管理咨询",
+    "会议及展览服务",
+    "办公用品销售",
+    "日用百货销售",
+    "五金产品批发",
+    "建筑材料销售",
+    "劳务服务（不含劳务派遣）",
+    "物业管理",
+    "非居住房地产租赁",
+    "市场营销策划",
+    "广告设计、代理",
+    "软件开发",
+    "园林绿化工程施工",
+    "食品销售（仅销售预包装食品）",
+    "餐饮服务",
+    "道路货物运输（不含危险货物）",
+    "装卸搬运",
+    "仓储服务",
+    "家用电器销售",
+    "服装服饰批发",
+    "文具用品零售",
+    "计算机软硬件及辅助设备零售",
+    "电子产品销售",
+    "化工产品销售（不含许可类化工产品）",
+    "金属材料销售",
+    "塑料制品制造",
+    "机械零件、零部件加工",
+    "（依法须经批准的项目，经相关部门批准后方可开展经营活动）",
+    "许可项目：建设工程施工",
+)
 CITIES = ("株洲", "长沙", "湘潭", "苏州", "无锡", "常州", "青岛", "成都", "西安", "武汉", "宁波", "深圳")
 
 
@@ -47,8 +74,15 @@ def synthetic_spec(n_leaves: int = 300) -> ChainSpec:
         leaves = []
         for i in range(n_leaves // 10):
             kws = [f"{rng.choice(words)}{g}{i}", f"专用{rng.choice(words)}{i}"]
-            leaves.append({"key": f"n{g}-{i}", "name": f"节点{g}-{i}", "weight": 1 / (n_leaves // 10),
-                           "keywords": kws, "industry_codes": [f"{3400 + g * 10 + i % 10}"]})  # fmt: skip
+            leaves.append(
+                {
+                    "key": f"n{g}-{i}",
+                    "name": f"节点{g}-{i}",
+                    "weight": 1 / (n_leaves // 10),
+                    "keywords": kws,
+                    "industry_codes": [f"{3400 + g * 10 + i % 10}"],
+                }
+            )
         groups.append({"key": f"g{g}", "name": f"环节{g}", "weight": 0.1, "children": leaves})
     return from_dict({"slug": "synthetic", "name": "合成产业链", "nodes": groups})
 
@@ -123,15 +157,19 @@ def main() -> None:
     clf = RuleClassifier(specs)
     t_compile = time.perf_counter() - t0
     words, codes = chain_words(specs)
-    print(f"chains: {', '.join(s.slug for s in specs)} ({source}); {sum(len(s.nodes) for s in specs)} nodes, "
-          f"{clf.n_words} distinct words; compile {t_compile * 1000:.0f} ms")  # fmt: skip
+    print(
+        f"chains: {', '.join(s.slug for s in specs)} ({source}); {sum(len(s.nodes) for s in specs)} nodes, "
+        f"{clf.n_words} distinct words; compile {t_compile * 1000:.0f} ms"
+    )
 
     t0 = time.perf_counter()
     records = generate(args.rows, words, codes)
     t_gen = time.perf_counter() - t0
     mean_len = sum(len(r[1]) for r in records[:10000]) / min(10000, len(records))
-    print(f"generated {len(records):,} firms in {t_gen:.1f} s (mean scope {mean_len:.0f} chars); "
-          f"peak RSS {peak_mb()[0]:.0f} MB")  # fmt: skip
+    print(
+        f"generated {len(records):,} firms in {t_gen:.1f} s (mean scope {mean_len:.0f} chars); "
+        f"peak RSS {peak_mb()[0]:.0f} MB"
+    )
 
     t0 = time.perf_counter()
     n_assign = n_firms = 0
@@ -140,9 +178,11 @@ def main() -> None:
         n_assign += len(result)
     t_rule = time.perf_counter() - t0
     own, kids = peak_mb()
-    print(f"rule layer: {n_firms:,} firms in {t_rule:.1f} s with {args.workers} worker(s) = "
-          f"{n_firms / t_rule:,.0f} firms/s; {n_assign:,} assignments; "
-          f"peak RSS parent {own:.0f} MB, largest worker {kids:.0f} MB")  # fmt: skip
+    print(
+        f"rule layer: {n_firms:,} firms in {t_rule:.1f} s with {args.workers} worker(s) = "
+        f"{n_firms / t_rule:,.0f} firms/s; {n_assign:,} assignments; "
+        f"peak RSS parent {own:.0f} MB, largest worker {kids:.0f} MB"
+    )
 
     sample = records[: args.baseline_rows]
     keywords = [(w, i) for i, w in enumerate(words)]

@@ -113,8 +113,10 @@ def main() -> None:
     if args.no_evidence:
         df = df.drop(columns=["evidence"])
     depth = max(n.depth for n in spec.nodes.values())
-    print(f"chain: {len(spec.nodes)} nodes ({len(spec.leaves)} leaves, depth {depth}); "
-          f"{len(df):,} assignments of {df['firm_id'].nunique():,} firms")  # fmt: skip
+    print(
+        f"chain: {len(spec.nodes)} nodes ({len(spec.leaves)} leaves, depth {depth}); "
+        f"{len(df):,} assignments of {df['firm_id'].nunique():,} firms"
+    )
 
     analyse_gaps(spec, df.head(1000))  # warm-up
     times = []
@@ -127,10 +129,12 @@ def main() -> None:
     analyse_gaps(spec, df)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"analyse_gaps: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms of {args.repeat} "
-          f"= {len(df) / best:,.0f} assignments/s; peak traced memory {peak / 2**20:.0f} MB; "
-          f"completeness {res.completeness:.3f}; candidates (code only) on the root nodes "
-          f"{sum(n.candidates for n in res.nodes if n.depth == 1):,}")  # fmt: skip
+    print(
+        f"analyse_gaps: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms of {args.repeat} "
+        f"= {len(df) / best:,.0f} assignments/s; peak traced memory {peak / 2**20:.0f} MB; "
+        f"completeness {res.completeness:.3f}; candidates (code only) on the root nodes "
+        f"{sum(n.candidates for n in res.nodes if n.depth == 1):,}"
+    )
 
     t0 = time.perf_counter()
     base = python_baseline(spec, df)

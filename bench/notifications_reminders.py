@@ -74,33 +74,49 @@ def main() -> int:
     projects = Project.objects.bulk_create(
         [
             Project(
-                name=f"基准项目{i}", organisation=park, owner=officers[i % 20], investor=firms[i], stage="contact",
-                quiet_since=today - dt.timedelta(days=60 if i % 4 == 0 else 1), created_at=timezone.now(),
+                name=f"基准项目{i}",
+                organisation=park,
+                owner=officers[i % 20],
+                investor=firms[i],
+                stage="contact",
+                quiet_since=today - dt.timedelta(days=60 if i % 4 == 0 else 1),
+                created_at=timezone.now(),
             )
             for i in range(n)
         ],
         batch_size=2000,
-    )  # fmt: skip
+    )
     StageEvent.objects.bulk_create(
         [StageEvent(project=p, to_stage="lead", date=today, team=park) for p in projects], batch_size=2000
     )
     FollowUp.objects.bulk_create(
         [
             FollowUp(
-                project=p, date=today - dt.timedelta(days=5), content="基准", next_action="回访",
-                next_due=today - dt.timedelta(days=(0, 2, -3)[i % 3]), created_by=p.owner,
+                project=p,
+                date=today - dt.timedelta(days=5),
+                content="基准",
+                next_action="回访",
+                next_due=today - dt.timedelta(days=(0, 2, -3)[i % 3]),
+                created_by=p.owner,
             )
             for i, p in enumerate(projects)
         ],
         batch_size=2000,
-    )  # fmt: skip
+    )
     CoordinationItem.objects.bulk_create(
         [
-            CoordinationItem(project=p, title="基准事项", organisation=park, department=dept, due=today + dt.timedelta(days=(-3, 1)[i % 2]), created_by=p.owner)
+            CoordinationItem(
+                project=p,
+                title="基准事项",
+                organisation=park,
+                department=dept,
+                due=today + dt.timedelta(days=(-3, 1)[i % 2]),
+                created_by=p.owner,
+            )
             for i, p in enumerate(projects[::2])
         ],
         batch_size=2000,
-    )  # fmt: skip
+    )
     print(
         f"data: {n:,} projects, {n // 2:,} items, 20 officers — built in {time.perf_counter() - started:.1f} s"
     )

@@ -71,14 +71,23 @@ def build(args) -> dict:
         rng = random.Random(42)
         ctx = DemoContext()
         build_base(ctx)
-        teams = [ctx.organisations[c] for c in ("zz-invest-1", "zz-invest-2", "zz-hitech", "zz-econ", "zz-liling")]
+        teams = [
+            ctx.organisations[c] for c in ("zz-invest-1", "zz-invest-2", "zz-hitech", "zz-econ", "zz-liling")
+        ]
         leader = ctx.users["leader"]
         workers = []
         for i in range(args.users):
             team = teams[i % len(teams)]
             role = Role.PARK_ADMIN if team.kind == "park" else Role.INVESTMENT_OFFICER
             user, _ = User.objects.get_or_create(
-                username=f"bench{i:02d}", defaults={"organisation": team, "role": role, "last_name": "压测", "first_name": f"{i:02d}", "leader": leader}
+                username=f"bench{i:02d}",
+                defaults={
+                    "organisation": team,
+                    "role": role,
+                    "last_name": "压测",
+                    "first_name": f"{i:02d}",
+                    "leader": leader,
+                },
             )
             workers.append(user)
         Task.objects.all().delete()
@@ -89,7 +98,12 @@ def build(args) -> dict:
         Enterprise.objects.filter(source="bench").delete()
         firms = Enterprise.objects.bulk_create(
             [
-                Enterprise(name=f"压测投资方{i:05d}有限公司", name_key=f"压测投资方{i:05d}", organisation=teams[i % len(teams)], source="bench")
+                Enterprise(
+                    name=f"压测投资方{i:05d}有限公司",
+                    name_key=f"压测投资方{i:05d}",
+                    organisation=teams[i % len(teams)],
+                    source="bench",
+                )
                 for i in range(args.projects)
             ],
             batch_size=5000,
@@ -107,14 +121,26 @@ def build(args) -> dict:
             stage = "on_hold" if side < 0.05 else "dropped" if side < 0.08 else main[reached]
             last = created + dt.timedelta(days=rng.randint(0, max(0, (today - created).days)))
             p = Project(
-                name=f"压测项目{i:05d}", organisation=owner.organisation, owner=owner, investor=firm, stage=stage,
-                source=rng.choice(Project.Source.values), planned_investment_wan=Decimal(rng.randint(500, 100000)),
-                created_at=timezone.make_aware(dt.datetime.combine(created, dt.time(9))), stage_changed_on=last,
-                first_contact_date=created if reached >= 1 else None, visit_date=created if reached >= 2 else None,
-                signed_date=last if reached >= 4 else None, signed_amount_wan=Decimal(rng.randint(500, 90000)) if reached >= 4 else None,
-                location="压测园区" if reached >= 4 else "", construction_start_date=last if reached >= 6 else None,
-                production_start_date=last if reached >= 7 else None, hold_reason="压测" if stage == "on_hold" else "",
-                drop_reason="压测" if stage == "dropped" else "", last_followup_on=last, quiet_since=last,
+                name=f"压测项目{i:05d}",
+                organisation=owner.organisation,
+                owner=owner,
+                investor=firm,
+                stage=stage,
+                source=rng.choice(Project.Source.values),
+                planned_investment_wan=Decimal(rng.randint(500, 100000)),
+                created_at=timezone.make_aware(dt.datetime.combine(created, dt.time(9))),
+                stage_changed_on=last,
+                first_contact_date=created if reached >= 1 else None,
+                visit_date=created if reached >= 2 else None,
+                signed_date=last if reached >= 4 else None,
+                signed_amount_wan=Decimal(rng.randint(500, 90000)) if reached >= 4 else None,
+                location="压测园区" if reached >= 4 else "",
+                construction_start_date=last if reached >= 6 else None,
+                production_start_date=last if reached >= 7 else None,
+                hold_reason="压测" if stage == "on_hold" else "",
+                drop_reason="压测" if stage == "dropped" else "",
+                last_followup_on=last,
+                quiet_since=last,
             )
             projects.append(p)
         Project.objects.bulk_create(projects, batch_size=2000)
@@ -125,21 +151,56 @@ def build(args) -> dict:
             span = max(1, (p.last_followup_on - created).days)
             stages = main[: main.index(p.stage) + 1] if p.stage in main else main[:2] + [p.stage]
             for n, code in enumerate(stages):
-                events.append(StageEvent(project=p, from_stage=stages[n - 1] if n else "", to_stage=code, date=created + dt.timedelta(days=span * n // max(1, len(stages))), team_id=p.organisation_id, by_id=p.owner_id))
+                events.append(
+                    StageEvent(
+                        project=p,
+                        from_stage=stages[n - 1] if n else "",
+                        to_stage=code,
+                        date=created + dt.timedelta(days=span * n // max(1, len(stages))),
+                        team_id=p.organisation_id,
+                        by_id=p.owner_id,
+                    )
+                )
             for n in range(per_project):
-                date = created + dt.timedelta(days=span * n // max(1, per_project - 1)) if per_project > 1 else p.last_followup_on
+                date = (
+                    created + dt.timedelta(days=span * n // max(1, per_project - 1))
+                    if per_project > 1
+                    else p.last_followup_on
+                )
                 open_action = n == per_project - 1 and rng.random() < 0.3
                 followups.append(
                     FollowUp(
-                        project=p, date=date, way=rng.choice(FollowUp.Way.values), content=f"压测跟进记录 {n}",
-                        next_action="下一步" if open_action else "", next_due=today + dt.timedelta(days=rng.randint(-10, 10)) if open_action else None,
-                        done=not open_action, created_by_id=p.owner_id,
+                        project=p,
+                        date=date,
+                        way=rng.choice(FollowUp.Way.values),
+                        content=f"压测跟进记录 {n}",
+                        next_action="下一步" if open_action else "",
+                        next_due=today + dt.timedelta(days=rng.randint(-10, 10)) if open_action else None,
+                        done=not open_action,
+                        created_by_id=p.owner_id,
                     )
                 )
             if rng.random() < 0.1:
-                items.append(CoordinationItem(project=p, title="压测协调事项", organisation_id=p.organisation_id, department=rng.choice(depts), due=today + dt.timedelta(days=rng.randint(-60, 60))))
+                items.append(
+                    CoordinationItem(
+                        project=p,
+                        title="压测协调事项",
+                        organisation_id=p.organisation_id,
+                        department=rng.choice(depts),
+                        due=today + dt.timedelta(days=rng.randint(-60, 60)),
+                    )
+                )
             if rng.random() < 0.05:
-                tasks.append(Task(kind=Task.Kind.CALLBACK, title="压测回访", organisation_id=p.organisation_id, assignee_id=p.owner_id, project=p, due=today + dt.timedelta(days=rng.randint(-5, 5))))
+                tasks.append(
+                    Task(
+                        kind=Task.Kind.CALLBACK,
+                        title="压测回访",
+                        organisation_id=p.organisation_id,
+                        assignee_id=p.owner_id,
+                        project=p,
+                        due=today + dt.timedelta(days=rng.randint(-5, 5)),
+                    )
+                )
         print(f"  rows prepared ({time.perf_counter() - t0:.1f} s)", file=sys.stderr, flush=True)
         StageEvent.objects.bulk_create(events, batch_size=5000)
         FollowUp.objects.bulk_create(followups, batch_size=5000)
@@ -149,8 +210,11 @@ def build(args) -> dict:
 
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        print(f"built {len(projects):,} projects, {len(followups):,} follow-ups, {len(events):,} stage events, "
-              f"{len(items):,} items, {len(tasks):,} tasks in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        print(
+            f"built {len(projects):,} projects, {len(followups):,} follow-ups, {len(events):,} stage events, "
+            f"{len(items):,} items, {len(tasks):,} tasks in {time.perf_counter() - t0:.1f} s",
+            file=sys.stderr,
+        )
     users = list(User.objects.filter(username__startswith="bench").order_by("username"))[: args.users]
     sessions = []
     for user in users:
@@ -215,25 +279,56 @@ def load_threads(args, sessions, base: str) -> dict[str, dict]:
     for t in threads:
         t.join()
     return {
-        page: {"requests": len(results[page]), "errors": errors[page], "p50": percentile(results[page], 50),
-               "p95": percentile(results[page], 95), "p99": percentile(results[page], 99)}
+        page: {
+            "requests": len(results[page]),
+            "errors": errors[page],
+            "p50": percentile(results[page], 50),
+            "p95": percentile(results[page], 95),
+            "p99": percentile(results[page], 99),
+        }
         for page in pages
-    }  # fmt: skip
+    }
 
 
 def load_locust(args, sessions, base: str) -> dict[str, dict]:
     """Headless locust against the server; the per-page figures come from its stats CSV."""
     with tempfile.TemporaryDirectory(prefix="pipeline-bench-") as tmp:
         sessions_file = Path(tmp) / "sessions.json"
-        sessions_file.write_text(json.dumps([{"user": u, "key": k, "ids": ids} for u, k, ids in sessions]), encoding="utf-8")
-        env = {**os.environ, "PIPELINE_BENCH_SESSIONS": str(sessions_file), "PIPELINE_BENCH_THINK": str(args.think)}
+        sessions_file.write_text(
+            json.dumps([{"user": u, "key": k, "ids": ids} for u, k, ids in sessions]), encoding="utf-8"
+        )
+        env = {
+            **os.environ,
+            "PIPELINE_BENCH_SESSIONS": str(sessions_file),
+            "PIPELINE_BENCH_THINK": str(args.think),
+        }
         env.pop("DJANGO_SETTINGS_MODULE", None)
         command = [
-            sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "pipeline_locustfile.py"), "--headless",
-            "--users", str(len(sessions)), "--spawn-rate", str(len(sessions)), "--run-time", f"{args.duration}s",
-            "--host", base, "--csv", str(Path(tmp) / "run"), "--only-summary", "--loglevel", "ERROR", "--stop-timeout", "10",
-        ]  # fmt: skip
-        run = subprocess.run(command, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            str(ROOT / "bench" / "pipeline_locustfile.py"),
+            "--headless",
+            "--users",
+            str(len(sessions)),
+            "--spawn-rate",
+            str(len(sessions)),
+            "--run-time",
+            f"{args.duration}s",
+            "--host",
+            base,
+            "--csv",
+            str(Path(tmp) / "run"),
+            "--only-summary",
+            "--loglevel",
+            "ERROR",
+            "--stop-timeout",
+            "10",
+        ]
+        run = subprocess.run(
+            command, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
         stats_file = Path(tmp) / "run_stats.csv"
         if not stats_file.exists():
             sys.stderr.write(run.stderr)
@@ -244,12 +339,21 @@ def load_locust(args, sessions, base: str) -> dict[str, dict]:
     for page in PAGES:
         row = rows.get(page)
         if row is None:
-            out[page] = {"requests": 0, "errors": 1, "p50": float("nan"), "p95": float("nan"), "p99": float("nan")}
+            out[page] = {
+                "requests": 0,
+                "errors": 1,
+                "p50": float("nan"),
+                "p95": float("nan"),
+                "p99": float("nan"),
+            }
             continue
         out[page] = {
-            "requests": int(row["Request Count"]), "errors": int(row["Failure Count"]), "p50": float(row["50%"]),
-            "p95": float(row["95%"]), "p99": float(row["99%"]),
-        }  # fmt: skip
+            "requests": int(row["Request Count"]),
+            "errors": int(row["Failure Count"]),
+            "p50": float(row["50%"]),
+            "p95": float(row["95%"]),
+            "p99": float(row["99%"]),
+        }
     return out
 
 
@@ -259,7 +363,9 @@ def report(args, stats: dict[str, dict], tool: str) -> bool:
     print(f"{'page':<14}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}")
     for page in PAGES:
         s = stats[page]
-        print(f"{page:<14}{s['requests']:>9}{s['errors']:>8}{s['p50']:>9.1f}{s['p95']:>9.1f}{s['p99']:>9.1f}{s['requests'] / args.duration:>8.1f}")
+        print(
+            f"{page:<14}{s['requests']:>9}{s['errors']:>8}{s['p50']:>9.1f}{s['p95']:>9.1f}{s['p99']:>9.1f}{s['requests'] / args.duration:>8.1f}"
+        )
         passed &= s["requests"] > 0 and s["errors"] == 0 and s["p95"] <= P95_LIMIT_MS
     return passed
 
@@ -283,29 +389,43 @@ def meeting_pack_time() -> bool:
         t2 = time.perf_counter()
         render_meeting_pack(pack, Path(tmp) / "pack.pdf")
         t3 = time.perf_counter()
-    print(f"\nmeeting pack {start}–{end}: {pack.new_leads.totals['count']} new leads, {pack.stage_movements.totals['count']} movements, "
-          f"{pack.cold.totals['count']} cold, {pack.overdue_by_department.totals['count']} overdue items")
+    print(
+        f"\nmeeting pack {start}–{end}: {pack.new_leads.totals['count']} new leads, {pack.stage_movements.totals['count']} movements, "
+        f"{pack.cold.totals['count']} cold, {pack.overdue_by_department.totals['count']} overdue items"
+    )
     docx, pdf = (t1 - t0) + (t2 - t1), (t1 - t0) + (t3 - t2)
-    print(f"  assemble {t1 - t0:.2f} s · DOCX {t2 - t1:.2f} s · PDF {t3 - t2:.2f} s → "
-          f"pack as DOCX {docx:.2f} s, as PDF {pdf:.2f} s (limit {PACK_LIMIT_S:.0f} s each)")
+    print(
+        f"  assemble {t1 - t0:.2f} s · DOCX {t2 - t1:.2f} s · PDF {t3 - t2:.2f} s → "
+        f"pack as DOCX {docx:.2f} s, as PDF {pdf:.2f} s (limit {PACK_LIMIT_S:.0f} s each)"
+    )
     return docx <= PACK_LIMIT_S and pdf <= PACK_LIMIT_S
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", type=Path, default=Path("/tmp/zhaoshang-bench-pipeline.sqlite3"))
     parser.add_argument("--projects", type=int, default=20000)
     parser.add_argument("--followups", type=int, default=200000)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--duration", type=int, default=30)
-    parser.add_argument("--think", type=float, default=1.0,
-                        help="mean seconds a user pauses between pages (0: no pause, a saturation test)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="mean seconds a user pauses between pages (0: no pause, a saturation test)",
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--fresh", action="store_true", help="delete the database first")
     parser.add_argument("--skip-load", action="store_true")
-    parser.add_argument("--tool", choices=("locust", "threads"), default="locust" if importlib.util.find_spec("locust") else "threads",
-                        help="load generator (default: locust when installed, pip install -e '.[bench]')")
+    parser.add_argument(
+        "--tool",
+        choices=("locust", "threads"),
+        default="locust" if importlib.util.find_spec("locust") else "threads",
+        help="load generator (default: locust when installed, pip install -e '.[bench]')",
+    )
     args = parser.parse_args()
     if args.fresh and args.db.exists():
         args.db.unlink()
@@ -313,10 +433,26 @@ def main() -> int:
     data = build(args)
     passed = True
     if not args.skip_load:
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{args.db}", "ZHAOSHANG_DEBUG": "false", "ZHAOSHANG_LOG_LEVEL": "ERROR"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{args.db}",
+            "ZHAOSHANG_DEBUG": "false",
+            "ZHAOSHANG_LOG_LEVEL": "ERROR",
+        }
         server = subprocess.Popen(
-            [str(ROOT / ".venv/bin/zhaoshang"), "serve", "--host", "127.0.0.1", "--port", str(args.port), "--threads", str(args.threads)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                str(ROOT / ".venv/bin/zhaoshang"),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(args.port),
+                "--threads",
+                str(args.threads),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         base = f"http://127.0.0.1:{args.port}"
         try:

@@ -32,7 +32,9 @@ class Cadre(FastHttpUser):  # geventhttpclient: less client CPU on a 2-core mach
         self.headers = {"Cookie": f"sessionid={session['key']}", "Accept-Language": "zh-hans"}
 
     def _get(self, url: str, name: str) -> None:
-        with self.client.get(url, name=name, headers=self.headers, allow_redirects=False, catch_response=True) as response:
+        with self.client.get(
+            url, name=name, headers=self.headers, allow_redirects=False, catch_response=True
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
 

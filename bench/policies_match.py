@@ -28,17 +28,19 @@ def synthetic(n: int, seed: int = 13):
     rng = np.random.default_rng(seed)
     regions = np.array(["430202", "430203", "430204", "430211", "430212", "430281", "430104", "440305", ""])
     industries = np.array(["3831", "C3711", "C3714", "3962", "6510", "2665", "3985", "7320", ""])
-    firms = pd.DataFrame({
-        "id": np.arange(1, n + 1),
-        "region_code": regions[rng.integers(0, len(regions), n)],
-        "industry_code": industries[rng.integers(0, len(industries), n)],
-        "founded": pd.to_datetime("1995-01-01") + pd.to_timedelta(rng.integers(0, 11000, n), unit="D"),
-        "capital_wan": np.where(rng.random(n) < 0.1, np.nan, rng.lognormal(6, 1.5, n)),
-        "employees": np.where(rng.random(n) < 0.3, np.nan, rng.lognormal(3, 1.2, n).round()),
-        "revenue_wan": np.where(rng.random(n) < 0.5, np.nan, rng.lognormal(7, 2, n)),
-        "tax_wan": np.where(rng.random(n) < 0.5, np.nan, rng.lognormal(3, 2, n)),
-        "rd_ratio": np.where(rng.random(n) < 0.7, np.nan, rng.random(n) * 10),
-    })  # fmt: skip
+    firms = pd.DataFrame(
+        {
+            "id": np.arange(1, n + 1),
+            "region_code": regions[rng.integers(0, len(regions), n)],
+            "industry_code": industries[rng.integers(0, len(industries), n)],
+            "founded": pd.to_datetime("1995-01-01") + pd.to_timedelta(rng.integers(0, 11000, n), unit="D"),
+            "capital_wan": np.where(rng.random(n) < 0.1, np.nan, rng.lognormal(6, 1.5, n)),
+            "employees": np.where(rng.random(n) < 0.3, np.nan, rng.lognormal(3, 1.2, n).round()),
+            "revenue_wan": np.where(rng.random(n) < 0.5, np.nan, rng.lognormal(7, 2, n)),
+            "tax_wan": np.where(rng.random(n) < 0.5, np.nan, rng.lognormal(3, 2, n)),
+            "rd_ratio": np.where(rng.random(n) < 0.7, np.nan, rng.random(n) * 10),
+        }
+    )
     k = n // 10
     chain = pd.DataFrame(
         {
@@ -99,13 +101,19 @@ def main() -> None:
     sample = 20_000
     firms = frames[0].head(sample)
     facts = [
-        c.FirmFacts(id=int(r.id), region_code=r.region_code, industry_code=r.industry_code, founded=r.founded.date(),
-                    capital_wan=None if np.isnan(r.capital_wan) else r.capital_wan,
-                    employees=None if np.isnan(r.employees) else r.employees,
-                    revenue_wan=None if np.isnan(r.revenue_wan) else r.revenue_wan, tax_wan=None if np.isnan(r.tax_wan) else r.tax_wan,
-                    rd_ratio=None if np.isnan(r.rd_ratio) else r.rd_ratio)
+        c.FirmFacts(
+            id=int(r.id),
+            region_code=r.region_code,
+            industry_code=r.industry_code,
+            founded=r.founded.date(),
+            capital_wan=None if np.isnan(r.capital_wan) else r.capital_wan,
+            employees=None if np.isnan(r.employees) else r.employees,
+            revenue_wan=None if np.isnan(r.revenue_wan) else r.revenue_wan,
+            tax_wan=None if np.isnan(r.tax_wan) else r.tax_wan,
+            rd_ratio=None if np.isnan(r.rd_ratio) else r.rd_ratio,
+        )
         for r in firms.itertuples()
-    ]  # fmt: skip
+    ]
     t4 = time.perf_counter()
     for f in facts:
         for clause in cl:

@@ -51,11 +51,41 @@ def load_rows(csv_path: Path) -> tuple[list[tuple], float]:
     rows = []
     for i, c in enumerate(cells):
         code, name, rep, founded, capital, status, kind, address, scope = (c + [""] * 9)[:9]
-        rows.append((
-            code if len(code) == 18 else None, code, "", name, f"{name}#{i}", "", rep,
-            founded or None, 100.0, "CNY", capital, kind, status, address, code[2:8] if len(code) >= 8 else "",
-            "", scope, "", None, None, None, "", "[]", None, "[]", "bench", now, now, None, 1, None,
-        ))
+        rows.append(
+            (
+                code if len(code) == 18 else None,
+                code,
+                "",
+                name,
+                f"{name}#{i}",
+                "",
+                rep,
+                founded or None,
+                100.0,
+                "CNY",
+                capital,
+                kind,
+                status,
+                address,
+                code[2:8] if len(code) >= 8 else "",
+                "",
+                scope,
+                "",
+                None,
+                None,
+                None,
+                "",
+                "[]",
+                None,
+                "[]",
+                "bench",
+                now,
+                now,
+                None,
+                1,
+                None,
+            )
+        )
     # a code the file repeats would break the UNIQUE index: the floor measures distinct rows
     seen: set[str] = set()
     distinct = []
@@ -93,7 +123,7 @@ def insert(db: sqlite3.Connection, rows: list[tuple]) -> float:
     started = time.perf_counter()
     db.execute("BEGIN")
     for start in range(0, len(rows), 2000):
-        db.executemany(sql, rows[start:start + 2000])
+        db.executemany(sql, rows[start : start + 2000])
     db.execute("COMMIT")
     return time.perf_counter() - started
 
@@ -114,21 +144,29 @@ def main() -> int:
         started = time.perf_counter()
         from importlib import import_module  # the indexed text as migration 0007 computes it
 
-        body = import_module("zhaoshang.registry.migrations.0007_i8registry_search_facets").body_sql("registry_enterprise")
-        db.execute(f"INSERT INTO registry_enterprise_fts(rowid, body) SELECT id, {body} FROM registry_enterprise")
+        body = import_module("zhaoshang.registry.migrations.0007_i8registry_search_facets").body_sql(
+            "registry_enterprise"
+        )
+        db.execute(
+            f"INSERT INTO registry_enterprise_fts(rowid, body) SELECT id, {body} FROM registry_enterprise"
+        )
         figures.append(("full-text index, one INSERT … SELECT", time.perf_counter() - started))
         db.close()
 
         db = fresh(schema, workdir, "b.sqlite3")
-        indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name='registry_enterprise' "
-                             "AND sql IS NOT NULL").fetchall()
+        indexes = db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name='registry_enterprise' "
+            "AND sql IS NOT NULL"
+        ).fetchall()
         for name, _sql in indexes:
             db.execute(f'DROP INDEX "{name}"')
         seconds = insert(db, rows)
         started = time.perf_counter()
         for _name, sql in indexes:
             db.execute(sql)
-        figures.append((f"table, {len(indexes)} indexes built after", seconds + time.perf_counter() - started))
+        figures.append(
+            (f"table, {len(indexes)} indexes built after", seconds + time.perf_counter() - started)
+        )
         db.close()
 
     print(f"{n:,} rows from {args.csv}")
@@ -138,7 +176,9 @@ def main() -> int:
     best = min(figures[1][1], figures[3][1]) + figures[2][1]
     print(f"  {'floor: table + full-text':<42} {floor:7.2f} s  {n / floor:>10,.0f} rows/s")
     print(f"  {'floor with indexes built after':<42} {best:7.2f} s  {n / best:>10,.0f} rows/s")
-    print(f"  (+ parsing)                                {best + parse_seconds:7.2f} s  {n / (best + parse_seconds):>10,.0f} rows/s")
+    print(
+        f"  (+ parsing)                                {best + parse_seconds:7.2f} s  {n / (best + parse_seconds):>10,.0f} rows/s"
+    )
     return 0
 
 

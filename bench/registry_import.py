@@ -100,14 +100,33 @@ def _child(args: argparse.Namespace) -> dict:
 
         frame = pd.read_excel(args.file, engine="openpyxl", dtype=str)
         read_done = time.perf_counter()
-        columns = {"统一社会信用代码": "uscc_raw", "企业名称": "name", "法定代表人": "legal_rep", "注册资本": "capital_raw",
-                   "登记状态": "status", "企业类型": "company_type", "住所": "address", "经营范围": "scope"}  # fmt: skip
+        columns = {
+            "统一社会信用代码": "uscc_raw",
+            "企业名称": "name",
+            "法定代表人": "legal_rep",
+            "注册资本": "capital_raw",
+            "登记状态": "status",
+            "企业类型": "company_type",
+            "住所": "address",
+            "经营范围": "scope",
+        }
         frame = frame.rename(columns=columns)[list(columns.values())].fillna("")
         batch = []
         for record in frame.itertuples(index=False):
-            batch.append(Enterprise(name=record.name, name_key=record.name, uscc_raw=record.uscc_raw[:64],
-                                    legal_rep=record.legal_rep, capital_raw=record.capital_raw[:100], status=record.status[:50],
-                                    company_type=record.company_type, address=record.address, scope=record.scope, organisation=org))  # fmt: skip
+            batch.append(
+                Enterprise(
+                    name=record.name,
+                    name_key=record.name,
+                    uscc_raw=record.uscc_raw[:64],
+                    legal_rep=record.legal_rep,
+                    capital_raw=record.capital_raw[:100],
+                    status=record.status[:50],
+                    company_type=record.company_type,
+                    address=record.address,
+                    scope=record.scope,
+                    organisation=org,
+                )
+            )
             if len(batch) >= 5000:
                 Enterprise.objects.bulk_create(batch)
                 batch = []
@@ -138,11 +157,24 @@ def _search() -> dict:
     rng = random.Random(7)
     top = Enterprise.objects.order_by("-id").values_list("id", flat=True).first() or 0
     ids = rng.sample(range(1, top + 1), min(top, 400))
-    sample = list(Enterprise.objects.filter(pk__in=ids).exclude(uscc=None).values_list("name", "uscc", "region_code"))
+    sample = list(
+        Enterprise.objects.filter(pk__in=ids).exclude(uscc=None).values_list("name", "uscc", "region_code")
+    )
     rng.shuffle(sample)
     sample = sample[:60]
-    cities = sorted({c for _, _, city, _ in REGIONS for c in (city, city.removesuffix("市"))}, key=len, reverse=True)
-    scope_words = ["集成电路设计", "新能源汽车", "人工智能应用", "环境保护专用设备", "储能技术服务", "光伏设备", "模具制造", "软件开发"]
+    cities = sorted(
+        {c for _, _, city, _ in REGIONS for c in (city, city.removesuffix("市"))}, key=len, reverse=True
+    )
+    scope_words = [
+        "集成电路设计",
+        "新能源汽车",
+        "人工智能应用",
+        "环境保护专用设备",
+        "储能技术服务",
+        "光伏设备",
+        "模具制造",
+        "软件开发",
+    ]
 
     def timed(query: str, filters: dict | None = None) -> float:
         # what the list page and the API do: the first page (50 rows, by relevance; newest first without a
@@ -167,7 +199,8 @@ def _search() -> dict:
     results["info_random_name_window"] = [timed(w) for w in windows]
     results["uscc"] = [timed(code) for _, code, _ in sample]
     results["scope_word_two_filters"] = [
-        timed(rng.choice(scope_words), {"region": region[:4] + "00", "status": "存续"}) for _, _, region in sample
+        timed(rng.choice(scope_words), {"region": region[:4] + "00", "status": "存续"})
+        for _, _, region in sample
     ]
     # for information: the list without a query, filtered by city (typed as a name) and status; a two-character
     # brand (the first two characters of the 字号)
@@ -196,7 +229,11 @@ def _run(task: str, db: str | None, var: str, file: Path | None = None) -> dict:
         cmd += ["--db", db]
     if file:
         cmd += ["--file", str(file)]
-    print(f"· {task} {file.name if file else ''} ({'PostgreSQL' if db else 'SQLite'})", file=sys.stderr, flush=True)
+    print(
+        f"· {task} {file.name if file else ''} ({'PostgreSQL' if db else 'SQLite'})",
+        file=sys.stderr,
+        flush=True,
+    )
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if done.returncode:
         raise SystemExit(f"{task} failed:\n{done.stderr[-3000:]}")
@@ -216,16 +253,25 @@ def _generate(rows: int, folder: Path, want_xlsx: bool) -> tuple[Path, Path | No
     return csv_path, xlsx_path
 
 
-TARGETS = {"csv_rows_per_second": 50_000, "xlsx_rows_per_second": 10_000, "peak_memory_mb": 1024, "search_p95_ms": 100}
+TARGETS = {
+    "csv_rows_per_second": 50_000,
+    "xlsx_rows_per_second": 10_000,
+    "peak_memory_mb": 1024,
+    "search_p95_ms": 100,
+}
 
 
 def _verdict(results: dict) -> dict:
     """Which of the issue's targets this run meets (a missing measurement is left out)."""
     met: dict[str, bool] = {}
     if "import_csv" in results:
-        met["csv_rows_per_second"] = results["import_csv"]["rows_per_second"] >= TARGETS["csv_rows_per_second"]
+        met["csv_rows_per_second"] = (
+            results["import_csv"]["rows_per_second"] >= TARGETS["csv_rows_per_second"]
+        )
     if "import_xlsx" in results:
-        met["xlsx_rows_per_second"] = results["import_xlsx"]["rows_per_second"] >= TARGETS["xlsx_rows_per_second"]
+        met["xlsx_rows_per_second"] = (
+            results["import_xlsx"]["rows_per_second"] >= TARGETS["xlsx_rows_per_second"]
+        )
     imports = [results[k] for k in ("import_csv", "import_xlsx") if k in results]
     if imports:
         met["peak_memory_mb"] = max(r["peak_memory_mb"] for r in imports) <= TARGETS["peak_memory_mb"]
@@ -277,7 +323,9 @@ def main(argv: list[str] | None = None) -> int:
         results["targets_met"] = _verdict(results)
         report["databases"][label] = results
     if args.rows < 1_000_000:
-        report["note"] = "the targets are for 1,000,000 rows; smaller runs only check that the benchmark works"
+        report["note"] = (
+            "the targets are for 1,000,000 rows; smaller runs only check that the benchmark works"
+        )
     out = ROOT / "bench/out/registry_import.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2))

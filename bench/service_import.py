@@ -235,7 +235,9 @@ def bench_dashboard(appeals: int) -> None:
             f"best {times[0] * 1000:.0f} ms; baseline COUNT(*) of the period median {base[2] * 1000:.0f} ms "
             f"({times[2] / base[2]:.1f}×); CPU median {cpu[2] * 1000:.0f} ms (wall includes waiting for a shared CPU)"
         )
-        print(f"target ≤ 1 s: {'met' if times[2] <= 1 else 'NOT met'} (wall), {'met' if cpu[2] <= 1 else 'NOT met'} (CPU)")
+        print(
+            f"target ≤ 1 s: {'met' if times[2] <= 1 else 'NOT met'} (wall), {'met' if cpu[2] <= 1 else 'NOT met'} (CPU)"
+        )
 
 
 def main() -> None:

@@ -84,9 +84,11 @@ class Load:
     def call(self, kind: str, token: str, url: str, body: dict | None = None) -> None:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(
-            self.base + url, data=data, method="POST" if body else "GET",
+            self.base + url,
+            data=data,
+            method="POST" if body else "GET",
             headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
-        )  # fmt: skip
+        )
         started = time.perf_counter()
         try:
             with urllib.request.urlopen(request, timeout=120) as response:
@@ -145,9 +147,13 @@ def main() -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="zhaoshang-write-load-"))
     workdir.mkdir(parents=True, exist_ok=True)
     env = {
-        **os.environ, "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}", "ZHAOSHANG_VAR_DIR": str(workdir),
-        "ZHAOSHANG_ENV": "development", "ZHAOSHANG_DEBUG": "0", "ZHAOSHANG_LOGIN_THROTTLING": "0",
-    }  # fmt: skip
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+        "ZHAOSHANG_VAR_DIR": str(workdir),
+        "ZHAOSHANG_ENV": "development",
+        "ZHAOSHANG_DEBUG": "0",
+        "ZHAOSHANG_LOGIN_THROTTLING": "0",
+    }
     users = build(env, args.users)
     csv_path = workdir / "firms.csv"
     write_csv(csv_path, args.rows)
@@ -171,14 +177,19 @@ def main() -> int:
         started = time.perf_counter()
         importer = subprocess.Popen(
             [*ZHAOSHANG, "firms", "import", str(csv_path), "--org", "b-bureau", "--json"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        )  # fmt: skip
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         under.run(importer.wait)
         seconds = time.perf_counter() - started
         result = json.loads(importer.stdout.read() or "{}")
         under.report(f"under load: {args.users} users while importing {args.rows:,} rows")
-        print(f"  import: exit {importer.returncode}, {result.get('created', 0):,} created in {seconds:.0f} s "
-              f"({args.rows / seconds:,.0f} rows/s)")  # fmt: skip
+        print(
+            f"  import: exit {importer.returncode}, {result.get('created', 0):,} created in {seconds:.0f} s "
+            f"({args.rows / seconds:,.0f} rows/s)"
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -14,10 +14,18 @@ class Cast:
         from zhaoshang.accounts.services import ensure_organisation, ensure_user
 
         self.city = ensure_organisation(None, code="t-city", name="测试市", kind="city", region_code="430200")
-        self.bureau = ensure_organisation(None, code="t-bureau", name="测试市招商局", kind="bureau", parent=self.city)
-        self.park = ensure_organisation(None, code="t-park-a", name="甲园区", kind="park", parent=self.city, region_code="430211")
-        self.other_park = ensure_organisation(None, code="t-park-b", name="乙园区", kind="park", parent=self.city, region_code="430202")
-        self.dept = ensure_organisation(None, code="t-dept", name="自然资源局", kind="department", parent=self.city)
+        self.bureau = ensure_organisation(
+            None, code="t-bureau", name="测试市招商局", kind="bureau", parent=self.city
+        )
+        self.park = ensure_organisation(
+            None, code="t-park-a", name="甲园区", kind="park", parent=self.city, region_code="430211"
+        )
+        self.other_park = ensure_organisation(
+            None, code="t-park-b", name="乙园区", kind="park", parent=self.city, region_code="430202"
+        )
+        self.dept = ensure_organisation(
+            None, code="t-dept", name="自然资源局", kind="department", parent=self.city
+        )
 
         def user(name, org, role, **extra):
             return ensure_user(None, username=name, password=PASSWORD, organisation=org, role=role, **extra)

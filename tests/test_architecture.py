@@ -12,15 +12,28 @@ import grimp
 import pytest
 
 #: Django-free modules besides every app's ``core`` and ``analysis`` subpackages.
-FOUNDATIONS = ("zhaoshang.tabular", "zhaoshang.core.errors", "zhaoshang.core.workdays", "zhaoshang.core.reference",
-               "zhaoshang.reports",
-               # insight's analytic cores (the issue names them insight/complexity.py, ...)
-               "zhaoshang.insight.complexity", "zhaoshang.insight.lagyears", "zhaoshang.insight.io",
-               "zhaoshang.insight.opportunities", "zhaoshang.insight.tables", "zhaoshang.insight.errors",
-               # places' analytic cores (places/access.py and the readers it stands on)
-               "zhaoshang.places.access", "zhaoshang.places.osm", "zhaoshang.places.categories",
-               "zhaoshang.places.coords", "zhaoshang.places.parks", "zhaoshang.places.poifile",
-               "zhaoshang.places.standards")
+FOUNDATIONS = (
+    "zhaoshang.tabular",
+    "zhaoshang.core.errors",
+    "zhaoshang.core.workdays",
+    "zhaoshang.core.reference",
+    "zhaoshang.reports",
+    # insight's analytic cores (the issue names them insight/complexity.py, ...)
+    "zhaoshang.insight.complexity",
+    "zhaoshang.insight.lagyears",
+    "zhaoshang.insight.io",
+    "zhaoshang.insight.opportunities",
+    "zhaoshang.insight.tables",
+    "zhaoshang.insight.errors",
+    # places' analytic cores (places/access.py and the readers it stands on)
+    "zhaoshang.places.access",
+    "zhaoshang.places.osm",
+    "zhaoshang.places.categories",
+    "zhaoshang.places.coords",
+    "zhaoshang.places.parks",
+    "zhaoshang.places.poifile",
+    "zhaoshang.places.standards",
+)
 
 #: Platform packages, each allowed to import the ones listed (and the foundations).
 PLATFORM = {
@@ -83,7 +96,9 @@ def test_packages_import_only_what_the_architecture_allows(graph):
     offenders = []
     for module in sorted(m for m in graph.modules if m.startswith("zhaoshang.") and not _is_foundation(m)):
         source = _package(module)
-        assert source in known, f"{source} is a new package: add it to tests/test_architecture.py and ARCHITECTURE.md"
+        assert source in known, (
+            f"{source} is a new package: add it to tests/test_architecture.py and ARCHITECTURE.md"
+        )
         if source in ENTRY_POINTS:
             continue
         allowed = PLATFORM.get(source)

@@ -79,7 +79,13 @@ class DemoContext:
 def build_base(ctx: DemoContext) -> None:
     for code, name, kind, parent, region in ORGANISATIONS:
         ctx.organisations[code] = ensure_organisation(
-            ctx.actor, code=code, name=name, kind=kind, parent=ctx.organisations.get(parent), region_code=region, is_demo=True
+            ctx.actor,
+            code=code,
+            name=name,
+            kind=kind,
+            parent=ctx.organisations.get(parent),
+            region_code=region,
+            is_demo=True,
         )
     for username, last, first, role, org, title in USERS:
         user = ensure_user(

@@ -37,7 +37,9 @@ def env_bool(name: str, default: bool, *, environ: Mapping[str, str] | None = No
         return True
     if lowered in _FALSE:
         return False
-    raise ImproperlyConfigured(f"Environment variable {name}={value!r} is not a boolean (use 1/0, true/false).")
+    raise ImproperlyConfigured(
+        f"Environment variable {name}={value!r} is not a boolean (use 1/0, true/false)."
+    )
 
 
 def env_int(
@@ -61,7 +63,9 @@ def env_list(name: str, default: list[str], *, environ: Mapping[str, str] | None
         return list(default)
     items = [item.strip() for item in value.split(",")]
     if any(not item for item in items):
-        raise ImproperlyConfigured(f"Environment variable {name}={value!r} has an empty item in its comma list.")
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={value!r} has an empty item in its comma list."
+        )
     return items
 
 
@@ -72,7 +76,9 @@ def env_choice(
     if value is None:
         return default
     if value not in choices:
-        raise ImproperlyConfigured(f"Environment variable {name}={value!r} must be one of {', '.join(choices)}.")
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={value!r} must be one of {', '.join(choices)}."
+        )
     return value
 
 
@@ -86,7 +92,9 @@ def env_rates(name: str, *, environ: Mapping[str, str] | None = None) -> dict[st
         except ValueError:
             value = -1.0
         if not code.strip().isalpha() or value <= 0:
-            raise ImproperlyConfigured(f"Environment variable {name}: {item!r} is not CODE=rate (e.g. USD=7.1).")
+            raise ImproperlyConfigured(
+                f"Environment variable {name}: {item!r} is not CODE=rate (e.g. USD=7.1)."
+            )
         rates[code.strip().upper()] = value
     return rates
 
@@ -104,7 +112,9 @@ def env_settings_file(
         with open(path, encoding="utf-8") as handle:
             data = yaml.safe_load(handle) or {}
     except OSError as exc:
-        raise ImproperlyConfigured(f"Environment variable {name}: cannot read {path}: {exc.strerror}.") from None
+        raise ImproperlyConfigured(
+            f"Environment variable {name}: cannot read {path}: {exc.strerror}."
+        ) from None
     except yaml.YAMLError as exc:
         raise ImproperlyConfigured(f"Environment variable {name}: {path} is not valid YAML: {exc}.") from None
     if not isinstance(data, dict):
@@ -155,5 +165,7 @@ def database_config(url: str | None, *, default_sqlite_path: str) -> dict:
             raise ImproperlyConfigured("DATABASE_URL for SQLite needs a path: sqlite:///path/to/file.sqlite3")
         config["OPTIONS"] = dict(SQLITE_OPTIONS)
     elif not config.get("NAME"):
-        raise ImproperlyConfigured("DATABASE_URL for PostgreSQL needs a database name: postgres://user@host:5432/name")
+        raise ImproperlyConfigured(
+            "DATABASE_URL for PostgreSQL needs a database name: postgres://user@host:5432/name"
+        )
     return config

@@ -35,12 +35,16 @@ if PRODUCTION and DEBUG:
 if PRODUCTION:
     SECRET_KEY = env_str("ZHAOSHANG_SECRET_KEY")
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
-        raise ImproperlyConfigured("ZHAOSHANG_SECRET_KEY must be at least 50 characters with at least 5 distinct ones.")
+        raise ImproperlyConfigured(
+            "ZHAOSHANG_SECRET_KEY must be at least 50 characters with at least 5 distinct ones."
+        )
     ALLOWED_HOSTS = env_list("ZHAOSHANG_ALLOWED_HOSTS", [])
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ZHAOSHANG_ALLOWED_HOSTS is required when ZHAOSHANG_ENV=production.")
 else:
-    SECRET_KEY = env_str("ZHAOSHANG_SECRET_KEY", "dev-only-insecure-key-zhaoshang-not-for-production-use-0123456789")
+    SECRET_KEY = env_str(
+        "ZHAOSHANG_SECRET_KEY", "dev-only-insecure-key-zhaoshang-not-for-production-use-0123456789"
+    )
     ALLOWED_HOSTS = env_list("ZHAOSHANG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver", "[::1]"])
 
 CSRF_TRUSTED_ORIGINS = env_list("ZHAOSHANG_CSRF_TRUSTED_ORIGINS", [])
@@ -118,7 +122,11 @@ TEMPLATES = [
 
 if not PRODUCTION:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {"default": database_config(env_str("DATABASE_URL", ""), default_sqlite_path=str(VAR_DIR / "zhaoshang.sqlite3"))}
+DATABASES = {
+    "default": database_config(
+        env_str("DATABASE_URL", ""), default_sqlite_path=str(VAR_DIR / "zhaoshang.sqlite3")
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -160,7 +168,9 @@ STATICFILES_DIRS = []
 _echarts = find_spec("instaui_echarts")
 if _echarts and _echarts.submodule_search_locations:
     # instaui-echarts ships Apache ECharts' ESM build; we serve only that file, under echarts/.
-    STATICFILES_DIRS.append(("echarts", str(Path(next(iter(_echarts.submodule_search_locations))) / "static")))
+    STATICFILES_DIRS.append(
+        ("echarts", str(Path(next(iter(_echarts.submodule_search_locations))) / "static"))
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -193,7 +203,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "zhaoshang.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "zhaoshang.api.schema.add_error_responses"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "zhaoshang.api.schema.add_error_responses",
+    ],
     "TITLE": "zhaoshang API",
     "DESCRIPTION": "招商 — investment promotion and enterprise service. Session or token authentication.",
     "VERSION": "0.1.0",
@@ -209,7 +222,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_choice("ZHAOSHANG_LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR"))},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("ZHAOSHANG_LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR")),
+    },
 }
 
 # The city this installation serves (GB/T 2260): firms registered within it are "local".
@@ -223,8 +239,17 @@ FX_RATES_TO_CNY = env_rates("ZHAOSHANG_FX")
 # table size) may be set per city in a YAML file; see docs/PIPELINE.md. Checked when the pipeline reads them.
 _PIPELINE_FILE = env_settings_file(
     "ZHAOSHANG_PIPELINE_CONFIG",
-    {"stages": list, "points": dict, "callback_working_days": int, "new_firm_days": int, "meeting_max_rows": int,
-     "meeting_period": str, "evidence": dict, "targets": dict, "key_project_wan": int},
+    {
+        "stages": list,
+        "points": dict,
+        "callback_working_days": int,
+        "new_firm_days": int,
+        "meeting_max_rows": int,
+        "meeting_period": str,
+        "evidence": dict,
+        "targets": dict,
+        "key_project_wan": int,
+    },
 )
 for _key, _value in _PIPELINE_FILE.items():
     globals()[f"PIPELINE_{_key.upper()}"] = _value
@@ -263,7 +288,9 @@ if _TASK_QUEUE.startswith(("redis://", "rediss://", "unix://")):
 elif _TASK_QUEUE in ("", "sqlite"):
     HUEY.update(huey_class="huey.SqliteHuey", filename=str(VAR_DIR / "tasks.sqlite3"))
 else:
-    raise ImproperlyConfigured("ZHAOSHANG_TASK_QUEUE must be empty (SQLite under ZHAOSHANG_VAR_DIR) or a redis:// URL.")
+    raise ImproperlyConfigured(
+        "ZHAOSHANG_TASK_QUEUE must be empty (SQLite under ZHAOSHANG_VAR_DIR) or a redis:// URL."
+    )
 # Absolute links in e-mails and group-bot messages.
 BASE_URL = env_str("ZHAOSHANG_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_HOST = env_str("ZHAOSHANG_SMTP_HOST", "localhost")

@@ -33,7 +33,11 @@ def test_user_records_are_scoped_as_the_matrix_says(cast, role):
     if grant.scope == ALL:
         assert "t-outsider" in seen
     elif grant.scope == ORG:
-        in_subtree = set(User.objects.filter(organisation__path__startswith=user.organisation.path).values_list("username", flat=True))
+        in_subtree = set(
+            User.objects.filter(organisation__path__startswith=user.organisation.path).values_list(
+                "username", flat=True
+            )
+        )
         assert seen == in_subtree
     else:
         assert seen == set()
@@ -46,7 +50,9 @@ def test_may_act_in_an_organisation_agrees_with_the_records_visible_there(cast, 
     for organisation in Organisation.objects.all():
         there = User.objects.filter(organisation=organisation)
         if there.exists():
-            assert may_act_in(user, "user", action, organisation) == visible(user, there, action).exists(), organisation
+            assert may_act_in(user, "user", action, organisation) == visible(user, there, action).exists(), (
+                organisation
+            )
 
 
 def test_a_park_user_sees_only_their_parks_users(cast):

@@ -14,8 +14,16 @@ def test_the_openapi_schema_validates_and_lists_every_capability():
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=out, stderr=err)
     schema = yaml.safe_load(out.getvalue())
     paths = set(schema["paths"])
-    for path in ("/api/enterprises/", "/api/import-batches/", "/api/chains/{slug}/gap/", "/api/chain-assignments/",
-                 "/api/projects/{id}/advance/", "/api/followups/", "/api/coordination-items/", "/api/audit/"):  # fmt: skip
+    for path in (
+        "/api/enterprises/",
+        "/api/import-batches/",
+        "/api/chains/{slug}/gap/",
+        "/api/chain-assignments/",
+        "/api/projects/{id}/advance/",
+        "/api/followups/",
+        "/api/coordination-items/",
+        "/api/audit/",
+    ):
         assert path in paths
     firm = schema["components"]["schemas"]["Enterprise"]["properties"]
     assert {"uscc", "registered_capital_wan", "currency", "region_code", "flags"} <= set(firm)

@@ -61,11 +61,25 @@ def signed_project(cast):
     def make(name=None, *, team=None, signed=dt.date(2026, 3, 2), actor=None):
         counter["n"] += 1
         actor = actor or cast.owner
-        project = create_project(actor, name=name or f"代办测试项目{counter['n']}", organisation=team or cast.park, owner=actor,
-                                 investor_name=f"代办测试投资方{counter['n']}有限公司", planned_investment_wan=Decimal("20000"))  # fmt: skip
-        advance_project(actor, project, "signed", on=signed, first_contact_date=signed - dt.timedelta(days=60),
-                        visit_date=signed - dt.timedelta(days=30), signed_date=signed, signed_amount_wan=Decimal("18000"),
-                        location="测试园区")  # fmt: skip
+        project = create_project(
+            actor,
+            name=name or f"代办测试项目{counter['n']}",
+            organisation=team or cast.park,
+            owner=actor,
+            investor_name=f"代办测试投资方{counter['n']}有限公司",
+            planned_investment_wan=Decimal("20000"),
+        )
+        advance_project(
+            actor,
+            project,
+            "signed",
+            on=signed,
+            first_contact_date=signed - dt.timedelta(days=60),
+            visit_date=signed - dt.timedelta(days=30),
+            signed_date=signed,
+            signed_amount_wan=Decimal("18000"),
+            location="测试园区",
+        )
         project.refresh_from_db()
         return project
 

@@ -64,8 +64,15 @@ def test_the_case_page_shows_the_gantt_and_records_an_item_with_a_trip(
         and "施工许可证" in html
     )
     filing = case.items.get(code="filing")
-    response = c.post(f"/approvals/items/{filing.pk}/", {f"i{filing.pk}-state": "done", f"i{filing.pk}-started_on": "2026-03-02",
-                                                         f"i{filing.pk}-done_on": "2026-03-04", f"i{filing.pk}-add_trips": "1"})  # fmt: skip
+    response = c.post(
+        f"/approvals/items/{filing.pk}/",
+        {
+            f"i{filing.pk}-state": "done",
+            f"i{filing.pk}-started_on": "2026-03-02",
+            f"i{filing.pk}-done_on": "2026-03-04",
+            f"i{filing.pk}-add_trips": "1",
+        },
+    )
     assert response.status_code == 302
     filing.refresh_from_db()
     assert filing.state == "done" and filing.trips == 1

@@ -296,9 +296,15 @@ def test_the_reminder_job_tells_the_department_of_an_overdue_promise_once(cast, 
     from zhaoshang.notifications.services import run_reminders
 
     late = services.create_promise(
-        cast.owner, signed_project(), title="交付净地", department=departments["nr"], deadline=dt.date(2026, 3, 10)
+        cast.owner,
+        signed_project(),
+        title="交付净地",
+        department=departments["nr"],
+        deadline=dt.date(2026, 3, 10),
     )
     run_reminders(TODAY.date())
     told = Notification.objects.filter(kind="promise_department", user=cast.handler)
-    assert told.count() == 1 and "交付净地" in told[0].text and told[0].url == f"/approvals/promises/{late.pk}/"
+    assert (
+        told.count() == 1 and "交付净地" in told[0].text and told[0].url == f"/approvals/promises/{late.pk}/"
+    )
     assert services.due_escalations() == []  # every level handed to the job is marked told

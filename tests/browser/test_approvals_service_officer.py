@@ -28,14 +28,35 @@ def morning(transactional_db):
     )
     today = timezone.localdate()
     signed = today - dt.timedelta(days=10)
-    project = pipeline.create_project(cast.owner, name="新材料产业园项目", organisation=cast.park, owner=cast.owner,
-                                      investor_name="新材料投资有限公司", planned_investment_wan=Decimal("30000"))  # fmt: skip
-    pipeline.advance_project(cast.owner, project, "signed", on=signed, first_contact_date=signed - dt.timedelta(days=40),
-                             visit_date=signed - dt.timedelta(days=20), signed_date=signed, signed_amount_wan=Decimal("28000"),
-                             location="甲园区")  # fmt: skip
+    project = pipeline.create_project(
+        cast.owner,
+        name="新材料产业园项目",
+        organisation=cast.park,
+        owner=cast.owner,
+        investor_name="新材料投资有限公司",
+        planned_investment_wan=Decimal("30000"),
+    )
+    pipeline.advance_project(
+        cast.owner,
+        project,
+        "signed",
+        on=signed,
+        first_contact_date=signed - dt.timedelta(days=40),
+        visit_date=signed - dt.timedelta(days=20),
+        signed_date=signed,
+        signed_amount_wan=Decimal("28000"),
+        location="甲园区",
+    )
     for n in range(3):
-        audit.create(None, Enterprise, name=f"甲园区合格企业{n}有限公司", name_key=f"甲园区合格企业{n}", organisation=cast.park,
-                     region_code="430211", capital_wan=Decimal("500"))  # fmt: skip
+        audit.create(
+            None,
+            Enterprise,
+            name=f"甲园区合格企业{n}有限公司",
+            name_key=f"甲园区合格企业{n}",
+            organisation=cast.park,
+            region_code="430211",
+            capital_wan=Decimal("500"),
+        )
     audit.create(
         None,
         Enterprise,
@@ -45,10 +66,23 @@ def morning(transactional_db):
         region_code="110101",
         capital_wan=Decimal("900"),
     )
-    policy, _ = policies.save_policy(cast.admin, code="B-1", title="测试市企业扶持办法", issuer="测试市",
-                                     valid_from=today - dt.timedelta(days=30), valid_to=today + dt.timedelta(days=365))  # fmt: skip
-    clause = policies.save_clause(cast.admin, policy, number="第一条", title="落户奖励", text="本市注册资本100万元以上企业给予奖励。",
-                                  no_application=True, conditions="region in 4302\ncapital >= 100")  # fmt: skip
+    policy, _ = policies.save_policy(
+        cast.admin,
+        code="B-1",
+        title="测试市企业扶持办法",
+        issuer="测试市",
+        valid_from=today - dt.timedelta(days=30),
+        valid_to=today + dt.timedelta(days=365),
+    )
+    clause = policies.save_clause(
+        cast.admin,
+        policy,
+        number="第一条",
+        title="落户奖励",
+        text="本市注册资本100万元以上企业给予奖励。",
+        no_application=True,
+        conditions="region in 4302\ncapital >= 100",
+    )
     return {"cast": cast, "password": PASSWORD, "project": project, "clause": clause, "today": today}
 
 

@@ -24,14 +24,37 @@ def city(transactional_db, cast, tmp_path):
     from zhaoshang.chains.analysis.spec import from_dict
     from zhaoshang.registry.services import import_enterprises
 
-    spec = from_dict({
-        "slug": "city-rail", "name": "小城轨交链",
-        "nodes": [
-            {"key": "parts", "name": "部件", "weight": 1.0, "children": [
-                {"key": "bogie", "name": "转向架", "weight": 0.5, "key_node": True, "keywords": ["转向架"], "industry_codes": ["3716"]},
-                {"key": "turnout", "name": "道岔", "weight": 0.5, "key_node": True, "keywords": ["道岔", "辙叉"], "industry_codes": ["3716"]}]},
-        ],
-    })  # fmt: skip
+    spec = from_dict(
+        {
+            "slug": "city-rail",
+            "name": "小城轨交链",
+            "nodes": [
+                {
+                    "key": "parts",
+                    "name": "部件",
+                    "weight": 1.0,
+                    "children": [
+                        {
+                            "key": "bogie",
+                            "name": "转向架",
+                            "weight": 0.5,
+                            "key_node": True,
+                            "keywords": ["转向架"],
+                            "industry_codes": ["3716"],
+                        },
+                        {
+                            "key": "turnout",
+                            "name": "道岔",
+                            "weight": 0.5,
+                            "key_node": True,
+                            "keywords": ["道岔", "辙叉"],
+                            "industry_codes": ["3716"],
+                        },
+                    ],
+                },
+            ],
+        }
+    )
     chain = services.load_chain(cast.admin, spec)
     path = tmp_path / "firms.csv"
     path.write_text(FIRMS, encoding="utf-8")

@@ -18,31 +18,71 @@ def rail(transactional_db, cast):
     from zhaoshang.core import audit
     from zhaoshang.registry.models import Enterprise
 
-    spec = from_dict({
-        "slug": "mini-rail", "name": "迷你轨交链",
-        "nodes": [
-            {"key": "up", "name": "上游", "weight": 0.4, "children": [
-                {"key": "igbt", "name": "IGBT模块", "weight": 0.5, "key_node": True, "keywords": ["IGBT"], "card": {"what": "功率半导体器件"}},
-                {"key": "bearing", "name": "轴承", "weight": 0.5, "keywords": ["轴承"]}]},
-            {"key": "mid", "name": "中游", "weight": 0.6, "children": [
-                {"key": "brake", "name": "制动系统", "weight": 1.0, "keywords": ["制动系统"]}]},
-        ],
-    })
+    spec = from_dict(
+        {
+            "slug": "mini-rail",
+            "name": "迷你轨交链",
+            "nodes": [
+                {
+                    "key": "up",
+                    "name": "上游",
+                    "weight": 0.4,
+                    "children": [
+                        {
+                            "key": "igbt",
+                            "name": "IGBT模块",
+                            "weight": 0.5,
+                            "key_node": True,
+                            "keywords": ["IGBT"],
+                            "card": {"what": "功率半导体器件"},
+                        },
+                        {"key": "bearing", "name": "轴承", "weight": 0.5, "keywords": ["轴承"]},
+                    ],
+                },
+                {
+                    "key": "mid",
+                    "name": "中游",
+                    "weight": 0.6,
+                    "children": [
+                        {"key": "brake", "name": "制动系统", "weight": 1.0, "keywords": ["制动系统"]}
+                    ],
+                },
+            ],
+        }
+    )
     chain = services.load_chain(cast.admin, spec)
-    for i, (name, scope, region) in enumerate([
-        ("株洲一", "IGBT模块", "430211"), ("株洲二", "IGBT", "430211"), ("株洲三", "IGBT芯片", "430211"),
-        ("株洲四", "制动系统", "430211"), ("洛阳轴承示例", "轴承制造", "410305"), ("长沙制动示例", "制动系统", "430104"),
-    ]):
-        audit.create(cast.admin, Enterprise, name=name, name_key=f"k{i}", scope=scope, region_code=region, organisation=cast.city)
+    for i, (name, scope, region) in enumerate(
+        [
+            ("株洲一", "IGBT模块", "430211"),
+            ("株洲二", "IGBT", "430211"),
+            ("株洲三", "IGBT芯片", "430211"),
+            ("株洲四", "制动系统", "430211"),
+            ("洛阳轴承示例", "轴承制造", "410305"),
+            ("长沙制动示例", "制动系统", "430104"),
+        ]
+    ):
+        audit.create(
+            cast.admin,
+            Enterprise,
+            name=name,
+            name_key=f"k{i}",
+            scope=scope,
+            region_code=region,
+            organisation=cast.city,
+        )
     services.classify_enterprises(cast.admin)
     return chain
 
 
-def test_the_chain_office_walks_the_map_the_queue_the_comparison_and_the_export(page, login, rail, cast, tmp_path):
+def test_the_chain_office_walks_the_map_the_queue_the_comparison_and_the_export(
+    page, login, rail, cast, tmp_path
+):
     login(cast.chain_office.username, PASSWORD)
     page.goto(page.base_url + "/chains/mini-rail/?region=430200")
     page.wait_for_selector("#chain-map[data-ready='1'] canvas")
-    assert page.inner_text("[data-testid=completeness]").strip() == "50%"  # igbt strong 0.2 + brake weak 0.6 × 0.5; bearing missing
+    assert (
+        page.inner_text("[data-testid=completeness]").strip() == "50%"
+    )  # igbt strong 0.2 + brake weak 0.6 × 0.5; bearing missing
     # a real click on the map's 轴承 node opens its card
     point = page.evaluate("""() => {
         const chart = document.getElementById('chain-map').chart;
@@ -67,7 +107,10 @@ def test_the_chain_office_walks_the_map_the_queue_the_comparison_and_the_export(
     from zhaoshang.chains.views import STATUS_COLOURS
 
     assert (colours["igbt"], colours["brake"], colours["bearing"]) == (
-        STATUS_COLOURS["strong"], STATUS_COLOURS["weak"], STATUS_COLOURS["missing"])
+        STATUS_COLOURS["strong"],
+        STATUS_COLOURS["weak"],
+        STATUS_COLOURS["missing"],
+    )
     box = page.locator("#chain-map").bounding_box()
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     card = page.wait_for_selector("[data-testid=node-card][data-node=bearing]")
@@ -81,7 +124,9 @@ def test_the_chain_office_walks_the_map_the_queue_the_comparison_and_the_export(
         page.click("[data-testid=export-xlsx]")
     path = tmp_path / "targets.xlsx"
     download.value.save_as(path)
-    text = " ".join(str(c.value) for row in openpyxl.load_workbook(path).active.iter_rows() for c in row if c.value)
+    text = " ".join(
+        str(c.value) for row in openpyxl.load_workbook(path).active.iter_rows() for c in row if c.value
+    )
     assert "洛阳轴承示例" in text and "长沙制动示例" in text
     with page.expect_download() as download:
         page.click("[data-testid=export-docx]")
@@ -91,7 +136,10 @@ def test_the_chain_office_walks_the_map_the_queue_the_comparison_and_the_export(
     path = tmp_path / "targets.docx"
     download.value.save_as(path)
     document = docx.Document(path)
-    words = " ".join([p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells])
+    words = " ".join(
+        [p.text for p in document.paragraphs]
+        + [c.text for t in document.tables for r in t.rows for c in r.cells]
+    )
     assert "洛阳轴承示例" in words and "长沙制动示例" in words
 
     page.goto(page.base_url + "/chains/review/")

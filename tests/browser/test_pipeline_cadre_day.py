@@ -20,13 +20,29 @@ def day_data(transactional_db):
 
     cast = Cast()
     today = timezone.localdate()
-    due = services.create_project(cast.owner, name="今日回访项目", organisation=cast.park, owner=cast.owner, investor_name="回访科技有限公司")
+    due = services.create_project(
+        cast.owner,
+        name="今日回访项目",
+        organisation=cast.park,
+        owner=cast.owner,
+        investor_name="回访科技有限公司",
+    )
     services.record_followup(
-        cast.owner, due, date=today - dt.timedelta(days=3), content="初次电话", next_action="回访董事长", next_due=today
+        cast.owner,
+        due,
+        date=today - dt.timedelta(days=3),
+        content="初次电话",
+        next_action="回访董事长",
+        next_due=today,
     )
     signing = services.create_project(
-        cast.owner, name="待签约项目", organisation=cast.park, owner=cast.owner, investor_name="签约材料有限公司",
-        first_contact_date=today - dt.timedelta(days=30), visit_date=today - dt.timedelta(days=20),
+        cast.owner,
+        name="待签约项目",
+        organisation=cast.park,
+        owner=cast.owner,
+        investor_name="签约材料有限公司",
+        first_contact_date=today - dt.timedelta(days=30),
+        visit_date=today - dt.timedelta(days=20),
         planned_investment_wan=Decimal("30000"),
     )
     services.advance_project(cast.owner, signing, "negotiation", on=today - dt.timedelta(days=10))
@@ -98,7 +114,11 @@ def test_a_follow_up_can_be_recorded_on_a_phone(browser, live_server, day_data):
     from zhaoshang.pipeline.models import FollowUp
 
     context = browser.new_context(
-        locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True, device_scale_factor=2
+        locale="zh-CN",
+        viewport={"width": 375, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
     )
     page = context.new_page()
     page.set_default_timeout(15000)

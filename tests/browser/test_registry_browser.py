@@ -33,14 +33,26 @@ def export_file(tmp_path):
         writer = csv.writer(handle)
         writer.writerow(["统一社会信用代码", "企业名称", "注册资本", "成立日期", "经营范围"])
         for n in range(1, FIRMS + 1):
-            writer.writerow([code(n), f"株洲第{n}号轨道交通科技有限公司", "500万元人民币", "2015-09-07", "转向架、牵引变流器的研发与制造"])
+            writer.writerow(
+                [
+                    code(n),
+                    f"株洲第{n}号轨道交通科技有限公司",
+                    "500万元人民币",
+                    "2015-09-07",
+                    "转向架、牵引变流器的研发与制造",
+                ]
+            )
         writer.writerow(["", "", "1万元", "", ""])
         bad = code(FIRMS + 1)
-        writer.writerow([bad[:-1] + ("0" if bad[-1] != "0" else "1"), "株洲校验位错误科技有限公司", "", "", ""])
+        writer.writerow(
+            [bad[:-1] + ("0" if bad[-1] != "0" else "1"), "株洲校验位错误科技有限公司", "", "", ""]
+        )
     return path
 
 
-def test_a_park_uploads_a_file_sees_the_progress_and_downloads_the_error_report(page, login, transactional_db, settings, tmp_path, export_file):
+def test_a_park_uploads_a_file_sees_the_progress_and_downloads_the_error_report(
+    page, login, transactional_db, settings, tmp_path, export_file
+):
     from tests.conftest import Cast
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -72,7 +84,9 @@ def test_a_park_uploads_a_file_sees_the_progress_and_downloads_the_error_report(
     assert "株洲第2345号轨道交通科技有限公司" in page.content()
 
 
-def test_an_import_the_server_dropped_shows_as_interrupted_and_the_rerun_button_finishes_it(page, login, transactional_db, settings, tmp_path):
+def test_an_import_the_server_dropped_shows_as_interrupted_and_the_rerun_button_finishes_it(
+    page, login, transactional_db, settings, tmp_path
+):
     from datetime import timedelta
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -89,8 +103,12 @@ def test_an_import_the_server_dropped_shows_as_interrupted_and_the_rerun_button_
     upload = SimpleUploadedFile("中断.csv", f"统一社会信用代码,企业名称,注册资本\n{rows}\n".encode())
     # a web import whose server stopped an hour ago: the saved file, the batch still "running", no thread
     batch = ImportBatch.objects.create(
-        organisation=cast.park, created_by=cast.owner, file_name="中断.csv", source="中断.csv",
-        status=ImportBatch.Status.RUNNING, heartbeat_at=timezone.now() - timedelta(hours=1),
+        organisation=cast.park,
+        created_by=cast.owner,
+        file_name="中断.csv",
+        source="中断.csv",
+        status=ImportBatch.Status.RUNNING,
+        heartbeat_at=timezone.now() - timedelta(hours=1),
     )
     target = services.batch_file_path(batch)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,11 @@ def test_create_update_and_delete_are_recorded_with_who_and_what(cast):
     changed = audit.update(cast.admin, org, name="新园区（更名）")
     audit.delete(cast.admin, org)
     created, updated, deleted = entries_for(org)
-    assert (created.action, created.actor, created.changes["name"]) == ("create", cast.admin, [None, "新园区"])
+    assert (created.action, created.actor, created.changes["name"]) == (
+        "create",
+        cast.admin,
+        [None, "新园区"],
+    )
     assert changed == {"name": ["新园区", "新园区（更名）"]}
     assert updated.changes == {"name": ["新园区", "新园区（更名）"]} and updated.actor_name == "t-admin"
     assert deleted.action == "delete" and deleted.changes["name"] == ["新园区（更名）", None]
@@ -44,7 +48,13 @@ def test_admin_changes_are_audited_too(cast, client_for):
     client = client_for(cast.admin)
     response = client.post(
         f"/admin/accounts/organisation/{cast.dept.pk}/change/",
-        {"code": cast.dept.code, "name": "自然资源和规划局", "kind": "department", "parent": cast.city.pk, "region_code": ""},
+        {
+            "code": cast.dept.code,
+            "name": "自然资源和规划局",
+            "kind": "department",
+            "parent": cast.city.pk,
+            "region_code": "",
+        },
     )
     assert response.status_code == 302, response.content[:2000]
     last = entries_for(cast.dept)[-1]
@@ -56,7 +66,10 @@ def test_administrators_filter_the_audit_log_by_object_type_and_actor(cast, clie
     page = client_for(cast.admin).get("/audit/", {"model": "accounts.organisation", "actor": "t-admin"})
     text = page.content.decode()
     assert "甲园区二期" in text
-    assert page.context["page"].paginator.count == AuditEntry.objects.filter(model="accounts.organisation", actor_name__icontains="t-admin").count()
+    assert (
+        page.context["page"].paginator.count
+        == AuditEntry.objects.filter(model="accounts.organisation", actor_name__icontains="t-admin").count()
+    )
     fragment = client_for(cast.admin).get("/audit/", {"model": "accounts.user"}, HTTP_HX_REQUEST="true")
     assert "<html" not in fragment.content.decode() and "t-owner" in fragment.content.decode()
 

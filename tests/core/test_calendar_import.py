@@ -23,7 +23,9 @@ def _csv(tmp_path, text: str, name: str = "days.csv"):
 
 @pytest.mark.django_db
 def test_a_chinese_headed_file_sets_days_off_and_make_up_days_used_by_the_calendar(tmp_path):
-    path = _csv(tmp_path, f"日期,类型,备注\n{YEAR}-01-01,休息,元旦\n{YEAR}-01-02,休息,元旦\n{YEAR}-01-03,休息,\n")
+    path = _csv(
+        tmp_path, f"日期,类型,备注\n{YEAR}-01-01,休息,元旦\n{YEAR}-01-02,休息,元旦\n{YEAR}-01-03,休息,\n"
+    )
     result = import_overrides(None, path)
     assert (result.created, result.errors, result.years) == (3, [], [YEAR])
     calendar = get_calendar()

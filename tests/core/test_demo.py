@@ -13,7 +13,10 @@ def test_the_demo_builds_the_demo_city_and_is_safe_to_rerun(db):
     rerun = AuditEntry.objects.filter(id__gt=last_entry)
     assert not rerun.exclude(action=AuditEntry.Action.IMPORT).exists()
     for entry in rerun:
-        assert entry.changes.get("created", [None, 0])[1] == 0 and entry.changes.get("updated", [None, 0])[1] == 0
+        assert (
+            entry.changes.get("created", [None, 0])[1] == 0
+            and entry.changes.get("updated", [None, 0])[1] == 0
+        )
     city = Organisation.objects.get(code="zz-city")
     assert city.region_code == "430200" and "示例" in city.name
     assert Organisation.objects.filter(is_demo=False).count() == 0

@@ -28,7 +28,9 @@ def test_the_shipped_sections_and_divisions_load(db):
     assert Industry.objects.get(code="39").parent_id == "C"
 
 
-def test_the_shared_file_loads_every_group_and_all_1380_classes_and_a_second_import_changes_nothing(db, industry_file):
+def test_the_shared_file_loads_every_group_and_all_1380_classes_and_a_second_import_changes_nothing(
+    db, industry_file
+):
     load_builtin_industries()
     first = import_industries(None, industry_file)
     assert levels() == {1: 20, 2: 97, 3: 473, 4: 1380}
@@ -86,9 +88,16 @@ def test_regions_load_from_the_users_files_in_the_shared_format(db):
     require(SHARED / "regions")
     out = StringIO()
     call_command(
-        "reference", "import-regions", "--provinces", str(SHARED / "regions" / "provinces.csv"),
-        "--cities", str(SHARED / "regions" / "cities.csv"), "--areas", str(SHARED / "regions" / "areas.csv"),
-        "--json", stdout=out,
+        "reference",
+        "import-regions",
+        "--provinces",
+        str(SHARED / "regions" / "provinces.csv"),
+        "--cities",
+        str(SHARED / "regions" / "cities.csv"),
+        "--areas",
+        str(SHARED / "regions" / "areas.csv"),
+        "--json",
+        stdout=out,
     )
     assert json.loads(out.getvalue())["created"] > 3000
     assert Region.objects.filter(level="province").count() == 31

@@ -35,7 +35,9 @@ def test_database_url_selects_sqlite_or_postgres_and_rejects_other_schemes(tmp_p
     sqlite = database_config(f"sqlite:///{tmp_path}/db.sqlite3", default_sqlite_path="unused")
     assert sqlite["NAME"] == f"{tmp_path}/db.sqlite3"
     pg = database_config("postgres://user@db.example:5432/zhaoshang", default_sqlite_path="unused")
-    assert pg["ENGINE"] == "django.db.backends.postgresql" and pg["NAME"] == "zhaoshang" and pg["PORT"] == 5432
+    assert (
+        pg["ENGINE"] == "django.db.backends.postgresql" and pg["NAME"] == "zhaoshang" and pg["PORT"] == 5432
+    )
     with pytest.raises(ImproperlyConfigured, match="scheme 'mysql' is not supported"):
         database_config("mysql://root@localhost/x", default_sqlite_path="unused")
     with pytest.raises(ImproperlyConfigured, match="needs a database name"):
@@ -43,9 +45,15 @@ def test_database_url_selects_sqlite_or_postgres_and_rejects_other_schemes(tmp_p
 
 
 def _run_zhaoshang(args, env_extra, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZHAOSHANG_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("ZHAOSHANG_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
     env.update({"ZHAOSHANG_VAR_DIR": str(tmp_path), **env_extra})
-    return subprocess.run([sys.executable, "-m", "zhaoshang", *args], env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "zhaoshang", *args], env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_settings_refuse_to_start_with_a_bad_value(tmp_path):
@@ -55,7 +63,9 @@ def test_settings_refuse_to_start_with_a_bad_value(tmp_path):
 
 
 def test_production_requires_a_secret_key(tmp_path):
-    result = _run_zhaoshang(["check"], {"ZHAOSHANG_ENV": "production", "ZHAOSHANG_ALLOWED_HOSTS": "zs.example"}, tmp_path)
+    result = _run_zhaoshang(
+        ["check"], {"ZHAOSHANG_ENV": "production", "ZHAOSHANG_ALLOWED_HOSTS": "zs.example"}, tmp_path
+    )
     assert result.returncode != 0
     assert "ZHAOSHANG_SECRET_KEY is required" in result.stderr
 
@@ -99,11 +109,22 @@ def test_a_pipeline_settings_file_sets_the_stage_list_and_refuses_unknown_keys(t
         "print(config.stage_choices(), config.callback_days())"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ZHAOSHANG_", "DATABASE_URL"))}
-    env.update({"ZHAOSHANG_VAR_DIR": str(tmp_path), "ZHAOSHANG_PIPELINE_CONFIG": str(good),
-                "DJANGO_SETTINGS_MODULE": "zhaoshang.settings"})  # fmt: skip
-    shown = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    env.update(
+        {
+            "ZHAOSHANG_VAR_DIR": str(tmp_path),
+            "ZHAOSHANG_PIPELINE_CONFIG": str(good),
+            "DJANGO_SETTINGS_MODULE": "zhaoshang.settings",
+        }
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
     assert shown.returncode == 0, shown.stderr
-    assert "('signed', '签约')" in shown.stdout and "('contact'" not in shown.stdout and shown.stdout.strip().endswith("5")
+    assert (
+        "('signed', '签约')" in shown.stdout
+        and "('contact'" not in shown.stdout
+        and shown.stdout.strip().endswith("5")
+    )
 
     bad = tmp_path / "bad.yaml"
     bad.write_text("stagez: []\n", encoding="utf-8")

@@ -66,7 +66,15 @@ def test_weekends_only_ignores_holidays():
 
 @pytest.mark.parametrize(
     ("word", "working"),
-    [("holiday", False), ("休息", False), ("放假", False), ("workday", True), ("上班", True), ("补班", True), ("x", None)],
+    [
+        ("holiday", False),
+        ("休息", False),
+        ("放假", False),
+        ("workday", True),
+        ("上班", True),
+        ("补班", True),
+        ("x", None),
+    ],
 )
 def test_override_kinds_are_read_in_english_and_chinese(word, working):
     assert parse_override_kind(word) is working

@@ -58,19 +58,23 @@ def test_check_reference_lets_the_system_and_visible_records_through_and_refuses
     check_reference(cast.owner, cast.park, file_under=True)
 
 
-def test_the_api_refuses_another_organisations_firm_as_investor_without_naming_it(
+def test_the_api_accepts_a_firm_another_organisation_imported_as_investor_the_registry_is_shared(
     cast, client_for, other_firm
 ):
+    # Issue 8: every signed-in user sees every firm; who imported it is recorded, not used to hide it.
     client = client_for(cast.owner)
-    for payload in ({"investor": other_firm.pk}, {"investor_uscc": other_firm.uscc, "investor_name": "随便"}):
+    for n, payload in enumerate(
+        ({"investor": other_firm.pk}, {"investor_uscc": other_firm.uscc, "investor_name": "随便"})
+    ):
         response = client.post(
             "/api/projects/",
-            {"name": "越界项目", "organisation": cast.park.pk, **payload},
+            {"name": f"共享名录项目{n}", "organisation": cast.park.pk, **payload},
             content_type="application/json",
         )
-        assert response.status_code == 400, response.content
-        assert other_firm.name not in response.content.decode()
-    assert not Project.objects.filter(name="越界项目").exists()
+        assert response.status_code == 201, response.content
+    assert set(
+        Project.objects.filter(name__startswith="共享名录项目").values_list("investor", flat=True)
+    ) == {other_firm.pk}
 
 
 def test_the_api_advance_refuses_another_parks_carrier(cast, client_for, make_project, carriers):
@@ -78,9 +82,13 @@ def test_the_api_advance_refuses_another_parks_carrier(cast, client_for, make_pr
     project = make_project()
     client = client_for(cast.owner)
     body = {
-        "stage": "signed", "signed_date": "2026-03-10", "signed_amount_wan": "9", "planned_investment_wan": "100",
-        "first_contact_date": "2026-01-05", "visit_date": "2026-02-01",
-    }  # fmt: skip
+        "stage": "signed",
+        "signed_date": "2026-03-10",
+        "signed_amount_wan": "9",
+        "planned_investment_wan": "100",
+        "first_contact_date": "2026-01-05",
+        "visit_date": "2026-02-01",
+    }
     response = client.post(
         f"/api/projects/{project.pk}/advance/",
         {**body, "carrier": theirs.pk},
@@ -95,7 +103,7 @@ def test_the_api_advance_refuses_another_parks_carrier(cast, client_for, make_pr
     assert response.status_code == 200, response.content
 
 
-def test_the_services_refuse_each_reference_the_actor_may_not_see(cast, make_project, carriers, other_firm):
+def test_the_services_refuse_each_reference_the_actor_may_not_see(cast, make_project, carriers):
     _ours, theirs = carriers
     project = make_project()
     with pytest.raises(ReferenceNotVisible):
@@ -113,8 +121,6 @@ def test_the_services_refuse_each_reference_the_actor_may_not_see(cast, make_pro
         )
     with pytest.raises(ReferenceNotVisible):
         services.create_project(cast.owner, name="x", organisation=cast.other_park, investor_name="某公司")
-    with pytest.raises(ReferenceNotVisible):
-        services.create_project(cast.owner, name="x", organisation=cast.park, investor=other_firm)
     with pytest.raises(ReferenceNotVisible):
         services.create_project(
             cast.owner, name="x", organisation=cast.park, investor_name="某公司", owner=cast.outsider
@@ -172,7 +178,9 @@ def test_a_dry_run_import_never_names_the_organisation_holding_a_code(cast, othe
     assert cast.other_park.name not in issue["message"]
 
 
-def test_the_duplicates_page_never_shows_another_organisations_firm(cast, client_for, other_firm):
+def test_the_duplicates_page_shows_a_pair_with_another_organisations_firm_but_only_its_owner_decides(
+    cast, client_for, other_firm
+):
     from zhaoshang.core import audit
     from zhaoshang.registry.models import DuplicateCandidate
 
@@ -183,8 +191,10 @@ def test_the_duplicates_page_never_shows_another_organisations_firm(cast, client
         name_key="乙园区私有企业x",
         organisation=cast.park,
     )
-    DuplicateCandidate.objects.create(first=ours, second=other_firm, score=95)
+    pair = DuplicateCandidate.objects.create(first=ours, second=other_firm, score=95)
     page = client_for(cast.owner).get("/registry/duplicates/")
-    assert page.status_code == 200
-    assert other_firm.uscc not in page.content.decode()
-    assert f"/registry/{other_firm.pk}/" not in page.content.decode()
+    assert page.status_code == 200 and other_firm.uscc in page.content.decode()  # the registry is shared
+    merged = client_for(cast.owner).post(f"/registry/duplicates/{pair.pk}/merge/", {"keep": ours.pk})
+    assert merged.status_code == 403  # merging changes the other park's firm: not theirs to decide
+    other_firm.refresh_from_db()
+    assert other_firm.merged_into_id is None

@@ -17,7 +17,11 @@ def make_project(cast):
         n = counter["n"]
         chosen = cast.owner if owner == "default" else owner
         # the actor is someone of the team (a user may file projects only in their own subtree)
-        default_actor = chosen if chosen is not None and (team is None or chosen.organisation_id == team.pk) else cast.admin
+        default_actor = (
+            chosen
+            if chosen is not None and (team is None or chosen.organisation_id == team.pk)
+            else cast.admin
+        )
         return create_project(
             actor or (cast.owner if team in (None, cast.park) else default_actor),
             name=name or f"测试项目{n}",

@@ -23,10 +23,18 @@ MONDAY = dt.date(2026, 3, 2)
 def _with_approval_stage() -> list[dict]:
     """The default stages plus 立项 (approved) between 洽谈 and 签约, needing expected jobs and output."""
     stages = copy.deepcopy(DEFAULT_STAGES_CONFIG)
-    stages.insert(4, {
-        "code": "approved", "name_zh": "立项", "name_en": "Approved", "order": 45, "max_quiet_days": 7, "points": 4,
-        "requirements": {"expected_jobs": "预计就业人数", "expected_output_wan": "预计年产值（万元）"},
-    })  # fmt: skip
+    stages.insert(
+        4,
+        {
+            "code": "approved",
+            "name_zh": "立项",
+            "name_en": "Approved",
+            "order": 45,
+            "max_quiet_days": 7,
+            "points": 4,
+            "requirements": {"expected_jobs": "预计就业人数", "expected_output_wan": "预计年产值（万元）"},
+        },
+    )
     return stages
 
 
@@ -37,7 +45,12 @@ def approval_stage(settings):
 
 
 def _negotiating(cast, make_project):
-    project = make_project(created_on=dt.date(2026, 2, 20), first_contact_date=MONDAY, visit_date=MONDAY, planned_investment_wan=Decimal("500"))
+    project = make_project(
+        created_on=dt.date(2026, 2, 20),
+        first_contact_date=MONDAY,
+        visit_date=MONDAY,
+        planned_investment_wan=Decimal("500"),
+    )
     services.advance_project(cast.owner, project, "negotiation", on=MONDAY)
     return project
 
@@ -47,22 +60,36 @@ def test_a_configured_stage_is_offered_and_its_requirements_are_checked(cast, ma
     project = _negotiating(cast, make_project)
     with pytest.raises(services.StageRequirementsMissing) as caught:
         services.advance_project(
-            cast.owner, project, "signed", signed_date=MONDAY, signed_amount_wan=Decimal("400"), location="甲园区"
+            cast.owner,
+            project,
+            "signed",
+            signed_date=MONDAY,
+            signed_amount_wan=Decimal("400"),
+            location="甲园区",
         )
     assert str(caught.value) == "进入「签约」阶段还需要：预计就业人数、预计年产值（万元）"
-    services.advance_project(cast.owner, project, "approved", expected_jobs=80, expected_output_wan=Decimal("900"))
+    services.advance_project(
+        cast.owner, project, "approved", expected_jobs=80, expected_output_wan=Decimal("900")
+    )
     assert Project.objects.get(pk=project.pk).stage == "approved"
 
 
-def test_the_stage_form_offers_the_configured_requirements_and_names_what_is_missing(cast, client_for, make_project, approval_stage):
+def test_the_stage_form_offers_the_configured_requirements_and_names_what_is_missing(
+    cast, client_for, make_project, approval_stage
+):
     project = _negotiating(cast, make_project)
     client = client_for(cast.owner)
     page = client.get(reverse("pipeline:detail", args=[project.pk])).content.decode()
     assert 'name="expected_jobs"' in page and 'value="approved"' in page
-    response = client.post(reverse("pipeline:advance", args=[project.pk]), {"stage": "approved", "expected_output_wan": "900"})
+    response = client.post(
+        reverse("pipeline:advance", args=[project.pk]), {"stage": "approved", "expected_output_wan": "900"}
+    )
     assert response.status_code == 400
     assert "进入「立项」阶段还需要：预计就业人数" in response.content.decode()
-    response = client.post(reverse("pipeline:advance", args=[project.pk]), {"stage": "approved", "expected_jobs": "80", "expected_output_wan": "900"})
+    response = client.post(
+        reverse("pipeline:advance", args=[project.pk]),
+        {"stage": "approved", "expected_jobs": "80", "expected_output_wan": "900"},
+    )
     assert response.status_code == 302
     project.refresh_from_db()
     assert (project.stage, project.expected_jobs) == ("approved", 80)
@@ -70,7 +97,9 @@ def test_the_stage_form_offers_the_configured_requirements_and_names_what_is_mis
 
 def test_a_configured_quiet_limit_decides_when_a_project_goes_cold(cast, make_project, approval_stage):
     project = _negotiating(cast, make_project)
-    services.advance_project(cast.owner, project, "approved", expected_jobs=80, expected_output_wan=Decimal("900"), on=MONDAY)
+    services.advance_project(
+        cast.owner, project, "approved", expected_jobs=80, expected_output_wan=Decimal("900"), on=MONDAY
+    )
     services.record_followup(cast.owner, project, date=MONDAY, content="立项会")
     with time_machine.travel(dt.datetime(2026, 3, 9, 9), tick=False):  # 7 quiet days: still allowed
         assert not Project.objects.filter(services.cold_filter()).exists()

@@ -14,7 +14,12 @@ def test_the_demo_has_projects_in_every_stage_due_and_cold_work_and_is_idempoten
     from zhaoshang.demo import build_demo
 
     ctx = build_demo()
-    counts = (Project.objects.count(), FollowUp.objects.count(), CoordinationItem.objects.count(), Carrier.objects.count())
+    counts = (
+        Project.objects.count(),
+        FollowUp.objects.count(),
+        CoordinationItem.objects.count(),
+        Carrier.objects.count(),
+    )
     assert {s.code for s in stage_model().stages} == set(Project.objects.values_list("stage", flat=True))
     assert Project.objects.filter(services.cold_filter()).count() >= 3
     assert services.due_followups(ctx.users["zhaoshang1"]).exists()
@@ -28,4 +33,9 @@ def test_the_demo_has_projects_in_every_stage_due_and_cold_work_and_is_idempoten
     shared = Project.objects.get(name="IGBT模块封装测试项目")
     assert [w["team"] for w in services.duplicate_investor_warning(shared)] == ["株洲高新技术产业开发区"]
     build_demo()
-    assert (Project.objects.count(), FollowUp.objects.count(), CoordinationItem.objects.count(), Carrier.objects.count()) == counts
+    assert (
+        Project.objects.count(),
+        FollowUp.objects.count(),
+        CoordinationItem.objects.count(),
+        Carrier.objects.count(),
+    ) == counts

@@ -14,13 +14,56 @@ from zhaoshang.pipeline.services import import_projects
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["项目名称", "投资方", "统一社会信用代码", "负责人", "项目来源", "当前阶段", "计划投资（万元）", "预计就业（人）",
-          "首次接洽日期", "考察日期", "签约日期", "签约金额（万元）", "落户地点", "录入日期"]  # fmt: skip
+HEADER = [
+    "项目名称",
+    "投资方",
+    "统一社会信用代码",
+    "负责人",
+    "项目来源",
+    "当前阶段",
+    "计划投资（万元）",
+    "预计就业（人）",
+    "首次接洽日期",
+    "考察日期",
+    "签约日期",
+    "签约金额（万元）",
+    "落户地点",
+    "录入日期",
+]
 GOOD = [
-    ["智能传感器项目", "苏州某传感科技有限公司", "", "t-owner", "展会", "线索", "5000", "120", "", "", "", "", "", "2026-01-05"],
-    ["动力电池项目", "某某新能源股份有限公司", "", "t-owner", "以商引商", "签约", "80,000", "600", "2026-01-06",
-     dt.date(2026, 1, 20), "2026-02-10", "75000", "甲园区北区", "2026-01-06"],
-]  # fmt: skip
+    [
+        "智能传感器项目",
+        "苏州某传感科技有限公司",
+        "",
+        "t-owner",
+        "展会",
+        "线索",
+        "5000",
+        "120",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "2026-01-05",
+    ],
+    [
+        "动力电池项目",
+        "某某新能源股份有限公司",
+        "",
+        "t-owner",
+        "以商引商",
+        "签约",
+        "80,000",
+        "600",
+        "2026-01-06",
+        dt.date(2026, 1, 20),
+        "2026-02-10",
+        "75000",
+        "甲园区北区",
+        "2026-01-06",
+    ],
+]
 
 
 def _xlsx(path, rows, header=HEADER):
@@ -46,7 +89,10 @@ def test_a_good_list_lands_with_stages_owners_and_amounts(cast, tmp_path):
     assert battery.stage == "signed" and battery.owner == cast.owner and battery.organisation == cast.park
     assert battery.planned_investment_wan == Decimal("80000") and battery.visit_date == dt.date(2026, 1, 20)
     assert battery.source == "via_firm" and battery.created_at.date() == dt.date(2026, 1, 6)
-    assert list(StageEvent.objects.filter(project=battery).values_list("to_stage", flat=True)) == ["lead", "signed"]
+    assert list(StageEvent.objects.filter(project=battery).values_list("to_stage", flat=True)) == [
+        "lead",
+        "signed",
+    ]
 
 
 def test_reimporting_the_same_file_changes_nothing(cast, tmp_path):
@@ -83,18 +129,24 @@ def test_bad_rows_come_back_numbered_in_chinese_and_nothing_is_written(cast, tmp
 
 
 def test_a_dry_run_counts_but_writes_nothing(cast, tmp_path):
-    result = import_projects(cast.owner, _xlsx(tmp_path / "list.xlsx", GOOD), organisation=cast.park, dry_run=True)
+    result = import_projects(
+        cast.owner, _xlsx(tmp_path / "list.xlsx", GOOD), organisation=cast.park, dry_run=True
+    )
     assert result.ok and result.created == 2
     assert Project.objects.count() == 0 and AuditEntry.objects.filter(model="pipeline.project").count() == 0
 
 
 def test_a_file_without_the_required_columns_is_refused(cast, tmp_path):
     with pytest.raises(ImportRefused, match="缺少必需的列：投资方"):
-        import_projects(cast.owner, _xlsx(tmp_path / "x.xlsx", [["a"]], header=["项目名称"]), organisation=cast.park)
+        import_projects(
+            cast.owner, _xlsx(tmp_path / "x.xlsx", [["a"]], header=["项目名称"]), organisation=cast.park
+        )
 
 
 def test_a_row_may_not_name_a_team_outside_the_importers_organisation(cast, tmp_path):
-    path = _xlsx(tmp_path / "x.xlsx", [["项目", "某公司", "t-park-b"]], header=["项目名称", "投资方", "招商主体"])
+    path = _xlsx(
+        tmp_path / "x.xlsx", [["项目", "某公司", "t-park-b"]], header=["项目名称", "投资方", "招商主体"]
+    )
     result = import_projects(cast.owner, path, organisation=cast.park)
     assert result.errors == ["第 2 行：招商主体「t-park-b」不存在或不在本单位范围内"]
 
@@ -104,7 +156,16 @@ def test_the_cli_import_exits_non_zero_with_the_errors(cast, tmp_path, capsys):
     with pytest.raises(CommandError, match="有 1 处错误"):
         call_command("pipeline", "import", str(path), "--org", "t-park-a")
     assert "第 2 行" in capsys.readouterr().err
-    call_command("pipeline", "import", str(_xlsx(tmp_path / "ok.xlsx", GOOD)), "--org", "t-park-a", "--user", "t-owner", "--dry-run")
+    call_command(
+        "pipeline",
+        "import",
+        str(_xlsx(tmp_path / "ok.xlsx", GOOD)),
+        "--org",
+        "t-park-a",
+        "--user",
+        "t-owner",
+        "--dry-run",
+    )
     assert Project.objects.count() == 0
 
 

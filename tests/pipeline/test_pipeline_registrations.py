@@ -42,17 +42,25 @@ ROWS = [
 ]
 
 
-def test_a_registry_import_gives_the_parks_team_a_first_contact_task_due_the_next_working_day(cast, client_for, tmp_path):
+def test_a_registry_import_gives_the_parks_team_a_first_contact_task_due_the_next_working_day(
+    cast, client_for, tmp_path
+):
     from zhaoshang.registry.services import import_enterprises
 
     with time_machine.travel(dt.datetime(2026, 3, 6, 10, 0), tick=False):  # a Friday morning
         import_enterprises(cast.officer, _csv(tmp_path, ROWS), cast.bureau)
         (task,) = Task.objects.filter(kind=Task.Kind.NEW_REGISTRATION)
         assert (task.enterprise.name, task.organisation, task.due, task.done_at) == (
-            "株洲甲园区新能源科技有限公司", cast.park, dt.date(2026, 3, 9), None
+            "株洲甲园区新能源科技有限公司",
+            cast.park,
+            dt.date(2026, 3, 9),
+            None,
         )
         assert [t.pk for t in services.open_tasks(cast.owner)] == [task.pk]
-        assert "新注册企业首次服务：株洲甲园区新能源科技有限公司" in client_for(cast.colleague).get("/").content.decode()
+        assert (
+            "新注册企业首次服务：株洲甲园区新能源科技有限公司"
+            in client_for(cast.colleague).get("/").content.decode()
+        )
         assert "株洲甲园区新能源科技有限公司" not in client_for(cast.outsider).get("/").content.decode()
         import_enterprises(cast.officer, _csv(tmp_path, ROWS), cast.bureau)  # the same file again
     assert Task.objects.filter(kind=Task.Kind.NEW_REGISTRATION).count() == 1

@@ -20,12 +20,16 @@ FRIDAY = dt.date(2026, 3, 6)
 
 
 def test_a_new_project_is_a_lead_with_its_investor_created_in_the_registry(cast, make_project):
-    project = make_project("锂电池正极材料项目", investor_name="湖南某某新材料有限公司", planned_investment_wan=Decimal("50000"))
+    project = make_project(
+        "锂电池正极材料项目", investor_name="湖南某某新材料有限公司", planned_investment_wan=Decimal("50000")
+    )
     assert project.stage == "lead"
     assert project.investor.name == "湖南某某新材料有限公司"
     assert project.investor.organisation == cast.park
     assert StageEvent.objects.get(project=project).to_stage == "lead"
-    assert AuditEntry.objects.filter(model="pipeline.project", object_id=str(project.pk), action="create").exists()
+    assert AuditEntry.objects.filter(
+        model="pipeline.project", object_id=str(project.pk), action="create"
+    ).exists()
 
 
 def test_entering_signed_says_what_is_missing_and_writes_nothing(cast, make_project):
@@ -43,15 +47,24 @@ def test_entering_signed_says_what_is_missing_and_writes_nothing(cast, make_proj
 
 
 def test_entering_signed_with_everything_moves_the_project_and_records_the_event(cast, make_project):
-    project = make_project(first_contact_date=MONDAY, visit_date=MONDAY, planned_investment_wan=Decimal("8000"))
+    project = make_project(
+        first_contact_date=MONDAY, visit_date=MONDAY, planned_investment_wan=Decimal("8000")
+    )
     event = services.advance_project(
-        cast.owner, project, "signed", signed_date=FRIDAY, signed_amount_wan=Decimal("7500"), location="高新区A地块",
+        cast.owner,
+        project,
+        "signed",
+        signed_date=FRIDAY,
+        signed_amount_wan=Decimal("7500"),
+        location="高新区A地块",
         on=FRIDAY,
     )
     project.refresh_from_db()
     assert project.stage == "signed" and project.signed_amount_wan == Decimal("7500")
     assert (event.from_stage, event.to_stage, event.date, event.team) == ("lead", "signed", FRIDAY, cast.park)
-    change = AuditEntry.objects.filter(model="pipeline.project", object_id=str(project.pk), action="update").last()
+    change = AuditEntry.objects.filter(
+        model="pipeline.project", object_id=str(project.pk), action="update"
+    ).last()
     assert change.changes["stage"] == ["lead", "signed"]
 
 
@@ -80,8 +93,12 @@ def test_two_teams_on_the_same_firm_are_told_the_other_team_and_contact_only(cas
     cast.outsider.save()
     ours = make_project("我们的项目", investor_name="株洲某某科技有限公司")
     make_project(
-        "对方的秘密项目", team=cast.other_park, owner=cast.outsider, actor=cast.outsider,
-        investor_name="株洲某某科技股份有限公司", planned_investment_wan=Decimal("99999"),
+        "对方的秘密项目",
+        team=cast.other_park,
+        owner=cast.outsider,
+        actor=cast.outsider,
+        investor_name="株洲某某科技股份有限公司",
+        planned_investment_wan=Decimal("99999"),
     )
     warnings = services.duplicate_investor_warning(ours)
     assert warnings == [{"team": "乙园区", "contact": str(cast.outsider), "phone": "13800000000"}]
@@ -90,18 +107,22 @@ def test_two_teams_on_the_same_firm_are_told_the_other_team_and_contact_only(cas
     assert "对方的秘密项目" not in text and "99999" not in text
 
 
-@pytest.mark.xfail(
-    reason="i10hardening: a park admin may not reference a firm it cannot see; passes once the shared registry "
-    "(i8chains: every firm visible to all) lands",
-    strict=False,
-)
 def test_the_same_credit_code_under_another_name_counts_as_the_same_investor(cast, make_project):
     from zhaoshang.core import audit
     from zhaoshang.registry.models import Enterprise
 
-    firm = audit.create(cast.admin, Enterprise, name="甲公司", name_key="甲", uscc="91430200MA4L000001", organisation=cast.city)
+    firm = audit.create(
+        cast.admin,
+        Enterprise,
+        name="甲公司",
+        name_key="甲",
+        uscc="91430200MA4L000001",
+        organisation=cast.city,
+    )
     ours = make_project(investor=firm)
-    theirs = make_project(team=cast.other_park, owner=cast.outsider, investor_name="乙公司", investor_uscc="91430200MA4L000001")
+    theirs = make_project(
+        team=cast.other_park, owner=cast.outsider, investor_name="乙公司", investor_uscc="91430200MA4L000001"
+    )
     assert theirs.investor == firm
     assert [w["team"] for w in services.duplicate_investor_warning(ours)] == ["乙园区"]
 
@@ -117,7 +138,9 @@ def test_colleagues_in_the_same_team_or_dropped_projects_raise_no_warning(cast, 
 # --- follow-ups, callbacks, cold ---------------------------------------------------------------------------
 
 
-def test_the_first_follow_up_is_first_contact_and_creates_a_callback_three_working_days_later(cast, make_project):
+def test_the_first_follow_up_is_first_contact_and_creates_a_callback_three_working_days_later(
+    cast, make_project
+):
     project = make_project()
     services.record_followup(cast.owner, project, date=FRIDAY, way="visit", content="上门拜访董事长")
     project.refresh_from_db()
@@ -130,9 +153,16 @@ def test_the_first_follow_up_is_first_contact_and_creates_a_callback_three_worki
 def test_a_later_follow_up_completes_the_callback_and_the_earlier_next_action(cast, make_project):
     project = make_project()
     first = services.record_followup(
-        cast.owner, project, date=MONDAY, content="电话沟通", next_action="寄送园区资料", next_due=dt.date(2026, 3, 4)
+        cast.owner,
+        project,
+        date=MONDAY,
+        content="电话沟通",
+        next_action="寄送园区资料",
+        next_due=dt.date(2026, 3, 4),
     )
-    second = services.record_followup(cast.owner, project, date=dt.date(2026, 3, 5), content="回访，资料已收到")
+    second = services.record_followup(
+        cast.owner, project, date=dt.date(2026, 3, 5), content="回访，资料已收到"
+    )
     first.refresh_from_db()
     assert first.done
     task = Task.objects.get(project=project, kind=Task.Kind.CALLBACK)
@@ -145,12 +175,16 @@ def test_a_next_action_needs_a_due_date_not_before_the_follow_up(cast, make_proj
     with pytest.raises(services.PipelineError, match="完成期限"):
         services.record_followup(cast.owner, project, date=MONDAY, content="x", next_action="再约")
     with pytest.raises(services.PipelineError, match="不能早于"):
-        services.record_followup(cast.owner, project, date=MONDAY, content="x", next_action="再约", next_due=dt.date(2026, 3, 1))
+        services.record_followup(
+            cast.owner, project, date=MONDAY, content="x", next_action="再约", next_due=dt.date(2026, 3, 1)
+        )
 
 
 def test_follow_ups_are_due_on_their_day_and_overdue_from_the_day_after(cast, make_project):
     project = make_project()
-    services.record_followup(cast.owner, project, date=MONDAY, content="a", next_action="寄资料", next_due=dt.date(2026, 3, 4))
+    services.record_followup(
+        cast.owner, project, date=MONDAY, content="a", next_action="寄资料", next_due=dt.date(2026, 3, 4)
+    )
     with time_machine.travel(dt.datetime(2026, 3, 3, 9), tick=False):
         assert list(services.due_followups(cast.owner)) == []
     with time_machine.travel(dt.datetime(2026, 3, 4, 9), tick=False):
@@ -179,7 +213,12 @@ def test_the_cold_query_agrees_with_the_core_rule(cast, make_project):
 
     today = dt.date(2026, 4, 1)
     made = []
-    for stage_fields, quiet in [({}, 30), ({}, 31), ({"first_contact_date": MONDAY}, 15), ({"first_contact_date": MONDAY}, 14)]:
+    for stage_fields, quiet in [
+        ({}, 30),
+        ({}, 31),
+        ({"first_contact_date": MONDAY}, 15),
+        ({"first_contact_date": MONDAY}, 14),
+    ]:
         p = make_project(created_on=today - dt.timedelta(days=quiet), **stage_fields)
         if stage_fields:
             services.advance_project(cast.owner, p, "contact")
@@ -189,7 +228,8 @@ def test_the_cold_query_agrees_with_the_core_rule(cast, make_project):
     core = {
         c.id
         for c in cold_projects(
-            [ProjectActivity(p.pk, Project.objects.get(pk=p.pk).stage, None, p.quiet_since) for p in made], today=today
+            [ProjectActivity(p.pk, Project.objects.get(pk=p.pk).stage, None, p.quiet_since) for p in made],
+            today=today,
         )
     }
     assert from_db == core == {made[1].pk, made[2].pk}
@@ -205,8 +245,14 @@ def _batch(cast, firms):
     batch = audit.create(cast.admin, ImportBatch, organisation=cast.city, file_name="register.xlsx")
     for name, region, founded in firms:
         audit.create(
-            cast.admin, Enterprise, name=name, name_key=name, region_code=region, founded=founded,
-            organisation=cast.city, import_batch=batch,
+            cast.admin,
+            Enterprise,
+            name=name,
+            name_key=name,
+            region_code=region,
+            founded=founded,
+            organisation=cast.city,
+            import_batch=batch,
         )
     return batch
 
@@ -243,14 +289,24 @@ def test_a_new_registration_task_before_a_holiday_is_due_after_it(cast):
 
 def test_coordination_items_are_overdue_after_their_due_date_grouped_by_department(cast, make_project):
     project = make_project()
-    late = services.create_coordination_item(cast.owner, project, title="用地指标", department=cast.dept, due=dt.date(2026, 3, 5))
-    services.create_coordination_item(cast.owner, project, title="环评", department=cast.dept, due=dt.date(2026, 3, 6))
-    settled = services.create_coordination_item(cast.owner, project, title="电力增容", department=cast.bureau, due=dt.date(2026, 3, 1))
-    services.update_coordination_item(cast.handler, settled, status="done", note="已解决", on=dt.date(2026, 3, 2))
+    late = services.create_coordination_item(
+        cast.owner, project, title="用地指标", department=cast.dept, due=dt.date(2026, 3, 5)
+    )
+    services.create_coordination_item(
+        cast.owner, project, title="环评", department=cast.dept, due=dt.date(2026, 3, 6)
+    )
+    settled = services.create_coordination_item(
+        cast.owner, project, title="电力增容", department=cast.bureau, due=dt.date(2026, 3, 1)
+    )
+    services.update_coordination_item(
+        cast.handler, settled, status="done", note="已解决", on=dt.date(2026, 3, 2)
+    )
     groups = services.overdue_by_department(CoordinationItem.objects.all(), dt.date(2026, 3, 6))
     assert [(g["department"], [i.title for i in g["items"]]) for g in groups] == [(cast.dept, ["用地指标"])]
     assert groups[0]["items"][0].days_overdue == 1
-    with pytest.raises(services.PipelineError, match="延期申请"):  # a department asks; it does not move its deadline
+    with pytest.raises(
+        services.PipelineError, match="延期申请"
+    ):  # a department asks; it does not move its deadline
         services.update_coordination_item(cast.handler, late, due=dt.date(2026, 3, 20), note="部门自行延期")
     services.update_coordination_item(cast.owner, late, due=dt.date(2026, 3, 20), note="延期至月底前")
     assert services.overdue_by_department(CoordinationItem.objects.all(), dt.date(2026, 3, 6)) == []
@@ -258,7 +314,9 @@ def test_coordination_items_are_overdue_after_their_due_date_grouped_by_departme
 
 
 def test_an_item_update_without_any_change_is_refused(cast, make_project):
-    item = services.create_coordination_item(cast.owner, make_project(), title="x", department=cast.dept, due=MONDAY)
+    item = services.create_coordination_item(
+        cast.owner, make_project(), title="x", department=cast.dept, due=MONDAY
+    )
     with pytest.raises(services.PipelineError, match="没有需要保存的变更"):
         services.update_coordination_item(cast.owner, item, status="open")
 
@@ -269,11 +327,39 @@ def test_an_item_update_without_any_change_is_refused(cast, make_project):
 def test_a_projects_needs_are_matched_against_available_carriers_with_reasons(cast, make_project):
     from zhaoshang.pipeline.models import Carrier
 
-    big = services.save_carrier(cast.owner, organisation=cast.park, name="A1地块", kind="land", area=Decimal("60"), area_unit="mu", price=Decimal("20"))
-    services.save_carrier(cast.owner, organisation=cast.park, name="A2地块", kind="land", area=Decimal("30"), area_unit="mu", price=Decimal("20"))
-    services.save_carrier(cast.owner, organisation=cast.park, name="已用地块", kind="land", area=Decimal("90"), area_unit="mu", status="occupied")
-    services.save_carrier(cast.owner, organisation=cast.park, name="一号厂房", kind="factory", area=Decimal("9000"))
-    project = make_project(need_kind="land", need_area=Decimal("50"), need_area_unit="mu", need_max_price=Decimal("25"))
+    big = services.save_carrier(
+        cast.owner,
+        organisation=cast.park,
+        name="A1地块",
+        kind="land",
+        area=Decimal("60"),
+        area_unit="mu",
+        price=Decimal("20"),
+    )
+    services.save_carrier(
+        cast.owner,
+        organisation=cast.park,
+        name="A2地块",
+        kind="land",
+        area=Decimal("30"),
+        area_unit="mu",
+        price=Decimal("20"),
+    )
+    services.save_carrier(
+        cast.owner,
+        organisation=cast.park,
+        name="已用地块",
+        kind="land",
+        area=Decimal("90"),
+        area_unit="mu",
+        status="occupied",
+    )
+    services.save_carrier(
+        cast.owner, organisation=cast.park, name="一号厂房", kind="factory", area=Decimal("9000")
+    )
+    project = make_project(
+        need_kind="land", need_area=Decimal("50"), need_area_unit="mu", need_max_price=Decimal("25")
+    )
     matches = services.match_carriers(project, Carrier.objects.all())
     assert [m["carrier"].name for m in matches] == ["A1地块", "A2地块"]
     assert matches[0]["match"].complete and not matches[1]["match"].complete
@@ -292,11 +378,6 @@ def test_saving_a_carrier_twice_updates_it(cast):
 # --- chain targets -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    reason="i10hardening: a park admin may not reference a firm it cannot see; passes once the shared registry "
-    "(i8chains: every firm visible to all) lands",
-    strict=False,
-)
 def test_a_chain_target_becomes_a_lead_once(cast):
     from zhaoshang.chains.models import Chain, ChainNode
     from zhaoshang.core import audit
@@ -304,9 +385,16 @@ def test_a_chain_target_becomes_a_lead_once(cast):
 
     chain = Chain.objects.create(slug="rail", name="轨道交通")
     node = ChainNode.objects.create(chain=chain, key="bogie", name="转向架", path="转向架")
-    firm = audit.create(cast.admin, Enterprise, name="某转向架公司", name_key="某转向架", organisation=cast.city)
+    firm = audit.create(
+        cast.admin, Enterprise, name="某转向架公司", name_key="某转向架", organisation=cast.city
+    )
     project, created = services.create_lead_from_target(
-        cast.owner, chain="rail", node_key="bogie", enterprise_id=firm.pk, organisation=cast.park, owner=cast.owner
+        cast.owner,
+        chain="rail",
+        node_key="bogie",
+        enterprise_id=firm.pk,
+        organisation=cast.park,
+        owner=cast.owner,
     )
     assert created and project.stage == "lead" and project.source == "target_list"
     assert list(project.nodes.all()) == [node] and project.investor == firm
@@ -315,7 +403,9 @@ def test_a_chain_target_becomes_a_lead_once(cast):
     )
     assert again == project and not created
     with pytest.raises(services.PipelineError, match="没有节点"):
-        services.create_lead_from_target(cast.owner, chain="rail", node_key="x", enterprise_id=firm.pk, organisation=cast.park)
+        services.create_lead_from_target(
+            cast.owner, chain="rail", node_key="x", enterprise_id=firm.pk, organisation=cast.park
+        )
 
 
 def test_followups_are_audited(cast, make_project):
@@ -326,8 +416,12 @@ def test_followups_are_audited(cast, make_project):
 
 
 def test_the_funnel_still_counts_a_project_put_on_hold_at_the_stages_it_reached(cast, make_project):
-    project = make_project("暂缓项目", created_on=dt.date(2026, 1, 5), first_contact_date=dt.date(2026, 1, 6),
-                           visit_date=dt.date(2026, 1, 7))  # fmt: skip
+    project = make_project(
+        "暂缓项目",
+        created_on=dt.date(2026, 1, 5),
+        first_contact_date=dt.date(2026, 1, 6),
+        visit_date=dt.date(2026, 1, 7),
+    )
     services.advance_project(cast.owner, project, "visit")
     services.advance_project(cast.owner, project, "on_hold", hold_reason="投资方资金未落实")
     reached = {r["code"]: r["reached"] for r in services.dashboard(Project.objects.all()).funnel}

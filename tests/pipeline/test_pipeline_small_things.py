@@ -40,7 +40,7 @@ def test_a_carriers_price_shows_its_unit(cast, client_for):
     assert "万元/亩" in page and "元/㎡·月" in page
 
 
-def test_the_investor_is_suggested_from_the_firms_the_user_may_see(cast, client_for):
+def test_the_investor_is_suggested_from_the_shared_registry(cast, client_for):
     from zhaoshang.registry.models import Enterprise
 
     Enterprise.objects.create(
@@ -54,7 +54,8 @@ def test_the_investor_is_suggested_from_the_firms_the_user_may_see(cast, client_
         .get(reverse("pipeline:investor_options"), {"investor_name": "电池"})
         .content.decode()
     )
-    assert "甲园区电池科技有限公司" in page and "乙园区电池材料有限公司" not in page
+    # the registry is shared (issue 8): a firm another park imported is suggested too
+    assert "甲园区电池科技有限公司" in page and "乙园区电池材料有限公司" in page
     assert (
         client_for(cast.handler)
         .get(reverse("pipeline:investor_options"), {"investor_name": "电池"})
@@ -73,9 +74,16 @@ def test_the_new_project_form_has_a_chain_node_field_and_saves_it(cast, client_f
     assert 'name="nodes"' in page and "轨道交通 · 转向架" in page and 'list="investor-options"' in page
     response = client.post(
         reverse("pipeline:new"),
-        {"name": "转向架项目", "organisation": cast.park.pk, "owner": cast.owner.pk, "source": "other", "nodes": [node.pk],
-         "investor_name": "转向架制造有限公司", "need_area_unit": "m2"},
-    )  # fmt: skip
+        {
+            "name": "转向架项目",
+            "organisation": cast.park.pk,
+            "owner": cast.owner.pk,
+            "source": "other",
+            "nodes": [node.pk],
+            "investor_name": "转向架制造有限公司",
+            "need_area_unit": "m2",
+        },
+    )
     assert response.status_code == 302
     assert list(Project.objects.get(name="转向架项目").nodes.all()) == [node]
 

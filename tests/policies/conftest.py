@@ -75,10 +75,30 @@ def firms(cast):
 def policy(cast):
     from zhaoshang.policies import services
 
-    p, _ = services.save_policy(cast.admin, code="T-2026-01", title="测试市高新技术企业奖励办法", issuer="测试市科技局",
-                                valid_from=dt.date(2026, 1, 1), valid_to=dt.date(2027, 12, 31))  # fmt: skip
-    services.save_clause(cast.admin, p, number="第一条", title="高企奖励", text="对本市高新技术企业给予20万元奖励。", no_application=True,
-                         amount_wan="20", conditions="region in 4302\nqualification any 高新技术企业")  # fmt: skip
-    services.save_clause(cast.admin, p, number="第二条", title="研发补助", text="研发投入占比不低于5%、营业收入2亿元以上的制造业企业。",
-                         conditions="industry in C\nrd_ratio >= 5\nrevenue >= 20000")  # fmt: skip
+    p, _ = services.save_policy(
+        cast.admin,
+        code="T-2026-01",
+        title="测试市高新技术企业奖励办法",
+        issuer="测试市科技局",
+        valid_from=dt.date(2026, 1, 1),
+        valid_to=dt.date(2027, 12, 31),
+    )
+    services.save_clause(
+        cast.admin,
+        p,
+        number="第一条",
+        title="高企奖励",
+        text="对本市高新技术企业给予20万元奖励。",
+        no_application=True,
+        amount_wan="20",
+        conditions="region in 4302\nqualification any 高新技术企业",
+    )
+    services.save_clause(
+        cast.admin,
+        p,
+        number="第二条",
+        title="研发补助",
+        text="研发投入占比不低于5%、营业收入2亿元以上的制造业企业。",
+        conditions="industry in C\nrd_ratio >= 5\nrevenue >= 20000",
+    )
     return p

@@ -154,29 +154,56 @@ def _random_firm(i, rng):
         return x if rng.random() > 0.2 else None
 
     return c.FirmFacts(
-        id=i, region_code=rng.choice(["430211", "430202", "430104", ""]), industry_code=rng.choice(["3831", "C3911", "6510", ""]),
+        id=i,
+        region_code=rng.choice(["430211", "430202", "430104", ""]),
+        industry_code=rng.choice(["3831", "C3911", "6510", ""]),
         chain_paths=tuple(rng.sample(["rail/traction", "rail/brake", "auto/battery"], rng.randint(0, 2))),
-        founded=maybe(dt.date(rng.randint(2000, 2026), rng.randint(1, 12), 1)), capital_wan=maybe(float(rng.randint(10, 5000))),
-        employees=maybe(rng.randint(1, 900)), revenue_wan=maybe(float(rng.randint(0, 90000))), tax_wan=maybe(float(rng.randint(0, 900))),
+        founded=maybe(dt.date(rng.randint(2000, 2026), rng.randint(1, 12), 1)),
+        capital_wan=maybe(float(rng.randint(10, 5000))),
+        employees=maybe(rng.randint(1, 900)),
+        revenue_wan=maybe(float(rng.randint(0, 90000))),
+        tax_wan=maybe(float(rng.randint(0, 900))),
         rd_ratio=maybe(rng.random() * 8),
-        qualifications=tuple(c.Qualification(t, dt.date(2024, 1, 1), rng.choice([None, dt.date(2025, 1, 1)]))
-                             for t in rng.sample(["高新技术企业", "专精特新", "规上"], rng.randint(0, 2))),
-        projects=tuple(c.ProjectFacts(rng.choice(["signed", "construction", "lead"]), maybe(float(rng.randint(100, 90000))))
-                       for _ in range(rng.randint(0, 2))),
-    )  # fmt: skip
+        qualifications=tuple(
+            c.Qualification(t, dt.date(2024, 1, 1), rng.choice([None, dt.date(2025, 1, 1)]))
+            for t in rng.sample(["高新技术企业", "专精特新", "规上"], rng.randint(0, 2))
+        ),
+        projects=tuple(
+            c.ProjectFacts(
+                rng.choice(["signed", "construction", "lead"]), maybe(float(rng.randint(100, 90000)))
+            )
+            for _ in range(rng.randint(0, 2))
+        ),
+    )
 
 
 def test_the_vectorised_matcher_agrees_with_the_one_firm_evaluation_on_random_firms():
     rng = random.Random(13)
     firms = [_random_firm(i, rng) for i in range(1, 400)]
     table = m.FirmTable.from_facts(firms)
-    clauses = [c.Clause(n, tuple(c.validate_condition(x) for x in conds)) for n, conds in enumerate([
-        [{"kind": "region", "in": ["4302"]}, {"kind": "capital", "min": 1000}],
-        [{"kind": "industry", "in": ["C"]}, {"kind": "firm_age", "max": 10}, {"kind": "employees", "max": 300}],
-        [{"kind": "chain_node", "in": ["rail"]}, {"kind": "qualification", "any": ["高新技术企业"]}],
-        [{"kind": "revenue", "min": 20000}, {"kind": "tax", "min": 100}, {"kind": "rd_ratio", "min": 3}],
-        [{"kind": "project_stage", "in": ["signed", "construction"]}, {"kind": "project_investment", "min": 10000}],
-    ])]  # fmt: skip
+    clauses = [
+        c.Clause(n, tuple(c.validate_condition(x) for x in conds))
+        for n, conds in enumerate(
+            [
+                [{"kind": "region", "in": ["4302"]}, {"kind": "capital", "min": 1000}],
+                [
+                    {"kind": "industry", "in": ["C"]},
+                    {"kind": "firm_age", "max": 10},
+                    {"kind": "employees", "max": 300},
+                ],
+                [{"kind": "chain_node", "in": ["rail"]}, {"kind": "qualification", "any": ["高新技术企业"]}],
+                [
+                    {"kind": "revenue", "min": 20000},
+                    {"kind": "tax", "min": 100},
+                    {"kind": "rd_ratio", "min": 3},
+                ],
+                [
+                    {"kind": "project_stage", "in": ["signed", "construction"]},
+                    {"kind": "project_investment", "min": 10000},
+                ],
+            ]
+        )
+    ]
     for clause in clauses:
         vector = m.match_clause(clause, table, AS_OF, SECTIONS)
         names = [m.STATUS_NAMES[int(s)] for s in vector.status]

@@ -22,8 +22,16 @@ TODAY = dt.datetime(2026, 6, 30, 10, 0)
 def test_every_change_of_a_policy_or_clause_is_a_new_version_with_a_snapshot(cast, policy):
     assert policy.versions.count() == 3 and Policy.objects.get(pk=policy.pk).version == 3
     clause = policy.clauses.get(number="第一条")
-    services.save_clause(cast.admin, policy, number="第一条", title="高企奖励", text=clause.text, no_application=True, amount_wan="30",
-                         conditions=clause.conditions)  # fmt: skip
+    services.save_clause(
+        cast.admin,
+        policy,
+        number="第一条",
+        title="高企奖励",
+        text=clause.text,
+        no_application=True,
+        amount_wan="30",
+        conditions=clause.conditions,
+    )
     latest = policy.versions.order_by("-version").first()
     assert latest.version == 4 and latest.changed_by == cast.admin
     assert latest.snapshot["clauses"][0]["amount_wan"] == "30.00"
@@ -166,9 +174,13 @@ def test_an_import_with_a_bad_row_writes_nothing_and_names_the_row(cast, tmp_pat
     path = tmp_path / "bad.xlsx"
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet()
-    for r, row in enumerate([["政策文号", "政策名称", "发布机关", "条款号", "条款原文", "条件"],
-                             ["A-1", "甲政策", "甲局", "第一条", "原文", "capital >= 100"],
-                             ["A-1", "甲政策", "甲局", "第二条", "原文", "capital >= lots"]]):  # fmt: skip
+    for r, row in enumerate(
+        [
+            ["政策文号", "政策名称", "发布机关", "条款号", "条款原文", "条件"],
+            ["A-1", "甲政策", "甲局", "第一条", "原文", "capital >= 100"],
+            ["A-1", "甲政策", "甲局", "第二条", "原文", "capital >= lots"],
+        ]
+    ):
         sheet.write_row(r, 0, row)
     book.close()
     result = services.import_policies(cast.admin, path)
@@ -201,8 +213,11 @@ def test_the_cli_matches_a_firm_by_credit_code_and_prints_only_json(cast, policy
 
 def test_the_cli_imports_a_yaml_file(cast, tmp_path, capsys):
     path = tmp_path / "p.yaml"
-    path.write_text("policies:\n- code: Y-1\n  title: 乙政策\n  issuer: 乙局\n  clauses:\n  - number: 第一条\n    title: 奖励\n    text: 原文\n"
-                    "    conditions:\n    - {kind: employees, min: 10}\n", encoding="utf-8")  # fmt: skip
+    path.write_text(
+        "policies:\n- code: Y-1\n  title: 乙政策\n  issuer: 乙局\n  clauses:\n  - number: 第一条\n    title: 奖励\n    text: 原文\n"
+        "    conditions:\n    - {kind: employees, min: 10}\n",
+        encoding="utf-8",
+    )
     call_command("policies", "import", str(path), "--json")
     assert json.loads(capsys.readouterr().out)["clauses"] == 1
     assert Clause.objects.get().conditions == [{"kind": "employees", "min": 10.0}]

@@ -32,7 +32,18 @@ def test_the_demo_has_local_and_non_local_firms_across_the_three_chains(ctx):
     assert local.count() >= 80
     for prefix in ("4301", "320583", "4403", "3205", "3101", "3202"):
         assert Enterprise.objects.filter(region_code__startswith=prefix).exists(), prefix
-    for word in ("IGBT模块", "牵引变流器", "转向架", "受电弓", "制动系统", "多层陶瓷电容器", "锂离子电池", "笔记本电脑整机", "晶圆代工", "光刻胶"):
+    for word in (
+        "IGBT模块",
+        "牵引变流器",
+        "转向架",
+        "受电弓",
+        "制动系统",
+        "多层陶瓷电容器",
+        "锂离子电池",
+        "笔记本电脑整机",
+        "晶圆代工",
+        "光刻胶",
+    ):
         assert Enterprise.objects.filter(scope__contains=word).exists(), word
     assert local.filter(scope__contains="电容器").exists()
     fenghua = Enterprise.objects.get(name="广东风华高新科技股份有限公司")
@@ -42,14 +53,21 @@ def test_the_demo_has_local_and_non_local_firms_across_the_three_chains(ctx):
 def test_the_demo_firms_have_sizes_listing_and_belong_to_their_park(ctx):
     assert Enterprise.objects.exclude(employees=None).count() > 50
     assert Enterprise.objects.exclude(revenue_wan=None).exists()
-    assert Enterprise.objects.filter(listed=True).exists() and Enterprise.objects.filter(listed=False).exists()
+    assert (
+        Enterprise.objects.filter(listed=True).exists() and Enterprise.objects.filter(listed=False).exists()
+    )
     hitech = ctx.organisations["zz-hitech"]
-    assert set(Enterprise.objects.filter(region_code="430211").values_list("organisation", flat=True)) == {hitech.pk}
+    assert set(Enterprise.objects.filter(region_code="430211").values_list("organisation", flat=True)) == {
+        hitech.pk
+    }
 
 
 def test_the_demo_is_deterministic_and_safe_to_rerun(ctx):
     assert demo.demo_rows() == demo.demo_rows()
-    firms, entries = Enterprise.objects.count(), AuditEntry.objects.filter(model="registry.enterprise").count()
+    firms, entries = (
+        Enterprise.objects.count(),
+        AuditEntry.objects.filter(model="registry.enterprise").count(),
+    )
     demo.build(ctx)
     assert Enterprise.objects.count() == firms
     assert AuditEntry.objects.filter(model="registry.enterprise").count() == entries

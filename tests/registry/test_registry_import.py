@@ -71,9 +71,16 @@ def test_the_real_export_uses_the_full_legal_name_and_says_which_column(imported
 
 def test_the_real_export_keeps_capitals_in_their_own_currency(imported_real):
     assert Enterprise.objects.filter(capital_wan__isnull=True).count() == 0
-    assert set(Enterprise.objects.values_list("currency", flat=True).distinct()) == {"CNY", "USD", "HKD", "GBP"}
+    assert set(Enterprise.objects.values_list("currency", flat=True).distinct()) == {
+        "CNY",
+        "USD",
+        "HKD",
+        "GBP",
+    }
     firm = Enterprise.objects.get(short_name="欧森营地")
-    assert firm.capital_wan == Decimal("670") and firm.currency == "CNY" and firm.capital_raw == "670万元人民币"
+    assert (
+        firm.capital_wan == Decimal("670") and firm.currency == "CNY" and firm.capital_raw == "670万元人民币"
+    )
     assert firm.founded == dt.date(2015, 7, 10)
     assert Enterprise.objects.filter(founded__isnull=True).count() == 17  # written as 未知
 
@@ -97,7 +104,14 @@ def test_the_real_export_flags_the_bad_check_digit_and_the_excel_mangled_code(im
 def test_a_second_import_of_the_real_export_reports_everything_unchanged(cast, imported_real, real_file):
     before = AuditEntry.objects.filter(model="registry.enterprise").count()
     again = import_enterprises(cast.officer, real_file, cast.bureau, today=TODAY)
-    assert counts(again) == {"read": 2057, "created": 0, "updated": 0, "unchanged": 2057, "rejected": 0, "flagged": 3}
+    assert counts(again) == {
+        "read": 2057,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 2057,
+        "rejected": 0,
+        "flagged": 3,
+    }
     assert Enterprise.objects.count() == 2056
     assert AuditEntry.objects.filter(model="registry.enterprise").count() == before
 
@@ -129,7 +143,11 @@ def test_each_usual_header_variant_imports_the_firm(cast, write_csv, header, nam
     result = import_enterprises(cast.officer, path, cast.bureau, today=TODAY)
     assert counts(result)["created"] == 1 and result.mapping["fields"]["name"] == name_column
     firm = Enterprise.objects.get(uscc=CODE_A)
-    assert (firm.name, firm.capital_wan, firm.founded) == ("株洲恒通科技有限公司", Decimal("500"), dt.date(2015, 9, 7))
+    assert (firm.name, firm.capital_wan, firm.founded) == (
+        "株洲恒通科技有限公司",
+        Decimal("500"),
+        dt.date(2015, 9, 7),
+    )
 
 
 # The variants the issue names, each in a file whose other columns use the most common header.
@@ -154,15 +172,25 @@ ROW = {
 
 
 @pytest.mark.parametrize(("field", "variant"), [(f, h) for f, hs in ISSUE_HEADERS.items() for h in hs])
-def test_each_header_variant_the_issue_names_lands_its_value_in_the_right_field(cast, write_csv, field, variant):
+def test_each_header_variant_the_issue_names_lands_its_value_in_the_right_field(
+    cast, write_csv, field, variant
+):
     header = [variant if f == field else hs[0] for f, hs in ISSUE_HEADERS.items()]
     result = import_enterprises(cast.officer, write_csv(header, [list(ROW.values())]), cast.bureau)
     assert result.mapping["fields"][field] == variant and result.mapping["unknown"] == []
     firm = Enterprise.objects.get()
     assert (firm.uscc, firm.name, firm.legal_rep, firm.address, firm.scope) == (
-        CODE_A, "株洲恒通科技有限公司", "李鸿桢", "株洲市天元区黄河南路1号", "轨道交通装备的研发"
+        CODE_A,
+        "株洲恒通科技有限公司",
+        "李鸿桢",
+        "株洲市天元区黄河南路1号",
+        "轨道交通装备的研发",
     )
-    assert (firm.capital_wan, firm.currency, firm.founded) == (Decimal("104.1667"), "CNY", dt.date(2015, 9, 7))
+    assert (firm.capital_wan, firm.currency, firm.founded) == (
+        Decimal("104.1667"),
+        "CNY",
+        dt.date(2015, 9, 7),
+    )
 
 
 def test_a_full_legal_name_column_wins_over_a_short_name_column(cast, write_csv):
@@ -220,7 +248,9 @@ CAPITALS = [
 
 @pytest.mark.parametrize(("raw", "amount", "currency"), CAPITALS)
 def test_each_capital_format_is_stored_in_wan_of_its_own_currency(cast, write_csv, raw, amount, currency):
-    import_enterprises(cast.officer, write_csv(["企业名称", "注册资本"], [["株洲恒通科技有限公司", raw]]), cast.bureau)
+    import_enterprises(
+        cast.officer, write_csv(["企业名称", "注册资本"], [["株洲恒通科技有限公司", raw]]), cast.bureau
+    )
     firm = Enterprise.objects.get()
     assert (firm.capital_wan, firm.currency, firm.capital_raw) == (amount, currency, raw)
 
@@ -241,20 +271,38 @@ DATES = [
 
 @pytest.mark.parametrize("raw", DATES)
 def test_each_date_format_gives_the_same_day(cast, write_csv, raw):
-    import_enterprises(cast.officer, write_csv(["企业名称", "成立日期"], [["株洲恒通科技有限公司", raw]]), cast.bureau)
+    import_enterprises(
+        cast.officer, write_csv(["企业名称", "成立日期"], [["株洲恒通科技有限公司", raw]]), cast.bureau
+    )
     assert Enterprise.objects.get().founded == dt.date(2015, 9, 7)
 
 
 def test_bare_capital_numbers_take_the_unit_written_in_the_header(cast, write_csv, write_xlsx):
-    import_enterprises(cast.officer, write_csv(["企业名称", "注册资本(万元)"], [["株洲甲科技有限公司", "500"]]), cast.bureau)
-    import_enterprises(cast.officer, write_xlsx(["企业名称", "注册资本（元）"], [["株洲乙科技有限公司", 2000000]]), cast.bureau)
-    import_enterprises(cast.officer, write_csv(["企业名称", "注册资本(万美元)"], [["株洲丙科技有限公司", "12.5"]], "c.csv"), cast.bureau)
+    import_enterprises(
+        cast.officer, write_csv(["企业名称", "注册资本(万元)"], [["株洲甲科技有限公司", "500"]]), cast.bureau
+    )
+    import_enterprises(
+        cast.officer,
+        write_xlsx(["企业名称", "注册资本（元）"], [["株洲乙科技有限公司", 2000000]]),
+        cast.bureau,
+    )
+    import_enterprises(
+        cast.officer,
+        write_csv(["企业名称", "注册资本(万美元)"], [["株洲丙科技有限公司", "12.5"]], "c.csv"),
+        cast.bureau,
+    )
     got = {f.name[2]: (f.capital_wan, f.currency) for f in Enterprise.objects.all()}
-    assert got == {"甲": (Decimal("500"), "CNY"), "乙": (Decimal("200"), "CNY"), "丙": (Decimal("12.5"), "USD")}
+    assert got == {
+        "甲": (Decimal("500"), "CNY"),
+        "乙": (Decimal("200"), "CNY"),
+        "丙": (Decimal("12.5"), "USD"),
+    }
 
 
 def test_a_bare_capital_number_without_a_unit_is_flagged_not_guessed(cast, write_csv):
-    result = import_enterprises(cast.officer, write_csv(["企业名称", "注册资本"], [["株洲甲科技有限公司", "500"]]), cast.bureau)
+    result = import_enterprises(
+        cast.officer, write_csv(["企业名称", "注册资本"], [["株洲甲科技有限公司", "500"]]), cast.bureau
+    )
     firm = Enterprise.objects.get()
     assert (firm.capital_wan, firm.capital_raw, result.counts["flagged"]) == (None, "500", 1)
     assert "没有单位" in firm.flags[0]["message"] and firm.flags[0]["column"] == "注册资本"
@@ -281,7 +329,14 @@ def test_doubtful_values_are_imported_flagged_with_the_raw_value_kept(cast, writ
         [["91430211MA4L0XY05Y", "株洲恒通科技有限公司", "五百万"]],
     )
     result = import_enterprises(cast.officer, path, cast.bureau)
-    assert counts(result) == {"read": 1, "created": 1, "updated": 0, "unchanged": 0, "rejected": 0, "flagged": 1}
+    assert counts(result) == {
+        "read": 1,
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 0,
+        "flagged": 1,
+    }
     firm = Enterprise.objects.get()
     assert firm.uscc is None and firm.uscc_raw == "91430211MA4L0XY05Y" and firm.capital_raw == "五百万"
     assert {f["code"] for f in firm.flags} == {"uscc_bad_check_digit", "capital_unparseable"}
@@ -298,7 +353,21 @@ def test_size_fields_tags_and_listing_are_imported(cast, write_csv):
     header = ["企业名称", "从业人数", "营业收入(万元)", "纳税额", "标签", "是否上市", "网址", "行业代码"]
     import_enterprises(
         cast.officer,
-        write_csv(header, [["株洲恒通科技有限公司", "120人", "3500", "80万元", "专精特新、链主", "是", "www.x.cn", "C3972"]]),
+        write_csv(
+            header,
+            [
+                [
+                    "株洲恒通科技有限公司",
+                    "120人",
+                    "3500",
+                    "80万元",
+                    "专精特新、链主",
+                    "是",
+                    "www.x.cn",
+                    "C3972",
+                ]
+            ],
+        ),
         cast.bureau,
     )
     firm = Enterprise.objects.get()
@@ -313,7 +382,14 @@ def test_size_fields_tags_and_listing_are_imported(cast, write_csv):
 def test_a_row_without_a_name_is_rejected_and_reported_with_its_row_number(cast, write_csv):
     path = write_csv(["统一社会信用代码", "企业名称"], [[CODE_A, "株洲恒通科技有限公司"], [CODE_B, ""]])
     result = import_enterprises(cast.officer, path, cast.bureau)
-    assert counts(result) == {"read": 2, "created": 1, "updated": 0, "unchanged": 0, "rejected": 1, "flagged": 0}
+    assert counts(result) == {
+        "read": 2,
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 1,
+        "flagged": 0,
+    }
     [issue] = [i for i in result.issues if i["severity"] == "error"]
     assert issue["row"] == 3 and issue["code"] == "missing_name" and "缺少企业名称" in issue["message"]
 
@@ -328,9 +404,22 @@ def test_a_later_row_naming_another_firm_under_the_same_code_is_rejected(cast, w
 
 
 def test_a_later_repeat_never_overwrites_the_earlier_row(cast, write_csv):
-    rows = [[CODE_A, "株洲恒通科技有限公司", "存续"], [CODE_A, "株洲恒通科技有限公司", "注销"], [CODE_A, "株洲恒通科技有限公司", "存续"]]
-    result = import_enterprises(cast.officer, write_csv(["统一社会信用代码", "企业名称", "登记状态"], rows), cast.bureau)
-    assert counts(result) == {"read": 3, "created": 1, "updated": 0, "unchanged": 2, "rejected": 0, "flagged": 1}
+    rows = [
+        [CODE_A, "株洲恒通科技有限公司", "存续"],
+        [CODE_A, "株洲恒通科技有限公司", "注销"],
+        [CODE_A, "株洲恒通科技有限公司", "存续"],
+    ]
+    result = import_enterprises(
+        cast.officer, write_csv(["统一社会信用代码", "企业名称", "登记状态"], rows), cast.bureau
+    )
+    assert counts(result) == {
+        "read": 3,
+        "created": 1,
+        "updated": 0,
+        "unchanged": 2,
+        "rejected": 0,
+        "flagged": 1,
+    }
     assert Enterprise.objects.get().status == "存续"
     messages = {i["row"]: i["message"] for i in result.issues}
     assert "第2行" in messages[3] and "第2行" in messages[4]
@@ -343,7 +432,14 @@ def test_rows_without_a_code_repeat_each_other_by_normalised_name(cast, write_cs
         ["华为技术（深圳）有限公司 ", "注销"],
     ]
     result = import_enterprises(cast.officer, write_csv(["企业名称", "登记状态"], rows), cast.bureau)
-    assert counts(result) == {"read": 3, "created": 1, "updated": 0, "unchanged": 2, "rejected": 0, "flagged": 1}
+    assert counts(result) == {
+        "read": 3,
+        "created": 1,
+        "updated": 0,
+        "unchanged": 2,
+        "rejected": 0,
+        "flagged": 1,
+    }
     assert Enterprise.objects.get().status == "存续"
     by_row = {i["row"]: i for i in result.issues}
     assert by_row[3]["severity"] == "info" and by_row[3]["message"] == "与第2行完全相同，不再导入"
@@ -351,7 +447,11 @@ def test_rows_without_a_code_repeat_each_other_by_normalised_name(cast, write_cs
 
 
 def test_a_rejected_repeat_names_the_row_it_repeats_in_the_error_report(cast, write_csv, tmp_path):
-    rows = [[CODE_A, "株洲恒通科技有限公司"], [CODE_B, "株洲宏图电子有限公司"], [CODE_A, "株洲另一家科技有限公司"]]
+    rows = [
+        [CODE_A, "株洲恒通科技有限公司"],
+        [CODE_B, "株洲宏图电子有限公司"],
+        [CODE_A, "株洲另一家科技有限公司"],
+    ]
     result = import_enterprises(cast.officer, write_csv(["统一社会信用代码", "企业名称"], rows), cast.bureau)
     out = tmp_path / "errors.xlsx"
     write_issue_report(result.issues, out)
@@ -366,15 +466,35 @@ def test_an_updated_file_updates_only_what_changed_and_the_audit_log_shows_it(ca
     header = ["统一社会信用代码", "企业名称", "登记状态", "注册资本"]
     import_enterprises(
         cast.officer,
-        write_csv(header, [[CODE_A, "株洲恒通科技有限公司", "存续", "500万元"], [CODE_B, "株洲宏图电子有限公司", "存续", "100万元"]]),
+        write_csv(
+            header,
+            [
+                [CODE_A, "株洲恒通科技有限公司", "存续", "500万元"],
+                [CODE_B, "株洲宏图电子有限公司", "存续", "100万元"],
+            ],
+        ),
         cast.bureau,
     )
     result = import_enterprises(
         cast.officer,
-        write_csv(header, [[CODE_A, "株洲恒通科技有限公司", "注销", "500万元"], [CODE_B, "株洲宏图电子有限公司", "存续", "100万元"]], "v2.csv"),
+        write_csv(
+            header,
+            [
+                [CODE_A, "株洲恒通科技有限公司", "注销", "500万元"],
+                [CODE_B, "株洲宏图电子有限公司", "存续", "100万元"],
+            ],
+            "v2.csv",
+        ),
         cast.bureau,
     )
-    assert counts(result) == {"read": 2, "created": 0, "updated": 1, "unchanged": 1, "rejected": 0, "flagged": 0}
+    assert counts(result) == {
+        "read": 2,
+        "created": 0,
+        "updated": 1,
+        "unchanged": 1,
+        "rejected": 0,
+        "flagged": 0,
+    }
     firm = Enterprise.objects.get(uscc=CODE_A)
     assert firm.status == "注销"
     entry = AuditEntry.objects.get(model="registry.enterprise", action="update")
@@ -384,9 +504,15 @@ def test_an_updated_file_updates_only_what_changed_and_the_audit_log_shows_it(ca
 
 
 def test_a_row_without_a_code_updates_the_firm_with_the_same_normalised_name(cast, write_csv):
-    import_enterprises(cast.officer, write_csv(["统一社会信用代码", "企业名称"], [[CODE_A, "华为技术（深圳）有限公司"]]), cast.bureau)
+    import_enterprises(
+        cast.officer,
+        write_csv(["统一社会信用代码", "企业名称"], [[CODE_A, "华为技术（深圳）有限公司"]]),
+        cast.bureau,
+    )
     result = import_enterprises(
-        cast.officer, write_csv(["企业名称", "法定代表人"], [["华为技术(深圳)有限公司", "张三"]], "v2.csv"), cast.bureau
+        cast.officer,
+        write_csv(["企业名称", "法定代表人"], [["华为技术(深圳)有限公司", "张三"]], "v2.csv"),
+        cast.bureau,
     )
     assert result.counts["updated"] == 1
     firm = Enterprise.objects.get()
@@ -398,22 +524,32 @@ def test_a_row_without_a_code_updates_the_firm_with_the_same_normalised_name(cas
 def test_a_firm_first_seen_without_a_code_receives_its_code_later(cast, write_csv):
     import_enterprises(cast.officer, write_csv(["企业名称"], [["株洲恒通科技有限公司"]]), cast.bureau)
     result = import_enterprises(
-        cast.officer, write_csv(["企业名称", "统一社会信用代码"], [["株洲恒通科技有限公司", CODE_A]], "v2.csv"), cast.bureau
+        cast.officer,
+        write_csv(["企业名称", "统一社会信用代码"], [["株洲恒通科技有限公司", CODE_A]], "v2.csv"),
+        cast.bureau,
     )
     assert (result.counts["updated"], Enterprise.objects.get().uscc) == (1, CODE_A)
 
 
 def test_an_empty_cell_never_erases_what_the_registry_knows(cast, write_csv):
     header = ["统一社会信用代码", "企业名称", "法定代表人"]
-    import_enterprises(cast.officer, write_csv(header, [[CODE_A, "株洲恒通科技有限公司", "张三"]]), cast.bureau)
-    result = import_enterprises(cast.officer, write_csv(header, [[CODE_A, "株洲恒通科技有限公司", ""]], "v2.csv"), cast.bureau)
+    import_enterprises(
+        cast.officer, write_csv(header, [[CODE_A, "株洲恒通科技有限公司", "张三"]]), cast.bureau
+    )
+    result = import_enterprises(
+        cast.officer, write_csv(header, [[CODE_A, "株洲恒通科技有限公司", ""]], "v2.csv"), cast.bureau
+    )
     assert result.counts["unchanged"] == 1 and Enterprise.objects.get().legal_rep == "张三"
 
 
 def test_a_corrected_code_clears_the_flag(cast, write_csv):
     header = ["统一社会信用代码", "企业名称"]
-    import_enterprises(cast.officer, write_csv(header, [["91430211MA4L0XY05Y", "株洲恒通科技有限公司"]]), cast.bureau)
-    result = import_enterprises(cast.officer, write_csv(header, [[CODE_A, "株洲恒通科技有限公司"]], "v2.csv"), cast.bureau)
+    import_enterprises(
+        cast.officer, write_csv(header, [["91430211MA4L0XY05Y", "株洲恒通科技有限公司"]]), cast.bureau
+    )
+    result = import_enterprises(
+        cast.officer, write_csv(header, [[CODE_A, "株洲恒通科技有限公司"]], "v2.csv"), cast.bureau
+    )
     firm = Enterprise.objects.get()
     assert result.counts["updated"] == 1 and firm.uscc == CODE_A and firm.flags == []
 
@@ -431,13 +567,23 @@ def test_strict_mode_lands_nothing_when_a_row_is_rejected(cast, write_csv):
 
 
 def test_strict_mode_imports_a_clean_file(cast, write_csv):
-    result = import_enterprises(cast.officer, write_csv(["企业名称"], [["株洲恒通科技有限公司"]]), cast.bureau, strict=True)
+    result = import_enterprises(
+        cast.officer, write_csv(["企业名称"], [["株洲恒通科技有限公司"]]), cast.bureau, strict=True
+    )
     assert not result.refused and Enterprise.objects.count() == 1
 
 
 def test_a_dry_run_reports_and_writes_nothing(cast, write_csv):
-    import_enterprises(cast.officer, write_csv(["统一社会信用代码", "企业名称"], [[CODE_A, "株洲恒通科技有限公司"]]), cast.bureau)
-    path = write_csv(["统一社会信用代码", "企业名称", "登记状态"], [[CODE_A, "株洲恒通科技有限公司", "注销"], [CODE_B, "株洲宏图电子有限公司", ""]], "v2.csv")
+    import_enterprises(
+        cast.officer,
+        write_csv(["统一社会信用代码", "企业名称"], [[CODE_A, "株洲恒通科技有限公司"]]),
+        cast.bureau,
+    )
+    path = write_csv(
+        ["统一社会信用代码", "企业名称", "登记状态"],
+        [[CODE_A, "株洲恒通科技有限公司", "注销"], [CODE_B, "株洲宏图电子有限公司", ""]],
+        "v2.csv",
+    )
     batches, entries = ImportBatch.objects.count(), AuditEntry.objects.count()
     result = import_enterprises(cast.officer, path, cast.bureau, dry_run=True)
     assert (result.counts["created"], result.counts["updated"]) == (1, 1)
@@ -457,8 +603,12 @@ def test_a_role_without_import_rights_cannot_import(cast, write_csv):
 
 def test_an_import_leaves_another_organisations_firm_alone(cast, write_csv):
     header = ["统一社会信用代码", "企业名称", "登记状态"]
-    import_enterprises(cast.outsider, write_csv(header, [[CODE_A, "株洲恒通科技有限公司", "存续"]]), cast.other_park)
-    result = import_enterprises(cast.owner, write_csv(header, [[CODE_A, "株洲恒通科技有限公司", "注销"]], "v2.csv"), cast.park)
+    import_enterprises(
+        cast.outsider, write_csv(header, [[CODE_A, "株洲恒通科技有限公司", "存续"]]), cast.other_park
+    )
+    result = import_enterprises(
+        cast.owner, write_csv(header, [[CODE_A, "株洲恒通科技有限公司", "注销"]], "v2.csv"), cast.park
+    )
     assert (result.counts["unchanged"], result.counts["flagged"]) == (1, 1)
     firm = Enterprise.objects.get()
     assert firm.status == "存续" and firm.organisation == cast.other_park
@@ -476,10 +626,22 @@ def run_cli(*args):
 
 
 def test_the_cli_prints_only_one_json_object_with_the_counts(cast, write_csv, tmp_path):
-    path = write_csv(["统一社会信用代码", "企业名称"], [[CODE_A, "株洲恒通科技有限公司"], ["", ""], [CODE_C, "昆山某某电子有限公司"]])
-    out, _ = run_cli("import", str(path), "--json", "--org", cast.bureau.code, "--errors", str(tmp_path / "e.xlsx"))
+    path = write_csv(
+        ["统一社会信用代码", "企业名称"],
+        [[CODE_A, "株洲恒通科技有限公司"], ["", ""], [CODE_C, "昆山某某电子有限公司"]],
+    )
+    out, _ = run_cli(
+        "import", str(path), "--json", "--org", cast.bureau.code, "--errors", str(tmp_path / "e.xlsx")
+    )
     data = json.loads(out)
-    assert {k: data[k] for k in COUNT_KEYS} == {"read": 2, "created": 2, "updated": 0, "unchanged": 0, "rejected": 0, "flagged": 0}
+    assert {k: data[k] for k in COUNT_KEYS} == {
+        "read": 2,
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 0,
+        "flagged": 0,
+    }
     assert (tmp_path / "e.xlsx").exists()
 
 
@@ -495,27 +657,49 @@ def test_with_json_stdout_carries_only_the_counts_and_every_row_is_counted_once(
         ["91430211MA4L0XY05Y", "株洲校验位科技有限公司", ""],  # bad check digit: created, flagged
     ]
     capfd.readouterr()
-    call_command("firms", "import", str(write_csv(header, rows, "v2.csv")), "--json", "--org", cast.bureau.code)
+    call_command(
+        "firms", "import", str(write_csv(header, rows, "v2.csv")), "--json", "--org", cast.bureau.code
+    )
     out, _err = capfd.readouterr()
     data = json.loads(out)  # the whole of standard output is one JSON document
     assert out.strip().count("\n") == 0
     assert {k: data[k] for k in COUNT_KEYS} == {
-        "read": 6, "created": 2, "updated": 1, "unchanged": 1, "rejected": 2, "flagged": 1,
+        "read": 6,
+        "created": 2,
+        "updated": 1,
+        "unchanged": 1,
+        "rejected": 2,
+        "flagged": 1,
     }
     assert data["created"] + data["updated"] + data["unchanged"] + data["rejected"] == data["read"]
-    assert data["refused"] is False and data["dry_run"] is False  # rejected rows alone do not fail the command
+    assert (
+        data["refused"] is False and data["dry_run"] is False
+    )  # rejected rows alone do not fail the command
 
 
 def test_the_cli_dry_run_writes_nothing(cast, write_csv):
-    out, _ = run_cli("import", str(write_csv(["企业名称"], [["株洲恒通科技有限公司"]])), "--dry-run", "--json", "--org", cast.bureau.code)
-    assert json.loads(out)["created"] == 1 and Enterprise.objects.count() == 0 and ImportBatch.objects.count() == 0
+    out, _ = run_cli(
+        "import",
+        str(write_csv(["企业名称"], [["株洲恒通科技有限公司"]])),
+        "--dry-run",
+        "--json",
+        "--org",
+        cast.bureau.code,
+    )
+    assert (
+        json.loads(out)["created"] == 1
+        and Enterprise.objects.count() == 0
+        and ImportBatch.objects.count() == 0
+    )
 
 
 def test_the_cli_exits_non_zero_when_strict_refuses(cast, write_csv):
     path = write_csv(["统一社会信用代码", "企业名称"], [[CODE_A, "株洲恒通科技有限公司"], [CODE_B, ""]])
     out = StringIO()
     with pytest.raises(CommandError, match="严格模式"):
-        call_command("firms", "import", str(path), "--strict", "--json", "--org", cast.bureau.code, stdout=out)
+        call_command(
+            "firms", "import", str(path), "--strict", "--json", "--org", cast.bureau.code, stdout=out
+        )
     assert json.loads(out.getvalue())["refused"] is True
     assert Enterprise.objects.count() == 0
 
@@ -527,7 +711,11 @@ def test_the_cli_exits_non_zero_when_the_file_cannot_be_read(cast, tmp_path):
 
 def test_firms_show_prints_one_firm_as_json(cast, write_csv):
     header = ["统一社会信用代码", "企业名称", "注册资本", "成立日期"]
-    import_enterprises(cast.officer, write_csv(header, [[CODE_C, "昆山某某电子有限公司", "1500万美元", "2015/9/7"]]), cast.bureau)
+    import_enterprises(
+        cast.officer,
+        write_csv(header, [[CODE_C, "昆山某某电子有限公司", "1500万美元", "2015/9/7"]]),
+        cast.bureau,
+    )
     out, _ = run_cli("show", CODE_C, "--json")
     data = json.loads(out)
     assert data["name"] == "昆山某某电子有限公司" and data["uscc"] == CODE_C
@@ -538,15 +726,41 @@ def test_firms_show_prints_one_firm_as_json(cast, write_csv):
 
 
 SHOW_FIELDS = {
-    "uscc", "name", "short_name", "legal_rep", "founded", "registered_capital_wan", "currency", "company_type",
-    "status", "address", "region_code", "industry_code", "scope", "description", "employees", "revenue_wan", "tax_wan",
-    "website", "tags", "flags", "source", "import_batch",
-}  # fmt: skip
+    "uscc",
+    "name",
+    "short_name",
+    "legal_rep",
+    "founded",
+    "registered_capital_wan",
+    "currency",
+    "company_type",
+    "status",
+    "address",
+    "region_code",
+    "industry_code",
+    "scope",
+    "description",
+    "employees",
+    "revenue_wan",
+    "tax_wan",
+    "website",
+    "tags",
+    "flags",
+    "source",
+    "import_batch",
+}
 
 
 def test_firms_show_prints_every_field_and_the_flags_of_a_doubtful_firm(cast, write_csv):
     header = ["统一社会信用代码", "企业名称", "注册资本", "成立日期", "住所", "标签"]
-    row = ["91430211MA4L0XY05Y", "株洲校验位科技有限公司", "5000万日元", "42254", "株洲市天元区黄河南路1号", "专精特新"]
+    row = [
+        "91430211MA4L0XY05Y",
+        "株洲校验位科技有限公司",
+        "5000万日元",
+        "42254",
+        "株洲市天元区黄河南路1号",
+        "专精特新",
+    ]
     result = import_enterprises(cast.officer, write_csv(header, [row]), cast.bureau)
     data = json.loads(run_cli("show", "株洲校验位科技有限公司", "--json")[0])
     assert SHOW_FIELDS <= set(data)
@@ -555,7 +769,11 @@ def test_firms_show_prints_every_field_and_the_flags_of_a_doubtful_firm(cast, wr
     assert data["region_code"] == "430211" and data["tags"] == ["专精特新"]
     assert data["source"] == "firms.csv" and data["import_batch"] == result.batch.pk
     [flag] = data["flags"]
-    assert flag["code"] == "uscc_bad_check_digit" and flag["column"] == "统一社会信用代码" and "校验位错误" in flag["message"]
+    assert (
+        flag["code"] == "uscc_bad_check_digit"
+        and flag["column"] == "统一社会信用代码"
+        and "校验位错误" in flag["message"]
+    )
 
 
 def test_firms_show_fails_clearly_for_an_unknown_firm(db):
@@ -564,7 +782,11 @@ def test_firms_show_fails_clearly_for_an_unknown_firm(db):
 
 
 def test_find_enterprise_finds_a_firm_whichever_organisation_imported_it(cast, write_csv):
-    import_enterprises(cast.outsider, write_csv(["统一社会信用代码", "企业名称"], [[CODE_A, "株洲恒通科技有限公司"]]), cast.other_park)
+    import_enterprises(
+        cast.outsider,
+        write_csv(["统一社会信用代码", "企业名称"], [[CODE_A, "株洲恒通科技有限公司"]]),
+        cast.other_park,
+    )
     from zhaoshang.registry.services import RegistryError
 
     assert find_enterprise(cast.outsider, CODE_A).uscc == CODE_A
@@ -579,31 +801,57 @@ def test_a_big_spreadsheet_streamed_row_by_row_imports_exactly_like_a_small_one(
 
     monkeypatch.setattr(readers, "STREAM_XLSX_ROWS", 1000)  # the real export then counts as big
     result = import_enterprises(cast.officer, real_file, cast.bureau, today=TODAY)
-    assert counts(result) == {"read": 2057, "created": 2056, "updated": 0, "unchanged": 1, "rejected": 0, "flagged": 3}
+    assert counts(result) == {
+        "read": 2057,
+        "created": 2056,
+        "updated": 0,
+        "unchanged": 1,
+        "rejected": 0,
+        "flagged": 3,
+    }
     assert {i["row"] for i in result.issues if i["severity"] == "warning"} == {194, 720, 940}
     assert Enterprise.objects.get(short_name="欧森营地").founded == dt.date(2015, 7, 10)
 
 
 @pytest.mark.parametrize("chunk_rows", [2000, 1], ids=["same chunk", "later chunk"])
-def test_a_later_row_giving_a_code_to_a_firm_this_file_created_without_one_is_a_repeat(cast, write_csv, monkeypatch, chunk_rows):
+def test_a_later_row_giving_a_code_to_a_firm_this_file_created_without_one_is_a_repeat(
+    cast, write_csv, monkeypatch, chunk_rows
+):
     from django.db import connection
 
     from zhaoshang.registry import importing
     from zhaoshang.registry.services import search_enterprises
 
     monkeypatch.setattr(importing, "CHUNK_ROWS", chunk_rows)
-    monkeypatch.setattr(importing, "SQLITE_DEFERRED_FTS_ROWS", 1)  # the large-file path: index filled at the end
+    monkeypatch.setattr(
+        importing, "SQLITE_DEFERRED_FTS_ROWS", 1
+    )  # the large-file path: index filled at the end
     path = write_csv(
         ["统一社会信用代码", "企业名称", "注册资本"],
-        [["", "株洲恒通科技有限公司", "500万元"], [CODE_A, "株洲恒通科技有限公司", "800万元"], [CODE_B, "株洲另一家有限公司", "1万元"]],
+        [
+            ["", "株洲恒通科技有限公司", "500万元"],
+            [CODE_A, "株洲恒通科技有限公司", "800万元"],
+            [CODE_B, "株洲另一家有限公司", "1万元"],
+        ],
     )
     result = import_enterprises(cast.officer, path, cast.bureau, today=TODAY)
-    assert counts(result) == {"read": 3, "created": 2, "updated": 0, "unchanged": 1, "rejected": 0, "flagged": 1}
+    assert counts(result) == {
+        "read": 3,
+        "created": 2,
+        "updated": 0,
+        "unchanged": 1,
+        "rejected": 0,
+        "flagged": 1,
+    }
     assert any(i["row"] == 3 and "第2行" in i["message"] for i in result.issues), result.issues
-    assert Enterprise.objects.get(name="株洲恒通科技有限公司").capital_wan == Decimal("500")  # the earlier row stands
+    assert Enterprise.objects.get(name="株洲恒通科技有限公司").capital_wan == Decimal(
+        "500"
+    )  # the earlier row stands
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO registry_enterprise_fts(registry_enterprise_fts) VALUES ('integrity-check')")
+            cursor.execute(
+                "INSERT INTO registry_enterprise_fts(registry_enterprise_fts) VALUES ('integrity-check')"
+            )
     assert [f.name for f in search_enterprises(cast.officer, "恒通科技")] == ["株洲恒通科技有限公司"]
     # the update trigger is whole again: a later edit is searchable
     firm = Enterprise.objects.get(uscc=CODE_B)

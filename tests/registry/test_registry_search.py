@@ -13,12 +13,62 @@ from zhaoshang.registry.models import Enterprise
 from zhaoshang.registry.search import capital_condition, text_condition
 from zhaoshang.registry.services import import_enterprises, search_enterprises
 
-HEADER = ["统一社会信用代码", "企业名称", "企业简称", "注册资本", "成立日期", "登记状态", "行业代码", "标签", "经营范围"]
+HEADER = [
+    "统一社会信用代码",
+    "企业名称",
+    "企业简称",
+    "注册资本",
+    "成立日期",
+    "登记状态",
+    "行业代码",
+    "标签",
+    "经营范围",
+]
 ROWS = [
-    [CODE_A, "株洲中车时代示例电气有限公司", "时代电气", "50000万元人民币", "2005-09-26", "存续", "3716", "链主、上市公司", "牵引变流器、IGBT模块的研发与制造"],
-    [CODE_B, "株洲宏图电子有限公司", "", "800万元人民币", "2012-03-01", "注销", "3981", "专精特新", "铝电解电容器、薄膜电容器的生产"],
-    [CODE_C, "昆山某某电子有限公司", "", "1500万美元", "2001-01-01", "存续", "3911", "", "笔记本电脑整机代工；连接器"],
-    [CODE_D, "深圳市示例半导体有限公司", "", "100万元人民币", "2019-06-01", "存续", "6520", "", "集成电路设计；IGBT芯片"],
+    [
+        CODE_A,
+        "株洲中车时代示例电气有限公司",
+        "时代电气",
+        "50000万元人民币",
+        "2005-09-26",
+        "存续",
+        "3716",
+        "链主、上市公司",
+        "牵引变流器、IGBT模块的研发与制造",
+    ],
+    [
+        CODE_B,
+        "株洲宏图电子有限公司",
+        "",
+        "800万元人民币",
+        "2012-03-01",
+        "注销",
+        "3981",
+        "专精特新",
+        "铝电解电容器、薄膜电容器的生产",
+    ],
+    [
+        CODE_C,
+        "昆山某某电子有限公司",
+        "",
+        "1500万美元",
+        "2001-01-01",
+        "存续",
+        "3911",
+        "",
+        "笔记本电脑整机代工；连接器",
+    ],
+    [
+        CODE_D,
+        "深圳市示例半导体有限公司",
+        "",
+        "100万元人民币",
+        "2019-06-01",
+        "存续",
+        "6520",
+        "",
+        "集成电路设计；IGBT芯片",
+    ],
 ]
 
 
@@ -37,7 +87,10 @@ def test_a_chinese_name_fragment_is_found_inside_the_name(cast, firms):
 
 
 def test_a_scope_word_is_found(cast, firms):
-    assert names(search_enterprises(cast.officer, "IGBT")) == ["株洲中车时代示例电气有限公司", "深圳市示例半导体有限公司"]
+    assert names(search_enterprises(cast.officer, "IGBT")) == [
+        "株洲中车时代示例电气有限公司",
+        "深圳市示例半导体有限公司",
+    ]
     assert names(search_enterprises(cast.officer, "igbt模块")) == ["株洲中车时代示例电气有限公司"]
 
 
@@ -55,7 +108,9 @@ def test_a_credit_code_fragment_is_found(cast, firms):
 
 def test_a_two_character_query_falls_back_to_a_prefix_of_the_name_or_short_name(cast, firms):
     assert names(search_enterprises(cast.officer, "昆山")) == ["昆山某某电子有限公司"]
-    assert names(search_enterprises(cast.officer, "时代")) == ["株洲中车时代示例电气有限公司"]  # short name 时代电气
+    assert names(search_enterprises(cast.officer, "时代")) == [
+        "株洲中车时代示例电气有限公司"
+    ]  # short name 时代电气
 
 
 def test_the_search_is_not_an_icontains_scan():
@@ -70,7 +125,11 @@ def test_the_search_is_not_an_icontains_scan():
 
 
 def test_an_update_is_seen_by_the_search(cast, firms, write_csv):
-    import_enterprises(cast.officer, write_csv(["统一社会信用代码", "企业名称"], [[CODE_B, "株洲宏图新材料有限公司"]], "v2.csv"), cast.bureau)
+    import_enterprises(
+        cast.officer,
+        write_csv(["统一社会信用代码", "企业名称"], [[CODE_B, "株洲宏图新材料有限公司"]], "v2.csv"),
+        cast.bureau,
+    )
     assert names(search_enterprises(cast.officer, "新材料")) == ["株洲宏图新材料有限公司"]
     assert not search_enterprises(cast.officer, "宏图电子").exists()
 
@@ -99,20 +158,34 @@ def test_capital_ranges_compare_currencies_with_the_configured_rates(cast, firms
     settings.FX_RATES_TO_CNY = {"USD": 7.0}
     # 1500万美元 ≈ 10500万元: above 10000, below 60000
     assert {f.uscc for f in search_enterprises(cast.officer, "", {"capital_min": 10000})} == {CODE_A, CODE_C}
-    assert {f.uscc for f in search_enterprises(cast.officer, "", {"capital_min": 10000, "capital_max": 20000})} == {CODE_C}
+    assert {
+        f.uscc for f in search_enterprises(cast.officer, "", {"capital_min": 10000, "capital_max": 20000})
+    } == {CODE_C}
     settings.FX_RATES_TO_CNY = {"USD": 6.0}  # 9000万元
     assert {f.uscc for f in search_enterprises(cast.officer, "", {"capital_min": 10000})} == {CODE_A}
 
 
 def test_a_currency_without_a_rate_never_matches_a_capital_bound(cast, firms):
-    assert not Enterprise.objects.filter(capital_condition(1, None, rates={"CNY": 1})).filter(uscc=CODE_C).exists()
+    assert (
+        not Enterprise.objects.filter(capital_condition(1, None, rates={"CNY": 1}))
+        .filter(uscc=CODE_C)
+        .exists()
+    )
 
 
 def test_the_search_finds_firms_whichever_organisation_imported_them(cast, write_csv):
     import_enterprises(cast.owner, write_csv(["企业名称"], [["株洲甲园区科技有限公司"]]), cast.park)
-    import_enterprises(cast.outsider, write_csv(["企业名称"], [["株洲乙园区科技有限公司"]], "b.csv"), cast.other_park)
-    assert sorted(names(search_enterprises(cast.owner, "园区科技"))) == ["株洲乙园区科技有限公司", "株洲甲园区科技有限公司"]
-    assert sorted(names(search_enterprises(cast.leader, "园区科技"))) == ["株洲乙园区科技有限公司", "株洲甲园区科技有限公司"]
+    import_enterprises(
+        cast.outsider, write_csv(["企业名称"], [["株洲乙园区科技有限公司"]], "b.csv"), cast.other_park
+    )
+    assert sorted(names(search_enterprises(cast.owner, "园区科技"))) == [
+        "株洲乙园区科技有限公司",
+        "株洲甲园区科技有限公司",
+    ]
+    assert sorted(names(search_enterprises(cast.leader, "园区科技"))) == [
+        "株洲乙园区科技有限公司",
+        "株洲甲园区科技有限公司",
+    ]
 
 
 def test_the_list_page_searches_and_filters(cast, firms, client_for, django_assert_max_num_queries):
@@ -126,7 +199,9 @@ def test_the_list_page_searches_and_filters(cast, firms, client_for, django_asse
     assert "株洲中车时代示例电气有限公司" in body and "深圳市示例半导体有限公司" not in body
 
 
-def test_the_list_page_query_count_does_not_grow_with_the_rows(cast, client_for, write_csv, django_assert_max_num_queries):
+def test_the_list_page_query_count_does_not_grow_with_the_rows(
+    cast, client_for, write_csv, django_assert_max_num_queries
+):
     rows = [[f"株洲第{i}号科技有限公司"] for i in range(60)]
     import_enterprises(cast.officer, write_csv(["企业名称"], rows), cast.bureau)
     client = client_for(cast.officer)
@@ -153,7 +228,11 @@ def test_the_filtered_list_exports_to_xlsx(cast, firms, client_for):
 def test_the_export_contains_the_shared_registry(cast, write_csv, client_for):
     import_enterprises(cast.outsider, write_csv(["企业名称"], [["株洲乙园区科技有限公司"]]), cast.other_park)
     response = client_for(cast.owner).get(reverse("registry:export"))
-    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(
+            values_only=True
+        )
+    )
     assert len(rows) == 2 and "株洲乙园区科技有限公司" in rows[1]
 
 
@@ -171,17 +250,26 @@ def test_a_term_is_found_only_where_it_occurs_whole_not_where_its_trigrams_sit_a
     rows = [["株洲中车时代电气有限公司", ""], ["株洲中车时运电气有限公司", "车时代理；中车时刻表"]]
     import_enterprises(cast.officer, write_csv(["企业名称", "经营范围"], rows), cast.bureau)
     assert names(search_enterprises(cast.officer, "中车时代")) == ["株洲中车时代电气有限公司"]
-    assert names(search_enterprises(cast.officer, "中车时")) == ["株洲中车时代电气有限公司", "株洲中车时运电气有限公司"]
+    assert names(search_enterprises(cast.officer, "中车时")) == [
+        "株洲中车时代电气有限公司",
+        "株洲中车时运电气有限公司",
+    ]
 
 
 def test_a_long_query_with_many_terms_still_requires_every_term(cast, firms):
     query = " ".join(["IGBT", "模块的研发", "牵引变流器"] + [f"词{i:03d}" for i in range(40)])
     assert not search_enterprises(cast.officer, query).exists()
-    assert names(search_enterprises(cast.officer, "IGBT 模块的研发 牵引变流器")) == ["株洲中车时代示例电气有限公司"]
+    assert names(search_enterprises(cast.officer, "IGBT 模块的研发 牵引变流器")) == [
+        "株洲中车时代示例电气有限公司"
+    ]
 
 
 def test_a_flagged_code_is_found_as_it_was_written(cast, write_csv):
-    import_enterprises(cast.officer, write_csv(["统一社会信用代码", "企业名称"], [["91430211MA4L0XY05Y", "株洲校验位科技有限公司"]]), cast.bureau)
+    import_enterprises(
+        cast.officer,
+        write_csv(["统一社会信用代码", "企业名称"], [["91430211MA4L0XY05Y", "株洲校验位科技有限公司"]]),
+        cast.bureau,
+    )
     assert names(search_enterprises(cast.officer, "91430211ma4l0xy05y")) == ["株洲校验位科技有限公司"]
 
 
@@ -199,19 +287,29 @@ def test_a_scope_word_with_two_filters_finds_only_the_firms_that_match_all_three
     assert names(found) == ["深圳市示例半导体有限公司"]
 
 
-def test_on_sqlite_the_region_and_status_filters_go_into_the_full_text_lookup_and_find_the_same_firms(cast, firms):
+def test_on_sqlite_the_region_and_status_filters_go_into_the_full_text_lookup_and_find_the_same_firms(
+    cast, firms
+):
     from django.db import connection
 
     from zhaoshang.registry.search import plan_search
 
     filters = {"region": "430200", "status": "存续"}
     assert names(search_enterprises(cast.officer, "IGBT", filters)) == ["株洲中车时代示例电气有限公司"]
-    assert names(search_enterprises(cast.officer, "电容器", {"region": "4302", "status": "注销"})) == ["株洲宏图电子有限公司"]
-    assert names(search_enterprises(cast.officer, "IGBT", {"region": "430000"})) == ["株洲中车时代示例电气有限公司"]
-    assert names(search_enterprises(cast.officer, "IGBT", {"region": "440300"})) == ["深圳市示例半导体有限公司"]
+    assert names(search_enterprises(cast.officer, "电容器", {"region": "4302", "status": "注销"})) == [
+        "株洲宏图电子有限公司"
+    ]
+    assert names(search_enterprises(cast.officer, "IGBT", {"region": "430000"})) == [
+        "株洲中车时代示例电气有限公司"
+    ]
+    assert names(search_enterprises(cast.officer, "IGBT", {"region": "440300"})) == [
+        "深圳市示例半导体有限公司"
+    ]
     plan = plan_search("电容器", {"region": "430200", "status": "注销"})
     if connection.vendor == "sqlite":
-        assert plan.index_only and plan.match.count("AND") >= 3  # the term, the city and the status in one MATCH
+        assert (
+            plan.index_only and plan.match.count("AND") >= 3
+        )  # the term, the city and the status in one MATCH
         assert not plan_search("IGBT", filters).index_only  # four characters: checked on the rows too
 
 
@@ -224,13 +322,29 @@ def test_after_every_migration_the_full_text_index_is_kept_up_to_date_by_its_tri
     if connection.vendor != "sqlite":
         pytest.skip("the trigram index of PostgreSQL is an ordinary index, kept by the database itself")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'registry_enterprise'")
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'registry_enterprise'"
+        )
         triggers = {row[0] for row in cursor.fetchall()}
-    assert {"registry_enterprise_fts_ai", "registry_enterprise_fts_au", "registry_enterprise_fts_ad"} <= triggers
+    assert {
+        "registry_enterprise_fts_ai",
+        "registry_enterprise_fts_au",
+        "registry_enterprise_fts_ad",
+    } <= triggers
 
 
-BY_CAPITAL = ["株洲中车时代示例电气有限公司", "昆山某某电子有限公司", "株洲宏图电子有限公司", "深圳市示例半导体有限公司"]
-NEWEST_FIRST = ["深圳市示例半导体有限公司", "株洲宏图电子有限公司", "株洲中车时代示例电气有限公司", "昆山某某电子有限公司"]
+BY_CAPITAL = [
+    "株洲中车时代示例电气有限公司",
+    "昆山某某电子有限公司",
+    "株洲宏图电子有限公司",
+    "深圳市示例半导体有限公司",
+]
+NEWEST_FIRST = [
+    "深圳市示例半导体有限公司",
+    "株洲宏图电子有限公司",
+    "株洲中车时代示例电气有限公司",
+    "昆山某某电子有限公司",
+]
 
 
 def _in_page_order(html: str, wanted: list[str]) -> list[str]:
@@ -240,7 +354,10 @@ def _in_page_order(html: str, wanted: list[str]) -> list[str]:
 def test_the_list_can_be_ordered_by_capital_in_yuan_or_by_founding_date(cast, firms, client_for):
     client = client_for(cast.officer)
     # 50,000 万元 > 1,500 万美元 (about 10,600 万元 at the default rate) > 800 万元 > 100 万元
-    assert _in_page_order(client.get(reverse("registry:list"), {"sort": "capital"}).content.decode(), BY_CAPITAL) == BY_CAPITAL
+    assert (
+        _in_page_order(client.get(reverse("registry:list"), {"sort": "capital"}).content.decode(), BY_CAPITAL)
+        == BY_CAPITAL
+    )
     html = client.get(reverse("registry:list"), {"sort": "founded"}).content.decode()
     assert _in_page_order(html, NEWEST_FIRST) == NEWEST_FIRST
     html = client.get(reverse("registry:list"), {"sort": "founded_asc"}).content.decode()
@@ -264,7 +381,11 @@ def test_the_api_and_the_export_keep_the_chosen_order(cast, firms, client_for):
     assert api.status_code == 200
     assert [f["name"] for f in api.json()["results"]] == BY_CAPITAL
     response = client.get(reverse("registry:export"), {"sort": "founded"})
-    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(
+            values_only=True
+        )
+    )
     assert [r[1] for r in rows[1:]] == NEWEST_FIRST
 
 

@@ -44,8 +44,12 @@ def test_a_two_character_brand_is_found_in_the_middle_of_a_name(cast, city):
 
 def test_a_two_character_word_is_found_in_the_name_short_name_and_scope_and_nowhere_else(cast, city):
     assert set(names(search_enterprises(cast.officer, "宏图"))) == {
-        "宏图", "宏图科技有限公司", "株洲宏图走行部装备有限公司", "长沙某某信息技术有限公司", "株洲新材料有限公司",
-    }  # fmt: skip
+        "宏图",
+        "宏图科技有限公司",
+        "株洲宏图走行部装备有限公司",
+        "长沙某某信息技术有限公司",
+        "株洲新材料有限公司",
+    }
     assert set(names(search_enterprises(cast.officer, "走行"))) == {"株洲宏图走行部装备有限公司"}
     assert set(names(search_enterprises(cast.officer, "研发"))) == {
         "株洲新材料有限公司",

@@ -5,7 +5,9 @@ from zhaoshang.core.i18n import catalogues, missing, source_msgids
 
 def test_every_source_string_has_a_chinese_translation():
     gaps = missing()
-    assert not gaps, "untranslated: " + "; ".join(f"{where}: {msgid!r}" for msgid, where in sorted(gaps.items())[:20])
+    assert not gaps, "untranslated: " + "; ".join(
+        f"{where}: {msgid!r}" for msgid, where in sorted(gaps.items())[:20]
+    )
 
 
 def test_the_extractor_finds_python_and_template_strings():

@@ -91,9 +91,10 @@ def test_every_zh_hans_catalogue_entry_is_translated(po_path):
     import polib
 
     untranslated = [
-        e.msgid for e in polib.pofile(str(po_path))
+        e.msgid
+        for e in polib.pofile(str(po_path))
         if not e.obsolete and ("fuzzy" in e.flags or not (e.msgstr or all(e.msgstr_plural.values() or [""])))
-    ]  # fmt: skip
+    ]
     assert untranslated == []
 
 

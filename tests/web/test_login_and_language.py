@@ -49,7 +49,11 @@ def test_password_change_works(cast):
     client.post(reverse("login"), {"username": "t-owner", "password": PASSWORD})
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "a-much-better-secret-42", "new_password2": "a-much-better-secret-42"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-much-better-secret-42",
+            "new_password2": "a-much-better-secret-42",
+        },
     )
     assert response.status_code == 302
     cast.owner.refresh_from_db()

@@ -18,5 +18,9 @@ class OrganisationAdmin(AuditedModelAdmin):
 class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     list_display = ["username", "last_name", "first_name", "organisation", "role", "is_active"]
     list_filter = ["role", "organisation", "is_active"]
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Organisation and role"), {"fields": ("organisation", "role", "title", "phone", "leader")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Organisation and role"), {"fields": ("organisation", "role")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Organisation and role"), {"fields": ("organisation", "role", "title", "phone", "leader")}),
+    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        (_("Organisation and role"), {"fields": ("organisation", "role")}),
+    )

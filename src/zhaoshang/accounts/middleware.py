@@ -20,7 +20,9 @@ class LoginRequiredEverywhereMiddleware:
         if path.startswith("/api/"):
             # The API authenticates tokens itself; DRF answers 401/403 as JSON.
             return self.get_response(request)
-        if path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL):
+        if path.startswith(
+            settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+        ):
             return self.get_response(request)
         if request.headers.get("Accept", "").startswith("application/json"):
             return JsonResponse({"error": "login required", "code": "not_authenticated"}, status=401)

@@ -24,7 +24,12 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     region_code = models.CharField(_("region code"), max_length=6, blank=True)
     # Materialised path of primary keys ("/1/4/9/") so a subtree is one indexed prefix query.
@@ -64,13 +69,23 @@ class Organisation(models.Model):
 
 class User(AbstractUser):
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.INVESTMENT_OFFICER)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     title = models.CharField(_("job title"), max_length=64, blank=True)
     leader = models.ForeignKey(
-        "self", verbose_name=_("leader"), null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+        "self",
+        verbose_name=_("leader"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
     )
 
     permission_object = "user"

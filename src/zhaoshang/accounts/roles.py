@@ -83,7 +83,7 @@ class Grant:
         return dict(self.scopes).get(action, self.scope)
 
     def describe(self) -> str:
-        """"all: v; org: ac" — the cell of docs/PERMISSIONS.md."""
+        """ "all: v; org: ac" — the cell of docs/PERMISSIONS.md."""
         by_scope: dict[str, str] = {}
         for letter, action in ACTIONS.items():
             if action in self.actions:

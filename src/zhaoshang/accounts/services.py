@@ -11,7 +11,9 @@ from zhaoshang.core import audit
 
 
 @transaction.atomic
-def ensure_organisation(actor: Any, *, code: str, name: str, kind: str, parent: Organisation | None = None, **extra: Any) -> Organisation:
+def ensure_organisation(
+    actor: Any, *, code: str, name: str, kind: str, parent: Organisation | None = None, **extra: Any
+) -> Organisation:
     """Create the organisation or bring it up to date; idempotent, audited."""
     org = Organisation.objects.filter(code=code).first()
     fields = {"name": name, "kind": kind, "parent": parent, **extra}
@@ -30,7 +32,12 @@ def ensure_user(
         user = User(username=username, organisation=organisation, role=role, **extra)
         user.set_password(password)
         user.save()
-        audit.record(actor, "create", user, {"organisation": [None, getattr(organisation, "pk", None)], "role": [None, role]})
+        audit.record(
+            actor,
+            "create",
+            user,
+            {"organisation": [None, getattr(organisation, "pk", None)], "role": [None, role]},
+        )
         return user
     audit.update(actor, user, organisation=organisation, role=role, **extra)
     return user

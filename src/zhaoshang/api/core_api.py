@@ -24,7 +24,18 @@ class UserSerializer(serializers.ModelSerializer):
 class AuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
-        fields = ["id", "at", "actor", "actor_name", "action", "model", "object_id", "object_repr", "changes", "note"]
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "actor_name",
+            "action",
+            "model",
+            "object_id",
+            "object_repr",
+            "changes",
+            "note",
+        ]
 
 
 class RegionSerializer(serializers.ModelSerializer):

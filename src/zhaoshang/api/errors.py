@@ -18,10 +18,14 @@ log = logging.getLogger("zhaoshang.api")
 
 def exception_handler(exc, context):
     if isinstance(exc, StaleEdit):  # optimistic locking: someone else changed the record since it was read
-        return Response({"error": exc.message, "code": exc.code, "changes": exc.changes}, status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"error": exc.message, "code": exc.code, "changes": exc.changes}, status=status.HTTP_409_CONFLICT
+        )
     if isinstance(exc, DomainError):
         return Response({"error": exc.message, "code": exc.code}, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, OverflowError):  # an id or number beyond the database's integers (?project=99999999999999999999)
+    if isinstance(
+        exc, OverflowError
+    ):  # an id or number beyond the database's integers (?project=99999999999999999999)
         return Response({"error": "数值超出范围", "code": "out_of_range"}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
@@ -31,7 +35,11 @@ def exception_handler(exc, context):
         error_id = uuid.uuid4().hex[:12]
         log.exception("API error %s", error_id, exc_info=exc)
         return Response(
-            {"error": f"服务器内部错误，已记录（编号 {error_id}）", "code": "server_error", "error_id": error_id},
+            {
+                "error": f"服务器内部错误，已记录（编号 {error_id}）",
+                "code": "server_error",
+                "error_id": error_id,
+            },
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     data = response.data

@@ -6,7 +6,15 @@ from rest_framework.permissions import BasePermission
 
 from zhaoshang.accounts.scoping import can, in_scope
 
-METHOD_ACTIONS = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
+METHOD_ACTIONS = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "add",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
+}
 
 
 def _object_name(view) -> str | None:
@@ -24,9 +32,9 @@ class RolePermission(BasePermission):
         obj = _object_name(view)
         if obj is None:  # schema/docs and other unscoped endpoints: any logged-in user
             return True
-        action = getattr(view, "action_permissions", {}).get(getattr(view, "action", None)) or METHOD_ACTIONS.get(
-            request.method, "view"
-        )
+        action = getattr(view, "action_permissions", {}).get(
+            getattr(view, "action", None)
+        ) or METHOD_ACTIONS.get(request.method, "view")
         return can(request.user, obj, action)
 
     def has_object_permission(self, request, view, instance) -> bool:

@@ -21,11 +21,42 @@ from zhaoshang.pipeline.models import Project
 class ItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApprovalItem
-        fields = ["id", "case", "code", "name", "department", "department_name", "limit_days", "prerequisites", "materials",
-                  "materials_received", "state", "started_on", "done_on", "promise", "promise_allowed", "agent", "trips", "stamps",
-                  "baseline_trips", "baseline_stamps", "note"]  # fmt: skip
-        read_only_fields = ["case", "code", "name", "department", "department_name", "limit_days", "prerequisites", "materials",
-                            "promise_allowed", "baseline_trips", "baseline_stamps"]  # fmt: skip
+        fields = [
+            "id",
+            "case",
+            "code",
+            "name",
+            "department",
+            "department_name",
+            "limit_days",
+            "prerequisites",
+            "materials",
+            "materials_received",
+            "state",
+            "started_on",
+            "done_on",
+            "promise",
+            "promise_allowed",
+            "agent",
+            "trips",
+            "stamps",
+            "baseline_trips",
+            "baseline_stamps",
+            "note",
+        ]
+        read_only_fields = [
+            "case",
+            "code",
+            "name",
+            "department",
+            "department_name",
+            "limit_days",
+            "prerequisites",
+            "materials",
+            "promise_allowed",
+            "baseline_trips",
+            "baseline_stamps",
+        ]
 
 
 class ItemUpdateSerializer(serializers.Serializer):
@@ -80,8 +111,13 @@ class ApprovalCaseViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             exists = Project.objects.filter(
                 pk=payload.validated_data["project"], approval_case__isnull=False
             ).exists()
-            return Response({"error": "该项目已开启代办" if exists else "找不到可开启代办的已签约项目", "code": "case_exists" if exists else "not_found"},
-                            status=400 if exists else 404)  # fmt: skip
+            return Response(
+                {
+                    "error": "该项目已开启代办" if exists else "找不到可开启代办的已签约项目",
+                    "code": "case_exists" if exists else "not_found",
+                },
+                status=400 if exists else 404,
+            )
         case = services.open_case(request.user, project, project_type=payload.validated_data["project_type"])
         return Response(CaseSerializer(case).data, status=201)
 
@@ -90,11 +126,18 @@ class ApprovalCaseViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         case = self.get_object()
         tl = services.case_timeline(case, timezone.localdate())
         summary = services.case_summary(case)
-        return Response({
-            "start": tl.start, "planned_end": tl.planned_end, "expected_end": tl.expected_end, "critical_path": tl.critical_path,
-            "late_items": tl.late_items, "days": summary["days"], "trips": summary["trips"],
-            "items": [dataclasses.asdict(t) for t in tl.items],
-        })  # fmt: skip
+        return Response(
+            {
+                "start": tl.start,
+                "planned_end": tl.planned_end,
+                "expected_end": tl.expected_end,
+                "critical_path": tl.critical_path,
+                "late_items": tl.late_items,
+                "days": summary["days"],
+                "trips": summary["trips"],
+                "items": [dataclasses.asdict(t) for t in tl.items],
+            }
+        )
 
 
 class ApprovalItemViewSet(mixins.UpdateModelMixin, ScopedReadOnlyViewSet):

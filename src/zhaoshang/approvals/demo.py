@@ -28,10 +28,19 @@ SLOW = "航空发动机精密零件项目"
 
 # item code → (working days actually taken, trips, stamps); fast: the agent runs it, the firm rarely goes
 FAST_ITEMS = {
-    "filing": (1, 0, 1), "site": (3, 1, 1), "land_contract": (3, 0, 1), "land_planning": (1, 0, 1), "property": (1, 0, 1),
-    "eia": (8, 0, 1), "energy": (4, 0, 1), "safety": (4, 0, 1), "construction_planning": (2, 0, 1), "drawings": (3, 0, 1),
-    "fire_design": (2, 0, 1), "construction_permit": (1, 1, 1),
-}  # fmt: skip
+    "filing": (1, 0, 1),
+    "site": (3, 1, 1),
+    "land_contract": (3, 0, 1),
+    "land_planning": (1, 0, 1),
+    "property": (1, 0, 1),
+    "eia": (8, 0, 1),
+    "energy": (4, 0, 1),
+    "safety": (4, 0, 1),
+    "construction_planning": (2, 0, 1),
+    "drawings": (3, 0, 1),
+    "fire_design": (2, 0, 1),
+    "construction_permit": (1, 1, 1),
+}
 SLOW_ITEMS = {"filing": (12, 4, 7), "energy": (16, 3, 5), "safety": (14, 3, 6)}
 SLOW_OPEN = {"site": (5, 9), "eia": (3, 4)}  # in progress: trips, stamps so far
 
@@ -109,8 +118,15 @@ def build(ctx) -> None:
             or Promise.objects.filter(project=project, title=title).exists()
         ):
             continue
-        promise = services.create_promise(actor, project, title=title, kind=kind, department=department,
-                                          deadline=project.signed_date + dt.timedelta(days=days), is_demo=True)  # fmt: skip
+        promise = services.create_promise(
+            actor,
+            project,
+            title=title,
+            kind=kind,
+            department=department,
+            deadline=project.signed_date + dt.timedelta(days=days),
+            is_demo=True,
+        )
         if state != "open":
             fulfilled = min(today, project.signed_date + dt.timedelta(days=days - 3))
             services.update_promise(

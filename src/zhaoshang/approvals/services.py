@@ -292,9 +292,23 @@ def _record(
 
 
 ITEM_COLUMNS = (
-    "case_id", "code", "name", "department__name", "department_name", "limit_days", "prerequisites", "state", "started_on",
-    "done_on", "promise", "trips", "stamps", "baseline_trips", "baseline_stamps", "milestone",
-)  # fmt: skip
+    "case_id",
+    "code",
+    "name",
+    "department__name",
+    "department_name",
+    "limit_days",
+    "prerequisites",
+    "state",
+    "started_on",
+    "done_on",
+    "promise",
+    "trips",
+    "stamps",
+    "baseline_trips",
+    "baseline_stamps",
+    "milestone",
+)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -338,11 +352,24 @@ def item_records(
         bs,
         milestone,
     ) in rows.iterator(chunk_size=5000):
-        by_case.setdefault(case_id, []).append(timeline_core.CaseItem(
-            code=code, name=name, department=dept or dept_name, limit_days=limit, prerequisites=_prerequisites(pres), state=state,
-            started_on=started, done_on=done, promise=promise, trips=trips, stamps=stamps, baseline_trips=bt, baseline_stamps=bs,
-            milestone=milestone,
-        ))  # fmt: skip
+        by_case.setdefault(case_id, []).append(
+            timeline_core.CaseItem(
+                code=code,
+                name=name,
+                department=dept or dept_name,
+                limit_days=limit,
+                prerequisites=_prerequisites(pres),
+                state=state,
+                started_on=started,
+                done_on=done,
+                promise=promise,
+                trips=trips,
+                stamps=stamps,
+                baseline_trips=bt,
+                baseline_stamps=bs,
+                milestone=milestone,
+            )
+        )
     records = []
     for case_id, items in by_case.items():
         start, project, ptype = case_rows[case_id]
@@ -351,11 +378,25 @@ def item_records(
         except templates_core.ApprovalError:
             continue
         for item, t in zip(items, tl.items, strict=True):
-            records.append(figures_core.ItemRecord(
-                case_id=case_id, project=project, project_type=ptype, code=item.code, name=item.name, department=item.department,
-                limit_days=item.limit_days, state=item.state, working_days_taken=t.working_days_taken, late=t.late, trips=item.trips,
-                stamps=item.stamps, baseline_trips=item.baseline_trips, baseline_stamps=item.baseline_stamps, started_on=item.started_on,
-            ))  # fmt: skip
+            records.append(
+                figures_core.ItemRecord(
+                    case_id=case_id,
+                    project=project,
+                    project_type=ptype,
+                    code=item.code,
+                    name=item.name,
+                    department=item.department,
+                    limit_days=item.limit_days,
+                    state=item.state,
+                    working_days_taken=t.working_days_taken,
+                    late=t.late,
+                    trips=item.trips,
+                    stamps=item.stamps,
+                    baseline_trips=item.baseline_trips,
+                    baseline_stamps=item.baseline_stamps,
+                    started_on=item.started_on,
+                )
+            )
     return records
 
 
@@ -507,7 +548,14 @@ def promise_meeting_items(project_ids: Any, end: dt.date) -> list[dict]:
         .values("id", "title", "department__name", "deadline", "state", "project_id", "fulfilled_on")
     )
     return [
-        {"id": f"promise-{r['id']}", "title": f"【政府承诺】{r['title']}", "department": r["department__name"], "due": r["deadline"],
-         "status": "done" if r["state"] == Promise.State.FULFILLED else "open", "project_id": r["project_id"], "done_date": r["fulfilled_on"]}
+        {
+            "id": f"promise-{r['id']}",
+            "title": f"【政府承诺】{r['title']}",
+            "department": r["department__name"],
+            "due": r["deadline"],
+            "status": "done" if r["state"] == Promise.State.FULFILLED else "open",
+            "project_id": r["project_id"],
+            "done_date": r["fulfilled_on"],
+        }
         for r in rows
-    ]  # fmt: skip
+    ]

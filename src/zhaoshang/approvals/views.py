@@ -35,10 +35,13 @@ def _open_form(request, data=None):
 
 def case_list(request):
     require(request.user, "approval_case", "view")
-    cases = visible(request.user, ApprovalCase.objects.select_related("project", "organisation", "agent")).annotate(
-        n_items=Count("items"), n_done=Count("items", filter=Q(items__state__in=["done", "not_needed"])),
+    cases = visible(
+        request.user, ApprovalCase.objects.select_related("project", "organisation", "agent")
+    ).annotate(
+        n_items=Count("items"),
+        n_done=Count("items", filter=Q(items__state__in=["done", "not_needed"])),
         n_open=Count("items", filter=Q(items__state="in_progress")),
-    )  # fmt: skip
+    )
     page = Paginator(cases.order_by("-start", "-id"), 50).get_page(request.GET.get("page"))
     context = {"page": page, "can_open": can(request.user, "approval_case", "add")}
     if context["can_open"]:
@@ -52,8 +55,12 @@ def case_open(request):
     form = _open_form(request, request.POST)
     if form.is_valid():
         try:
-            case = services.open_case(request.user, form.cleaned_data["project"], project_type=form.cleaned_data["project_type"],
-                                      agent=form.cleaned_data["agent"])  # fmt: skip
+            case = services.open_case(
+                request.user,
+                form.cleaned_data["project"],
+                project_type=form.cleaned_data["project_type"],
+                agent=form.cleaned_data["agent"],
+            )
         except services.ApprovalsError as exc:
             form.add_error(None, str(exc))
         else:
@@ -70,15 +77,26 @@ def _gantt(case, tl, today):
     start = tl.start
     rows = []
     for t in tl.items:
-        rows.append({
-            "code": t.code, "name": t.name, "department": t.department, "state": t.state,
-            "planned": [(t.planned_start - start).days, (t.planned_finish - start).days],
-            "expected": [(t.expected_start - start).days, (t.expected_finish - start).days],
-            "late": t.late, "critical": t.critical, "prerequisites": list(t.prerequisites),
-            "dates": [t.expected_start.isoformat(), t.expected_finish.isoformat(), t.due.isoformat()],
-        })  # fmt: skip
-    return {"start": start.isoformat(), "today": (today - start).days, "rows": rows,
-            "labels": {"planned": _("Legal limit"), "expected": _("Expected / actual"), "today": _("Today")}}  # fmt: skip
+        rows.append(
+            {
+                "code": t.code,
+                "name": t.name,
+                "department": t.department,
+                "state": t.state,
+                "planned": [(t.planned_start - start).days, (t.planned_finish - start).days],
+                "expected": [(t.expected_start - start).days, (t.expected_finish - start).days],
+                "late": t.late,
+                "critical": t.critical,
+                "prerequisites": list(t.prerequisites),
+                "dates": [t.expected_start.isoformat(), t.expected_finish.isoformat(), t.due.isoformat()],
+            }
+        )
+    return {
+        "start": start.isoformat(),
+        "today": (today - start).days,
+        "rows": rows,
+        "labels": {"planned": _("Legal limit"), "expected": _("Expected / actual"), "today": _("Today")},
+    }
 
 
 def _detail_context(request, case, item_errors=None):
@@ -111,10 +129,17 @@ def _detail_context(request, case, item_errors=None):
         p.overdue = p.state not in ("fulfilled", "broken") and p.deadline < today
     tracking = TrackingCode.objects.filter(project=case.project).first() if promises else None
     return {
-        "case": case, "project": case.project, "items": items, "timeline": tl, "summary": summary, "today": today,
-        "gantt": _gantt(case, tl, today), "promises": promises, "tracking": tracking,
+        "case": case,
+        "project": case.project,
+        "items": items,
+        "timeline": tl,
+        "summary": summary,
+        "today": today,
+        "gantt": _gantt(case, tl, today),
+        "promises": promises,
+        "tracking": tracking,
         "promise_form": PromiseForm() if may_act_promise(user, case) else None,
-    }  # fmt: skip
+    }
 
 
 def may_act_promise(user, case) -> bool:
@@ -276,8 +301,11 @@ def figures(request):
     require(request.user, "approval_case", "view")
     cases = visible(request.user, ApprovalCase.objects.all())
     data = services.city_figures(cases)
-    chart = {"items": [r["name"] for r in data["per_item"]], "median": [r["median_days"] for r in data["per_item"]],
-             "limit": [r["limit_days"] for r in data["per_item"]]}  # fmt: skip
+    chart = {
+        "items": [r["name"] for r in data["per_item"]],
+        "median": [r["median_days"] for r in data["per_item"]],
+        "limit": [r["limit_days"] for r in data["per_item"]],
+    }
     return TemplateResponse(
         request, "approvals/figures.html", {"data": data, "chart": chart, "n_cases": cases.count()}
     )

@@ -19,8 +19,25 @@ class NodeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ChainNode
-        fields = ["key", "parent", "name", "name_en", "path", "depth", "weight", "abs_weight", "weight_source", "weight_estimate",
-                  "key_node", "aliases", "keywords", "exclude", "industry_codes", "hs_codes", "card"]  # fmt: skip
+        fields = [
+            "key",
+            "parent",
+            "name",
+            "name_en",
+            "path",
+            "depth",
+            "weight",
+            "abs_weight",
+            "weight_source",
+            "weight_estimate",
+            "key_node",
+            "aliases",
+            "keywords",
+            "exclude",
+            "industry_codes",
+            "hs_codes",
+            "card",
+        ]
 
 
 class ChainSerializer(serializers.ModelSerializer):
@@ -69,8 +86,25 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = NodeAssignment
-        fields = ["id", "enterprise", "enterprise_name", "chain", "node_key", "node_path", "method", "status", "evidence", "evidence_label",
-                  "matched_words", "score", "reasons", "alternatives", "why", "reviewed_by", "reviewed_at"]  # fmt: skip
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "chain",
+            "node_key",
+            "node_path",
+            "method",
+            "status",
+            "evidence",
+            "evidence_label",
+            "matched_words",
+            "score",
+            "reasons",
+            "alternatives",
+            "why",
+            "reviewed_by",
+            "reviewed_at",
+        ]
 
     def get_why(self, obj) -> str:
         return services.explain(obj)
@@ -92,7 +126,11 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         Enterprise = services._enterprise_model()
         firms = visible(self.request.user, Enterprise.objects.all())
-        return services.review_order(visible(self.request.user, NodeAssignment.objects.filter(enterprise__in=firms)).select_related("enterprise", "node__chain"))
+        return services.review_order(
+            visible(self.request.user, NodeAssignment.objects.filter(enterprise__in=firms)).select_related(
+                "enterprise", "node__chain"
+            )
+        )
 
     def _review(self, request, pk, confirm):
         assignment = self.get_queryset().filter(pk=pk).first()

@@ -13,6 +13,10 @@ class ChainsConfig(AppConfig):
         from zhaoshang.core import hooks
 
         hooks.add_profile_section(
-            hooks.ProfileSection("positions", "chains/_enterprise_positions.html", lambda firm, user: positions_for(firm))
+            hooks.ProfileSection(
+                "positions", "chains/_enterprise_positions.html", lambda firm, user: positions_for(firm)
+            )
         )
-        hooks.on_firms_changed(classify_arrivals)  # firms imported or entered are placed on chain nodes at once
+        hooks.on_firms_changed(
+            classify_arrivals
+        )  # firms imported or entered are placed on chain nodes at once

@@ -17,7 +17,9 @@ def _firms():
     return Enterprise.objects.filter(merged_into__isnull=True)
 
 
-def match_makers(names: list[str], region_code: str, matcher: ManufacturerMatcher | None = None) -> list[dict[str, Any]]:
+def match_makers(
+    names: list[str], region_code: str, matcher: ManufacturerMatcher | None = None
+) -> list[dict[str, Any]]:
     """For each manufacturer as written: the maker it names and the registry firms that are that maker,
     split into local (inside `region_code`) and elsewhere."""
     matcher = matcher or ManufacturerMatcher.default()
@@ -42,7 +44,9 @@ def match_makers(names: list[str], region_code: str, matcher: ManufacturerMatche
     return out
 
 
-def decompose_bom(actor: Any, path: str | Path, *, name: str, region_code: str = "430200", save: bool = False) -> dict[str, Any]:
+def decompose_bom(
+    actor: Any, path: str | Path, *, name: str, region_code: str = "430200", save: bool = False
+) -> dict[str, Any]:
     """`lines`, `parts`, `nodes` ({name, parts, manufacturers}; parts add up to `parts`), `dnp`, `warnings`,
     `makers` (each maker with local and other registry firms) and `chain` (the slug, when saved)."""
     bom = read_bom(path, name=name)

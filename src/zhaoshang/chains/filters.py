@@ -10,12 +10,24 @@ from zhaoshang.chains.models import Chain, NodeAssignment
 
 class AssignmentFilter(django_filters.FilterSet):
     chain = django_filters.ModelChoiceFilter(
-        field_name="node__chain", queryset=Chain.objects.all(), to_field_name="slug", label=_("Chain"), empty_label=_("All chains")
+        field_name="node__chain",
+        queryset=Chain.objects.all(),
+        to_field_name="slug",
+        label=_("Chain"),
+        empty_label=_("All chains"),
     )
-    status = django_filters.ChoiceFilter(choices=NodeAssignment.Status.choices, label=_("Status"), empty_label=_("All statuses"))
-    method = django_filters.ChoiceFilter(choices=NodeAssignment.Method.choices, label=_("Method"), empty_label=_("All methods"))
-    evidence = django_filters.ChoiceFilter(choices=NodeAssignment.Evidence.choices, label=_("Evidence"), empty_label=_("All evidence"))
-    q = django_filters.CharFilter(field_name="enterprise__name", lookup_expr="icontains", label=_("Firm name"))
+    status = django_filters.ChoiceFilter(
+        choices=NodeAssignment.Status.choices, label=_("Status"), empty_label=_("All statuses")
+    )
+    method = django_filters.ChoiceFilter(
+        choices=NodeAssignment.Method.choices, label=_("Method"), empty_label=_("All methods")
+    )
+    evidence = django_filters.ChoiceFilter(
+        choices=NodeAssignment.Evidence.choices, label=_("Evidence"), empty_label=_("All evidence")
+    )
+    q = django_filters.CharFilter(
+        field_name="enterprise__name", lookup_expr="icontains", label=_("Firm name")
+    )
 
     class Meta:
         model = NodeAssignment

@@ -30,7 +30,9 @@ class Chain(models.Model):
 class ChainNode(models.Model):
     chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="nodes")
     key = models.SlugField(_("key"), max_length=80)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     path = models.CharField(_("path"), max_length=500)
@@ -91,9 +93,13 @@ class SupplyLink(models.Model):
 
     supplier = models.ForeignKey("registry.Enterprise", on_delete=models.CASCADE, related_name="supplies_to")
     customer = models.ForeignKey("registry.Enterprise", on_delete=models.CASCADE, related_name="supplied_by")
-    node = models.ForeignKey(ChainNode, null=True, blank=True, on_delete=models.CASCADE, related_name="supply_links")
+    node = models.ForeignKey(
+        ChainNode, null=True, blank=True, on_delete=models.CASCADE, related_name="supply_links"
+    )
     note = models.CharField(_("note"), max_length=255, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     permission_object = "chain_assignment"
@@ -102,7 +108,9 @@ class SupplyLink(models.Model):
     class Meta:
         verbose_name = _("supply relation")
         verbose_name_plural = _("supply relations")
-        constraints = [models.UniqueConstraint(fields=["supplier", "customer", "node"], name="unique_supply_link")]
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "customer", "node"], name="unique_supply_link")
+        ]
 
     def __str__(self) -> str:
         return f"{self.supplier} → {self.customer}"
@@ -130,15 +138,21 @@ class NodeAssignment(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         REJECTED = "rejected", _("Rejected")
 
-    enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.CASCADE, related_name="node_assignments")
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", on_delete=models.CASCADE, related_name="node_assignments"
+    )
     node = models.ForeignKey(ChainNode, on_delete=models.CASCADE, related_name="assignments")
     method = models.CharField(max_length=10, choices=Method.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUGGESTED)
     score = models.FloatField(default=0)
-    evidence = models.CharField(_("evidence"), max_length=10, choices=Evidence.choices, default=Evidence.PRODUCT, db_index=True)
+    evidence = models.CharField(
+        _("evidence"), max_length=10, choices=Evidence.choices, default=Evidence.PRODUCT, db_index=True
+    )
     reasons = models.JSONField(default=list, blank=True)
     alternatives = models.JSONField(_("alternatives"), default=list, blank=True)  # [[node_id, score], ...]
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

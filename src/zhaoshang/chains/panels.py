@@ -15,4 +15,8 @@ def chains_panel(request):
     pending = 0
     if can(user, "chain_assignment", "change"):
         pending = visible(user, NodeAssignment.objects.filter(status=NodeAssignment.Status.SUGGESTED)).count()
-    return {"template": "chains/panel.html", "chains": list(Chain.objects.values("slug", "name")), "pending": pending}
+    return {
+        "template": "chains/panel.html",
+        "chains": list(Chain.objects.values("slug", "name")),
+        "pending": pending,
+    }

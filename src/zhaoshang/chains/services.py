@@ -50,7 +50,17 @@ Method = NodeAssignment.Method
 Evidence = NodeAssignment.Evidence
 
 #: Approximate exchange rates to CNY used to compare registered capital (documented in docs/CHAINS.md).
-CNY_PER = {"": 1.0, "CNY": 1.0, "RMB": 1.0, "USD": 7.1, "HKD": 0.91, "EUR": 7.7, "JPY": 0.047, "GBP": 9.0, "TWD": 0.22}
+CNY_PER = {
+    "": 1.0,
+    "CNY": 1.0,
+    "RMB": 1.0,
+    "USD": 7.1,
+    "HKD": 0.91,
+    "EUR": 7.7,
+    "JPY": 0.047,
+    "GBP": 9.0,
+    "TWD": 0.22,
+}
 #: A learned suggestion is stored only when its calibrated probability reaches this.
 LEARNED_MIN_SCORE = 0.5
 #: Label of the learned layer's "not on any node" class (trained on rejected suggestions).
@@ -114,10 +124,18 @@ def load_chain(actor: Any, spec: ChainSpec) -> Chain:
         extra["thresholds"] = chain.extra["thresholds"]
     if "thresholds" in extra:
         thresholds_from(extra["thresholds"], spec)  # validate before writing anything
-    values = {"name": spec.name, "name_en": spec.name_en, "description": spec.description, "source": spec.source, "extra": extra}
+    values = {
+        "name": spec.name,
+        "name_en": spec.name_en,
+        "description": spec.description,
+        "source": spec.source,
+        "extra": extra,
+    }
     clash = Chain.objects.filter(name=spec.name).exclude(slug=spec.slug).first()
     if clash:
-        raise ChainServiceError(f"已有名为「{spec.name}」的产业链（标识 {clash.slug}），请改名或使用相同的标识")
+        raise ChainServiceError(
+            f"已有名为「{spec.name}」的产业链（标识 {clash.slug}），请改名或使用相同的标识"
+        )
     try:
         if chain is None:
             chain = audit.create(actor, Chain, slug=spec.slug, **values)
@@ -126,7 +144,10 @@ def load_chain(actor: Any, spec: ChainSpec) -> Chain:
         existing = {n.key: n for n in chain.nodes.all()}
         saved: dict[str, ChainNode] = {}
         for order, (key, node) in enumerate(spec.nodes.items()):
-            fields = _node_values(node) | {"order": order, "parent": saved[node.parent_key] if node.parent_key else None}
+            fields = _node_values(node) | {
+                "order": order,
+                "parent": saved[node.parent_key] if node.parent_key else None,
+            }
             current = existing.get(key)
             if current is None:
                 saved[key] = audit.create(actor, ChainNode, chain=chain, key=key, **fields)
@@ -135,13 +156,22 @@ def load_chain(actor: Any, spec: ChainSpec) -> Chain:
                 saved[key] = current
         for key in sorted(set(existing) - set(spec.nodes), key=lambda k: -existing[k].depth):
             audit.delete(actor, existing[key], note="removed from chain file")
-        old_links = {(lk.source.key, lk.target.key): lk for lk in chain.links.select_related("source", "target")}
+        old_links = {
+            (lk.source.key, lk.target.key): lk for lk in chain.links.select_related("source", "target")
+        }
         new_links = {(lk.from_key, lk.to_key): lk for lk in spec.links}
         for pair in set(old_links) - set(new_links):
             audit.delete(actor, old_links[pair], note="removed from chain file")
         for pair, link in new_links.items():
             if pair not in old_links:
-                audit.create(actor, ChainLink, chain=chain, source=saved[pair[0]], target=saved[pair[1]], extra=spec_io._plain(link.extra))
+                audit.create(
+                    actor,
+                    ChainLink,
+                    chain=chain,
+                    source=saved[pair[0]],
+                    target=saved[pair[1]],
+                    extra=spec_io._plain(link.extra),
+                )
     except ValidationError as exc:
         raise ChainServiceError("；".join(exc.messages)) from exc
     return chain
@@ -155,7 +185,9 @@ def read_chain_file(path: str | Path) -> ChainSpec:
         return spec_io.load_yaml(path)
     if suffix in (".xlsx", ".xlsm"):
         return spec_io.load_xlsx(path)
-    raise ChainFileError([ChainFileProblem("只支持 .yaml/.yml 或 .xlsx 文件", file=path.name)], file=path.name)
+    raise ChainFileError(
+        [ChainFileProblem("只支持 .yaml/.yml 或 .xlsx 文件", file=path.name)], file=path.name
+    )
 
 
 def import_chain(actor: Any, path: str | Path) -> Chain:
@@ -176,10 +208,18 @@ def spec_for(chain: Chain) -> ChainSpec:
     def as_dict(n: ChainNode) -> dict[str, Any]:
         out: dict[str, Any] = dict(n.extra or {})
         out |= {
-            "key": n.key, "name": n.name, "name_en": n.name_en, "weight_source": n.weight_source,
-            "weight_estimate": n.weight_estimate, "key_node": n.key_node, "aliases": n.aliases, "keywords": n.keywords,
-            "exclude": n.exclude, "industry_codes": n.industry_codes, "hs_codes": n.hs_codes,
-        }  # fmt: skip
+            "key": n.key,
+            "name": n.name,
+            "name_en": n.name_en,
+            "weight_source": n.weight_source,
+            "weight_estimate": n.weight_estimate,
+            "key_node": n.key_node,
+            "aliases": n.aliases,
+            "keywords": n.keywords,
+            "exclude": n.exclude,
+            "industry_codes": n.industry_codes,
+            "hs_codes": n.hs_codes,
+        }
         if n.weight is not None:
             out["weight"] = n.weight
         if n.card:
@@ -189,7 +229,13 @@ def spec_for(chain: Chain) -> ChainSpec:
         return out
 
     data: dict[str, Any] = dict(chain.extra or {})
-    data |= {"slug": chain.slug, "name": chain.name, "name_en": chain.name_en, "description": chain.description, "source": chain.source}
+    data |= {
+        "slug": chain.slug,
+        "name": chain.name,
+        "name_en": chain.name_en,
+        "description": chain.description,
+        "source": chain.source,
+    }
     data["nodes"] = [as_dict(n) for n in children[None]]
     data["links"] = [
         {"from": s, "to": t, **(x or {})}
@@ -263,7 +309,9 @@ def _reason_dicts(reasons: Sequence[Reason]) -> list[dict[str, Any]]:
 def explain(assignment: NodeAssignment) -> str:
     """One Chinese sentence saying why the firm is on the node."""
     reasons = assignment.reasons or []
-    rule = [Reason(**{k: r.get(k, "") for k in Reason._fields}) for r in reasons if r.get("kind") in RULE_KINDS]
+    rule = [
+        Reason(**{k: r.get(k, "") for k in Reason._fields}) for r in reasons if r.get("kind") in RULE_KINDS
+    ]
     parts = [describe_reasons(rule)] if rule else []
     for r in reasons:
         if r.get("kind") == "learned":
@@ -332,18 +380,42 @@ def classify_enterprises(
     total = len(ids)
     for start in range(0, total, chunk_size):
         chunk_ids = ids[start : start + chunk_size]
-        rows = list(Enterprise.objects.filter(pk__in=chunk_ids, merged_into__isnull=True).order_by("pk")
-                    .values("pk", "name", "scope", "description", "industry_code"))  # fmt: skip
+        rows = list(
+            Enterprise.objects.filter(pk__in=chunk_ids, merged_into__isnull=True)
+            .order_by("pk")
+            .values("pk", "name", "scope", "description", "industry_code")
+        )
         frame = pd.DataFrame(rows).set_index("pk") if rows else pd.DataFrame()
         found: dict[tuple[int, int], tuple[str, float, list, list]] = {}
         if len(frame):
             result = classifier.classify_frame(frame)
-            for ent, slug, key, score, reasons in zip(result["row"], result["chain_slug"], result["node_key"], result["score"], result["reasons"], strict=True):
-                found[(int(ent), node_ids[(slug, key)])] = (Method.RULE, float(score), _reason_dicts(reasons), [], evidence_from_reasons(reasons, node_key=key))
+            for ent, slug, key, score, reasons in zip(
+                result["row"],
+                result["chain_slug"],
+                result["node_key"],
+                result["score"],
+                result["reasons"],
+                strict=True,
+            ):
+                found[(int(ent), node_ids[(slug, key)])] = (
+                    Method.RULE,
+                    float(score),
+                    _reason_dicts(reasons),
+                    [],
+                    evidence_from_reasons(reasons, node_key=key),
+                )
             if learned is not None:
                 _learned_suggestions(learned, rows, found, node_ids, chain_node_ids, counts)
         names = {r["pk"]: r["name"] for r in rows}
-        _write_assignments(actor, chunk_ids, found, chain_node_ids, counts, labels=(names, nodes_by_id), audit_each=audit_each)
+        _write_assignments(
+            actor,
+            chunk_ids,
+            found,
+            chain_node_ids,
+            counts,
+            labels=(names, nodes_by_id),
+            audit_each=audit_each,
+        )
         counts.enterprises += len(chunk_ids)
         if progress:
             progress(counts.enterprises, total)
@@ -354,13 +426,22 @@ def classify_enterprises(
 ARRIVAL_BATCH = 5000
 
 
-def classify_arrivals(actor: Any, ids: Sequence[int], progress: Callable[[int, int], None] | None = None) -> ClassifyCounts:
+def classify_arrivals(
+    actor: Any, ids: Sequence[int], progress: Callable[[int, int], None] | None = None
+) -> ClassifyCounts:
     """Place new and changed firms on chain nodes (rule layer, and the learned layer when one is trained): the
     registry calls this when an import or a hand entry writes firms. Retraining stays a separate step."""
     chains = list(Chain.objects.all())
     if not chains or not ids:
         return ClassifyCounts()
-    return classify_enterprises(actor, chains=chains, ids=sorted(set(ids)), progress=progress, chunk_size=ARRIVAL_BATCH, audit_each=False)
+    return classify_enterprises(
+        actor,
+        chains=chains,
+        ids=sorted(set(ids)),
+        progress=progress,
+        chunk_size=ARRIVAL_BATCH,
+        audit_each=False,
+    )
 
 
 def _learned_suggestions(model, rows, found, node_ids, chain_node_ids, counts) -> None:
@@ -381,19 +462,32 @@ def _learned_suggestions(model, rows, found, node_ids, chain_node_ids, counts) -
         found[(row["pk"], node_id)] = (
             Method.LEARNED,
             round(prediction.score, 4),
-            [{"kind": "learned", "word": "", "field": "text", "position": -1, "node_key": key, "score": round(prediction.score, 4)}],
+            [
+                {
+                    "kind": "learned",
+                    "word": "",
+                    "field": "text",
+                    "position": -1,
+                    "node_key": key,
+                    "score": round(prediction.score, 4),
+                }
+            ],
             alternatives,
             Evidence.PRODUCT,
         )
         counts.learned += 1
 
 
-def _write_assignments(actor, enterprise_ids, found, chain_node_ids, counts, labels=None, audit_each=True) -> None:
+def _write_assignments(
+    actor, enterprise_ids, found, chain_node_ids, counts, labels=None, audit_each=True
+) -> None:
     existing = {
         (a.enterprise_id, a.node_id): a
         for a in NodeAssignment.objects.filter(enterprise_id__in=enterprise_ids, node_id__in=chain_node_ids)
     }
-    if labels is not None:  # the audit entries name each assignment: give it its firm and node without a query each
+    if (
+        labels is not None
+    ):  # the audit entries name each assignment: give it its firm and node without a query each
         names, nodes_by_id = labels
         Enterprise = _enterprise_model()
 
@@ -405,6 +499,7 @@ def _write_assignments(actor, enterprise_ids, found, chain_node_ids, counts, lab
 
         def label(a: NodeAssignment) -> NodeAssignment:
             return a
+
     entries: list[AuditEntry] = []
     to_create: list[NodeAssignment] = []
     to_update: list[NodeAssignment] = []
@@ -412,23 +507,66 @@ def _write_assignments(actor, enterprise_ids, found, chain_node_ids, counts, lab
         for pair, (method, score, reasons, alternatives, evidence) in found.items():
             current = existing.get(pair)
             if current is None:
-                to_create.append(NodeAssignment(enterprise_id=pair[0], node_id=pair[1], method=method, status=Status.SUGGESTED,
-                                                score=score, reasons=reasons, alternatives=alternatives, evidence=evidence))  # fmt: skip
-            elif current.status != Status.SUGGESTED or current.method == Method.MANUAL or current.evidence == Evidence.SUPPLY:
-                counts.kept_reviewed += 1
-            elif (current.method, round(current.score, 6), current.reasons, current.alternatives, current.evidence) != (
-                method, round(score, 6), reasons, alternatives, evidence
+                to_create.append(
+                    NodeAssignment(
+                        enterprise_id=pair[0],
+                        node_id=pair[1],
+                        method=method,
+                        status=Status.SUGGESTED,
+                        score=score,
+                        reasons=reasons,
+                        alternatives=alternatives,
+                        evidence=evidence,
+                    )
+                )
+            elif (
+                current.status != Status.SUGGESTED
+                or current.method == Method.MANUAL
+                or current.evidence == Evidence.SUPPLY
             ):
-                changes = {"score": [current.score, score], "method": [current.method, method], "evidence": [current.evidence, evidence]}
-                current.method, current.score, current.reasons, current.alternatives = method, score, reasons, alternatives
+                counts.kept_reviewed += 1
+            elif (
+                current.method,
+                round(current.score, 6),
+                current.reasons,
+                current.alternatives,
+                current.evidence,
+            ) != (method, round(score, 6), reasons, alternatives, evidence):
+                changes = {
+                    "score": [current.score, score],
+                    "method": [current.method, method],
+                    "evidence": [current.evidence, evidence],
+                }
+                current.method, current.score, current.reasons, current.alternatives = (
+                    method,
+                    score,
+                    reasons,
+                    alternatives,
+                )
                 current.evidence = evidence
                 to_update.append(current)
                 if audit_each:
-                    entries.append(audit.entry(actor, AuditEntry.Action.UPDATE, label(current), changes, note="classify"))
-        stale = [a for pair, a in existing.items()
-                 if pair not in found and a.status == Status.SUGGESTED and a.method != Method.MANUAL and a.evidence != Evidence.SUPPLY]  # fmt: skip
+                    entries.append(
+                        audit.entry(actor, AuditEntry.Action.UPDATE, label(current), changes, note="classify")
+                    )
+        stale = [
+            a
+            for pair, a in existing.items()
+            if pair not in found
+            and a.status == Status.SUGGESTED
+            and a.method != Method.MANUAL
+            and a.evidence != Evidence.SUPPLY
+        ]
         for a in stale if audit_each else ():
-            entries.append(audit.entry(actor, AuditEntry.Action.DELETE, label(a), {"node": [a.node_id, None]}, note="classify: rule no longer fires"))
+            entries.append(
+                audit.entry(
+                    actor,
+                    AuditEntry.Action.DELETE,
+                    label(a),
+                    {"node": [a.node_id, None]},
+                    note="classify: rule no longer fires",
+                )
+            )
         if stale:
             NodeAssignment.objects.filter(pk__in=[a.pk for a in stale]).delete()
         if audit_each:
@@ -437,17 +575,37 @@ def _write_assignments(actor, enterprise_ids, found, chain_node_ids, counts, lab
             _insert_assignments(to_create)
             created = to_create
         for a in created if audit_each else ():
-            entries.append(audit.entry(actor, AuditEntry.Action.CREATE, label(a), {"node": [None, a.node_id], "score": [None, a.score], "method": [None, a.method]}, note="classify"))
+            entries.append(
+                audit.entry(
+                    actor,
+                    AuditEntry.Action.CREATE,
+                    label(a),
+                    {"node": [None, a.node_id], "score": [None, a.score], "method": [None, a.method]},
+                    note="classify",
+                )
+            )
         if to_update:
-            NodeAssignment.objects.bulk_update(to_update, ["method", "score", "reasons", "alternatives", "evidence"], batch_size=1000)
+            NodeAssignment.objects.bulk_update(
+                to_update, ["method", "score", "reasons", "alternatives", "evidence"], batch_size=1000
+            )
         if not audit_each and (created or to_update or stale):
-            entries = [AuditEntry(
-                actor=actor if getattr(actor, "pk", None) else None, actor_name=(getattr(actor, "username", "") or "system") if actor else "system",
-                action=AuditEntry.Action.UPDATE, model=NodeAssignment._meta.label_lower, object_id="",
-                object_repr=f"企业 #{min(enterprise_ids)}–#{max(enterprise_ids)} 的产业链归类"[:255],
-                changes={"created": len(created), "updated": len(to_update), "removed": len(stale), "firms": len(enterprise_ids)},
-                note="classify on arrival",
-            )]  # fmt: skip
+            entries = [
+                AuditEntry(
+                    actor=actor if getattr(actor, "pk", None) else None,
+                    actor_name=(getattr(actor, "username", "") or "system") if actor else "system",
+                    action=AuditEntry.Action.UPDATE,
+                    model=NodeAssignment._meta.label_lower,
+                    object_id="",
+                    object_repr=f"企业 #{min(enterprise_ids)}–#{max(enterprise_ids)} 的产业链归类"[:255],
+                    changes={
+                        "created": len(created),
+                        "updated": len(to_update),
+                        "removed": len(stale),
+                        "firms": len(enterprise_ids),
+                    },
+                    note="classify on arrival",
+                )
+            ]
         AuditEntry.objects.bulk_create(entries, batch_size=1000)
     counts.created += len(created)
     counts.updated += len(to_update)
@@ -469,17 +627,39 @@ def review_order(queryset: QuerySet, region_code: str | None = None) -> QuerySet
     except AnalysisInputError:
         prefix = ""
     covered = (
-        NodeAssignment.objects.filter(node=OuterRef("node"), evidence__in=list(COUNTING), enterprise__region_code__startswith=prefix)
-        .exclude(status=Status.REJECTED).order_by().values("node").annotate(c=Count("pk")).values("c")
-    )  # fmt: skip
+        NodeAssignment.objects.filter(
+            node=OuterRef("node"), evidence__in=list(COUNTING), enterprise__region_code__startswith=prefix
+        )
+        .exclude(status=Status.REJECTED)
+        .order_by()
+        .values("node")
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
     return queryset.annotate(
         node_cover=Coalesce(Subquery(covered, output_field=IntegerField()), Value(0)),
-        is_prior=Case(When(evidence=Evidence.CODE_PRIOR, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        is_elsewhere=Case(When(enterprise__region_code__startswith=prefix, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        is_prior=Case(
+            When(evidence=Evidence.CODE_PRIOR, then=Value(0)), default=Value(1), output_field=IntegerField()
+        ),
+        is_elsewhere=Case(
+            When(enterprise__region_code__startswith=prefix, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
     ).order_by("is_elsewhere", "-node__key_node", "node_cover", "is_prior", "-score", "pk")
 
 
-_INSERT_FIELDS = ("enterprise", "node", "method", "status", "score", "evidence", "reasons", "alternatives", "created_at")
+_INSERT_FIELDS = (
+    "enterprise",
+    "node",
+    "method",
+    "status",
+    "score",
+    "evidence",
+    "reasons",
+    "alternatives",
+    "created_at",
+)
 
 
 def _insert_assignments(rows: list[NodeAssignment]) -> None:
@@ -491,15 +671,26 @@ def _insert_assignments(rows: list[NodeAssignment]) -> None:
     fields = [NodeAssignment._meta.get_field(name) for name in _INSERT_FIELDS]
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(NodeAssignment._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+        quote(NodeAssignment._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
     )
     now = fields[-1].get_db_prep_save(timezone.now(), connection)
     json_reasons, json_alternatives = fields[6], fields[7]
     params = [
-        (a.enterprise_id, a.node_id, a.method, a.status, a.score, a.evidence, json_reasons.get_db_prep_save(a.reasons, connection),
-         json_alternatives.get_db_prep_save(a.alternatives, connection), now)
+        (
+            a.enterprise_id,
+            a.node_id,
+            a.method,
+            a.status,
+            a.score,
+            a.evidence,
+            json_reasons.get_db_prep_save(a.reasons, connection),
+            json_alternatives.get_db_prep_save(a.alternatives, connection),
+            now,
+        )
         for a in rows
-    ]  # fmt: skip
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
@@ -507,7 +698,13 @@ def _insert_assignments(rows: list[NodeAssignment]) -> None:
 @transaction.atomic
 def review_assignment(actor: Any, assignment: NodeAssignment, confirm: bool) -> NodeAssignment:
     """A cadre confirms or rejects a suggestion; confirmed ones train the next learned model and count as coverage."""
-    evidence = Evidence.CONFIRMED if confirm else evidence_from_reasons(assignment.reasons or [], method=assignment.method, node_key=assignment.node.key)
+    evidence = (
+        Evidence.CONFIRMED
+        if confirm
+        else evidence_from_reasons(
+            assignment.reasons or [], method=assignment.method, node_key=assignment.node.key
+        )
+    )
     audit.update(
         actor,
         assignment,
@@ -524,34 +721,75 @@ def review_assignment(actor: Any, assignment: NodeAssignment, confirm: bool) -> 
 def assign_node(actor: Any, enterprise: Any, node: ChainNode) -> NodeAssignment:
     """Place a firm on a node by hand (confirmed at once)."""
     current = NodeAssignment.objects.filter(enterprise=enterprise, node=node).first()
-    fields = {"method": Method.MANUAL, "status": Status.CONFIRMED, "score": 1.0, "reviewed_by": actor if getattr(actor, "pk", None) else None,
-              "reviewed_at": timezone.now(), "evidence": Evidence.CONFIRMED}  # fmt: skip
+    fields = {
+        "method": Method.MANUAL,
+        "status": Status.CONFIRMED,
+        "score": 1.0,
+        "reviewed_by": actor if getattr(actor, "pk", None) else None,
+        "reviewed_at": timezone.now(),
+        "evidence": Evidence.CONFIRMED,
+    }
     if current is None:
-        return audit.create(actor, NodeAssignment, enterprise=enterprise, node=node, reasons=[{"kind": "manual"}], **fields)
-    audit.update(actor, current, note="manual", **{k: v for k, v in fields.items() if k not in ("method", "score")})
+        return audit.create(
+            actor, NodeAssignment, enterprise=enterprise, node=node, reasons=[{"kind": "manual"}], **fields
+        )
+    audit.update(
+        actor, current, note="manual", **{k: v for k, v in fields.items() if k not in ("method", "score")}
+    )
     return current
 
 
 @transaction.atomic
-def record_supply_link(actor: Any, supplier: Any, customer: Any, node: ChainNode | None = None, note: str = "") -> SupplyLink:
+def record_supply_link(
+    actor: Any, supplier: Any, customer: Any, node: ChainNode | None = None, note: str = ""
+) -> SupplyLink:
     """Record that `supplier` sells to `customer` (for `node` when given): the supplier is placed on the node with
     evidence «supply relation» (a confirmed or rejected assignment is left as the cadre decided it)."""
     if supplier.pk == customer.pk:
         raise ChainServiceError("供应方和客户不能是同一家企业")
     link = SupplyLink.objects.filter(supplier=supplier, customer=customer, node=node).first()
     if link is None:
-        link = audit.create(actor, SupplyLink, supplier=supplier, customer=customer, node=node, note=note,
-                            recorded_by=actor if getattr(actor, "pk", None) else None)  # fmt: skip
+        link = audit.create(
+            actor,
+            SupplyLink,
+            supplier=supplier,
+            customer=customer,
+            node=node,
+            note=note,
+            recorded_by=actor if getattr(actor, "pk", None) else None,
+        )
     if node is not None:
-        reason = {"kind": "supply", "word": "", "field": "supply", "position": -1, "node_key": node.key, "customer": customer.name,
-                  "customer_id": customer.pk}  # fmt: skip
+        reason = {
+            "kind": "supply",
+            "word": "",
+            "field": "supply",
+            "position": -1,
+            "node_key": node.key,
+            "customer": customer.name,
+            "customer_id": customer.pk,
+        }
         current = NodeAssignment.objects.filter(enterprise=supplier, node=node).first()
         if current is None:
-            audit.create(actor, NodeAssignment, enterprise=supplier, node=node, method=Method.RULE, status=Status.SUGGESTED, score=1.0,
-                         evidence=Evidence.SUPPLY, reasons=[reason])  # fmt: skip
+            audit.create(
+                actor,
+                NodeAssignment,
+                enterprise=supplier,
+                node=node,
+                method=Method.RULE,
+                status=Status.SUGGESTED,
+                score=1.0,
+                evidence=Evidence.SUPPLY,
+                reasons=[reason],
+            )
         elif current.status == Status.SUGGESTED:
-            reasons = [r for r in (current.reasons or []) if not (r.get("kind") == "supply" and r.get("customer_id") == customer.pk)]
-            audit.update(actor, current, note="supply link", evidence=Evidence.SUPPLY, reasons=[*reasons, reason])
+            reasons = [
+                r
+                for r in (current.reasons or [])
+                if not (r.get("kind") == "supply" and r.get("customer_id") == customer.pk)
+            ]
+            audit.update(
+                actor, current, note="supply link", evidence=Evidence.SUPPLY, reasons=[*reasons, reason]
+            )
     return link
 
 
@@ -594,13 +832,24 @@ def training_examples() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(confirmed (text, label) pairs, rejected-only (text, NONE_LABEL) pairs) from the review queue."""
     confirmed = []
     firm_ok: set[int] = set()
-    for a in NodeAssignment.objects.filter(status=Status.CONFIRMED).select_related("enterprise", "node__chain").order_by("pk"):
+    for a in (
+        NodeAssignment.objects.filter(status=Status.CONFIRMED)
+        .select_related("enterprise", "node__chain")
+        .order_by("pk")
+    ):
         e = a.enterprise
-        confirmed.append((_text({"name": e.name, "scope": e.scope, "description": e.description}), _label(a.node)))
+        confirmed.append(
+            (_text({"name": e.name, "scope": e.scope, "description": e.description}), _label(a.node))
+        )
         firm_ok.add(a.enterprise_id)
     rejected = []
     seen: set[int] = set()
-    for a in NodeAssignment.objects.filter(status=Status.REJECTED).exclude(enterprise_id__in=firm_ok).select_related("enterprise").order_by("pk"):
+    for a in (
+        NodeAssignment.objects.filter(status=Status.REJECTED)
+        .exclude(enterprise_id__in=firm_ok)
+        .select_related("enterprise")
+        .order_by("pk")
+    ):
         if a.enterprise_id in seen:
             continue
         seen.add(a.enterprise_id)
@@ -643,7 +892,13 @@ def train_learned_layer(actor: Any, *, chains: Iterable[Chain] | None = None) ->
     tmp.replace(path)
     summary = TrainingSummary(len(confirmed), len(rejected), len(model.classes_), path)
     if chains:
-        audit.record(actor, AuditEntry.Action.UPDATE, chains[0], {"learned_model": [None, str(path)]}, note=f"train: {len(confirmed)} confirmed")
+        audit.record(
+            actor,
+            AuditEntry.Action.UPDATE,
+            chains[0],
+            {"learned_model": [None, str(path)]},
+            note=f"train: {len(confirmed)} confirmed",
+        )
     return summary
 
 
@@ -740,7 +995,9 @@ def thresholds_from(data: Any, spec: ChainSpec | None = None) -> Thresholds:
             unknown = [k for k in per_node if k not in spec.nodes]
             if unknown:
                 raise ChainServiceError(f"阈值设置中的节点不在链中：{'、'.join(unknown)}")
-        return Thresholds(default=default, per_node=per_node, weak_coverage=float(data.get("weak_coverage", 0.5)))
+        return Thresholds(
+            default=default, per_node=per_node, weak_coverage=float(data.get("weak_coverage", 0.5))
+        )
     except AnalysisInputError as exc:
         raise ChainServiceError(str(exc)) from exc
 
@@ -761,12 +1018,28 @@ def set_thresholds(actor: Any, chain: Chain, **values: Any) -> Thresholds:
 #: The assignments of a chain that are not rejected, with their evidence: which of them make coverage and which
 #: are candidates to verify is decided by the evidence kind (see chains/analysis/evidence.py).
 def counted_assignments(chain: Chain) -> QuerySet:
-    return NodeAssignment.objects.filter(node__chain=chain, enterprise__merged_into__isnull=True).exclude(status=Status.REJECTED)
+    return NodeAssignment.objects.filter(node__chain=chain, enterprise__merged_into__isnull=True).exclude(
+        status=Status.REJECTED
+    )
 
 
-_FIRM_FIELDS = ("enterprise_id", "node__key", "score", "status", "reasons", "enterprise__region_code", "enterprise__capital_wan",
-                "enterprise__currency", "enterprise__employees", "enterprise__revenue_wan", "enterprise__listed", "enterprise__tags",
-                "enterprise__name", "evidence", "id")  # fmt: skip
+_FIRM_FIELDS = (
+    "enterprise_id",
+    "node__key",
+    "score",
+    "status",
+    "reasons",
+    "enterprise__region_code",
+    "enterprise__capital_wan",
+    "enterprise__currency",
+    "enterprise__employees",
+    "enterprise__revenue_wan",
+    "enterprise__listed",
+    "enterprise__tags",
+    "enterprise__name",
+    "evidence",
+    "id",
+)
 
 
 def _capital_cny(capital: Any, currency: str) -> float:
@@ -778,10 +1051,30 @@ def _capital_cny(capital: Any, currency: str) -> float:
 
 def _assignment_frame(chain: Chain) -> pd.DataFrame:
     rows = list(counted_assignments(chain).values_list(*_FIRM_FIELDS))
-    df = pd.DataFrame(rows, columns=["firm_id", "node_key", "node_score", "status", "reasons", "region_code", "capital_wan", "currency",
-                                     "employees", "revenue_wan", "listed", "tags", "name", "evidence", "assignment_id"])  # fmt: skip
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "firm_id",
+            "node_key",
+            "node_score",
+            "status",
+            "reasons",
+            "region_code",
+            "capital_wan",
+            "currency",
+            "employees",
+            "revenue_wan",
+            "listed",
+            "tags",
+            "name",
+            "evidence",
+            "assignment_id",
+        ],
+    )
     if len(df):
-        df["capital_wan_cny"] = [_capital_cny(c, cur) for c, cur in zip(df["capital_wan"], df["currency"], strict=True)]
+        df["capital_wan_cny"] = [
+            _capital_cny(c, cur) for c, cur in zip(df["capital_wan"], df["currency"], strict=True)
+        ]
         df["employees"] = pd.to_numeric(df["employees"], errors="coerce").astype(float)
         df["revenue_wan"] = pd.to_numeric(df["revenue_wan"], errors="coerce").astype(float)
         df.loc[df["status"] == Status.CONFIRMED, "node_score"] = 1.0
@@ -818,7 +1111,9 @@ class GapReport:
         if not len(self.local):
             return []
         sub = set(self.spec.subtree(key))
-        rows = self.local[self.local["node_key"].isin(sub) & (self.local["evidence"].isin(COUNTING) == counting)]
+        rows = self.local[
+            self.local["node_key"].isin(sub) & (self.local["evidence"].isin(COUNTING) == counting)
+        ]
         return sorted(set(rows["firm_id"].tolist()))
 
     def local_rows(self, key: str) -> pd.DataFrame:
@@ -850,7 +1145,11 @@ def _centroid(code: str) -> tuple[float, float] | None:
         region = regions.get(code)
         if region is not None and region.lat is not None:
             return region.lat, region.lng
-        code = region.parent_code if region is not None else (code[:4] + "00" if code[4:] != "00" else code[:2] + "0000" if code[2:4] != "00" else "")
+        code = (
+            region.parent_code
+            if region is not None
+            else (code[:4] + "00" if code[4:] != "00" else code[:2] + "0000" if code[2:4] != "00" else "")
+        )
     return None
 
 
@@ -859,8 +1158,22 @@ def target_url(chain: Chain | str, node_key: str, enterprise_id: int, region_cod
     return reverse("chains:target", args=[slug, node_key, enterprise_id]) + f"?region={region_code}"
 
 
-TARGET_COLUMNS_EMPTY = ["firm_id", "name", "node_key", "node_path", "gap_status", "key_node", "total", "coverage", "rank", "reasons",
-                        "evidence", "matched_words", "target_id", "target_url"]  # fmt: skip
+TARGET_COLUMNS_EMPTY = [
+    "firm_id",
+    "name",
+    "node_key",
+    "node_path",
+    "gap_status",
+    "key_node",
+    "total",
+    "coverage",
+    "rank",
+    "reasons",
+    "evidence",
+    "matched_words",
+    "target_id",
+    "target_url",
+]
 _STATUS_ORDER = {"missing": 0, "weak": 1, "strong": 2}
 
 
@@ -869,19 +1182,32 @@ def _local_buyers(report: GapReport, firm_ids: Iterable[int]) -> dict[int, list[
     local_ids = set(report.local["firm_id"].tolist()) if len(report.local) else set()
     Enterprise = _enterprise_model()
     inside = _within_codes(
-        set(Enterprise.objects.filter(supplied_by__supplier_id__in=list(firm_ids)).values_list("region_code", flat=True)), report.area.code
+        set(
+            Enterprise.objects.filter(supplied_by__supplier_id__in=list(firm_ids)).values_list(
+                "region_code", flat=True
+            )
+        ),
+        report.area.code,
     )
     out: dict[int, list[str]] = defaultdict(list)
-    for supplier, customer, name, region in SupplyLink.objects.filter(supplier_id__in=list(firm_ids)).values_list(
-        "supplier_id", "customer_id", "customer__name", "customer__region_code"
-    ).order_by("customer__name"):
+    for supplier, customer, name, region in (
+        SupplyLink.objects.filter(supplier_id__in=list(firm_ids))
+        .values_list("supplier_id", "customer_id", "customer__name", "customer__region_code")
+        .order_by("customer__name")
+    ):
         if (customer in local_ids or region in inside) and name not in out[supplier]:
             out[supplier].append(name)
     return out
 
 
-def targets_for(chain: Chain, region_code: str, node_key: str | None = None, *, report: GapReport | None = None,
-                weights: Factors | None = None) -> pd.DataFrame:  # fmt: skip
+def targets_for(
+    chain: Chain,
+    region_code: str,
+    node_key: str | None = None,
+    *,
+    report: GapReport | None = None,
+    weights: Factors | None = None,
+) -> pd.DataFrame:
     """Firms outside the region with evidence (product, confirmed, supply, deciding code) on its missing and weak
     nodes, ranked with reasons specific to each row.
 
@@ -911,13 +1237,19 @@ def _rank_chain_targets(report: GapReport, weights: Factors | None) -> pd.DataFr
     chain, spec = report.chain, report.spec
     wanted = {n.key: n for n in report.result.nodes if n.status in ("missing", "weak")}
     others = report.others
-    cand = others[others["node_key"].isin(list(wanted)) & others["evidence"].isin(COUNTING)].copy() if len(others) else others.copy()
+    cand = (
+        others[others["node_key"].isin(list(wanted)) & others["evidence"].isin(COUNTING)].copy()
+        if len(others)
+        else others.copy()
+    )
     if not len(cand):
         return pd.DataFrame(columns=TARGET_COLUMNS_EMPTY)
     cand["gap_status"] = cand["node_key"].map(lambda k: wanted[k].status)
     cand["key_node"] = cand["node_key"].map(lambda k: wanted[k].key_node)
     cand["node_path"] = cand["node_key"].map(lambda k: wanted[k].path)
-    cand["matched_words"] = [matched_words(rs or [], k) for rs, k in zip(cand["reasons"], cand["node_key"], strict=True)]
+    cand["matched_words"] = [
+        matched_words(rs or [], k) for rs, k in zip(cand["reasons"], cand["node_key"], strict=True)
+    ]
     # distance: region centroids (county, else its city or province)
     coords = {code: _centroid(code) for code in set(cand["region_code"])}
     origin = (report.area.lat, report.area.lng) if report.area.lat is not None else None
@@ -927,17 +1259,31 @@ def _rank_chain_targets(report: GapReport, weights: Factors | None) -> pd.DataFr
     buyers = _local_buyers(report, set(cand["firm_id"]))
     cand["local_buyers"] = [buyers.get(f, []) for f in cand["firm_id"]]
     cand["leader_links"] = [float(len(b)) if b else math.nan for b in cand["local_buyers"]]
-    cand["listed"] = cand["listed"].map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else bool(v)).astype(object)
+    cand["listed"] = (
+        cand["listed"]
+        .map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else bool(v))
+        .astype(object)
+    )
     ranked = rank_targets(cand.reset_index(drop=True), weights=weights, origin=origin)
     order = {k: i for i, k in enumerate(spec.nodes)}
     ranked["_group"] = [
-        (_STATUS_ORDER[s], not kn, -wanted[k].weight, order[k]) for s, kn, k in zip(ranked["gap_status"], ranked["key_node"], ranked["node_key"], strict=True)
+        (_STATUS_ORDER[s], not kn, -wanted[k].weight, order[k])
+        for s, kn, k in zip(ranked["gap_status"], ranked["key_node"], ranked["node_key"], strict=True)
     ]
     ranked["_pos"] = range(len(ranked))
-    ranked = ranked.sort_values(["_group", "_pos"], kind="stable").drop(columns=["_group", "_pos"]).reset_index(drop=True)
+    ranked = (
+        ranked.sort_values(["_group", "_pos"], kind="stable")
+        .drop(columns=["_group", "_pos"])
+        .reset_index(drop=True)
+    )
     ranked["rank"] = ranked.groupby("node_key", sort=False).cumcount() + 1
-    ranked["target_id"] = [f"{chain.slug}/{k}/{f}" for k, f in zip(ranked["node_key"], ranked["firm_id"], strict=True)]
-    ranked["target_url"] = [target_url(chain, k, f, report.area.code) for k, f in zip(ranked["node_key"], ranked["firm_id"], strict=True)]
+    ranked["target_id"] = [
+        f"{chain.slug}/{k}/{f}" for k, f in zip(ranked["node_key"], ranked["firm_id"], strict=True)
+    ]
+    ranked["target_url"] = [
+        target_url(chain, k, f, report.area.code)
+        for k, f in zip(ranked["node_key"], ranked["firm_id"], strict=True)
+    ]
     return ranked
 
 
@@ -945,13 +1291,26 @@ def target_rows(ranked: pd.DataFrame) -> list[dict[str, Any]]:
     """Targets as plain dicts (JSON-ready). The score is rounded once, here, for every channel."""
     out = []
     for row in ranked.itertuples(index=False):
-        out.append({
-            "id": row.target_id, "enterprise_id": int(row.firm_id), "name": row.name, "node_key": row.node_key, "node_path": row.node_path,
-            "gap_status": row.gap_status, "key_node": bool(row.key_node), "region_code": row.region_code,
-            "score": None if pd.isna(row.total) else round(float(row.total), 2), "coverage": round(float(row.coverage), 4),
-            "rank": int(row.rank), "reasons": list(row.reasons), "evidence": row.evidence, "evidence_label": evidence_label(row.evidence),
-            "matched_words": list(row.matched_words), "target_url": row.target_url,
-        })  # fmt: skip
+        out.append(
+            {
+                "id": row.target_id,
+                "enterprise_id": int(row.firm_id),
+                "name": row.name,
+                "node_key": row.node_key,
+                "node_path": row.node_path,
+                "gap_status": row.gap_status,
+                "key_node": bool(row.key_node),
+                "region_code": row.region_code,
+                "score": None if pd.isna(row.total) else round(float(row.total), 2),
+                "coverage": round(float(row.coverage), 4),
+                "rank": int(row.rank),
+                "reasons": list(row.reasons),
+                "evidence": row.evidence,
+                "evidence_label": evidence_label(row.evidence),
+                "matched_words": list(row.matched_words),
+                "target_url": row.target_url,
+            }
+        )
     return out
 
 
@@ -976,10 +1335,22 @@ def gap_json(report: GapReport, targets: pd.DataFrame | None = None, *, per_node
     for n in report.result.nodes:
         counts = {k: int(n.evidence_counts.get(k, 0)) for k in Evidence.values}
         item = {
-            "node_key": n.key, "name": n.name, "path": n.path, "depth": n.depth, "parent": n.parent_key, "status": n.status,
-            "local_firms": n.local_firms, "candidates": n.candidates, "evidence": counts, "strength": n.strength, "key": n.key_node,
-            "key_node": n.key_node, "weight": round(n.weight, 6), "targets_total": all_by_node.get(n.key, 0), "targets": by_node.get(n.key, []),
-        }  # fmt: skip
+            "node_key": n.key,
+            "name": n.name,
+            "path": n.path,
+            "depth": n.depth,
+            "parent": n.parent_key,
+            "status": n.status,
+            "local_firms": n.local_firms,
+            "candidates": n.candidates,
+            "evidence": counts,
+            "strength": n.strength,
+            "key": n.key_node,
+            "key_node": n.key_node,
+            "weight": round(n.weight, 6),
+            "targets_total": all_by_node.get(n.key, 0),
+            "targets": by_node.get(n.key, []),
+        }
         if n.status == "missing" and not all_by_node.get(n.key):
             item["no_targets"] = NO_CANDIDATE_HINT
         nodes.append(item)
@@ -987,7 +1358,9 @@ def gap_json(report: GapReport, targets: pd.DataFrame | None = None, *, per_node
         "chain": {"slug": report.chain.slug, "name": report.chain.name},
         "region": {"code": report.area.code, "name": report.area.name},
         "completeness": round(report.completeness, 4),
-        "candidates": len(set(report.local.loc[~report.local["evidence"].isin(COUNTING), "firm_id"])) if len(report.local) else 0,
+        "candidates": len(set(report.local.loc[~report.local["evidence"].isin(COUNTING), "firm_id"]))
+        if len(report.local)
+        else 0,
         "nodes": nodes,
     }
 
@@ -1010,38 +1383,88 @@ def compare(chain: Chain, region_codes: Sequence[str]) -> tuple[pd.DataFrame, li
 def positions_for(enterprise: Any) -> list[dict[str, Any]]:
     """The firm's chain positions (not rejected), for the registry's profile page."""
     out = []
-    qs = NodeAssignment.objects.filter(enterprise=enterprise).exclude(status=Status.REJECTED).select_related("node__chain").order_by("node__chain__name", "node__order")
+    qs = (
+        NodeAssignment.objects.filter(enterprise=enterprise)
+        .exclude(status=Status.REJECTED)
+        .select_related("node__chain")
+        .order_by("node__chain__name", "node__order")
+    )
     for a in qs:
-        out.append({"assignment": a, "chain": a.node.chain, "node": a.node, "path": a.node.path, "status": a.status,
-                    "status_label": a.get_status_display(), "method_label": a.get_method_display(), "score": a.score, "why": explain(a),
-                    "evidence": a.evidence, "evidence_label": evidence_label(a.evidence), "counts": a.evidence in COUNTING,
-                    "words": assignment_words(a),
-                    "url": reverse("chains:detail", args=[a.node.chain.slug]) + f"?node={a.node.key}"})  # fmt: skip
+        out.append(
+            {
+                "assignment": a,
+                "chain": a.node.chain,
+                "node": a.node,
+                "path": a.node.path,
+                "status": a.status,
+                "status_label": a.get_status_display(),
+                "method_label": a.get_method_display(),
+                "score": a.score,
+                "why": explain(a),
+                "evidence": a.evidence,
+                "evidence_label": evidence_label(a.evidence),
+                "counts": a.evidence in COUNTING,
+                "words": assignment_words(a),
+                "url": reverse("chains:detail", args=[a.node.chain.slug]) + f"?node={a.node.key}",
+            }
+        )
     return out
 
 
 # --------------------------------------------------------------------------------------------------------
 # Assignments export: every firm on the chain's nodes with its evidence
 
-ASSIGNMENT_COLUMNS = ("企业名称", "统一社会信用代码", "所在地区代码", "本地", "环节", "关键环节", "证据类型", "计入覆盖", "匹配词", "审核状态", "得分", "依据")
+ASSIGNMENT_COLUMNS = (
+    "企业名称",
+    "统一社会信用代码",
+    "所在地区代码",
+    "本地",
+    "环节",
+    "关键环节",
+    "证据类型",
+    "计入覆盖",
+    "匹配词",
+    "审核状态",
+    "得分",
+    "依据",
+)
 
 
 def assignment_table(report: GapReport) -> list[list[Any]]:
     """One row per (firm, node) of the chain, local firms first, with the evidence kind and the matched words."""
     Enterprise = _enterprise_model()
-    frame = pd.concat([report.local.assign(local=True), report.others.assign(local=False)]) if len(report.local) or len(report.others) else None
+    frame = (
+        pd.concat([report.local.assign(local=True), report.others.assign(local=False)])
+        if len(report.local) or len(report.others)
+        else None
+    )
     if frame is None or not len(frame):
         return []
     codes = dict(Enterprise.objects.filter(pk__in=set(frame["firm_id"])).values_list("pk", "uscc"))
     order = {k: i for i, k in enumerate(report.spec.nodes)}
-    frame = frame.assign(_o=frame["node_key"].map(order)).sort_values(["local", "_o", "name"], ascending=[False, True, True])
+    frame = frame.assign(_o=frame["node_key"].map(order)).sort_values(
+        ["local", "_o", "name"], ascending=[False, True, True]
+    )
     rows = []
     for r in frame.itertuples(index=False):
         node = report.spec.nodes[r.node_key]
         fake = NodeAssignment(reasons=r.reasons or [], method=Method.RULE)
-        rows.append([r.name, codes.get(r.firm_id) or "", r.region_code or "", "是" if r.local else "", node.path, "是" if node.key_node else "",
-                     evidence_label(r.evidence), "是" if r.evidence in COUNTING else "否（待核实）", "、".join(matched_words(r.reasons or [], r.node_key)),
-                     str(Status(r.status).label), round(float(r.node_score), 2), explain(fake)])  # fmt: skip
+        rows.append(
+            [
+                r.name,
+                codes.get(r.firm_id) or "",
+                r.region_code or "",
+                "是" if r.local else "",
+                node.path,
+                "是" if node.key_node else "",
+                evidence_label(r.evidence),
+                "是" if r.evidence in COUNTING else "否（待核实）",
+                "、".join(matched_words(r.reasons or [], r.node_key)),
+                str(Status(r.status).label),
+                round(float(r.node_score), 2),
+                explain(fake),
+            ]
+        )
     return rows
 
 
@@ -1068,9 +1491,20 @@ def export_assignments(report: GapReport) -> bytes:
 # --------------------------------------------------------------------------------------------------------
 # 招商目标清单 (target list) export
 
-TARGET_COLUMNS = (("rank", "序号"), ("node_path", "缺链/弱链环节"), ("gap_status", "环节状态"), ("key_node", "关键环节"), ("name", "目标企业"),
-                  ("region", "所在地"), ("score", "匹配度"), ("coverage", "依据完整度"), ("evidence", "证据类型"), ("words", "匹配词"),
-                  ("reasons", "推荐理由"), ("target_url", "链接"))  # fmt: skip
+TARGET_COLUMNS = (
+    ("rank", "序号"),
+    ("node_path", "缺链/弱链环节"),
+    ("gap_status", "环节状态"),
+    ("key_node", "关键环节"),
+    ("name", "目标企业"),
+    ("region", "所在地"),
+    ("score", "匹配度"),
+    ("coverage", "依据完整度"),
+    ("evidence", "证据类型"),
+    ("words", "匹配词"),
+    ("reasons", "推荐理由"),
+    ("target_url", "链接"),
+)
 STATUS_ZH = {"strong": "强", "weak": "弱", "missing": "缺"}
 
 
@@ -1082,9 +1516,22 @@ def _target_table(report: GapReport, rows: list[dict[str, Any]]) -> list[list[An
             where = regions.name_path(r["region_code"]) if r["region_code"] else ""
         except (KeyError, ValueError):
             where = r["region_code"]
-        table.append([i, r["node_path"], STATUS_ZH[r["gap_status"]], "是" if r["key_node"] else "", r["name"], where,
-                      "" if r["score"] is None else r["score"], f"{r['coverage']:.0%}", r["evidence_label"], "、".join(r["matched_words"]),
-                      "；".join(r["reasons"]), r["target_url"]])  # fmt: skip
+        table.append(
+            [
+                i,
+                r["node_path"],
+                STATUS_ZH[r["gap_status"]],
+                "是" if r["key_node"] else "",
+                r["name"],
+                where,
+                "" if r["score"] is None else r["score"],
+                f"{r['coverage']:.0%}",
+                r["evidence_label"],
+                "、".join(r["matched_words"]),
+                "；".join(r["reasons"]),
+                r["target_url"],
+            ]
+        )
     return table
 
 
@@ -1110,7 +1557,9 @@ def export_targets(report: GapReport, rows: list[dict[str, Any]], fmt: str, *, b
         sheet.write(1, 0, subtitle)
         sheet.write_row(3, 0, headers, bold)
         for i, row in enumerate(table, start=4):
-            for j, value in enumerate(row):  # text as text: a name beginning with = must never become a formula
+            for j, value in enumerate(
+                row
+            ):  # text as text: a name beginning with = must never become a formula
                 if isinstance(value, str):
                     sheet.write_string(i, j, value, wrap)
                 else:

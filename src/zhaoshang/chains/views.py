@@ -78,7 +78,14 @@ def index(request):
         for n in report.result.nodes:
             if n.is_leaf:
                 counts[n.status] += 1
-        rows.append({"chain": chain, "completeness": report.completeness, "counts": counts, "nodes": len(report.result.nodes)})
+        rows.append(
+            {
+                "chain": chain,
+                "completeness": report.completeness,
+                "counts": counts,
+                "nodes": len(report.result.nodes),
+            }
+        )
     context = {"rows": rows, "area": area, "can_review": can(request.user, "chain_assignment", "change")}
     return TemplateResponse(request, "chains/index.html", context)
 
@@ -90,17 +97,35 @@ def _tree(report, targets_per_node: dict[str, int] | None = None) -> list[dict]:
 
     def one(n) -> dict:
         label = _("%(firms)s with evidence · %(candidates)s to verify · %(targets)s targets") % {
-            "firms": n.local_firms, "candidates": n.candidates, "targets": (targets_per_node or {}).get(n.key, 0)}
+            "firms": n.local_firms,
+            "candidates": n.candidates,
+            "targets": (targets_per_node or {}).get(n.key, 0),
+        }
         out = {
-            "name": n.name, "key": n.key, "status": n.status, "firms": n.local_firms, "candidates": n.candidates, "keyNode": n.key_node,
+            "name": n.name,
+            "key": n.key,
+            "status": n.status,
+            "firms": n.local_firms,
+            "candidates": n.candidates,
+            "keyNode": n.key_node,
             "label": label,
-            "itemStyle": {"color": STATUS_COLOURS[n.status], "borderColor": "#1f2933" if n.key_node else STATUS_COLOURS[n.status]},
-        }  # fmt: skip
+            "itemStyle": {
+                "color": STATUS_COLOURS[n.status],
+                "borderColor": "#1f2933" if n.key_node else STATUS_COLOURS[n.status],
+            },
+        }
         if n.key in by_parent:
             out["children"] = [one(c) for c in by_parent[n.key]]
         return out
 
-    return [{"name": report.chain.name, "key": "", "itemStyle": {"color": "#2b6cb0"}, "children": [one(n) for n in by_parent.get(None, [])]}]
+    return [
+        {
+            "name": report.chain.name,
+            "key": "",
+            "itemStyle": {"color": "#2b6cb0"},
+            "children": [one(n) for n in by_parent.get(None, [])],
+        }
+    ]
 
 
 def _node_context(request, chain: Chain, report, key: str, targets) -> dict:
@@ -111,11 +136,18 @@ def _node_context(request, chain: Chain, report, key: str, targets) -> dict:
     rows = [r for r in services.target_rows(targets) if r["node_key"] in set(report.spec.subtree(key))]
     shown, _hidden = _visible_targets(request.user, rows)
     return {
-        "chain": chain, "node": node, "gap": gap, "area": report.area, "local_firms": _evidence_rows(request.user, report, key, counting=True),
-        "candidates": _evidence_rows(request.user, report, key, counting=False), "targets": shown[:20], "targets_total": len(shown),
-        "no_candidate_hint": services.NO_CANDIDATE_HINT, "can_edit": can(request.user, "chain", "change"),
+        "chain": chain,
+        "node": node,
+        "gap": gap,
+        "area": report.area,
+        "local_firms": _evidence_rows(request.user, report, key, counting=True),
+        "candidates": _evidence_rows(request.user, report, key, counting=False),
+        "targets": shown[:20],
+        "targets_total": len(shown),
+        "no_candidate_hint": services.NO_CANDIDATE_HINT,
+        "can_edit": can(request.user, "chain", "change"),
         "can_review": can(request.user, "chain_assignment", "change"),
-    }  # fmt: skip
+    }
 
 
 def _evidence_rows(user, report, key: str, *, counting: bool) -> list[dict]:
@@ -129,8 +161,16 @@ def _evidence_rows(user, report, key: str, *, counting: bool) -> list[dict]:
     for r in rows.itertuples(index=False):
         if r.firm_id not in firms or (r.evidence in services.COUNTING) != counting:
             continue
-        item = out.setdefault(r.firm_id, {"firm": firms[r.firm_id], "evidence": r.evidence, "label": services.evidence_label(r.evidence),
-                                          "words": [], "assignment_id": r.assignment_id})  # fmt: skip
+        item = out.setdefault(
+            r.firm_id,
+            {
+                "firm": firms[r.firm_id],
+                "evidence": r.evidence,
+                "label": services.evidence_label(r.evidence),
+                "words": [],
+                "assignment_id": r.assignment_id,
+            },
+        )
         for w in services.matched_words(r.reasons or [], r.node_key):
             if w not in item["words"]:
                 item["words"].append(w)
@@ -150,15 +190,25 @@ def detail(request, slug: str):
     nodes = [SimpleNamespace(**n.__dict__, targets=len(per_node.get(n.key, []))) for n in report.result.nodes]
     missing_key = [
         {"node": n, "targets": per_node.get(n.key, [])[:3], "more": len(per_node.get(n.key, [])) > 3}
-        for n in services.priorities(report.result, statuses=("missing",)) if n.key_node
+        for n in services.priorities(report.result, statuses=("missing",))
+        if n.key_node
     ]
     context = {
-        "chain": chain, "area": area, "report": report, "nodes": nodes,
-        "gaps": [n for n in report.result.nodes if n.status != "strong"], "missing_key": missing_key,
-        "candidates_total": len(set(report.local.loc[~report.local["evidence"].isin(services.COUNTING), "firm_id"])) if len(report.local) else 0,
-        "tree": _tree(report, {k: len(v) for k, v in per_node.items()}), "can_edit": can(request.user, "chain", "change"),
+        "chain": chain,
+        "area": area,
+        "report": report,
+        "nodes": nodes,
+        "gaps": [n for n in report.result.nodes if n.status != "strong"],
+        "missing_key": missing_key,
+        "candidates_total": len(
+            set(report.local.loc[~report.local["evidence"].isin(services.COUNTING), "firm_id"])
+        )
+        if len(report.local)
+        else 0,
+        "tree": _tree(report, {k: len(v) for k, v in per_node.items()}),
+        "can_edit": can(request.user, "chain", "change"),
         "node_ctx": _node_context(request, chain, report, key, targets) if key else None,
-    }  # fmt: skip
+    }
     context["gaps"].sort(key=lambda n: (not n.key_node, -n.weight))
     return TemplateResponse(request, "chains/detail.html", context)
 
@@ -180,11 +230,16 @@ def edit_card(request, slug: str, key: str):
     node = ChainNode.objects.filter(chain=chain, key=key).first()
     if node is None:
         raise Http404
-    fields = {f: request.POST.get(f, "").strip() for f in ("what", "uses", "leaders_domestic", "leaders_foreign", "source")}
+    fields = {
+        f: request.POST.get(f, "").strip()
+        for f in ("what", "uses", "leaders_domestic", "leaders_foreign", "source")
+    }
     fields["estimate"] = request.POST.get("estimate") == "on"
     services.update_card(request.user, node, **fields)
     messages.success(request, "知识卡片已保存")
-    return redirect(reverse("chains:detail", args=[slug]) + f"?node={key}&region={request.GET.get('region', '')}")
+    return redirect(
+        reverse("chains:detail", args=[slug]) + f"?node={key}&region={request.GET.get('region', '')}"
+    )
 
 
 def review(request):
@@ -194,19 +249,33 @@ def review(request):
     data.setdefault("status", NodeAssignment.Status.SUGGESTED)
     firms = visible(request.user, Enterprise.objects.all())
     base = visible(request.user, NodeAssignment.objects.filter(enterprise__in=firms))
-    filterset = AssignmentFilter(data, queryset=services.review_order(base.select_related("enterprise", "node__chain"), _default_region(request.user)))
+    filterset = AssignmentFilter(
+        data,
+        queryset=services.review_order(
+            base.select_related("enterprise", "node__chain"), _default_region(request.user)
+        ),
+    )
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    nodes = {n.pk: n for n in ChainNode.objects.filter(pk__in={alt[0] for a in page for alt in (a.alternatives or [])})}
+    nodes = {
+        n.pk: n
+        for n in ChainNode.objects.filter(pk__in={alt[0] for a in page for alt in (a.alternatives or [])})
+    }
     for a in page:
         a.why = services.explain(a)
         a.evidence_label = services.evidence_label(a.evidence)
-        a.alternative_nodes = [(nodes[alt[0]], alt[1]) for alt in (a.alternatives or []) if alt[0] in nodes and alt[0] != a.node_id]
+        a.alternative_nodes = [
+            (nodes[alt[0]], alt[1])
+            for alt in (a.alternatives or [])
+            if alt[0] in nodes and alt[0] != a.node_id
+        ]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "filter": filterset, "page": page, "can_review": can(request.user, "chain_assignment", "change"),
+        "filter": filterset,
+        "page": page,
+        "can_review": can(request.user, "chain_assignment", "change"),
         "querystring_base": (query.urlencode() + "&") if query else "",
-    }  # fmt: skip
+    }
     template = "chains/review.html#rows" if request.htmx else "chains/review.html"
     return TemplateResponse(request, template, context)
 
@@ -215,7 +284,12 @@ def review(request):
 def review_action(request, pk: int, verb: str):
     Enterprise = _enterprise_model()
     firms = visible(request.user, Enterprise.objects.all())
-    assignment = get_for_user(request.user, NodeAssignment.objects.filter(enterprise__in=firms).select_related("enterprise", "node__chain"), pk, "change")
+    assignment = get_for_user(
+        request.user,
+        NodeAssignment.objects.filter(enterprise__in=firms).select_related("enterprise", "node__chain"),
+        pk,
+        "change",
+    )
     if verb not in ("confirm", "reject"):
         raise Http404
     services.review_assignment(request.user, assignment, confirm=verb == "confirm")
@@ -231,7 +305,9 @@ def train(request):
     require(request.user, "chain_assignment", "change")
     summary = services.train_learned_layer(request.user)
     counts = services.classify_enterprises(request.user)
-    messages.success(request, f"模型已重新训练（{summary.confirmed} 条确认）；新增模型建议 {counts.learned} 条")
+    messages.success(
+        request, f"模型已重新训练（{summary.confirmed} 条确认）；新增模型建议 {counts.learned} 条"
+    )
     return redirect("chains:review")
 
 
@@ -246,13 +322,27 @@ def compare(request, slug: str):
         frame, areas = services.compare(chain, [_default_region(request.user)])
     rows = []
     for key, row in frame.iterrows():
-        rows.append({
-            "key": key, "name": row[("node", "name")], "depth": int(row[("node", "depth")]), "key_node": bool(row[("node", "key_node")]),
-            "weight": float(row[("node", "weight")]),
-            "cells": [{"status": row[(a.code, "status")], "firms": int(row[(a.code, "local_firms")])} for a in areas],
-        })  # fmt: skip
+        rows.append(
+            {
+                "key": key,
+                "name": row[("node", "name")],
+                "depth": int(row[("node", "depth")]),
+                "key_node": bool(row[("node", "key_node")]),
+                "weight": float(row[("node", "weight")]),
+                "cells": [
+                    {"status": row[(a.code, "status")], "firms": int(row[(a.code, "local_firms")])}
+                    for a in areas
+                ],
+            }
+        )
     completeness = [frame.attrs["completeness"][a.code] for a in areas]
-    context = {"chain": chain, "areas": areas, "rows": rows, "completeness": completeness, "regions_text": ",".join(a.code for a in areas)}
+    context = {
+        "chain": chain,
+        "areas": areas,
+        "rows": rows,
+        "completeness": completeness,
+        "regions_text": ",".join(a.code for a in areas),
+    }
     return TemplateResponse(request, "chains/compare.html", context)
 
 
@@ -260,7 +350,9 @@ def targets_export(request, slug: str, fmt: str):
     chain = _chain(request, slug)
     area = _area(request)
     report = services.gap_for_region(chain, area.code)
-    rows, _hidden = _visible_targets(request.user, services.target_rows(services.targets_for(chain, area.code, report=report)))
+    rows, _hidden = _visible_targets(
+        request.user, services.target_rows(services.targets_for(chain, area.code, report=report))
+    )
     data = services.export_targets(report, rows, fmt, base_url=request.build_absolute_uri("/")[:-1])
     content_type = {
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -278,7 +370,10 @@ def assignments_export(request, slug: str):
     require(request.user, "chain_assignment", "view")
     area = _area(request)
     report = services.gap_for_region(chain, area.code)
-    response = HttpResponse(services.export_assignments(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        services.export_assignments(report),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f'attachment; filename="assignments-{chain.slug}-{area.code}.xlsx"'
     return response
 
@@ -291,8 +386,18 @@ def target_detail(request, slug: str, node_key: str, enterprise_id: int):
     report = services.gap_for_region(chain, area.code)
     if node_key not in report.spec.nodes:
         raise Http404
-    rows = [r for r in services.target_rows(services.targets_for(chain, area.code, node_key, report=report)) if r["enterprise_id"] == firm.pk and r["node_key"] == node_key]
-    context = {"chain": chain, "area": area, "firm": firm, "node": report.result.node(node_key), "target": rows[0] if rows else None}
+    rows = [
+        r
+        for r in services.target_rows(services.targets_for(chain, area.code, node_key, report=report))
+        if r["enterprise_id"] == firm.pk and r["node_key"] == node_key
+    ]
+    context = {
+        "chain": chain,
+        "area": area,
+        "firm": firm,
+        "node": report.result.node(node_key),
+        "target": rows[0] if rows else None,
+    }
     return TemplateResponse(request, "chains/target.html", context, status=200 if rows else 404)
 
 
@@ -301,7 +406,10 @@ def export_file(request, slug: str, fmt: str):
     if fmt not in ("yaml", "xlsx"):
         raise Http404
     data = services.export_chain(chain, fmt=fmt)
-    types = {"yaml": "application/yaml; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    types = {
+        "yaml": "application/yaml; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
     response = HttpResponse(data, content_type=types[fmt])
     response["Content-Disposition"] = f'attachment; filename="{chain.slug}.{fmt}"'
     return response
@@ -312,4 +420,3 @@ def tree_json(request, slug: str):
     area = _area(request)
     report = services.gap_for_region(chain, area.code)
     return HttpResponse(json.dumps(_tree(report), ensure_ascii=False), content_type="application/json")
-

@@ -31,7 +31,9 @@ def _label(model: type[models.Model]) -> str:
     return model._meta.label_lower
 
 
-def entry(actor: Any, action: str, instance: models.Model, changes: dict | None = None, note: str = "") -> AuditEntry:
+def entry(
+    actor: Any, action: str, instance: models.Model, changes: dict | None = None, note: str = ""
+) -> AuditEntry:
     """An unsaved entry (for bulk_create by imports)."""
     return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
@@ -45,7 +47,9 @@ def entry(actor: Any, action: str, instance: models.Model, changes: dict | None 
     )
 
 
-def record(actor: Any, action: str, instance: models.Model, changes: dict | None = None, note: str = "") -> AuditEntry:
+def record(
+    actor: Any, action: str, instance: models.Model, changes: dict | None = None, note: str = ""
+) -> AuditEntry:
     item = entry(actor, action, instance, changes, note)
     item.save()
     return item
@@ -65,7 +69,12 @@ def create(actor: Any, model: type[M], **fields: Any) -> M:
     instance = model(**fields)
     instance.full_clean()
     instance.save()
-    record(actor, AuditEntry.Action.CREATE, instance, {k: [None, v] for k, v in field_values(instance).items() if v not in (None, "")})
+    record(
+        actor,
+        AuditEntry.Action.CREATE,
+        instance,
+        {k: [None, v] for k, v in field_values(instance).items() if v not in (None, "")},
+    )
     return instance
 
 

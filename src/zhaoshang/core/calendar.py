@@ -83,13 +83,17 @@ def read_overrides(path: str | Path) -> tuple[dict[date, tuple[bool, str]], list
     date_col, kind_col = _column(table.header, DATE_HEADERS), _column(table.header, KIND_HEADERS)
     note_col = _column(table.header, NOTE_HEADERS)
     if date_col is None or kind_col is None:
-        raise CalendarError(f"{name}：表头须有“日期”（date）和“类型”（kind）两列，实际为：{'、'.join(table.header)}")
+        raise CalendarError(
+            f"{name}：表头须有“日期”（date）和“类型”（kind）两列，实际为：{'、'.join(table.header)}"
+        )
     days: dict[date, tuple[bool, str]] = {}
     errors: list[str] = []
     for row_number, cells in table.rows:
         raw_date = cells[date_col] if date_col < len(cells) else ""
         raw_kind = cell_text(cells[kind_col]) if kind_col < len(cells) else ""
-        note = cell_text(cells[note_col]).strip()[:128] if note_col is not None and note_col < len(cells) else ""
+        note = (
+            cell_text(cells[note_col]).strip()[:128] if note_col is not None and note_col < len(cells) else ""
+        )
         try:
             parsed = parse_date(raw_date)
         except ValueError as exc:

@@ -47,7 +47,9 @@ def run_after_import(batch: Any, actor: Any) -> None:
         try:
             hook(batch, actor=actor)
         except Exception:  # a follow-up must never undo or fail a finished import
-            log.exception("post-import hook %s failed for batch %s", getattr(hook, "__qualname__", hook), batch.pk)
+            log.exception(
+                "post-import hook %s failed for batch %s", getattr(hook, "__qualname__", hook), batch.pk
+            )
 
 
 def on_firms_changed(hook: FirmsChanged) -> FirmsChanged:
@@ -60,7 +62,9 @@ def on_firms_changed(hook: FirmsChanged) -> FirmsChanged:
     return hook
 
 
-def run_firms_changed(actor: Any, ids: Sequence[int], progress: Callable[[int, int], None] | None = None) -> None:
+def run_firms_changed(
+    actor: Any, ids: Sequence[int], progress: Callable[[int, int], None] | None = None
+) -> None:
     if not ids:
         return
     for hook in list(_firms_changed):

@@ -13,7 +13,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1]
 LANGUAGE_DIR = "zh_Hans"
 
-_PY = re.compile(r"""\b(?:_|gettext|gettext_lazy|pgettext_lazy|ngettext)\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
+_PY = re.compile(
+    r"""\b(?:_|gettext|gettext_lazy|pgettext_lazy|ngettext)\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')"""
+)
 _TPL_TRANS = re.compile(r"""\{%\s*(?:translate|trans)\s+(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
 _TPL_BLOCK = re.compile(r"\{%\s*blocktrans(?:late)?\b([^%]*)%\}(.*?)\{%\s*endblocktrans(?:late)?\s*%\}", re.S)
 _VAR = re.compile(r"\{\{\s*(\w+)\s*\}\}")

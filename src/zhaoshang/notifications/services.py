@@ -128,10 +128,14 @@ def run_reminders(today: dt.date | None = None) -> Counter:
                 sent.add(key)
                 fresh.append(
                     Notification(
-                        user_id=user.pk, kind=reminder.kind, object_key=key[2], day=today, text=reminder.text[:500],
+                        user_id=user.pk,
+                        kind=reminder.kind,
+                        object_key=key[2],
+                        day=today,
+                        text=reminder.text[:500],
                         url=reminder.url,
                     )
-                )  # fmt: skip
+                )
                 made[reminder.kind] += 1
     Notification.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
     _queue_immediate({n.user_id for n in fresh}, today)
@@ -268,10 +272,17 @@ def add_channel(
     channel.full_clean()
     channel.save()
     audit.record(
-        actor, "create", channel,
-        {"kind": [None, kind], "owner": [None, f"user:{user.pk}" if user else f"organisation:{organisation.pk}"],
-         "immediate": [None, immediate], "target": [None, "***"], "secret": [None, "***" if secret else ""]},
-    )  # fmt: skip
+        actor,
+        "create",
+        channel,
+        {
+            "kind": [None, kind],
+            "owner": [None, f"user:{user.pk}" if user else f"organisation:{organisation.pk}"],
+            "immediate": [None, immediate],
+            "target": [None, "***"],
+            "secret": [None, "***" if secret else ""],
+        },
+    )
     return channel
 
 

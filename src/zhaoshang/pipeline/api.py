@@ -31,21 +31,65 @@ class ProjectSerializer(serializers.ModelSerializer):
     investor_uscc = serializers.CharField(write_only=True, required=False, allow_blank=True)
     investor_display = serializers.CharField(source="investor.name", read_only=True)
     version = serializers.IntegerField(
-        required=False, min_value=0, help_text="The version read; a change over a newer one answers 409 (optimistic locking)"
+        required=False,
+        min_value=0,
+        help_text="The version read; a change over a newer one answers 409 (optimistic locking)",
     )
 
     class Meta:
         model = Project
         fields = [
-            "id", "name", "organisation", "team", "owner", "investor", "investor_display", "investor_name", "investor_uscc",
-            "nodes", "source", "description", "stage", "stage_name", "stage_changed_on", "planned_investment_wan",
-            "expected_output_wan", "expected_tax_wan", "expected_jobs", "first_contact_date", "visit_date", "signed_date",
-            "signed_amount_wan", "location", "carrier", "registered_uscc", "construction_start_date",
-            "production_start_date", "hold_reason", "drop_reason", "need_kind", "need_area", "need_area_unit",
-            "need_floor_load_kn_m2", "need_power_kva", "need_max_price", "need_available_by", "last_followup_on",
-            "quiet_since", "created_at", "updated_at", "version",
-        ]  # fmt: skip
-        read_only_fields = ["stage", "stage_changed_on", "last_followup_on", "quiet_since", "created_at", "updated_at"]
+            "id",
+            "name",
+            "organisation",
+            "team",
+            "owner",
+            "investor",
+            "investor_display",
+            "investor_name",
+            "investor_uscc",
+            "nodes",
+            "source",
+            "description",
+            "stage",
+            "stage_name",
+            "stage_changed_on",
+            "planned_investment_wan",
+            "expected_output_wan",
+            "expected_tax_wan",
+            "expected_jobs",
+            "first_contact_date",
+            "visit_date",
+            "signed_date",
+            "signed_amount_wan",
+            "location",
+            "carrier",
+            "registered_uscc",
+            "construction_start_date",
+            "production_start_date",
+            "hold_reason",
+            "drop_reason",
+            "need_kind",
+            "need_area",
+            "need_area_unit",
+            "need_floor_load_kn_m2",
+            "need_power_kva",
+            "need_max_price",
+            "need_available_by",
+            "last_followup_on",
+            "quiet_since",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = [
+            "stage",
+            "stage_changed_on",
+            "last_followup_on",
+            "quiet_since",
+            "created_at",
+            "updated_at",
+        ]
         extra_kwargs = {"investor": {"required": False}, "nodes": {"required": False}}
 
     def get_stage_name(self, obj) -> str:
@@ -84,7 +128,9 @@ class AdvanceSerializer(serializers.Serializer):
     signed_date = serializers.DateField(required=False)
     signed_amount_wan = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
     location = serializers.CharField(required=False, allow_blank=True)
-    carrier = serializers.PrimaryKeyRelatedField(queryset=Carrier.objects.all(), required=False, allow_null=True)
+    carrier = serializers.PrimaryKeyRelatedField(
+        queryset=Carrier.objects.all(), required=False, allow_null=True
+    )
     registered_uscc = serializers.CharField(required=False, allow_blank=True, max_length=18)
     construction_start_date = serializers.DateField(required=False)
     production_start_date = serializers.DateField(required=False)
@@ -94,14 +140,20 @@ class AdvanceSerializer(serializers.Serializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:  # the service checks again (check_reference)
+        if (
+            request is not None and request.user.is_authenticated
+        ):  # the service checks again (check_reference)
             self.fields["carrier"].queryset = visible(request.user, Carrier.objects.all())
 
 
 class ProjectViewSet(ScopedModelViewSet):
     """Projects of the user's scope. Stage changes go through POST /projects/{id}/advance/."""
 
-    queryset = Project.objects.select_related("organisation", "investor").prefetch_related("nodes").order_by("-created_at", "-id")
+    queryset = (
+        Project.objects.select_related("organisation", "investor")
+        .prefetch_related("nodes")
+        .order_by("-created_at", "-id")
+    )
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilter
     action_permissions = {"advance": "change", "duplicates": "view"}
@@ -110,7 +162,9 @@ class ProjectViewSet(ScopedModelViewSet):
         data = dict(serializer.validated_data)
         nodes = data.pop("nodes", [])
         try:
-            serializer.instance = self._created = services.create_project(self.request.user, nodes=nodes, **data)
+            serializer.instance = self._created = services.create_project(
+                self.request.user, nodes=nodes, **data
+            )
         except services.PipelineError as exc:
             raise ValidationError({"error": str(exc)}) from None
 
@@ -124,7 +178,11 @@ class ProjectViewSet(ScopedModelViewSet):
     _created = None
 
     def perform_update(self, serializer):
-        data = {k: v for k, v in serializer.validated_data.items() if k not in ("investor_name", "investor_uscc", "investor", "organisation")}
+        data = {
+            k: v
+            for k, v in serializer.validated_data.items()
+            if k not in ("investor_name", "investor_uscc", "investor", "organisation")
+        }
         expected = data.pop("version", None)
         services.update_project(self.request.user, serializer.instance, expected_version=expected, **data)
 
@@ -152,7 +210,19 @@ class ProjectViewSet(ScopedModelViewSet):
 class FollowUpSerializer(serializers.ModelSerializer):
     class Meta:
         model = FollowUp
-        fields = ["id", "project", "date", "way", "participants", "content", "next_action", "next_due", "done", "created_by", "created_at"]
+        fields = [
+            "id",
+            "project",
+            "date",
+            "way",
+            "participants",
+            "content",
+            "next_action",
+            "next_due",
+            "done",
+            "created_by",
+            "created_at",
+        ]
         read_only_fields = ["created_by", "created_at"]
 
     def __init__(self, *args, **kwargs):
@@ -197,13 +267,29 @@ class FollowUpViewSet(ScopedModelViewSet):
 class CoordinationItemSerializer(serializers.ModelSerializer):
     note = serializers.CharField(write_only=True, required=False, allow_blank=True, default="")
     version = serializers.IntegerField(
-        required=False, min_value=0, help_text="The version read; a change over a newer one answers 409 (optimistic locking)"
+        required=False,
+        min_value=0,
+        help_text="The version read; a change over a newer one answers 409 (optimistic locking)",
     )
     department_name = serializers.CharField(source="department.name", read_only=True)
 
     class Meta:
         model = CoordinationItem
-        fields = ["id", "project", "title", "description", "organisation", "department", "department_name", "due", "status", "done_on", "note", "created_at", "version"]
+        fields = [
+            "id",
+            "project",
+            "title",
+            "description",
+            "organisation",
+            "department",
+            "department_name",
+            "due",
+            "status",
+            "done_on",
+            "note",
+            "created_at",
+            "version",
+        ]
         read_only_fields = ["organisation", "done_on", "created_at"]
 
     def __init__(self, *args, **kwargs):
@@ -232,7 +318,11 @@ class CoordinationItemViewSet(ScopedModelViewSet):
         data = serializer.validated_data
         try:
             services.update_coordination_item(
-                self.request.user, serializer.instance, status=data.get("status"), due=data.get("due"), note=data.get("note", ""),
+                self.request.user,
+                serializer.instance,
+                status=data.get("status"),
+                due=data.get("due"),
+                note=data.get("note", ""),
                 expected_version=data.get("version"),
             )
         except services.PipelineError as exc:

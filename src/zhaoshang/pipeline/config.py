@@ -20,10 +20,24 @@ from zhaoshang.pipeline.core.stages import DEFAULT_STAGE_MODEL, StageModel, load
 
 # Project fields a stage may require (``carrier_id``/``owner_id`` are the foreign keys' names in the core).
 REQUIRABLE_FIELDS = (
-    "first_contact_date", "visit_date", "planned_investment_wan", "signed_date", "signed_amount_wan", "location",
-    "carrier_id", "registered_uscc", "construction_start_date", "production_start_date", "hold_reason", "drop_reason",
-    "expected_output_wan", "expected_tax_wan", "expected_jobs", "description", "owner_id",
-)  # fmt: skip
+    "first_contact_date",
+    "visit_date",
+    "planned_investment_wan",
+    "signed_date",
+    "signed_amount_wan",
+    "location",
+    "carrier_id",
+    "registered_uscc",
+    "construction_start_date",
+    "production_start_date",
+    "hold_reason",
+    "drop_reason",
+    "expected_output_wan",
+    "expected_tax_wan",
+    "expected_jobs",
+    "description",
+    "owner_id",
+)
 
 
 # The last configured stage list and its model: the setting is a list (unhashable) that rarely changes, so the
@@ -47,7 +61,8 @@ def _load(raw) -> StageModel:
     except ValueError as exc:
         raise ImproperlyConfigured(f"PIPELINE_STAGES: {exc}") from None
     unknown = sorted(
-        {name for s in model.stages for r in s.requirements for name in (r.field, *r.alternatives)} - set(REQUIRABLE_FIELDS)
+        {name for s in model.stages for r in s.requirements for name in (r.field, *r.alternatives)}
+        - set(REQUIRABLE_FIELDS)
     )
     if unknown:
         raise ImproperlyConfigured(
@@ -75,9 +90,11 @@ def points() -> dict[str, int] | None:
 # The evidence a stage needs before it earns ranking points: stage code → project field (a date must not be in the
 # future). Override with PIPELINE_EVIDENCE ({stage: field}) in the city's YAML (key ``evidence``).
 DEFAULT_EVIDENCE = {
-    "signed": "signed_date", "registered": "registered_uscc", "construction": "construction_start_date",
+    "signed": "signed_date",
+    "registered": "registered_uscc",
+    "construction": "construction_start_date",
     "production": "production_start_date",
-}  # fmt: skip
+}
 
 
 def evidence_fields() -> dict[str, str]:
@@ -85,7 +102,9 @@ def evidence_fields() -> dict[str, str]:
     model = stage_model()
     found = {}
     for stage, name in raw.items():
-        if stage not in model or name.removesuffix("_id") not in {f.removesuffix("_id") for f in REQUIRABLE_FIELDS}:
+        if stage not in model or name.removesuffix("_id") not in {
+            f.removesuffix("_id") for f in REQUIRABLE_FIELDS
+        }:
             raise ImproperlyConfigured(f"PIPELINE_EVIDENCE: 「{stage}: {name}」不是阶段和项目字段")
         found[stage] = name
     return found

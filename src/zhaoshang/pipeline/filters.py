@@ -18,13 +18,18 @@ class AllYesNoWidget(django_filters.widgets.BooleanWidget):
         super().__init__(attrs)
         self.choices = (("", _("All")), ("true", _("Yes")), ("false", _("No")))
 
+
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=config.stage_choices, empty_label=_("All"))
     organisation = django_filters.ModelChoiceFilter(
-        label=_("Team"), queryset=Organisation.objects.filter(kind__in=["bureau", "team", "park", "town"]), empty_label=_("All")
+        label=_("Team"),
+        queryset=Organisation.objects.filter(kind__in=["bureau", "team", "park", "town"]),
+        empty_label=_("All"),
     )
-    source = django_filters.ChoiceFilter(label=_("Source"), choices=Project.Source.choices, empty_label=_("All"))
+    source = django_filters.ChoiceFilter(
+        label=_("Source"), choices=Project.Source.choices, empty_label=_("All")
+    )
     mine = django_filters.BooleanFilter(label=_("Only mine"), method="only_mine", widget=AllYesNoWidget())
     cold = django_filters.BooleanFilter(label=_("Going cold"), method="going_cold", widget=AllYesNoWidget())
 
@@ -55,13 +60,17 @@ class FollowUpFilter(django_filters.FilterSet):
 
 
 class CoordinationItemFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=CoordinationItem.Status.choices, empty_label=_("All"))
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=CoordinationItem.Status.choices, empty_label=_("All")
+    )
     department = django_filters.ModelChoiceFilter(
         label=_("Department"), queryset=Organisation.objects.all(), empty_label=_("All")
     )
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="only_overdue", widget=AllYesNoWidget())
     # Only the projects of the items this user sees: no other team's project names in the choices.
-    project = django_filters.ModelChoiceFilter(label=_("Project"), queryset=Project.objects.none(), empty_label=_("All"))
+    project = django_filters.ModelChoiceFilter(
+        label=_("Project"), queryset=Project.objects.none(), empty_label=_("All")
+    )
 
     class Meta:
         model = CoordinationItem
@@ -70,7 +79,9 @@ class CoordinationItemFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         items = queryset if queryset is not None else CoordinationItem.objects.none()
-        self.filters["project"].queryset = Project.objects.filter(pk__in=items.values("project_id")).order_by("name")
+        self.filters["project"].queryset = Project.objects.filter(pk__in=items.values("project_id")).order_by(
+            "name"
+        )
 
     def only_overdue(self, queryset, name, value):
         from zhaoshang.pipeline.services import overdue_items

@@ -19,10 +19,24 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = [
-            "name", "organisation", "owner", "source", "nodes", "description", "planned_investment_wan", "expected_output_wan",
-            "expected_tax_wan", "expected_jobs", "need_kind", "need_area", "need_area_unit", "need_floor_load_kn_m2",
-            "need_power_kva", "need_max_price", "need_available_by",
-        ]  # fmt: skip
+            "name",
+            "organisation",
+            "owner",
+            "source",
+            "nodes",
+            "description",
+            "planned_investment_wan",
+            "expected_output_wan",
+            "expected_tax_wan",
+            "expected_jobs",
+            "need_kind",
+            "need_area",
+            "need_area_unit",
+            "need_floor_load_kn_m2",
+            "need_power_kva",
+            "need_max_price",
+            "need_available_by",
+        ]
         widgets = {"need_available_by": DATE, "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):
@@ -32,13 +46,23 @@ class ProjectForm(forms.ModelForm):
         from zhaoshang.chains.models import ChainNode
 
         orgs = assignable_organisations(user)
-        if "investor_name" in self.fields:  # picked from the registry as one types (htmx); free text still works
+        if (
+            "investor_name" in self.fields
+        ):  # picked from the registry as one types (htmx); free text still works
             self.fields["investor_name"].widget.attrs.update(
-                {"list": "investor-options", "autocomplete": "off", "hx-get": reverse("pipeline:investor_options"),
-                 "hx-trigger": "input changed delay:300ms", "hx-target": "#investor-options", "hx-swap": "innerHTML"}
-            )  # fmt: skip
+                {
+                    "list": "investor-options",
+                    "autocomplete": "off",
+                    "hx-get": reverse("pipeline:investor_options"),
+                    "hx-trigger": "input changed delay:300ms",
+                    "hx-target": "#investor-options",
+                    "hx-swap": "innerHTML",
+                }
+            )
         if "nodes" in self.fields:
-            self.fields["nodes"].queryset = ChainNode.objects.select_related("chain").order_by("chain__name", "path")
+            self.fields["nodes"].queryset = ChainNode.objects.select_related("chain").order_by(
+                "chain__name", "path"
+            )
             self.fields["nodes"].label_from_instance = lambda node: f"{node.chain.name} · {node.name}"
             self.fields["nodes"].required = False
         if "organisation" in self.fields:
@@ -61,9 +85,13 @@ class ProjectEditForm(ProjectForm):
         super().__init__(*args, user=user, **kwargs)
         del self.fields["investor_name"], self.fields["investor_uscc"]
         self.fields["version"].initial = self.instance.version or 0
-        if self.instance.owner_id:  # a present owner the editor could not pick (moved, left) must not block other edits
+        if (
+            self.instance.owner_id
+        ):  # a present owner the editor could not pick (moved, left) must not block other edits
             owners = self.fields["owner"].queryset
-            self.fields["owner"].queryset = (owners | User.objects.filter(pk=self.instance.owner_id)).distinct()
+            self.fields["owner"].queryset = (
+                owners | User.objects.filter(pk=self.instance.owner_id)
+            ).distinct()
 
     def changes(self) -> dict:
         """The edited fields, as ``services.update_project`` takes them."""
@@ -79,7 +107,9 @@ class AdvanceForm(forms.Form):
     """
 
     stage = forms.ChoiceField(label=_("New stage"))
-    reason = forms.CharField(label=_("Reason (when going back or reactivating)"), required=False, max_length=500)
+    reason = forms.CharField(
+        label=_("Reason (when going back or reactivating)"), required=False, max_length=500
+    )
 
     def __init__(self, *args, project: Project, carriers, **kwargs):
         self.FIELDS = tuple(config.requirement_fields())
@@ -122,7 +152,9 @@ class CoordinationItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Organisation.objects.exclude(kind__in=["city"]).order_by("kind", "name")
+        self.fields["department"].queryset = Organisation.objects.exclude(kind__in=["city"]).order_by(
+            "kind", "name"
+        )
 
 
 class ItemUpdateForm(forms.Form):
@@ -146,9 +178,19 @@ class CarrierForm(forms.ModelForm):
     class Meta:
         model = Carrier
         fields = [
-            "organisation", "name", "kind", "location", "area", "area_unit", "floor_load_kn_m2", "power_kva", "price",
-            "available_from", "status", "note",
-        ]  # fmt: skip
+            "organisation",
+            "name",
+            "kind",
+            "location",
+            "area",
+            "area_unit",
+            "floor_load_kn_m2",
+            "power_kva",
+            "price",
+            "available_from",
+            "status",
+            "note",
+        ]
         widgets = {"available_from": DATE, "note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user, **kwargs):
@@ -159,7 +201,12 @@ class CarrierForm(forms.ModelForm):
 class MeetingForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=DATE)
     end = forms.DateField(label=_("To"), widget=DATE)
-    org = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.all(), required=False, empty_label=_("Whole city"))
+    org = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        empty_label=_("Whole city"),
+    )
 
 
 class ImportForm(forms.Form):

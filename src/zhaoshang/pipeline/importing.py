@@ -55,8 +55,13 @@ LABELS = {key: names[0] for key, names in HEADERS.items()}
 REQUIRED = ("name", "investor_name")
 DECIMALS = ("planned_investment_wan", "expected_output_wan", "expected_tax_wan", "signed_amount_wan")
 DATES = (
-    "first_contact_date", "visit_date", "signed_date", "construction_start_date", "production_start_date", "created_on",
-)  # fmt: skip
+    "first_contact_date",
+    "visit_date",
+    "signed_date",
+    "construction_start_date",
+    "production_start_date",
+    "created_on",
+)
 TEXTS = ("location", "registered_uscc", "hold_reason", "drop_reason")
 
 
@@ -88,10 +93,15 @@ class ImportResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "dry_run": self.dry_run, "rows": self.rows, "created": self.created, "updated": self.updated,
-            "unchanged": self.unchanged, "errors": self.errors, "issues": [i.as_dict() for i in self.issues],
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": self.errors,
+            "issues": [i.as_dict() for i in self.issues],
             "ignored_columns": self.ignored_columns,
-        }  # fmt: skip
+        }
 
 
 class ImportRefused(DomainError):
@@ -149,13 +159,27 @@ def _lookups() -> dict[str, dict[str, Any]]:
     for value, label in Project.Source.choices:
         sources[value] = value
         sources[str(label)] = value
-    sources.update({"目标清单": "target_list", "以商引商": "via_firm", "链主推荐": "chain_leader", "展会": "fair",
-                    "上门": "walk_in", "中介": "agency", "其他": "other"})  # fmt: skip
+    sources.update(
+        {
+            "目标清单": "target_list",
+            "以商引商": "via_firm",
+            "链主推荐": "chain_leader",
+            "展会": "fair",
+            "上门": "walk_in",
+            "中介": "agency",
+            "其他": "other",
+        }
+    )
     return {"stage": stages, "source": sources}
 
 
 def import_projects(
-    actor: Any, path: str | Path, *, organisation: Organisation, dry_run: bool = False, owner: User | None = None
+    actor: Any,
+    path: str | Path,
+    *,
+    organisation: Organisation,
+    dry_run: bool = False,
+    owner: User | None = None,
 ) -> ImportResult:
     """Import a project list into ``organisation``'s team (or the team named in the 招商主体 column).
 
@@ -213,14 +237,22 @@ def import_projects(
                     raise ValueError("必须是整数")
                 values["expected_jobs"] = int(jobs)
             except ValueError as exc:
-                errors.append(("expected_jobs", raw["expected_jobs"], "not_a_number",
-                               f"「{label['expected_jobs']}」的值「{raw['expected_jobs']}」{exc}"))
+                errors.append(
+                    (
+                        "expected_jobs",
+                        raw["expected_jobs"],
+                        "not_a_number",
+                        f"「{label['expected_jobs']}」的值「{raw['expected_jobs']}」{exc}",
+                    )
+                )
         for key in DATES:
             if raw.get(key) is not None:
                 try:
                     values[key] = _date(raw[key])
                 except ValueError as exc:
-                    errors.append((key, raw[key], "not_a_date", f"「{label[key]}」的值「{cell_text(raw[key])}」{exc}"))
+                    errors.append(
+                        (key, raw[key], "not_a_date", f"「{label[key]}」的值「{cell_text(raw[key])}」{exc}")
+                    )
         for key in TEXTS:
             if raw.get(key) is not None:
                 values[key] = str(raw[key])
@@ -228,28 +260,48 @@ def import_projects(
         if raw.get("team") is not None:
             team = teams.get(str(raw["team"]))
             if team is None:
-                errors.append(("team", raw["team"], "unknown_team", f"招商主体「{raw['team']}」不存在或不在本单位范围内"))
+                errors.append(
+                    (
+                        "team",
+                        raw["team"],
+                        "unknown_team",
+                        f"招商主体「{raw['team']}」不存在或不在本单位范围内",
+                    )
+                )
         row_owner = owner
         if raw.get("owner") is not None:
             row_owner = users.get(str(raw["owner"]))
             if row_owner is None:
-                errors.append(("owner", raw["owner"], "unknown_owner", f"负责人「{raw['owner']}」不是本单位的用户"))
+                errors.append(
+                    ("owner", raw["owner"], "unknown_owner", f"负责人「{raw['owner']}」不是本单位的用户")
+                )
         stage = config.stage_model().main_stages[0].code
         if raw.get("stage") is not None:
             stage = lookups["stage"].get(str(raw["stage"]).lower(), lookups["stage"].get(str(raw["stage"])))
             if stage is None:
                 choices = "、".join(n for _, n in config.stage_choices())
-                errors.append(("stage", raw["stage"], "unknown_stage", f"阶段「{raw['stage']}」不存在，可选：{choices}"))
+                errors.append(
+                    ("stage", raw["stage"], "unknown_stage", f"阶段「{raw['stage']}」不存在，可选：{choices}")
+                )
         source = Project.Source.OTHER
         if raw.get("source") is not None:
             source = lookups["source"].get(str(raw["source"]))
             if source is None:
-                errors.append(("source", raw["source"], "unknown_source", f"项目来源「{raw['source']}」不存在"))
+                errors.append(
+                    ("source", raw["source"], "unknown_source", f"项目来源「{raw['source']}」不存在")
+                )
         name = str(raw.get("name") or "").strip()
         for key, limit in limits.items():
             text = name if key == "name" else str(raw.get(key) or "")
             if limit and len(text) > limit:
-                errors.append((key, text[:50] + "…", "too_long", f"「{label[key]}」有 {len(text)} 个字，最多 {limit} 个"))
+                errors.append(
+                    (
+                        key,
+                        text[:50] + "…",
+                        "too_long",
+                        f"「{label[key]}」有 {len(text)} 个字，最多 {limit} 个",
+                    )
+                )
         if team is not None and name:
             key = (team.pk, name)
             if key in seen:
@@ -266,14 +318,26 @@ def import_projects(
                     errors.append(("stage", raw.get("stage") or "", "stage_requirements", check.message_zh))
         if errors:
             result.issues.extend(
-                RowIssue(row_number, label.get(key) if key else None, cell_text(value), code, message, "error")
+                RowIssue(
+                    row_number, label.get(key) if key else None, cell_text(value), code, message, "error"
+                )
                 for key, value, code, message in errors
             )
             continue
         planned.append(
-            (row_number, {"name": name, "team": team, "owner": row_owner, "stage": stage, "source": source,
-                          "investor_name": str(raw["investor_name"]), "investor_uscc": cell_text(raw.get("investor_uscc") or ""),
-                          **values})  # fmt: skip
+            (
+                row_number,
+                {
+                    "name": name,
+                    "team": team,
+                    "owner": row_owner,
+                    "stage": stage,
+                    "source": source,
+                    "investor_name": str(raw["investor_name"]),
+                    "investor_uscc": cell_text(raw.get("investor_uscc") or ""),
+                    **values,
+                },
+            )
         )
     if result.issues:
         return result
@@ -299,8 +363,12 @@ def _apply(actor: Any, planned: list[tuple[int, dict[str, Any]]], result: Import
         try:
             if project is None:
                 project = services.create_project(
-                    actor, organisation=team, investor_name=investor_name, investor_uscc=investor_uscc,
-                    created_on=created_on, **row,
+                    actor,
+                    organisation=team,
+                    investor_name=investor_name,
+                    investor_uscc=investor_uscc,
+                    created_on=created_on,
+                    **row,
                 )
                 if stage != project.stage:
                     services.advance_project(actor, project, stage, reason="导入", on=created_on)

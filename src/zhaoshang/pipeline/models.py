@@ -40,8 +40,12 @@ class Carrier(models.Model):
     location = models.CharField(_("location"), max_length=300, blank=True)
     area = models.DecimalField(_("area"), max_digits=14, decimal_places=2, null=True, blank=True)
     area_unit = models.CharField(_("area unit"), max_length=2, choices=AreaUnit.choices, default=AreaUnit.M2)
-    floor_load_kn_m2 = models.DecimalField(_("floor load (kN/㎡)"), max_digits=8, decimal_places=2, null=True, blank=True)
-    power_kva = models.DecimalField(_("power capacity (kVA)"), max_digits=10, decimal_places=1, null=True, blank=True)
+    floor_load_kn_m2 = models.DecimalField(
+        _("floor load (kN/㎡)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    power_kva = models.DecimalField(
+        _("power capacity (kVA)"), max_digits=10, decimal_places=1, null=True, blank=True
+    )
     price = models.DecimalField(_("price"), max_digits=12, decimal_places=2, null=True, blank=True)
     available_from = models.DateField(_("available from"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.AVAILABLE)
@@ -54,7 +58,9 @@ class Carrier(models.Model):
         verbose_name = _("carrier")
         verbose_name_plural = _("carriers")
         ordering = ["organisation", "kind", "name"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="unique_carrier_name_per_park")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="unique_carrier_name_per_park")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -82,13 +88,19 @@ class Project(models.Model):
         Organisation, verbose_name=_("responsible team"), on_delete=models.PROTECT, related_name="projects"
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="owned_projects",
     )
     investor = models.ForeignKey(
         "registry.Enterprise", verbose_name=_("investor"), on_delete=models.PROTECT, related_name="projects"
     )
-    nodes = models.ManyToManyField("chains.ChainNode", verbose_name=_("chain nodes"), blank=True, related_name="projects")
+    nodes = models.ManyToManyField(
+        "chains.ChainNode", verbose_name=_("chain nodes"), blank=True, related_name="projects"
+    )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.OTHER)
     source_ref = models.CharField(_("source reference"), max_length=200, blank=True, db_index=True)
     description = models.TextField(_("description"), blank=True)
@@ -108,7 +120,12 @@ class Project(models.Model):
     signed_amount_wan = models.DecimalField(_("agreement amount (10k CNY)"), **MONEY)
     location = models.CharField(_("location"), max_length=300, blank=True)
     carrier = models.ForeignKey(
-        Carrier, verbose_name=_("carrier"), null=True, blank=True, on_delete=models.SET_NULL, related_name="projects"
+        Carrier,
+        verbose_name=_("carrier"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
     )
     registered_uscc = models.CharField(_("registered company credit code"), max_length=18, blank=True)
     construction_start_date = models.DateField(_("construction start date"), null=True, blank=True)
@@ -117,14 +134,22 @@ class Project(models.Model):
     drop_reason = models.CharField(_("reason for dropping"), max_length=500, blank=True)
 
     # What the project needs from a carrier (matched against the carrier library).
-    need_kind = models.CharField(_("carrier kind needed"), max_length=10, choices=Carrier.Kind.choices, blank=True)
+    need_kind = models.CharField(
+        _("carrier kind needed"), max_length=10, choices=Carrier.Kind.choices, blank=True
+    )
     need_area = models.DecimalField(_("area needed"), max_digits=14, decimal_places=2, null=True, blank=True)
     need_area_unit = models.CharField(
         _("area unit"), max_length=2, choices=Carrier.AreaUnit.choices, default=Carrier.AreaUnit.M2
     )
-    need_floor_load_kn_m2 = models.DecimalField(_("floor load needed (kN/㎡)"), max_digits=8, decimal_places=2, null=True, blank=True)
-    need_power_kva = models.DecimalField(_("power needed (kVA)"), max_digits=10, decimal_places=1, null=True, blank=True)
-    need_max_price = models.DecimalField(_("price ceiling"), max_digits=12, decimal_places=2, null=True, blank=True)
+    need_floor_load_kn_m2 = models.DecimalField(
+        _("floor load needed (kN/㎡)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    need_power_kva = models.DecimalField(
+        _("power needed (kVA)"), max_digits=10, decimal_places=1, null=True, blank=True
+    )
+    need_max_price = models.DecimalField(
+        _("price ceiling"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     need_available_by = models.DateField(_("needed by"), null=True, blank=True)
 
     last_followup_on = models.DateField(_("last follow-up"), null=True, blank=True)
@@ -158,10 +183,23 @@ class Project(models.Model):
     def stage_fields(self) -> dict:
         """The values stage requirements are checked against."""
         names = (
-            "first_contact_date", "visit_date", "planned_investment_wan", "signed_date", "signed_amount_wan",
-            "location", "registered_uscc", "construction_start_date", "production_start_date", "hold_reason",
-            "drop_reason", "expected_output_wan", "expected_tax_wan", "expected_jobs", "name", "description",
-        )  # fmt: skip
+            "first_contact_date",
+            "visit_date",
+            "planned_investment_wan",
+            "signed_date",
+            "signed_amount_wan",
+            "location",
+            "registered_uscc",
+            "construction_start_date",
+            "production_start_date",
+            "hold_reason",
+            "drop_reason",
+            "expected_output_wan",
+            "expected_tax_wan",
+            "expected_jobs",
+            "name",
+            "description",
+        )
         values = {name: getattr(self, name) for name in names}
         values["carrier_id"] = self.carrier_id
         values["owner_id"] = self.owner_id
@@ -175,7 +213,9 @@ class StageEvent(models.Model):
     date = models.DateField(_("date"), db_index=True)
     # The team credited with the move (the project's team at the time).
     team = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -226,7 +266,11 @@ class FollowUp(models.Model):
             models.Index(fields=["project", "date"], name="pipeline_followup_project"),
             # Open next actions per person (the workbench): a partial index stays small however many follow-ups
             # are recorded, and matches the query's ``NOT done`` (a plain index on ``done`` would not be used).
-            models.Index(fields=["created_by", "next_due"], condition=models.Q(done=False), name="pipeline_followup_open_due"),
+            models.Index(
+                fields=["created_by", "next_due"],
+                condition=models.Q(done=False),
+                name="pipeline_followup_open_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -244,18 +288,28 @@ class Task(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=300)
-    organisation = models.ForeignKey(Organisation, verbose_name=_("team"), on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("team"), on_delete=models.PROTECT, related_name="+"
+    )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="pipeline_tasks",
     )
-    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks")
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
+    )
     enterprise = models.ForeignKey(
         "registry.Enterprise", null=True, blank=True, on_delete=models.CASCADE, related_name="pipeline_tasks"
     )
     due = models.DateField(_("due"))
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     followup = models.ForeignKey(FollowUp, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -269,7 +323,9 @@ class Task(models.Model):
         indexes = [models.Index(fields=["organisation", "done_at", "due"], name="pipeline_task_open")]
         constraints = [
             models.UniqueConstraint(
-                fields=["enterprise"], condition=models.Q(kind="new_registration"), name="one_new_registration_task"
+                fields=["enterprise"],
+                condition=models.Q(kind="new_registration"),
+                name="one_new_registration_task",
             )
         ]
 
@@ -289,14 +345,21 @@ class CoordinationItem(models.Model):
     title = models.CharField(_("problem"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     # The project's team (denormalised for scoping) and the department that must act.
-    organisation = models.ForeignKey(Organisation, verbose_name=_("team"), on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("team"), on_delete=models.PROTECT, related_name="+"
+    )
     department = models.ForeignKey(
-        Organisation, verbose_name=_("responsible department"), on_delete=models.PROTECT, related_name="coordination_items"
+        Organisation,
+        verbose_name=_("responsible department"),
+        on_delete=models.PROTECT,
+        related_name="coordination_items",
     )
     due = models.DateField(_("due"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     done_on = models.DateField(_("done on"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     #: optimistic locking (zhaoshang.core.locking): moved on by every edit
@@ -320,7 +383,9 @@ class ItemEvent(models.Model):
 
     item = models.ForeignKey(CoordinationItem, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(_("status"), max_length=12, choices=CoordinationItem.Status.choices)
     due = models.DateField(_("due"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -349,7 +414,9 @@ class ExtensionRequest(models.Model):
     old_due = models.DateField(_("current deadline"))
     new_due = models.DateField(_("requested deadline"))
     reason = models.TextField(_("reason"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(

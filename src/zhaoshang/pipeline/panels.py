@@ -36,4 +36,8 @@ def cold_panel(request):
     projects = list(services.cold_projects_for(user)[: LIMIT + 1])
     if not projects:
         return None
-    return {"template": "pipeline/panel_cold.html", "projects": projects[:LIMIT], "more": len(projects) > LIMIT}
+    return {
+        "template": "pipeline/panel_cold.html",
+        "projects": projects[:LIMIT],
+        "more": len(projects) > LIMIT,
+    }

@@ -43,9 +43,11 @@ def ranking_reasons(row) -> list[str]:
     for line in row.lines:
         totals[(line.rule, line.stage)].append(line.points)
     words = {
-        "reached": _("reached"), "reverted": _("reverted"), "same_day": _("same day, not counted"),
+        "reached": _("reached"),
+        "reverted": _("reverted"),
+        "same_day": _("same day, not counted"),
         "no_evidence": _("no evidence, not counted"),
-    }  # fmt: skip
+    }
     out = []
     for (rule, stage), points in sorted(totals.items(), key=lambda kv: (-abs(sum(kv[1])), kv[0])):
         out.append(f"{config.stage_name(stage)} {words.get(rule, rule)} ×{len(points)} {sum(points):+d}")
@@ -91,9 +93,13 @@ def leader_panel(request):
     pack = services.meeting_pack(None, year_start, today)
     ranking = [{"row": r, "reasons": ranking_reasons(r)} for r in pack.ranking.rows[:8]]
     return {
-        "template": "pipeline/panel_leader.html", "figures": figures, "stalled": stalled, "overdue": list(overdue),
-        "ranking": ranking, "year": today.year,
-    }  # fmt: skip
+        "template": "pipeline/panel_leader.html",
+        "figures": figures,
+        "stalled": stalled,
+        "overdue": list(overdue),
+        "ranking": ranking,
+        "year": today.year,
+    }
 
 
 @register_panel(11)

@@ -76,7 +76,9 @@ def _check_field_references(actor: Any, fields: dict[str, Any]) -> None:
     check_reference(actor, fields.get("owner"), field="责任人")
 
 
-def find_or_create_investor(actor: Any, *, name: str, uscc: str = "", organisation: Organisation) -> Enterprise:
+def find_or_create_investor(
+    actor: Any, *, name: str, uscc: str = "", organisation: Organisation
+) -> Enterprise:
     """The registry firm with this credit code (or else this normalised name), created when new."""
     name = clean_name(name or "")
     code = normalise_uscc(uscc) if uscc else ""
@@ -92,7 +94,13 @@ def find_or_create_investor(actor: Any, *, name: str, uscc: str = "", organisati
     if found:
         return found
     firm = audit.create(
-        actor, Enterprise, name=name, name_key=key, uscc=code or None, uscc_raw=uscc or "", organisation=organisation,
+        actor,
+        Enterprise,
+        name=name,
+        name_key=key,
+        uscc=code or None,
+        uscc_raw=uscc or "",
+        organisation=organisation,
         source="招商项目",
     )
     hooks.run_firms_changed(actor, [firm.pk])  # placed on chain nodes at once
@@ -100,12 +108,34 @@ def find_or_create_investor(actor: Any, *, name: str, uscc: str = "", organisati
 
 
 PROJECT_FIELDS = {
-    "description", "source_ref", "planned_investment_wan", "expected_output_wan", "expected_tax_wan",
-    "expected_jobs", "first_contact_date", "visit_date", "signed_date", "signed_amount_wan", "location", "carrier",
-    "registered_uscc", "construction_start_date", "production_start_date", "hold_reason", "drop_reason",
-    "need_kind", "need_area", "need_area_unit", "need_floor_load_kn_m2", "need_power_kva", "need_max_price",
-    "need_available_by", "owner", "name", "source",
-}  # fmt: skip
+    "description",
+    "source_ref",
+    "planned_investment_wan",
+    "expected_output_wan",
+    "expected_tax_wan",
+    "expected_jobs",
+    "first_contact_date",
+    "visit_date",
+    "signed_date",
+    "signed_amount_wan",
+    "location",
+    "carrier",
+    "registered_uscc",
+    "construction_start_date",
+    "production_start_date",
+    "hold_reason",
+    "drop_reason",
+    "need_kind",
+    "need_area",
+    "need_area_unit",
+    "need_floor_load_kn_m2",
+    "need_power_kva",
+    "need_max_price",
+    "need_available_by",
+    "owner",
+    "name",
+    "source",
+}
 
 
 @transaction.atomic
@@ -134,29 +164,47 @@ def create_project(
     check_reference(actor, nodes, field="产业链节点")
     _check_field_references(actor, fields)
     if investor is None:
-        investor = find_or_create_investor(actor, name=investor_name, uscc=investor_uscc, organisation=organisation)
+        investor = find_or_create_investor(
+            actor, name=investor_name, uscc=investor_uscc, organisation=organisation
+        )
     first = config.stage_model().main_stages[0].code
     created_at = timezone.now()
     if created_on is not None:
         created_at = timezone.make_aware(dt.datetime.combine(created_on, dt.time(9, 0)))
     day = timezone.localtime(created_at).date()
     project = audit.create(
-        actor, Project, name=name.strip(), organisation=organisation, investor=investor, owner=owner, source=source,
-        stage=first, stage_changed_on=day, quiet_since=day, created_at=created_at,
-        created_by=actor if getattr(actor, "pk", None) else None, **fields,
+        actor,
+        Project,
+        name=name.strip(),
+        organisation=organisation,
+        investor=investor,
+        owner=owner,
+        source=source,
+        stage=first,
+        stage_changed_on=day,
+        quiet_since=day,
+        created_at=created_at,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **fields,
     )
     if nodes:
         project.nodes.set(nodes)
         audit.record(actor, "update", project, {"nodes": [[], [getattr(n, "pk", n) for n in nodes]]})
     StageEvent.objects.create(
-        project=project, from_stage="", to_stage=first, date=day, team=organisation,
+        project=project,
+        from_stage="",
+        to_stage=first,
+        date=day,
+        team=organisation,
         by=actor if getattr(actor, "pk", None) else None,
     )
     return project
 
 
 @transaction.atomic
-def update_project(actor: Any, project: Project, *, expected_version: int | None = None, **fields: Any) -> dict:
+def update_project(
+    actor: Any, project: Project, *, expected_version: int | None = None, **fields: Any
+) -> dict:
     """Change a project's data (not its stage: that is `advance_project`).
 
     ``expected_version``: the version the editor read; when the project changed since, :class:`StaleEdit` (nothing
@@ -199,13 +247,22 @@ def _hand_over(actor: Any, project: Project, old_owner_id: int | None) -> None:
     old_owner = User.objects.filter(pk=old_owner_id).first() if old_owner_id else None
     by = getattr(actor, "display_name", "") or _("the system")
     if new_owner is not None:
-        notify(new_owner, "project_handed_over", project, _("%(project)s was handed over to you by %(by)s") % {"project": project.name, "by": by}, url)
+        notify(
+            new_owner,
+            "project_handed_over",
+            project,
+            _("%(project)s was handed over to you by %(by)s") % {"project": project.name, "by": by},
+            url,
+        )
     if old_owner is not None and old_owner != new_owner:
         notify(
-            old_owner, "project_handed_over", project,
-            _("%(project)s was handed over to %(owner)s") % {"project": project.name, "owner": new_owner.display_name if new_owner else "—"},
+            old_owner,
+            "project_handed_over",
+            project,
+            _("%(project)s was handed over to %(owner)s")
+            % {"project": project.name, "owner": new_owner.display_name if new_owner else "—"},
             url,
-        )  # fmt: skip
+        )
 
 
 def check_advance(project: Project, target_stage: str, *, reason: str = "", **fields: Any):
@@ -214,14 +271,22 @@ def check_advance(project: Project, target_stage: str, *, reason: str = "", **fi
     for name, value in fields.items():
         values["carrier_id" if name == "carrier" else name] = getattr(value, "pk", value)
     try:
-        return check_transition(project.stage, target_stage, values, reason=reason or None, model=config.stage_model())
+        return check_transition(
+            project.stage, target_stage, values, reason=reason or None, model=config.stage_model()
+        )
     except StageError as exc:
         raise PipelineError(str(exc)) from None
 
 
 @transaction.atomic
 def advance_project(
-    actor: Any, project: Project, target_stage: str, *, reason: str = "", on: dt.date | None = None, **fields: Any
+    actor: Any,
+    project: Project,
+    target_stage: str,
+    *,
+    reason: str = "",
+    on: dt.date | None = None,
+    **fields: Any,
 ) -> StageEvent:
     """Move the project to ``target_stage``, saving ``fields`` (the data the stage needs) with it.
 
@@ -240,8 +305,13 @@ def advance_project(
     claim_version(project, None)
     audit.update(actor, project, note=reason, stage=target_stage, stage_changed_on=day, **fields)
     return StageEvent.objects.create(
-        project=project, from_stage=origin, to_stage=target_stage, date=day, team_id=project.organisation_id,
-        by=actor if getattr(actor, "pk", None) else None, reason=reason,
+        project=project,
+        from_stage=origin,
+        to_stage=target_stage,
+        date=day,
+        team_id=project.organisation_id,
+        by=actor if getattr(actor, "pk", None) else None,
+        reason=reason,
     )
 
 
@@ -286,14 +356,24 @@ def duplicate_investor_warning(project: Project) -> list[dict[str, str]]:
 def duplicate_warning_text(warnings: list[dict[str, str]]) -> str:
     parts = []
     for w in warnings:
-        contact = w["contact"] + (f"（{w['phone']}）" if w["phone"] else "") if w["contact"] else "（未指定联系人）"
+        contact = (
+            w["contact"] + (f"（{w['phone']}）" if w["phone"] else "") if w["contact"] else "（未指定联系人）"
+        )
         parts.append(f"「{w['team']}」联系人 {contact}")
-    return "该投资方也在其他招商主体跟进中：" + "；".join(parts) + "。请先沟通，避免重复对接。" if parts else ""
+    return (
+        "该投资方也在其他招商主体跟进中：" + "；".join(parts) + "。请先沟通，避免重复对接。" if parts else ""
+    )
 
 
 @transaction.atomic
 def create_lead_from_target(
-    actor: Any, *, chain: str, node_key: str, enterprise_id: int, organisation: Organisation, owner: User | None = None
+    actor: Any,
+    *,
+    chain: str,
+    node_key: str,
+    enterprise_id: int,
+    organisation: Organisation,
+    owner: User | None = None,
 ) -> tuple[Project, bool]:
     """A chain target (chain slug, node key, enterprise id) becomes a lead of the team; (project, created).
 
@@ -311,8 +391,14 @@ def create_lead_from_target(
     if existing:
         return existing, False
     project = create_project(
-        actor, name=f"{investor.name}（{node.name}）", organisation=organisation, investor=investor, owner=owner,
-        nodes=[node], source=Project.Source.TARGET_LIST, source_ref=ref,
+        actor,
+        name=f"{investor.name}（{node.name}）",
+        organisation=organisation,
+        investor=investor,
+        owner=owner,
+        nodes=[node],
+        source=Project.Source.TARGET_LIST,
+        source_ref=ref,
     )
     return project, True
 
@@ -349,8 +435,16 @@ def record_followup(
     first = not project.followups.exists()
     user = actor if getattr(actor, "pk", None) else None
     followup = audit.create(
-        actor, FollowUp, project=project, date=date, way=way, participants=participants, content=content.strip(),
-        next_action=next_action, next_due=next_due, created_by=user,
+        actor,
+        FollowUp,
+        project=project,
+        date=date,
+        way=way,
+        participants=participants,
+        content=content.strip(),
+        next_action=next_action,
+        next_due=next_due,
+        created_by=user,
     )
     for earlier in project.followups.filter(done=False, next_due__isnull=False).exclude(pk=followup.pk):
         audit.update(actor, earlier, note="由新的跟进记录完成", done=True)
@@ -364,8 +458,14 @@ def record_followup(
     if first:
         due = callback_due(date, config.callback_days(), config.calendar())
         audit.create(
-            actor, Task, kind=Task.Kind.CALLBACK, title=f"主动回访：{project.investor.name}", project=project,
-            organisation=project.organisation, assignee=project.owner or user, due=due,
+            actor,
+            Task,
+            kind=Task.Kind.CALLBACK,
+            title=f"主动回访：{project.investor.name}",
+            project=project,
+            organisation=project.organisation,
+            assignee=project.owner or user,
+            due=due,
         )
     else:
         for task in project.tasks.filter(kind=Task.Kind.CALLBACK, done_at__isnull=True):
@@ -377,7 +477,10 @@ def record_followup(
 def complete_task(actor: Any, task: Task, *, followup: FollowUp | None = None) -> Task:
     if task.done_at is None:
         audit.update(
-            actor, task, done_at=timezone.now(), done_by=actor if getattr(actor, "pk", None) else None,
+            actor,
+            task,
+            done_at=timezone.now(),
+            done_by=actor if getattr(actor, "pk", None) else None,
             followup=followup,
         )
     return task
@@ -393,7 +496,9 @@ def _responsible_team(region_code: str, city_orgs: list[Organisation]) -> Organi
     areas = [o for o in city_orgs if o.kind in ("park", "town") and o.region_code == region_code]
     if areas:
         return sorted(areas, key=lambda o: o.path)[0]
-    for city in (o for o in city_orgs if o.kind == "city" and o.region_code and o.region_code[:4] == region_code[:4]):
+    for city in (
+        o for o in city_orgs if o.kind == "city" and o.region_code and o.region_code[:4] == region_code[:4]
+    ):
         bureaus = [o for o in city_orgs if o.kind == "bureau" and o.path.startswith(city.path)]
         if bureaus:
             return sorted(bureaus, key=lambda o: o.path)[0]
@@ -401,7 +506,9 @@ def _responsible_team(region_code: str, city_orgs: list[Organisation]) -> Organi
 
 
 @transaction.atomic
-def create_new_registration_tasks(batch: Any, *, today: dt.date | None = None, actor: Any = None) -> list[Task]:
+def create_new_registration_tasks(
+    batch: Any, *, today: dt.date | None = None, actor: Any = None
+) -> list[Task]:
     """First-contact service tasks for firms of a registry import that are newly registered in the city.
 
     Newly registered: founded within ``PIPELINE_NEW_FIRM_DAYS`` (30) days before ``today``, in a region that
@@ -411,7 +518,9 @@ def create_new_registration_tasks(batch: Any, *, today: dt.date | None = None, a
     """
     today = today or _today()
     since = today - dt.timedelta(days=config.new_firm_days())
-    firms = Enterprise.objects.filter(import_batch=batch, founded__gte=since, founded__lte=today).exclude(region_code="")
+    firms = Enterprise.objects.filter(import_batch=batch, founded__gte=since, founded__lte=today).exclude(
+        region_code=""
+    )
     firms = firms.exclude(pk__in=Task.objects.filter(kind=Task.Kind.NEW_REGISTRATION).values("enterprise_id"))
     orgs = list(Organisation.objects.all())
     due = new_registration_due(today, config.calendar())
@@ -422,8 +531,13 @@ def create_new_registration_tasks(batch: Any, *, today: dt.date | None = None, a
             continue
         created.append(
             audit.create(
-                actor, Task, kind=Task.Kind.NEW_REGISTRATION, title=f"新注册企业首次服务：{firm.name}",
-                organisation=team, enterprise=firm, due=due,
+                actor,
+                Task,
+                kind=Task.Kind.NEW_REGISTRATION,
+                title=f"新注册企业首次服务：{firm.name}",
+                organisation=team,
+                enterprise=firm,
+                due=due,
             )
         )
     return created
@@ -458,7 +572,11 @@ def open_tasks(user: Any, today: dt.date | None = None) -> QuerySet[Task]:
     mine = Q(assignee=user)
     if user.organisation_id:
         mine |= Q(assignee__isnull=True, organisation_id=user.organisation_id)
-    return Task.objects.filter(mine, done_at__isnull=True).select_related("project", "enterprise").order_by("due", "id")
+    return (
+        Task.objects.filter(mine, done_at__isnull=True)
+        .select_related("project", "enterprise")
+        .order_by("due", "id")
+    )
 
 
 def cold_projects_for(user: Any, today: dt.date | None = None) -> QuerySet[Project]:
@@ -482,17 +600,32 @@ def create_coordination_item(
 ) -> CoordinationItem:
     check_reference(actor, department, field="责任部门")
     item = audit.create(
-        actor, CoordinationItem, project=project, title=title, description=description, organisation=project.organisation,
-        department=department, due=due, created_by=actor if getattr(actor, "pk", None) else None,
+        actor,
+        CoordinationItem,
+        project=project,
+        title=title,
+        description=description,
+        organisation=project.organisation,
+        department=department,
+        due=due,
+        created_by=actor if getattr(actor, "pk", None) else None,
     )
-    ItemEvent.objects.create(item=item, by=item.created_by, status=item.status, due=due, note=description or title)
+    ItemEvent.objects.create(
+        item=item, by=item.created_by, status=item.status, due=due, note=description or title
+    )
     return item
 
 
 @transaction.atomic
 def update_coordination_item(
-    actor: Any, item: CoordinationItem, *, status: str | None = None, due: dt.date | None = None, note: str = "",
-    on: dt.date | None = None, expected_version: int | None = None,
+    actor: Any,
+    item: CoordinationItem,
+    *,
+    status: str | None = None,
+    due: dt.date | None = None,
+    note: str = "",
+    on: dt.date | None = None,
+    expected_version: int | None = None,
 ) -> CoordinationItem:
     changes: dict[str, Any] = {}
     if status and status != item.status:
@@ -512,8 +645,11 @@ def update_coordination_item(
     else:
         audit.record(actor, "update", item, {}, note)
     ItemEvent.objects.create(
-        item=item, by=actor if getattr(actor, "pk", None) else None, status=item.status,
-        due=changes.get("due"), note=note,
+        item=item,
+        by=actor if getattr(actor, "pk", None) else None,
+        status=item.status,
+        due=changes.get("due"),
+        note=note,
     )
     return item
 
@@ -532,7 +668,9 @@ def _item_owner(item: CoordinationItem) -> Any:
 
 
 @transaction.atomic
-def request_extension(actor: Any, item: CoordinationItem, *, new_due: dt.date, reason: str) -> ExtensionRequest:
+def request_extension(
+    actor: Any, item: CoordinationItem, *, new_due: dt.date, reason: str
+) -> ExtensionRequest:
     """A handler asks to move the deadline; the item stays as it is (and overdue) until the owner approves."""
     from zhaoshang.notifications.services import notify
 
@@ -546,11 +684,19 @@ def request_extension(actor: Any, item: CoordinationItem, *, new_due: dt.date, r
     if item.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
         raise PipelineError("该事项已有待审批的延期申请")
     request = audit.create(
-        actor, ExtensionRequest, item=item, old_due=item.due, new_due=new_due, reason=reason,
+        actor,
+        ExtensionRequest,
+        item=item,
+        old_due=item.due,
+        new_due=new_due,
+        reason=reason,
         requested_by=actor if getattr(actor, "pk", None) else None,
     )
     ItemEvent.objects.create(
-        item=item, by=request.requested_by, status=item.status, note=f"申请延期至 {new_due.isoformat()}：{reason}"
+        item=item,
+        by=request.requested_by,
+        status=item.status,
+        note=f"申请延期至 {new_due.isoformat()}：{reason}",
     )
     owner = _item_owner(item)
     if owner is not None:
@@ -558,17 +704,24 @@ def request_extension(actor: Any, item: CoordinationItem, *, new_due: dt.date, r
         from django.utils.translation import gettext as _
 
         notify(
-            owner, "extension_requested", request,
-            _("Deadline extension requested for %(title)s: %(old)s → %(new)s") % {
-                "title": item.title, "old": item.due.isoformat(), "new": new_due.isoformat(),
+            owner,
+            "extension_requested",
+            request,
+            _("Deadline extension requested for %(title)s: %(old)s → %(new)s")
+            % {
+                "title": item.title,
+                "old": item.due.isoformat(),
+                "new": new_due.isoformat(),
             },
             reverse("pipeline:item", args=[item.pk]),
-        )  # fmt: skip
+        )
     return request
 
 
 @transaction.atomic
-def decide_extension(actor: Any, request: ExtensionRequest, *, approve: bool, note: str = "") -> ExtensionRequest:
+def decide_extension(
+    actor: Any, request: ExtensionRequest, *, approve: bool, note: str = ""
+) -> ExtensionRequest:
     """The owner side approves (the item takes the new deadline) or rejects (it keeps the old one)."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
@@ -582,14 +735,22 @@ def decide_extension(actor: Any, request: ExtensionRequest, *, approve: bool, no
         raise PipelineError("只有事项负责方可以审批延期申请")
     status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REJECTED
     audit.update(
-        actor, request, note=note, status=status, decided_by=actor if getattr(actor, "pk", None) else None,
-        decided_at=timezone.now(), decision_note=note.strip(),
+        actor,
+        request,
+        note=note,
+        status=status,
+        decided_by=actor if getattr(actor, "pk", None) else None,
+        decided_at=timezone.now(),
+        decision_note=note.strip(),
     )
     verdict = "批准" if approve else "驳回"
     if approve:
         audit.update(actor, item, note=f"批准延期：{request.reason}", due=request.new_due)
     ItemEvent.objects.create(
-        item=item, by=request.decided_by, status=item.status, due=request.new_due if approve else None,
+        item=item,
+        by=request.decided_by,
+        status=item.status,
+        due=request.new_due if approve else None,
         note=f"{verdict}延期申请（{request.old_due.isoformat()} → {request.new_due.isoformat()}）{note}".strip(),
     )
     if request.requested_by is not None:
@@ -598,11 +759,15 @@ def decide_extension(actor: Any, request: ExtensionRequest, *, approve: bool, no
             if approve
             else _("Extension rejected for %(title)s: the deadline stays %(old)s")
         ) % {"title": item.title, "new": request.new_due.isoformat(), "old": request.old_due.isoformat()}
-        notify(request.requested_by, "extension_decided", request, text, reverse("pipeline:item", args=[item.pk]))
+        notify(
+            request.requested_by, "extension_decided", request, text, reverse("pipeline:item", args=[item.pk])
+        )
     return request
 
 
-def overdue_items(queryset: QuerySet[CoordinationItem], today: dt.date | None = None) -> QuerySet[CoordinationItem]:
+def overdue_items(
+    queryset: QuerySet[CoordinationItem], today: dt.date | None = None
+) -> QuerySet[CoordinationItem]:
     """Items not done whose due date has passed (the due day itself is on time)."""
     today = today or _today()
     return queryset.exclude(status=CoordinationItem.Status.DONE).filter(due__lt=today)
@@ -623,9 +788,18 @@ def overdue_by_department(queryset: QuerySet[CoordinationItem], today: dt.date |
 
 
 CARRIER_FIELDS = {
-    "name", "kind", "location", "area", "area_unit", "floor_load_kn_m2", "power_kva", "price", "available_from",
-    "status", "note",
-}  # fmt: skip
+    "name",
+    "kind",
+    "location",
+    "area",
+    "area_unit",
+    "floor_load_kn_m2",
+    "power_kva",
+    "price",
+    "available_from",
+    "status",
+    "note",
+}
 
 
 @transaction.atomic
@@ -649,9 +823,13 @@ def carrier_needs(project: Project) -> carrier_core.CarrierNeeds | None:
     if not project.need_kind:
         return None
     return carrier_core.CarrierNeeds(
-        kind=project.need_kind, area=_num(project.need_area), area_unit=project.need_area_unit,
-        floor_load_kn_m2=_num(project.need_floor_load_kn_m2), power_kva=_num(project.need_power_kva),
-        max_price=_num(project.need_max_price), available_by=project.need_available_by,
+        kind=project.need_kind,
+        area=_num(project.need_area),
+        area_unit=project.need_area_unit,
+        floor_load_kn_m2=_num(project.need_floor_load_kn_m2),
+        power_kva=_num(project.need_power_kva),
+        max_price=_num(project.need_max_price),
+        available_by=project.need_available_by,
     )
 
 
@@ -662,13 +840,24 @@ def match_carriers(project: Project, carriers: QuerySet[Carrier], *, include_par
         return []
     by_id = {}
     plain = []
-    for c in carriers.filter(kind=needs.kind).exclude(status=Carrier.Status.OCCUPIED).select_related("organisation"):
+    for c in (
+        carriers.filter(kind=needs.kind)
+        .exclude(status=Carrier.Status.OCCUPIED)
+        .select_related("organisation")
+    ):
         by_id[c.pk] = c
         plain.append(
             carrier_core.Carrier(
-                id=c.pk, park=c.organisation.name, kind=c.kind, area=_num(c.area), area_unit=c.area_unit,
-                floor_load_kn_m2=_num(c.floor_load_kn_m2), power_kva=_num(c.power_kva), price=_num(c.price),
-                available_from=c.available_from, status=c.status,
+                id=c.pk,
+                park=c.organisation.name,
+                kind=c.kind,
+                area=_num(c.area),
+                area_unit=c.area_unit,
+                floor_load_kn_m2=_num(c.floor_load_kn_m2),
+                power_kva=_num(c.power_kva),
+                price=_num(c.price),
+                available_from=c.available_from,
+                status=c.status,
             )
         )
     try:
@@ -717,19 +906,40 @@ def meeting_pack(
         projects = projects.filter(organisation__path__startswith=organisation.path)
     records = [
         meeting_core.ProjectRecord(
-            id=row["id"], name=row["name"], team=row["organisation__name"], stage=row["stage"],
-            created=_local_date(row["created_at"]), planned_investment_wan=row["planned_investment_wan"],
-            signed_amount_wan=row["signed_amount_wan"], signed_date=row["signed_date"],
-            construction_start_date=row["construction_start_date"], production_start_date=row["production_start_date"],
+            id=row["id"],
+            name=row["name"],
+            team=row["organisation__name"],
+            stage=row["stage"],
+            created=_local_date(row["created_at"]),
+            planned_investment_wan=row["planned_investment_wan"],
+            signed_amount_wan=row["signed_amount_wan"],
+            signed_date=row["signed_date"],
+            construction_start_date=row["construction_start_date"],
+            production_start_date=row["production_start_date"],
         )
         for row in projects.values(
-            "id", "name", "organisation__name", "stage", "created_at", "planned_investment_wan", "signed_amount_wan",
-            "signed_date", "construction_start_date", "production_start_date",
+            "id",
+            "name",
+            "organisation__name",
+            "stage",
+            "created_at",
+            "planned_investment_wan",
+            "signed_amount_wan",
+            "signed_date",
+            "construction_start_date",
+            "production_start_date",
         ).iterator(chunk_size=5000)
     ]
     ids = projects.values("id")
     events = [
-        meeting_core.StageEvent(r["project_id"], r["from_stage"] or None, r["to_stage"], r["date"], r["team__name"], r["reason"] or None)
+        meeting_core.StageEvent(
+            r["project_id"],
+            r["from_stage"] or None,
+            r["to_stage"],
+            r["date"],
+            r["team__name"],
+            r["reason"] or None,
+        )
         for r in StageEvent.objects.filter(project__in=ids, date__lte=end)
         .values("project_id", "from_stage", "to_stage", "date", "team__name", "reason")
         .order_by("date", "id")
@@ -750,7 +960,9 @@ def meeting_pack(
         .exclude(status=CoordinationItem.Status.DONE, done_on__lte=end)
         .values("id", "title", "department__name", "due", "status", "project_id", "done_on")
     ]
-    items += [meeting_core.CoordinationItem(**row) for row in hooks.meeting_items(ids, end)]  # e.g. government promises
+    items += [
+        meeting_core.CoordinationItem(**row) for row in hooks.meeting_items(ids, end)
+    ]  # e.g. government promises
     evidence_fields = config.evidence_fields()
     evidence = {
         row["id"]: {stage: row[name] for stage, name in evidence_fields.items()}
@@ -758,17 +970,31 @@ def meeting_pack(
     }
     extension_requests = [
         meeting_core.ExtensionRequest(
-            r.pk, r.item.title, r.item.department.name, r.old_due, r.new_due, _local_date(r.requested_at), r.status,
-            _local_date(r.decided_at) if r.decided_at else None, r.reason,
+            r.pk,
+            r.item.title,
+            r.item.department.name,
+            r.old_due,
+            r.new_due,
+            _local_date(r.requested_at),
+            r.status,
+            _local_date(r.decided_at) if r.decided_at else None,
+            r.reason,
         )
-        for r in ExtensionRequest.objects.filter(item__project__in=ids, requested_at__date__lte=end)
-        .select_related("item", "item__department")
+        for r in ExtensionRequest.objects.filter(
+            item__project__in=ids, requested_at__date__lte=end
+        ).select_related("item", "item__department")
     ]
     try:
         return meeting_core.build_meeting_pack(
             organisation=organisation.name if organisation else "全市",
-            period=period, projects=records, stage_events=events, followups=last, coordination_items=items,
-            model=config.stage_model(), points=config.points(), evidence=evidence,
+            period=period,
+            projects=records,
+            stage_events=events,
+            followups=last,
+            coordination_items=items,
+            model=config.stage_model(),
+            points=config.points(),
+            evidence=evidence,
             extension_requests=extension_requests,
         )
     except (meeting_core.MeetingPackError, RankingError) as exc:
@@ -782,7 +1008,9 @@ def render_meeting_pack(pack: meeting_core.MeetingPack, path: Any) -> Any:
     from zhaoshang.reports.errors import ReportError
 
     try:
-        report = meeting_report(pack, title=f"{pack.organisation}专案分析会材料", max_rows=config.meeting_max_rows())
+        report = meeting_report(
+            pack, title=f"{pack.organisation}专案分析会材料", max_rows=config.meeting_max_rows()
+        )
         return render(report, path)
     except ReportError as exc:
         raise PipelineError(str(exc)) from None
@@ -822,49 +1050,67 @@ def dashboard(projects: QuerySet[Project], *, months: int = 12, today: dt.date |
     model = config.stage_model()
     counts = {
         r["stage"]: r
-        for r in projects.values("stage").annotate(
-            n=Count("id"), planned=Sum("planned_investment_wan"), signed=Sum("signed_amount_wan")
-        ).order_by()
+        for r in projects.values("stage")
+        .annotate(n=Count("id"), planned=Sum("planned_investment_wan"), signed=Sum("signed_amount_wan"))
+        .order_by()
     }
     reached = _reached_counts(projects, model)
     funnel = []
     for stage in sorted(model.stages, key=lambda s: s.order):
         row = counts.get(stage.code, {})
         funnel.append(
-            {"code": stage.code, "name": config.stage_name(stage.code), "count": row.get("n", 0), "reached": reached.get(stage.code),
-             "planned": row.get("planned") or Decimal(0), "signed": row.get("signed") or Decimal(0)}
+            {
+                "code": stage.code,
+                "name": config.stage_name(stage.code),
+                "count": row.get("n", 0),
+                "reached": reached.get(stage.code),
+                "planned": row.get("planned") or Decimal(0),
+                "signed": row.get("signed") or Decimal(0),
+            }
         )
     by_team = [
         {"name": r["organisation__name"], "count": r["n"], "planned": r["planned"] or Decimal(0)}
-        for r in projects.values("organisation__name").annotate(n=Count("id"), planned=Sum("planned_investment_wan"))
+        for r in projects.values("organisation__name")
+        .annotate(n=Count("id"), planned=Sum("planned_investment_wan"))
         .order_by("-planned", "organisation__name")[:20]
     ]
     by_chain = [
         {"name": r["nodes__chain__name"], "count": r["n"], "planned": r["planned"] or Decimal(0)}
-        for r in projects.filter(nodes__isnull=False).values("nodes__chain__name")
+        for r in projects.filter(nodes__isnull=False)
+        .values("nodes__chain__name")
         .annotate(n=Count("id", distinct=True), planned=Sum("planned_investment_wan"))
         .order_by("-n", "nodes__chain__name")[:20]
     ]
     start = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
     created = {
         r["m"].date() if isinstance(r["m"], dt.datetime) else r["m"]: r["n"]
-        for r in projects.filter(created_at__date__gte=start).annotate(m=TruncMonth("created_at"))
-        .values("m").annotate(n=Count("id")).order_by()
+        for r in projects.filter(created_at__date__gte=start)
+        .annotate(m=TruncMonth("created_at"))
+        .values("m")
+        .annotate(n=Count("id"))
+        .order_by()
     }
     signed = {
         r["m"]: r["n"]
-        for r in projects.filter(signed_date__gte=start).annotate(m=TruncMonth("signed_date"))
-        .values("m").annotate(n=Count("id")).order_by()
+        for r in projects.filter(signed_date__gte=start)
+        .annotate(m=TruncMonth("signed_date"))
+        .values("m")
+        .annotate(n=Count("id"))
+        .order_by()
     }
     trend = []
     month = start
     while month <= today:
-        trend.append({"month": month.strftime("%Y-%m"), "new": created.get(month, 0), "signed": signed.get(month, 0)})
+        trend.append(
+            {"month": month.strftime("%Y-%m"), "new": created.get(month, 0), "signed": signed.get(month, 0)}
+        )
         month = (month + dt.timedelta(days=32)).replace(day=1)
     return Dashboard(funnel, by_team, by_chain, trend)
 
 
-def import_projects(actor: Any, path: Any, *, organisation: Organisation, dry_run: bool = False, owner: Any = None):
+def import_projects(
+    actor: Any, path: Any, *, organisation: Organisation, dry_run: bool = False, owner: Any = None
+):
     """Import a bureau's Excel project list; see :mod:`zhaoshang.pipeline.importing`."""
     from zhaoshang.pipeline.importing import import_projects as run
 

@@ -48,7 +48,10 @@ from zhaoshang.web.redirects import safe_next
 
 def _get_project_for_user(request, pk, action: str = "view") -> Project:
     return get_for_user(
-        request.user, Project.objects.select_related("organisation", "owner", "investor", "carrier"), pk, action
+        request.user,
+        Project.objects.select_related("organisation", "owner", "investor", "carrier"),
+        pk,
+        action,
     )
 
 
@@ -72,7 +75,9 @@ def project_list(request):
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else projects
     page = Paginator(qs.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
     cold_ids = set(
-        Project.objects.filter(pk__in=[p.pk for p in page.object_list]).filter(services.cold_filter()).values_list("pk", flat=True)
+        Project.objects.filter(pk__in=[p.pk for p in page.object_list])
+        .filter(services.cold_filter())
+        .values_list("pk", flat=True)
     )
     for p in page.object_list:
         p.stage_name = config.stage_name(p.stage)
@@ -94,7 +99,10 @@ def project_new(request):
         data = dict(form.cleaned_data)
         try:
             project = services.create_project(
-                request.user, investor_name=data.pop("investor_name"), investor_uscc=data.pop("investor_uscc"), **data
+                request.user,
+                investor_name=data.pop("investor_name"),
+                investor_uscc=data.pop("investor_uscc"),
+                **data,
             )
         except services.PipelineError as exc:
             form.add_error("investor_name", str(exc))
@@ -104,7 +112,9 @@ def project_new(request):
                 messages.warning(request, warning)
             messages.success(request, _("Project created."))
             return redirect("pipeline:detail", pk=project.pk)
-    return TemplateResponse(request, "pipeline/project_form.html", {"form": form}, status=400 if form.errors else 200)
+    return TemplateResponse(
+        request, "pipeline/project_form.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def investor_options(request):
@@ -128,7 +138,9 @@ def project_edit(request, pk):
         # validating wrote the values into ``project``; the service compares against the stored row
         project.refresh_from_db()
         try:
-            if services.update_project(request.user, project, expected_version=form.cleaned_data.get("version"), **form.changes()):
+            if services.update_project(
+                request.user, project, expected_version=form.cleaned_data.get("version"), **form.changes()
+            ):
                 messages.success(request, _("Project saved."))
         except StaleEdit as exc:
             # the user's input stays, against the current version: after reading the other changes, saving again works
@@ -144,16 +156,23 @@ def project_edit(request, pk):
             form = ProjectEditForm(data, instance=project, user=request.user)
             form.is_valid()
             form.add_error(None, str(exc))
-            return TemplateResponse(request, "pipeline/project_form.html", {"form": form, "project": project}, status=409)
+            return TemplateResponse(
+                request, "pipeline/project_form.html", {"form": form, "project": project}, status=409
+            )
         return redirect("pipeline:detail", pk=pk)
     return TemplateResponse(
-        request, "pipeline/project_form.html", {"form": form, "project": project}, status=400 if form.errors else 200
+        request,
+        "pipeline/project_form.html",
+        {"form": form, "project": project},
+        status=400 if form.errors else 200,
     )
 
 
 def _detail_context(request, project: Project, **forms) -> dict:
     user = request.user
-    carriers = visible(user, Carrier.objects.all()) if can(user, "carrier", "view") else Carrier.objects.none()
+    carriers = (
+        visible(user, Carrier.objects.all()) if can(user, "carrier", "view") else Carrier.objects.none()
+    )
     followups = list(project.followups.select_related("created_by")[:50])
     return {
         "project": project,
@@ -165,14 +184,19 @@ def _detail_context(request, project: Project, **forms) -> dict:
         "warning": services.duplicate_warning_text(services.duplicate_investor_warning(project)),
         "followups": followups,
         "events": [
-            {"event": e, "from": config.stage_name(e.from_stage) if e.from_stage else "—", "to": config.stage_name(e.to_stage)}
+            {
+                "event": e,
+                "from": config.stage_name(e.from_stage) if e.from_stage else "—",
+                "to": config.stage_name(e.to_stage),
+            }
             for e in project.stage_events.select_related("by").order_by("-date", "-id")[:30]
         ],
         "items": list(project.coordination_items.select_related("department")),
         "tasks": list(project.tasks.filter(done_at__isnull=True).select_related("assignee")),
         "nodes": list(project.nodes.select_related("chain")),
         "matches": services.match_carriers(project, carriers)[:10],
-        "can_change": can(user, "project", "change") and visible(user, Project.objects.filter(pk=project.pk), "change").exists(),
+        "can_change": can(user, "project", "change")
+        and visible(user, Project.objects.filter(pk=project.pk), "change").exists(),
         "can_follow": can(user, "followup", "add"),
         "can_add_item": can(user, "coordination_item", "add"),
         "advance_form": forms.get("advance_form") or AdvanceForm(project=project, carriers=carriers),
@@ -195,7 +219,11 @@ def project_advance(request, pk):
     if form.is_valid():
         try:
             services.advance_project(
-                request.user, project, form.cleaned_data["stage"], reason=form.cleaned_data["reason"], **form.stage_fields()
+                request.user,
+                project,
+                form.cleaned_data["stage"],
+                reason=form.cleaned_data["reason"],
+                **form.stage_fields(),
             )
         except services.StageRequirementsMissing as exc:
             form.add_error(None, str(exc))
@@ -209,7 +237,9 @@ def project_advance(request, pk):
         else:
             messages.success(request, _("Moved to %(stage)s.") % {"stage": config.stage_name(project.stage)})
             if request.htmx:
-                return HttpResponse(status=204, headers={"HX-Redirect": reverse("pipeline:detail", args=[project.pk])})
+                return HttpResponse(
+                    status=204, headers={"HX-Redirect": reverse("pipeline:detail", args=[project.pk])}
+                )
             return redirect("pipeline:detail", pk=project.pk)
     project.refresh_from_db()
     context = _detail_context(request, project, advance_form=form)
@@ -233,7 +263,12 @@ def followup_new(request, pk):
         else:
             messages.success(request, _("Follow-up recorded."))
             return redirect("pipeline:detail", pk=project.pk)
-    return TemplateResponse(request, "pipeline/project_detail.html", _detail_context(request, project, followup_form=form), status=400)
+    return TemplateResponse(
+        request,
+        "pipeline/project_detail.html",
+        _detail_context(request, project, followup_form=form),
+        status=400,
+    )
 
 
 def _in_followup_scope(user, project: Project) -> bool:
@@ -257,7 +292,6 @@ def task_done(request, pk):
     return redirect(safe_next(request, "web:workbench"))
 
 
-
 @require_POST
 def from_target(request):
     """One click on a chain's target list: the target becomes a lead of the user's team.
@@ -275,13 +309,19 @@ def from_target(request):
     firm = get_for_user(request.user, Enterprise, enterprise_id)
     try:
         project, created = services.create_lead_from_target(
-            request.user, chain=request.POST.get("chain", ""), node_key=request.POST.get("node", ""),
-            enterprise_id=firm.pk, organisation=org, owner=request.user,
+            request.user,
+            chain=request.POST.get("chain", ""),
+            node_key=request.POST.get("node", ""),
+            enterprise_id=firm.pk,
+            organisation=org,
+            owner=request.user,
         )
     except services.PipelineError as exc:
         messages.error(request, str(exc))
         return redirect(safe_next(request, "pipeline:list"))
-    messages.success(request, _("Lead created.") if created else _("This target is already a project of your team."))
+    messages.success(
+        request, _("Lead created.") if created else _("This target is already a project of your team.")
+    )
     warning = services.duplicate_warning_text(services.duplicate_investor_warning(project))
     if warning:
         messages.warning(request, warning)
@@ -300,12 +340,16 @@ def item_new(request, pk):
         services.create_coordination_item(request.user, project, **form.cleaned_data)
         messages.success(request, _("Coordination item added."))
         return redirect("pipeline:detail", pk=project.pk)
-    return TemplateResponse(request, "pipeline/project_detail.html", _detail_context(request, project, item_form=form), status=400)
+    return TemplateResponse(
+        request, "pipeline/project_detail.html", _detail_context(request, project, item_form=form), status=400
+    )
 
 
 def item_list(request):
     require(request.user, "coordination_item", "view")
-    items = visible(request.user, CoordinationItem.objects.select_related("project", "department", "organisation"))
+    items = visible(
+        request.user, CoordinationItem.objects.select_related("project", "department", "organisation")
+    )
     filterset = CoordinationItemFilter(request.GET or None, queryset=items)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else items
     page = Paginator(qs.order_by("due", "id"), 50).get_page(request.GET.get("page"))
@@ -347,7 +391,12 @@ def _item_form(request, item, data=None):
 
 @require_POST
 def item_extension(request, pk):
-    item = get_for_user(request.user, CoordinationItem.objects.select_related("project", "department", "organisation"), pk, "change")
+    item = get_for_user(
+        request.user,
+        CoordinationItem.objects.select_related("project", "department", "organisation"),
+        pk,
+        "change",
+    )
     form = ExtensionRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -355,22 +404,32 @@ def item_extension(request, pk):
         except services.PipelineError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Extension requested; the item keeps its deadline until the owner approves."))
+            messages.success(
+                request, _("Extension requested; the item keeps its deadline until the owner approves.")
+            )
             return redirect("pipeline:item", pk=item.pk)
-    return TemplateResponse(request, "pipeline/item_detail.html", _item_context(request, item, extension_form=form), status=400)
+    return TemplateResponse(
+        request, "pipeline/item_detail.html", _item_context(request, item, extension_form=form), status=400
+    )
 
 
 @require_POST
 def extension_decide(request, pk):
     extension = get_for_user(
-        request.user, ExtensionRequest.objects.select_related("item", "item__organisation", "item__project"), pk, "change"
+        request.user,
+        ExtensionRequest.objects.select_related("item", "item__organisation", "item__project"),
+        pk,
+        "change",
     )
     form = ExtensionDecisionForm(request.POST)
     if not form.is_valid():
         return redirect("pipeline:item", pk=extension.item_id)
     try:
         services.decide_extension(
-            request.user, extension, approve=form.cleaned_data["decision"] == "approve", note=form.cleaned_data["note"]
+            request.user,
+            extension,
+            approve=form.cleaned_data["decision"] == "approve",
+            note=form.cleaned_data["note"],
         )
     except services.PipelineError as exc:
         messages.error(request, str(exc))
@@ -380,11 +439,18 @@ def extension_decide(request, pk):
 
 
 def item_detail(request, pk):
-    item = get_for_user(request.user, CoordinationItem.objects.select_related("project", "department", "organisation"), pk)
+    item = get_for_user(
+        request.user, CoordinationItem.objects.select_related("project", "department", "organisation"), pk
+    )
     form = _item_form(request, item, request.POST or None)
     status = 200
     if request.method == "POST":
-        item = get_for_user(request.user, CoordinationItem.objects.select_related("project", "department", "organisation"), pk, "change")
+        item = get_for_user(
+            request.user,
+            CoordinationItem.objects.select_related("project", "department", "organisation"),
+            pk,
+            "change",
+        )
         if form.is_valid():
             data = dict(form.cleaned_data)
             expected = data.pop("version", None)
@@ -404,7 +470,9 @@ def item_detail(request, pk):
                 messages.success(request, _("Saved."))
                 return redirect("pipeline:item", pk=item.pk)
         status = 409 if status == 409 else 400
-    return TemplateResponse(request, "pipeline/item_detail.html", _item_context(request, item, form=form), status=status)
+    return TemplateResponse(
+        request, "pipeline/item_detail.html", _item_context(request, item, form=form), status=status
+    )
 
 
 @require_POST
@@ -412,7 +480,9 @@ def item_done(request, pk):
     """One tap from the handler's workbench: the item is done."""
     item = get_for_user(request.user, CoordinationItem, pk, "change")
     try:
-        services.update_coordination_item(request.user, item, status=CoordinationItem.Status.DONE, note=request.POST.get("note", ""))
+        services.update_coordination_item(
+            request.user, item, status=CoordinationItem.Status.DONE, note=request.POST.get("note", "")
+        )
     except services.PipelineError as exc:
         messages.error(request, str(exc))
     else:
@@ -436,15 +506,26 @@ def carrier_list(request):
         form = CarrierForm(request.POST or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             data = dict(form.cleaned_data)
-            services.save_carrier(request.user, organisation=data.pop("organisation"), name=data.pop("name"), **data)
+            services.save_carrier(
+                request.user, organisation=data.pop("organisation"), name=data.pop("name"), **data
+            )
             messages.success(request, _("Carrier saved."))
             return redirect("pipeline:carriers")
     elif request.method == "POST":
         raise PermissionDenied
-    page = Paginator(carriers.order_by("organisation__name", "kind", "name"), 50).get_page(request.GET.get("page"))
+    page = Paginator(carriers.order_by("organisation__name", "kind", "name"), 50).get_page(
+        request.GET.get("page")
+    )
     return TemplateResponse(
-        request, "pipeline/carrier_list.html",
-        {"page": page, "form": form, "kinds": Carrier.Kind.choices, "kind": kind, "querystring_base": _querystring_base(request)},
+        request,
+        "pipeline/carrier_list.html",
+        {
+            "page": page,
+            "form": form,
+            "kinds": Carrier.Kind.choices,
+            "kind": kind,
+            "querystring_base": _querystring_base(request),
+        },
     )
 
 
@@ -481,21 +562,30 @@ def explain_ranking(pack) -> list[dict]:
             "row": row,
             "lines": [
                 {
-                    "date": line.date, "project": pack.project_names.get(line.project_id, line.project_id),
-                    "stage": config.stage_name(line.stage), "points": line.points,
+                    "date": line.date,
+                    "project": pack.project_names.get(line.project_id, line.project_id),
+                    "stage": config.stage_name(line.stage),
+                    "points": line.points,
                     "rule": labels.get(line.rule, line.rule),
                 }
                 for line in row.lines
             ],
         }
         for row in pack.ranking.rows
-    ]  # fmt: skip
+    ]
 
 
 def meeting(request):
     require(request.user, "project", "view")
     start, end = services.default_meeting_period()
-    form = MeetingForm(request.GET or None, initial={"start": start, "end": end, "org": None if _sees_all(request.user) else request.user.organisation})
+    form = MeetingForm(
+        request.GET or None,
+        initial={
+            "start": start,
+            "end": end,
+            "org": None if _sees_all(request.user) else request.user.organisation,
+        },
+    )
     form.fields["org"].queryset = _meeting_orgs(request.user)
     if not _sees_all(request.user):
         form.fields["org"].required = True
@@ -512,9 +602,13 @@ def meeting(request):
                 return _download(pack, fmt)
     max_rows = config.meeting_max_rows()
     context = {
-        "form": form, "pack": pack, "query": request.GET.urlencode(), "max_rows": max_rows,
-        "row_slice": f":{max_rows}" if max_rows else ":", "explained": explain_ranking(pack) if pack else [],
-    }  # fmt: skip
+        "form": form,
+        "pack": pack,
+        "query": request.GET.urlencode(),
+        "max_rows": max_rows,
+        "row_slice": f":{max_rows}" if max_rows else ":",
+        "explained": explain_ranking(pack) if pack else [],
+    }
     return TemplateResponse(request, "pipeline/meeting.html", context)
 
 
@@ -536,7 +630,9 @@ def dashboard(request):
     projects = visible(request.user, Project.objects.all())
     data = services.dashboard(projects)
     chart = {
-        "funnel": [{"name": r["name"], "value": r["reached"]} for r in data.funnel if r["reached"] is not None],
+        "funnel": [
+            {"name": r["name"], "value": r["reached"]} for r in data.funnel if r["reached"] is not None
+        ],
         "stages": [r["name"] for r in data.funnel],
         "planned": [float(r["planned"]) for r in data.funnel],
         "signed": [float(r["signed"]) for r in data.funnel],
@@ -573,8 +669,11 @@ def import_view(request):
 
             try:
                 result = services.import_projects(
-                    request.user, target, organisation=form.cleaned_data["organisation"],
-                    dry_run=form.cleaned_data["dry_run"], owner=request.user,
+                    request.user,
+                    target,
+                    organisation=form.cleaned_data["organisation"],
+                    dry_run=form.cleaned_data["dry_run"],
+                    owner=request.user,
                 )
             except ImportRefused as exc:
                 form.add_error("file", str(exc))

@@ -57,8 +57,15 @@ def build(ctx) -> None:
         tag = QUALIFICATIONS[i % len(QUALIFICATIONS)]
         obtained = dt.date(today.year - 1 - i % 3, 12, 1)
         if not FirmQualification.objects.filter(enterprise=firm, tag=tag, obtained=obtained).exists():
-            audit.create(actor, FirmQualification, enterprise=firm, tag=tag, obtained=obtained,
-                         expires=obtained.replace(year=obtained.year + 3), source="湖南省认定名单（示例）")  # fmt: skip
+            audit.create(
+                actor,
+                FirmQualification,
+                enterprise=firm,
+                tag=tag,
+                obtained=obtained,
+                expires=obtained.replace(year=obtained.year + 3),
+                source="湖南省认定名单（示例）",
+            )
         if i % 2 == 0 and not FirmRD.objects.filter(enterprise=firm, year=today.year - 1).exists():
             audit.create(
                 actor,

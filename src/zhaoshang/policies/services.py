@@ -44,12 +44,13 @@ CLAUSE_FIELDS = ("title", "text", "benefit", "amount_wan", "no_application", "co
 
 def snapshot(policy: Policy) -> dict:
     return {
-        "code": policy.code, **{f: audit._jsonable(getattr(policy, f)) for f in POLICY_FIELDS},
+        "code": policy.code,
+        **{f: audit._jsonable(getattr(policy, f)) for f in POLICY_FIELDS},
         "clauses": [
             {"number": c.number, **{f: audit._jsonable(getattr(c, f)) for f in CLAUSE_FIELDS}}
             for c in policy.clauses.order_by("order", "id")
         ],
-    }  # fmt: skip
+    }
 
 
 def _new_version(actor: Any, policy: Policy, note: str) -> PolicyVersion:
@@ -155,10 +156,20 @@ def delete_clause(actor: Any, clause: Clause, note: str = "") -> None:
 # Import and export (YAML: the structure of demo_data.POLICIES; XLSX/CSV: one row per clause)
 
 XLSX_HEADERS = [
-    ("code", "政策文号"), ("title", "政策名称"), ("issuer", "发布机关"), ("valid_from", "生效日期"), ("valid_to", "失效日期"),
-    ("source_url", "原文链接"), ("number", "条款号"), ("clause_title", "条款标题"), ("text", "条款原文"), ("benefit", "兑现内容"),
-    ("amount_wan", "金额（万元）"), ("no_application", "免申即享"), ("conditions", "条件"),
-]  # fmt: skip
+    ("code", "政策文号"),
+    ("title", "政策名称"),
+    ("issuer", "发布机关"),
+    ("valid_from", "生效日期"),
+    ("valid_to", "失效日期"),
+    ("source_url", "原文链接"),
+    ("number", "条款号"),
+    ("clause_title", "条款标题"),
+    ("text", "条款原文"),
+    ("benefit", "兑现内容"),
+    ("amount_wan", "金额（万元）"),
+    ("no_application", "免申即享"),
+    ("conditions", "条件"),
+]
 _HEADER_KEYS = {zh: key for key, zh in XLSX_HEADERS} | {key: key for key, _ in XLSX_HEADERS}
 
 
@@ -237,12 +248,18 @@ def _read_table(path: Path, issues: list) -> list[dict]:
             if values.get(key) and not policy.get(key):
                 policy[key] = values[key]
         if values.get("number"):
-            policy["clauses"].append({
-                "number": values["number"], "title": values.get("clause_title") or values["number"], "text": values.get("text", ""),
-                "benefit": values.get("benefit", ""), "amount_wan": values.get("amount_wan") or None,
-                "no_application": _yes(values.get("no_application", "")), "conditions": values.get("conditions", ""),
-                "_row": row_number,
-            })  # fmt: skip
+            policy["clauses"].append(
+                {
+                    "number": values["number"],
+                    "title": values.get("clause_title") or values["number"],
+                    "text": values.get("text", ""),
+                    "benefit": values.get("benefit", ""),
+                    "amount_wan": values.get("amount_wan") or None,
+                    "no_application": _yes(values.get("no_application", "")),
+                    "conditions": values.get("conditions", ""),
+                    "_row": row_number,
+                }
+            )
     return list(policies.values())
 
 
@@ -266,11 +283,13 @@ def import_policies(
                     progress(1)
                 try:
                     fields = {
-                        "title": str(raw.get("title") or "").strip(), "issuer": str(raw.get("issuer") or "").strip(),
+                        "title": str(raw.get("title") or "").strip(),
+                        "issuer": str(raw.get("issuer") or "").strip(),
                         "valid_from": _date(raw.get("valid_from"), row, "生效日期", issues),
                         "valid_to": _date(raw.get("valid_to"), row, "失效日期", issues),
-                        "source_url": str(raw.get("source_url") or ""), "summary": str(raw.get("summary") or ""),
-                    }  # fmt: skip
+                        "source_url": str(raw.get("source_url") or ""),
+                        "summary": str(raw.get("summary") or ""),
+                    }
                     before = Policy.objects.filter(code=str(raw.get("code") or "").strip()).first()
                     version_before = before.version if before else None
                     policy, created = save_policy(
@@ -324,11 +343,23 @@ def export_policies(policies: QuerySet[Policy], path: str | Path) -> Path:
     rows = []
     for policy in policies.prefetch_related("clauses"):
         for clause in policy.clauses.all():
-            rows.append([
-                policy.code, policy.title, policy.issuer, policy.valid_from, policy.valid_to, policy.source_url, clause.number,
-                clause.title, clause.text, clause.benefit, float(clause.amount_wan) if clause.amount_wan is not None else None,
-                "是" if clause.no_application else "否", cond_core.format_conditions(clause.conditions),
-            ])  # fmt: skip
+            rows.append(
+                [
+                    policy.code,
+                    policy.title,
+                    policy.issuer,
+                    policy.valid_from,
+                    policy.valid_to,
+                    policy.source_url,
+                    clause.number,
+                    clause.title,
+                    clause.text,
+                    clause.benefit,
+                    float(clause.amount_wan) if clause.amount_wan is not None else None,
+                    "是" if clause.no_application else "否",
+                    cond_core.format_conditions(clause.conditions),
+                ]
+            )
     if path.suffix.lower() in (".yaml", ".yml"):
         import yaml
 
@@ -397,11 +428,20 @@ def firm_facts(enterprise: Enterprise) -> cond_core.FirmFacts:
         )
     )
     return cond_core.FirmFacts(
-        id=enterprise.pk, name=enterprise.name, region_code=enterprise.region_code or "", industry_code=enterprise.industry_code or "",
-        chain_paths=chain_paths, founded=enterprise.founded, capital_wan=_f(enterprise.capital_wan), employees=_f(enterprise.employees),
-        revenue_wan=_f(enterprise.revenue_wan), tax_wan=_f(enterprise.tax_wan), rd_ratio=_f(rd.rd_ratio) if rd else None,
-        qualifications=quals, projects=projects,
-    )  # fmt: skip
+        id=enterprise.pk,
+        name=enterprise.name,
+        region_code=enterprise.region_code or "",
+        industry_code=enterprise.industry_code or "",
+        chain_paths=chain_paths,
+        founded=enterprise.founded,
+        capital_wan=_f(enterprise.capital_wan),
+        employees=_f(enterprise.employees),
+        revenue_wan=_f(enterprise.revenue_wan),
+        tax_wan=_f(enterprise.tax_wan),
+        rd_ratio=_f(rd.rd_ratio) if rd else None,
+        qualifications=quals,
+        projects=projects,
+    )
 
 
 def core_clause(clause: Clause) -> cond_core.Clause:
@@ -439,22 +479,38 @@ def match_firm_json(enterprise: Enterprise, as_of: dt.date | None = None) -> dic
     found = match_firm(enterprise, as_of)
 
     def verdict(v: cond_core.Verdict) -> dict:
-        return {"kind": v.kind, "label": cond_core.KIND_LABELS.get(v.kind, v.kind), "status": v.status,
-                "value": audit._jsonable(v.value), "gap": v.gap, "missing": v.missing, "reason": v.reason}  # fmt: skip
+        return {
+            "kind": v.kind,
+            "label": cond_core.KIND_LABELS.get(v.kind, v.kind),
+            "status": v.status,
+            "value": audit._jsonable(v.value),
+            "gap": v.gap,
+            "missing": v.missing,
+            "reason": v.reason,
+        }
 
     return {
         "firm": {"id": enterprise.pk, "name": enterprise.name, "uscc": enterprise.uscc},
         "as_of": as_of.isoformat(),
         **{
             status: [
-                {"clause_id": r["clause"].pk, "policy": r["clause"].policy.title, "policy_code": r["clause"].policy.code,
-                 "number": r["clause"].number, "title": r["clause"].title, "no_application": r["clause"].no_application,
-                 "conditions": [{**verdict(v), "rule": cond_core.describe(c)} for v, c in zip(r["result"].verdicts, r["clause"].conditions, strict=True)]}
+                {
+                    "clause_id": r["clause"].pk,
+                    "policy": r["clause"].policy.title,
+                    "policy_code": r["clause"].policy.code,
+                    "number": r["clause"].number,
+                    "title": r["clause"].title,
+                    "no_application": r["clause"].no_application,
+                    "conditions": [
+                        {**verdict(v), "rule": cond_core.describe(c)}
+                        for v, c in zip(r["result"].verdicts, r["clause"].conditions, strict=True)
+                    ],
+                }
                 for r in rows
             ]
             for status, rows in found.items()
         },
-    }  # fmt: skip
+    }
 
 
 def firm_table(enterprises: QuerySet[Enterprise] | None = None) -> match_core.FirmTable:
@@ -624,8 +680,11 @@ def push_figures(pushes: QuerySet[Push]) -> dict:
     counts = {s: 0 for s in Push.State.values}
     for state in pushes.values_list("state", flat=True):
         counts[state] += 1
-    return {"counts": counts, "median_days_to_payment": float(np.median(paid)) if paid else None,
-            "paid_wan": sum(float(a or 0) for a in pushes.values_list("amount_wan", flat=True))}  # fmt: skip
+    return {
+        "counts": counts,
+        "median_days_to_payment": float(np.median(paid)) if paid else None,
+        "paid_wan": sum(float(a or 0) for a in pushes.values_list("amount_wan", flat=True)),
+    }
 
 
 PUSH_HEADERS = [
@@ -647,11 +706,22 @@ PUSH_HEADERS = [
 def export_pushes(pushes: QuerySet[Push], path: str | Path) -> Path:
     path = Path(path)
     rows = (
-        [p.enterprise.name, p.enterprise.uscc or "", p.clause.policy.title, f"{p.clause.number} {p.clause.title}", p.eligible_on,
-         p.assignee.get_full_name() or p.assignee.username if p.assignee else "", str(p.get_state_display()), p.notified_on,
-         p.applied_on, p.paid_on, float(p.amount_wan) if p.amount_wan is not None else None, p.days_to_payment]
+        [
+            p.enterprise.name,
+            p.enterprise.uscc or "",
+            p.clause.policy.title,
+            f"{p.clause.number} {p.clause.title}",
+            p.eligible_on,
+            p.assignee.get_full_name() or p.assignee.username if p.assignee else "",
+            str(p.get_state_display()),
+            p.notified_on,
+            p.applied_on,
+            p.paid_on,
+            float(p.amount_wan) if p.amount_wan is not None else None,
+            p.days_to_payment,
+        ]
         for p in pushes.select_related("enterprise", "clause__policy", "assignee")
-    )  # fmt: skip
+    )
     write_rows(path, PUSH_HEADERS, rows)
     return path
 

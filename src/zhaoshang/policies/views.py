@@ -56,11 +56,18 @@ def policy_detail(request, pk):
     for c in clauses:
         c.rules = _rules(c)
         c.n_pushes = counts.get(c.pk, 0)
-    return TemplateResponse(request, "policies/policy_detail.html", {
-        "policy": policy, "clauses": clauses, "versions": policy.versions.select_related("changed_by")[:20],
-        "can_edit": can(request.user, "policy", "change"), "can_push": can(request.user, "policy_push", "view"),
-        "active": policy.in_force(timezone.localdate()),
-    })  # fmt: skip
+    return TemplateResponse(
+        request,
+        "policies/policy_detail.html",
+        {
+            "policy": policy,
+            "clauses": clauses,
+            "versions": policy.versions.select_related("changed_by")[:20],
+            "can_edit": can(request.user, "policy", "change"),
+            "can_push": can(request.user, "policy_push", "view"),
+            "active": policy.in_force(timezone.localdate()),
+        },
+    )
 
 
 def source_document(request, pk):
@@ -130,8 +137,12 @@ def clause_edit(request, pk):
         preview = [cond_core.describe(c) for c in form.cleaned_data["conditions"]]
     elif clause:
         preview = [cond_core.describe(c) for c in clause.conditions]
-    return TemplateResponse(request, "policies/clause_form.html", {"form": form, "policy": policy, "clause": clause, "preview": preview},
-                            status=400 if form.errors else 200)  # fmt: skip
+    return TemplateResponse(
+        request,
+        "policies/clause_form.html",
+        {"form": form, "policy": policy, "clause": clause, "preview": preview},
+        status=400 if form.errors else 200,
+    )
 
 
 def import_view(request):
@@ -183,10 +194,17 @@ def _pushes_context(request, clause, **extra):
         p.can_change = p.pk in may_change
         p.form = PushRecordForm(initial={"state": p.state}, prefix=f"p{p.pk}")
     return {
-        "clause": clause, "policy": clause.policy, "pushes": rows, "figures": services.push_figures(pushes),
-        "rules": _rules(clause), "can_push": can(request.user, "policy_push", "add"),
-        "assign_form": AssignForm(officers=_officers()) if can(request.user, "policy_push", "change") else None, **extra,
-    }  # fmt: skip
+        "clause": clause,
+        "policy": clause.policy,
+        "pushes": rows,
+        "figures": services.push_figures(pushes),
+        "rules": _rules(clause),
+        "can_push": can(request.user, "policy_push", "add"),
+        "assign_form": AssignForm(officers=_officers())
+        if can(request.user, "policy_push", "change")
+        else None,
+        **extra,
+    }
 
 
 def pushes(request, pk):

@@ -17,7 +17,9 @@ class EnterpriseSerializer(serializers.Serializer):
     """Read-only: the fields are declared for the schema; the document itself is ``enterprise_as_dict``."""
 
     id = serializers.IntegerField()
-    uscc = serializers.CharField(allow_blank=True, allow_null=True, help_text="null when the firm has no valid code")
+    uscc = serializers.CharField(
+        allow_blank=True, allow_null=True, help_text="null when the firm has no valid code"
+    )
     uscc_raw = serializers.CharField(allow_blank=True)
     reg_no = serializers.CharField(allow_blank=True)
     name = serializers.CharField()
@@ -26,7 +28,9 @@ class EnterpriseSerializer(serializers.Serializer):
     founded = serializers.DateField(allow_null=True, help_text="ISO 8601")
     registered_capital_wan = serializers.FloatField(allow_null=True, help_text="In 万 of `currency`")
     currency = serializers.CharField(allow_null=True, help_text="ISO 4217")
-    registered_capital_cny_wan = serializers.FloatField(allow_null=True, help_text="Converted with the rate table")
+    registered_capital_cny_wan = serializers.FloatField(
+        allow_null=True, help_text="Converted with the rate table"
+    )
     capital_raw = serializers.CharField(allow_blank=True)
     company_type = serializers.CharField(allow_blank=True)
     status = serializers.CharField(allow_blank=True)
@@ -56,7 +60,9 @@ class EnterpriseSerializer(serializers.Serializer):
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
-    interrupted = serializers.SerializerMethodField(help_text="Why the batch counts as interrupted (Chinese), or empty")
+    interrupted = serializers.SerializerMethodField(
+        help_text="Why the batch counts as interrupted (Chinese), or empty"
+    )
 
     def get_interrupted(self, batch: ImportBatch) -> str:
         return services.interruption(batch)
@@ -108,13 +114,17 @@ class EnterprisePagination(BasePagination):
             size=size,
             plan=filterset.plan if filterset else None,
             unscoped=search.is_unscoped(request.user),
-            base=filterset.base.select_related("organisation") if filterset and filterset.base is not None else None,
+            base=filterset.base.select_related("organisation")
+            if filterset and filterset.base is not None
+            else None,
         )
         return self.page.rows
 
     def get_paginated_response(self, data):
         url = self.request.build_absolute_uri()
-        next_url = replace_query_param(url, "cursor", self.page.next_cursor) if self.page.next_cursor else None
+        next_url = (
+            replace_query_param(url, "cursor", self.page.next_cursor) if self.page.next_cursor else None
+        )
         first_url = None if self.page.first else remove_query_param(url, "cursor")
         return Response(
             {
@@ -133,28 +143,53 @@ class EnterprisePagination(BasePagination):
             "required": ["count", "count_capped", "count_approximate", "next", "first", "results"],
             "properties": {
                 "count": {"type": "integer", "description": "Firms found, at most 10,000"},
-                "count_capped": {"type": "boolean", "description": "More than 10,000 firms match (show 10,000+)"},
+                "count_capped": {
+                    "type": "boolean",
+                    "description": "More than 10,000 firms match (show 10,000+)",
+                },
                 "count_approximate": {
                     "type": "boolean",
                     "description": "PostgreSQL: counting took too long; `count` is the planner's estimate",
                 },
-                "next": {"type": "string", "format": "uri", "nullable": True, "description": "The next page (cursor)"},
-                "first": {"type": "string", "format": "uri", "nullable": True, "description": "The first page"},
+                "next": {
+                    "type": "string",
+                    "format": "uri",
+                    "nullable": True,
+                    "description": "The next page (cursor)",
+                },
+                "first": {
+                    "type": "string",
+                    "format": "uri",
+                    "nullable": True,
+                    "description": "The first page",
+                },
                 "results": schema,
             },
         }
 
     def get_schema_operation_parameters(self, view):
         return [
-            {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"},
-             "description": "Key of the page, from `next` (absent: the first page)"},
-            {"name": "page_size", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 200},
-             "description": "Rows per page (default 50)"},
-        ]  # fmt: skip
+            {
+                "name": "cursor",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "Key of the page, from `next` (absent: the first page)",
+            },
+            {
+                "name": "page_size",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+                "description": "Rows per page (default 50)",
+            },
+        ]
 
 
 class EnterpriseViewSet(ScopedReadOnlyViewSet):
-    queryset = Enterprise.objects.filter(merged_into__isnull=True).select_related("organisation").order_by("-id")
+    queryset = (
+        Enterprise.objects.filter(merged_into__isnull=True).select_related("organisation").order_by("-id")
+    )
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
     pagination_class = EnterprisePagination

@@ -147,16 +147,36 @@ SUFFIXES = ("有限公司", "有限公司", "有限公司", "股份有限公司"
 PEOPLE = "王 李 张 刘 陈 杨 黄 赵 周 吴 徐 孙 胡 朱 高 林 何 郭 马 罗".split()
 GIVEN = "伟 芳 娜 敏 静 强 磊 军 洋 勇 艳 杰 涛 明 超 秀 霞 平 刚 桂 华 建 国 志".split()
 STATUSES = ("存续",) * 12 + ("在业",) * 4 + ("注销", "吊销")
-TYPES = ("有限责任公司（自然人投资或控股）", "有限责任公司（法人独资）", "股份有限公司（上市、国有控股）", "有限责任公司（外商投资企业法人独资）")
+TYPES = (
+    "有限责任公司（自然人投资或控股）",
+    "有限责任公司（法人独资）",
+    "股份有限公司（上市、国有控股）",
+    "有限责任公司（外商投资企业法人独资）",
+)
 
 # Real, publicly listed component makers: name, region and scope only (no code, no figures).
 REAL_FIRMS = [
-    ("广东风华高新科技股份有限公司", "风华高科", "441202", "广东省肇庆市端州区",
-     "多层陶瓷电容器、片式电阻器、电感器等新型电子元器件的研发、生产和销售；电子材料"),
-    ("深圳顺络电子股份有限公司", "顺络电子", "440306", "广东省深圳市宝安区",
-     "片式电感器、片式压敏电阻器、电子变压器等电子元器件的研发、生产和销售"),
-    ("潮州三环（集团）股份有限公司", "三环集团", "445102", "广东省潮州市湘桥区",
-     "多层陶瓷电容器、陶瓷封装基座、光纤陶瓷插芯等电子陶瓷元件的研发、生产和销售"),
+    (
+        "广东风华高新科技股份有限公司",
+        "风华高科",
+        "441202",
+        "广东省肇庆市端州区",
+        "多层陶瓷电容器、片式电阻器、电感器等新型电子元器件的研发、生产和销售；电子材料",
+    ),
+    (
+        "深圳顺络电子股份有限公司",
+        "顺络电子",
+        "440306",
+        "广东省深圳市宝安区",
+        "片式电感器、片式压敏电阻器、电子变压器等电子元器件的研发、生产和销售",
+    ),
+    (
+        "潮州三环（集团）股份有限公司",
+        "三环集团",
+        "445102",
+        "广东省潮州市湘桥区",
+        "多层陶瓷电容器、陶瓷封装基座、光纤陶瓷插芯等电子陶瓷元件的研发、生产和销售",
+    ),
 ]
 
 HEADER = [
@@ -188,7 +208,10 @@ def _uscc(rng: random.Random, region: str) -> str:
 def _scope(rng: random.Random, words: list[str]) -> str:
     chosen = rng.sample(words, k=min(len(words), rng.randint(1, len(words))))
     items = [f"{w}的研发、制造与销售" for w in chosen]
-    items += rng.sample(["技术服务、技术开发、技术咨询", "货物进出口", "软件开发", "机械设备租赁", "普通机械设备安装服务"], k=2)
+    items += rng.sample(
+        ["技术服务、技术开发、技术咨询", "货物进出口", "软件开发", "机械设备租赁", "普通机械设备安装服务"],
+        k=2,
+    )
     return "一般项目：" + "；".join(items) + "。（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）"
 
 
@@ -215,7 +238,14 @@ def demo_rows(seed: int = SEED) -> list[list[Any]]:
         employees = rng.randint(30, 3000) * (5 if big else 1) if rng.random() < 0.6 else None
         revenue = employees * rng.randint(40, 120) if employees and rng.random() < 0.7 else None
         listed = "是" if big and rng.random() < 0.5 else ("否" if rng.random() < 0.5 else "")
-        tags = "、".join(t for t in ("链主" if big and chain == "rail" and local else "", "专精特新" if rng.random() < 0.15 else "") if t)
+        tags = "、".join(
+            t
+            for t in (
+                "链主" if big and chain == "rail" and local else "",
+                "专精特新" if rng.random() < 0.15 else "",
+            )
+            if t
+        )
         rows.append(
             [
                 _uscc(rng, region),
@@ -273,7 +303,26 @@ def demo_rows(seed: int = SEED) -> list[list[Any]]:
         firm(region, ZHUZHOU[region][0], GENERIC_LOCAL, local=True)
     rng = rng_main
     for name, short, region, address, scope in REAL_FIRMS:
-        rows.append(["", name, short, "", "", "", "存续", "股份有限公司（上市）", address, region, "3981", scope, "", "", "是", "元器件"])
+        rows.append(
+            [
+                "",
+                name,
+                short,
+                "",
+                "",
+                "",
+                "存续",
+                "股份有限公司（上市）",
+                address,
+                region,
+                "3981",
+                scope,
+                "",
+                "",
+                "是",
+                "元器件",
+            ]
+        )
     return rows
 
 

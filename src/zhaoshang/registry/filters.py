@@ -20,7 +20,9 @@ class RegionField(forms.CharField):
             return value
         try:
             return resolve_region(value)
-        except ValueError as error:  # AmbiguousRegionName / UnknownRegionName: a Chinese sentence naming the choices
+        except (
+            ValueError
+        ) as error:  # AmbiguousRegionName / UnknownRegionName: a Chinese sentence naming the choices
             raise forms.ValidationError(str(error), code=getattr(error, "code", "invalid")) from None
 
 
@@ -36,11 +38,21 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     tags = django_filters.CharFilter(label=_("Tags"), method="_none")
     capital_min = django_filters.NumberFilter(label=_("Capital from (10k CNY)"), method="_none")
     capital_max = django_filters.NumberFilter(label=_("Capital to (10k CNY)"), method="_none")
-    founded_from = django_filters.NumberFilter(label=_("Founded from (year)"), method="_none", min_value=1800, max_value=2200)
-    founded_to = django_filters.NumberFilter(label=_("Founded to (year)"), method="_none", min_value=1800, max_value=2200)
-    local = django_filters.ChoiceFilter(label=_("Local firm"), choices=YES_NO[1:], empty_label=_("All"), method="_none")
-    listed = django_filters.ChoiceFilter(label=_("Listed company"), choices=YES_NO[1:], empty_label=_("All"), method="_none")
-    flagged = django_filters.ChoiceFilter(label=_("Needs checking"), choices=YES_NO[1:], empty_label=_("All"), method="_none")
+    founded_from = django_filters.NumberFilter(
+        label=_("Founded from (year)"), method="_none", min_value=1800, max_value=2200
+    )
+    founded_to = django_filters.NumberFilter(
+        label=_("Founded to (year)"), method="_none", min_value=1800, max_value=2200
+    )
+    local = django_filters.ChoiceFilter(
+        label=_("Local firm"), choices=YES_NO[1:], empty_label=_("All"), method="_none"
+    )
+    listed = django_filters.ChoiceFilter(
+        label=_("Listed company"), choices=YES_NO[1:], empty_label=_("All"), method="_none"
+    )
+    flagged = django_filters.ChoiceFilter(
+        label=_("Needs checking"), choices=YES_NO[1:], empty_label=_("All"), method="_none"
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Order"), choices=list(SORTS.items())[1:], empty_label=SORTS["relevance"], method="_none"
     )
@@ -71,4 +83,8 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 
     @property
     def active(self) -> bool:
-        return self.is_bound and any(v not in (None, "") for v in self.form.cleaned_data.values()) if self.form.is_valid() else False
+        return (
+            self.is_bound and any(v not in (None, "") for v in self.form.cleaned_data.values())
+            if self.form.is_valid()
+            else False
+        )

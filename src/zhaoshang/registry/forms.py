@@ -13,7 +13,12 @@ ALLOWED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xlsb", ".xls", "
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("File (CSV or Excel)"))
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
-    source = forms.CharField(label=_("Source"), max_length=100, required=False, help_text=_("Where the file came from, e.g. 市场监管局 2025-06 export"))
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=100,
+        required=False,
+        help_text=_("Where the file came from, e.g. 市场监管局 2025-06 export"),
+    )
     mapping = forms.CharField(
         label=_("Column mapping"),
         required=False,
@@ -51,7 +56,8 @@ class ImportForm(forms.Form):
                 raise forms.ValidationError(_("Write each line as header=field."))
             if target and target not in FIELDS:
                 raise forms.ValidationError(
-                    _("Unknown field %(field)s; fields are: %(fields)s") % {"field": target, "fields": ", ".join(FIELDS)}
+                    _("Unknown field %(field)s; fields are: %(fields)s")
+                    % {"field": target, "fields": ", ".join(FIELDS)}
                 )
             mapping[header.strip()] = target or None
         return mapping

@@ -89,7 +89,9 @@ UPDATABLE = tuple(f for _, f in RECORD_FIELDS) + ("flags",)
 _QUANTUM = {"capital_wan": Decimal("0.0001"), "revenue_wan": Decimal("0.01"), "tax_wan": Decimal("0.01")}
 _INDUSTRY = re.compile(r"([A-Ta-t])?\s*(\d{2,4})?")
 _TEXT_LIMITS = {
-    f.name: f.max_length for f in Enterprise._meta.concrete_fields if getattr(f, "max_length", None) and f.name in UPDATABLE
+    f.name: f.max_length
+    for f in Enterprise._meta.concrete_fields
+    if getattr(f, "max_length", None) and f.name in UPDATABLE
 }
 _FIELD_HEADER = {"revenue_wan": "revenue", "tax_wan": "tax"}
 
@@ -108,7 +110,9 @@ class ImportResult:
     dry_run: bool
     strict: bool
     counts: dict[str, int] = field(
-        default_factory=lambda: dict.fromkeys(("read", "created", "updated", "unchanged", "rejected", "flagged"), 0)
+        default_factory=lambda: dict.fromkeys(
+            ("read", "created", "updated", "unchanged", "rejected", "flagged"), 0
+        )
     )
     issues: list[dict[str, Any]] = field(default_factory=list)
     issues_truncated: int = 0
@@ -206,7 +210,12 @@ def _issue_dict(issue: RowIssue) -> dict[str, Any]:
 
 
 def _flag(issue: RowIssue) -> dict[str, str]:
-    return {"code": issue.code, "column": issue.column or "", "raw": issue.raw_value, "message": issue.message_zh}
+    return {
+        "code": issue.code,
+        "column": issue.column or "",
+        "raw": issue.raw_value,
+        "message": issue.message_zh,
+    }
 
 
 def _header(headers: Mapping[str, str] | None, name: str) -> str:
@@ -241,7 +250,9 @@ def _kind(name: str) -> int:
     return _TEXT if name in _TEXT_FIELDS else _OTHER
 
 
-_PLAN = tuple((attr, name, _kind(name), _TEXT_LIMITS.get(name) or sys.maxsize) for attr, name in RECORD_FIELDS)
+_PLAN = tuple(
+    (attr, name, _kind(name), _TEXT_LIMITS.get(name) or sys.maxsize) for attr, name in RECORD_FIELDS
+)
 
 
 # Record attribute → the mapped fields (columns) it can come from; attributes not listed are always possible.
@@ -255,11 +266,24 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     **{
         a: (a,)
         for a in (
-            "short_name", "legal_rep", "founded", "company_type", "status", "address", "industry_code", "scope",
-            "description", "employees", "revenue", "tax", "website", "tags", "listed",
+            "short_name",
+            "legal_rep",
+            "founded",
+            "company_type",
+            "status",
+            "address",
+            "industry_code",
+            "scope",
+            "description",
+            "employees",
+            "revenue",
+            "tax",
+            "website",
+            "tags",
+            "listed",
         )
     },
-}  # fmt: skip
+}
 
 
 def plan_for(fields: Iterable[str]) -> tuple[tuple[str, str, int, int], ...]:
@@ -357,7 +381,12 @@ class _RowWriter:
             quote(Enterprise._meta.db_table), ", ".join(quote(f.column) for f in fields)
         )
         now = timezone.now()
-        fixed = {"organisation_id": organisation_id, "import_batch_id": batch_id, "merged_into_id": None, "source": source}
+        fixed = {
+            "organisation_id": organisation_id,
+            "import_batch_id": batch_id,
+            "merged_into_id": None,
+            "source": source,
+        }
         self.plan: list[tuple[str, Callable[[Any], Any] | None, Any]] = []
         # the connection itself, not the thread-local proxy: each attribute lookup on the proxy costs more than
         # the conversion it leads to
@@ -506,7 +535,9 @@ class _Importer:
         by_key: dict[str, Enterprise] = {}
         ids = _ids_where("name_key", keys)
         if ids:
-            firms = Enterprise.objects.filter(pk__in=ids).order_by(F("merged_into").asc(nulls_first=True), "id")
+            firms = Enterprise.objects.filter(pk__in=ids).order_by(
+                F("merged_into").asc(nulls_first=True), "id"
+            )
             for firm in firms:
                 # a firm found by name must not already carry another code than the row's (checked below)
                 by_key.setdefault(firm.name_key, firm)
@@ -518,9 +549,15 @@ class _Importer:
             earlier_row = self.created_without_code.get(values["name_key"])
             if earlier_row is not None:
                 issues.append(
-                    RowIssue(outcome.row, None, values["name"], SAME_FIRM_AGAIN,
-                             f"与第{earlier_row}行为同一企业，本行未导入，请核对", "warning")
-                )  # fmt: skip
+                    RowIssue(
+                        outcome.row,
+                        None,
+                        values["name"],
+                        SAME_FIRM_AGAIN,
+                        f"与第{earlier_row}行为同一企业，本行未导入，请核对",
+                        "warning",
+                    )
+                )
                 self._unchanged(issues)
                 continue
             firm = by_code.get(values.get("uscc"))  # type: ignore[arg-type]
@@ -608,7 +645,9 @@ class _Importer:
                 now = timezone.now()
                 for firm in to_update:
                     firm.updated_at = now
-                Enterprise.objects.bulk_update(to_update, sorted(changed_fields | {"updated_at"}), batch_size=500)
+                Enterprise.objects.bulk_update(
+                    to_update, sorted(changed_fields | {"updated_at"}), batch_size=500
+                )
             if entries:
                 AuditEntry.objects.bulk_create(entries)
         self._progress()
@@ -626,7 +665,9 @@ class _Importer:
         while wanted:
             batch = {f.pk: f for f in Enterprise.objects.filter(pk__in=wanted)}
             found.update(batch)
-            wanted = {f.merged_into_id for f in batch.values() if f.merged_into_id and f.merged_into_id not in found}
+            wanted = {
+                f.merged_into_id for f in batch.values() if f.merged_into_id and f.merged_into_id not in found
+            }
         for pk, firm in list(found.items()):
             seen = {pk}
             while firm.merged_into_id and firm.merged_into_id in found and firm.merged_into_id not in seen:
@@ -667,7 +708,9 @@ def _bulk_session(expected_rows: int) -> Iterator[None]:
             cursor.execute("SELECT " + ", ".join(f"set_config('{n}', 'off', true)" for n in names))
         yield
         with connection.cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(f"set_config('{n}', %s, true)" for n in names), list(previous))
+            cursor.execute(
+                "SELECT " + ", ".join(f"set_config('{n}', %s, true)" for n in names), list(previous)
+            )
         return
     if connection.vendor != "sqlite" or expected_rows <= 0:
         yield
@@ -679,7 +722,9 @@ def _bulk_session(expected_rows: int) -> Iterator[None]:
         cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         deferred = False
         if expected_rows >= SQLITE_DEFERRED_FTS_ROWS:
-            cursor.execute("SELECT sql FROM sqlite_master WHERE type='trigger' AND name=%s", [f"{table}_fts_ai"])
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type='trigger' AND name=%s", [f"{table}_fts_ai"]
+            )
             found = cursor.fetchone()
             if found:
                 trigger_sql = found[0]
@@ -690,12 +735,17 @@ def _bulk_session(expected_rows: int) -> Iterator[None]:
                 # alone (an external-content FTS5 'delete' of an absent row corrupts the index).
                 guarded = []
                 for suffix in ("au", "ad"):
-                    cursor.execute("SELECT sql FROM sqlite_master WHERE type='trigger' AND name=%s", [f"{table}_fts_{suffix}"])
+                    cursor.execute(
+                        "SELECT sql FROM sqlite_master WHERE type='trigger' AND name=%s",
+                        [f"{table}_fts_{suffix}"],
+                    )
                     row = cursor.fetchone()
                     if row:
                         guarded.append((f"{table}_fts_{suffix}", row[0]))
                         cursor.execute(f"DROP TRIGGER {table}_fts_{suffix}")
-                        cursor.execute(re.sub(r"\bBEGIN\b", f"WHEN old.id <= {int(before)} BEGIN", row[0], count=1))
+                        cursor.execute(
+                            re.sub(r"\bBEGIN\b", f"WHEN old.id <= {int(before)} BEGIN", row[0], count=1)
+                        )
                 deferred = True
     try:
         yield
@@ -791,7 +841,9 @@ def run_import(
             if not dry_run and (result.counts["created"] or importer.updated_ids):
                 # the registered capabilities (chains: place the firms on chain nodes) see the new and changed
                 # firms before the import reports done, in this transaction
-                new_ids = list(Enterprise.objects.filter(pk__gt=before).order_by("pk").values_list("pk", flat=True))
+                new_ids = list(
+                    Enterprise.objects.filter(pk__gt=before).order_by("pk").values_list("pk", flat=True)
+                )
                 hooks.run_firms_changed(actor, [*new_ids, *importer.updated_ids], report)
             if not dry_run and batch is not None and batch.pk:
                 c = result.counts
@@ -799,7 +851,10 @@ def run_import(
                     actor,
                     AuditEntry.Action.IMPORT,
                     batch,
-                    {k: [None, c[k]] for k in ("read", "created", "updated", "unchanged", "rejected", "flagged")},
+                    {
+                        k: [None, c[k]]
+                        for k in ("read", "created", "updated", "unchanged", "rejected", "flagged")
+                    },
                     note=f"导入 {path.name}：新增{c['created']}家（本批次创建的企业可按导入批次查到）",
                 )
             if dry_run:

@@ -54,7 +54,9 @@ class ImportBatch(models.Model):
 class Enterprise(models.Model):
     # On SQLite, a migration that alters one of these fields rebuilds the table, which drops the triggers that
     # keep the full-text index (migration 0004) up to date: such a migration must create them again.
-    uscc = models.CharField(_("unified social credit code"), max_length=18, null=True, blank=True, unique=True)
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, null=True, blank=True, unique=True
+    )
     uscc_raw = models.CharField(_("credit code as written"), max_length=64, blank=True)
     reg_no = models.CharField(_("registration number"), max_length=32, blank=True)
     name = models.CharField(_("name"), max_length=255, db_index=True)
@@ -62,7 +64,9 @@ class Enterprise(models.Model):
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     legal_rep = models.CharField(_("legal representative"), max_length=100, blank=True)
     founded = models.DateField(_("founding date"), null=True, blank=True)
-    capital_wan = models.DecimalField(_("registered capital (10k)"), max_digits=20, decimal_places=4, null=True, blank=True)
+    capital_wan = models.DecimalField(
+        _("registered capital (10k)"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
     currency = models.CharField(_("currency"), max_length=3, blank=True)
     capital_raw = models.CharField(_("capital as written"), max_length=100, blank=True)
     company_type = models.CharField(_("company type"), max_length=100, blank=True)
@@ -73,16 +77,24 @@ class Enterprise(models.Model):
     scope = models.TextField(_("business scope"), blank=True)
     description = models.TextField(_("description"), blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    revenue_wan = models.DecimalField(_("revenue (10k CNY)"), max_digits=20, decimal_places=2, null=True, blank=True)
+    revenue_wan = models.DecimalField(
+        _("revenue (10k CNY)"), max_digits=20, decimal_places=2, null=True, blank=True
+    )
     tax_wan = models.DecimalField(_("tax (10k CNY)"), max_digits=20, decimal_places=2, null=True, blank=True)
     website = models.CharField(_("website"), max_length=255, blank=True)
     tags = models.JSONField(_("tags"), default=list, blank=True)
     listed = models.BooleanField(_("listed company"), null=True, blank=True)
     flags = models.JSONField(_("flags"), default=list, blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
-    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="enterprises")
-    import_batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="enterprises")
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="enterprises"
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -112,12 +124,18 @@ class DuplicateCandidate(models.Model):
         DISMISSED = "dismissed", _("Dismissed")
 
     first = models.ForeignKey(Enterprise, verbose_name=_("firm"), on_delete=models.CASCADE, related_name="+")
-    second = models.ForeignKey(Enterprise, verbose_name=_("probable duplicate"), on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(
+        Enterprise, verbose_name=_("probable duplicate"), on_delete=models.CASCADE, related_name="+"
+    )
     score = models.FloatField(_("similarity"))
     reason = models.CharField(_("reason"), max_length=255, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
     created_at = models.DateTimeField(_("found"), auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     permission_object = "enterprise"
@@ -127,7 +145,9 @@ class DuplicateCandidate(models.Model):
         verbose_name = _("probable duplicate")
         verbose_name_plural = _("probable duplicates")
         ordering = ["-score", "id"]
-        constraints = [models.UniqueConstraint(fields=["first", "second"], name="registry_duplicate_pair_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="registry_duplicate_pair_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_id} ≈ {self.second_id} ({self.score:.0f})"
@@ -140,7 +160,9 @@ class ParkRule(models.Model):
         ADDRESS = "address", _("Address contains")
         REGION = "region", _("Region code starts with")
 
-    park = models.ForeignKey(Organisation, verbose_name=_("park or town"), on_delete=models.CASCADE, related_name="park_rules")
+    park = models.ForeignKey(
+        Organisation, verbose_name=_("park or town"), on_delete=models.CASCADE, related_name="park_rules"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     pattern = models.CharField(_("pattern"), max_length=200)
     priority = models.IntegerField(_("priority"), default=0)
@@ -167,7 +189,9 @@ class FirmPark(models.Model):
         MANUAL = "manual", _("Set by hand")
 
     enterprise = models.OneToOneField(Enterprise, on_delete=models.CASCADE, related_name="park_link")
-    park = models.ForeignKey(Organisation, verbose_name=_("park or town"), on_delete=models.CASCADE, related_name="park_firms")
+    park = models.ForeignKey(
+        Organisation, verbose_name=_("park or town"), on_delete=models.CASCADE, related_name="park_firms"
+    )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.RULE)
     rule = models.ForeignKey(ParkRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

@@ -24,7 +24,9 @@ def registry_panel(request):
     )
     duplicates = 0
     if can(user, "enterprise", "change"):
-        duplicates = visible(user, DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN), "change").count()
+        duplicates = visible(
+            user, DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN), "change"
+        ).count()
     last = None
     if can(user, "import_batch", "view"):
         last = visible(user, ImportBatch.objects.defer("issues", "mapping")).first()

@@ -40,10 +40,16 @@ def park_detail(request, pk):
     firms = visible(request.user, parks.firms_in(park).select_related("park_link")).order_by("name")
     page = Paginator(firms, 50).get_page(request.GET.get("page"))
     return TemplateResponse(
-        request, "registry/park_detail.html",
-        {"park": park, "rules": park.park_rules.all(), "page": page, "kinds": ParkRule.Kind.choices,
-         "can_edit": may_act_in(request.user, "enterprise", "change", park)},
-    )  # fmt: skip
+        request,
+        "registry/park_detail.html",
+        {
+            "park": park,
+            "rules": park.park_rules.all(),
+            "page": page,
+            "kinds": ParkRule.Kind.choices,
+            "can_edit": may_act_in(request.user, "enterprise", "change", park),
+        },
+    )
 
 
 def _editable_park(request, pk) -> Organisation:

@@ -214,7 +214,9 @@ def _facet_groups(filters: Mapping[str, Any] | None, match: _Match) -> bool:
             else:
                 all_facets = False
         elif key == "status":
-            alternatives = ["(" + " AND ".join(_fts_phrase(t) for t in _status_tokens(s)) + ")" for s in _listish(value)]
+            alternatives = [
+                "(" + " AND ".join(_fts_phrase(t) for t in _status_tokens(s)) + ")" for s in _listish(value)
+            ]
             if alternatives:
                 match.groups.append("(" + " OR ".join(alternatives) + ")")
         else:
@@ -245,7 +247,9 @@ class SearchPlan:
         return bool(self.match) and self.filters_in_index and not self.recheck
 
 
-def plan_search(query: str, filters: Mapping[str, Any] | None = None, *, include_merged: bool = False) -> SearchPlan:
+def plan_search(
+    query: str, filters: Mapping[str, Any] | None = None, *, include_merged: bool = False
+) -> SearchPlan:
     """The WHERE condition of a free-text query together with ``filters`` (which :func:`apply_filters` applies
     too: on SQLite the region and status also go into the full-text MATCH, where they are cheap to intersect)."""
     text = (query or "").strip()
@@ -306,17 +310,23 @@ def plan_search(query: str, filters: Mapping[str, Any] | None = None, *, include
             pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             like = "ILIKE" if _has_case(term) else "LIKE"  # LIKE: the same for Chinese, and far cheaper
             parts.append(
-                "(" + " OR ".join(f'"{_TABLE}"."{c}" {like} %s' for c in ("name", "short_name", "scope", "uscc")) + ")"
+                "("
+                + " OR ".join(f'"{_TABLE}"."{c}" {like} %s' for c in ("name", "short_name", "scope", "uscc"))
+                + ")"
             )
             params.extend([pattern] * 4)
-        return SearchPlan(Q(RawSQL("(" + " AND ".join(parts) + ")", params, output_field=models.BooleanField())))
+        return SearchPlan(
+            Q(RawSQL("(" + " AND ".join(parts) + ")", params, output_field=models.BooleanField()))
+        )
     condition = Q()
     for term in terms:
         condition &= _contains_anywhere(term)
     return SearchPlan(condition)
 
 
-def text_condition(query: str, *, selective_filter: bool = False, filters: Mapping[str, Any] | None = None) -> Q | None:
+def text_condition(
+    query: str, *, selective_filter: bool = False, filters: Mapping[str, Any] | None = None
+) -> Q | None:
     """The WHERE condition for a free-text query (see the module documentation), or None for an empty query.
 
     ``filters``: the list filters of the same search (their region and status narrow the index lookup on SQLite).
@@ -326,7 +336,12 @@ def text_condition(query: str, *, selective_filter: bool = False, filters: Mappi
 
 
 def _contains_anywhere(term: str) -> Q:
-    return _contains("name", term) | _contains("short_name", term) | _contains("scope", term) | _contains("uscc", term)
+    return (
+        _contains("name", term)
+        | _contains("short_name", term)
+        | _contains("scope", term)
+        | _contains("uscc", term)
+    )
 
 
 # --------------------------------------------------------------------------------------------- regions by name
@@ -338,7 +353,9 @@ def _region_names():
     from zhaoshang.registry.core.regions import RegionNameIndex
 
     table = default_regions()
-    return RegionNameIndex((code, region.name, [a.name for a in table.ancestors(code)]) for code, region in table.items())
+    return RegionNameIndex(
+        (code, region.name, [a.name for a in table.ancestors(code)]) for code, region in table.items()
+    )
 
 
 def resolve_region(value: str) -> str:
@@ -411,7 +428,9 @@ def _usable_rates(rates: Mapping[str, Any] | None) -> list[tuple[str, Decimal]]:
     return [(currency, Decimal(rate)) for currency, rate in sorted(rates.items()) if Decimal(rate) > 0]
 
 
-def capital_condition(minimum: Any = None, maximum: Any = None, rates: Mapping[str, Decimal] | None = None) -> Q:
+def capital_condition(
+    minimum: Any = None, maximum: Any = None, rates: Mapping[str, Decimal] | None = None
+) -> Q:
     """Capital between two bounds in 万元人民币, each firm's own currency converted with ``rates``.
 
     The stored amount keeps its currency; the bounds are converted instead (one range per currency), so the
@@ -433,7 +452,10 @@ def capital_condition(minimum: Any = None, maximum: Any = None, rates: Mapping[s
 
 def capital_in_cny(rates: Mapping[str, Decimal] | None = None) -> Case:
     """Registered capital in 万元人民币 as a database expression (NULL for a currency without a rate)."""
-    whens = [When(currency=currency, then=F("capital_wan") * Value(rate)) for currency, rate in _usable_rates(rates)]
+    whens = [
+        When(currency=currency, then=F("capital_wan") * Value(rate))
+        for currency, rate in _usable_rates(rates)
+    ]
     return Case(*whens, default=Value(None), output_field=models.DecimalField())
 
 
@@ -481,7 +503,9 @@ def relevance_tiers(query: str, plan: SearchPlan | None = None) -> list[Q]:
 
 
 def _tier_case(query: str) -> Case:
-    whens = [When(condition, then=Value(i)) for i, condition in enumerate(relevance_tiers(query))]  # one statement
+    whens = [
+        When(condition, then=Value(i)) for i, condition in enumerate(relevance_tiers(query))
+    ]  # one statement
     return Case(*whens, default=Value(len(whens)), output_field=IntegerField())
 
 
@@ -540,7 +564,9 @@ def _parse_cursor(cursor: str | None) -> tuple[str, int, int]:
     return "key", 0, 0
 
 
-def count_capped(queryset: models.QuerySet, plan: SearchPlan | None = None, *, unscoped: bool = False) -> tuple[int, bool]:
+def count_capped(
+    queryset: models.QuerySet, plan: SearchPlan | None = None, *, unscoped: bool = False
+) -> tuple[int, bool]:
     """(count, more than :data:`COUNT_CAP`?) without counting past the cap (see :func:`_count`)."""
     n, capped, _approximate = _count(queryset, plan, unscoped=unscoped)
     return n, capped
@@ -553,7 +579,13 @@ def _count(queryset: models.QuerySet, plan: SearchPlan | None, *, unscoped: bool
     visible, the index counts first, without reading a row: more than the cap there is "10,000+" (for a term of
     four or more characters this counts firms that have all its trigrams, which nearly always means the term);
     the exact count below the cap reads those rows only when a term must be checked on them."""
-    if plan is not None and plan.match and plan.filters_in_index and unscoped and connection.vendor == "sqlite":
+    if (
+        plan is not None
+        and plan.match
+        and plan.filters_in_index
+        and unscoped
+        and connection.vendor == "sqlite"
+    ):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT count(*) FROM (SELECT rowid FROM {_TABLE}_fts WHERE {_TABLE}_fts MATCH %s LIMIT {COUNT_CAP + 1})",
@@ -666,7 +698,9 @@ def _keyed_rows(
     found: list[tuple[int, Any]] = []
     if tier <= 1:  # the exact names and the prefixes are a handful of rows: one statement for both
         # (SQLite: within the name index's matches, which it reads through the name and short-name lookups)
-        named_exact, named_prefix, _inside = relevance_tiers(query, plan) if windowed else (exact, prefix, inside)
+        named_exact, named_prefix, _inside = (
+            relevance_tiers(query, plan) if windowed else (exact, prefix, inside)
+        )
         qs = names_from.filter(named_exact | named_prefix).annotate(
             _tier=Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
         )
@@ -738,7 +772,9 @@ def _listish(value: Any) -> list[str]:
     return [str(v) for v in value if v not in (None, "")]
 
 
-def apply_filters(queryset: models.QuerySet[Enterprise], filters: Mapping[str, Any] | None) -> models.QuerySet:
+def apply_filters(
+    queryset: models.QuerySet[Enterprise], filters: Mapping[str, Any] | None
+) -> models.QuerySet:
     """Apply the list filters: region, industry, status, tags, capital_min/capital_max (万元人民币),
     founded_from/founded_to (years), local, listed, flagged, organisation, and any registered extension."""
     if not filters:
@@ -808,7 +844,9 @@ def search_enterprises(
 
 
 def statuses_in_use(queryset: Iterable[Enterprise] | None = None) -> list[str]:
-    return list(Enterprise.objects.exclude(status="").order_by().values_list("status", flat=True).distinct()[:50])
+    return list(
+        Enterprise.objects.exclude(status="").order_by().values_list("status", flat=True).distinct()[:50]
+    )
 
 
 def is_unscoped(user: Any) -> bool:
@@ -833,5 +871,12 @@ def search_page(
     queryset = search_enterprises(user, query, filters, include_merged=include_merged, sort=sort, plan=plan)
     base = search_enterprises(user, "", filters, include_merged=include_merged, plan=SearchPlan(None))
     return page_of(
-        queryset, query=query, sort=sort, cursor=cursor, size=size, plan=plan, unscoped=is_unscoped(user), base=base
+        queryset,
+        query=query,
+        sort=sort,
+        cursor=cursor,
+        size=size,
+        plan=plan,
+        unscoped=is_unscoped(user),
+        base=base,
     )

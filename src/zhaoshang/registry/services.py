@@ -81,6 +81,7 @@ __all__ = [
     "write_issue_report",
 ]
 
+
 # Called with (batch, actor=...) after an import that wrote something; a missing module is skipped.
 class RegistryError(DomainError):
     """A registry request that cannot be done; ``str()`` is a Chinese sentence for the user."""
@@ -172,7 +173,9 @@ def _can_change_for(actor: Any) -> Callable[[Iterable[int]], set[int]]:
         ids = list(ids)
         if not ids:
             return set()
-        return set(visible(actor, Enterprise.objects.filter(pk__in=ids), "change").values_list("pk", flat=True))
+        return set(
+            visible(actor, Enterprise.objects.filter(pk__in=ids), "change").values_list("pk", flat=True)
+        )
 
     return check
 
@@ -205,7 +208,9 @@ def import_enterprises(
     path = Path(path)
     if not authorised:
         _check_import_allowed(actor, organisation, dry_run=dry_run)
-    source = source if source is not None else (batch.source if batch is not None and batch.source else path.name)
+    source = (
+        source if source is not None else (batch.source if batch is not None and batch.source else path.name)
+    )
     if batch is None and not dry_run:
         batch = ImportBatch.objects.create(
             organisation=organisation,
@@ -246,7 +251,9 @@ def import_enterprises(
     except (DomainError, OSError) as exc:
         if batch is not None:
             # a file refused by the safety checks is recorded as refused: nothing was read, nothing written
-            batch.status = ImportBatch.Status.REFUSED if isinstance(exc, RefusedFileError) else ImportBatch.Status.FAILED
+            batch.status = (
+                ImportBatch.Status.REFUSED if isinstance(exc, RefusedFileError) else ImportBatch.Status.FAILED
+            )
             batch.message = str(exc)
             batch.finished_at = batch.heartbeat_at = timezone.now()
             batch.save(update_fields=["status", "message", "finished_at", "heartbeat_at"])
@@ -254,10 +261,15 @@ def import_enterprises(
     except OperationalError as exc:  # SQLite: another import held the write lock longer than the busy timeout
         if batch is not None and batch.pk:
             ImportBatch.objects.filter(pk=batch.pk).update(
-                status=ImportBatch.Status.FAILED, message=BUSY_MESSAGE, finished_at=timezone.now(), heartbeat_at=timezone.now()
+                status=ImportBatch.Status.FAILED,
+                message=BUSY_MESSAGE,
+                finished_at=timezone.now(),
+                heartbeat_at=timezone.now(),
             )
         raise RegistryError(BUSY_MESSAGE, "database_busy") from exc
-    except Exception as exc:  # never leave a batch "running": whatever stopped it is recorded, then raised again
+    except (
+        Exception
+    ) as exc:  # never leave a batch "running": whatever stopped it is recorded, then raised again
         if batch is not None and batch.pk:
             ImportBatch.objects.filter(pk=batch.pk).update(
                 status=ImportBatch.Status.FAILED,
@@ -297,7 +309,12 @@ ANALYZE_AFTER_ROWS = 5000
 # The pg_trgm GIN indexes of migration 0003. New rows first go to each GIN index's pending list, which every
 # search must then read in full: after a big import the planner rightly avoids the indexes and scans the table
 # (hundreds of milliseconds per search on 100,000 rows) until autovacuum merges the lists. An import merges them.
-TRIGRAM_INDEXES = ("registry_ent_name_trgm", "registry_ent_short_trgm", "registry_ent_scope_trgm", "registry_ent_uscc_trgm")
+TRIGRAM_INDEXES = (
+    "registry_ent_name_trgm",
+    "registry_ent_short_trgm",
+    "registry_ent_scope_trgm",
+    "registry_ent_uscc_trgm",
+)
 
 
 def _merge_pending_index_entries() -> None:
@@ -388,7 +405,9 @@ def _launch(batch: ImportBatch, actor: Any, *, background: bool | None, authoris
         batch.refresh_from_db()
 
 
-def run_batch(batch_id: int, actor_id: int | None, *, close_connections: bool = True, authorised: bool = False) -> None:
+def run_batch(
+    batch_id: int, actor_id: int | None, *, close_connections: bool = True, authorised: bool = False
+) -> None:
     """Run (or re-run: the upsert is idempotent) the import of a saved batch file; errors end in the batch."""
     from django.contrib.auth import get_user_model
 
@@ -409,11 +428,17 @@ def run_batch(batch_id: int, actor_id: int | None, *, close_connections: bool = 
             )
         except RefusedFileError as exc:
             ImportBatch.objects.filter(pk=batch_id).update(
-                status=ImportBatch.Status.REFUSED, message=str(exc), finished_at=timezone.now(), heartbeat_at=timezone.now()
+                status=ImportBatch.Status.REFUSED,
+                message=str(exc),
+                finished_at=timezone.now(),
+                heartbeat_at=timezone.now(),
             )
         except (DomainError, OSError, PermissionDenied) as exc:
             ImportBatch.objects.filter(pk=batch_id).update(
-                status=ImportBatch.Status.FAILED, message=str(exc), finished_at=timezone.now(), heartbeat_at=timezone.now()
+                status=ImportBatch.Status.FAILED,
+                message=str(exc),
+                finished_at=timezone.now(),
+                heartbeat_at=timezone.now(),
             )
         except Exception as exc:
             log.exception("import batch %s failed", batch_id)
@@ -517,9 +542,14 @@ def rerun_blocker(batch: ImportBatch) -> RegistryError | None:
         if not interruption(batch):
             return RegistryError("该批次仍在导入中，不能重新导入", "still_running")
     elif batch.status != ImportBatch.Status.FAILED:
-        return RegistryError(f"该批次已结束（{batch.get_status_display()}），不能重新导入；如需再次导入，请重新上传文件", "finished")
+        return RegistryError(
+            f"该批次已结束（{batch.get_status_display()}），不能重新导入；如需再次导入，请重新上传文件",
+            "finished",
+        )
     if not batch_file_path(batch).is_file():
-        return RegistryError("服务器上没有该批次的原文件（命令行导入不保存文件），无法重新导入；请重新上传", "file_missing")
+        return RegistryError(
+            "服务器上没有该批次的原文件（命令行导入不保存文件），无法重新导入；请重新上传", "file_missing"
+        )
     return None
 
 
@@ -541,7 +571,9 @@ def rerun_import(actor: Any, batch: ImportBatch, *, background: bool | None = No
     try:
         with transaction.atomic():
             # claim the batch: only one re-run wins, and only if nothing touched it since it was read
-            seen = {"heartbeat_at": batch.heartbeat_at} if batch.heartbeat_at else {"heartbeat_at__isnull": True}
+            seen = (
+                {"heartbeat_at": batch.heartbeat_at} if batch.heartbeat_at else {"heartbeat_at__isnull": True}
+            )
             claimed = ImportBatch.objects.filter(pk=batch.pk, status=batch.status, **seen).update(
                 status=ImportBatch.Status.PENDING,
                 heartbeat_at=timezone.now(),
@@ -644,7 +676,10 @@ def enterprise_as_dict(firm: Enterprise) -> dict[str, Any]:
 
 def history_of(firm: Enterprise) -> models.QuerySet[AuditEntry]:
     """The firm's audit entries, including those of the records merged into it."""
-    ids = [str(firm.pk), *(str(pk) for pk in Enterprise.objects.filter(merged_into=firm).values_list("pk", flat=True))]
+    ids = [
+        str(firm.pk),
+        *(str(pk) for pk in Enterprise.objects.filter(merged_into=firm).values_list("pk", flat=True)),
+    ]
     return AuditEntry.objects.filter(model="registry.enterprise", object_id__in=ids).order_by("-at", "-id")
 
 
@@ -749,7 +784,9 @@ def merge_enterprises(
                 with transaction.atomic():
                     model._default_manager.filter(pk=obj.pk).update(**{fk: keep})
                 moved[model._meta.label_lower] = moved.get(model._meta.label_lower, 0) + 1
-            except IntegrityError:  # keep already has the same link (e.g. the same chain node): drop's stays on it
+            except (
+                IntegrityError
+            ):  # keep already has the same link (e.g. the same chain node): drop's stays on it
                 continue
     fill = {}
     for name in _FILLABLE:
@@ -773,11 +810,15 @@ def merge_enterprises(
     )
     DuplicateCandidate.objects.filter(
         models.Q(first=drop, second=keep) | models.Q(first=keep, second=drop)
-    ).update(status=DuplicateCandidate.Status.MERGED, decided_by=actor if getattr(actor, "pk", None) else None, decided_at=timezone.now())
-    # other open pairs of the dropped firm now concern the survivor
-    DuplicateCandidate.objects.filter(models.Q(first=drop) | models.Q(second=drop), status=DuplicateCandidate.Status.OPEN).update(
-        status=DuplicateCandidate.Status.DISMISSED, decided_at=timezone.now()
+    ).update(
+        status=DuplicateCandidate.Status.MERGED,
+        decided_by=actor if getattr(actor, "pk", None) else None,
+        decided_at=timezone.now(),
     )
+    # other open pairs of the dropped firm now concern the survivor
+    DuplicateCandidate.objects.filter(
+        models.Q(first=drop) | models.Q(second=drop), status=DuplicateCandidate.Status.OPEN
+    ).update(status=DuplicateCandidate.Status.DISMISSED, decided_at=timezone.now())
     if candidate is not None:
         candidate.refresh_from_db()
     keep.refresh_from_db()
@@ -832,7 +873,9 @@ def export_enterprises_xlsx(queryset: models.QuerySet[Enterprise], out: str | Pa
     """Write the firms of ``queryset`` (already filtered, scoped and ordered) to an XLSX; returns the row count."""
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": not isinstance(out, str | Path)})
+    workbook = xlsxwriter.Workbook(
+        out, {"constant_memory": True, "in_memory": not isinstance(out, str | Path)}
+    )
     sheet = workbook.add_worksheet("企业名录")
     bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2"})
     datefmt = workbook.add_format({"num_format": "yyyy-mm-dd"})
@@ -843,7 +886,9 @@ def export_enterprises_xlsx(queryset: models.QuerySet[Enterprise], out: str | Pa
     sheet.freeze_panes(1, 2)
     fields = [f for f, _ in EXPORT_COLUMNS if f not in {"region", "local"}]
     n = 0
-    rows = queryset if queryset.ordered else queryset.order_by("name", "id")  # the list's order, when it has one
+    rows = (
+        queryset if queryset.ordered else queryset.order_by("name", "id")
+    )  # the list's order, when it has one
     for n, row in enumerate(rows.values(*fields).iterator(chunk_size=2000), start=1):
         for col, (name, _) in enumerate(EXPORT_COLUMNS):
             if name == "region":
@@ -872,7 +917,12 @@ def export_enterprises_xlsx(queryset: models.QuerySet[Enterprise], out: str | Pa
 
 # ------------------------------------------------------------------- firms named by other capabilities (additive)
 
-NEEDS_REVIEW_FLAG = {"code": "needs_review", "column": "", "raw": "", "message": "由其他业务（如企业诉求）自动建档，请核实"}
+NEEDS_REVIEW_FLAG = {
+    "code": "needs_review",
+    "column": "",
+    "raw": "",
+    "message": "由其他业务（如企业诉求）自动建档，请核实",
+}
 
 
 def ensure_enterprises(
@@ -894,7 +944,9 @@ def ensure_enterprises(
         for firm in Enterprise.objects.filter(uscc__in=code_list[i : i + 500], merged_into__isnull=True):
             by_code[firm.uscc] = firm
     for i in range(0, len(key_list), 500):
-        for firm in Enterprise.objects.filter(name_key__in=key_list[i : i + 500], merged_into__isnull=True).order_by("id"):
+        for firm in Enterprise.objects.filter(
+            name_key__in=key_list[i : i + 500], merged_into__isnull=True
+        ).order_by("id"):
             by_key.setdefault(firm.name_key, firm)
     found: dict[tuple[str, str], Enterprise] = {}
     new: dict[str, Enterprise] = {}  # by code or name key, so one unknown firm is created once
@@ -906,8 +958,13 @@ def ensure_enterprises(
             firm = new.get(ident) or (new.get(f"k:{key}") if key else None)
             if firm is None:
                 firm = Enterprise(
-                    name=pair[0] or code or "", name_key=key or (code or "").lower(), uscc=code, uscc_raw=pair[1][:64],
-                    organisation=organisation, source=source[:100], flags=[NEEDS_REVIEW_FLAG],
+                    name=pair[0] or code or "",
+                    name_key=key or (code or "").lower(),
+                    uscc=code,
+                    uscc_raw=pair[1][:64],
+                    organisation=organisation,
+                    source=source[:100],
+                    flags=[NEEDS_REVIEW_FLAG],
                 )
             new[ident] = firm
             if key:
@@ -920,23 +977,46 @@ def ensure_enterprises(
         writer = _RowWriter(organisation_id=organisation.pk, batch_id=None, source=source[:100])
         fields = ("name", "name_key", "uscc", "uscc_raw")
         for i in range(0, len(created), 2000):
-            writer.insert([writer.row({f: getattr(firm, f) for f in fields}, [NEEDS_REVIEW_FLAG]) for firm in created[i : i + 2000]])
+            writer.insert(
+                [
+                    writer.row({f: getattr(firm, f) for f in fields}, [NEEDS_REVIEW_FLAG])
+                    for firm in created[i : i + 2000]
+                ]
+            )
         ids: dict[tuple[str, str | None], int] = {}
         keys = sorted({f.name_key for f in created})
         for i in range(0, len(keys), 500):
             ids.update(
-                {(k, c): pk for pk, k, c in Enterprise.objects.filter(name_key__in=keys[i : i + 500], source=source[:100]).values_list("pk", "name_key", "uscc")}
+                {
+                    (k, c): pk
+                    for pk, k, c in Enterprise.objects.filter(
+                        name_key__in=keys[i : i + 500], source=source[:100]
+                    ).values_list("pk", "name_key", "uscc")
+                }
             )
         for firm in created:
             firm.pk = ids.get((firm.name_key, firm.uscc))
             firm._state.adding = False
         AuditEntry.objects.bulk_create(
-            [audit.entry(actor, AuditEntry.Action.CREATE, f, {"name": [None, f.name], "uscc": [None, f.uscc]}, note=source) for f in created],
+            [
+                audit.entry(
+                    actor,
+                    AuditEntry.Action.CREATE,
+                    f,
+                    {"name": [None, f.name], "uscc": [None, f.uscc]},
+                    note=source,
+                )
+                for f in created
+            ],
             batch_size=1000,
         )
     return found
 
 
-def ensure_enterprise(actor: Any, *, name: str, uscc: str = "", organisation: Any, source: str) -> Enterprise | None:
+def ensure_enterprise(
+    actor: Any, *, name: str, uscc: str = "", organisation: Any, source: str
+) -> Enterprise | None:
     """One firm by code then name, created flagged for review when unknown (see `ensure_enterprises`)."""
-    return ensure_enterprises(actor, [(name, uscc)], organisation, source=source).get((name.strip(), uscc.strip()))
+    return ensure_enterprises(actor, [(name, uscc)], organisation, source=source).get(
+        (name.strip(), uscc.strip())
+    )

@@ -24,6 +24,7 @@ from zhaoshang.registry.models import DuplicateCandidate, Enterprise, ImportBatc
 
 PAGE_SIZE = 50
 
+
 # Sections other apps add to the profile: (dotted function(firm) -> data, template, context name).
 def _querystring(request, drop=("page",)) -> str:
     query = request.GET.copy()
@@ -54,7 +55,9 @@ def firm_list(request):
             size=PAGE_SIZE,
             plan=filterset.plan if valid else search.SearchPlan(None, filtered=False),
             unscoped=search.is_unscoped(request.user),
-            base=filterset.base.select_related("organisation") if valid and filterset.base is not None else None,
+            base=filterset.base.select_related("organisation")
+            if valid and filterset.base is not None
+            else None,
         )
     _decorate(page.rows)
     base = _querystring(request, drop=("page", "cursor"))
@@ -68,7 +71,9 @@ def firm_list(request):
         "can_review": can(request.user, "enterprise", "change"),
         "home_region": services.region_name(services.home_region()),
     }
-    template = "registry/list.html#results" if request.htmx and not request.htmx.boosted else "registry/list.html"
+    template = (
+        "registry/list.html#results" if request.htmx and not request.htmx.boosted else "registry/list.html"
+    )
     return TemplateResponse(request, template, context)
 
 
@@ -90,7 +95,9 @@ def _profile_sections(firm, user) -> list[dict]:
 
 def firm_detail(request, pk: int):
     require(request.user, "enterprise", "view")
-    firm = get_for_user(request.user, Enterprise.objects.select_related("organisation", "import_batch", "merged_into"), pk)
+    firm = get_for_user(
+        request.user, Enterprise.objects.select_related("organisation", "import_batch", "merged_into"), pk
+    )
     history = list(services.history_of(firm)[:100])
     batch = firm.import_batch
     context = {
@@ -99,12 +106,16 @@ def firm_detail(request, pk: int):
         "capital_cny": services.capital_in_cny_wan(firm),
         "region_label": services.region_name(firm.region_code),
         "is_local": services.is_local(firm.region_code),
-        "batch": batch if batch is not None and visible(request.user, ImportBatch.objects.filter(pk=batch.pk)).exists() else None,
+        "batch": batch
+        if batch is not None and visible(request.user, ImportBatch.objects.filter(pk=batch.pk)).exists()
+        else None,
         "history": history,
         "merged_from": list(Enterprise.objects.filter(merged_into=firm).only("id", "name", "uscc")),
         "sections": _profile_sections(firm, request.user),
         "duplicates": list(
-            DuplicateCandidate.objects.filter(Q(first=firm) | Q(second=firm), status=DuplicateCandidate.Status.OPEN)[:10]
+            DuplicateCandidate.objects.filter(
+                Q(first=firm) | Q(second=firm), status=DuplicateCandidate.Status.OPEN
+            )[:10]
         ),
     }
     return TemplateResponse(request, "registry/detail.html", context)
@@ -115,7 +126,9 @@ def firm_detail(request, pk: int):
 
 def import_list(request):
     require(request.user, "import_batch", "view")
-    batches = visible(request.user, ImportBatch.objects.select_related("organisation", "created_by")).defer("issues", "mapping")
+    batches = visible(request.user, ImportBatch.objects.select_related("organisation", "created_by")).defer(
+        "issues", "mapping"
+    )
     page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
     for batch in page.object_list:
         batch.interrupted = services.interruption(batch)
@@ -159,7 +172,9 @@ def _batch_context(batch: ImportBatch, user=None) -> dict:
         "batch": batch,
         "running": running,
         "interrupted": interrupted,
-        "can_rerun": user is not None and services.rerun_blocker(batch) is None and services.may_rerun(user, batch),
+        "can_rerun": user is not None
+        and services.rerun_blocker(batch) is None
+        and services.may_rerun(user, batch),
         "done_rows": done,
         "total_rows": total,
         "percent": min(percent, 100),
@@ -227,10 +242,9 @@ def import_report(request, pk: int):
 
 def duplicates(request):
     require(request.user, "enterprise", "change")
-    pairs = (
-        _pairs_for(request.user, DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN))
-        .select_related("first", "second", "first__organisation", "second__organisation")
-    )
+    pairs = _pairs_for(
+        request.user, DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN)
+    ).select_related("first", "second", "first__organisation", "second__organisation")
     page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
     for pair in page.object_list:
         _decorate([pair.first, pair.second])
@@ -253,7 +267,9 @@ def _pairs_for(user, pairs):
 
 def _pair_for(request, pk: int) -> DuplicateCandidate:
     require(request.user, "enterprise", "change")
-    pair = get_for_user(request.user, _pairs_for(request.user, DuplicateCandidate.objects.select_related("first", "second")), pk, "change")
+    firms = visible(request.user, Enterprise.objects.all())
+    readable = DuplicateCandidate.objects.select_related("first", "second").filter(first__in=firms, second__in=firms)
+    pair = get_for_user(request.user, readable, pk, "change")  # 404 unseen, 403 seen but not theirs to decide
     if pair.status != DuplicateCandidate.Status.OPEN:
         raise Http404
     return pair

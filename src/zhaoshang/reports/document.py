@@ -210,7 +210,9 @@ def render_docx(
                 tr_pr.append(repeat)
                 for i, text in enumerate(block.headers):
                     add_run(header.cells[i].paragraphs[0], text, font=heading_font, bold=True)
-                table_rows = list(table.rows)  # table.rows[r] walks every row each time: quadratic on long tables
+                table_rows = list(
+                    table.rows
+                )  # table.rows[r] walks every row each time: quadratic on long tables
                 for r, row in enumerate(block.rows, start=1):
                     cells = table_rows[r].cells
                     for i, value in enumerate(row):

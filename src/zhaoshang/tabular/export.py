@@ -27,7 +27,9 @@ def _number(value: Any) -> int | float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value if abs(value) < EXCEL_EXACT_INTEGER else None  # longer integers would lose digits in Excel
+        return (
+            value if abs(value) < EXCEL_EXACT_INTEGER else None
+        )  # longer integers would lose digits in Excel
     if isinstance(value, float):
         return value if value == value and value not in (float("inf"), float("-inf")) else None
     if isinstance(value, Decimal):

@@ -22,8 +22,14 @@ class RowIssue:
     def as_dict(self) -> dict[str, Any]:
         """The stored / JSON form (the keys every import's batch record and ``--json`` use)."""
         data = asdict(self)
-        return {"row": data["row"], "column": data["column"], "raw": data["raw_value"], "code": data["code"],
-                "message": data["message_zh"], "severity": data["severity"]}  # fmt: skip
+        return {
+            "row": data["row"],
+            "column": data["column"],
+            "raw": data["raw_value"],
+            "code": data["code"],
+            "message": data["message_zh"],
+            "severity": data["severity"],
+        }
 
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -38,8 +44,13 @@ def write_issue_report(issues: Iterable[RowIssue | Mapping[str, Any]], out: str 
     found = [i.as_dict() if isinstance(i, RowIssue) else dict(i) for i in issues]
     found.sort(key=lambda i: (order.get(i.get("severity", "info"), 3), i.get("row") or 0))
     rows = (
-        [int(i.get("row") or 0), str(i.get("column") or ""), str(i.get("raw") or ""), str(i.get("message") or ""),
-         SEVERITY_ZH.get(str(i.get("severity")), str(i.get("severity") or ""))]
+        [
+            int(i.get("row") or 0),
+            str(i.get("column") or ""),
+            str(i.get("raw") or ""),
+            str(i.get("message") or ""),
+            SEVERITY_ZH.get(str(i.get("severity")), str(i.get("severity") or "")),
+        ]
         for i in found
-    )  # fmt: skip
+    )
     return write_xlsx(out, REPORT_HEADER, rows, sheet_name="问题清单", widths=(8, 18, 36, 70, 8))

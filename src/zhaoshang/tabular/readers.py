@@ -135,7 +135,8 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[Row]:
             for number, row in enumerate(csv.reader(lines, delimiter=delimiter), start=1):  # noqa: B007
                 if number > limit.max_rows + 1:
                     raise RefusedFileError(
-                        path, f"超过{limit.max_rows:,}行（ZHAOSHANG_IMPORT_MAX_ROWS），已停止读取，未写入任何数据"
+                        path,
+                        f"超过{limit.max_rows:,}行（ZHAOSHANG_IMPORT_MAX_ROWS），已停止读取，未写入任何数据",
                     )
                 if not row or (not row[0].strip() and not "".join(row).strip()):
                     continue
@@ -202,7 +203,9 @@ def iter_excel_rows(path: str | Path, *, sheet: str | int | None = None) -> Iter
             return _streamed_rows(path, max_width=max(first.columns, 1))
     elif any(s.area > CALAMINE_MAX_CELLS for s in check.sheets):
         big = max(check.sheets, key=lambda s: s.area)
-        raise RefusedFileError(path, f"工作表范围过大（{big.rows:,}行×{big.columns:,}列），请只保留需要导入的数据")
+        raise RefusedFileError(
+            path, f"工作表范围过大（{big.rows:,}行×{big.columns:,}列），请只保留需要导入的数据"
+        )
     try:
         from python_calamine import CalamineWorkbook
     except ImportError as exc:  # pragma: no cover - a declared dependency

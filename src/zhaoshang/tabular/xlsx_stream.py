@@ -169,7 +169,9 @@ class _Workbook:
                         index = _column_index(ref)
                         if index > len(cells):
                             cells.extend([""] * (index - len(cells)))
-                    if len(cells) >= 16_384:  # Excel's last column is XFD; cells without references could go on
+                    if (
+                        len(cells) >= 16_384
+                    ):  # Excel's last column is XFD; cells without references could go on
                         raise ValueError("一行超过16,384个单元格")
                     kind = c.get("t")
                     if kind == "inlineStr":

@@ -15,7 +15,9 @@ class DomainErrorMiddleware:
     def process_exception(self, request, exception):
         if request.path.startswith("/api/"):
             return None
-        if isinstance(exception, OverflowError):  # an id or number beyond the database's integers, from the URL
+        if isinstance(
+            exception, OverflowError
+        ):  # an id or number beyond the database's integers, from the URL
             exception = DomainError("数值超出范围", code="out_of_range")
         if not isinstance(exception, DomainError):
             return None

@@ -20,7 +20,9 @@ def workbench(request):
 
 def organisations(request):
     require(request.user, "organisation", "view")
-    orgs = list(visible(request.user, Organisation.objects.annotate(user_count=Count("users"))).order_by("path"))
+    orgs = list(
+        visible(request.user, Organisation.objects.annotate(user_count=Count("users"))).order_by("path")
+    )
     for org in orgs:
         org.depth = org.path.count("/") - 2
     return TemplateResponse(
@@ -61,7 +63,10 @@ def _labelled(entry) -> tuple[str, list[tuple[str, object, object]]]:
 
 def audit(request):
     require(request.user, "audit_log", "view")
-    filters = {key: request.GET.get(key, "").strip() for key in ("actor", "model", "action", "object_id", "since", "until")}
+    filters = {
+        key: request.GET.get(key, "").strip()
+        for key in ("actor", "model", "action", "object_id", "since", "until")
+    }
     entries = visible(request.user, AuditEntry.objects.all())
     if filters["actor"]:
         entries = entries.filter(actor_name__icontains=filters["actor"])
@@ -92,7 +97,9 @@ def audit(request):
 
 
 def _error(request, status: int, title: str, message: str):
-    return render(request, "web/error.html", {"status": status, "title": title, "message": message}, status=status)
+    return render(
+        request, "web/error.html", {"status": status, "title": title, "message": message}, status=status
+    )
 
 
 def bad_request(request, exception=None):

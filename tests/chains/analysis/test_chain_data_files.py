@@ -37,7 +37,9 @@ def test_a_shipped_chain_meets_the_bar_of_the_issue(path: Path):
     nodes = list(spec.nodes.values())
     assert len(nodes) >= 60 and max(n.depth for n in nodes) >= 3
     assert all(n.weight is not None and n.weight_source for n in nodes)
-    assert all(n.card.what and n.card.source and (n.card.leaders_domestic or n.card.leaders_foreign) for n in nodes)
+    assert all(
+        n.card.what and n.card.source and (n.card.leaders_domestic or n.card.leaders_foreign) for n in nodes
+    )
     assert all(n.keywords for n in nodes if n.is_leaf)
     assert any(n.key_node for n in nodes) and spec.links
     assert {n.name for n in nodes if n.depth == 1} and len({n.key for n in nodes}) == len(nodes)
@@ -45,6 +47,18 @@ def test_a_shipped_chain_meets_the_bar_of_the_issue(path: Path):
 
 def test_the_shipped_chains_name_their_nodes_specifically_enough_to_be_evidence():
     """A node's name counts as evidence wherever it occurs, so no node may be named by a bare generic word."""
-    generic = {"包装", "原材料", "复合材料", "测试服务", "测试设备", "设备零部件", "无线通信", "天线", "材料", "设备", "服务"}
+    generic = {
+        "包装",
+        "原材料",
+        "复合材料",
+        "测试服务",
+        "测试设备",
+        "设备零部件",
+        "无线通信",
+        "天线",
+        "材料",
+        "设备",
+        "服务",
+    }
     names = {n.name for p in CHAIN_FILES for n in load_yaml(p).nodes.values()}
     assert not names & generic

@@ -15,14 +15,40 @@ SPEC = from_dict(
         "slug": "t",
         "name": "测试链",
         "nodes": [
-            {"key": "parts", "name": "部件", "weight": 0.6, "keywords": ["轨道交通装备"], "children": [
-                {"key": "turnout", "name": "道岔", "weight": 0.5, "key_node": True, "keywords": ["道岔"], "industry_codes": ["3716"]},
-                {"key": "door", "name": "站台门", "weight": 0.5, "keywords": ["站台门"], "industry_codes": ["3716"]},
-            ]},
-            {"key": "emu", "name": "动车组", "weight": 0.4, "keywords": ["动车组"], "industry_codes": ["3711"], "decisive_codes": ["3711"]},
+            {
+                "key": "parts",
+                "name": "部件",
+                "weight": 0.6,
+                "keywords": ["轨道交通装备"],
+                "children": [
+                    {
+                        "key": "turnout",
+                        "name": "道岔",
+                        "weight": 0.5,
+                        "key_node": True,
+                        "keywords": ["道岔"],
+                        "industry_codes": ["3716"],
+                    },
+                    {
+                        "key": "door",
+                        "name": "站台门",
+                        "weight": 0.5,
+                        "keywords": ["站台门"],
+                        "industry_codes": ["3716"],
+                    },
+                ],
+            },
+            {
+                "key": "emu",
+                "name": "动车组",
+                "weight": 0.4,
+                "keywords": ["动车组"],
+                "industry_codes": ["3711"],
+                "decisive_codes": ["3711"],
+            },
         ],
     }
-)  # fmt: skip
+)
 
 
 def kinds(name="", scope="", code=None) -> dict[str, str]:

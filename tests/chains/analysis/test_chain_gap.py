@@ -27,14 +27,19 @@ def chain() -> ChainSpec:
             "slug": "t",
             "name": "测试链",
             "nodes": [
-                {"key": "a", "name": "A", "weight": 0.6, "children": [
-                    {"key": "a1", "name": "A1", "weight": 0.5},
-                    {"key": "a2", "name": "A2", "weight": 0.5},
-                ]},
+                {
+                    "key": "a",
+                    "name": "A",
+                    "weight": 0.6,
+                    "children": [
+                        {"key": "a1", "name": "A1", "weight": 0.5},
+                        {"key": "a2", "name": "A2", "weight": 0.5},
+                    ],
+                },
                 {"key": "b", "name": "B", "weight": 0.4, "key_node": True},
             ],
         }
-    )  # fmt: skip
+    )
 
 
 def table(pairs: list[tuple[str, str]], **columns) -> pd.DataFrame:
@@ -60,8 +65,11 @@ def test_completeness_is_the_weighted_coverage_of_the_leaves_computed_by_hand():
 
 
 def test_the_coverage_of_a_weak_leaf_is_configurable():
-    res = analyse_gaps(chain(), table([("f1", "a1"), ("f2", "a1"), ("f3", "a1"), ("f4", "a2")]),
-                       Thresholds(weak_coverage=0.2))  # fmt: skip
+    res = analyse_gaps(
+        chain(),
+        table([("f1", "a1"), ("f2", "a1"), ("f3", "a1"), ("f4", "a2")]),
+        Thresholds(weak_coverage=0.2),
+    )
     assert res.completeness == pytest.approx(0.3 + 0.3 * 0.2)
 
 
@@ -133,8 +141,14 @@ def test_subtree_counts_agree_with_a_brute_force_count_on_a_random_tree():
 
     def level(prefix: str, depth: int) -> list[dict]:
         k = int(rng.integers(2, 4))
-        return [{"key": f"{prefix}{i}", "name": f"{prefix}{i}",
-                 **({"children": level(f"{prefix}{i}-", depth + 1)} if depth < 3 else {})} for i in range(k)]  # fmt: skip
+        return [
+            {
+                "key": f"{prefix}{i}",
+                "name": f"{prefix}{i}",
+                **({"children": level(f"{prefix}{i}-", depth + 1)} if depth < 3 else {}),
+            }
+            for i in range(k)
+        ]
 
     spec = from_dict({"slug": "r", "name": "随机", "nodes": level("n", 1)})
     keys = list(spec.nodes)
@@ -147,12 +161,18 @@ def test_subtree_counts_agree_with_a_brute_force_count_on_a_random_tree():
 
 
 def test_priorities_put_key_nodes_first_then_weight():
-    spec = from_dict({"slug": "p", "name": "P", "nodes": [
-        {"key": "small", "name": "小", "weight": 0.1},
-        {"key": "big", "name": "大", "weight": 0.6},
-        {"key": "key", "name": "关键", "weight": 0.2, "key_node": True},
-        {"key": "covered", "name": "已有", "weight": 0.1},
-    ]})  # fmt: skip
+    spec = from_dict(
+        {
+            "slug": "p",
+            "name": "P",
+            "nodes": [
+                {"key": "small", "name": "小", "weight": 0.1},
+                {"key": "big", "name": "大", "weight": 0.6},
+                {"key": "key", "name": "关键", "weight": 0.2, "key_node": True},
+                {"key": "covered", "name": "已有", "weight": 0.1},
+            ],
+        }
+    )
     res = analyse_gaps(
         spec, table([("f1", "covered"), ("f2", "covered"), ("f3", "covered"), ("f4", "small")])
     )

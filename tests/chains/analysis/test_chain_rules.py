@@ -17,17 +17,40 @@ def ev_chain() -> ChainSpec:
             "slug": "ev",
             "name": "新能源汽车",
             "nodes": [
-                {"key": "battery", "name": "动力电池", "weight": 0.5, "keywords": ["电池"], "children": [
-                    {"key": "cell", "name": "电芯", "weight": 0.6, "keywords": ["锂电池", "电芯"],
-                     "exclude": ["回收"], "industry_codes": ["3841"]},
-                    {"key": "bms", "name": "电池管理系统", "weight": 0.4, "aliases": ["BMS"]},
-                ]},
-                {"key": "power", "name": "功率器件", "weight": 0.3, "keywords": ["IGBT模块", "碳化硅"],
-                 "industry_codes": ["397"]},
-                {"key": "vehicle", "name": "整车", "weight": 0.2, "industry_codes": ["C"], "keywords": ["整车"]},
+                {
+                    "key": "battery",
+                    "name": "动力电池",
+                    "weight": 0.5,
+                    "keywords": ["电池"],
+                    "children": [
+                        {
+                            "key": "cell",
+                            "name": "电芯",
+                            "weight": 0.6,
+                            "keywords": ["锂电池", "电芯"],
+                            "exclude": ["回收"],
+                            "industry_codes": ["3841"],
+                        },
+                        {"key": "bms", "name": "电池管理系统", "weight": 0.4, "aliases": ["BMS"]},
+                    ],
+                },
+                {
+                    "key": "power",
+                    "name": "功率器件",
+                    "weight": 0.3,
+                    "keywords": ["IGBT模块", "碳化硅"],
+                    "industry_codes": ["397"],
+                },
+                {
+                    "key": "vehicle",
+                    "name": "整车",
+                    "weight": 0.2,
+                    "industry_codes": ["C"],
+                    "keywords": ["整车"],
+                },
             ],
         }
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture(scope="module")
@@ -176,13 +199,22 @@ def test_section_letters_follow_gb_t_4754():
 
 
 def test_a_latin_word_matches_only_where_it_is_not_part_of_a_longer_latin_word():
-    spec = from_dict({
-        "slug": "rail", "name": "轨交",
-        "nodes": [
-            {"key": "ato", "name": "列车自动运行", "weight": 0.5, "keywords": ["ATO"]},
-            {"key": "panel", "name": "面板", "weight": 0.5, "keywords": ["OLED", "显示面板"], "exclude": ["LED"]},
-        ],
-    })  # fmt: skip
+    spec = from_dict(
+        {
+            "slug": "rail",
+            "name": "轨交",
+            "nodes": [
+                {"key": "ato", "name": "列车自动运行", "weight": 0.5, "keywords": ["ATO"]},
+                {
+                    "key": "panel",
+                    "name": "面板",
+                    "weight": 0.5,
+                    "keywords": ["OLED", "显示面板"],
+                    "exclude": ["LED"],
+                },
+            ],
+        }
+    )
     clf = RuleClassifier(spec)
     assert clf.classify("", "应用集成中间件TongIntegrator", "", None) == []  # "ato" inside a word
     [a] = clf.classify("", "城轨ATO系统；CBTC", "", None)

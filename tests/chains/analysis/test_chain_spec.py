@@ -91,8 +91,22 @@ def test_a_node_knows_its_path_depth_parent_and_absolute_weight():
 
 
 def test_a_sibling_group_with_no_weights_is_split_equally():
-    spec = from_dict(tiny([{"key": "a", "name": "A"}, {"key": "b", "name": "B", "children": [
-        {"key": "b1", "name": "B1"}, {"key": "b2", "name": "B2"}, {"key": "b3", "name": "B3"}]}]))  # fmt: skip
+    spec = from_dict(
+        tiny(
+            [
+                {"key": "a", "name": "A"},
+                {
+                    "key": "b",
+                    "name": "B",
+                    "children": [
+                        {"key": "b1", "name": "B1"},
+                        {"key": "b2", "name": "B2"},
+                        {"key": "b3", "name": "B3"},
+                    ],
+                },
+            ]
+        )
+    )
     assert spec.node("a").weight is None
     assert spec.node("b2").abs_weight == pytest.approx(0.5 / 3)
 
@@ -133,15 +147,35 @@ def test_it_reports_duplicate_keys_naming_the_key():
 
 
 def test_it_reports_sibling_weights_that_do_not_sum_to_one_with_the_parent_and_sum():
-    found = problems_of(tiny([{"key": "p", "name": "父", "weight": 1.0, "children": [
-        {"key": "a", "name": "A", "weight": 0.5}, {"key": "b", "name": "B", "weight": 0.3}]}]))  # fmt: skip
+    found = problems_of(
+        tiny(
+            [
+                {
+                    "key": "p",
+                    "name": "父",
+                    "weight": 1.0,
+                    "children": [
+                        {"key": "a", "name": "A", "weight": 0.5},
+                        {"key": "b", "name": "B", "weight": 0.3},
+                    ],
+                }
+            ]
+        )
+    )
     assert len(found) == 1
     assert "父节点 p（父）" in found[0] and "0.8" in found[0] and "字段「weight」" in found[0]
 
 
 def test_sibling_weights_within_the_tolerance_are_accepted():
-    spec = from_dict(tiny([{"key": "a", "name": "A", "weight": 0.333}, {"key": "b", "name": "B", "weight": 0.333},
-                           {"key": "c", "name": "C", "weight": 0.333}]))  # fmt: skip
+    spec = from_dict(
+        tiny(
+            [
+                {"key": "a", "name": "A", "weight": 0.333},
+                {"key": "b", "name": "B", "weight": 0.333},
+                {"key": "c", "name": "C", "weight": 0.333},
+            ]
+        )
+    )
     assert len(spec.nodes) == 3
 
 
@@ -171,8 +205,12 @@ def test_it_accepts_industry_codes_at_every_level(code: str):
 
 
 def test_it_collects_every_problem_into_one_error():
-    found = problems_of(tiny([{"key": "a", "name": "A", "weight": -1, "industry_codes": ["X1"]}, {"name": ""}],
-                             links=[{"from": "zz", "to": "a"}]))  # fmt: skip
+    found = problems_of(
+        tiny(
+            [{"key": "a", "name": "A", "weight": -1, "industry_codes": ["X1"]}, {"name": ""}],
+            links=[{"from": "zz", "to": "a"}],
+        )
+    )
     assert len(found) >= 4
 
 
@@ -180,7 +218,6 @@ def test_a_yaml_syntax_error_names_the_line():
     with pytest.raises(ChainFileError) as exc:
         load_yaml(io.StringIO("slug: x\nnodes: [\n  - a: b\n"))
     assert "YAML 格式错误" in str(exc.value) and "行" in str(exc.value)
-
 
 
 def test_yaml_problems_name_the_line_where_the_node_or_link_starts():
@@ -203,6 +240,7 @@ def test_yaml_read_with_line_numbers_gives_the_same_spec_as_a_plain_dict():
     import yaml
 
     assert load_yaml(io.StringIO(CHAIN_YAML)) == from_dict(yaml.safe_load(CHAIN_YAML))
+
 
 # --- XLSX validation, with row numbers -------------------------------------------------------------------
 

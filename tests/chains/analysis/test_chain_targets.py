@@ -92,14 +92,27 @@ def test_distance_comes_from_coordinates_when_an_origin_is_given():
 
 
 def test_closer_firms_and_more_leader_links_rank_higher_all_else_equal():
-    df = pd.DataFrame({"firm_id": ["near", "far"], "node_score": [0.6, 0.6], "distance_km": [50, 1500],
-                       "leader_links": [3, 0]})  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "firm_id": ["near", "far"],
+            "node_score": [0.6, 0.6],
+            "distance_km": [50, 1500],
+            "leader_links": [3, 0],
+        }
+    )
     assert rank_targets(df)["firm_id"].tolist() == ["near", "far"]
 
 
 def test_min_coverage_moves_little_known_firms_below_the_rest():
-    df = pd.DataFrame({"firm_id": ["thin", "full"], "node_score": [1.0, 0.5], "distance_km": [np.nan, 900.0],
-                       "listed": [None, False], "leader_links": [np.nan, 0]})  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "firm_id": ["thin", "full"],
+            "node_score": [1.0, 0.5],
+            "distance_km": [np.nan, 900.0],
+            "listed": [None, False],
+            "leader_links": [np.nan, 0],
+        }
+    )
     assert rank_targets(df)["firm_id"].tolist() == ["thin", "full"]
     assert rank_targets(df, min_coverage=0.5)["firm_id"].tolist() == ["full", "thin"]
 

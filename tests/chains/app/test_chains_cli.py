@@ -17,7 +17,9 @@ from zhaoshang.core.models import AuditEntry
 pytestmark = pytest.mark.django_db
 BOM_DIR = SHARED_DATA / "bom"
 LABELLED = SHARED_DATA / "classify/listed_firms_labeled.csv"
-needs_bom_files = pytest.mark.skipif(absent(BOM_DIR), reason=f"{BOM_DIR} not found: ../shared is not beside the project")
+needs_bom_files = pytest.mark.skipif(
+    absent(BOM_DIR), reason=f"{BOM_DIR} not found: ../shared is not beside the project"
+)
 needs_labels = pytest.mark.skipif(not LABELLED.is_file(), reason=f"{LABELLED} not found")
 
 
@@ -43,7 +45,9 @@ def test_import_and_export_round_trip_a_shipped_chain(tmp_path):
     Chain.objects.all().delete()
     assert "75 个节点" in run("chains", "import", str(tmp_path / "rail.xlsx"))
     run("chains", "export", "rail-transit-equipment", "-o", str(tmp_path / "again.yaml"))
-    assert (tmp_path / "again.yaml").read_text(encoding="utf-8") == (tmp_path / "rail.yaml").read_text(encoding="utf-8")
+    assert (tmp_path / "again.yaml").read_text(encoding="utf-8") == (tmp_path / "rail.yaml").read_text(
+        encoding="utf-8"
+    )
 
 
 def import_errors(path) -> list[str]:
@@ -57,7 +61,10 @@ def import_errors(path) -> list[str]:
 
 def test_a_bad_chain_file_exits_non_zero_names_the_lines_and_writes_nothing(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("slug: x\nname: 坏链\nnodes:\n- key: a\n  name: 甲\n  weight: 2\n- key: a\n  name: 乙\n", encoding="utf-8")
+    bad.write_text(
+        "slug: x\nname: 坏链\nnodes:\n- key: a\n  name: 甲\n  weight: 2\n- key: a\n  name: 乙\n",
+        encoding="utf-8",
+    )
     before = AuditEntry.objects.count()
     lines = import_errors(bad)
     assert "bad.yaml 第 7 行 节点 a 字段「key」：节点键重复，与第 4 行相同" in lines
@@ -74,7 +81,9 @@ def test_a_bad_xlsx_chain_names_its_rows_on_stderr_and_leaves_the_stored_chain_a
     wb = openpyxl.load_workbook(tmp_path / "rail.xlsx")
     ws = wb["节点"]
     header = [c.value for c in ws[1]]
-    ws.cell(row=3, column=header.index("名称") + 1, value="改过的名字")  # would change a node if it were imported
+    ws.cell(
+        row=3, column=header.index("名称") + 1, value="改过的名字"
+    )  # would change a node if it were imported
     ws.cell(row=5, column=header.index("权重") + 1, value="很多")
     ws.cell(row=9, column=header.index("父节点键") + 1, value="no-such-parent")
     wb.save(tmp_path / "bad.xlsx")
@@ -89,7 +98,10 @@ def test_a_bad_xlsx_chain_names_its_rows_on_stderr_and_leaves_the_stored_chain_a
 def test_the_three_shipped_chains_load():
     out = run("chains", "load-builtin")
     assert {c.slug: c.nodes.count() for c in Chain.objects.all()} == {
-        "rail-transit-equipment": 75, "notebook-computer": 61, "integrated-circuit": 71}
+        "rail-transit-equipment": 75,
+        "notebook-computer": 61,
+        "integrated-circuit": 71,
+    }
     assert "轨道交通装备" in out
 
 
@@ -127,7 +139,18 @@ def test_the_demo_shows_strong_weak_and_missing_rail_nodes_targets_and_a_local_b
     from zhaoshang.demo import build_demo
 
     build_demo()
-    bom = json.loads(run("chains", "bom", str(BOM_DIR / "mnt_reform_keyboard.csv"), "--name", "键盘", "--json", "--region", "430200"))
+    bom = json.loads(
+        run(
+            "chains",
+            "bom",
+            str(BOM_DIR / "mnt_reform_keyboard.csv"),
+            "--name",
+            "键盘",
+            "--json",
+            "--region",
+            "430200",
+        )
+    )
     local = [f["name"] for m in bom["makers"] for f in m["local_firms"]]
     assert any("株洲" in name for name in local), "no local maker found"
     data = json.loads(run("chains", "gap", "轨道交通装备", "--region", "430200", "--json"))
@@ -137,7 +160,9 @@ def test_the_demo_shows_strong_weak_and_missing_rail_nodes_targets_and_a_local_b
     node = data["nodes"][0]
     assert {"path", "status", "local_firms", "key", "weight", "targets"} <= set(node)
     targets = [t for n in data["nodes"] for t in n["targets"]]
-    assert targets and all(t["target_url"].startswith("/chains/rail-transit-equipment/targets/") for t in targets)
+    assert targets and all(
+        t["target_url"].startswith("/chains/rail-transit-equipment/targets/") for t in targets
+    )
     by_slug = json.loads(run("chains", "gap", "rail-transit-equipment", "--region", "430200", "--json"))
     assert by_slug["completeness"] == data["completeness"]
 
@@ -157,8 +182,19 @@ def test_classify_writes_one_row_per_input_row_in_order(tmp_path):
     test = frame.iloc[1::2].head(40)
     train.to_csv(tmp_path / "train.csv", index=False)
     test.to_csv(tmp_path / "in.csv", index=False)
-    call_command("classify", str(tmp_path / "in.csv"), "--train", str(tmp_path / "train.csv"), "--text-column", "description",
-                 "--label-column", "cics1", "-o", str(tmp_path / "out.csv"), stderr=__import__("io").StringIO())
+    call_command(
+        "classify",
+        str(tmp_path / "in.csv"),
+        "--train",
+        str(tmp_path / "train.csv"),
+        "--text-column",
+        "description",
+        "--label-column",
+        "cics1",
+        "-o",
+        str(tmp_path / "out.csv"),
+        stderr=__import__("io").StringIO(),
+    )
     out = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
     assert list(out["stock_code"]) == list(test["stock_code"])
     assert list(out.columns) == [*test.columns, "predicted", "score", "top3"]

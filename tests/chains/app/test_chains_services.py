@@ -74,7 +74,10 @@ def test_a_bad_xlsx_chain_file_names_its_rows_and_changes_nothing(cast, chain, t
 def test_a_chain_whose_name_belongs_to_another_chain_is_refused_without_writing(cast, chain):
     before = Chain.objects.count()
     with pytest.raises(services.ChainServiceError, match="迷你轨交链"):
-        services.load_chain(cast.admin, from_dict({"slug": "other", "name": "迷你轨交链", "nodes": [{"key": "a", "name": "甲"}]}))
+        services.load_chain(
+            cast.admin,
+            from_dict({"slug": "other", "name": "迷你轨交链", "nodes": [{"key": "a", "name": "甲"}]}),
+        )
     assert Chain.objects.count() == before
 
 
@@ -102,7 +105,9 @@ def test_an_exclusion_word_vetoes_the_node(cast, chain, make_firm):
     assert not NodeAssignment.objects.filter(enterprise=firm, node__key="igbt").exists()
 
 
-def test_reclassifying_never_overrides_a_reviewed_assignment_and_drops_stale_suggestions(cast, chain, make_firm):
+def test_reclassifying_never_overrides_a_reviewed_assignment_and_drops_stale_suggestions(
+    cast, chain, make_firm
+):
     kept = make_firm("株洲甲", "轴承制造")
     stale = make_firm("株洲乙", "闸瓦销售")
     services.classify_enterprises(cast.admin)
@@ -160,7 +165,12 @@ def test_gap_statuses_follow_the_thresholds(cast, chain, make_firm):
     _rail_firms(make_firm, cast)
     report = services.gap_for_region(chain, "430200")
     st = _statuses(report)
-    assert (st["igbt"], st["traction"], st["bearing"], st["brake"]) == ("strong", "weak", "missing", "missing")
+    assert (st["igbt"], st["traction"], st["bearing"], st["brake"]) == (
+        "strong",
+        "weak",
+        "missing",
+        "missing",
+    )
     assert st["up"] == "weak"  # a branch with a hole is not strong
     services.set_thresholds(cast.chain_office, chain, strong_firms=1)
     chain.refresh_from_db()
@@ -192,12 +202,22 @@ def test_targets_rank_firms_elsewhere_with_reasons_specific_to_each_row(cast, ch
     # missing nodes by weight (制动系统 0.20 before 轴承 0.15), best target first within a node
     assert names == ["长沙二", "长沙一", "昆山一"] and [r["rank"] for r in rows] == [1, 1, 2]
     best = rows[1]
-    assert best["node_key"] == "bearing" and best["target_url"].startswith(f"/chains/{chain.slug}/targets/bearing/")
+    assert best["node_key"] == "bearing" and best["target_url"].startswith(
+        f"/chains/{chain.slug}/targets/bearing/"
+    )
     assert "上市公司" in best["reasons"] and any(r.startswith("距本地") for r in best["reasons"])
-    assert best["evidence"] == "product" and best["matched_words"] == ["轴承"] and "产品相符：「轴承」" in best["reasons"]
+    assert (
+        best["evidence"] == "product"
+        and best["matched_words"] == ["轴承"]
+        and "产品相符：「轴承」" in best["reasons"]
+    )
     kunshan = next(r for r in rows if r["name"] == "昆山一")
-    assert not any("未知" in r or "链主" in r for r in kunshan["reasons"])  # nothing said that is true of every row
-    assert [r["name"] for r in services.target_rows(services.targets_for(chain, "430200", "brake"))] == ["长沙二"]
+    assert not any(
+        "未知" in r or "链主" in r for r in kunshan["reasons"]
+    )  # nothing said that is true of every row
+    assert [r["name"] for r in services.target_rows(services.targets_for(chain, "430200", "brake"))] == [
+        "长沙二"
+    ]
 
 
 def test_positions_for_lists_the_firms_nodes_with_why(cast, chain, make_firm):
@@ -214,8 +234,12 @@ def test_review_queue_decisions_feed_the_next_training_run(cast, chain, make_fir
     before = services.train_learned_layer(cast.admin)
     assert (before.confirmed, before.rejected) == (0, 0)
     assert services.NONE_LABEL not in services.load_learned_model().classes_
-    services.review_assignment(cast.chain_office, NodeAssignment.objects.get(enterprise=confirmed), confirm=True)
-    services.review_assignment(cast.chain_office, NodeAssignment.objects.get(enterprise=rejected), confirm=False)
+    services.review_assignment(
+        cast.chain_office, NodeAssignment.objects.get(enterprise=confirmed), confirm=True
+    )
+    services.review_assignment(
+        cast.chain_office, NodeAssignment.objects.get(enterprise=rejected), confirm=False
+    )
     after = services.train_learned_layer(cast.admin)
     assert (after.confirmed, after.rejected) == (1, 1)
     # the rejected firm (no confirmed position) teaches a "none of these nodes" class
@@ -238,7 +262,10 @@ def test_thresholds_written_in_the_chain_file_apply_per_node_and_survive_export(
     st = _statuses(services.gap_for_region(chain, "430200"))
     assert (st["igbt"], st["bearing"]) == ("strong", "weak")  # 2 firms: strong only where the node says 2
     services.export_chain(chain, tmp_path / "out.yaml")
-    assert yaml.safe_load((tmp_path / "out.yaml").read_text(encoding="utf-8"))["thresholds"] == data["thresholds"]
+    assert (
+        yaml.safe_load((tmp_path / "out.yaml").read_text(encoding="utf-8"))["thresholds"]
+        == data["thresholds"]
+    )
 
 
 def test_a_chain_file_with_thresholds_for_an_unknown_node_is_refused_without_writing(cast, tmp_path):
@@ -246,7 +273,12 @@ def test_a_chain_file_with_thresholds_for_an_unknown_node_is_refused_without_wri
     from tests.chains.app.conftest import MINI
 
     path = tmp_path / "mini.yaml"
-    path.write_text(yaml.safe_dump({**MINI, "thresholds": {"per_node": {"nope": {"strong_firms": 2}}}}, allow_unicode=True), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(
+            {**MINI, "thresholds": {"per_node": {"nope": {"strong_firms": 2}}}}, allow_unicode=True
+        ),
+        encoding="utf-8",
+    )
     before = AuditEntry.objects.count()
     with pytest.raises(services.ChainServiceError, match="nope"):
         services.import_chain(cast.chain_office, path)

@@ -16,16 +16,26 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def placed(cast, chain, make_firm):
     local_own = make_firm("株洲甲园区IGBT公司", "IGBT模块", region_code="430211", organisation=cast.park)
-    local_other = make_firm("株洲乙园区IGBT公司", "IGBT模块", region_code="430202", organisation=cast.other_park)
-    target_other = make_firm("长沙乙园区轴承公司", "轴承制造", region_code="430104", organisation=cast.other_park)
+    local_other = make_firm(
+        "株洲乙园区IGBT公司", "IGBT模块", region_code="430202", organisation=cast.other_park
+    )
+    target_other = make_firm(
+        "长沙乙园区轴承公司", "轴承制造", region_code="430104", organisation=cast.other_park
+    )
     target_own = make_firm("昆山甲园区制动公司", "制动系统", region_code="320583", organisation=cast.park)
     services.classify_enterprises(cast.admin)
     return {"own": local_own, "other": local_other, "target_other": target_other, "target_own": target_own}
 
 
 URLS = [
-    "/chains/", "/chains/review/", "/chains/mini-rail/", "/chains/mini-rail/compare/", "/chains/mini-rail/nodes/igbt/",
-    "/chains/mini-rail/targets.xlsx", "/chains/mini-rail/targets.docx", "/chains/mini-rail/export.yaml",
+    "/chains/",
+    "/chains/review/",
+    "/chains/mini-rail/",
+    "/chains/mini-rail/compare/",
+    "/chains/mini-rail/nodes/igbt/",
+    "/chains/mini-rail/targets.xlsx",
+    "/chains/mini-rail/targets.docx",
+    "/chains/mini-rail/export.yaml",
 ]
 
 
@@ -35,17 +45,28 @@ def test_every_page_asks_for_login(client, chain, url):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-@pytest.mark.parametrize("url", [
-    "/chains/mini-rail/tree.json", "/chains/mini-rail/export.xlsx", "/chains/mini-rail/targets/brake/1/?region=430200",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/chains/mini-rail/tree.json",
+        "/chains/mini-rail/export.xlsx",
+        "/chains/mini-rail/targets/brake/1/?region=430200",
+    ],
+)
 def test_the_other_get_endpoints_ask_for_login_too(client, chain, url):
     response = client.get(url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-@pytest.mark.parametrize("url", [
-    "/chains/review/train/", "/chains/review/1/confirm/", "/chains/review/1/reject/", "/chains/mini-rail/nodes/igbt/card/",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/chains/review/train/",
+        "/chains/review/1/confirm/",
+        "/chains/review/1/reject/",
+        "/chains/mini-rail/nodes/igbt/card/",
+    ],
+)
 def test_every_action_asks_for_login_and_changes_nothing(client, placed, url):
     before = list(NodeAssignment.objects.values_list("pk", "status"))
     response = client.post(url, {"what": "改"})
@@ -78,13 +99,21 @@ def test_the_target_list_export_holds_every_target_with_its_evidence_and_reasons
     response = client_for(cast.owner).get("/chains/mini-rail/targets.xlsx?region=430200")
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     text = " ".join(str(c.value) for row in book.active.iter_rows() for c in row if c.value)
-    assert "昆山甲园区制动公司" in text and "长沙乙园区轴承公司" in text and "推荐理由" in text and "证据类型" in text
+    assert (
+        "昆山甲园区制动公司" in text
+        and "长沙乙园区轴承公司" in text
+        and "推荐理由" in text
+        and "证据类型" in text
+    )
     docx = client_for(cast.owner).get("/chains/mini-rail/targets.docx?region=430200")
     assert docx["Content-Type"].endswith("wordprocessingml.document") and docx.content[:2] == b"PK"
     import docx as python_docx
 
     document = python_docx.Document(io.BytesIO(docx.content))
-    words = "\n".join([p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells])
+    words = "\n".join(
+        [p.text for p in document.paragraphs]
+        + [c.text for t in document.tables for r in t.rows for c in r.cells]
+    )
     assert "招商目标清单" in words and "昆山甲园区制动公司" in words and "长沙乙园区轴承公司" in words
     assert "未知" not in words  # nothing said about what nobody knows: no sentence repeated on every row
 
@@ -112,14 +141,23 @@ def test_only_reviewers_may_confirm_and_never_another_organisations_firm(client_
     assert client_for(cast.chain_office).get(f"/chains/review/{mine.pk}/confirm/").status_code == 405
 
 
-def test_the_review_queue_shows_the_reasons_and_evidence_of_every_firm(client_for, cast, placed, django_assert_max_num_queries):
+def test_the_review_queue_shows_the_reasons_and_evidence_of_every_firm(
+    client_for, cast, placed, django_assert_max_num_queries
+):
     client = client_for(cast.owner)
     with django_assert_max_num_queries(12):
         page = client.get("/chains/review/").content.decode()
-    assert "株洲甲园区IGBT公司" in page and "株洲乙园区IGBT公司" in page and "IGBT" in page and 'data-evidence="product"' in page
+    assert (
+        "株洲甲园区IGBT公司" in page
+        and "株洲乙园区IGBT公司" in page
+        and "IGBT" in page
+        and 'data-evidence="product"' in page
+    )
 
 
-def test_list_pages_do_not_grow_queries_with_firms(client_for, cast, placed, make_firm, django_assert_max_num_queries):
+def test_list_pages_do_not_grow_queries_with_firms(
+    client_for, cast, placed, make_firm, django_assert_max_num_queries
+):
     for i in range(15):
         make_firm(f"加量{i}", "轴承", region_code="430211")
     services.classify_enterprises(cast.admin)
@@ -133,7 +171,11 @@ def test_list_pages_do_not_grow_queries_with_firms(client_for, cast, placed, mak
 
 
 def test_the_comparison_puts_regions_side_by_side(client_for, cast, placed):
-    page = client_for(cast.leader).get("/chains/mini-rail/compare/?regions=430200,430100,320583").content.decode()
+    page = (
+        client_for(cast.leader)
+        .get("/chains/mini-rail/compare/?regions=430200,430100,320583")
+        .content.decode()
+    )
     assert "株洲市" in page and "长沙市" in page and "昆山市" in page
 
 
@@ -148,7 +190,9 @@ def test_cards_are_edited_by_the_chain_office_only(client_for, cast, placed, cha
 def test_the_enterprise_positions_snippet_renders(cast, placed):
     from django.template.loader import render_to_string
 
-    html = render_to_string("chains/_enterprise_positions.html", {"positions": services.positions_for(placed["own"])})
+    html = render_to_string(
+        "chains/_enterprise_positions.html", {"positions": services.positions_for(placed["own"])}
+    )
     assert "上游 / IGBT模块" in html
 
 
@@ -165,7 +209,12 @@ def test_the_api_gives_the_gap_document_with_evidence_counts_and_every_target(cl
 def test_the_api_review_queue_is_shared_and_reviewing_needs_the_right(client_for, cast, placed):
     rows = client_for(cast.owner).get("/api/chain-assignments/").json()
     rows = rows.get("results", rows) if isinstance(rows, dict) else rows
-    assert {r["enterprise_name"] for r in rows} == {"株洲甲园区IGBT公司", "株洲乙园区IGBT公司", "长沙乙园区轴承公司", "昆山甲园区制动公司"}
+    assert {r["enterprise_name"] for r in rows} == {
+        "株洲甲园区IGBT公司",
+        "株洲乙园区IGBT公司",
+        "长沙乙园区轴承公司",
+        "昆山甲园区制动公司",
+    }
     assert {r["evidence"] for r in rows} == {"product"} and all(r["matched_words"] for r in rows)
     mine = NodeAssignment.objects.get(enterprise=placed["own"])
     theirs = NodeAssignment.objects.get(enterprise=placed["other"])
@@ -203,9 +252,14 @@ def test_a_target_on_the_node_panel_becomes_a_lead_with_one_click(client_for, ca
     panel = client.get("/chains/mini-rail/nodes/bearing/?region=430200").content.decode()
     assert 'data-testid="lead-from-target"' in panel
     firm = placed["target_other"]
-    response = client.post("/pipeline/from-target/", {"chain": "mini-rail", "node": "bearing", "enterprise": firm.pk})
+    response = client.post(
+        "/pipeline/from-target/", {"chain": "mini-rail", "node": "bearing", "enterprise": firm.pk}
+    )
     assert response.status_code == 302
     project = Project.objects.get(investor=firm)
     assert (project.stage, project.organisation) == ("lead", cast.other_park)
     # a leader may read chains but not add projects: no button
-    assert 'data-testid="lead-from-target"' not in client_for(cast.leader).get("/chains/mini-rail/nodes/bearing/?region=430200").content.decode()
+    assert (
+        'data-testid="lead-from-target"'
+        not in client_for(cast.leader).get("/chains/mini-rail/nodes/bearing/?region=430200").content.decode()
+    )

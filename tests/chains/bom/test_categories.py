@@ -8,7 +8,9 @@ from tests.shared_data import SHARED_DATA, absent
 from zhaoshang.chains.analysis.bom import CATEGORIES, BomLine, categorise, read_bom, summary
 
 BOM_DIR = SHARED_DATA / "bom"
-pytestmark = pytest.mark.skipif(absent(BOM_DIR), reason=f"{BOM_DIR} not found: ../shared is not beside the project")
+pytestmark = pytest.mark.skipif(
+    absent(BOM_DIR), reason=f"{BOM_DIR} not found: ../shared is not beside the project"
+)
 
 
 @pytest.fixture(scope="module")
@@ -106,12 +108,26 @@ def test_ics_are_grouped_by_the_function_their_part_number_reveals(part_number: 
 
 @pytest.mark.parametrize(
     ("name", "category"),
-    [("贴片电容", "capacitor"), ("贴片电阻 10K", "resistor"), ("功率电感", "inductor"), ("磁珠", "inductor"),
-     ("无源晶振 24MHz", "crystal"), ("肖特基二极管", "diode"), ("MOS管", "transistor"), ("FPC连接器", "connector"),
-     ("轻触开关", "switch"), ("自恢复保险丝", "fuse"), ("锂电池", "battery"), ("主板PCB", "pcb"),
-     ("M2螺丝", "mechanical"), ("单片机", "ic_mcu"), ("电源管理芯片", "ic_power"), ("显示屏", "display"),
-     ("神秘零件", "other")],
-)  # fmt: skip
+    [
+        ("贴片电容", "capacitor"),
+        ("贴片电阻 10K", "resistor"),
+        ("功率电感", "inductor"),
+        ("磁珠", "inductor"),
+        ("无源晶振 24MHz", "crystal"),
+        ("肖特基二极管", "diode"),
+        ("MOS管", "transistor"),
+        ("FPC连接器", "connector"),
+        ("轻触开关", "switch"),
+        ("自恢复保险丝", "fuse"),
+        ("锂电池", "battery"),
+        ("主板PCB", "pcb"),
+        ("M2螺丝", "mechanical"),
+        ("单片机", "ic_mcu"),
+        ("电源管理芯片", "ic_power"),
+        ("显示屏", "display"),
+        ("神秘零件", "other"),
+    ],
+)
 def test_generic_lines_without_designators_are_categorised_by_their_words(name: str, category: str) -> None:
     assert categorise(BomLine(row=2, references=(), quantity=1, name=name)) == category
 

@@ -10,9 +10,25 @@ from zhaoshang.chains.analysis.bom import GROUPS, WEIGHT_SOURCE, bom_to_chain, r
 from zhaoshang.chains.analysis.spec import from_dict
 
 BOM_DIR = SHARED_DATA / "bom"
-pytestmark = pytest.mark.skipif(absent(BOM_DIR), reason=f"{BOM_DIR} not found: ../shared is not beside the project")
-NODE_FIELDS = {"key", "name", "name_en", "weight", "weight_source", "weight_estimate", "key_node", "aliases",
-               "keywords", "exclude", "industry_codes", "hs_codes", "card", "children"}  # fmt: skip
+pytestmark = pytest.mark.skipif(
+    absent(BOM_DIR), reason=f"{BOM_DIR} not found: ../shared is not beside the project"
+)
+NODE_FIELDS = {
+    "key",
+    "name",
+    "name_en",
+    "weight",
+    "weight_source",
+    "weight_estimate",
+    "key_node",
+    "aliases",
+    "keywords",
+    "exclude",
+    "industry_codes",
+    "hs_codes",
+    "card",
+    "children",
+}
 
 
 @pytest.fixture(scope="module")

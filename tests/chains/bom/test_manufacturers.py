@@ -14,7 +14,9 @@ from zhaoshang.chains.analysis.manufacturers import (
 )
 
 BOM_DIR = SHARED_DATA / "bom"
-pytestmark = pytest.mark.skipif(absent(BOM_DIR), reason=f"{BOM_DIR} not found: ../shared is not beside the project")
+pytestmark = pytest.mark.skipif(
+    absent(BOM_DIR), reason=f"{BOM_DIR} not found: ../shared is not beside the project"
+)
 
 
 @pytest.fixture(scope="module")
@@ -47,14 +49,34 @@ def test_every_manufacturer_in_the_mnt_boms_is_known(matcher: ManufacturerMatche
 
 @pytest.mark.parametrize(
     ("written", "key"),
-    [("Murata", "murata"), ("MURATA", "murata"), ("Murata Electronics", "murata"), ("村田", "murata"),
-     ("株式会社村田製作所", "murata"), ("TI", "ti"), ("Texas Instruments", "ti"), ("Texas Instruments Inc.", "ti"),
-     ("德州仪器", "ti"), ("Taiyo Yuden", "taiyo_yuden"), ("taiyo-yuden", "taiyo_yuden"), ("ON", "onsemi"),
-     ("Diodes, Inc.", "diodes"), ("Vishay Dale", "vishay"), ("Amphenol FCI", "amphenol"), ("C&K", "ck"),
-     ("Wurth", "wurth"), ("Würth Elektronik", "wurth"), ("Yageo Corporation", "yageo"),
-     ("Samsung Electro-Mechanics Co., Ltd.", "samsung_em"), ("Samsung", "samsung"), ("风华高科", "fenghua"),
-     ("广东风华高新科技股份有限公司", "fenghua"), ("深圳顺络电子", "sunlord"), ("UCC", "nippon_chemicon")],
-)  # fmt: skip
+    [
+        ("Murata", "murata"),
+        ("MURATA", "murata"),
+        ("Murata Electronics", "murata"),
+        ("村田", "murata"),
+        ("株式会社村田製作所", "murata"),
+        ("TI", "ti"),
+        ("Texas Instruments", "ti"),
+        ("Texas Instruments Inc.", "ti"),
+        ("德州仪器", "ti"),
+        ("Taiyo Yuden", "taiyo_yuden"),
+        ("taiyo-yuden", "taiyo_yuden"),
+        ("ON", "onsemi"),
+        ("Diodes, Inc.", "diodes"),
+        ("Vishay Dale", "vishay"),
+        ("Amphenol FCI", "amphenol"),
+        ("C&K", "ck"),
+        ("Wurth", "wurth"),
+        ("Würth Elektronik", "wurth"),
+        ("Yageo Corporation", "yageo"),
+        ("Samsung Electro-Mechanics Co., Ltd.", "samsung_em"),
+        ("Samsung", "samsung"),
+        ("风华高科", "fenghua"),
+        ("广东风华高新科技股份有限公司", "fenghua"),
+        ("深圳顺络电子", "sunlord"),
+        ("UCC", "nippon_chemicon"),
+    ],
+)
 def test_names_as_written_resolve_to_one_maker(matcher: ManufacturerMatcher, written: str, key: str) -> None:
     maker = matcher.canonical(written)
     assert maker is not None and maker.key == key
@@ -92,9 +114,17 @@ FIRMS = [
 
 @pytest.mark.parametrize(
     ("key", "firm_ids"),
-    [("fenghua", [1, 2]), ("murata", [4, 15]), ("tianma", [5]), ("ti", [9]), ("st", [10]), ("te", []),
-     ("rockchip", [13]), ("uniohm", [14])],
-)  # fmt: skip
+    [
+        ("fenghua", [1, 2]),
+        ("murata", [4, 15]),
+        ("tianma", [5]),
+        ("ti", [9]),
+        ("st", [10]),
+        ("te", []),
+        ("rockchip", [13]),
+        ("uniohm", [14]),
+    ],
+)
 def test_registry_firms_are_matched_by_legal_name_or_trade_name(
     matcher: ManufacturerMatcher, key: str, firm_ids: list[int]
 ) -> None:

@@ -10,7 +10,9 @@ from tests.shared_data import SHARED_DATA, absent
 from zhaoshang.chains.analysis.bom import BomError, read_bom, summary
 
 BOM_DIR = SHARED_DATA / "bom"
-pytestmark = pytest.mark.skipif(absent(BOM_DIR), reason=f"{BOM_DIR} not found: ../shared is not beside the project")
+pytestmark = pytest.mark.skipif(
+    absent(BOM_DIR), reason=f"{BOM_DIR} not found: ../shared is not beside the project"
+)
 BOARDS = ("motherboard", "keyboard", "trackball", "trackpad", "oled", "batterypack")
 
 

@@ -56,5 +56,3 @@ def trained(synthetic):
 
     texts, labels = synthetic
     return TextClassifier().fit(texts, labels)
-
-

@@ -31,8 +31,11 @@ def input_csv(tmp_path, held_out) -> Path:
     texts, labels = held_out
     order = np.random.RandomState(3).permutation(len(texts))
     frame = pd.DataFrame(
-        {"编号": [f"E{i:03d}" for i in range(len(texts))], "简介": [texts[i] for i in order],
-         "真实": [labels[i] for i in order]}
+        {
+            "编号": [f"E{i:03d}" for i in range(len(texts))],
+            "简介": [texts[i] for i in order],
+            "真实": [labels[i] for i in order],
+        }
     )
     frame.loc[5, "简介"] = ""
     path = tmp_path / "input.csv"
@@ -43,8 +46,14 @@ def input_csv(tmp_path, held_out) -> Path:
 def test_classify_csv_keeps_the_input_rows_in_order_with_their_columns(train_csv, input_csv, tmp_path):
     out = tmp_path / "out.csv"
     calls = []
-    summary = classify_csv(train_csv, input_csv, out, text_column="简介", label_column="行业",
-                           progress=lambda stage, done, total: calls.append((stage, done, total)))
+    summary = classify_csv(
+        train_csv,
+        input_csv,
+        out,
+        text_column="简介",
+        label_column="行业",
+        progress=lambda stage, done, total: calls.append((stage, done, total)),
+    )
     source = pd.read_csv(input_csv, dtype=str, keep_default_na=False)
     result = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert list(result.columns) == [*source.columns, "predicted", "score", "top3"]
@@ -56,7 +65,9 @@ def test_classify_csv_keeps_the_input_rows_in_order_with_their_columns(train_csv
     first = filled["top3"].iloc[0].split("|")
     assert len(first) == 3 and first[0] == f"{filled['predicted'].iloc[0]}:{filled['score'].iloc[0]}"
     assert calls[0] == ("train", 0, 1) and calls[-1] == ("predict", len(source), len(source))
-    assert summary.input_rows == len(source) and summary.empty_text == 1 and summary.predicted == len(source) - 1
+    assert (
+        summary.input_rows == len(source) and summary.empty_text == 1 and summary.predicted == len(source) - 1
+    )
 
 
 def test_a_row_with_empty_text_is_predicted_empty_with_score_zero(train_csv, input_csv, tmp_path):
@@ -102,8 +113,12 @@ def test_stratified_folds_test_every_example_of_large_classes_once_and_never_the
 
 def test_cross_validate_reports_each_fold_and_the_mean(synthetic):
     texts, labels = synthetic
-    result = cross_validate(texts + ["远洋船舶制造"], labels + ["船舶"], folds=3,
-                            make_model=lambda: TextClassifier(calibration_folds=0))
+    result = cross_validate(
+        texts + ["远洋船舶制造"],
+        labels + ["船舶"],
+        folds=3,
+        make_model=lambda: TextClassifier(calibration_folds=0),
+    )
     assert len(result["folds"]) == 3
     assert result["accuracy"] == pytest.approx(np.mean([f["accuracy"] for f in result["folds"]]))
     assert result["accuracy"] >= 0.9 and 0 < result["macro_f1"] <= 1

@@ -117,8 +117,14 @@ def test_a_label_known_only_from_its_document_can_be_predicted(synthetic):
 
 
 def test_the_hierarchy_lets_it_predict_at_the_parent_level(synthetic, held_out):
-    parents = {"新能源汽车": "汽车产业", "锂电池": "新能源", "光伏": "新能源",
-               "生物医药": "医药", "集成电路": "信息技术", "软件服务": "信息技术"}
+    parents = {
+        "新能源汽车": "汽车产业",
+        "锂电池": "新能源",
+        "光伏": "新能源",
+        "生物医药": "医药",
+        "集成电路": "信息技术",
+        "软件服务": "信息技术",
+    }
     model = TextClassifier(parents=parents).fit(*synthetic)
     coarse = sorted(set(parents.values()))
     predictions = model.predict(held_out[0], among=coarse)
@@ -136,28 +142,42 @@ def test_evidence_from_the_rule_layer_decides_a_text_without_industry_words(synt
         return {label: 1.0 for label, mark in marks.items() if mark in text}
 
     # In training the rule agrees with the labels, so the model learns to trust it.
-    marked = [t + marks[y] if y in marks and i % 2 == 0 else t for i, (t, y) in enumerate(zip(texts, labels, strict=True))]
+    marked = [
+        t + marks[y] if y in marks and i % 2 == 0 else t
+        for i, (t, y) in enumerate(zip(texts, labels, strict=True))
+    ]
     with_rules = TextClassifier(evidence=evidence).fit(marked, labels)
     without_rules = TextClassifier().fit(marked, labels)
     neutral = "公司成立于二〇一〇年，注册地在江苏。"
     assert with_rules.predict([neutral + "【医】"])[0].label == "生物医药"
     assert with_rules.predict([neutral + "【光】"])[0].label == "光伏"
-    assert with_rules.predict([neutral + "【医】"])[0].score > without_rules.predict([neutral + "【医】"])[0].score
+    assert (
+        with_rules.predict([neutral + "【医】"])[0].score
+        > without_rules.predict([neutral + "【医】"])[0].score
+    )
 
 
 def test_confirmations_correct_a_label_that_was_mispredicted_on_held_out_texts(synthetic):
     texts, labels = synthetic
     # Held-out 光伏 texts speak of wafers and slicing, which the training set only knows from chip makers.
     new_words = ["单晶硅片切割", "硅棒拉晶", "硅片金刚线切片"]
-    held = [f"{p}公司主要从事{a}和{b}。" for p, a, b in
-            [("江苏", new_words[0], new_words[1]), ("浙江", new_words[1], new_words[2]),
-             ("四川", new_words[2], new_words[0]), ("安徽", new_words[0], new_words[2])]]
+    held = [
+        f"{p}公司主要从事{a}和{b}。"
+        for p, a, b in [
+            ("江苏", new_words[0], new_words[1]),
+            ("浙江", new_words[1], new_words[2]),
+            ("四川", new_words[2], new_words[0]),
+            ("安徽", new_words[0], new_words[2]),
+        ]
+    ]
     chip_texts = [f"公司从事{w}及晶圆制造业务。" for w in new_words]
     model = TextClassifier().fit(texts + chip_texts, labels + ["集成电路"] * 3)
     before = accuracy(model, held, ["光伏"] * 4)
-    confirmed = [("宁夏某公司为光伏组件厂供应单晶硅片切割与硅棒拉晶服务。", "光伏"),
-                 ("该公司生产光伏用硅片，采用金刚线切片和单晶硅片切割工艺。", "光伏"),
-                 ("公司主营光伏硅棒拉晶、硅片金刚线切片。", "光伏")]
+    confirmed = [
+        ("宁夏某公司为光伏组件厂供应单晶硅片切割与硅棒拉晶服务。", "光伏"),
+        ("该公司生产光伏用硅片，采用金刚线切片和单晶硅片切割工艺。", "光伏"),
+        ("公司主营光伏硅棒拉晶、硅片金刚线切片。", "光伏"),
+    ]
     model.refit_with(confirmed)
     after = accuracy(model, held, ["光伏"] * 4)
     assert before <= 0.25

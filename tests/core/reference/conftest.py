@@ -21,5 +21,3 @@ def shared_industry_file() -> Path:
     path = SHARED / "industry" / "gbt4754_2017.csv"
     require(path)
     return path
-
-

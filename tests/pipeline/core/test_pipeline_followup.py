@@ -53,10 +53,28 @@ def test_the_2026_calendar_follows_the_state_council_notice():
     assert date(2026, 1, 1).weekday() == 3 and date(2026, 2, 15).weekday() == 6
     assert date(2026, 2, 23).weekday() == 0 and date(2026, 10, 7).weekday() == 2
     # 国务院办公厅关于2026年部分节假日安排的通知 (2025-11-04): days off and the weekend days worked instead.
-    spans = [((1, 1), (1, 3)), ((2, 15), (2, 23)), ((4, 4), (4, 6)), ((5, 1), (5, 5)), ((6, 19), (6, 21)),
-             ((9, 25), (9, 27)), ((10, 1), (10, 7))]
-    days_off = {date(2026, *a) + timedelta(days=i) for a, b in spans for i in range((date(2026, *b) - date(2026, *a)).days + 1)}
-    worked = {date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 5, 9), date(2026, 9, 20), date(2026, 10, 10)}
+    spans = [
+        ((1, 1), (1, 3)),
+        ((2, 15), (2, 23)),
+        ((4, 4), (4, 6)),
+        ((5, 1), (5, 5)),
+        ((6, 19), (6, 21)),
+        ((9, 25), (9, 27)),
+        ((10, 1), (10, 7)),
+    ]
+    days_off = {
+        date(2026, *a) + timedelta(days=i)
+        for a, b in spans
+        for i in range((date(2026, *b) - date(2026, *a)).days + 1)
+    }
+    worked = {
+        date(2026, 1, 4),
+        date(2026, 2, 14),
+        date(2026, 2, 28),
+        date(2026, 5, 9),
+        date(2026, 9, 20),
+        date(2026, 10, 10),
+    }
     assert len(days_off) == 3 + 9 + 3 + 5 + 3 + 3 + 7
     assert not any(OFFICIAL.is_working_day(d) for d in days_off)
     assert all(OFFICIAL.is_working_day(d) for d in worked)
@@ -108,9 +126,7 @@ def test_going_cold_can_count_working_days_instead_of_calendar_days():
     project = ProjectActivity(1, "talk", last_followup=FRI, created=FRI)
     # Friday 3/13 → Friday 3/20: 7 calendar days but 5 working days; → Monday 3/23: 6 working days.
     assert cold_projects([project], model, today=date(2026, 3, 20), calendar=WEEKENDS_ONLY) == []
-    assert (
-        cold_projects([project], model, today=date(2026, 3, 23), calendar=WEEKENDS_ONLY)[0].days_quiet == 6
-    )
+    assert cold_projects([project], model, today=date(2026, 3, 23), calendar=WEEKENDS_ONLY)[0].days_quiet == 6
     assert cold_projects([project], model, today=date(2026, 3, 20))[0].days_quiet == 7
 
 

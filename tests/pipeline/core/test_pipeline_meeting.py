@@ -25,18 +25,33 @@ def d(month: int, day: int, year: int = 2026) -> date:
 PROJECTS = [
     ProjectRecord("P1", "智能传感器产线", "高新区", "signed", d(1, 10), 20000, 18000, signed_date=d(3, 12)),
     ProjectRecord(
-        "P2", "新能源电池包", "经开区", "construction", d(6, 1, 2025), 50000, 45000,
-        signed_date=d(12, 1, 2025), construction_start_date=d(3, 20),
+        "P2",
+        "新能源电池包",
+        "经开区",
+        "construction",
+        d(6, 1, 2025),
+        50000,
+        45000,
+        signed_date=d(12, 1, 2025),
+        construction_start_date=d(3, 20),
     ),
     ProjectRecord("P3", "半导体设计公司", "高新区", "lead", d(3, 5), 3000),
     ProjectRecord("P4", "冷链物流中心", "经开区", "contact", d(3, 18)),
     ProjectRecord("P5", "精密模具厂", "商务局一科", "negotiation", d(11, 1, 2025), 8000),
     ProjectRecord(
-        "P6", "光伏组件", "商务局一科", "production", d(1, 1, 2024), 32000, 30000,
-        signed_date=d(3, 1, 2024), construction_start_date=d(9, 1, 2024), production_start_date=d(3, 28),
+        "P6",
+        "光伏组件",
+        "商务局一科",
+        "production",
+        d(1, 1, 2024),
+        32000,
+        30000,
+        signed_date=d(3, 1, 2024),
+        construction_start_date=d(9, 1, 2024),
+        production_start_date=d(3, 28),
     ),
     ProjectRecord("P7", "停摆的老项目", "高新区", "dropped", d(1, 1, 2024)),
-]  # fmt: skip
+]
 
 EVENTS = [
     StageEvent("P1", "visit", "negotiation", d(2, 20)),
@@ -114,8 +129,12 @@ def test_signed_started_and_producing_projects_carry_their_signed_amounts(pack):
 def test_going_cold_uses_the_last_follow_up_on_or_before_the_meeting_date(pack):
     [row] = pack.cold.rows
     assert (row.project_id, row.stage_zh, row.quiet_since, row.days_quiet, row.limit) == (
-        "P5", "洽谈", d(3, 1), 30, 14,
-    )  # fmt: skip
+        "P5",
+        "洽谈",
+        d(3, 1),
+        30,
+        14,
+    )
     assert pack.cold.totals == {"count": 1}
 
 

@@ -57,7 +57,8 @@ def test_jumping_over_stages_in_one_day_earns_only_the_best_stage_reached():
     assert rows[0].points == 10  # 签约 (10) beats 注册 (5): one stage per project per day
     assert rows[0].signed_count == 1
     assert [(line.stage, line.points, line.rule) for line in rows[0].lines] == [
-        ("signed", 10, "reached"), ("registered", 0, "same_day"),
+        ("signed", 10, "reached"),
+        ("registered", 0, "same_day"),
     ]
 
 
@@ -121,8 +122,13 @@ def test_a_period_ending_before_it_starts_is_refused():
 
 def test_a_lead_created_and_moved_twice_within_minutes_earns_one_stage():
     rows = rank_teams(
-        [mv("P1", "招商一处", None, "lead", 4), mv("P1", "招商一处", "lead", "contact", 4), mv("P1", "招商一处", "contact", "visit", 4)],
-        start=START, end=END,
+        [
+            mv("P1", "招商一处", None, "lead", 4),
+            mv("P1", "招商一处", "lead", "contact", 4),
+            mv("P1", "招商一处", "contact", "visit", 4),
+        ],
+        start=START,
+        end=END,
     )
     assert rows[0].points == 3
     assert sorted(line.rule for line in rows[0].lines) == ["reached", "same_day", "same_day"]
@@ -130,8 +136,13 @@ def test_a_lead_created_and_moved_twice_within_minutes_earns_one_stage():
 
 def test_a_stage_skipped_on_a_busy_day_is_not_earned_later_by_going_back_and_forth():
     rows = rank_teams(
-        [mv("P1", "甲", "lead", "visit", 2), mv("P1", "甲", "visit", "lead", 3), mv("P1", "甲", "lead", "contact", 4)],
-        start=START, end=END,
+        [
+            mv("P1", "甲", "lead", "visit", 2),
+            mv("P1", "甲", "visit", "lead", 3),
+            mv("P1", "甲", "lead", "contact", 4),
+        ],
+        start=START,
+        end=END,
     )
     # visit +3, reverted -3, contact was forfeited on day 2: nothing
     assert rows[0].points == 0
@@ -147,8 +158,11 @@ def test_signing_without_a_recorded_date_or_with_a_future_date_earns_nothing():
 
 def test_signing_with_its_date_recorded_earns_the_points():
     rows = rank_teams(
-        [mv("P1", "甲", "negotiation", "signed", 5)], start=START, end=END,
-        evidence={"P1": {"signed": date(2026, 3, 5)}}, signed_amounts={"P1": 900},
+        [mv("P1", "甲", "negotiation", "signed", 5)],
+        start=START,
+        end=END,
+        evidence={"P1": {"signed": date(2026, 3, 5)}},
+        signed_amounts={"P1": 900},
     )
     assert (rows[0].points, rows[0].signed_count, rows[0].signed_amount_wan) == (10, 1, Decimal(900))
 
@@ -156,7 +170,8 @@ def test_signing_with_its_date_recorded_earns_the_points():
 def test_a_reverted_stage_takes_its_points_back_from_the_team_that_earned_them():
     rows = rank_teams(
         [mv("P1", "甲", "negotiation", "signed", 5), mv("P1", "乙", "signed", "negotiation", 12)],
-        start=START, end=END,
+        start=START,
+        end=END,
     )
     by_team = {r.team: r for r in rows}
     assert by_team["甲"].points == 0 and by_team["甲"].signed_count == 0
@@ -167,6 +182,7 @@ def test_a_reverted_stage_takes_its_points_back_from_the_team_that_earned_them()
 def test_points_earned_before_the_period_and_reverted_within_it_are_taken_back_in_the_period():
     rows = rank_teams(
         [mv("P1", "甲", "negotiation", "signed", date(2026, 2, 1)), mv("P1", "甲", "signed", "visit", 10)],
-        start=START, end=END,
+        start=START,
+        end=END,
     )
     assert rows[0].points == -10

@@ -1,6 +1,4 @@
-"""The registry's analytic core is plain Python: these tests run with ``-p no:django``.
-
-"""
+"""The registry's analytic core is plain Python: these tests run with ``-p no:django``."""
 
 from __future__ import annotations
 

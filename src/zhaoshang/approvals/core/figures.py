@@ -59,12 +59,20 @@ def per_item(records: Iterable[ItemRecord] | pd.DataFrame) -> list[dict]:
         done = group["working_days_taken"].dropna()
         limit = int(group["limit_days"].median())
         median = float(done.median()) if len(done) else None
-        rows.append({
-            "code": code, "name": name, "department": group["department"].mode().iat[0], "cases": int(group["case_id"].nunique()),
-            "done": int(len(done)), "median_days": median, "limit_days": limit,
-            "ratio": (median / limit) if (median is not None and limit) else None,
-            "late": int(group["late"].sum()), "late_share": float(group["late"].mean()),
-        })  # fmt: skip
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "department": group["department"].mode().iat[0],
+                "cases": int(group["case_id"].nunique()),
+                "done": int(len(done)),
+                "median_days": median,
+                "limit_days": limit,
+                "ratio": (median / limit) if (median is not None and limit) else None,
+                "late": int(group["late"].sum()),
+                "late_share": float(group["late"].mean()),
+            }
+        )
     rows.sort(key=lambda r: (-(r["ratio"] if r["ratio"] is not None else -1), r["name"]))
     return rows
 
@@ -77,12 +85,17 @@ def per_department(records: Iterable[ItemRecord] | pd.DataFrame) -> list[dict]:
     for dept, group in frame.groupby("department", sort=True):
         done = group.dropna(subset=["working_days_taken"])
         ratio = (done["working_days_taken"] / done["limit_days"].where(done["limit_days"] > 0)).dropna()
-        rows.append({
-            "department": dept, "items": int(len(group)), "done": int(len(done)),
-            "median_days": float(done["working_days_taken"].median()) if len(done) else None,
-            "median_ratio": float(ratio.median()) if len(ratio) else None,
-            "late": int(group["late"].sum()), "open": int((~group["state"].isin(["done", "not_needed"])).sum()),
-        })  # fmt: skip
+        rows.append(
+            {
+                "department": dept,
+                "items": int(len(group)),
+                "done": int(len(done)),
+                "median_days": float(done["working_days_taken"].median()) if len(done) else None,
+                "median_ratio": float(ratio.median()) if len(ratio) else None,
+                "late": int(group["late"].sum()),
+                "open": int((~group["state"].isin(["done", "not_needed"])).sum()),
+            }
+        )
     rows.sort(key=lambda r: (-r["late"], r["department"]))
     return rows
 
@@ -100,13 +113,17 @@ def per_project_type(records: Iterable[ItemRecord] | pd.DataFrame) -> list[dict]
             baseline_trips=("baseline_trips", "sum"),
             baseline_stamps=("baseline_stamps", "sum"),
         )
-        rows.append({
-            "project_type": ptype, "cases": int(len(cases)),
-            "trips_per_project": float(cases["trips"].mean()), "stamps_per_project": float(cases["stamps"].mean()),
-            "baseline_trips_per_project": float(cases["baseline_trips"].mean()),
-            "trips_saved": int((cases["baseline_trips"] - cases["trips"]).sum()),
-            "stamps_saved": int((cases["baseline_stamps"] - cases["stamps"]).sum()),
-        })  # fmt: skip
+        rows.append(
+            {
+                "project_type": ptype,
+                "cases": int(len(cases)),
+                "trips_per_project": float(cases["trips"].mean()),
+                "stamps_per_project": float(cases["stamps"].mean()),
+                "baseline_trips_per_project": float(cases["baseline_trips"].mean()),
+                "trips_saved": int((cases["baseline_trips"] - cases["trips"]).sum()),
+                "stamps_saved": int((cases["baseline_stamps"] - cases["stamps"]).sum()),
+            }
+        )
     return rows
 
 
@@ -115,8 +132,14 @@ def trips_and_stamps(records: Iterable[ItemRecord] | pd.DataFrame) -> dict:
     frame = _frame(records)
     trips, stamps = int(frame["trips"].sum()), int(frame["stamps"].sum())
     bt, bs = int(frame["baseline_trips"].sum()), int(frame["baseline_stamps"].sum())
-    return {"trips": trips, "stamps": stamps, "baseline_trips": bt, "baseline_stamps": bs,
-            "trips_saved": bt - trips, "stamps_saved": bs - stamps}  # fmt: skip
+    return {
+        "trips": trips,
+        "stamps": stamps,
+        "baseline_trips": bt,
+        "baseline_stamps": bs,
+        "trips_saved": bt - trips,
+        "stamps_saved": bs - stamps,
+    }
 
 
 def held_by_department(records: Iterable[ItemRecord] | pd.DataFrame, today: dt.date) -> list[dict]:
@@ -126,10 +149,15 @@ def held_by_department(records: Iterable[ItemRecord] | pd.DataFrame, today: dt.d
     rows = []
     for dept, group in frame.groupby("department", sort=True):
         items = [
-            {"case_id": int(r.case_id), "project": r.project, "item": r.name, "late": bool(r.late),
-             "days_held": (today - r.started_on).days if r.started_on else None}
+            {
+                "case_id": int(r.case_id),
+                "project": r.project,
+                "item": r.name,
+                "late": bool(r.late),
+                "days_held": (today - r.started_on).days if r.started_on else None,
+            }
             for r in group.itertuples()
-        ]  # fmt: skip
+        ]
         items.sort(key=lambda i: -(i["days_held"] or 0))
         rows.append(
             {

@@ -124,14 +124,20 @@ def template_to_dict(template: CaseTemplate) -> dict[str, Any]:
         "name": template.name,
         "items": [
             {
-                "code": i.code, "name": i.name, "department": i.department, "limit_days": i.limit_days,
-                "prerequisites": list(i.prerequisites), "materials": list(i.materials),
-                "baseline_trips": i.baseline_trips, "baseline_stamps": i.baseline_stamps,
-                "promise_allowed": i.promise_allowed, "milestone": i.milestone,
+                "code": i.code,
+                "name": i.name,
+                "department": i.department,
+                "limit_days": i.limit_days,
+                "prerequisites": list(i.prerequisites),
+                "materials": list(i.materials),
+                "baseline_trips": i.baseline_trips,
+                "baseline_stamps": i.baseline_stamps,
+                "promise_allowed": i.promise_allowed,
+                "milestone": i.milestone,
             }
             for i in template.items
         ],
-    }  # fmt: skip
+    }
 
 
 def _i(

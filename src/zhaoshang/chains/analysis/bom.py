@@ -1162,6 +1162,7 @@ def _read_rows(path: Path, file: str) -> list[list[str]]:
                     )
                 ]
             ) from exc
+        rows: list[list[str]]
         for sheet in sheets:
             rows = [[_cell_text(cell) for cell in row] for row in sheet]
             if _find_header(rows) is not None:
@@ -1189,14 +1190,21 @@ def _read_rows(path: Path, file: str) -> list[list[str]]:
     text = _decode(data, file)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max((",", "\t", ";"), key=first_line.count)
-    rows: list[list[str]] = []
+    rows = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for row in reader:
             rows.append([cell.strip() for cell in row])
     except csv.Error as exc:  # e.g. a field longer than the csv module's limit (128 KB)
         raise BomError(
-            [BomIssue(file, reader.line_num, None, f"第{reader.line_num}行无法解析（单个单元格过长或引号不配对）")]
+            [
+                BomIssue(
+                    file,
+                    reader.line_num,
+                    None,
+                    f"第{reader.line_num}行无法解析（单个单元格过长或引号不配对）",
+                )
+            ]
         ) from exc
     return rows
 

@@ -178,8 +178,10 @@ def firm_strength(capital_wan_cny: Any = None, employees: Any = None, revenue_wa
         with np.errstate(invalid="ignore"):
             parts.append(np.log2(1.0 + np.where(a >= 0, a, np.nan) / ref))
     if not parts:
-        n = max((np.atleast_1d(v).shape[0] for v in (capital_wan_cny, employees, revenue_wan) if v is not None),
-                default=1)  # fmt: skip
+        n = max(
+            (np.atleast_1d(v).shape[0] for v in (capital_wan_cny, employees, revenue_wan) if v is not None),
+            default=1,
+        )
         return np.ones(n)
     total = np.zeros(parts[0].shape[0])
     n_known = np.zeros(parts[0].shape[0])
@@ -308,22 +310,30 @@ def analyse_gaps(
             else:
                 ev_index, ev_values = pd.factorize(ev, use_na_sentinel=True)
                 ev_values = np.asarray(ev_values, dtype=object)
-                table = np.append(np.isin(ev_values, list(COUNTING)), False)  # index -1 (NaN) → the False at the end
+                table = np.append(
+                    np.isin(ev_values, list(COUNTING)), False
+                )  # index -1 (NaN) → the False at the end
                 counts_row = table[ev_index]
             counting = known & counts_row
             n_kinds = len(ev_values)
             if n_kinds:
                 ok = known & (ev_index >= 0)
-                per_kind = np.bincount((t[ok] + 1) * n_kinds + ev_index[ok], minlength=n * n_kinds).reshape(n, n_kinds)
+                per_kind = np.bincount((t[ok] + 1) * n_kinds + ev_index[ok], minlength=n * n_kinds).reshape(
+                    n, n_kinds
+                )
                 for code, kind in enumerate(ev_values):
                     if kind in EVIDENCE_KINDS:
                         kind_counts[kind] = per_kind[:, code]
             prior = known & ~counts_row
             if prior.any():
-                candidates, _, _ = _subtree_firms(tree, n, firm_codes[prior], t[prior], np.ones(int(prior.sum())))
+                candidates, _, _ = _subtree_firms(
+                    tree, n, firm_codes[prior], t[prior], np.ones(int(prior.sum()))
+                )
         else:
             kind_counts["product"] = np.bincount(t[known] + 1, minlength=n)
-        firms, strength_total, own_firms = _subtree_firms(tree, n, firm_codes[counting], t[counting], strength[counting])
+        firms, strength_total, own_firms = _subtree_firms(
+            tree, n, firm_codes[counting], t[counting], strength[counting]
+        )
 
     statuses: dict[str, Status] = {}
     for i in range(n - 1, 0, -1):

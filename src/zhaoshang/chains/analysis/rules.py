@@ -69,10 +69,27 @@ FIELD_LABELS = {"name": "企业名称", "scope": "经营范围", "description": 
 
 # GB/T 4754-2017: 门类 letter of each 大类 (2-digit division).
 _SECTIONS = (
-    ("A", 1, 5), ("B", 6, 12), ("C", 13, 43), ("D", 44, 46), ("E", 47, 50), ("F", 51, 52), ("G", 53, 60),
-    ("H", 61, 62), ("I", 63, 65), ("J", 66, 69), ("K", 70, 70), ("L", 71, 72), ("M", 73, 75), ("N", 76, 79),
-    ("O", 80, 82), ("P", 83, 83), ("Q", 84, 85), ("R", 86, 90), ("S", 91, 97), ("T", 98, 98),
-)  # fmt: skip
+    ("A", 1, 5),
+    ("B", 6, 12),
+    ("C", 13, 43),
+    ("D", 44, 46),
+    ("E", 47, 50),
+    ("F", 51, 52),
+    ("G", 53, 60),
+    ("H", 61, 62),
+    ("I", 63, 65),
+    ("J", 66, 69),
+    ("K", 70, 70),
+    ("L", 71, 72),
+    ("M", 73, 75),
+    ("N", 76, 79),
+    ("O", 80, 82),
+    ("P", 83, 83),
+    ("Q", 84, 85),
+    ("R", 86, 90),
+    ("S", 91, 97),
+    ("T", 98, 98),
+)
 _DIVISION_SECTION = {f"{d:02d}": letter for letter, lo, hi in _SECTIONS for d in range(lo, hi + 1)}
 _CODE_RE = re.compile(r"^([A-Ta-t])?\s*(\d{2,4})?$")
 
@@ -203,7 +220,9 @@ class RuleClassifier:
         for spec in specs:
             for key, n in spec.nodes.items():
                 i = index[(spec.slug, key)]
-                decisive = frozenset(str(c).strip().upper() for c in (n.extra.get("decisive_codes") or ()) if str(c).strip())
+                decisive = frozenset(
+                    str(c).strip().upper() for c in (n.extra.get("decisive_codes") or ()) if str(c).strip()
+                )
                 if decisive:
                     self.decisive[i] = decisive
                     for c in decisive - {x.upper() for x in n.industry_codes}:
@@ -424,7 +443,8 @@ class RuleClassifier:
         out = pd.DataFrame({"row": rows, "chain_slug": chains, "node_key": keys, "score": scores})
         out["reasons"] = pd.Series(reasons, dtype=object)
         out["words"] = [
-            "；".join(dict.fromkeys(r.word for r in rs if r.kind not in ("industry_code", "decisive_code"))) for rs in reasons
+            "；".join(dict.fromkeys(r.word for r in rs if r.kind not in ("industry_code", "decisive_code")))
+            for rs in reasons
         ]
         return out
 

@@ -172,9 +172,21 @@ class ChainSpec:
 
 
 _NODE_FIELDS = (
-    "key", "name", "name_en", "weight", "weight_source", "weight_estimate", "key_node", "aliases", "keywords",
-    "exclude", "industry_codes", "hs_codes", "card", "children",
-)  # fmt: skip
+    "key",
+    "name",
+    "name_en",
+    "weight",
+    "weight_source",
+    "weight_estimate",
+    "key_node",
+    "aliases",
+    "keywords",
+    "exclude",
+    "industry_codes",
+    "hs_codes",
+    "card",
+    "children",
+)
 _CARD_FIELDS = ("what", "uses", "leaders_domestic", "leaders_foreign", "source", "estimate")
 _CHAIN_FIELDS = ("slug", "name", "name_en", "description", "source", "nodes", "links")
 _LIST_FIELDS = ("aliases", "keywords", "exclude", "industry_codes", "hs_codes")
@@ -320,7 +332,7 @@ def _build(
     for raw in raws:
         key = _text(raw.data.get("key"))
         nm = _text(raw.data.get("name"))
-        where = {"row": raw.at, "key": key or None}
+        where: dict[str, Any] = {"row": raw.at, "key": key or None}
         if not key:
             label = f"（名称「{nm}」）" if nm else f"（第 {raw.ordinal} 个节点）"
             problems.add(f"缺少节点键{label if raw.row is None else ''}", field="key", row=raw.at)
@@ -481,8 +493,9 @@ def _build(
         abs_w = parent_abs * (w if w is not None else share)
         node_path = f"{path}{PATH_SEPARATOR}{p['name']}" if path else p["name"]
         kids = children.get(k, [])
-        nodes[k] = NodeSpec(key=k, parent_key=parent, depth=depth, path=node_path, abs_weight=abs_w,
-                            children=tuple(kids), **p)  # fmt: skip
+        nodes[k] = NodeSpec(
+            key=k, parent_key=parent, depth=depth, path=node_path, abs_weight=abs_w, children=tuple(kids), **p
+        )
         for kid in kids:
             visit(kid, k, depth + 1, node_path, abs_w, 1.0 / len(kids))
 
@@ -565,7 +578,7 @@ def to_dict(spec: ChainSpec) -> dict[str, Any]:
                     "estimate": n.card.estimate,
                 }
             ) | dict(n.card.extra)
-        out = {"key": n.key, "name": n.name}
+        out: dict[str, Any] = {"key": n.key, "name": n.name}
         out |= _compact({"name_en": n.name_en})
         if n.weight is not None:
             out["weight"] = n.weight
@@ -662,7 +675,12 @@ def is_chain_file(path: str | Path) -> bool:
     """Whether a YAML file is a chain (a mapping with ``nodes``), not another table kept beside them."""
     try:
         data = safe_yaml_load(read_yaml_text(path))
-    except (OSError, ValueError, yaml.YAMLError, RecursionError):  # FileRefused and UnicodeDecodeError included
+    except (
+        OSError,
+        ValueError,
+        yaml.YAMLError,
+        RecursionError,
+    ):  # FileRefused and UnicodeDecodeError included
         return True  # let load_yaml report the problem
     return isinstance(data, Mapping) and "nodes" in data
 
@@ -901,9 +919,17 @@ def load_xlsx(path: str | Path | IO[bytes]) -> ChainSpec:
             key = _text(cells.get("key")) or None
             data: dict[str, Any] = {
                 fld: cells.get(fld, "")
-                for fld in ("key", "name", "name_en", "weight", "weight_source", "weight_estimate", "key_node",
-                            *_LIST_FIELDS)
-            }  # fmt: skip
+                for fld in (
+                    "key",
+                    "name",
+                    "name_en",
+                    "weight",
+                    "weight_source",
+                    "weight_estimate",
+                    "key_node",
+                    *_LIST_FIELDS,
+                )
+            }
             data["card"] = {
                 "what": cells.get("what", ""),
                 "uses": cells.get("uses", ""),

@@ -82,8 +82,18 @@ def _num(df: pd.DataFrame, col: str) -> pd.Series:
 def _listed(df: pd.DataFrame) -> pd.Series:
     if "listed" not in df.columns:
         return pd.Series(np.nan, index=df.index, dtype=float)
-    truth = {"是": 1.0, "否": 0.0, "true": 1.0, "false": 0.0, "yes": 1.0, "no": 0.0, "1": 1.0, "0": 0.0,
-             "已上市": 1.0, "未上市": 0.0}  # fmt: skip
+    truth = {
+        "是": 1.0,
+        "否": 0.0,
+        "true": 1.0,
+        "false": 0.0,
+        "yes": 1.0,
+        "no": 0.0,
+        "1": 1.0,
+        "0": 0.0,
+        "已上市": 1.0,
+        "未上市": 0.0,
+    }
 
     def one(v: Any) -> float:
         if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
@@ -139,8 +149,12 @@ def rank_targets(
     if len(df) == 0:
         for f in FACTORS:
             df[f"score_{f}"] = pd.Series(dtype=float)
-        return df.assign(total=pd.Series(dtype=float), coverage=pd.Series(dtype=float),
-                         rank=pd.Series(dtype=int), reasons=pd.Series(dtype=object))  # fmt: skip
+        return df.assign(
+            total=pd.Series(dtype=float),
+            coverage=pd.Series(dtype=float),
+            rank=pd.Series(dtype=int),
+            reasons=pd.Series(dtype=object),
+        )
     scores: dict[str, pd.Series] = {}
 
     node = _num(df, "node_score")
@@ -221,9 +235,13 @@ def rank_targets(
     df["reasons"] = reasons
     enough = df["coverage"] >= min_coverage
     order = np.lexsort(
-        (df["firm_id"].astype(str).to_numpy(), -df["coverage"].to_numpy(), -np.nan_to_num(total, nan=-1.0),
-         ~enough.to_numpy())
-    )  # fmt: skip
+        (
+            df["firm_id"].astype(str).to_numpy(),
+            -df["coverage"].to_numpy(),
+            -np.nan_to_num(total, nan=-1.0),
+            ~enough.to_numpy(),
+        )
+    )
     df = df.iloc[order].copy()
     df["rank"] = np.arange(1, len(df) + 1)
     return df

@@ -5,74 +5,118 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Chain',
+            name="Chain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='English name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('source', models.TextField(blank=True, verbose_name='source')),
-                ('extra', models.JSONField(blank=True, default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("name_en", models.CharField(blank=True, max_length=100, verbose_name="English name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("source", models.TextField(blank=True, verbose_name="source")),
+                ("extra", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'verbose_name': 'industrial chain',
-                'verbose_name_plural': 'industrial chains',
-                'ordering': ['name'],
+                "verbose_name": "industrial chain",
+                "verbose_name_plural": "industrial chains",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='NodeAssignment',
+            name="NodeAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('rule', 'Rule'), ('learned', 'Learned'), ('manual', 'Manual')], max_length=10)),
-                ('status', models.CharField(choices=[('suggested', 'Suggested'), ('confirmed', 'Confirmed'), ('rejected', 'Rejected')], default='suggested', max_length=10)),
-                ('score', models.FloatField(default=0)),
-                ('reasons', models.JSONField(blank=True, default=list)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[("rule", "Rule"), ("learned", "Learned"), ("manual", "Manual")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("suggested", "Suggested"),
+                            ("confirmed", "Confirmed"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="suggested",
+                        max_length=10,
+                    ),
+                ),
+                ("score", models.FloatField(default=0)),
+                ("reasons", models.JSONField(blank=True, default=list)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'node assignment',
-                'verbose_name_plural': 'node assignments',
+                "verbose_name": "node assignment",
+                "verbose_name_plural": "node assignments",
             },
         ),
         migrations.CreateModel(
-            name='ChainNode',
+            name="ChainNode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=80, verbose_name='key')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='English name')),
-                ('path', models.CharField(max_length=500, verbose_name='path')),
-                ('depth', models.PositiveSmallIntegerField(default=1)),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('weight', models.FloatField(blank=True, null=True, verbose_name='weight (share of parent)')),
-                ('abs_weight', models.FloatField(default=0, verbose_name='weight (share of chain)')),
-                ('weight_source', models.CharField(blank=True, max_length=255, verbose_name='weight source')),
-                ('weight_estimate', models.BooleanField(default=True, verbose_name='weight is an estimate')),
-                ('key_node', models.BooleanField(default=False, verbose_name='key node')),
-                ('aliases', models.JSONField(blank=True, default=list)),
-                ('keywords', models.JSONField(blank=True, default=list)),
-                ('exclude', models.JSONField(blank=True, default=list)),
-                ('industry_codes', models.JSONField(blank=True, default=list)),
-                ('hs_codes', models.JSONField(blank=True, default=list)),
-                ('card', models.JSONField(blank=True, default=dict, verbose_name='knowledge card')),
-                ('chain', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nodes', to='chains.chain')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='chains.chainnode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=80, verbose_name="key")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("name_en", models.CharField(blank=True, max_length=100, verbose_name="English name")),
+                ("path", models.CharField(max_length=500, verbose_name="path")),
+                ("depth", models.PositiveSmallIntegerField(default=1)),
+                ("order", models.PositiveIntegerField(default=0)),
+                ("weight", models.FloatField(blank=True, null=True, verbose_name="weight (share of parent)")),
+                ("abs_weight", models.FloatField(default=0, verbose_name="weight (share of chain)")),
+                ("weight_source", models.CharField(blank=True, max_length=255, verbose_name="weight source")),
+                ("weight_estimate", models.BooleanField(default=True, verbose_name="weight is an estimate")),
+                ("key_node", models.BooleanField(default=False, verbose_name="key node")),
+                ("aliases", models.JSONField(blank=True, default=list)),
+                ("keywords", models.JSONField(blank=True, default=list)),
+                ("exclude", models.JSONField(blank=True, default=list)),
+                ("industry_codes", models.JSONField(blank=True, default=list)),
+                ("hs_codes", models.JSONField(blank=True, default=list)),
+                ("card", models.JSONField(blank=True, default=dict, verbose_name="knowledge card")),
+                (
+                    "chain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="nodes", to="chains.chain"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="chains.chainnode",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chain node',
-                'verbose_name_plural': 'chain nodes',
-                'ordering': ['chain', 'order'],
+                "verbose_name": "chain node",
+                "verbose_name_plural": "chain nodes",
+                "ordering": ["chain", "order"],
             },
         ),
     ]

@@ -6,37 +6,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('chains', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("chains", "0001_initial"),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='nodeassignment',
-            name='enterprise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='node_assignments', to='registry.enterprise'),
+            model_name="nodeassignment",
+            name="enterprise",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="node_assignments",
+                to="registry.enterprise",
+            ),
         ),
         migrations.AddField(
-            model_name='nodeassignment',
-            name='node',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='chains.chainnode'),
+            model_name="nodeassignment",
+            name="node",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="assignments", to="chains.chainnode"
+            ),
         ),
         migrations.AddField(
-            model_name='nodeassignment',
-            name='reviewed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL),
+            model_name="nodeassignment",
+            name="reviewed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='chainnode',
-            constraint=models.UniqueConstraint(fields=('chain', 'key'), name='unique_node_key_per_chain'),
+            model_name="chainnode",
+            constraint=models.UniqueConstraint(fields=("chain", "key"), name="unique_node_key_per_chain"),
         ),
         migrations.AddConstraint(
-            model_name='nodeassignment',
-            constraint=models.UniqueConstraint(fields=('enterprise', 'node'), name='unique_assignment'),
+            model_name="nodeassignment",
+            constraint=models.UniqueConstraint(fields=("enterprise", "node"), name="unique_assignment"),
         ),
     ]

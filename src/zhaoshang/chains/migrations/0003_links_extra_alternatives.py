@@ -6,56 +6,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chains', '0002_initial'),
-        ('registry', '0001_initial'),
+        ("chains", "0002_initial"),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChainLink',
+            name="ChainLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('extra', models.JSONField(blank=True, default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("extra", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'verbose_name': 'supply link',
-                'verbose_name_plural': 'supply links',
+                "verbose_name": "supply link",
+                "verbose_name_plural": "supply links",
             },
         ),
         migrations.AddField(
-            model_name='chainnode',
-            name='extra',
+            model_name="chainnode",
+            name="extra",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='nodeassignment',
-            name='alternatives',
-            field=models.JSONField(blank=True, default=list, verbose_name='alternatives'),
+            model_name="nodeassignment",
+            name="alternatives",
+            field=models.JSONField(blank=True, default=list, verbose_name="alternatives"),
         ),
         migrations.AddIndex(
-            model_name='nodeassignment',
-            index=models.Index(fields=['status', 'method'], name='assignment_status_method'),
+            model_name="nodeassignment",
+            index=models.Index(fields=["status", "method"], name="assignment_status_method"),
         ),
         migrations.AddField(
-            model_name='chainlink',
-            name='chain',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='chains.chain'),
+            model_name="chainlink",
+            name="chain",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="links", to="chains.chain"
+            ),
         ),
         migrations.AddField(
-            model_name='chainlink',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supplies', to='chains.chainnode'),
+            model_name="chainlink",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="supplies", to="chains.chainnode"
+            ),
         ),
         migrations.AddField(
-            model_name='chainlink',
-            name='target',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supplied_by', to='chains.chainnode'),
+            model_name="chainlink",
+            name="target",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="supplied_by", to="chains.chainnode"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='chainlink',
-            constraint=models.UniqueConstraint(fields=('source', 'target'), name='unique_chain_link'),
+            model_name="chainlink",
+            constraint=models.UniqueConstraint(fields=("source", "target"), name="unique_chain_link"),
         ),
     ]

@@ -11,9 +11,13 @@ def set_evidence(apps, schema_editor):
 
     NodeAssignment = apps.get_model("chains", "NodeAssignment")
     batch = []
-    rows = NodeAssignment.objects.select_related("node").only("pk", "status", "method", "reasons", "node__key")
+    rows = NodeAssignment.objects.select_related("node").only(
+        "pk", "status", "method", "reasons", "node__key"
+    )
     for a in rows.iterator(chunk_size=2000):
-        a.evidence = evidence_from_reasons(a.reasons or [], method=a.method, confirmed=a.status == "confirmed", node_key=a.node.key)
+        a.evidence = evidence_from_reasons(
+            a.reasons or [], method=a.method, confirmed=a.status == "confirmed", node_key=a.node.key
+        )
         batch.append(a)
         if len(batch) >= 2000:
             NodeAssignment.objects.bulk_update(batch, ["evidence"])
@@ -23,34 +27,85 @@ def set_evidence(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chains', '0003_links_extra_alternatives'),
-        ('registry', '0006_drop_duplicate_name_prefix_index'),
+        ("chains", "0003_links_extra_alternatives"),
+        ("registry", "0006_drop_duplicate_name_prefix_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='nodeassignment',
-            name='evidence',
-            field=models.CharField(choices=[('confirmed', 'Confirmed'), ('supply', 'Supply relation'), ('product', 'Product evidence'), ('code_rule', 'Deciding industry code'), ('code_prior', 'Industry code only (to verify)')], db_index=True, default='product', max_length=10, verbose_name='evidence'),
+            model_name="nodeassignment",
+            name="evidence",
+            field=models.CharField(
+                choices=[
+                    ("confirmed", "Confirmed"),
+                    ("supply", "Supply relation"),
+                    ("product", "Product evidence"),
+                    ("code_rule", "Deciding industry code"),
+                    ("code_prior", "Industry code only (to verify)"),
+                ],
+                db_index=True,
+                default="product",
+                max_length=10,
+                verbose_name="evidence",
+            ),
         ),
         migrations.CreateModel(
-            name='SupplyLink',
+            name="SupplyLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supplied_by', to='registry.enterprise')),
-                ('node', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='supply_links', to='chains.chainnode')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('supplier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supplies_to', to='registry.enterprise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="supplied_by",
+                        to="registry.enterprise",
+                    ),
+                ),
+                (
+                    "node",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="supply_links",
+                        to="chains.chainnode",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="supplies_to",
+                        to="registry.enterprise",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'supply relation',
-                'verbose_name_plural': 'supply relations',
-                'constraints': [models.UniqueConstraint(fields=('supplier', 'customer', 'node'), name='unique_supply_link')],
+                "verbose_name": "supply relation",
+                "verbose_name_plural": "supply relations",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("supplier", "customer", "node"), name="unique_supply_link"
+                    )
+                ],
             },
         ),
         migrations.RunPython(set_evidence, migrations.RunPython.noop),

@@ -4,25 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarOverride',
+            name="CalendarOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True, verbose_name='date')),
-                ('is_working_day', models.BooleanField(verbose_name='working day')),
-                ('label', models.CharField(blank=True, max_length=128, verbose_name='name')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last changed')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(unique=True, verbose_name="date")),
+                ("is_working_day", models.BooleanField(verbose_name="working day")),
+                ("label", models.CharField(blank=True, max_length=128, verbose_name="name")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last changed")),
             ],
             options={
-                'verbose_name': 'calendar override',
-                'verbose_name_plural': 'calendar overrides',
-                'ordering': ['day'],
+                "verbose_name": "calendar override",
+                "verbose_name_plural": "calendar overrides",
+                "ordering": ["day"],
             },
         ),
     ]

@@ -207,9 +207,14 @@ def rank_teams(
         evidence_stages = [s.code for s in model.main_stages if s.order >= signed.order]
     movements = list(movements)
     lines = score_lines(
-        movements, model=model, points=points, evidence=evidence, evidence_stages=evidence_stages,
-        as_of=as_of or end, end=end,
-    )  # fmt: skip
+        movements,
+        model=model,
+        points=points,
+        evidence=evidence,
+        evidence_stages=evidence_stages,
+        as_of=as_of or end,
+        end=end,
+    )
 
     by_team: dict[str, list[ScoreLine]] = {team: [] for team in teams}
     moved: dict[str, set[object]] = defaultdict(set)

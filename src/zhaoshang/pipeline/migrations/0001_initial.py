@@ -7,224 +7,697 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('chains', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("chains", "0001_initial"),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Carrier',
+            name="Carrier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('land', 'Land parcel'), ('factory', 'Standard factory'), ('office', 'Office space')], max_length=10, verbose_name='kind')),
-                ('location', models.CharField(blank=True, max_length=300, verbose_name='location')),
-                ('area', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='area')),
-                ('area_unit', models.CharField(choices=[('m2', '㎡'), ('mu', 'mu')], default='m2', max_length=2, verbose_name='area unit')),
-                ('floor_load_kn_m2', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True, verbose_name='floor load (kN/㎡)')),
-                ('power_kva', models.DecimalField(blank=True, decimal_places=1, max_digits=10, null=True, verbose_name='power capacity (kVA)')),
-                ('price', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='price')),
-                ('available_from', models.DateField(blank=True, null=True, verbose_name='available from')),
-                ('status', models.CharField(choices=[('available', 'Available'), ('reserved', 'Reserved'), ('occupied', 'Occupied')], default='available', max_length=10, verbose_name='status')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='carriers', to='accounts.organisation', verbose_name='park')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("land", "Land parcel"),
+                            ("factory", "Standard factory"),
+                            ("office", "Office space"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=300, verbose_name="location")),
+                (
+                    "area",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="area"
+                    ),
+                ),
+                (
+                    "area_unit",
+                    models.CharField(
+                        choices=[("m2", "㎡"), ("mu", "mu")],
+                        default="m2",
+                        max_length=2,
+                        verbose_name="area unit",
+                    ),
+                ),
+                (
+                    "floor_load_kn_m2",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="floor load (kN/㎡)",
+                    ),
+                ),
+                (
+                    "power_kva",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=10,
+                        null=True,
+                        verbose_name="power capacity (kVA)",
+                    ),
+                ),
+                (
+                    "price",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="price"
+                    ),
+                ),
+                ("available_from", models.DateField(blank=True, null=True, verbose_name="available from")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("available", "Available"),
+                            ("reserved", "Reserved"),
+                            ("occupied", "Occupied"),
+                        ],
+                        default="available",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="carriers",
+                        to="accounts.organisation",
+                        verbose_name="park",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'carrier',
-                'verbose_name_plural': 'carriers',
-                'ordering': ['organisation', 'kind', 'name'],
+                "verbose_name": "carrier",
+                "verbose_name_plural": "carriers",
+                "ordering": ["organisation", "kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='CoordinationItem',
+            name="CoordinationItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='problem')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('due', models.DateField(verbose_name='due')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('in_progress', 'In progress'), ('done', 'Done')], default='open', max_length=12, verbose_name='status')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='done on')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='coordination_items', to='accounts.organisation', verbose_name='responsible department')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="problem")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("due", models.DateField(verbose_name="due")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("in_progress", "In progress"), ("done", "Done")],
+                        default="open",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="done on")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="coordination_items",
+                        to="accounts.organisation",
+                        verbose_name="responsible department",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'coordination item',
-                'verbose_name_plural': 'coordination items',
-                'ordering': ['due', 'id'],
+                "verbose_name": "coordination item",
+                "verbose_name_plural": "coordination items",
+                "ordering": ["due", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ItemEvent',
+            name="ItemEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('in_progress', 'In progress'), ('done', 'Done')], max_length=12, verbose_name='status')),
-                ('due', models.DateField(blank=True, null=True, verbose_name='due')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='pipeline.coordinationitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("in_progress", "In progress"), ("done", "Done")],
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("due", models.DateField(blank=True, null=True, verbose_name="due")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="pipeline.coordinationitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='project name')),
-                ('source', models.CharField(choices=[('target_list', 'Chain target list'), ('via_firm', 'Referred by a firm'), ('chain_leader', 'Recommended by a chain leader firm'), ('fair', 'Trade fair'), ('walk_in', 'Walk-in'), ('agency', 'Agency or intermediary'), ('other', 'Other')], default='other', max_length=20, verbose_name='source')),
-                ('source_ref', models.CharField(blank=True, db_index=True, max_length=200, verbose_name='source reference')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('stage', models.CharField(db_index=True, default='lead', max_length=20, verbose_name='stage')),
-                ('stage_changed_on', models.DateField(blank=True, null=True, verbose_name='stage changed')),
-                ('planned_investment_wan', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='planned investment (10k CNY)')),
-                ('expected_output_wan', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='expected annual output (10k CNY)')),
-                ('expected_tax_wan', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='expected annual tax (10k CNY)')),
-                ('expected_jobs', models.PositiveIntegerField(blank=True, null=True, verbose_name='expected jobs')),
-                ('first_contact_date', models.DateField(blank=True, null=True, verbose_name='first contact date')),
-                ('visit_date', models.DateField(blank=True, null=True, verbose_name='site visit date')),
-                ('signed_date', models.DateField(blank=True, null=True, verbose_name='agreement date')),
-                ('signed_amount_wan', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='agreement amount (10k CNY)')),
-                ('location', models.CharField(blank=True, max_length=300, verbose_name='location')),
-                ('registered_uscc', models.CharField(blank=True, max_length=18, verbose_name='registered company credit code')),
-                ('construction_start_date', models.DateField(blank=True, null=True, verbose_name='construction start date')),
-                ('production_start_date', models.DateField(blank=True, null=True, verbose_name='production start date')),
-                ('hold_reason', models.CharField(blank=True, max_length=500, verbose_name='reason for holding')),
-                ('drop_reason', models.CharField(blank=True, max_length=500, verbose_name='reason for dropping')),
-                ('need_kind', models.CharField(blank=True, choices=[('land', 'Land parcel'), ('factory', 'Standard factory'), ('office', 'Office space')], max_length=10, verbose_name='carrier kind needed')),
-                ('need_area', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='area needed')),
-                ('need_area_unit', models.CharField(choices=[('m2', '㎡'), ('mu', 'mu')], default='m2', max_length=2, verbose_name='area unit')),
-                ('need_floor_load_kn_m2', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True, verbose_name='floor load needed (kN/㎡)')),
-                ('need_power_kva', models.DecimalField(blank=True, decimal_places=1, max_digits=10, null=True, verbose_name='power needed (kVA)')),
-                ('need_max_price', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='price ceiling')),
-                ('need_available_by', models.DateField(blank=True, null=True, verbose_name='needed by')),
-                ('last_followup_on', models.DateField(blank=True, null=True, verbose_name='last follow-up')),
-                ('quiet_since', models.DateField(default=django.utils.timezone.localdate, verbose_name='quiet since')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('carrier', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='projects', to='pipeline.carrier', verbose_name='carrier')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('investor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='registry.enterprise', verbose_name='investor')),
-                ('nodes', models.ManyToManyField(blank=True, related_name='projects', to='chains.chainnode', verbose_name='chain nodes')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='accounts.organisation', verbose_name='responsible team')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_projects', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="project name")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("target_list", "Chain target list"),
+                            ("via_firm", "Referred by a firm"),
+                            ("chain_leader", "Recommended by a chain leader firm"),
+                            ("fair", "Trade fair"),
+                            ("walk_in", "Walk-in"),
+                            ("agency", "Agency or intermediary"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "source_ref",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=200, verbose_name="source reference"
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "stage",
+                    models.CharField(db_index=True, default="lead", max_length=20, verbose_name="stage"),
+                ),
+                ("stage_changed_on", models.DateField(blank=True, null=True, verbose_name="stage changed")),
+                (
+                    "planned_investment_wan",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="planned investment (10k CNY)",
+                    ),
+                ),
+                (
+                    "expected_output_wan",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="expected annual output (10k CNY)",
+                    ),
+                ),
+                (
+                    "expected_tax_wan",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="expected annual tax (10k CNY)",
+                    ),
+                ),
+                (
+                    "expected_jobs",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="expected jobs"),
+                ),
+                (
+                    "first_contact_date",
+                    models.DateField(blank=True, null=True, verbose_name="first contact date"),
+                ),
+                ("visit_date", models.DateField(blank=True, null=True, verbose_name="site visit date")),
+                ("signed_date", models.DateField(blank=True, null=True, verbose_name="agreement date")),
+                (
+                    "signed_amount_wan",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="agreement amount (10k CNY)",
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=300, verbose_name="location")),
+                (
+                    "registered_uscc",
+                    models.CharField(
+                        blank=True, max_length=18, verbose_name="registered company credit code"
+                    ),
+                ),
+                (
+                    "construction_start_date",
+                    models.DateField(blank=True, null=True, verbose_name="construction start date"),
+                ),
+                (
+                    "production_start_date",
+                    models.DateField(blank=True, null=True, verbose_name="production start date"),
+                ),
+                (
+                    "hold_reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="reason for holding"),
+                ),
+                (
+                    "drop_reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="reason for dropping"),
+                ),
+                (
+                    "need_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("land", "Land parcel"),
+                            ("factory", "Standard factory"),
+                            ("office", "Office space"),
+                        ],
+                        max_length=10,
+                        verbose_name="carrier kind needed",
+                    ),
+                ),
+                (
+                    "need_area",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="area needed"
+                    ),
+                ),
+                (
+                    "need_area_unit",
+                    models.CharField(
+                        choices=[("m2", "㎡"), ("mu", "mu")],
+                        default="m2",
+                        max_length=2,
+                        verbose_name="area unit",
+                    ),
+                ),
+                (
+                    "need_floor_load_kn_m2",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="floor load needed (kN/㎡)",
+                    ),
+                ),
+                (
+                    "need_power_kva",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=10,
+                        null=True,
+                        verbose_name="power needed (kVA)",
+                    ),
+                ),
+                (
+                    "need_max_price",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="price ceiling"
+                    ),
+                ),
+                ("need_available_by", models.DateField(blank=True, null=True, verbose_name="needed by")),
+                ("last_followup_on", models.DateField(blank=True, null=True, verbose_name="last follow-up")),
+                (
+                    "quiet_since",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="quiet since"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "carrier",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="projects",
+                        to="pipeline.carrier",
+                        verbose_name="carrier",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "investor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="registry.enterprise",
+                        verbose_name="investor",
+                    ),
+                ),
+                (
+                    "nodes",
+                    models.ManyToManyField(
+                        blank=True, related_name="projects", to="chains.chainnode", verbose_name="chain nodes"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="accounts.organisation",
+                        verbose_name="responsible team",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="owned_projects",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'investment project',
-                'verbose_name_plural': 'investment projects',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "investment project",
+                "verbose_name_plural": "investment projects",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('way', models.CharField(choices=[('visit', 'Visit'), ('call', 'Phone call'), ('meeting', 'Meeting'), ('received', 'Received a visit'), ('online', 'Message or video call')], default='call', max_length=10, verbose_name='way')),
-                ('participants', models.CharField(blank=True, max_length=300, verbose_name='participants')),
-                ('content', models.TextField(verbose_name='content')),
-                ('next_action', models.CharField(blank=True, max_length=300, verbose_name='next action')),
-                ('next_due', models.DateField(blank=True, null=True, verbose_name='next action due')),
-                ('done', models.BooleanField(default=False, verbose_name='next action done')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='followups', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='followups', to='pipeline.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "way",
+                    models.CharField(
+                        choices=[
+                            ("visit", "Visit"),
+                            ("call", "Phone call"),
+                            ("meeting", "Meeting"),
+                            ("received", "Received a visit"),
+                            ("online", "Message or video call"),
+                        ],
+                        default="call",
+                        max_length=10,
+                        verbose_name="way",
+                    ),
+                ),
+                ("participants", models.CharField(blank=True, max_length=300, verbose_name="participants")),
+                ("content", models.TextField(verbose_name="content")),
+                ("next_action", models.CharField(blank=True, max_length=300, verbose_name="next action")),
+                ("next_due", models.DateField(blank=True, null=True, verbose_name="next action due")),
+                ("done", models.BooleanField(default=False, verbose_name="next action done")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="followups",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="followups",
+                        to="pipeline.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follow-up',
-                'verbose_name_plural': 'follow-ups',
-                'ordering': ['-date', '-id'],
+                "verbose_name": "follow-up",
+                "verbose_name_plural": "follow-ups",
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='coordinationitem',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coordination_items', to='pipeline.project'),
+            model_name="coordinationitem",
+            name="project",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="coordination_items",
+                to="pipeline.project",
+            ),
         ),
         migrations.CreateModel(
-            name='StageEvent',
+            name="StageEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_stage', models.CharField(blank=True, max_length=20, verbose_name='from stage')),
-                ('to_stage', models.CharField(max_length=20, verbose_name='to stage')),
-                ('date', models.DateField(db_index=True, verbose_name='date')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='reason')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stage_events', to='pipeline.project')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_stage", models.CharField(blank=True, max_length=20, verbose_name="from stage")),
+                ("to_stage", models.CharField(max_length=20, verbose_name="to stage")),
+                ("date", models.DateField(db_index=True, verbose_name="date")),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="reason")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stage_events",
+                        to="pipeline.project",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stage change',
-                'verbose_name_plural': 'stage changes',
-                'ordering': ['date', 'id'],
+                "verbose_name": "stage change",
+                "verbose_name_plural": "stage changes",
+                "ordering": ["date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('callback', 'Callback'), ('new_registration', 'First contact with a newly registered firm')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('due', models.DateField(verbose_name='due')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pipeline_tasks', to=settings.AUTH_USER_MODEL, verbose_name='assignee')),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='pipeline_tasks', to='registry.enterprise')),
-                ('followup', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='pipeline.followup')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='team')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='pipeline.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("callback", "Callback"),
+                            ("new_registration", "First contact with a newly registered firm"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("due", models.DateField(verbose_name="due")),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="done")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="pipeline_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assignee",
+                    ),
+                ),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pipeline_tasks",
+                        to="registry.enterprise",
+                    ),
+                ),
+                (
+                    "followup",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="pipeline.followup",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="team",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="pipeline.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'task',
-                'verbose_name_plural': 'tasks',
-                'ordering': ['due', 'id'],
+                "verbose_name": "task",
+                "verbose_name_plural": "tasks",
+                "ordering": ["due", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='carrier',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='unique_carrier_name_per_park'),
+            model_name="carrier",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "name"), name="unique_carrier_name_per_park"
+            ),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['organisation', 'stage'], name='pipeline_project_org_stage'),
+            model_name="project",
+            index=models.Index(fields=["organisation", "stage"], name="pipeline_project_org_stage"),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['stage', 'quiet_since'], name='pipeline_project_cold'),
+            model_name="project",
+            index=models.Index(fields=["stage", "quiet_since"], name="pipeline_project_cold"),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['owner', 'stage'], name='pipeline_project_owner'),
+            model_name="project",
+            index=models.Index(fields=["owner", "stage"], name="pipeline_project_owner"),
         ),
         migrations.AddIndex(
-            model_name='followup',
-            index=models.Index(fields=['project', 'date'], name='pipeline_followup_project'),
+            model_name="followup",
+            index=models.Index(fields=["project", "date"], name="pipeline_followup_project"),
         ),
         migrations.AddIndex(
-            model_name='followup',
-            index=models.Index(fields=['created_by', 'done', 'next_due'], name='pipeline_followup_due'),
+            model_name="followup",
+            index=models.Index(fields=["created_by", "done", "next_due"], name="pipeline_followup_due"),
         ),
         migrations.AddIndex(
-            model_name='coordinationitem',
-            index=models.Index(fields=['status', 'due'], name='pipeline_item_due'),
+            model_name="coordinationitem",
+            index=models.Index(fields=["status", "due"], name="pipeline_item_due"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['organisation', 'done_at', 'due'], name='pipeline_task_open'),
+            model_name="task",
+            index=models.Index(fields=["organisation", "done_at", "due"], name="pipeline_task_open"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'new_registration')), fields=('enterprise',), name='one_new_registration_task'),
+            model_name="task",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "new_registration")),
+                fields=("enterprise",),
+                name="one_new_registration_task",
+            ),
         ),
     ]

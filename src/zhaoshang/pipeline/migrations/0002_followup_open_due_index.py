@@ -5,19 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pipeline', '0001_initial'),
+        ("pipeline", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='followup',
-            name='pipeline_followup_due',
+            model_name="followup",
+            name="pipeline_followup_due",
         ),
         migrations.AddIndex(
-            model_name='followup',
-            index=models.Index(condition=models.Q(('done', False)), fields=['created_by', 'next_due'], name='pipeline_followup_open_due'),
+            model_name="followup",
+            index=models.Index(
+                condition=models.Q(("done", False)),
+                fields=["created_by", "next_due"],
+                name="pipeline_followup_open_due",
+            ),
         ),
     ]

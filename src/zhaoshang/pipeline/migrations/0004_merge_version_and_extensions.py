@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pipeline', '0003_i10hardening_version'),
-        ('pipeline', '0003_i11workday_extensions'),
+        ("pipeline", "0003_i10hardening_version"),
+        ("pipeline", "0003_i11workday_extensions"),
     ]
 
-    operations = [
-    ]
+    operations = []

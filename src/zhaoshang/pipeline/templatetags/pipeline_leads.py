@@ -19,6 +19,10 @@ def lead_button(context, chain: str, node: str, enterprise: int, next_url: str =
         # In an htmx fragment (the chain map's node panel) the page the user sees is the one to come back to.
         next_url = request.headers.get("HX-Current-URL") or request.get_full_path()
     return {
-        "show": allowed, "chain": chain, "node": node, "enterprise": enterprise, "csrf_token": context.get("csrf_token"),
+        "show": allowed,
+        "chain": chain,
+        "node": node,
+        "enterprise": enterprise,
+        "csrf_token": context.get("csrf_token"),
         "next": next_url,
-    }  # fmt: skip
+    }

@@ -52,10 +52,19 @@ SET_KINDS = {
 KINDS = (*SET_KINDS, *RANGE_KINDS, "qualification")
 
 KIND_LABELS = {
-    "region": "注册地区", "industry": "所属行业", "chain_node": "产业链环节", "firm_age": "成立年限", "capital": "注册资本",
-    "employees": "从业人数", "revenue": "营业收入", "tax": "纳税额", "rd_ratio": "研发投入占比", "qualification": "资质",
-    "project_investment": "项目计划投资", "project_stage": "项目阶段",
-}  # fmt: skip
+    "region": "注册地区",
+    "industry": "所属行业",
+    "chain_node": "产业链环节",
+    "firm_age": "成立年限",
+    "capital": "注册资本",
+    "employees": "从业人数",
+    "revenue": "营业收入",
+    "tax": "纳税额",
+    "rd_ratio": "研发投入占比",
+    "qualification": "资质",
+    "project_investment": "项目计划投资",
+    "project_stage": "项目阶段",
+}
 
 
 class ConditionError(ValueError):

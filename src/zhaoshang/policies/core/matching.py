@@ -92,16 +92,26 @@ class FirmTable:
         chain_t = rekey(chain, ["path"])
         chain_t["path"] = pd.Categorical(chain_t["path"])
         quals = rekey(qualifications, ["tag", "obtained", "expires"])
-        quals_t = pd.DataFrame({
-            "row": quals["row"].to_numpy(dtype=np.int64), "tag": pd.Categorical(quals["tag"]),
-            "obtained_days": (pd.to_datetime(quals["obtained"], errors="coerce") - pd.Timestamp(_EPOCH)).dt.days.to_numpy(dtype=float),
-            "expires_days": (pd.to_datetime(quals["expires"], errors="coerce") - pd.Timestamp(_EPOCH)).dt.days.to_numpy(dtype=float),
-        })  # fmt: skip
+        quals_t = pd.DataFrame(
+            {
+                "row": quals["row"].to_numpy(dtype=np.int64),
+                "tag": pd.Categorical(quals["tag"]),
+                "obtained_days": (
+                    pd.to_datetime(quals["obtained"], errors="coerce") - pd.Timestamp(_EPOCH)
+                ).dt.days.to_numpy(dtype=float),
+                "expires_days": (
+                    pd.to_datetime(quals["expires"], errors="coerce") - pd.Timestamp(_EPOCH)
+                ).dt.days.to_numpy(dtype=float),
+            }
+        )
         proj = rekey(projects, ["stage", "investment"])
-        proj_t = pd.DataFrame({
-            "row": proj["row"].to_numpy(dtype=np.int64), "stage": pd.Categorical(proj["stage"]),
-            "investment": pd.to_numeric(proj["investment"], errors="coerce").to_numpy(dtype=float),
-        })  # fmt: skip
+        proj_t = pd.DataFrame(
+            {
+                "row": proj["row"].to_numpy(dtype=np.int64),
+                "stage": pd.Categorical(proj["stage"]),
+                "investment": pd.to_numeric(proj["investment"], errors="coerce").to_numpy(dtype=float),
+            }
+        )
         return cls(
             ids, cat("region_code"), cat("industry_code"), founded_days, numbers, chain_t, quals_t, proj_t
         )
@@ -109,11 +119,15 @@ class FirmTable:
     @classmethod
     def from_facts(cls, facts: Iterable[FirmFacts]) -> FirmTable:
         facts = list(facts)
-        firms = pd.DataFrame({
-            "id": [f.id for f in facts], "region_code": [f.region_code for f in facts],
-            "industry_code": [f.industry_code for f in facts], "founded": [f.founded for f in facts],
-            **{n: [getattr(f, n) for f in facts] for n in NUMERIC},
-        })  # fmt: skip
+        firms = pd.DataFrame(
+            {
+                "id": [f.id for f in facts],
+                "region_code": [f.region_code for f in facts],
+                "industry_code": [f.industry_code for f in facts],
+                "founded": [f.founded for f in facts],
+                **{n: [getattr(f, n) for f in facts] for n in NUMERIC},
+            }
+        )
         chain = pd.DataFrame([(f.id, p) for f in facts for p in f.chain_paths], columns=["firm_id", "path"])
         quals = pd.DataFrame(
             [(f.id, q.tag, q.obtained, q.expires) for f in facts for q in f.qualifications],

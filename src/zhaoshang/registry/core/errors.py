@@ -9,7 +9,11 @@ from __future__ import annotations
 from zhaoshang.core.errors import DomainError
 from zhaoshang.tabular.errors import DateError, RefusedFileError, UnreadableFileError
 
-__all__ = ["DateError", "RefusedFileError", "UnreadableFileError"]  # the shared readers' errors, re-exported for registry callers
+__all__ = [
+    "DateError",
+    "RefusedFileError",
+    "UnreadableFileError",
+]  # the shared readers' errors, re-exported for registry callers
 
 
 class RegistryCoreError(DomainError):

@@ -228,7 +228,15 @@ _SYNONYMS_BY_FIELD: Final[dict[str, dict[str, int]]] = {
     "revenue": {"营业收入": 0, "营收": 0, "主营业务收入": 0, "销售收入": 1, "revenue": 0},
     "tax": {"纳税额": 0, "纳税总额": 0, "税收": 0, "实缴税金": 1, "税额": 1, "tax": 0},
     "tags": {"标签": 0, "企业标签": 0, "tags": 0, "tag": 0},
-    "listed": {"是否上市": 0, "上市": 0, "上市状态": 0, "上市情况": 0, "上市公司": 1, "listed": 0, "islisted": 0},
+    "listed": {
+        "是否上市": 0,
+        "上市": 0,
+        "上市状态": 0,
+        "上市情况": 0,
+        "上市公司": 1,
+        "listed": 0,
+        "islisted": 0,
+    },
 }
 
 SYNONYMS: Final[Mapping[str, tuple[str, int]]] = MappingProxyType(

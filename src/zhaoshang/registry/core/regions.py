@@ -89,8 +89,24 @@ class AddressRegionMatcher:
 
 # --------------------------------------------------------------------------------------------- names typed in a filter
 
-_SUFFIXES: Final = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "地区", "新区", "林区",
-                    "盟", "旗", "省", "市", "区", "县")  # fmt: skip
+_SUFFIXES: Final = (
+    "特别行政区",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "地区",
+    "新区",
+    "林区",
+    "盟",
+    "旗",
+    "省",
+    "市",
+    "区",
+    "县",
+)
 
 
 def short_region_name(name: str) -> str:
@@ -111,7 +127,9 @@ class AmbiguousRegionName(ValueError):
         self.choices = list(choices)
         listed = "、".join(f"{path}（{code}）" for code, path in self.choices[:8])
         more = "等" if len(self.choices) > 8 else ""
-        super().__init__(f"地区“{text}”有{len(self.choices)}处同名：{listed}{more}，请写上级地名或填写行政区划代码")
+        super().__init__(
+            f"地区“{text}”有{len(self.choices)}处同名：{listed}{more}，请写上级地名或填写行政区划代码"
+        )
 
 
 class UnknownRegionName(ValueError):

@@ -207,11 +207,21 @@ class RowValidator:
         self.col = {
             name: f.get(name)
             for name in (
-                "reg_no", "capital", "founded", "region_code", "employees", "revenue", "tax", "tags", "listed"
+                "reg_no",
+                "capital",
+                "founded",
+                "region_code",
+                "employees",
+                "revenue",
+                "tax",
+                "tags",
+                "listed",
             )
         }
         self.headers = mapping.headers
-        self.has_numbers = any(self.col[f] is not None for f in ("employees", "revenue", "tax", "tags", "listed"))
+        self.has_numbers = any(
+            self.col[f] is not None for f in ("employees", "revenue", "tax", "tags", "listed")
+        )
 
     def _header(self, index: int) -> str:
         return self.mapping.header_of(index)
@@ -219,7 +229,13 @@ class RowValidator:
     def validate(self, row_number: int, cells: Sequence[object]) -> RowOutcome:
         try:
             return self._validate(row_number, cells)
-        except (ValueError, ArithmeticError, TypeError, AttributeError, IndexError) as exc:  # never stop the file
+        except (
+            ValueError,
+            ArithmeticError,
+            TypeError,
+            AttributeError,
+            IndexError,
+        ) as exc:  # never stop the file
             issue = RowIssue(
                 row_number, None, "", ROW_UNREADABLE, f"第{row_number}行无法读取：{exc}", "error"
             )
@@ -444,7 +460,9 @@ class RowValidator:
                     record.employees = int(m.group(1))
                 else:
                     reason = f"从业人数“{raw}”过大，请核对" if m else f"从业人数“{raw}”不是整数"
-                    issues.append(RowIssue(row_number, self._header(ei), raw, NUMBER_UNPARSEABLE, reason, "warning"))
+                    issues.append(
+                        RowIssue(row_number, self._header(ei), raw, NUMBER_UNPARSEABLE, reason, "warning")
+                    )
         for fname in ("revenue", "tax"):
             i = col[fname]
             if i is None or i >= n:

@@ -144,7 +144,11 @@ def validate(value: object) -> UsccResult:
     """
     raw = cell_text(value)
     code = normalise(raw)
-    if isinstance(raw, NumberText) and len(code) > 15 and (_DIGITS.fullmatch(code) or _FLOAT_TEXT.fullmatch(code)):
+    if (
+        isinstance(raw, NumberText)
+        and len(code) > 15
+        and (_DIGITS.fullmatch(code) or _FLOAT_TEXT.fullmatch(code))
+    ):
         # a numeric cell keeps 15 significant digits: the rest were lost, even when the check character agrees
         return UsccResult(raw, code, False, EXCEL_MANGLED, _mangled_message(raw.strip()))
     if _WELL_FORMED.fullmatch(code):

@@ -6,82 +6,193 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('file_name', models.CharField(max_length=255, verbose_name='file')),
-                ('file_sha256', models.CharField(blank=True, max_length=64)),
-                ('source', models.CharField(blank=True, max_length=100, verbose_name='source')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed'), ('refused', 'Refused (strict mode)')], default='pending', max_length=10, verbose_name='status')),
-                ('dry_run', models.BooleanField(default=False, verbose_name='dry run')),
-                ('strict', models.BooleanField(default=False, verbose_name='strict')),
-                ('rows_total', models.PositiveIntegerField(default=0, verbose_name='rows in file')),
-                ('rows_done', models.PositiveIntegerField(default=0, verbose_name='rows processed')),
-                ('counts', models.JSONField(blank=True, default=dict, verbose_name='counts')),
-                ('mapping', models.JSONField(blank=True, default=dict, verbose_name='column mapping')),
-                ('issues', models.JSONField(blank=True, default=list, verbose_name='issues')),
-                ('message', models.TextField(blank=True, verbose_name='message')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='accounts.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished")),
+                ("file_name", models.CharField(max_length=255, verbose_name="file")),
+                ("file_sha256", models.CharField(blank=True, max_length=64)),
+                ("source", models.CharField(blank=True, max_length=100, verbose_name="source")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                            ("refused", "Refused (strict mode)"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("dry_run", models.BooleanField(default=False, verbose_name="dry run")),
+                ("strict", models.BooleanField(default=False, verbose_name="strict")),
+                ("rows_total", models.PositiveIntegerField(default=0, verbose_name="rows in file")),
+                ("rows_done", models.PositiveIntegerField(default=0, verbose_name="rows processed")),
+                ("counts", models.JSONField(blank=True, default=dict, verbose_name="counts")),
+                ("mapping", models.JSONField(blank=True, default=dict, verbose_name="column mapping")),
+                ("issues", models.JSONField(blank=True, default=list, verbose_name="issues")),
+                ("message", models.TextField(blank=True, verbose_name="message")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import batch',
-                'verbose_name_plural': 'import batches',
-                'ordering': ['-created_at'],
+                "verbose_name": "import batch",
+                "verbose_name_plural": "import batches",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Enterprise',
+            name="Enterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uscc', models.CharField(blank=True, max_length=18, null=True, unique=True, verbose_name='unified social credit code')),
-                ('uscc_raw', models.CharField(blank=True, max_length=64, verbose_name='credit code as written')),
-                ('reg_no', models.CharField(blank=True, max_length=32, verbose_name='registration number')),
-                ('name', models.CharField(db_index=True, max_length=255, verbose_name='name')),
-                ('name_key', models.CharField(db_index=True, max_length=255, verbose_name='normalised name')),
-                ('short_name', models.CharField(blank=True, max_length=100, verbose_name='short name')),
-                ('legal_rep', models.CharField(blank=True, max_length=100, verbose_name='legal representative')),
-                ('founded', models.DateField(blank=True, null=True, verbose_name='founding date')),
-                ('capital_wan', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='registered capital (10k)')),
-                ('currency', models.CharField(blank=True, max_length=3, verbose_name='currency')),
-                ('capital_raw', models.CharField(blank=True, max_length=100, verbose_name='capital as written')),
-                ('company_type', models.CharField(blank=True, max_length=100, verbose_name='company type')),
-                ('status', models.CharField(blank=True, max_length=50, verbose_name='registration status')),
-                ('address', models.CharField(blank=True, max_length=500, verbose_name='address')),
-                ('region_code', models.CharField(blank=True, db_index=True, max_length=6, verbose_name='region code')),
-                ('industry_code', models.CharField(blank=True, db_index=True, max_length=5, verbose_name='industry code')),
-                ('scope', models.TextField(blank=True, verbose_name='business scope')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='employees')),
-                ('revenue_wan', models.DecimalField(blank=True, decimal_places=2, max_digits=20, null=True, verbose_name='revenue (10k CNY)')),
-                ('tax_wan', models.DecimalField(blank=True, decimal_places=2, max_digits=20, null=True, verbose_name='tax (10k CNY)')),
-                ('website', models.CharField(blank=True, max_length=255, verbose_name='website')),
-                ('tags', models.JSONField(blank=True, default=list, verbose_name='tags')),
-                ('listed', models.BooleanField(blank=True, null=True, verbose_name='listed company')),
-                ('flags', models.JSONField(blank=True, default=list, verbose_name='flags')),
-                ('source', models.CharField(blank=True, max_length=100, verbose_name='source')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged_from', to='registry.enterprise')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='accounts.organisation', verbose_name='organisation')),
-                ('import_batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='enterprises', to='registry.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uscc",
+                    models.CharField(
+                        blank=True,
+                        max_length=18,
+                        null=True,
+                        unique=True,
+                        verbose_name="unified social credit code",
+                    ),
+                ),
+                (
+                    "uscc_raw",
+                    models.CharField(blank=True, max_length=64, verbose_name="credit code as written"),
+                ),
+                ("reg_no", models.CharField(blank=True, max_length=32, verbose_name="registration number")),
+                ("name", models.CharField(db_index=True, max_length=255, verbose_name="name")),
+                ("name_key", models.CharField(db_index=True, max_length=255, verbose_name="normalised name")),
+                ("short_name", models.CharField(blank=True, max_length=100, verbose_name="short name")),
+                (
+                    "legal_rep",
+                    models.CharField(blank=True, max_length=100, verbose_name="legal representative"),
+                ),
+                ("founded", models.DateField(blank=True, null=True, verbose_name="founding date")),
+                (
+                    "capital_wan",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="registered capital (10k)",
+                    ),
+                ),
+                ("currency", models.CharField(blank=True, max_length=3, verbose_name="currency")),
+                (
+                    "capital_raw",
+                    models.CharField(blank=True, max_length=100, verbose_name="capital as written"),
+                ),
+                ("company_type", models.CharField(blank=True, max_length=100, verbose_name="company type")),
+                ("status", models.CharField(blank=True, max_length=50, verbose_name="registration status")),
+                ("address", models.CharField(blank=True, max_length=500, verbose_name="address")),
+                (
+                    "region_code",
+                    models.CharField(blank=True, db_index=True, max_length=6, verbose_name="region code"),
+                ),
+                (
+                    "industry_code",
+                    models.CharField(blank=True, db_index=True, max_length=5, verbose_name="industry code"),
+                ),
+                ("scope", models.TextField(blank=True, verbose_name="business scope")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("employees", models.PositiveIntegerField(blank=True, null=True, verbose_name="employees")),
+                (
+                    "revenue_wan",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="revenue (10k CNY)",
+                    ),
+                ),
+                (
+                    "tax_wan",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=20, null=True, verbose_name="tax (10k CNY)"
+                    ),
+                ),
+                ("website", models.CharField(blank=True, max_length=255, verbose_name="website")),
+                ("tags", models.JSONField(blank=True, default=list, verbose_name="tags")),
+                ("listed", models.BooleanField(blank=True, null=True, verbose_name="listed company")),
+                ("flags", models.JSONField(blank=True, default=list, verbose_name="flags")),
+                ("source", models.CharField(blank=True, max_length=100, verbose_name="source")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="merged_from",
+                        to="registry.enterprise",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enterprises",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "import_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="enterprises",
+                        to="registry.importbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enterprise',
-                'verbose_name_plural': 'enterprises',
-                'ordering': ['name'],
+                "verbose_name": "enterprise",
+                "verbose_name_plural": "enterprises",
+                "ordering": ["name"],
             },
         ),
     ]

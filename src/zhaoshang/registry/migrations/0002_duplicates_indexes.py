@@ -6,59 +6,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DuplicateCandidate',
+            name="DuplicateCandidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField(verbose_name='similarity')),
-                ('reason', models.CharField(blank=True, max_length=255, verbose_name='reason')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('merged', 'Merged'), ('dismissed', 'Dismissed')], db_index=True, default='open', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='found')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.FloatField(verbose_name="similarity")),
+                ("reason", models.CharField(blank=True, max_length=255, verbose_name="reason")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("merged", "Merged"), ("dismissed", "Dismissed")],
+                        db_index=True,
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="found")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
             ],
             options={
-                'verbose_name': 'probable duplicate',
-                'verbose_name_plural': 'probable duplicates',
-                'ordering': ['-score', 'id'],
+                "verbose_name": "probable duplicate",
+                "verbose_name_plural": "probable duplicates",
+                "ordering": ["-score", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['founded'], name='registry_ent_founded'),
+            model_name="enterprise",
+            index=models.Index(fields=["founded"], name="registry_ent_founded"),
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['currency', 'capital_wan'], name='registry_ent_capital'),
+            model_name="enterprise",
+            index=models.Index(fields=["currency", "capital_wan"], name="registry_ent_capital"),
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['status'], name='registry_ent_status'),
+            model_name="enterprise",
+            index=models.Index(fields=["status"], name="registry_ent_status"),
         ),
         migrations.AddField(
-            model_name='duplicatecandidate',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="duplicatecandidate",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='duplicatecandidate',
-            name='first',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.enterprise', verbose_name='firm'),
+            model_name="duplicatecandidate",
+            name="first",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="registry.enterprise",
+                verbose_name="firm",
+            ),
         ),
         migrations.AddField(
-            model_name='duplicatecandidate',
-            name='second',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.enterprise', verbose_name='probable duplicate'),
+            model_name="duplicatecandidate",
+            name="second",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="registry.enterprise",
+                verbose_name="probable duplicate",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='duplicatecandidate',
-            constraint=models.UniqueConstraint(fields=('first', 'second'), name='registry_duplicate_pair_once'),
+            model_name="duplicatecandidate",
+            constraint=models.UniqueConstraint(
+                fields=("first", "second"), name="registry_duplicate_pair_once"
+            ),
         ),
     ]

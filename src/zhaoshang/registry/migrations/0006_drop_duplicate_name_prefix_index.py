@@ -5,7 +5,9 @@ SQLite is not concerned (migration 0003 created it on PostgreSQL only)."""
 from django.db import migrations
 
 FORWARD = "DROP INDEX IF EXISTS registry_ent_name_prefix"
-BACKWARD = "CREATE INDEX IF NOT EXISTS registry_ent_name_prefix ON registry_enterprise (name varchar_pattern_ops)"
+BACKWARD = (
+    "CREATE INDEX IF NOT EXISTS registry_ent_name_prefix ON registry_enterprise (name varchar_pattern_ops)"
+)
 
 
 def _run(statement):

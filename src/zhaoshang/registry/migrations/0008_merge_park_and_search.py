@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0007_i11workday_park'),
-        ('registry', '0007_i8registry_search_facets'),
+        ("registry", "0007_i11workday_park"),
+        ("registry", "0007_i8registry_search_facets"),
     ]
 
-    operations = [
-    ]
+    operations = []

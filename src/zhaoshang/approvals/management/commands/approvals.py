@@ -49,10 +49,16 @@ class Command(BaseCommand):
     def _escalations(self, services, on, mark_told, json: bool, **_):
         rows = services.due_escalations(_date(on))
         out = [
-            {"promise_id": e["promise"].pk, "project": e["promise"].project.name, "level": e["level"], "days_overdue": e["days_overdue"],
-             "users": [u.username for u in e["users"]], "message": e["message"]}
+            {
+                "promise_id": e["promise"].pk,
+                "project": e["promise"].project.name,
+                "level": e["level"],
+                "days_overdue": e["days_overdue"],
+                "users": [u.username for u in e["users"]],
+                "message": e["message"],
+            }
             for e in rows
-        ]  # fmt: skip
+        ]
         if mark_told:
             services.mark_told(rows, _date(on))
         if json:

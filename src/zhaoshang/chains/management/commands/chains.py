@@ -16,7 +16,9 @@ from zhaoshang.chains.models import Chain
 
 
 class Command(BaseCommand):
-    help = "Industrial chains: import/export chain files, BOM decomposition, gap analysis, firm classification."
+    help = (
+        "Industrial chains: import/export chain files, BOM decomposition, gap analysis, firm classification."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True)
@@ -29,21 +31,29 @@ class Command(BaseCommand):
         lst = sub.add_parser("list", help="list the chains")
         lst.add_argument("--json", action="store_true")
         sub.add_parser("load-builtin", help="load the three chains shipped with zhaoshang")
-        bom = sub.add_parser("bom", help="decompose a product BOM (CSV/XLSX) into a chain and find local part makers")
+        bom = sub.add_parser(
+            "bom", help="decompose a product BOM (CSV/XLSX) into a chain and find local part makers"
+        )
         bom.add_argument("file")
         bom.add_argument("--name", required=True, help="product name")
-        bom.add_argument("--region", default="430200", help="region whose firms count as local (code or park)")
+        bom.add_argument(
+            "--region", default="430200", help="region whose firms count as local (code or park)"
+        )
         bom.add_argument("--save", action="store_true", help="store the chain built from the BOM")
         bom.add_argument("--json", action="store_true")
         gap = sub.add_parser("gap", help="gap analysis of a chain for a region")
         gap.add_argument("chain", help="name or slug")
         gap.add_argument("--region", required=True, help="GB/T 2260 code or an organisation (park) code")
         gap.add_argument("--json", action="store_true")
-        asg = sub.add_parser("assignments", help="export the firms on a chain's nodes with their evidence (XLSX)")
+        asg = sub.add_parser(
+            "assignments", help="export the firms on a chain's nodes with their evidence (XLSX)"
+        )
         asg.add_argument("chain", help="name or slug")
         asg.add_argument("--region", required=True, help="GB/T 2260 code or an organisation (park) code")
         asg.add_argument("-o", "--output", required=True)
-        cls = sub.add_parser("classify-firms", help="place the registry's firms on chain nodes (rules, then the learned layer)")
+        cls = sub.add_parser(
+            "classify-firms", help="place the registry's firms on chain nodes (rules, then the learned layer)"
+        )
         cls.add_argument("--chain", action="append", help="only these chains (name or slug)")
         sub.add_parser("train", help="train the learned layer on confirmed assignments")
 
@@ -111,10 +121,14 @@ class Command(BaseCommand):
         if json:
             self._json(data)
             return
-        self.stdout.write(f"{found.name} · {report.area.name}（{report.area.code}）完整度 {report.completeness:.0%}")
+        self.stdout.write(
+            f"{found.name} · {report.area.name}（{report.area.code}）完整度 {report.completeness:.0%}"
+        )
         for node in data["nodes"]:
             mark = "★" if node["key_node"] else " "
-            self.stdout.write(f"{'  ' * (node['depth'] - 1)}{mark}{node['name']}\t{services.STATUS_ZH[node['status']]}\t{node['local_firms']} 家有证据\t待核实 {node['candidates']}\t目标 {node['targets_total']}")
+            self.stdout.write(
+                f"{'  ' * (node['depth'] - 1)}{mark}{node['name']}\t{services.STATUS_ZH[node['status']]}\t{node['local_firms']} 家有证据\t待核实 {node['candidates']}\t目标 {node['targets_total']}"
+            )
 
     def do_assignments(self, chain, region, output, **_):
         found = services.find_chain(chain)
@@ -139,7 +153,9 @@ class Command(BaseCommand):
 
     def do_train(self, **_):
         summary = services.train_learned_layer(None)
-        self.stdout.write(f"已训练：{summary.confirmed} 条确认、{summary.rejected} 条否定，{summary.labels} 个类别 → {summary.path}")
+        self.stdout.write(
+            f"已训练：{summary.confirmed} 条确认、{summary.rejected} 条否定，{summary.labels} 个类别 → {summary.path}"
+        )
 
 
 def json_line(data) -> str:

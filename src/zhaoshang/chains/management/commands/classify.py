@@ -28,15 +28,24 @@ class Command(BaseCommand):
         def progress(stage, done, total):
             bar = bars.get(stage)
             if bar is None:
-                bar = bars[stage] = tqdm(total=total, desc={"train": "训练", "predict": "分类"}[stage], file=sys.stderr, disable=None)
+                bar = bars[stage] = tqdm(
+                    total=total,
+                    desc={"train": "训练", "predict": "分类"}[stage],
+                    file=sys.stderr,
+                    disable=None,
+                )
             bar.n = done
             bar.refresh()
 
         try:
-            summary = classify_csv(train, input, output, text_column=text_column, label_column=label_column, progress=progress)
+            summary = classify_csv(
+                train, input, output, text_column=text_column, label_column=label_column, progress=progress
+            )
         except LearnedError as exc:
             raise CommandError(str(exc)) from None
         finally:
             for bar in bars.values():
                 bar.close()
-        self.stderr.write(f"已分类 {summary.input_rows} 行（训练 {summary.train_rows_used} 行、{summary.classes} 类）→ {summary.out_csv}")
+        self.stderr.write(
+            f"已分类 {summary.input_rows} 行（训练 {summary.train_rows_used} 行、{summary.classes} 类）→ {summary.out_csv}"
+        )

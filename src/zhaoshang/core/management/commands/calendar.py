@@ -12,7 +12,9 @@ from zhaoshang.core.errors import DomainError
 
 
 def add_import_arguments(parser) -> None:
-    parser.add_argument("file", help="CSV/XLSX with columns date,kind (or 日期,类型); kind holiday/休息 or workday/上班")
+    parser.add_argument(
+        "file", help="CSV/XLSX with columns date,kind (or 日期,类型); kind holiday/休息 or workday/上班"
+    )
     parser.add_argument("--dry-run", action="store_true", help="check the file and report, store nothing")
     parser.add_argument("--json", action="store_true", help="print only a JSON summary on standard output")
 
@@ -55,7 +57,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True)
         add_import_arguments(sub.add_parser("import", help="load overrides from a CSV/XLSX file"))
-        due = sub.add_parser("add", help="print the date N working days after DATE (day 1 = next working day)")
+        due = sub.add_parser(
+            "add", help="print the date N working days after DATE (day 1 = next working day)"
+        )
         due.add_argument("start")
         due.add_argument("days", type=int)
 

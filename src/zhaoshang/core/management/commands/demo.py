@@ -13,7 +13,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-serve", action="store_true", help="build the database, do not start the server")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="build the database, do not start the server"
+        )
         parser.add_argument("--no-worker", action="store_true", help="serve without the task queue's worker")
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)

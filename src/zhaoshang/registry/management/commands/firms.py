@@ -54,7 +54,9 @@ def _mapping(items: list[str] | None) -> dict[str, str | None] | None:
     for item in items:
         header, sep, target = item.partition("=")
         if not sep or not header.strip():
-            raise CommandError(f"列映射“{item}”应写成 表头=字段（字段留空表示忽略该列）；字段可为：{'、'.join(FIELDS)}")
+            raise CommandError(
+                f"列映射“{item}”应写成 表头=字段（字段留空表示忽略该列）；字段可为：{'、'.join(FIELDS)}"
+            )
         mapping[header.strip()] = target.strip() or None
     return mapping
 
@@ -68,11 +70,17 @@ class Command(BaseCommand):
         imp.add_argument("file")
         imp.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
         imp.add_argument("--strict", action="store_true", help="land nothing if any row is rejected")
-        imp.add_argument("--errors", metavar="OUT.xlsx", help="write the error report (行号/列/原始值/问题/级别)")
+        imp.add_argument(
+            "--errors", metavar="OUT.xlsx", help="write the error report (行号/列/原始值/问题/级别)"
+        )
         imp.add_argument("--json", action="store_true", help="print only one JSON object with the counts")
-        imp.add_argument("--org", help="code of the organisation the firms belong to (default: the root organisation)")
+        imp.add_argument(
+            "--org", help="code of the organisation the firms belong to (default: the root organisation)"
+        )
         imp.add_argument("--user", help="username recorded as the actor (default: the system)")
-        imp.add_argument("--map", action="append", metavar="表头=field", help="explicit column mapping; repeatable")
+        imp.add_argument(
+            "--map", action="append", metavar="表头=field", help="explicit column mapping; repeatable"
+        )
         imp.add_argument("--source", help="where the file came from (default: its name)")
 
         show = sub.add_parser("show", help="Show one firm by credit code or name.")
@@ -89,7 +97,11 @@ class Command(BaseCommand):
         search.add_argument("--capital-max", type=float)
         search.add_argument("--local", choices=["yes", "no"])
         search.add_argument("--limit", type=int, default=20)
-        search.add_argument("--sort", choices=SORT_KEYS, help="relevance (default: by relevance with a query, newest first without), name, capital, founded, founded_asc, recent")
+        search.add_argument(
+            "--sort",
+            choices=SORT_KEYS,
+            help="relevance (default: by relevance with a query, newest first without), name, capital, founded, founded_asc, recent",
+        )
         search.add_argument("--json", action="store_true")
 
         export = sub.add_parser("export", help="Export the (filtered) list to XLSX.")
@@ -169,7 +181,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  {where}：{issue['message']}")
         rest = sum(1 for i in result.issues if i["severity"] != "info") - len(shown)
         if rest > 0:
-            hint = f"，完整清单见 {options['errors']}" if options["errors"] else "，用 --errors 文件.xlsx 导出完整清单"
+            hint = (
+                f"，完整清单见 {options['errors']}"
+                if options["errors"]
+                else "，用 --errors 文件.xlsx 导出完整清单"
+            )
             self.stdout.write(f"  ……另有{rest}条{hint}")
 
     # ------------------------------------------------------------------------------------------ show
@@ -226,7 +242,13 @@ class Command(BaseCommand):
         from zhaoshang.registry.services import enterprise_as_dict
 
         try:
-            page = search_page(None, options["query"], self._filters(options), sort=options.get("sort"), size=options["limit"])
+            page = search_page(
+                None,
+                options["query"],
+                self._filters(options),
+                sort=options.get("sort"),
+                size=options["limit"],
+            )
         except ValueError as error:  # a region name of several places or of none: one line, exit 1
             raise CommandError(str(error)) from None
         firms = page.rows
