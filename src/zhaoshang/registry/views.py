@@ -268,7 +268,9 @@ def _pairs_for(user, pairs):
 def _pair_for(request, pk: int) -> DuplicateCandidate:
     require(request.user, "enterprise", "change")
     firms = visible(request.user, Enterprise.objects.all())
-    readable = DuplicateCandidate.objects.select_related("first", "second").filter(first__in=firms, second__in=firms)
+    readable = DuplicateCandidate.objects.select_related("first", "second").filter(
+        first__in=firms, second__in=firms
+    )
     pair = get_for_user(request.user, readable, pk, "change")  # 404 unseen, 403 seen but not theirs to decide
     if pair.status != DuplicateCandidate.Status.OPEN:
         raise Http404

@@ -1,0 +1,24 @@
+// Moved out of the page so that the Content-Security-Policy (script-src 'self') lets it run.
+import * as echarts from "../echarts/echarts.esm.min.js";
+const el = document.getElementById("park-map");
+const d = JSON.parse(document.getElementById("map-data").textContent);
+const esc = s => String(s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
+const lines = (segs, colour, width, name) => ({type: "lines", name, coordinateSystem: "cartesian2d", polyline: false, silent: true,
+  lineStyle: {color: colour, width, opacity: 0.9}, data: segs.map(s => ({coords: s}))});
+const series = [lines(d.background, "#c8c8c8", 1, "network")];
+for (const b of d.bands.slice().reverse()) series.push(lines(b.segments, b.colour, 2.5, b.minutes + " min"));
+series.push({type: "scatter", name: "poi", symbolSize: 7, itemStyle: {color: "#1565c0"}, data: d.pois.map(p => ({value: [p[0], p[1]], cat: p[2]})),
+  tooltip: {formatter: p => esc(d.categories[p.data.cat] || p.data.cat)}});
+if (d.park.shape.length) series.push({type: "lines", coordinateSystem: "cartesian2d", polyline: true, silent: true, lineStyle: {color: "#6a1b9a", width: 3}, data: [{coords: d.park.shape}]});
+series.push({type: "scatter", name: "park", symbol: "diamond", symbolSize: 10, itemStyle: {color: "#6a1b9a"}, data: d.park.origins.map(o => ({value: o})),
+  tooltip: {formatter: () => esc(d.park.name)}});
+const chart = echarts.init(el);
+chart.on("finished", () => { el.dataset.ready = "1"; });
+chart.setOption({
+  animation: false, tooltip: {trigger: "item"},
+  grid: {left: 4, right: 4, top: 4, bottom: 4},
+  xAxis: {type: "value", show: false, scale: true}, yAxis: {type: "value", show: false, scale: true},
+  dataZoom: [{type: "inside", xAxisIndex: 0, filterMode: "none"}, {type: "inside", yAxisIndex: 0, filterMode: "none"}],
+  series,
+});
+window.addEventListener("resize", () => chart.resize());
