@@ -72,9 +72,7 @@ def test_an_officer_finds_the_administrators_firm_sees_a_missing_key_node_and_ma
         Enterprise.objects.get(name="株洲畅映走行部有限公司").organisation == cast.city
     )  # not the officer's team
     login(cast.officer.username, PASSWORD)
-    page.goto(
-        page.base_url + "/registry/?q=株洲畅映走行部"
-    )  # a mid-name word (畅映) is issue 8 item 6, another branch
+    page.goto(page.base_url + "/registry/?q=畅映")  # the brand in the middle of the name, two characters
     assert "株洲畅映走行部有限公司" in page.inner_text("main")
 
     page.goto(page.base_url + "/chains/city-rail/?region=430200")
