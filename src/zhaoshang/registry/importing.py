@@ -681,6 +681,22 @@ SQLITE_CACHE_KIB = 256 * 1024
 SQLITE_DEFERRED_FTS_ROWS = 20_000
 
 
+#: The key of the PostgreSQL advisory lock every writing registry import holds until it commits.
+REGISTRY_IMPORT_LOCK = 2_260_4754
+
+
+def _wait_for_other_imports() -> None:
+    """Writing imports run one after the other, so two imports of the same file never both create its firms.
+
+    SQLite's write transactions already exclude each other (BEGIN IMMEDIATE). On PostgreSQL two transactions
+    would each look up the codes before the other committed and both insert: a transaction-level advisory
+    lock makes the second wait, then find the first one's firms and change nothing.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REGISTRY_IMPORT_LOCK])
+
+
 @contextmanager
 def _bulk_session(expected_rows: int) -> Iterator[None]:
     """Database settings for a big import, inside its transaction.
@@ -832,6 +848,8 @@ def run_import(
     importer.plan = plan_for(m.fields)
     try:
         with transaction.atomic(), _bulk_session(total if not dry_run else 0):
+            if not dry_run:
+                _wait_for_other_imports()
             before = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             importer.run(scan.outcomes)
             if strict and result.counts["rejected"]:
