@@ -145,7 +145,9 @@ def test_the_chain_office_walks_the_map_the_queue_the_comparison_and_the_export(
     page.goto(page.base_url + "/chains/review/")
     row = page.locator("[data-testid=review-table] tr", has_text="株洲一")
     row.get_by_role("button", name=re.compile("确认|Confirm")).click()
-    page.wait_for_selector("[data-testid=review-table] tr:has-text('株洲一') .badge")
+    page.wait_for_selector(
+        "[data-testid=review-table] tr:has-text('株洲一') .badge:not([data-evidence])"
+    )  # the decision's badge
     from zhaoshang.chains.models import NodeAssignment
 
     assert NodeAssignment.objects.get(enterprise__name="株洲一").status == "confirmed"
