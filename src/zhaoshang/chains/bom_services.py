@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 from zhaoshang.chains import services
 from zhaoshang.chains.analysis.bom import bom_to_chain, read_bom, summary
 from zhaoshang.chains.analysis.manufacturers import ManufacturerMatcher
@@ -45,10 +47,11 @@ def match_makers(
 
 
 def decompose_bom(
-    actor: Any, path: str | Path, *, name: str, region_code: str = "430200", save: bool = False
+    actor: Any, path: str | Path, *, name: str, region_code: str | None = None, save: bool = False
 ) -> dict[str, Any]:
     """`lines`, `parts`, `nodes` ({name, parts, manufacturers}; parts add up to `parts`), `dnp`, `warnings`,
     `makers` (each maker with local and other registry firms) and `chain` (the slug, when saved)."""
+    region_code = region_code or settings.HOME_REGION  # the installation's city unless another is named
     bom = read_bom(path, name=name)
     result = summary(bom)
     makers = sorted({line.manufacturer.strip() for line in bom.lines if line.manufacturer.strip()})

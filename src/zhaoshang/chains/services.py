@@ -623,7 +623,7 @@ def review_order(queryset: QuerySet, region_code: str | None = None) -> QuerySet
     from zhaoshang.chains.analysis.targets import region_prefix
 
     try:
-        prefix = region_prefix(region_code or getattr(settings, "HOME_REGION", "430200"))
+        prefix = region_prefix(region_code or settings.HOME_REGION)
     except AnalysisInputError:
         prefix = ""
     covered = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -19,6 +18,7 @@ from zhaoshang.accounts.scoping import can, get_for_user, require, visible
 from zhaoshang.chains import services
 from zhaoshang.chains.filters import AssignmentFilter
 from zhaoshang.chains.models import Chain, ChainNode, NodeAssignment
+from zhaoshang.registry.services import home_region
 from zhaoshang.web.redirects import safe_next
 
 STATUS_COLOURS = {"strong": "#2f855a", "weak": "#dd6b20", "missing": "#c53030"}
@@ -37,7 +37,7 @@ def _default_region(user) -> str:
         if org.region_code:
             return org.region_code
         org = org.parent
-    return getattr(settings, "HOME_REGION", "430200")
+    return home_region()
 
 
 def _area(request):

@@ -40,6 +40,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.scoping import visible
+from zhaoshang.core.reference.regions import region_prefix
 from zhaoshang.registry.core import uscc as uscc_core
 from zhaoshang.registry.models import Enterprise
 
@@ -369,17 +370,6 @@ def resolve_region(value: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------- filters
-
-
-def region_prefix(code: str) -> str:
-    code = code.strip()
-    if len(code) != 6 or not code.isdigit():
-        return code
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
 
 
 def _industry_condition(code: str) -> Q:

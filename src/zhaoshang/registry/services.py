@@ -32,7 +32,7 @@ from zhaoshang.accounts.scoping import assignable_organisations, can, may_act_in
 from zhaoshang.core import audit, hooks
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.models import AuditEntry
-from zhaoshang.core.reference.regions import default_regions
+from zhaoshang.core.reference.regions import default_regions, region_prefix
 from zhaoshang.registry.core import uscc as uscc_core
 from zhaoshang.registry.core.capital import DEFAULT_CNY_RATES, to_cny_wan
 from zhaoshang.registry.core.errors import CurrencyError
@@ -113,17 +113,13 @@ def region_name(code: str) -> str:
 
 
 def home_region() -> str:
-    return getattr(settings, "HOME_REGION", "430200")
+    """The GB/T 2260 code of the city this installation serves (ZHAOSHANG_HOME_REGION): its firms are local."""
+    return settings.HOME_REGION
 
 
 def home_prefix() -> str:
     """Code prefix of the home region: 2 digits for a province, 4 for a city, 6 for a county."""
-    code = home_region()
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
+    return region_prefix(home_region())
 
 
 def is_local(region_code: str | None) -> bool:

@@ -206,3 +206,30 @@ def test_classify_firms_command_places_firms(cast, make_firm, chain):
     out = run("chains", "classify-firms")
     assert json.loads(out)["created"] == 1
     assert services.counted_assignments(chain).count() == 1
+
+
+@needs_bom_files
+def test_chains_bom_counts_firms_as_local_to_the_installations_home_region_unless_told_otherwise(settings):
+    path = BOM_DIR / "mnt_reform_keyboard.csv"
+    settings.HOME_REGION = "320583"  # 昆山市
+    data = json.loads(run("chains", "bom", str(path), "--name", "keyboard", "--json"))
+    assert data["region"] == "320583"
+    named = json.loads(run("chains", "bom", str(path), "--name", "keyboard", "--region", "430200", "--json"))
+    assert named["region"] == "430200"
+
+
+def test_one_region_prefix_rule_serves_the_registry_the_chains_and_the_home_region(settings):
+    from zhaoshang.chains.analysis.targets import region_prefix as target_prefix
+    from zhaoshang.core.reference.regions import region_prefix
+    from zhaoshang.registry.services import home_prefix
+
+    assert [region_prefix(c) for c in ("430000", "430200", "430202", "43", " 4302 ")] == [
+        "43",
+        "4302",
+        "430202",
+        "43",
+        "4302",
+    ]
+    assert target_prefix("430200") == "4302"
+    settings.HOME_REGION = "440300"
+    assert home_prefix() == "4403"

@@ -41,6 +41,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from zhaoshang.core.reference.regions import region_prefix as reference_region_prefix
+
 from .errors import AnalysisInputError
 from .gap import GapResult
 
@@ -252,11 +254,7 @@ def region_prefix(code: str) -> str:
     code = str(code).strip()
     if not (code.isdigit() and len(code) == 6):
         raise AnalysisInputError(f"行政区划代码应为 6 位数字（GB/T 2260），实际为「{code}」")
-    if code.endswith("0000"):
-        return code[:2]
-    if code.endswith("00"):
-        return code[:4]
-    return code
+    return reference_region_prefix(code)
 
 
 def select_candidates(

@@ -504,3 +504,16 @@ def name_path(code: str, regions: RegionTable | None = None) -> str:
 
 def is_within(code: str, region_code: str, regions: RegionTable | None = None) -> bool:
     return (regions if regions is not None else default_regions()).is_within(code, region_code)
+
+
+def region_prefix(code: str) -> str:
+    """The prefix every GB/T 2260 code inside a region starts with: 430000 → "43", 430200 → "4302", 430202 →
+    "430202". Anything that is not a six-digit code is returned as given (a prefix typed by a user)."""
+    code = str(code).strip()
+    if len(code) != 6 or not code.isdigit():
+        return code
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code

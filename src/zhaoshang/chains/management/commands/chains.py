@@ -37,7 +37,9 @@ class Command(BaseCommand):
         bom.add_argument("file")
         bom.add_argument("--name", required=True, help="product name")
         bom.add_argument(
-            "--region", default="430200", help="region whose firms count as local (code or park)"
+            "--region",
+            default=None,
+            help="region whose firms count as local (code or park); default ZHAOSHANG_HOME_REGION",
         )
         bom.add_argument("--save", action="store_true", help="store the chain built from the BOM")
         bom.add_argument("--json", action="store_true")
