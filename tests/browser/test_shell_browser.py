@@ -22,7 +22,7 @@ def test_a_cadre_logs_in_switches_to_english_and_logs_out(page, login, transacti
     assert "/accounts/login/" in page.url
 
 
-def test_the_menu_folds_on_a_phone(page, login, transactional_db):
+def test_the_menu_folds_on_a_phone(page, login, transactional_db, tmp_path):
     from tests.conftest import Cast
 
     Cast()
@@ -31,4 +31,6 @@ def test_the_menu_folds_on_a_phone(page, login, transactional_db):
     assert not page.locator(".mainnav").is_visible()
     page.click(".nav-toggle-label")
     assert page.locator(".mainnav").is_visible()
-    page.screenshot(path="/tmp/zhaoshang-phone.png")
+    shot = tmp_path / "phone.png"  # a picture to look at when the layout breaks
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 0
