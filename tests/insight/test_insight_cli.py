@@ -18,6 +18,10 @@ def run(*args) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
+#: The key columns of the trade test table, as every complexity command here names them.
+TRADE_KEYS = ("--location", "origin", "--activity", "hs92", "--value", "export_val", "--time", "year")
+
+
 @pytest.fixture
 def table_csv(tmp_path):
     data = long_table(25, 80, years=(2018, 2019), seed=21)
@@ -32,14 +36,7 @@ def test_json_prints_only_the_summary_and_the_csv_equals_py_ecomplexity(table_cs
     stdout, _ = run(
         "complexity",
         path,
-        "--location",
-        "origin",
-        "--activity",
-        "hs92",
-        "--value",
-        "export_val",
-        "--time",
-        "year",
+        *TRADE_KEYS,
         "-o",
         out_csv,
         "--json",
@@ -79,14 +76,7 @@ def test_numbers_are_written_at_full_precision(table_csv, tmp_path):
     run(
         "complexity",
         path,
-        "--location",
-        "origin",
-        "--activity",
-        "hs92",
-        "--value",
-        "export_val",
-        "--time",
-        "year",
+        *TRADE_KEYS,
         "-o",
         out_csv,
     )
@@ -233,14 +223,7 @@ def test_population_file_switches_to_rpop(tmp_path, table_csv):
     run(
         "complexity",
         path,
-        "--location",
-        "origin",
-        "--activity",
-        "hs92",
-        "--value",
-        "export_val",
-        "--time",
-        "year",
+        *TRADE_KEYS,
         "--population",
         pop_path,
         "-o",
