@@ -28,7 +28,7 @@ def match_makers(
     area = services.resolve_region(region_code)
     firms = list(_firms().values_list("pk", "name", "name_key", "region_code"))
     by_id = {f[0]: f for f in firms}
-    inside = services._within_codes({f[3] for f in firms}, area.code)
+    inside = services.within_codes({f[3] for f in firms}, area.code)
     cache: dict[str, list[int]] = {}
     out = []
     for written in sorted(set(names)):
