@@ -57,6 +57,7 @@ from typing import Any, Literal
 
 from zhaoshang.chains.analysis.bom_categories import TABLES, Category
 from zhaoshang.chains.analysis.errors import ChainAnalysisError
+from zhaoshang.tabular.cells import cell_text
 from zhaoshang.tabular.safety import WHOLE_SHEET_MAX_CELLS, FileRefused, check_spreadsheet, read_small_bytes
 
 __all__ = [
@@ -490,19 +491,6 @@ _HEADER_LOOKUP.update(
 )
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else ""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        if value.is_integer():
-            return str(int(value))
-    return str(value).strip()
-
-
 def _tidy(number: float) -> Number:
     if isinstance(number, float) and number.is_integer():
         return int(number)
@@ -550,10 +538,13 @@ def _read_rows(path: Path, file: str) -> list[list[str]]:
             ) from exc
         rows: list[list[str]]
         for sheet in sheets:
-            rows = [[_cell_text(cell) for cell in row] for row in sheet]
+            rows = [[cell_text(cell, strip=True, true="yes", false="") for cell in row] for row in sheet]
             if _find_header(rows) is not None:
                 return rows
-        return [[_cell_text(cell) for cell in row] for row in (sheets[0] if sheets else [])]
+        return [
+            [cell_text(cell, strip=True, true="yes", false="") for cell in row]
+            for row in (sheets[0] if sheets else [])
+        ]
     if suffix not in _TEXT_SUFFIXES:
         raise BomError(
             [
