@@ -48,7 +48,9 @@ def collect_routes() -> list[tuple[str, Any, str]]:
             try:
                 prefix, viewset = item
             except (TypeError, ValueError):
-                raise TypeError(f"{app}: an API route must be a (prefix, ViewSet) pair, not {item!r}") from None
+                raise TypeError(
+                    f"{app}: an API route must be a (prefix, ViewSet) pair, not {item!r}"
+                ) from None
             if not (isinstance(viewset, type) and issubclass(viewset, ViewSetMixin)):
                 raise TypeError(f"{app}: the API route {prefix!r} names {viewset!r}, which is not a ViewSet")
             if prefix in owner:

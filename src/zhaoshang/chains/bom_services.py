@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 
+from zhaoshang.accounts.types import Actor
 from zhaoshang.chains import services
 from zhaoshang.chains.analysis.bom import bom_to_chain, read_bom, summary
 from zhaoshang.chains.analysis.manufacturers import ManufacturerMatcher
@@ -47,7 +48,7 @@ def match_makers(
 
 
 def decompose_bom(
-    actor: Any, path: str | Path, *, name: str, region_code: str | None = None, save: bool = False
+    actor: Actor, path: str | Path, *, name: str, region_code: str | None = None, save: bool = False
 ) -> dict[str, Any]:
     """`lines`, `parts`, `nodes` ({name, parts, manufacturers}; parts add up to `parts`), `dnp`, `warnings`,
     `makers` (each maker with local and other registry firms) and `chain` (the slug, when saved)."""

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from zhaoshang.accounts.types import Actor
 from zhaoshang.chains.analysis.evidence import evidence_from_reasons, matched_words
 from zhaoshang.chains.analysis.rules import Reason, RuleClassifier, describe_reasons
 from zhaoshang.chains.models import Chain, ChainNode, NodeAssignment
@@ -69,7 +70,7 @@ def assignment_words(assignment: NodeAssignment) -> list[str]:
 
 
 def classify_enterprises(
-    actor: Any,
+    actor: Actor,
     queryset: QuerySet | None = None,
     *,
     chains: Iterable[Chain] | None = None,
@@ -149,7 +150,7 @@ ARRIVAL_BATCH = 5000
 
 
 def classify_arrivals(
-    actor: Any, ids: Sequence[int], progress: Callable[[int, int], None] | None = None
+    actor: Actor, ids: Sequence[int], progress: Callable[[int, int], None] | None = None
 ) -> ClassifyCounts:
     """Place new and changed firms on chain nodes (rule layer, and the learned layer when one is trained): the
     registry calls this when an import or a hand entry writes firms. Retraining stays a separate step."""

@@ -6,10 +6,10 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 
+from zhaoshang.accounts.types import Actor
 from zhaoshang.chains.analysis.rules import RuleClassifier
 from zhaoshang.chains.models import Chain, ChainNode, NodeAssignment
 from zhaoshang.chains.services.common import ChainServiceError, Status, firm_text
@@ -96,7 +96,7 @@ class TrainingSummary:
     path: Path
 
 
-def train_learned_layer(actor: Any, *, chains: Iterable[Chain] | None = None) -> TrainingSummary:
+def train_learned_layer(actor: Actor, *, chains: Iterable[Chain] | None = None) -> TrainingSummary:
     """Train the text model on confirmed assignments plus every node's label document; save it under VAR_DIR."""
     from zhaoshang.chains.analysis.learned import TextClassifier
 

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from zhaoshang.accounts.types import Actor
 from zhaoshang.chains.analysis.errors import AnalysisInputError
 from zhaoshang.chains.analysis.evidence import COUNTING, evidence_from_reasons
 from zhaoshang.chains.models import ChainNode, NodeAssignment, SupplyLink
@@ -57,7 +58,7 @@ def review_order(queryset: QuerySet, region_code: str | None = None) -> QuerySet
 
 
 @transaction.atomic
-def review_assignment(actor: Any, assignment: NodeAssignment, confirm: bool) -> NodeAssignment:
+def review_assignment(actor: Actor, assignment: NodeAssignment, confirm: bool) -> NodeAssignment:
     """A cadre confirms or rejects a suggestion; confirmed ones train the next learned model and count as coverage."""
     evidence = (
         Evidence.CONFIRMED
@@ -79,7 +80,7 @@ def review_assignment(actor: Any, assignment: NodeAssignment, confirm: bool) -> 
 
 
 @transaction.atomic
-def assign_node(actor: Any, enterprise: Any, node: ChainNode) -> NodeAssignment:
+def assign_node(actor: Actor, enterprise: Any, node: ChainNode) -> NodeAssignment:
     """Place a firm on a node by hand (confirmed at once)."""
     current = NodeAssignment.objects.filter(enterprise=enterprise, node=node).first()
     fields = {
@@ -102,7 +103,7 @@ def assign_node(actor: Any, enterprise: Any, node: ChainNode) -> NodeAssignment:
 
 @transaction.atomic
 def record_supply_link(
-    actor: Any, supplier: Any, customer: Any, node: ChainNode | None = None, note: str = ""
+    actor: Actor, supplier: Any, customer: Any, node: ChainNode | None = None, note: str = ""
 ) -> SupplyLink:
     """Record that `supplier` sells to `customer` (for `node` when given): the supplier is placed on the node with
     evidence «supply relation» (a confirmed or rejected assignment is left as the cadre decided it)."""

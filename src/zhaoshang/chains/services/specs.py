@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from zhaoshang.accounts.types import Actor
 from zhaoshang.chains.analysis import spec as spec_io
 from zhaoshang.chains.analysis.errors import ChainFileError, ChainFileProblem
 from zhaoshang.chains.analysis.gap import Thresholds
@@ -56,7 +57,7 @@ def _node_values(node: spec_io.NodeSpec) -> dict[str, Any]:
 
 
 @transaction.atomic
-def load_chain(actor: Any, spec: ChainSpec) -> Chain:
+def load_chain(actor: Actor, spec: ChainSpec) -> Chain:
     """Create or update the chain `spec.slug`, upserting nodes by key, in one transaction (audited).
 
     Nodes missing from the spec are deleted with their assignments; supply links are replaced.
@@ -134,11 +135,11 @@ def read_chain_file(path: str | Path) -> ChainSpec:
     )
 
 
-def import_chain(actor: Any, path: str | Path) -> Chain:
+def import_chain(actor: Actor, path: str | Path) -> Chain:
     return load_chain(actor, read_chain_file(path))
 
 
-def load_builtin_chains(actor: Any) -> list[Chain]:
+def load_builtin_chains(actor: Actor) -> list[Chain]:
     return [load_chain(actor, spec) for spec in spec_io.load_directory()]
 
 
@@ -216,7 +217,7 @@ def find_chain(name_or_slug: str) -> Chain:
 CARD_FIELDS = ("what", "uses", "leaders_domestic", "leaders_foreign", "source", "estimate")
 
 
-def update_card(actor: Any, node: ChainNode, **card: Any) -> ChainNode:
+def update_card(actor: Actor, node: ChainNode, **card: Any) -> ChainNode:
     """Edit a node's knowledge card (audited). List fields accept lists or text separated by 、；,"""
     new = dict(node.card or {})
     for key, value in card.items():
@@ -230,7 +231,7 @@ def update_card(actor: Any, node: ChainNode, **card: Any) -> ChainNode:
 
 
 @transaction.atomic
-def set_thresholds(actor: Any, chain: Chain, **values: Any) -> Thresholds:
+def set_thresholds(actor: Actor, chain: Chain, **values: Any) -> Thresholds:
     current = dict((chain.extra or {}).get("thresholds") or {})
     current.update({k: v for k, v in values.items() if v is not None})
     thresholds = thresholds_from(current, spec_for(chain))
