@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -88,7 +88,7 @@ def get_for_user(user: Any, queryset: models.QuerySet[M] | type[M], pk: Any, act
         queryset = queryset._default_manager.all()
     try:
         instance = visible(user, queryset, "view").get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
     if action != "view" and not visible(user, queryset.filter(pk=instance.pk), action).exists():
         raise PermissionDenied

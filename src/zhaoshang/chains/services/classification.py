@@ -109,7 +109,7 @@ def classify_enterprises(
             .values("pk", "name", "scope", "description", "industry_code")
         )
         frame = pd.DataFrame(rows).set_index("pk") if rows else pd.DataFrame()
-        found: dict[tuple[int, int], tuple[str, float, list, list]] = {}
+        found: dict[tuple[int, int], tuple[str, float, list, list, str]] = {}
         if len(frame):
             result = classifier.classify_frame(frame)
             for ent, slug, key, score, reasons in zip(
@@ -354,7 +354,7 @@ def _insert_assignments(rows: list[NodeAssignment]) -> None:
         return
     from django.db import connection
 
-    fields = [NodeAssignment._meta.get_field(name) for name in _INSERT_FIELDS]
+    fields: list[Any] = [NodeAssignment._meta.get_field(name) for name in _INSERT_FIELDS]  # concrete fields
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(NodeAssignment._meta.db_table),

@@ -118,9 +118,10 @@ def _rank_chain_targets(report: GapReport, weights: Factors | None) -> pd.DataFr
     ]
     # distance: region centroids (county, else its city or province)
     coords = {code: centroid(code) for code in set(cand["region_code"])}
-    origin = (report.area.lat, report.area.lng) if report.area.lat is not None else None
-    cand["lat"] = [coords[c][0] if coords.get(c) else math.nan for c in cand["region_code"]]
-    cand["lon"] = [coords[c][1] if coords.get(c) else math.nan for c in cand["region_code"]]
+    lat, lng = report.area.lat, report.area.lng
+    origin = (lat, lng) if lat is not None and lng is not None else None
+    cand["lat"] = [xy[0] if (xy := coords.get(c)) else math.nan for c in cand["region_code"]]
+    cand["lon"] = [xy[1] if (xy := coords.get(c)) else math.nan for c in cand["region_code"]]
     # the local firms each candidate is known to supply (a recorded relation, never guessed from the chain)
     buyers = _local_buyers(report, set(cand["firm_id"]))
     cand["local_buyers"] = [buyers.get(f, []) for f in cand["firm_id"]]
