@@ -85,3 +85,13 @@ def test_the_pipeline_command_now_takes_the_same_forms_and_refuses_junk_alike(tm
         str(tmp_path / "p.docx"),
     )
     assert (tmp_path / "p.docx").stat().st_size > 0
+
+
+@pytest.mark.django_db
+def test_the_approvals_command_reads_on_with_the_same_parser_and_defaults_to_today_without_it() -> None:
+    out = StringIO()
+    call_command("approvals", "figures", "--on", "2026年3月1日", "--json", stdout=out)
+    assert out.getvalue().strip().startswith("{")
+    call_command("approvals", "figures", "--json", stdout=StringIO())
+    with pytest.raises(CommandError, match="日期“2026-02-30”无法识别（2026年2月30日不存在）"):
+        call_command("approvals", "figures", "--on", "2026-02-30", stdout=StringIO())

@@ -30,9 +30,12 @@ def user_option(username: str | None) -> User | None:
     return user
 
 
-def date_option(text: str) -> date:
+def date_option(text: str | None) -> date | None:
     """A date given on the command line (``--from 2025-01-31``, ``2025/1/31``, ``2025年1月31日`` …, see
-    :func:`zhaoshang.tabular.dates.parse_day`); a clear one-line error when it is not one."""
+    :func:`zhaoshang.tabular.dates.parse_day`); None when the option was not given; a clear one-line error when
+    it is not a date."""
+    if text is None:
+        return None
     try:
         return parse_day(text)
     except DateError as exc:
