@@ -33,6 +33,7 @@ from zhaoshang.core import audit, hooks
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.reference.regions import default_regions, region_prefix
+from zhaoshang.registry import bulk_db
 from zhaoshang.registry.core import uscc as uscc_core
 from zhaoshang.registry.core.capital import DEFAULT_CNY_RATES, to_cny_wan
 from zhaoshang.registry.core.errors import CurrencyError
@@ -176,7 +177,7 @@ def _can_change_for(actor: Any) -> Callable[[Iterable[int]], set[int]]:
     return check
 
 
-BUSY_MESSAGE = "另一个导入正在写入数据库，本次导入未写入任何数据；请稍后重新导入"
+BUSY_MESSAGE = bulk_db.BUSY_MESSAGE
 
 
 def import_enterprises(
@@ -289,9 +290,9 @@ def import_enterprises(
         batch.save()
     written = 0 if dry_run or result.refused else result.counts["created"] + result.counts["updated"]
     if written:
-        _merge_pending_index_entries()
+        bulk_db.merge_pending_index_entries()
     if written >= ANALYZE_AFTER_ROWS:
-        _refresh_statistics()
+        bulk_db.refresh_statistics()
     if batch is not None and written:
         _after_import(batch, actor)
     return result
@@ -300,39 +301,6 @@ def import_enterprises(
 # Rows written by one import after which the planner's statistics are refreshed: without them PostgreSQL plans a
 # freshly filled table as if it were empty and scans it instead of using the trigram indexes.
 ANALYZE_AFTER_ROWS = 5000
-
-
-# The pg_trgm GIN indexes of migration 0003. New rows first go to each GIN index's pending list, which every
-# search must then read in full: after a big import the planner rightly avoids the indexes and scans the table
-# (hundreds of milliseconds per search on 100,000 rows) until autovacuum merges the lists. An import merges them.
-TRIGRAM_INDEXES = (
-    "registry_ent_name_trgm",
-    "registry_ent_short_trgm",
-    "registry_ent_scope_trgm",
-    "registry_ent_uscc_trgm",
-)
-
-
-def _merge_pending_index_entries() -> None:
-    if connection.vendor != "postgresql":
-        return
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT gin_clean_pending_list(c.oid) FROM pg_class c WHERE c.relkind = 'i' AND c.relname = ANY(%s)",
-                [list(TRIGRAM_INDEXES)],
-            )
-    except DatabaseError:  # an optimisation only: autovacuum merges the lists too
-        log.warning("could not merge the pending lists of the registry's trigram indexes", exc_info=True)
-
-
-def _refresh_statistics() -> None:
-    table = Enterprise._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {table}")
-        elif connection.vendor == "sqlite":
-            cursor.execute(f"ANALYZE {table}")
 
 
 def _after_import(batch: ImportBatch, actor: Any) -> None:
@@ -456,16 +424,14 @@ def run_batch(
 # "pending" or "running" for ever. A batch is *interrupted* when its status says it runs, no thread of this
 # process runs it (``live_progress`` is None) and its last sign of life is older than the grace period.
 #
-# Signs of life: ``ImportBatch.heartbeat_at`` (set when the batch is queued, starts and ends) and, while rows
-# are processed, the modification time of ``MEDIA_ROOT/imports/<batch>/heartbeat``, touched after every chunk of
-# ``importing.CHUNK_ROWS`` rows. The rows go to the database inside ONE transaction (all or nothing), so a
-# heartbeat written to the batch row by the import's own connection would stay invisible to every other process
-# until the end, and on SQLite a second connection cannot write while that transaction holds the write lock:
-# a file is the cheap sign that any process on the machine can read at once.
+# Signs of life: ``ImportBatch.heartbeat_at`` (set when the batch is queued, starts and ends, and with every
+# committed batch of rows) and the modification time of ``MEDIA_ROOT/imports/<batch>/heartbeat``, touched after
+# every chunk of ``importing.CHUNK_ROWS`` rows and while the import waits for another one: a file is the cheap
+# sign that any process on the machine can read at once, even while the import's transaction is open.
 #
-# Because of that one transaction, an interrupted import has landed nothing, or (if the process stopped between
-# the commit and the batch's final save) everything; a re-run through the same upsert counts rows already
-# landed as unchanged, so either way it ends with what one import of the file gives.
+# An import commits in batches (``importing._Segments``), each complete; an interrupted import has landed whole
+# batches only, and its re-run through the same upsert counts the rows already landed as unchanged and lands
+# the rest: it resumes to the end and ends with what one import of the file gives.
 
 DEFAULT_STALE_SECONDS = 120
 
@@ -519,7 +485,7 @@ def interruption(batch: ImportBatch, now: datetime | None = None) -> str:
         return f"导入排队后一直没有开始（最后一次活动：{when}），服务进程可能已重启或停止。导入未写入任何数据，可重新导入。"
     return (
         f"导入进行中断开（最后一次活动：{when}），服务进程可能已重启或停止。"
-        "导入在一个事务中进行，中断的导入不会留下半批数据；重新导入时已入库的行计为未变化。"
+        "导入按批提交，中断的导入只留下完整的批次；重新导入会从头核对，已入库的行计为未变化，其余的行补齐。"
     )
 
 
