@@ -148,6 +148,18 @@ def import_lock(beat: Callable[[], None] | None = None, *, limit: float | None =
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+#: SQLite: how long an import leaves the write lock free after each committed batch. A writer that waits for the
+#: lock is not queued: SQLite's busy handler retries it after growing sleeps (up to 100 ms), so an import that took
+#: the lock again at once would starve it; a pause as long as the retry interval lets every waiting writer in.
+SQLITE_WRITER_GAP_SECONDS = 0.1
+
+
+def let_writers_in() -> None:
+    """Called between two batches of an import: on SQLite, leave the write lock free for a moment (see above)."""
+    if connection.vendor == "sqlite":
+        time.sleep(SQLITE_WRITER_GAP_SECONDS)
+
+
 # --------------------------------------------------------------------------------------------- settings
 
 

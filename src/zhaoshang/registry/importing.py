@@ -765,6 +765,7 @@ class _Segments:
         self._stack = None
         stack.close()  # commits
         self.commits += 1
+        bulk_db.let_writers_in()
 
     def abort(self) -> None:
         """Roll back the open batch (called while an exception propagates)."""

@@ -18,7 +18,6 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import (
-    DatabaseError,
     IntegrityError,
     OperationalError,
     close_old_connections,
@@ -50,6 +49,7 @@ from zhaoshang.registry.importing import (
 )
 from zhaoshang.registry.models import DuplicateCandidate, Enterprise, ImportBatch
 from zhaoshang.registry.search import search_enterprises  # noqa: F401 - part of the service API
+from zhaoshang.tabular import write_xlsx
 from zhaoshang.tabular.errors import RefusedFileError
 from zhaoshang.tabular.issues import write_issue_report
 
@@ -832,49 +832,40 @@ EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
 
 
 def export_enterprises_xlsx(queryset: models.QuerySet[Enterprise], out: str | Path | IO[bytes]) -> int:
-    """Write the firms of ``queryset`` (already filtered, scoped and ordered) to an XLSX; returns the row count."""
-    import xlsxwriter
+    """Write the firms of ``queryset`` (already filtered, scoped and ordered) to an XLSX; returns the row count.
 
-    workbook = xlsxwriter.Workbook(
-        out, {"constant_memory": True, "in_memory": not isinstance(out, str | Path)}
-    )
-    sheet = workbook.add_worksheet("企业名录")
-    bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2"})
-    datefmt = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    sheet.write_row(0, 0, [label for _, label in EXPORT_COLUMNS], bold)
-    sheet.set_column(0, 0, 22)
-    sheet.set_column(1, 1, 36)
-    sheet.set_column(14, 14, 60)
-    sheet.freeze_panes(1, 2)
+    Through the shared writer (:func:`zhaoshang.tabular.write_xlsx`): a name, address or scope beginning with
+    ``= + - @`` is written as text, never as a formula; amounts and counts stay numbers, dates stay dates."""
     fields = [f for f, _ in EXPORT_COLUMNS if f not in {"region", "local"}]
-    n = 0
     rows = (
         queryset if queryset.ordered else queryset.order_by("name", "id")
     )  # the list's order, when it has one
-    for n, row in enumerate(rows.values(*fields).iterator(chunk_size=2000), start=1):
-        for col, (name, _) in enumerate(EXPORT_COLUMNS):
+
+    def cells(row: dict[str, Any]) -> list[Any]:
+        out: list[Any] = []
+        for name, _label in EXPORT_COLUMNS:
             if name == "region":
                 value: Any = region_name(row["region_code"])
             elif name == "local":
                 value = "是" if is_local(row["region_code"]) else "否"
+            elif name == "tags":
+                value = "、".join(row["tags"] or [])
+            elif name == "flags":
+                value = "；".join(f.get("message", "") for f in row["flags"] or [])
             else:
                 value = row[name]
-            if value is None or value == "":
-                continue
-            if name == "founded":
-                sheet.write_datetime(n, col, value, datefmt)
-            elif isinstance(value, Decimal):
-                sheet.write_number(n, col, float(value))
-            elif isinstance(value, int) and not isinstance(value, bool):
-                sheet.write_number(n, col, value)
-            elif name == "tags":
-                sheet.write_string(n, col, "、".join(value))
-            elif name == "flags":
-                sheet.write_string(n, col, "；".join(f.get("message", "") for f in value))
-            else:
-                sheet.write_string(n, col, str(value))
-    workbook.close()
-    return n
+            out.append(None if value == "" else value)
+        return out
+
+    widths = [22, 36] + [12] * 12 + [60]
+    return write_xlsx(
+        out,
+        [label for _, label in EXPORT_COLUMNS],
+        (cells(row) for row in rows.values(*fields).iterator(chunk_size=2000)),
+        sheet_name="企业名录",
+        widths=widths,
+        freeze=(1, 2),
+    )
 
 
 # ------------------------------------------------------------------- firms named by other capabilities (additive)
