@@ -581,7 +581,16 @@ def export_comparison(rows: list[ParkComparison], path: str | Path) -> Path:
                 Sheet("对比", ["园区", "步行分钟"] + [BY_CODE[c].label_zh for c in CODES], access),
                 Sheet(
                     "缺口",
-                    ["园区", "生活圈（分钟）", "类别", "标准距离（米）", "标准数量", "实有数量", "缺口", "依据"],
+                    [
+                        "园区",
+                        "生活圈（分钟）",
+                        "类别",
+                        "标准距离（米）",
+                        "标准数量",
+                        "实有数量",
+                        "缺口",
+                        "依据",
+                    ],
                     gaps,
                 ),
             ],

@@ -477,7 +477,9 @@ class _Importer:
         # code must neither create it twice nor overwrite it. (Repeats by code, or by name without a code, are
         # already caught by the file scan's in-file de-duplication; keeping only these keeps memory small.)
         self.created_without_code: dict[str, int] = {}
-        self.segments: _Segments | None = None  # the committed batches of a writing import (set by run_import)
+        self.segments: _Segments | None = (
+            None  # the committed batches of a writing import (set by run_import)
+        )
         self.writer = _RowWriter(
             organisation_id=organisation.pk,
             batch_id=batch.pk if batch is not None and batch.pk else None,

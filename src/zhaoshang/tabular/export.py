@@ -104,9 +104,7 @@ def _write_cell(sheet: Any, row: int, col: int, value: Any, style: Any, day: Any
     elif isinstance(value, date):
         sheet.write_datetime(row, col, value, day)
     else:
-        text = str(value)
-        if text:
-            sheet.write_string(row, col, neutralise(text), style)
+        sheet.write_string(row, col, neutralise(str(value)), style)
 
 
 def write_xlsx(
