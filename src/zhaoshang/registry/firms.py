@@ -10,12 +10,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import (
-    models,
-)
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 
-from zhaoshang.accounts.scoping import visible
-from zhaoshang.core import audit
+from zhaoshang.accounts.scoping import check_reference, may_act_in, visible
+from zhaoshang.core import audit, hooks
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.core.reference.regions import default_regions, region_prefix
@@ -167,6 +166,7 @@ def enterprise_as_dict(firm: Enterprise) -> dict[str, Any]:
         "merged_into": firm.merged_into_id,
         "created_at": firm.created_at.isoformat() if firm.created_at else None,
         "updated_at": firm.updated_at.isoformat() if firm.updated_at else None,
+        "version": firm.version or 0,
     }
 
 
@@ -284,3 +284,145 @@ def ensure_enterprise(
     return ensure_enterprises(actor, [(name, uscc)], organisation, source=source).get(
         (name.strip(), uscc.strip())
     )
+
+
+# --------------------------------------------------------------------------------------------- editing a firm by hand
+
+#: The firm's own fields an edit form (or ``PATCH /api/enterprises/<id>/``) may change.
+EDITABLE_FIELDS = (
+    "name",
+    "short_name",
+    "uscc",
+    "legal_rep",
+    "founded",
+    "capital_wan",
+    "currency",
+    "company_type",
+    "status",
+    "address",
+    "region_code",
+    "industry_code",
+    "scope",
+    "description",
+    "employees",
+    "revenue_wan",
+    "tax_wan",
+    "website",
+    "tags",
+    "listed",
+)
+_UNSET: Any = object()
+
+
+def check_firm_fields(fields: dict[str, Any], *, firm: Enterprise | None = None) -> dict[str, Any]:
+    """The edited values made canonical, or RegistryError naming the field and the reason (in Chinese).
+
+    Name: required (its normalised key follows it). Credit code: 18 characters with the GB 32100-2015 check
+    character, and no other firm may hold it (an empty code clears it). Region: a 6-digit GB/T 2260 code the
+    region table knows. Industry: a GB/T 4754 section letter or 2–4 digits. Amounts and counts not negative."""
+    out = dict(fields)
+    if "name" in out:
+        name = " ".join(str(out["name"] or "").split())
+        if not name:
+            raise RegistryError("企业名称不能为空", "name_required")
+        out["name"] = name
+        out["name_key"] = name_key(name)
+    if "uscc" in out:
+        raw = str(out["uscc"] or "").strip()
+        if not raw:
+            out["uscc"] = None
+        else:
+            code = uscc_core.normalise(raw)
+            if len(code) != 18:
+                raise RegistryError(f"统一社会信用代码“{raw}”应为18位（现为{len(code)}位）", "uscc_invalid")
+            if not uscc_core.is_valid(code):
+                raise RegistryError(f"统一社会信用代码“{raw}”校验位不符，请核对", "uscc_invalid")
+            holder = Enterprise.objects.filter(uscc=code).exclude(pk=getattr(firm, "pk", None)).first()
+            if holder is not None:
+                raise RegistryError(
+                    f"统一社会信用代码“{code}”已属于名录中的另一家企业：{holder.name}（#{holder.pk}）；如为同一企业请合并",
+                    "uscc_taken",
+                )
+            out["uscc"] = code
+            out.setdefault("uscc_raw", raw[:64])
+    if out.get("region_code"):
+        code = str(out["region_code"]).strip()
+        if not (len(code) == 6 and code.isdigit() and code in default_regions()):
+            raise RegistryError(f"行政区划代码“{code}”不是有效的6位区划代码", "region_invalid")
+        out["region_code"] = code
+    if out.get("industry_code"):
+        code = str(out["industry_code"]).strip().upper()
+        if not ((len(code) == 1 and "A" <= code <= "T") or (2 <= len(code) <= 4 and code.isdigit())):
+            raise RegistryError(
+                f"行业代码“{code}”不是国民经济行业分类（GB/T 4754）代码（门类字母或2–4位数字）",
+                "industry_invalid",
+            )
+        out["industry_code"] = code
+    if out.get("currency"):
+        out["currency"] = str(out["currency"]).strip().upper()[:3]
+    for name in ("capital_wan", "revenue_wan", "tax_wan", "employees"):
+        value = out.get(name)
+        if value is not None and value < 0:
+            raise RegistryError(f"{Enterprise._meta.get_field(name).verbose_name}不能为负数", "negative")
+    for name, value in list(out.items()):
+        if value is None and name != "uscc":
+            field = Enterprise._meta.get_field(name)
+            if not field.null:
+                out[name] = [] if name == "tags" else ""
+    return out
+
+
+@transaction.atomic
+def update_enterprise(
+    actor: Any,
+    firm: Enterprise,
+    *,
+    expected_version: int | None = None,
+    park: Any = _UNSET,
+    **fields: Any,
+) -> dict[str, list[Any]]:
+    """Change a firm's own data by hand (the edit form, ``PATCH /api/enterprises/<id>/``); returns what changed.
+
+    Only a user who may change the firm (``enterprise`` change, org-scoped) may edit it; ``park`` (a park or town,
+    or None to remove it) must be one the user may see. ``expected_version``: the version the editor read — when
+    the firm changed since (another edit, an import), :class:`~zhaoshang.core.locking.StaleEdit` ("已被他人修改",
+    with the other changes) and nothing is written. Every saved edit is audited, moves the version on, and the
+    firms-changed hooks see the firm (the chains app places it again)."""
+    from zhaoshang.core.locking import claim_version
+
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable here: {sorted(unknown)}")
+    if actor is not None and not visible(actor, Enterprise.objects.filter(pk=firm.pk), "change").exists():
+        raise PermissionDenied("无权修改该企业")
+    if firm.merged_into_id:
+        raise RegistryError("该企业已合并入另一家企业，请修改合并后的企业", "merged")
+    values = check_firm_fields(fields, firm=firm)
+    if "uscc" in values and values["uscc"] and "uscc_raw" not in fields:
+        values["uscc_raw"] = values["uscc"]
+    new_park = park
+    if park is not _UNSET:
+        from zhaoshang.registry.models import FirmPark
+
+        check_reference(actor, park, field="园区")
+        if park is not None and actor is not None and not may_act_in(actor, "enterprise", "change", park):
+            raise RegistryError("不能把企业归入您无权管理的园区或乡镇", "park_not_yours")  # as on the park page
+        current = FirmPark.objects.filter(enterprise=firm).values_list("park_id", flat=True).first()
+        if getattr(park, "pk", None) == current:
+            new_park = _UNSET
+    changes = audit.diff(firm, values)
+    if not changes and new_park is _UNSET:
+        return {}
+    claim_version(firm, expected_version)
+    changed = audit.update(actor, firm, note="手工修改", **{k: values[k] for k in changes}) if changes else {}
+    if new_park is not _UNSET:
+        from zhaoshang.registry import parks
+
+        before = FirmPark.objects.filter(enterprise=firm).values_list("park__name", flat=True).first()
+        parks.set_park(actor, firm, new_park)
+        changed["park"] = [before, getattr(new_park, "name", None)]
+        if not changes:  # the version moved on: say so in the firm's own history
+            audit.record(actor, AuditEntry.Action.UPDATE, firm, {"park": changed["park"]}, note="手工修改")
+    if changes:
+        hooks.run_firms_changed(actor, [firm.pk])
+    return changed

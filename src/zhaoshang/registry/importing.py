@@ -634,6 +634,7 @@ class _Importer:
             new = {**values, "flags": flags}
             for name in changes:
                 setattr(firm, name, new[name])
+            firm.version = (firm.version or 0) + 1  # an edit form opened before this import is now stale
             changed_fields.update(changes)
             to_update.append(firm)
             self.updated_ids.append(firm.pk)
@@ -660,7 +661,7 @@ class _Importer:
                 for firm in to_update:
                     firm.updated_at = now
                 Enterprise.objects.bulk_update(
-                    to_update, sorted(changed_fields | {"updated_at"}), batch_size=500
+                    to_update, sorted(changed_fields | {"updated_at", "version"}), batch_size=500
                 )
             if entries:
                 AuditEntry.objects.bulk_create(entries)

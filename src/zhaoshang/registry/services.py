@@ -26,6 +26,7 @@ from zhaoshang.registry.batches import (
 from zhaoshang.registry.duplicates import detect_duplicates, dismiss_duplicate, merge_enterprises
 from zhaoshang.registry.exports import EXPORT_COLUMNS, export_enterprises_xlsx
 from zhaoshang.registry.firms import (
+    EDITABLE_FIELDS,
     NEEDS_REVIEW_FLAG,
     RegistryError,
     capital_in_cny_wan,
@@ -40,6 +41,7 @@ from zhaoshang.registry.firms import (
     is_local,
     region_matcher,
     region_name,
+    update_enterprise,
 )
 from zhaoshang.registry.search import search_enterprises
 from zhaoshang.tabular.issues import write_issue_report
@@ -48,6 +50,7 @@ __all__ = [
     "ANALYZE_AFTER_ROWS",
     "BUSY_MESSAGE",
     "DEFAULT_STALE_SECONDS",
+    "EDITABLE_FIELDS",
     "EXPORT_COLUMNS",
     "NEEDS_REVIEW_FLAG",
     "ImportResult",
@@ -82,5 +85,6 @@ __all__ = [
     "search_enterprises",
     "stale_after",
     "start_import",
+    "update_enterprise",
     "write_issue_report",
 ]
