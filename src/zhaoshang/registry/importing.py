@@ -796,8 +796,9 @@ def _reading_only() -> Iterator[None]:
     if connection.vendor == "sqlite":
         yield
         return
-    with transaction.atomic(), bulk_db.segment(0):
-        yield
+    with transaction.atomic():
+        with bulk_db.segment(0):
+            yield
         transaction.set_rollback(True)
 
 
