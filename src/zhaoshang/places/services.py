@@ -28,6 +28,7 @@ from zhaoshang.places.categories import CODES, INDEX
 from zhaoshang.places.models import Park, Poi, StreetNetwork
 from zhaoshang.places.osm import OsmError, area_name, read_osm
 from zhaoshang.places.parks import ParkFileError, read_parks
+from zhaoshang.tabular import Sheet, write_workbook, write_xlsx
 
 
 class PlacesError(DomainError):
@@ -387,23 +388,14 @@ def type_code_table():
     return TypeCodeTable(dict(PoiTypeCode.objects.values_list("prefix", "category")))
 
 
-def _safe_cell(value: Any) -> Any:
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else value
-
-
 def write_issues_xlsx(path: str | Path, issues: list) -> None:
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(str(path))
-    sheet = workbook.add_worksheet("问题")
-    for col, title in enumerate(["行号", "列", "原始值", "问题"]):
-        sheet.write_string(0, col, title)
-    for r, issue in enumerate(issues, start=1):
-        sheet.write_number(r, 0, issue.row)
-        for col, value in enumerate([issue.field, issue.value, issue.reason], start=1):
-            sheet.write_string(r, col, str(_safe_cell(value)))
-    workbook.close()
+    """The rejected rows (行号/列/原始值/问题), through the shared writer: a value beginning with = is text."""
+    write_xlsx(
+        path,
+        ["行号", "列", "原始值", "问题"],
+        ((issue.row, str(issue.field), str(issue.value), str(issue.reason)) for issue in issues),
+        sheet_name="问题",
+    )
 
 
 class _DryRun(Exception):
@@ -564,49 +556,46 @@ def export_comparison(rows: list[ParkComparison], path: str | Path) -> Path:
 
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        import xlsxwriter
-
-        workbook = xlsxwriter.Workbook(str(path))
-        bold = workbook.add_format({"bold": True})
-        sheet = workbook.add_worksheet("对比")
-        headers = ["园区", "步行分钟"] + [BY_CODE[c].label_zh for c in CODES]
-        for col, title in enumerate(headers):
-            sheet.write_string(0, col, title, bold)
-        r = 1
-        for row in rows:
-            for minutes in row.access.minutes:
-                sheet.write_string(r, 0, str(_safe_cell(row.park.name)))
-                sheet.write_number(r, 1, minutes)
-                for col, code in enumerate(CODES, start=2):
-                    sheet.write_number(r, col, row.access.counts[str(minutes)][code])
-                r += 1
-        gaps = workbook.add_worksheet("缺口")
-        for col, title in enumerate(
-            ["园区", "生活圈（分钟）", "类别", "标准距离（米）", "标准数量", "实有数量", "缺口", "依据"]
-        ):
-            gaps.write_string(0, col, title, bold)
-        r = 1
-        for row in rows:
-            for g in row.gaps:
-                req = g.requirement
-                values = [
-                    row.park.name,
-                    req.minutes,
-                    BY_CODE[req.category].label_zh,
-                    req.distance_m,
-                    req.min_count,
-                    g.found,
-                    g.message_zh,
-                    req.source,
-                ]
-                for col, value in enumerate(values):
-                    if isinstance(value, (int, float)):
-                        gaps.write_number(r, col, value)
-                    else:
-                        gaps.write_string(r, col, str(_safe_cell(value)))
-                r += 1
-        workbook.close()
+    if suffix == ".xlsx":  # the shared writer: a park name beginning with = is text, counts stay numbers
+        access = [
+            [row.park.name, minutes, *(row.access.counts[str(minutes)][code] for code in CODES)]
+            for row in rows
+            for minutes in row.access.minutes
+        ]
+        gaps = [
+            [
+                row.park.name,
+                g.requirement.minutes,
+                BY_CODE[g.requirement.category].label_zh,
+                g.requirement.distance_m,
+                g.requirement.min_count,
+                g.found,
+                g.message_zh,
+                g.requirement.source,
+            ]
+            for row in rows
+            for g in row.gaps
+        ]
+        write_workbook(
+            path,
+            [
+                Sheet("对比", ["园区", "步行分钟"] + [BY_CODE[c].label_zh for c in CODES], access),
+                Sheet(
+                    "缺口",
+                    [
+                        "园区",
+                        "生活圈（分钟）",
+                        "类别",
+                        "标准距离（米）",
+                        "标准数量",
+                        "实有数量",
+                        "缺口",
+                        "依据",
+                    ],
+                    gaps,
+                ),
+            ],
+        )
         return path
     if suffix in (".docx", ".pdf"):
         from zhaoshang.reports.document import render

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -16,6 +17,7 @@ from zhaoshang.chains.services.common import ChainServiceError, Method, Status, 
 from zhaoshang.chains.services.gaps import GapReport
 from zhaoshang.chains.services.regions import region_table
 from zhaoshang.chains.services.targets import NO_CANDIDATE_HINT
+from zhaoshang.tabular import Bold, Sheet, write_workbook, write_xlsx
 
 # --------------------------------------------------------------------------------------------------------
 # Assignments export: every firm on the chain's nodes with its evidence
@@ -75,22 +77,10 @@ def assignment_table(report: GapReport) -> list[list[Any]]:
 
 
 def export_assignments(report: GapReport) -> bytes:
-    """The chain's assignments as XLSX (Chinese headers; text written as text, never as a formula)."""
-    import xlsxwriter
-
+    """The chain's assignments as XLSX (Chinese headers), through the shared writer: a firm or node name beginning
+    with ``= + - @`` is written as text, never as a formula; scores stay numbers."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet("环节企业")
-    bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, ASSIGNMENT_COLUMNS, bold)
-    for i, row in enumerate(assignment_table(report), start=1):
-        for j, value in enumerate(row):
-            if isinstance(value, str):
-                sheet.write_string(i, j, value)
-            else:
-                sheet.write_number(i, j, value)
-    sheet.freeze_panes(1, 0)
-    book.close()
+    write_xlsx(buffer, ASSIGNMENT_COLUMNS, assignment_table(report), sheet_name="环节企业")
     return buffer.getvalue()
 
 
@@ -152,33 +142,22 @@ def export_targets(report: GapReport, rows: list[dict[str, Any]], fmt: str, *, b
     empty = [n for n in priorities(report.result, statuses=("missing",)) if n.key not in with_targets]
     notes = [f"{n.path}{'（关键环节）' if n.key_node else ''}：{NO_CANDIDATE_HINT}" for n in empty]
     buffer = io.BytesIO()
-    if fmt == "xlsx":
-        import xlsxwriter
-
-        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-        sheet = book.add_worksheet("招商目标清单")
-        bold = book.add_format({"bold": True})
-        wrap = book.add_format({"text_wrap": True, "valign": "top"})
-        sheet.write(0, 0, title, book.add_format({"bold": True, "font_size": 14}))
-        sheet.write(1, 0, subtitle)
-        sheet.write_row(3, 0, headers, bold)
-        for i, row in enumerate(table, start=4):
-            for j, value in enumerate(
-                row
-            ):  # text as text: a name beginning with = must never become a formula
-                if isinstance(value, str):
-                    sheet.write_string(i, j, value, wrap)
-                else:
-                    sheet.write(i, j, value, wrap)
+    if fmt == "xlsx":  # the shared writer: a name beginning with = is text, never a formula
+        sheet_rows: list[Sequence[Any]] = [Bold((title,)), (subtitle,), (), Bold(headers), *table]
         if notes:
-            at = len(table) + 5
-            sheet.write_string(at, 0, "暂无目标的缺失环节", bold)
-            for k, note in enumerate(notes, start=1):
-                sheet.write_string(at + k, 0, note)
-        for col, width in enumerate((6, 30, 8, 8, 30, 24, 8, 10, 12, 20, 60, 40)):
-            sheet.set_column(col, col, width)
-        sheet.freeze_panes(4, 0)
-        book.close()
+            sheet_rows += [(), Bold(("暂无目标的缺失环节",)), *((note,) for note in notes)]
+        write_workbook(
+            buffer,
+            [
+                Sheet(
+                    "招商目标清单",
+                    rows=sheet_rows,
+                    widths=(6, 30, 8, 8, 30, 24, 8, 10, 12, 20, 60, 40),
+                    freeze=(4, 0),
+                    wrap=True,
+                )
+            ],
+        )
     elif fmt == "docx":
         import docx
 
