@@ -597,7 +597,7 @@ def export_comparison(rows: list[ParkComparison], path: str | Path) -> Path:
                     req.min_count,
                     g.found,
                     g.message_zh,
-                    req.source,
+                    f"{req.source} {req.clause}".strip(),
                 ]
                 for col, value in enumerate(values):
                     if isinstance(value, (int, float)):
