@@ -48,3 +48,44 @@ def test_a_leader_compares_two_parks_and_opens_the_walking_map(page, login, cast
     assert not errors, errors
     canvas = page.locator("#park-map canvas").first.bounding_box()
     assert canvas["width"] > 200 and canvas["height"] > 300
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_park_admin_taps_the_map_to_place_a_carrier(page, login, cast, two_parks, width):
+    from zhaoshang.pipeline import services as pipeline_services
+    from zhaoshang.places.models import CarrierSite
+
+    park, _ = two_parks
+    carrier = pipeline_services.save_carrier(None, organisation=cast.park, name="标准厂房A栋", kind="factory")
+    page.set_viewport_size({"width": width, "height": 800})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    login(cast.owner.username, PASSWORD)
+    page.goto(page.base_url + f"/places/parks/{park.pk}/")
+    page.wait_for_selector("#park-map[data-ready='1'] canvas")
+    page.select_option("[data-testid=place-target]", f"carrier:{carrier.pk}")
+    box = page.locator("#park-map").bounding_box()
+    tap = (box["width"] * 0.6, box["height"] * 0.4)
+    page.locator("#park-map").click(position={"x": tap[0], "y": tap[1]})
+    page.wait_for_selector("#park-map[data-picked='1']")
+    lon = float(page.input_value("[data-testid=place-lon]"))
+    lat = float(page.input_value("[data-testid=place-lat]"))
+    assert abs(lon - park.lon) < 0.05 and abs(lat - park.lat) < 0.05
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.click("[data-testid=place-save]")
+    page.wait_for_selector("#park-map[data-ready='1'] canvas")
+    site = CarrierSite.objects.get(carrier=carrier)
+    assert (round(site.lon, 7), round(site.lat, 7)) == (lon, lat)
+    assert "标准厂房A栋" in page.inner_text("[data-testid=carriers]")
+    # the carrier is drawn where it was tapped: its marker's pixel is the tapped pixel
+    drawn = page.evaluate(
+        """async () => {
+            const echarts = await import(document.querySelector("script[type=module][src*='park_map']").src
+                .replace(/places\\/park_map[^/]*\\.js.*$/, "echarts/echarts.esm.min.js"));
+            const chart = echarts.getInstanceByDom(document.getElementById("park-map"));
+            const d = JSON.parse(document.getElementById("map-data").textContent);
+            return chart.convertToPixel({gridIndex: 0}, d.carriers[0].xy);
+        }"""
+    )
+    assert abs(drawn[0] - tap[0]) < 3 and abs(drawn[1] - tap[1]) < 3, (drawn, tap)
+    assert not errors, errors

@@ -24,7 +24,7 @@ from zhaoshang.core.errors import DomainError
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.places import access as core
 from zhaoshang.places.categories import CODES, INDEX
-from zhaoshang.places.models import Park, Poi, StreetNetwork
+from zhaoshang.places.models import CarrierSite, Park, Poi, StreetNetwork
 from zhaoshang.places.osm import OsmError, area_name, read_osm
 from zhaoshang.places.parks import ParkFileError, read_parks
 
@@ -277,6 +277,121 @@ def find_park(name_or_id: str) -> Park:
     if park is None:
         raise PlacesError(f"没有名为“{name_or_id}”的园区", code="park_not_found")
     return park
+
+
+# --- placing parks and carriers by hand on the map -----------------------------------------------------------
+
+#: how far (degrees, ~2 km) outside every network's bounding box a point placed by hand may lie
+PLACE_MARGIN_DEG = 0.02
+
+
+def parse_point(lon: Any, lat: Any) -> tuple[float, float]:
+    """A WGS-84 point typed or tapped on the map, or a PlacesError naming the field."""
+    out = []
+    for label, value, bound in (("经度", lon, 180.0), ("纬度", lat, 90.0)):
+        try:
+            number = float(str(value).strip())
+        except (TypeError, ValueError):
+            raise PlacesError(f"{label}“{value}”不是数字", code="bad_point", field=label) from None
+        if not (-bound <= number <= bound):  # also rejects NaN
+            raise PlacesError(f"{label} {number} 超出范围（±{bound:g}）", code="bad_point", field=label)
+        out.append(number)
+    lon_f, lat_f = out
+    networks = list(StreetNetwork.objects.defer("data"))
+    if networks and min(n.bbox_distance(lon_f, lat_f) for n in networks) > PLACE_MARGIN_DEG:
+        raise PlacesError(
+            f"（{lon_f:.6f}, {lat_f:.6f}）不在任何已导入路网附近，请在地图上点选",
+            code="off_network",
+            field="经度",
+        )
+    return lon_f, lat_f
+
+
+def _boundary_origins(geometry: dict[str, Any]) -> list[list[float]]:
+    from zhaoshang.places.parks import parse_parks
+
+    feature = {"type": "Feature", "properties": {"name": "_"}, "geometry": geometry}
+    return parse_parks(feature)[0].origins
+
+
+@transaction.atomic
+def place_park(
+    actor: Any, park: Park, lon: Any, lat: Any, *, mode: str = "point", expected_version: int | None = None
+) -> ParkAccess:
+    """Set a park's location by hand, then recompute its access (returned).
+
+    ``mode``: ``point`` moves a Point park; for a Polygon park ``gate`` adds a gate (the gates replace the
+    boundary as origins) and ``boundary`` goes back to the boundary vertices. ``expected_version``: the
+    version the editor read; a park changed since is refused (StaleEdit), nothing written.
+    """
+    from zhaoshang.core.locking import claim_version
+
+    polygon = park.geometry.get("type") in ("Polygon", "MultiPolygon")
+    if mode == "boundary":
+        if not polygon:
+            raise PlacesError("只有面状园区可以恢复为边界起点", code="bad_mode")
+        fields: dict[str, Any] = {
+            "origins": _boundary_origins(park.geometry),
+            "origin_kind": Park.OriginKind.BOUNDARY,
+        }
+    else:
+        point = list(parse_point(lon, lat))
+        if mode == "point" and not polygon:
+            fields = {
+                "geometry": {"type": "Point", "coordinates": point},
+                "origins": [point],
+                "origin_kind": Park.OriginKind.POINT,
+                "lon": point[0],
+                "lat": point[1],
+            }
+        elif mode in ("point", "gate") and polygon:
+            gates = list(park.origins) if park.origin_kind == Park.OriginKind.GATES else []
+            fields = {"origins": gates + [point], "origin_kind": Park.OriginKind.GATES}
+        else:
+            raise PlacesError("点状园区不能添加大门，请直接移动园区位置", code="bad_mode")
+    claim_version(park, expected_version)
+    audit.update(actor, park, note="地图上放置", **fields)
+    return park_access(park)
+
+
+@transaction.atomic
+def place_carrier(
+    actor: Any,
+    carrier: Any,
+    lon: Any,
+    lat: Any,
+    *,
+    park: Park | None = None,
+    expected_version: int | None = None,
+) -> CarrierSite:
+    """Put a carrier (pipeline) on the map, or move it; audited, optimistic locking when it had a location.
+
+    ``park``: the park whose map it was placed on; the carrier must belong to that park's organisation.
+    """
+    from django.db import IntegrityError
+
+    from zhaoshang.accounts.scoping import check_reference
+    from zhaoshang.core.locking import StaleEdit, claim_version
+
+    check_reference(actor, carrier, field="载体")
+    if park is not None and carrier.organisation_id != park.organisation_id:
+        raise PlacesError(
+            f"载体“{carrier.name}”不属于园区“{park.name}”", code="carrier_not_in_park", field="载体"
+        )
+    x, y = parse_point(lon, lat)
+    site = CarrierSite.objects.select_for_update().filter(carrier=carrier).first()
+    if site is None:
+        if expected_version:  # the editor saw a location that no longer exists
+            raise StaleEdit([])
+        try:
+            with transaction.atomic():
+                site = audit.create(actor, CarrierSite, carrier=carrier, lon=x, lat=y, version=1)
+        except IntegrityError:  # placed by someone else at the same moment
+            raise StaleEdit([]) from None
+        return site
+    claim_version(site, expected_version)
+    audit.update(actor, site, note="地图上放置", lon=x, lat=y)
+    return site
 
 
 # --- access -------------------------------------------------------------------------------------------------

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("export.<str:fmt>", views.export_file, name="export"),
     path("parks/<int:pk>/", views.park_detail, name="park"),
+    path("parks/<int:pk>/place/", views.place, name="place"),
 ]

@@ -6,11 +6,16 @@ import math
 import tempfile
 from pathlib import Path
 
+from django.contrib import messages
 from django.http import FileResponse, Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from zhaoshang.accounts.scoping import get_for_user, require, visible
+from zhaoshang.accounts.scoping import get_for_user, in_scope, require, visible
+from zhaoshang.core.errors import DomainError
+from zhaoshang.core.locking import StaleEdit
 from zhaoshang.pipeline.models import Carrier
 from zhaoshang.places import access as core
 from zhaoshang.places import services
@@ -82,7 +87,7 @@ def export_file(request, fmt: str):
     return FileResponse(tmp.open("rb"), as_attachment=True, filename=f"园区配套对比.{fmt}")
 
 
-def _map_data(park: Park) -> dict:
+def _map_data(park: Park, carriers=()) -> dict:
     """Vector layers in local metres around the park: network, isochrone segments, POIs, the park."""
     network = services._network_with_data(services.network_for_point(park.lon, park.lat))
     data = services.load_network(network)
@@ -116,7 +121,15 @@ def _map_data(park: Park) -> dict:
     shape = []
     if park.geometry.get("type") == "Polygon":
         shape = [xy(x, y) for x, y in park.geometry["coordinates"][0]]
+    placed = []
+    for carrier in carriers:
+        site = getattr(carrier, "site", None)
+        if site is not None:
+            placed.append({"name": carrier.name, "xy": xy(site.lon, site.lat)})
     return {
+        # how the page turns a tap back into WGS-84: lon = lon0 + x / kx, lat = lat0 + y / ky
+        "frame": {"lon0": lon0, "lat0": lat0, "kx": kx, "ky": ky},
+        "carriers": placed,
         "background": background,
         "bands": [
             {"minutes": m, "colour": MINUTE_COLOURS.get(m, "#555"), "segments": bands[m]}
@@ -128,18 +141,22 @@ def _map_data(park: Park) -> dict:
     }
 
 
-def park_detail(request, pk: int):
+def park_detail(request, pk: int, *, error: str = "", status: int = 200, posted=None):
     park = get_for_user(request.user, Park.objects.select_related("organisation"), pk)
-    result, gaps, map_data, error = None, [], None, ""
+    result, gaps, map_data = None, [], None
+    carriers = []
+    if park.organisation_id:
+        carriers = list(
+            visible(request.user, Carrier.objects.filter(organisation=park.organisation)).select_related(
+                "site"
+            )
+        )
     try:
         result = services.park_access(park)
         gaps = services.park_gaps(park)
-        map_data = _map_data(park)
+        map_data = _map_data(park, carriers)
     except services.PlacesError as exc:
-        error = exc.message
-    carriers = []
-    if park.organisation_id:
-        carriers = list(visible(request.user, Carrier.objects.filter(organisation=park.organisation)))
+        error = error or exc.message
     counts = []
     if result:
         counts = [
@@ -149,6 +166,24 @@ def park_detail(request, pk: int):
             }
             for c in CATEGORIES
         ]
+    movable = set(
+        visible(request.user, Carrier.objects.filter(pk__in=[c.pk for c in carriers]), "change").values_list(
+            "pk", flat=True
+        )
+    )
+    placeable = []
+    for c in carriers:
+        if c.pk in movable:
+            site = getattr(c, "site", None)  # a carrier not yet placed has none
+            placeable.append(
+                {
+                    "carrier": c,
+                    "target": f"carrier:{c.pk}",
+                    "site": site,
+                    "version": (site.version or 0) if site else 0,
+                }
+            )
+    can_place_park = in_scope(request.user, park, "change")
     return TemplateResponse(
         request,
         "places/park.html",
@@ -159,9 +194,64 @@ def park_detail(request, pk: int):
             "gaps": gaps,
             "map_data": map_data,
             "carriers": carriers,
+            "placeable": placeable,
+            "can_place_park": can_place_park,
+            "can_place": bool(map_data) and (can_place_park or bool(placeable)),
+            "is_polygon": park.geometry.get("type") in ("Polygon", "MultiPolygon"),
+            "posted": posted or {},
             "error": error,
             "minutes": core.DEFAULT_MINUTES,
             "speed": services.walk_speed(),
             "title": _("Walking access"),
         },
+        status=status,
     )
+
+
+def _version(value) -> int | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise services.PlacesError(
+            _("The form's version is not a number; reload the page."), code="bad_version"
+        )
+    return int(text)
+
+
+@require_POST
+def place(request, pk: int):
+    """A park's point (or gate) or one of its carriers placed by hand on the map; the park's access is redone."""
+    park = get_for_user(request.user, Park.objects.select_related("organisation"), pk)
+    post = request.POST
+    target = post.get("target", "")
+    lon, lat = post.get("lon", ""), post.get("lat", "")
+    try:
+        if target in ("park", "park_boundary"):
+            park = get_for_user(request.user, Park.objects.select_related("organisation"), pk, "change")
+            polygon = park.geometry.get("type") in ("Polygon", "MultiPolygon")
+            mode = "boundary" if target == "park_boundary" else ("gate" if polygon else "point")
+            services.place_park(
+                request.user, park, lon, lat, mode=mode, expected_version=_version(post.get("version_park"))
+            )
+            messages.success(request, _("The park's location is saved and its walking access recomputed."))
+        elif target.startswith("carrier:"):
+            carrier = get_for_user(request.user, Carrier.objects.all(), target.split(":", 1)[1], "change")
+            services.place_carrier(
+                request.user,
+                carrier,
+                lon,
+                lat,
+                park=park,
+                expected_version=_version(post.get(f"version_carrier_{carrier.pk}")),
+            )
+            messages.success(request, _("The carrier's location is saved."))
+        else:
+            raise services.PlacesError(
+                _("Choose what to place: the park or one of its carriers."), code="no_target"
+            )
+    except StaleEdit as exc:
+        return park_detail(request, pk, error=exc.message, status=409, posted=post)
+    except DomainError as exc:
+        return park_detail(request, pk, error=exc.message, status=400, posted=post)
+    return redirect("places:park", pk)
