@@ -20,7 +20,7 @@ from zhaoshang.pipeline.models import Carrier
 from zhaoshang.places import access as core
 from zhaoshang.places import services
 from zhaoshang.places.categories import CATEGORIES, CODES
-from zhaoshang.places.models import Park
+from zhaoshang.places.models import Park, StreetNetwork
 
 MINUTE_COLOURS = {5: "#2e7d32", 10: "#f9a825", 15: "#c62828"}
 
@@ -255,3 +255,80 @@ def place(request, pk: int):
     except DomainError as exc:
         return park_detail(request, pk, error=exc.message, status=400, posted=post)
     return redirect("places:park", pk)
+
+
+def _heat_choice(request):
+    """The network, category and minutes asked for (defaults: the newest network, coffee, 15 minutes)."""
+    networks = list(StreetNetwork.objects.defer("data").order_by("-imported_at", "-pk"))
+    if not networks:
+        raise services.PlacesError(
+            _("No street network yet: import one with zhaoshang places import-osm FILE.")
+        )
+    raw = request.GET.get("network", "")
+    network = networks[0]
+    if raw:
+        chosen = [n for n in networks if str(n.pk) == raw]
+        if not chosen:
+            raise services.PlacesError(
+                _("No such street network."), code="network_not_found", field="network"
+            )
+        network = chosen[0]
+    category = request.GET.get("category") or "coffee"
+    raw_minutes = request.GET.get("minutes") or "15"
+    if not raw_minutes.isdigit() or int(raw_minutes) not in core.DEFAULT_MINUTES:
+        raise services.PlacesError(_("Minutes must be 5, 10 or 15."), code="bad_minutes", field="minutes")
+    if category not in CODES:
+        raise services.PlacesError(_("Unknown category."), code="bad_category", field="category")
+    return networks, network, category, int(raw_minutes)
+
+
+def heat(request):
+    """Every street coloured by how many facilities of a category lie within 5/10/15 walking minutes."""
+    require(request.user, "place_data", "view")
+    networks, network, category, minutes, layer, error, status = [], None, "coffee", 15, None, "", 200
+    try:
+        networks, network, category, minutes = _heat_choice(request)
+        layer = services.heat_layer(network, category, minutes)
+    except services.PlacesError as exc:
+        error, status = exc.message, 400
+    zh = request.LANGUAGE_CODE.startswith("zh")
+    context = {
+        "networks": networks,
+        "network": network,
+        "category": category,
+        "minutes": minutes,
+        "minute_choices": core.DEFAULT_MINUTES,
+        "categories": [(c.code, c.label_zh if zh else c.label_en) for c in CATEGORIES],
+        "category_label": next((c.label_zh if zh else c.label_en) for c in CATEGORIES if c.code == category)
+        if category in CODES
+        else category,
+        "layer": layer,
+        "error": error,
+        "speed": services.walk_speed(),
+        "max_edges": services.HEAT_MAX_EDGES,
+    }
+    template = "places/heat.html#panel" if request.htmx else "places/heat.html"
+    return TemplateResponse(request, template, context, status=status)
+
+
+def heat_export(request, fmt: str):
+    """The counts per node or per grid cell as CSV or XLSX (zhaoshang.tabular)."""
+    from zhaoshang.tabular import write_csv, write_xlsx
+
+    require(request.user, "place_data", "view")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    _, network, _, _ = _heat_choice(request)
+    level = request.GET.get("level") or "node"
+    headers, rows, n_rows = services.heat_table(network, level)
+    if fmt == "xlsx" and n_rows >= 1_048_576:
+        raise services.PlacesError(
+            _("Too many rows for one Excel sheet: export per grid cell, or as CSV."), code="too_many_rows"
+        )
+    tmp = Path(tempfile.mkdtemp(prefix="places-heat-")) / f"heat.{fmt}"
+    if fmt == "csv":
+        write_csv(tmp, headers, rows)
+    else:
+        write_xlsx(tmp, headers, rows, sheet_name="步行可达设施数")
+    name = f"步行可达设施数_{network.name}_{'节点' if level == 'node' else '网格'}.{fmt}"
+    return FileResponse(tmp.open("rb"), as_attachment=True, filename=name)
