@@ -89,3 +89,30 @@ def test_a_park_admin_taps_the_map_to_place_a_carrier(page, login, cast, two_par
     )
     assert abs(drawn[0] - tap[0]) < 3 and abs(drawn[1] - tap[1]) < 3, (drawn, tap)
     assert not errors, errors
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_heat_map_redraws_when_the_category_and_minutes_change(page, login, cast, two_parks, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    errors, requests = [], []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("request", lambda request: requests.append(request.url))
+    login(cast.leader.username, PASSWORD)
+    page.goto(page.base_url + "/places/heat/")
+    page.wait_for_selector("#heat-map[data-ready='1'] canvas")
+    first = page.inner_text("[data-testid=heat-panel] h2")
+    page.select_option("[data-testid=heat-category]", "school")
+    page.select_option("[data-testid=heat-minutes]", "5")
+    page.wait_for_selector("#heat-panel h2:has-text('步行 5 分钟')")
+    page.wait_for_selector("#heat-map[data-ready='1'] canvas")
+    second = page.inner_text("[data-testid=heat-panel] h2")
+    assert first != second and "学校" in second
+    assert "minutes=5" in page.url and "category=school" in page.url
+    assert len(page.locator("[data-testid=heat-legend] li").all()) >= 2
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    canvas = page.locator("#heat-map canvas").first.bounding_box()
+    assert canvas["width"] > 300 and canvas["height"] > 300
+    assert all(url.startswith(page.base_url) for url in requests), [
+        u for u in requests if not u.startswith(page.base_url)
+    ]
+    assert not errors, errors
