@@ -116,3 +116,87 @@ def test_the_heat_map_redraws_when_the_category_and_minutes_change(page, login, 
         u for u in requests if not u.startswith(page.base_url)
     ]
     assert not errors, errors
+
+
+def _png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\xdd\xdd\xdd" * 4 for _ in range(4))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.fixture
+def tile_server():
+    """A stand-in for the intranet tile server on another origin; records the tiles asked for."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    asked: list[str] = []
+    body = _png()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", asked
+    server.shutdown()
+
+
+def test_without_a_tile_url_the_park_map_requests_nothing_from_elsewhere(
+    page, login, cast, two_parks, settings
+):
+    settings.PLACES_MAP_TILE_URL = ""
+    park, _ = two_parks
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    login(cast.leader.username, PASSWORD)
+    page.goto(page.base_url + f"/places/parks/{park.pk}/")
+    page.wait_for_selector("#park-map[data-ready='1'] canvas")
+    assert requests and all(url.startswith(page.base_url) for url in requests), requests
+
+
+@pytest.mark.parametrize("path", ["park", "heat"])
+def test_with_a_tile_url_the_maps_draw_intranet_tiles_under_the_vectors(
+    page, login, cast, two_parks, settings, tile_server, path
+):
+    from zhaoshang.places.coords import tile_of
+
+    origin, asked = tile_server
+    settings.PLACES_MAP_TILE_URL = origin + "/tiles/{z}/{x}/{y}.png"
+    settings.PLACES_MAP_TILE_CRS = "wgs84"
+    park, _ = two_parks
+    refused = []
+    page.on(
+        "console", lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None
+    )
+    login(cast.leader.username, PASSWORD)
+    page.goto(page.base_url + (f"/places/parks/{park.pk}/" if path == "park" else "/places/heat/"))
+    selector = "#park-map" if path == "park" else "#heat-map"
+    page.wait_for_selector(f"{selector}[data-ready='1'] canvas")
+    page.wait_for_timeout(500)
+    assert asked, "no tile was requested"
+    z, x, y = (int(v) for v in asked[0].removesuffix(".png").split("/")[-3:])
+    assert 10 <= z <= 18
+    px, py = tile_of(park.lon, park.lat, z)
+    assert abs(x - px) <= 12 and abs(y - py) <= 12  # tiles around the park, at the zoom picked for the box
+    assert not refused, refused

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import tempfile
 from pathlib import Path
 
@@ -23,6 +22,48 @@ from zhaoshang.places.categories import CATEGORIES, CODES
 from zhaoshang.places.models import Park, StreetNetwork
 
 MINUTE_COLOURS = {5: "#2e7d32", 10: "#f9a825", 15: "#c62828"}
+
+
+def tile_layer(west: float, south: float, east: float, north: float, frame: dict) -> list[dict]:
+    """The intranet tiles (``ZHAOSHANG_MAP_TILE_URL``) under a map's box, placed in the map's metre frame:
+    ``{"url", "x0", "y0", "x1", "y1"}`` (south-west and north-east corners). None when no tile URL is set."""
+    from django.conf import settings
+
+    from zhaoshang.places.coords import tiles_covering
+
+    template = getattr(settings, "PLACES_MAP_TILE_URL", "")
+    if not template:
+        return []
+    out = []
+    for z, x, y, w, s, e, n in tiles_covering(west, south, east, north, crs=settings.PLACES_MAP_TILE_CRS):
+        out.append(
+            {
+                "url": template.replace("{z}", str(z)).replace("{x}", str(x)).replace("{y}", str(y)),
+                "x0": round((w - frame["lon0"]) * frame["kx"], 1),
+                "y0": round((s - frame["lat0"]) * frame["ky"], 1),
+                "x1": round((e - frame["lon0"]) * frame["kx"], 1),
+                "y1": round((n - frame["lat0"]) * frame["ky"], 1),
+            }
+        )
+    return out
+
+
+def _allow_tiles(response):
+    """The map pages may load images from the intranet tile server (only they, and only when it is set)."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    from zhaoshang.web.security import POLICY
+
+    template = getattr(settings, "PLACES_MAP_TILE_URL", "")
+    if template:
+        parts = urlsplit(template)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        response.headers["Content-Security-Policy"] = POLICY.replace(
+            "img-src 'self'", f"img-src 'self' {origin}"
+        )
+    return response
 
 
 def _selected_parks(request, parks):
@@ -94,8 +135,7 @@ def _map_data(park: Park, carriers=()) -> dict:
     origin_nodes, _ = services._origin_nodes(park, data)
     limits = core.limits_for(core.DEFAULT_MINUTES, services.walk_speed())
     lon0, lat0 = park.lon, park.lat
-    kx = math.cos(math.radians(lat0)) * 111_320.0
-    ky = 110_540.0
+    kx, ky = core.metres_per_degree(lat0)
 
     def xy(lon, lat):
         return [round((lon - lon0) * kx, 1), round((lat - lat0) * ky, 1)]
@@ -126,9 +166,13 @@ def _map_data(park: Park, carriers=()) -> dict:
         site = getattr(carrier, "site", None)
         if site is not None:
             placed.append({"name": carrier.name, "xy": xy(site.lon, site.lat)})
+    frame = {"lon0": lon0, "lat0": lat0, "kx": kx, "ky": ky}
     return {
         # how the page turns a tap back into WGS-84: lon = lon0 + x / kx, lat = lat0 + y / ky
-        "frame": {"lon0": lon0, "lat0": lat0, "kx": kx, "ky": ky},
+        "frame": frame,
+        "tiles": tile_layer(
+            lon0 - radius / kx, lat0 - radius / ky, lon0 + radius / kx, lat0 + radius / ky, frame
+        ),
         "carriers": placed,
         "background": background,
         "bands": [
@@ -184,7 +228,7 @@ def park_detail(request, pk: int, *, error: str = "", status: int = 200, posted=
                 }
             )
     can_place_park = in_scope(request.user, park, "change")
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "places/park.html",
         {
@@ -206,6 +250,7 @@ def park_detail(request, pk: int, *, error: str = "", status: int = 200, posted=
         },
         status=status,
     )
+    return _allow_tiles(response)
 
 
 def _version(value) -> int | None:
@@ -289,6 +334,9 @@ def heat(request):
     try:
         networks, network, category, minutes = _heat_choice(request)
         layer = services.heat_layer(network, category, minutes)
+        layer["tiles"] = tile_layer(
+            network.min_lon, network.min_lat, network.max_lon, network.max_lat, layer["frame"]
+        )
     except services.PlacesError as exc:
         error, status = exc.message, 400
     zh = request.LANGUAGE_CODE.startswith("zh")
@@ -308,7 +356,7 @@ def heat(request):
         "max_edges": services.HEAT_MAX_EDGES,
     }
     template = "places/heat.html#panel" if request.htmx else "places/heat.html"
-    return TemplateResponse(request, template, context, status=status)
+    return _allow_tiles(TemplateResponse(request, template, context, status=status))
 
 
 def heat_export(request, fmt: str):

@@ -1,5 +1,6 @@
 // The walking heat map: streets (or grid cells) coloured by count class; redrawn when htmx swaps the panel.
 import * as echarts from "../echarts/echarts.esm.min.js";
+import {tileSeries} from "./tiles.js";
 
 let chart = null;
 
@@ -11,7 +12,7 @@ function draw() {
   if (chart && chart.getDom() !== el) { chart.dispose(); chart = null; }
   if (!chart) chart = echarts.init(el);
   el.dataset.ready = "";
-  const series = [];
+  const series = tileSeries(d.tiles);
   d.classes.forEach((items, k) => {
     if (!items.length) return;
     if (d.mode === "streets") {

@@ -1,11 +1,12 @@
 // Moved out of the page so that the Content-Security-Policy (script-src 'self') lets it run.
 import * as echarts from "../echarts/echarts.esm.min.js";
+import {tileSeries} from "./tiles.js";
 const el = document.getElementById("park-map");
 const d = JSON.parse(document.getElementById("map-data").textContent);
 const esc = s => String(s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
 const lines = (segs, colour, width, name) => ({type: "lines", name, coordinateSystem: "cartesian2d", polyline: false, silent: true,
   lineStyle: {color: colour, width, opacity: 0.9}, data: segs.map(s => ({coords: s}))});
-const series = [lines(d.background, "#c8c8c8", 1, "network")];
+const series = [...tileSeries(d.tiles), lines(d.background, "#c8c8c8", 1, "network")];
 for (const b of d.bands.slice().reverse()) series.push(lines(b.segments, b.colour, 2.5, b.minutes + " min"));
 series.push({type: "scatter", name: "poi", symbolSize: 7, itemStyle: {color: "#1565c0"}, data: d.pois.map(p => ({value: [p[0], p[1]], cat: p[2]})),
   tooltip: {formatter: p => esc(d.categories[p.data.cat] || p.data.cat)}});
