@@ -217,11 +217,11 @@ def _locate_nodes(path: Path, ids: set[int]) -> dict[int, tuple[float, float]]:
         if positive:
             processor = osmium.FileProcessor(str(path), osmium.osm.NODE)
             for node in processor.with_filter(osmium.filter.IdFilter(positive)):
-                if node.location.valid():
+                if isinstance(node, osmium.osm.Node) and node.location.valid():
                     found[node.id] = (node.location.lon, node.location.lat)
         if negative:  # osmium's id filter takes no negative ids: only hand-edited (JOSM) files have them
             for node in osmium.FileProcessor(str(path), osmium.osm.NODE):
-                if node.id < 0 and node.id in negative and node.location.valid():
+                if isinstance(node, osmium.osm.Node) and node.id in negative and node.location.valid():
                     found[node.id] = (node.location.lon, node.location.lat)
     except RuntimeError as exc:
         raise OsmError(f"无法读取 OSM 文件 {path.name}：{exc}", code="unreadable") from exc
