@@ -568,11 +568,8 @@ def heat_layer(network: StreetNetwork, category: str, minutes: int, *, speed: fl
         edge_class = heat_class((values[u] + values[v]) / 2.0)
         x = np.rint((g.lon - lon0) * kx).astype(np.int64)
         y = np.rint((g.lat - lat0) * ky).astype(np.int64)
-        groups = [[] for _ in range(n_classes)]
-        order = np.argsort(edge_class, kind="stable")
-        for e in order.tolist():
-            a, b = int(u[e]), int(v[e])
-            groups[int(edge_class[e])].append([int(x[a]), int(y[a]), int(x[b]), int(y[b])])
+        segments = np.stack([x[u], y[u], x[v], y[v]], axis=1)
+        groups = [segments[edge_class == k].tolist() for k in range(n_classes)]
         layer["mode"] = "streets"
         layer["classes"] = groups
         sizes = [len(gr) for gr in groups]
@@ -583,9 +580,11 @@ def heat_layer(network: StreetNetwork, category: str, minutes: int, *, speed: fl
         gkx, gky = core.metres_per_degree(glat0)
         ox = (glon0 - lon0) * kx  # the grid's corner in the page's frame
         oy = (glat0 - lat0) * ky
-        groups = [[] for _ in range(n_classes)]
-        for c, r, k in zip(col.tolist(), row.tolist(), cell_class.tolist(), strict=True):
-            groups[k].append([round(ox + c * HEAT_CELL_M * kx / gkx), round(oy + r * HEAT_CELL_M)])
+        corners = np.stack(
+            [np.rint(ox + col * HEAT_CELL_M * kx / gkx), np.rint(oy + row * HEAT_CELL_M)], axis=1
+        )
+        corners = corners.astype(np.int64)
+        groups = [corners[cell_class == k].tolist() for k in range(n_classes)]
         layer["mode"] = "grid"
         layer["cell"] = [HEAT_CELL_M * kx / gkx, HEAT_CELL_M]  # width and height in the page's frame
         layer["classes"] = groups
