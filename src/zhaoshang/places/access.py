@@ -496,7 +496,11 @@ def cell_stats(cell_of_node: np.ndarray, values: np.ndarray, n_cells: int) -> tu
     values = np.asarray(values, dtype=np.float64)
     nodes = np.bincount(cell_of_node, minlength=n_cells)
     mean = np.bincount(cell_of_node, weights=values, minlength=n_cells) / np.maximum(nodes, 1)
-    top = np.full(n_cells, -np.inf)
-    np.maximum.at(top, cell_of_node, values)
-    top[nodes == 0] = 0.0
+    top = np.zeros(n_cells)
+    if values.size:
+        order = np.argsort(cell_of_node, kind="stable")
+        ordered = cell_of_node[order]
+        occupied = np.unique(ordered)
+        starts = np.searchsorted(ordered, occupied)
+        top[occupied] = np.maximum.reduceat(values[order], starts)
     return mean, top

@@ -630,8 +630,9 @@ def heat_table(network: StreetNetwork, level: str = "node", *, cell_m: float = H
     kx, ky = core.metres_per_degree(lat0)
     n_cells = col.size
     nodes = np.bincount(cell_of_node, minlength=n_cells)
-    top = np.zeros((n_cells, flat.shape[1]), dtype=np.int64)
-    np.maximum.at(top, cell_of_node, flat.astype(np.int64))
+    order = np.argsort(cell_of_node, kind="stable")  # every cell holds a node: reduce over each cell's run
+    starts = np.searchsorted(cell_of_node[order], np.arange(n_cells))
+    top = np.maximum.reduceat(flat[order].astype(np.int64), starts, axis=0)
     headers = ["网格列", "网格行", "西南角经度", "西南角纬度", "网格边长（米）", "节点数"] + [
         f"{n} 最多" for n in names
     ]
