@@ -33,12 +33,18 @@ def timed(label: str, fn):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--side", type=int, default=300)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="places-heat-") as tmp:
         os.environ.update(
-            {"ZHAOSHANG_VAR_DIR": tmp, "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "ZHAOSHANG_ENV": "test"}
+            {
+                "ZHAOSHANG_VAR_DIR": tmp,
+                "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+                "ZHAOSHANG_ENV": "test",
+            }
         )
         sys.path.insert(0, str(ROOT / "src"))
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhaoshang.settings")
@@ -59,7 +65,9 @@ def main() -> None:
         network = StreetNetwork.objects.defer("data").get(name="grid")
         print(f"network: {network.node_count:,} nodes, {network.edge_count:,} segments")
         services.load_network(network)  # the graph is loaded once per process, as a server has it
-        timed("baseline: services.node_counts (uncached all-node counts)", lambda: services.node_counts(network))
+        timed(
+            "baseline: services.node_counts (uncached all-node counts)", lambda: services.node_counts(network)
+        )
         user = User.objects.create_superuser("bench", password="x")
         client = Client()
         client.force_login(user)
