@@ -149,3 +149,25 @@ def test_the_counts_export_per_node_as_csv_and_per_cell_as_xlsx(cast, client_for
     assert [r[6 + k] for r in table[1:]] == top.astype(int).tolist()
     bad = client.get(reverse("places:heat_export", args=["csv"]), {"network": network.pk, "level": "street"})
     assert bad.status_code == 400 and "grid" in bad.content.decode()
+
+
+def test_the_cli_exports_the_counts_per_node_and_per_cell(network, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    data, counts = services.heat_counts(network)
+    out = tmp_path / "heat.csv"
+    call_command("places", "heat", "demo", "-o", str(out), stdout=io.StringIO())
+    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
+    assert len(rows) == 1 + data.graph.n_nodes
+    assert [int(x) for x in rows[1][3:]] == counts[0].reshape(-1).tolist()
+    grid = tmp_path / "cells.xlsx"
+    call_command(
+        "places", "heat", "demo", "-o", str(grid), "--level", "grid", "--cell", "500", stdout=io.StringIO()
+    )
+    table = list(openpyxl.load_workbook(grid).active.iter_rows(values_only=True))
+    assert {r[4] for r in table[1:]} == {500} and sum(r[5] for r in table[1:]) == data.graph.n_nodes
+    with pytest.raises(CommandError, match="没有名为"):
+        call_command("places", "heat", "nowhere", "-o", str(out))
+    with pytest.raises(CommandError, match=".csv 或 .xlsx"):
+        call_command("places", "heat", "demo", "-o", str(tmp_path / "heat.json"))
