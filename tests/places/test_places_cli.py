@@ -327,3 +327,16 @@ def test_a_point_park_with_gates_walks_from_its_gates(shared_osm, tmp_path):
     assert (park.origin_kind, park.origins, park.lon) == ("gates", gates, -102.27)
     got = json.loads(run("access", "点园", "--json"))
     assert got["minutes"] == dict(zip(["5", "10", "15"], Reference(path).access(gates), strict=True))
+
+
+def test_access_from_the_pbf_equals_the_reference_read_from_the_xml_of_the_same_extract(shared_osm, tmp_path):
+    ref = Reference(shared_osm("aguascalientes.osm.bz2"))
+    run("import-osm", str(shared_osm("aguascalientes.osm.pbf")))
+    run("parks", "import", str(write_parks(tmp_path, AGUAS_PARKS)))
+    for feature in AGUAS_PARKS:
+        geometry = feature["geometry"]
+        origins = (
+            [geometry["coordinates"]] if geometry["type"] == "Point" else geometry["coordinates"][0][:-1]
+        )
+        got = json.loads(run("access", feature["properties"]["name"], "--json"))
+        assert got["minutes"] == dict(zip(["5", "10", "15"], ref.access(origins), strict=True))
