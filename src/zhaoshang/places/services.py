@@ -491,8 +491,14 @@ _heat_cache: dict[tuple, np.ndarray] = {}
 
 
 def _poi_signature(network: StreetNetwork) -> tuple:
-    from django.db.models import Count, Max
+    """Changes when the network's POIs do: added, removed, moved or given another category (one aggregate)."""
+    from django.db.models import Case, Count, F, IntegerField, Max, Sum, Value, When
 
+    category_code = Case(
+        *[When(category=code, then=Value(i + 1)) for i, code in enumerate(CODES)],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
     row = Poi.objects.filter(
         Q(network=network)
         | Q(
@@ -502,8 +508,10 @@ def _poi_signature(network: StreetNetwork) -> tuple:
             lat__gte=network.min_lat,
             lat__lte=network.max_lat,
         )
-    ).aggregate(n=Count("pk"), top=Max("pk"))
-    return (row["n"], row["top"])
+    ).aggregate(
+        n=Count("pk"), top=Max("pk"), lon=Sum("lon"), lat=Sum("lat"), cats=Sum(category_code * F("pk"))
+    )
+    return (row["n"], row["top"], row["lon"], row["lat"], row["cats"])
 
 
 def heat_counts(network: StreetNetwork, *, speed: float | None = None) -> tuple[NetworkData, np.ndarray]:
