@@ -60,6 +60,9 @@ RESULT_COLUMNS: Final = ("rca", "mcp", "diversity", "ubiquity", "eci", "pci", "d
 SPARSE_SHARE: Final = 0.02
 #: From this many cells on, the dense route runs in two threads with single-threaded BLAS (see :func:`_threads`).
 THREADED_CELLS: Final = 100_000
+#: Rows of the presence matrix are converted to floating point this many bytes at a time (a buffer reused in cache
+#: instead of a full float copy of the matrix: fresh memory costs page faults).
+_ROW_BLOCK_BYTES: Final = 2 << 20
 
 
 def _cores() -> int:
@@ -138,12 +141,25 @@ def rca(values: np.ndarray) -> np.ndarray:
 
 def _rca_from_sums(x: np.ndarray, row_sums: np.ndarray, col_sums: np.ndarray) -> np.ndarray:
     """:func:`rca` with the row and column sums given (the same operations on the same numbers)."""
+    loc_total = col_sums[np.newaxis, :]
+    world_total = np.nansum(loc_total, axis=1)[:, np.newaxis]
     with np.errstate(divide="ignore", invalid="ignore"):
-        num = x / row_sums[:, np.newaxis]
-        loc_total = col_sums[np.newaxis, :]
-        world_total = np.nansum(loc_total, axis=1)[:, np.newaxis]
-        num /= loc_total / world_total
-        return num
+        den = loc_total / world_total
+    num = np.empty_like(x)
+
+    def rows(a: int, b: int) -> None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.divide(x[a:b], row_sums[a:b, np.newaxis], out=num[a:b])
+            np.divide(num[a:b], den, out=num[a:b])
+
+    with _threads(x.size) as pool:
+        if pool is None:
+            rows(0, len(x))
+        else:
+            cut = len(x) // 2
+            for job in [pool.submit(rows, 0, cut), pool.submit(rows, cut, len(x))]:
+                job.result()
+    return num
 
 
 def rpop(values: np.ndarray, population: np.ndarray) -> np.ndarray:
@@ -216,10 +232,19 @@ def _cooccurrence(m) -> np.ndarray:
     if sp.issparse(m):
         ms = m.astype(np.float32)
         return np.asarray((ms.T @ ms).todense(), dtype=float)
-    m32 = np.asarray(m, dtype=np.float32)
-    # ssyrk computes one triangle: half of the work of a general product
+    # ssyrk computes one triangle (half of the work of a general product), summed over blocks of rows converted
+    # into one reused single-precision buffer (no full float copy of the matrix)
     blas = scipy.linalg.blas
-    upper = blas.ssyrk(1.0, m32.T, trans=0, lower=0)  # m32.T is Fortran-ordered: no copy; upper triangle
+    m = np.asarray(m)
+    n_act = m.shape[1]
+    step = max(1, min(n_rows, _ROW_BLOCK_BYTES // (4 * max(1, n_act))))
+    buf = np.empty((step, n_act), dtype=np.float32)
+    upper = np.zeros((n_act, n_act), dtype=np.float32, order="F")
+    for r0 in range(0, n_rows, step):
+        block = buf[: min(step, n_rows - r0)]
+        np.copyto(block, m[r0 : r0 + len(block)], casting="unsafe")
+        # block.T is Fortran-ordered: no copy; the upper triangle accumulates in place
+        upper = blas.ssyrk(1.0, block.T, beta=1.0, c=upper, trans=0, lower=0, overwrite_c=1)
     co = np.triu(upper).astype(float)
     co += np.triu(co, 1).T
     return co
@@ -594,17 +619,23 @@ def _dense_rows(mbool, right, w, colsum_w, pci_raw, dens, cog, coi, r0: int, r1:
     """Rows ``r0:r1`` of density, COG (unnormalised) and COI (raw), written into the given arrays."""
     if r1 <= r0:
         return
-    m_rows = mbool[r0:r1]
-    mf = m_rows.astype(np.float64)
-    np.matmul(mf, right, out=dens[r0:r1])
-    mw = np.matmul(mf, w, out=cog[r0:r1])
-    # COG = (1 - M) * ((1 - M) @ W) = (1 - M) * (colsum(W) - M @ W)
-    np.subtract(colsum_w[None, :], mw, out=mw)
-    np.copyto(mw, 0.0, where=m_rows)
-    # COI = sum_j (1 - M) density pci, as py-ecomplexity: ((density * (1 - M)) * pci).sum(1)
-    np.subtract(1.0, mf, out=mf)
-    np.multiply(mf, dens[r0:r1], out=mf)
-    np.matmul(mf, pci_raw, out=coi[r0:r1])
+    n_act = mbool.shape[1]
+    step = max(1, min(r1 - r0, _ROW_BLOCK_BYTES // (8 * max(1, n_act))))
+    buf = np.empty((step, n_act))
+    for a in range(r0, r1, step):
+        b = min(r1, a + step)
+        m_rows = mbool[a:b]
+        mf = buf[: b - a]
+        np.copyto(mf, m_rows, casting="unsafe")
+        np.matmul(mf, right, out=dens[a:b])
+        mw = np.matmul(mf, w, out=cog[a:b])
+        # COG = (1 - M) * ((1 - M) @ W) = (1 - M) * (colsum(W) - M @ W)
+        np.subtract(colsum_w[None, :], mw, out=mw)
+        np.copyto(mw, 0.0, where=m_rows)
+        # COI = sum_j (1 - M) density pci, as py-ecomplexity: ((density * (1 - M)) * pci).sum(1)
+        np.subtract(1.0, mf, out=mf)
+        np.multiply(mf, dens[a:b], out=mf)
+        np.matmul(mf, pci_raw, out=coi[a:b])
 
 
 def _literal(
