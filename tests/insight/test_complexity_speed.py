@@ -174,3 +174,35 @@ def test_a_bad_number_in_a_chinese_file_names_the_row_and_the_column(tmp_path):
     message = str(caught.value)
     assert "产值.csv" in message and "第3行" in message and "产值" in message and "Traceback" not in message
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_blas_threads_are_restored_and_request_threads_take_the_plain_route(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    if cx._BLAS_CONTROL is None:
+        pytest.skip("threadpoolctl unavailable")
+    monkeypatch.setattr(cx, "THREADED_CELLS", 0)
+    monkeypatch.setattr(cx, "_cores", lambda: 2)
+
+    def blas_threads():
+        return [lib["num_threads"] for lib in cx._BLAS_CONTROL.info() if lib["user_api"] == "blas"]
+
+    before = blas_threads()
+    data = long_table(40, 90, years=(2000, 2001), seed=38)
+    used = []
+    real = cx._one_blas_thread
+
+    def counting():
+        used.append(True)
+        return real()
+
+    monkeypatch.setattr(cx, "_one_blas_thread", counting)
+    main = ours(data).frame  # the main thread: two threads, BLAS held to one, then given back
+    assert used and blas_threads() == before
+    used.clear()
+    with ThreadPoolExecutor(3) as pool:  # side by side in other threads: BLAS untouched
+        results = list(pool.map(lambda _: ours(data).frame, range(3)))
+    assert not used and blas_threads() == before and cx._BLAS_USERS == 0
+    for frame in results:
+        for col in ("eci", "pci", "density", "coi", "cog"):
+            assert np.allclose(frame[col], main[col], rtol=0, atol=1e-13), col

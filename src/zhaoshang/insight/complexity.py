@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time as _time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -62,7 +63,7 @@ SPARSE_SHARE: Final = 0.02
 THREADED_CELLS: Final = 100_000
 #: Rows of the presence matrix are converted to floating point this many bytes at a time (a buffer reused in cache
 #: instead of a full float copy of the matrix: fresh memory costs page faults).
-_ROW_BLOCK_BYTES: Final = 2 << 20
+_ROW_BLOCK_BYTES: Final = 4 << 20
 
 
 def _cores() -> int:
@@ -89,11 +90,44 @@ def _threads(cells: int):
     multi-threaded BLAS would leave one idle during every non-BLAS step (and spin when the machine is loaded).
     """
     n = min(2, _cores())
-    if n < 2 or cells < THREADED_CELLS or _BLAS_CONTROL is None:
+    if (
+        n < 2
+        or cells < THREADED_CELLS
+        or _BLAS_CONTROL is None
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        # Only the main thread (the command, a script) changes BLAS's process-wide thread count: OpenBLAS does not
+        # reliably take back a count set in another thread, and a server's request threads run side by side.
         yield None
         return
-    with _BLAS_CONTROL.limit(limits=1, user_api="blas"), ThreadPoolExecutor(n) as pool:
+    with _one_blas_thread(), ThreadPoolExecutor(n) as pool:
         yield pool
+
+
+_BLAS_LOCK = threading.Lock()
+_BLAS_USERS = 0
+_BLAS_LIMIT: contextlib.ExitStack | None = None
+
+
+@contextlib.contextmanager
+def _one_blas_thread():
+    """BLAS held to one thread while any computation of this module needs it (the setting is process-wide:
+    counted, so that computations running side by side in a server's threads restore it only once, at the end)."""
+    global _BLAS_USERS, _BLAS_LIMIT
+    with _BLAS_LOCK:
+        if _BLAS_USERS == 0 and _BLAS_CONTROL is not None:
+            stack = contextlib.ExitStack()
+            stack.enter_context(_BLAS_CONTROL.limit(limits=1, user_api="blas"))
+            _BLAS_LIMIT = stack
+        _BLAS_USERS += 1
+    try:
+        yield
+    finally:
+        with _BLAS_LOCK:
+            _BLAS_USERS -= 1
+            if _BLAS_USERS == 0 and _BLAS_LIMIT is not None:
+                _BLAS_LIMIT.close()
+                _BLAS_LIMIT = None
 
 
 class ComplexityError(InsightError):

@@ -140,8 +140,50 @@ def write_result(frame: pd.DataFrame, output: str | Path) -> None:
         write_xlsx(output, list(frame.columns), rows)
         return
     tmp = output.with_name(output.name + ".part")
-    frame.to_csv(tmp, index=False, encoding="utf-8")
+    _write_csv_columns(frame, tmp)
     tmp.replace(output)
+
+
+def _csv_field(text: str) -> str:
+    """Quoted as the csv module's minimal quoting would (delimiter, quote or line break inside)."""
+    if any(ch in text for ch in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _column_texts(column: pd.Series) -> list[str]:
+    """Every cell of a column as CSV text: floats as ``repr`` (the shortest text that reads back to the same
+    number), empty for missing; categorical keys formatted once per category."""
+    import numpy as np
+
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        texts = np.array([_csv_field(str(c)) for c in dtype.categories] + [""], dtype=object)
+        return texts[column.cat.codes.to_numpy()].tolist()  # code -1 (missing) takes the last, empty text
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        values = column.to_numpy()
+        texts = list(map(repr, values.tolist()))
+        missing = np.flatnonzero(np.isnan(values))
+        for i in missing.tolist():
+            texts[i] = ""
+        return texts
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+        return list(map(str, column.to_numpy().tolist()))
+    values = column.to_numpy(dtype=object, na_value=None)
+    return ["" if v is None else _csv_field(repr(v) if isinstance(v, float) else str(v)) for v in values]
+
+
+def _write_csv_columns(frame: pd.DataFrame, path: Path, chunk: int = 200_000) -> None:
+    """The frame as UTF-8 CSV, column by column (several times faster than ``DataFrame.to_csv`` at full float
+    precision: the numbers are formatted by ``map(repr, ...)`` instead of one Python call per cell)."""
+    names = [str(c) for c in frame.columns]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(",".join(_csv_field(n) for n in names) + "\n")
+        for start in range(0, len(frame), chunk):
+            part = frame.iloc[start : start + chunk]
+            columns = [_column_texts(part.iloc[:, j]) for j in range(part.shape[1])]
+            handle.write("\n".join(map(",".join, zip(*columns, strict=True))))
+            handle.write("\n")
 
 
 # --------------------------------------------------------------------------------------------- registry matrix
