@@ -206,3 +206,27 @@ def test_blas_threads_are_restored_and_request_threads_take_the_plain_route(monk
     for frame in results:
         for col in ("eci", "pci", "density", "coi", "cog"):
             assert np.allclose(frame[col], main[col], rtol=0, atol=1e-13), col
+
+
+def test_the_command_reads_more_rows_than_an_import_unless_the_environment_sets_the_limit(
+    tmp_path, monkeypatch
+):
+    import os
+
+    from zhaoshang.insight import services
+
+    data = long_table(6, 10, years=(2000,), seed=39, absent=0.0)
+    path = tmp_path / "long.csv"
+    data.drop(columns="year").to_csv(path, index=False)
+    args = ("complexity", path, "--location", "origin", "--activity", "hs92", "--value", "export_val")
+    monkeypatch.delenv("ZHAOSHANG_IMPORT_MAX_ROWS", raising=False)
+    monkeypatch.setattr(services, "COMPLEXITY_MAX_ROWS", 20)  # the command's own limit applies (60 rows here)
+    with pytest.raises(CommandError, match="超过20行"):
+        run(*args, "-o", tmp_path / "a.csv")
+    assert "ZHAOSHANG_IMPORT_MAX_ROWS" not in os.environ
+    monkeypatch.setattr(services, "COMPLEXITY_MAX_ROWS", 1_000)
+    run(*args, "-o", tmp_path / "b.csv")
+    assert len(pd.read_csv(tmp_path / "b.csv")) == 60
+    monkeypatch.setenv("ZHAOSHANG_IMPORT_MAX_ROWS", "30")  # set by the operator: it holds
+    with pytest.raises(CommandError, match="超过30行"):
+        run(*args, "-o", tmp_path / "c.csv")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +42,26 @@ class ComplexityRun:
         }
 
 
+#: A (time ×) location × activity table is long by nature (2,800 locations × 1,200 activities are 3,360,000 cells a
+#: year): ``insight complexity`` reads up to this many rows, not the 2,000,000 of a registry import, unless
+#: ZHAOSHANG_IMPORT_MAX_ROWS is set (then that limit holds).
+COMPLEXITY_MAX_ROWS = 50_000_000
+
+
+@contextlib.contextmanager
+def _long_table_rows():
+    from zhaoshang.tabular.safety import ENV_MAX_ROWS
+
+    if os.environ.get(ENV_MAX_ROWS, "").strip():
+        yield
+        return
+    os.environ[ENV_MAX_ROWS] = str(COMPLEXITY_MAX_ROWS)
+    try:
+        yield
+    finally:
+        os.environ.pop(ENV_MAX_ROWS, None)
+
+
 def compute_complexity_file(
     path: str | Path,
     *,
@@ -64,12 +86,13 @@ def compute_complexity_file(
         raise InsightError(f"未知的邻近度类型“{proximity_kind}”（可选：{'、'.join(PROXIMITY_KINDS)}）")
     started = time.perf_counter()
     keys = [c for c in (time_column, location, activity) if c is not None]
-    data = read_long_table(path, keys=keys, value=value)
-    pop_frame = None
-    if population is not None:
-        pop_keys = [c for c in (time_column, location) if c is not None]
-        pop_frame = _read_population(population, pop_keys, population_value)
-        population_value = pop_frame.columns[-1]
+    with _long_table_rows():
+        data = read_long_table(path, keys=keys, value=value)
+        pop_frame = None
+        if population is not None:
+            pop_keys = [c for c in (time_column, location) if c is not None]
+            pop_frame = _read_population(population, pop_keys, population_value)
+            population_value = pop_frame.columns[-1]
     read_seconds = time.perf_counter() - started
     result = complexity_table(
         data,
