@@ -572,8 +572,8 @@ def _fast(mcp, diversity, ubiquity, rca_m, rpop_m, presence_test, proximity_kind
     mbool = mcp.view(bool) if mcp.dtype == np.int8 else mcp.astype(bool)
     share = float(diversity.sum()) / (n_loc * n_act)
     use_sparse = (share < SPARSE_SHARE and n_loc * n_act >= 100_000) if sparse is None else bool(sparse)
-    ms = _csr_bool(mbool, diversity)
     if use_sparse or proximity_kind == "continuous":
+        ms = _csr_bool(mbool, diversity)
         eci_raw, pci_raw = eci_pci_raw(ms, diversity, ubiquity)
         left = ms if use_sparse else mbool.astype(np.float64)
         if proximity_kind == "continuous":
@@ -596,10 +596,10 @@ def _fast(mcp, diversity, ubiquity, rca_m, rpop_m, presence_test, proximity_kind
     else:
         with _threads(n_loc * n_act) as pool:
             if pool is None:
-                eci_raw, pci_raw = eci_pci_raw(ms, diversity, ubiquity)
+                eci_raw, pci_raw = eci_pci_raw(_csr_bool(mbool, diversity), diversity, ubiquity)
                 co = _cooccurrence(mbool)
             else:  # the eigenvector (sparse products) beside the co-occurrences (one BLAS thread)
-                job = pool.submit(eci_pci_raw, ms, diversity, ubiquity)
+                job = pool.submit(lambda: eci_pci_raw(_csr_bool(mbool, diversity), diversity, ubiquity))
                 co = _cooccurrence(mbool)
                 eci_raw, pci_raw = job.result()
             prox = _discrete_proximity(co, ubiquity, proximity_kind)
