@@ -153,6 +153,7 @@ def test_a_gbk_csv_with_chinese_headers_leading_zero_codes_and_empty_values(tmp_
     missing = renamed.merge(data.loc[[3, 40], ["origin", "hs92"]], on=["origin", "hs92"])
     assert len(missing) == 2 and missing["export_val"].isna().all() and missing["rca"].isna().all()
     assert summary["rows"] == len(written) and summary["times"] == 1
+    assert summary["compute_cpu_seconds"] > 0 and summary["compute_seconds"] > 0
 
 
 def test_a_bad_number_in_a_chinese_file_names_the_row_and_the_column(tmp_path):

@@ -28,6 +28,7 @@ class ComplexityRun:
     write_seconds: float
     output: str
     routes: list[str]
+    compute_cpu_seconds: float = 0.0
 
     def summary(self) -> dict:
         return {
@@ -36,6 +37,7 @@ class ComplexityRun:
             "activities": self.activities,
             "times": self.times,
             "compute_seconds": self.compute_seconds,
+            "compute_cpu_seconds": self.compute_cpu_seconds,
             "read_seconds": self.read_seconds,
             "write_seconds": self.write_seconds,
             "output": self.output,
@@ -119,6 +121,7 @@ def compute_complexity_file(
         write_seconds=time.perf_counter() - started,
         output=str(output),
         routes=result.methods,
+        compute_cpu_seconds=result.cpu_seconds,
     )
 
 
@@ -331,6 +334,7 @@ def compute_registry_complexity(
         write_seconds=time.perf_counter() - started,
         output=str(output),
         routes=result.methods,
+        compute_cpu_seconds=result.cpu_seconds,
     )
 
 
