@@ -231,3 +231,19 @@ def test_the_command_reads_more_rows_than_an_import_unless_the_environment_sets_
     monkeypatch.setenv("ZHAOSHANG_IMPORT_MAX_ROWS", "30")  # set by the operator: it holds
     with pytest.raises(CommandError, match="超过30行"):
         run(*args, "-o", tmp_path / "c.csv")
+
+
+def test_categorical_keys_out_of_order_and_with_a_missing_key_keep_their_small_codes():
+    column = pd.Series(pd.Categorical(["b", "a", None, "c", "a"], categories=["c", "a", "b"]))
+    codes, uniques = cx._factorize(column)
+    assert list(uniques) == ["a", "b", "c"] and list(codes) == [1, 0, -1, 2, 0]
+    assert codes.dtype == np.int8
+    data = long_table(20, 50, years=(2000,), seed=40)
+    shuffled = data.astype({"origin": "category", "hs92": "category"})
+    shuffled["hs92"] = shuffled["hs92"].cat.reorder_categories(
+        sorted(shuffled["hs92"].cat.categories, reverse=True)
+    )
+    shuffled.loc[7, "origin"] = (
+        None  # a row without its location is left out
+    )
+    assert_same(reference(data.drop(index=7)), ours(shuffled).frame)

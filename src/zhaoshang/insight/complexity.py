@@ -915,14 +915,17 @@ def _factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Integer codes and sorted unique values of a key column (categorical columns cost nothing)."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         cat = column.array
-        codes = np.asarray(cat.codes, dtype=np.intp)
+        codes = np.asarray(
+            cat.codes
+        )  # the categorical's own small integers (no int64 copy: fresh memory is dear)
         categories = cat.categories
         if categories.is_monotonic_increasing:
             return codes, categories
         order = np.argsort(categories.to_numpy(), kind="stable")
-        remap = np.empty(len(order), dtype=np.intp)
+        remap = np.empty(len(order) + 1, dtype=codes.dtype)
         remap[order] = np.arange(len(order))
-        return np.where(codes >= 0, remap[np.maximum(codes, 0)], -1), categories[order]
+        remap[-1] = -1  # a missing key (code -1) stays missing
+        return remap[codes], categories[order]
     if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu" and len(column):
         found = _factorize_int(column.to_numpy())
         if found is not None:
@@ -936,7 +939,7 @@ def _factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
         except (ImportError, TypeError, ValueError, AttributeError):
             return pd.factorize(column, sort=True)
         order = np.argsort(uniques, kind="stable")
-        remap = np.empty(len(order), dtype=np.intp)
+        remap = np.empty(len(order), dtype=np.int32 if len(order) < 2**31 - 1 else np.intp)
         remap[order] = np.arange(len(order))
         return remap[codes], pd.Index(uniques[order], dtype=object)
     return pd.factorize(column, sort=True)
