@@ -243,7 +243,27 @@ def test_categorical_keys_out_of_order_and_with_a_missing_key_keep_their_small_c
     shuffled["hs92"] = shuffled["hs92"].cat.reorder_categories(
         sorted(shuffled["hs92"].cat.categories, reverse=True)
     )
-    shuffled.loc[7, "origin"] = (
-        None  # a row without its location is left out
-    )
+    shuffled.loc[7, "origin"] = None  # a row without its location is left out
     assert_same(reference(data.drop(index=7)), ours(shuffled).frame)
+
+
+def test_numpys_huge_page_advice_is_given_back_after_a_computation():
+    toggle = pytest.importorskip("numpy._core.multiarray")._set_madvise_hugepage
+    seen = []
+    real = cx._complexity_table
+
+    def spy(*args, **kwargs):
+        seen.append(toggle(False))  # reads the setting in force during the computation (and keeps it off)
+        return real(*args, **kwargs)
+
+    data = long_table(8, 20, years=(2000,), seed=41)
+    before = toggle(True)
+    try:
+        import unittest.mock
+
+        with unittest.mock.patch.object(cx, "_complexity_table", spy):
+            ours(data)
+        assert seen == [False]  # off while computing
+        assert toggle(True) is True  # given back
+    finally:
+        toggle(before)
