@@ -371,7 +371,8 @@ def read_indicator_file(
         )
     if layout in ("long", "wide_years") and "indicator" not in columns and not indicator:
         raise InputFileError(path, "缺少“指标”列（或在导入时指定指标名称）", row=header_row)
-    result = IndicatorFile(layout=layout, ignored_columns=[h for _, h in unknown])
+    ignored = [h for _, h in unknown] + ([header[columns["note"]]] if "note" in columns else [])
+    result = IndicatorFile(layout=layout, ignored_columns=ignored)
     label = {key: header[i] for key, i in columns.items()}
     reader.labels = label
     try:
