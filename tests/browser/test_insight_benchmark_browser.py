@@ -10,6 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def officer(tmp_path):
     from tests.conftest import PASSWORD, Cast
+
     from zhaoshang.demo import DemoContext
     from zhaoshang.insight import demo
 

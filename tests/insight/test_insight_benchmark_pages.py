@@ -27,9 +27,10 @@ SECRET = """地区,指标,年份,数值,单位
 @pytest.fixture
 def tables(cast, tmp_path):
     """Shared GDP figures and a private table of the bureau; a second bureau whose officer is another org."""
+    from tests.conftest import PASSWORD
+
     from zhaoshang.accounts.services import ensure_organisation, ensure_user
     from zhaoshang.insight import benchmark
-    from tests.conftest import PASSWORD
 
     (tmp_path / "public.csv").write_text(PUBLIC, encoding="utf-8")
     (tmp_path / "secret.csv").write_text(SECRET, encoding="utf-8")
