@@ -242,3 +242,30 @@ def test_the_lag_command_gives_hand_computed_years_behind_and_growth(tmp_path, c
     assert "尚未达到" in capsys.readouterr().out
     with pytest.raises(CommandError, match="没有指标"):
         call_command("insight", "lag", "--city", "株洲", "--peer", "长沙", "--indicator", "专利授权量")
+
+
+def test_percent_values_square_metres_and_region_codes_without_names(tmp_path):
+    text = "行政区划代码,指标,年份,数值,单位\n430200,城镇化率,2021,68.5%,\n430200,商品房销售面积,2021,350,万平方米\n999999,城镇化率,2021,1,%\n"
+    read = read_indicator_file(write(tmp_path, "x.csv", text))
+    assert [(r.region, r.indicator, r.value, r.unit) for r in read.records] == [
+        ("株洲市", "城镇化率", 68.5, "%"),
+        ("株洲市", "商品房销售面积", 350.0, "万平方米"),
+    ]
+    assert [(i.row, i.code) for i in read.errors] == [(4, "unknown_region")]
+
+
+@pytest.mark.django_db
+def test_the_peers_command_sets_an_organisations_list_and_names_similar_cities(tmp_path, capsys, cast):
+    text = "地区,年份,地区生产总值（亿元）,常住人口（万人）\n株洲,2021,3420,390\n湘潭,2021,2700,272\n深圳,2021,30664,1768\n长沙,2021,13270,1024\n"
+    call_command("insight", "indicators", "import", str(write(tmp_path, "c.csv", text)))
+    capsys.readouterr()
+    call_command("insight", "peers", "--json")
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["home"] == "株洲市" and shown["peers"] == ["长沙市", "昆山市", "苏州市", "深圳市"]
+    assert shown["organisation"] is None
+    assert shown["similar"]["year"] == 2021 and shown["similar"]["cities"][0]["region"] == "湘潭市"
+    call_command("insight", "peers", "--org", cast.bureau.code, "--set", "深圳,长沙", "--json")
+    saved = json.loads(capsys.readouterr().out)
+    assert saved["peers"] == ["深圳市", "长沙市"] and saved["organisation"] == cast.bureau.code
+    with pytest.raises(CommandError, match="--org"):
+        call_command("insight", "peers", "--set", "深圳")

@@ -16,6 +16,7 @@ Empty cells and the statisticians' "no data" marks (``-``, ``—``, ``…``) are
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -68,7 +69,13 @@ UNITS: Final[dict[str, Unit]] = {
     **_family("万吨", "tonnes", {"吨": 1, "千吨": 1e3, "万吨": 1e4, "亿吨": 1e8}),
     **_family("亿千瓦时", "kwh", {"千瓦时": 1, "度": 1, "万千瓦时": 1e4, "亿千瓦时": 1e8}),
     **_family("平方公里", "km2", {"平方公里": 1, "平方千米": 1, "km2": 1}),
-    **_family("公顷", "hectares", {"公顷": 1, "亩": 1 / 15}),
+    **_family("万平方米", "m2", {"平方米": 1, "万平方米": 1e4}),
+    **_family("人/平方公里", "density", {"人/平方公里": 1, "人/平方千米": 1}),
+    **_family("公里", "km", {"公里": 1, "千米": 1, "km": 1, "米": 1e-3}),
+    **_family("万辆", "vehicles", {"辆": 1, "万辆": 1e4}),
+    **_family("万标箱", "teu", {"标箱": 1, "万标箱": 1e4, "TEU": 1, "万TEU": 1e4}),
+    **_family("万千瓦", "kw", {"千瓦": 1, "万千瓦": 1e4}),
+    **_family("公顷", "hectares", {"公顷": 1, "千公顷": 1e3, "亩": 1 / 15, "万亩": 1e4 / 15}),
     **_family("家", "firms", {"家": 1, "万家": 1e4}),
     **_family("个", "items", {"个": 1, "万个": 1e4}),
     **_family("户", "households", {"户": 1, "万户": 1e4}),
@@ -194,6 +201,7 @@ class IndicatorFile:
 _REGION_SUFFIXES: Final = ("市", "县", "区", "省")
 
 
+@functools.cache
 def _region_index() -> dict[str, tuple[str, str]]:
     from zhaoshang.core.reference.regions import default_regions
 
@@ -215,25 +223,24 @@ def _region_index() -> dict[str, tuple[str, str]]:
     return {name: (code, full) for name, (_, code, full) in index.items()}
 
 
-_INDEX: dict[str, tuple[str, str]] | None = None
-
-
+@functools.lru_cache(maxsize=4096)
 def resolve_region(name: str, code: str = "") -> tuple[str, str]:
     """``(region name, GB/T 2260 code)`` for what a file writes: 株洲 → (株洲市, 430200); unknown names stay as
     written with an empty code (a region outside the table, such as 全国 or 长三角)."""
-    global _INDEX
     name, code = name.strip(), code.strip()
     try:
-        if _INDEX is None:
-            _INDEX = _region_index()
-        index = _INDEX
+        index = _region_index()
         from zhaoshang.core.reference.regions import default_regions
 
         table = default_regions()
     except Exception:  # the region table is not installed: keep what the file says
         return name, code
-    if code and code in table:
-        return (name or table[code].name), code
+    if code:
+        try:
+            return (name or table[code].name), code
+        except Exception:  # not a known code
+            if not name:
+                return "", code
     if name in index:
         found_code, full = index[name]
         return full, code or found_code
@@ -306,7 +313,7 @@ def read_indicator_file(
         for row_number, cells in rows:
             texts = [_text(c) for c in cells]
             head.append((row_number, texts))
-            if any(_LOOKUP.get(_norm_header(t)) == "region" for t in texts):
+            if any(_LOOKUP.get(_norm_header(t)) in ("region", "region_code") for t in texts):
                 header_at = len(head) - 1
                 break
             if len(head) >= HEADER_SEARCH_ROWS:
@@ -440,6 +447,18 @@ class _Reader:
             result.issues.extend(errors)
             return None
         region, region_code = resolve_region(name, code)
+        if not region:
+            result.issues.append(
+                RowIssue(
+                    row,
+                    self._label("region_code"),
+                    code,
+                    "unknown_region",
+                    f"地区代码“{code}”不是已知的行政区划代码，且没有填写地区名称",
+                    "error",
+                )
+            )
+            return None
         flag = get("example").lower()
         example = self.example or flag in TRUE_TEXT
         source = get("source") or self.source
@@ -469,11 +488,16 @@ class _Reader:
                 )
             )
             return
-        value = parse_value(raw)
+        unit_text = base["unit"]
+        text = raw.strip()
+        if text.endswith(("%", "％")):  # 6.5% in the value cell: the unit is %
+            text = text[:-1]
+            unit_text = unit_text or "%"
+        value = parse_value(text)
         if value is None:
             result.issues.append(RowIssue(row, value_label, raw, "not_a_number", f"“{raw}”不是数值", "error"))
             return
-        indicator, unit_text = base["indicator"], base["unit"]
+        indicator = base["indicator"]
         if not unit_text:
             result.issues.append(
                 RowIssue(

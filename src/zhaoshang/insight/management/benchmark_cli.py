@@ -32,6 +32,15 @@ def add_arguments(sub) -> None:
     ls.add_argument("--org")
     ls.add_argument("--json", action="store_true")
 
+    peers = sub.add_parser("peers", help="show or set an organisation's home city and peers; similar cities")
+    peers.add_argument("--org", help="organisation code (default: show the default list)")
+    peers.add_argument("--home", help="set the home city")
+    peers.add_argument("--set", dest="peer_list", help="set the peers, e.g. 长沙,昆山,苏州,深圳")
+    peers.add_argument(
+        "--similar-by", help="indicators for similar cities, e.g. 地区生产总值,常住人口 (stored with --set)"
+    )
+    peers.add_argument("--json", action="store_true")
+
     lag = sub.add_parser("lag", help="lag-years of a city behind a benchmark city, per indicator")
     lag.add_argument("--city", required=True)
     lag.add_argument("--peer", required=True)
@@ -47,6 +56,9 @@ def handle(command, verb: str, options: dict) -> bool:
     """Run a benchmark verb; False when ``verb`` is not one of them."""
     if verb == "indicators":
         getattr(sys.modules[__name__], "_indicators_" + options["indicators_verb"])(command, **options)
+        return True
+    if verb == "peers":
+        _peers(command, **options)
         return True
     if verb == "lag":
         _lag(command, **options)
@@ -144,3 +156,52 @@ def _lag(command, city, peer, indicator=(), years=5, org=None, json=False, **_):
 
 def _dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False)
+
+
+def _peers(command, org=None, home=None, peer_list=None, similar_by=None, json=False, **_):
+    organisation = _org(org)
+    indicators = [i for i in (similar_by or "").replace("，", ",").split(",") if i.strip()]
+    if peer_list is not None or home is not None:
+        if organisation is None:
+            raise CommandError("设置对标城市需要 --org")
+        current = benchmark.peers_for(_Member(organisation))
+        benchmark.save_peers(
+            None,
+            organisation,
+            home=home or current.home,
+            peers=peer_list if peer_list is not None else list(current.peers),
+            indicators=indicators or list(current.similarity_indicators),
+        )
+    peers = benchmark.peers_for(_Member(organisation))
+    data = benchmark.collect(benchmark.visible_values(None, organisation))
+    chosen = (
+        list(peers.similarity_indicators) or sorted(n for n, s in data.items() if peers.home in s.series)[:4]
+    )
+    similar = benchmark.similar_cities(data, peers.home, chosen)
+    summary = {
+        "home": peers.home,
+        "peers": list(peers.peers),
+        "organisation": peers.organisation.code if peers.organisation else None,
+        "similar": {
+            "year": similar.year,
+            "indicators": list(similar.indicators),
+            "dropped": list(similar.dropped),
+            "cities": [{"region": r, "distance": d} for r, d in similar.ranking],
+        },
+    }
+    if json:
+        command.stdout.write(_dumps(summary))
+        return
+    command.stdout.write(f"本市：{peers.home}\t对标城市：{'、'.join(peers.peers)}")
+    if similar.year is not None and similar.ranking:
+        near = "、".join(f"{r}（{d:.2f}）" for r, d in similar.ranking)
+        command.stdout.write(f"相似城市（{similar.year}年，{'、'.join(similar.indicators)}）：{near}")
+    else:
+        command.stdout.write("相似城市：数据不足（需要本市和至少两个其他城市在同一年都有所选指标）")
+
+
+class _Member:
+    """Stands for a user of ``organisation`` when the command asks for its peers."""
+
+    def __init__(self, organisation) -> None:
+        self.organisation = organisation
