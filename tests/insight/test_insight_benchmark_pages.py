@@ -89,6 +89,14 @@ def test_the_exports_hold_the_lag_table_and_the_report(client_for, tables):
     assert rows[0][0] == "指标" and rows[0][7] == "结论"
     gdp = next(r for r in rows[1:] if r[0] == "地区生产总值")
     assert gdp[2] == "长沙市" and gdp[6] == pytest.approx(8.9, abs=0.01) and gdp[7] == "落后 8.9 年"
+    from docx import Document
+
+    docx = c.get("/insight/benchmark/report.docx?peers=长沙&years=4")
+    document = Document(io.BytesIO(b"".join(docx.streaming_content)))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "落后 8.9 年" in cells and "长沙市" in cells
+    growth = f"{((5000 / 3420.3) ** 0.25 - 1) * 100:.1f}%"
+    assert growth in cells
     pdf = c.get("/insight/benchmark/report.pdf?peers=长沙")
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
     assert c.get("/insight/benchmark/report.exe").status_code == 404

@@ -521,57 +521,65 @@ def write_values_xlsx(data: dict[str, IndicatorSeries], regions: Sequence[str], 
     return write_xlsx(out, VALUE_HEADERS, rows, sheet_name="指标")
 
 
+def lag_short(lag: Lag | None) -> str:
+    """The table cell: 落后 6.6 年 / 落后 ≥19.0 年 / 领先 2.0 年 / 尚未达到 / 无数据."""
+    if lag is None:
+        return "无数据"
+    if lag.status == "not_reached":
+        return "尚未达到（本市领先）"
+    gap = lag.gap_years or 0.0
+    if lag.status == "before_data":
+        return f"落后 ≥{gap:.1f} 年"
+    return f"领先 {-gap:.1f} 年" if gap < 0 else f"落后 {gap:.1f} 年"
+
+
 def benchmark_report(home: str, peers: Sequence[str], rows: Sequence[LagRow], *, years: int, similar=None):
-    """The one-page benchmark report (``reports.document.Report``): the "落后 X 年" table."""
+    """The one-page benchmark report (``reports.document.Report``): the "落后 X 年" table (indicators × peers),
+    the growth each indicator needs to catch up in ``years`` years, and how the figures were read."""
     from zhaoshang.reports.document import KeyFigure, KeyFigures, Paragraph, Report, Section, Table
 
     behind = [
         r for r in rows if r.lag and r.lag.status in ("reached", "before_data") and (r.lag.gap_years or 0) > 0
     ]
-    table_rows = []
+    indicators: dict[str, dict[str, LagRow]] = {}
     for r in rows:
-        d = r.as_dict()
-        growth = d["required_growth"]
-        table_rows.append(
-            (
-                f"{r.indicator}（{r.unit}）",
-                r.peer,
-                None if d["city_value"] is None else f"{d['city_value']:,.2f}（{d['city_year']}）",
-                None if d["reached_year"] is None else round(d["reached_year"], 1),
-                d["text"] + ("（含示例数据）" if r.example else ""),
-                None if growth is None else f"{growth * 100:.1f}%",
-            )
+        indicators.setdefault(r.indicator, {})[r.peer] = r
+    lag_rows, growth_rows = [], []
+    for name, by_peer in indicators.items():
+        first = next(iter(by_peer.values()))
+        current = next((r.lag for r in by_peer.values() if r.lag), None)
+        label = f"{name}（{first.unit}）"
+        value = "—" if current is None else f"{current.city_value:,.2f}（{current.city_year}年）"
+        lag_rows.append(
+            (label, value, *(lag_short(by_peer[p].lag) if p in by_peer else "无数据" for p in peers))
         )
+        growth = []
+        for p in peers:
+            lag = by_peer[p].lag if p in by_peer else None
+            growth.append(
+                "—" if lag is None or lag.required_growth is None else f"{lag.required_growth * 100:.1f}%"
+            )
+        growth_rows.append((label, *growth))
     blocks: list[Any] = [
         KeyFigures(
             (
                 KeyFigure("对标城市", len(peers), "个"),
-                KeyFigure("指标", len({r.indicator for r in rows}), "个"),
+                KeyFigure("指标", len(indicators), "个"),
                 KeyFigure("落后的指标×城市", len(behind), "项"),
             )
         ),
-        Table(
-            (
-                "指标",
-                "对标城市",
-                "本市当前值（年份）",
-                "对标城市达到该值的年份",
-                "落后年数",
-                f"{years}年追上所需年均增速",
-            ),
-            tuple(table_rows),
-            caption="落后年数",
-        ),
+        Table(("指标", "本市当前值", *peers), tuple(lag_rows), caption="落后年数"),
+        Table(("指标", *peers), tuple(growth_rows), caption=f"{years}年追上对标城市最新值所需的年均增速"),
         Paragraph(
             "落后年数：对标城市达到本市当前值的年份（相邻两个观测年份之间线性插值）与本市当前年份之差；"
-            "“至少”表示对标城市在其首个数据年份已超过本市当前值；“尚未达到”表示在数据范围内对标城市从未达到本市当前值。"
-            f"所需增速：本市在{years}年内达到对标城市最新值所需的年均增长率。"
+            "“≥”表示对标城市在其首个数据年份已超过本市当前值（实际差距可能更大）；"
+            "“尚未达到”表示在数据范围内对标城市从未达到本市当前值。"
         ),
     ]
     if any(r.example for r in rows):
-        blocks.append(Paragraph("注：标“示例”的数据为演示用虚构数据，不能作为决策依据。"))
+        blocks.append(Paragraph("注：本报告含标“示例”的演示用虚构数据，不能作为决策依据。"))
     if similar is not None and similar.year is not None and similar.ranking:
-        near = "、".join(f"{name}（距离 {dist:.2f}）" for name, dist in similar.ranking[:5])
+        near = "、".join(f"{name}（{dist:.2f}）" for name, dist in similar.ranking[:5])
         blocks.append(
             Paragraph(
                 f"相似城市（{similar.year}年，按{'、'.join(similar.indicators)}标准化后的距离）：{near}"
