@@ -263,7 +263,14 @@ def _text(cell: object) -> str:
     return cell_text(cell).strip()
 
 
+_DATE_TEXT: Final = re.compile(r"^((?:19|20)\d\d)-\d\d-\d\d")
+
+
 def parse_year(text: str) -> int | None:
+    """``2021``, ``2021年``, ``2021年度``, ``2021.0`` or a date cell (``2021-01-01``) → 2021."""
+    m = _DATE_TEXT.match(text.strip())
+    if m:
+        return int(m.group(1))
     t = text.strip().replace("年度", "").replace("年", "")
     if t.endswith(".0"):
         t = t[:-2]
