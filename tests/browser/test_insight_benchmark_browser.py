@@ -33,3 +33,20 @@ def test_the_benchmark_page_draws_a_line_chart_per_indicator(page, login, office
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"horizontal scroll of {overflow}px at {width}px"
     page.screenshot(path=str(tmp_path / f"benchmark-{width}.png"), full_page=False)
+
+
+def test_the_peers_and_import_pages_fit_a_phone_and_the_peers_form_saves(page, login, officer, tmp_path):
+    page.set_viewport_size({"width": 360, "height": 740})
+    login(*officer)
+    for path in ("/insight/benchmark/import/", "/insight/benchmark/peers/"):
+        page.goto(page.base_url + path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"horizontal scroll of {overflow}px on {path}"
+    page.fill("input[name=peers]", "湘潭、深圳")
+    page.click("[data-testid=peers-form] button[type=submit]")
+    page.wait_for_url("**/insight/benchmark/")
+    assert "湘潭市、深圳市" in page.locator("[data-testid=peer-list]").inner_text()
+    assert page.locator("[data-testid=lag-table] tbody tr").count() == 5 * 2
+    page.screenshot(path=str(tmp_path / "peers-saved-360.png"), full_page=True)

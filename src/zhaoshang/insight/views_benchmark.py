@@ -116,15 +116,13 @@ def benchmark_page(request):
                 "rows": [
                     {
                         "region": r,
-                        "cells": [
-                            {"value": s.series.get(r, {}).get(y), "example": (r, y) in s.example}
-                            for y in years
-                        ],
-                        "sources": "；".join(sorted(s.sources.get(r, ()))),
+                        "values": [s.series.get(r, {}).get(y) for y in years],
+                        "example": any(region == r for region, _y in s.example),
                     }
                     for r in regions
                     if r in s.series
                 ],
+                "sources": "；".join(sorted({src for r in regions for src in s.sources.get(r, ())})),
                 "example": bool(s.example),
             }
         )
