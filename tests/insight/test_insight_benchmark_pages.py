@@ -207,3 +207,31 @@ def test_the_navigation_shows_benchmarking_to_leaders_bureau_and_chain_office_on
 
     assert has(tables.leader) and has(tables.officer) and has(tables.chain_office)
     assert not has(tables.owner) and not has(tables.service) and not has(tables.handler)
+
+
+def test_the_api_lists_visible_indicators_and_similar_cities(client_for, tables):
+    mine = client_for(tables.officer).get("/api/insight/indicator-values/indicators/").json()
+    assert {i["name"] for i in mine["indicators"]} == {"地区生产总值", "机密招商指标"}
+    theirs = client_for(tables.other_officer).get("/api/insight/indicator-values/indicators/").json()
+    assert [i["name"] for i in theirs["indicators"]] == ["地区生产总值"]
+    assert theirs["indicators"][0]["unit"] == "亿元" and theirs["indicators"][0]["years"] == [
+        2010,
+        2015,
+        2021,
+    ]
+    similar = (
+        client_for(tables.other_officer)
+        .get("/api/insight/indicator-values/similar/?city=株洲&indicator=机密招商指标")
+        .json()
+    )
+    assert similar["city"] == "株洲市" and "机密招商指标" not in similar["indicators"]
+
+
+def test_the_page_narrows_to_the_chosen_indicators(client_for, tables):
+    html = (
+        client_for(tables.officer)
+        .get("/insight/benchmark/?peers=长沙&indicator=机密招商指标")
+        .content.decode()
+    )
+    assert "机密招商指标" in html and 'id="bm-chart-1"' not in html
+    assert 'name="indicator"' in html

@@ -269,3 +269,27 @@ def test_the_peers_command_sets_an_organisations_list_and_names_similar_cities(t
     assert saved["peers"] == ["深圳市", "长沙市"] and saved["organisation"] == cast.bureau.code
     with pytest.raises(CommandError, match="--org"):
         call_command("insight", "peers", "--set", "深圳")
+
+
+@pytest.mark.django_db
+def test_the_list_command_shows_shared_values_and_an_organisations_private_ones_only_when_asked(
+    tmp_path, capsys, cast
+):
+    call_command("insight", "indicators", "import", str(write(tmp_path, "a.csv", LONG)))
+    secret = "地区,指标,年份,数值,单位\n株洲,机密指标,2021,1,亿元\n"
+    call_command(
+        "insight",
+        "indicators",
+        "import",
+        str(write(tmp_path, "s.csv", secret)),
+        "--org",
+        cast.bureau.code,
+        "--private",
+    )
+    capsys.readouterr()
+    call_command("insight", "indicators", "list", "--json")
+    shared = {i["indicator"] for i in json.loads(capsys.readouterr().out)["indicators"]}
+    assert shared == {"地区生产总值", "常住人口"}
+    call_command("insight", "indicators", "list", "--org", cast.bureau.code, "--json")
+    with_private = {i["indicator"] for i in json.loads(capsys.readouterr().out)["indicators"]}
+    assert with_private == {"地区生产总值", "常住人口", "机密指标"}

@@ -97,6 +97,54 @@ class IndicatorValueViewSet(ScopedReadOnlyViewSet):
             qs = qs.filter(example=p["example"] in ("true", "1"))
         return qs
 
+    @extend_schema(parameters=[], responses={200: dict})
+    @action(detail=False, methods=["get"])
+    def indicators(self, request):
+        """The indicators the user can see: unit, regions and years held."""
+        data = benchmark.collect(benchmark.visible_values(request.user))
+        return Response(
+            {
+                "indicators": [
+                    {"name": s.name, "unit": s.unit, "regions": sorted(s.series), "years": s.years}
+                    for s in data.values()
+                ]
+            }
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("city", OpenApiTypes.STR, description="default: the user's home city"),
+            OpenApiParameter(
+                "indicator", OpenApiTypes.STR, many=True, description="default: the peer list's"
+            ),
+        ],
+        responses={200: dict},
+    )
+    @action(detail=False, methods=["get"])
+    def similar(self, request):
+        """Cities closest to ``city`` by z-scored indicators in the latest year they all have."""
+        peers = benchmark.peers_for(request.user)
+        home = (
+            benchmark.region_key(request.query_params["city"])
+            if request.query_params.get("city")
+            else peers.home
+        )
+        data = benchmark.collect(benchmark.visible_values(request.user))
+        chosen = request.query_params.getlist("indicator") or list(peers.similarity_indicators)
+        chosen = [i for i in chosen if i in data] or sorted(n for n, s in data.items() if home in s.series)[
+            :4
+        ]
+        sim = benchmark.similar_cities(data, home, chosen)
+        return Response(
+            {
+                "city": home,
+                "year": sim.year,
+                "indicators": list(sim.indicators),
+                "dropped": list(sim.dropped),
+                "cities": [{"region": r, "distance": d} for r, d in sim.ranking],
+            }
+        )
+
     @extend_schema(
         parameters=[
             OpenApiParameter("city", OpenApiTypes.STR, required=True),
