@@ -47,9 +47,9 @@ def tables(cast, tmp_path):
 
 def test_the_benchmark_page_needs_a_login_and_a_role_that_may_view(client, client_for, tables):
     assert client.get("/insight/benchmark/").status_code == 302
-    assert (
-        client_for(tables.owner).get("/insight/benchmark/").status_code == 403
-    )  # park admins: not their page
+    # the service desk and the departments do not benchmark
+    assert client_for(tables.service).get("/insight/benchmark/").status_code == 403
+    assert client_for(tables.handler).get("/insight/benchmark/").status_code == 403
 
 
 def test_the_benchmark_page_shows_charts_tables_and_the_lag_table(client_for, tables):
@@ -134,7 +134,7 @@ def test_the_api_lag_answers_for_visible_values_only(client_for, tables):
         "/api/insight/indicator-values/lag/?city=株洲&peer=长沙&indicator=机密招商指标"
     )
     assert refused.status_code == 400
-    assert client_for(tables.owner).get("/api/insight/indicator-values/").status_code == 403
+    assert client_for(tables.service).get("/api/insight/indicator-values/").status_code == 403
 
 
 def test_the_api_appears_in_the_openapi_schema(client_for, tables):
@@ -199,14 +199,40 @@ def test_peers_default_then_saved_per_organisation(client_for, tables):
     assert client_for(tables.leader).get("/insight/benchmark/peers/").status_code == 403
 
 
-def test_the_navigation_shows_benchmarking_to_leaders_bureau_and_chain_office_only(tables):
+def test_a_parks_private_table_is_seen_by_its_colleague_and_not_by_another_park(client_for, tables):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    upload = SimpleUploadedFile(
+        "park.csv", "地区,指标,年份,数值,单位\n株洲,园区亩均税收,2021,30,万元\n".encode()
+    )
+    response = client_for(tables.owner).post(
+        "/insight/benchmark/import/", {"file": upload, "organisation": tables.park.pk, "private": "on"}
+    )
+    assert response.status_code == 200
+    cases = ((tables.owner, True), (tables.colleague, True), (tables.leader, True), (tables.outsider, False))
+    for user, sees in cases:
+        c = client_for(user)
+        assert ("园区亩均税收" in c.get("/insight/benchmark/").content.decode()) is sees
+        api = c.get("/api/insight/indicator-values/?indicator=园区亩均税收").json()
+        rows = api["results"] if "results" in api else api
+        assert bool(rows) is sees
+        export = b"".join(c.get("/insight/benchmark/values.xlsx").streaming_content)
+        names = {
+            r[2] for r in load_workbook(io.BytesIO(export)).active.iter_rows(min_row=2, values_only=True)
+        }
+        assert ("园区亩均税收" in names) is sees
+
+
+def test_the_navigation_shows_benchmarking_to_the_roles_that_attract_investment(tables):
     from zhaoshang.web.navigation import items_for
 
     def has(user):
         return any(i["name"] == "insight:benchmark" for i in items_for(user))
 
     assert has(tables.leader) and has(tables.officer) and has(tables.chain_office)
-    assert not has(tables.owner) and not has(tables.service) and not has(tables.handler)
+    assert has(tables.owner)  # parks attract investment too
+    assert not has(tables.service) and not has(tables.handler)
 
 
 def test_the_api_lists_visible_indicators_and_similar_cities(client_for, tables):

@@ -174,6 +174,7 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "policy": "all:v",
             "policy_push": "org:v",
             "appeal": "org:v",
+            "indicator": "all:v|org:acd",
         }
     ),
     Role.SERVICE_OFFICER: _grants(
