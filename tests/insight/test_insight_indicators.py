@@ -293,3 +293,26 @@ def test_the_list_command_shows_shared_values_and_an_organisations_private_ones_
     call_command("insight", "indicators", "list", "--org", cast.bureau.code, "--json")
     with_private = {i["indicator"] for i in json.loads(capsys.readouterr().out)["indicators"]}
     assert with_private == {"地区生产总值", "常住人口", "机密指标"}
+
+
+def test_a_yearbook_sheet_with_indicators_merged_above_their_years(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "yearbook.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write(0, 0, "表2-3 主要经济指标")
+    sheet.write(1, 0, "地区")
+    sheet.merge_range(1, 1, 1, 2, "地区生产总值（亿元）")
+    sheet.merge_range(1, 3, 1, 4, "常住人口（万人）")
+    for col, year in enumerate((2020, 2021, 2020, 2021), start=1):
+        sheet.write_number(2, col, year)
+    sheet.write_row(3, 0, ["株洲", 3105.8, 3420.3, 390.2, 388.9])
+    sheet.write_row(4, 0, ["长沙", 12142.5, 13270.7, 1006.1, 1023.9])
+    book.close()
+    read = read_indicator_file(path)
+    assert read.layout == "wide_grouped" and not read.errors
+    got = {(r.region, r.indicator, r.year): (r.value, r.unit, r.row) for r in read.records}
+    assert len(got) == 8
+    assert got[("株洲市", "地区生产总值", 2021)] == (3420.3, "亿元", 4)
+    assert got[("长沙市", "常住人口", 2020)] == (1006.1, "万人", 5)

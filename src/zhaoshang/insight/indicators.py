@@ -6,7 +6,8 @@ Two layouts are read, with Chinese headers (aliases in :data:`HEADERS`):
 - wide: one row per region and indicator with the years as columns (``2019``, ``2020年``, ...), the unit in a 单位
   column, in the indicator's name (``地区生产总值（亿元）``) or in a title line above the header (``单位：亿元``);
 - one row per region and year with one column per indicator, each header carrying its unit
-  (``地区生产总值（亿元）``).
+  (``地区生产总值（亿元）``);
+- a two-row header as yearbooks print it: the indicators (merged cells) above, the years below them.
 
 Every value is converted to the canonical unit of its kind (:data:`UNITS`: money in 亿元, US dollars in 亿美元,
 people in 万人, ...). A unit the table does not know, or one of another kind than the indicator's, is a row error
@@ -186,7 +187,7 @@ class IndicatorRecord:
 class IndicatorFile:
     """What a file holds: the records and the problems found (errors reject the file)."""
 
-    layout: str  # long | wide_years | wide_indicators
+    layout: str  # long | wide_years | wide_indicators | wide_grouped
     records: list[IndicatorRecord] = field(default_factory=list)
     issues: list[RowIssue] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
@@ -348,6 +349,7 @@ def read_indicator_file(
     columns: dict[str, int] = {}
     year_columns: list[tuple[int, int]] = []
     indicator_columns: list[tuple[int, str, str]] = []
+    grouped: list[tuple[int, str, int]] = []  # (column, indicator header above, year)
     unknown: list[tuple[int, str]] = []
     for i, h in enumerate(header):
         if not h:
@@ -377,12 +379,31 @@ def read_indicator_file(
                 "有“年份”列但没有“数值”列，也没有带单位的指标列（如“地区生产总值（亿元）”）",
                 row=header_row,
             )
-    else:
-        raise InputFileError(
-            path,
-            "既没有“年份”和“数值”列（长表），也没有以年份为表头的列（宽表，如“2020”或“2020年”）",
-            row=header_row,
-        )
+    else:  # a two-row header: indicators (merged cells) above, the years below them
+        try:
+            second = next(rows, None)
+        except UnreadableFileError as exc:
+            raise InputFileError(path, getattr(exc, "reason", str(exc))) from None
+        if second is not None:
+            sub = [_text(c) for c in second[1]]
+            keyed = set(columns.values())
+            current = ""
+            for i, text in enumerate(sub):
+                above = header[i] if i < len(header) else ""
+                if above and i not in keyed:
+                    current = above
+                m = YEAR_HEADER.match(text)
+                if m and current:
+                    grouped.append((i, current, int(m.group(1))))
+        if not grouped:
+            raise InputFileError(
+                path,
+                "既没有“年份”和“数值”列（长表），也没有以年份为表头的列（宽表，如“2020”或“2020年”）",
+                row=header_row,
+            )
+        layout = "wide_grouped"
+        groups = {g for _, g, _ in grouped}
+        unknown = [(i, h) for i, h in unknown if h not in groups]
     if layout in ("long", "wide_years") and "indicator" not in columns and not indicator:
         raise InputFileError(path, "缺少“指标”列（或在导入时指定指标名称）", row=header_row)
     ignored = [h for _, h in unknown] + ([header[columns["note"]]] if "note" in columns else [])
@@ -410,6 +431,18 @@ def read_indicator_file(
                 for i, year in year_columns:
                     raw = texts[i] if i < len(texts) else ""
                     reader.cell(result, row_number, base, str(year), header[i], raw, header[i])
+            elif layout == "wide_grouped":
+                for i, group, year in grouped:
+                    name, col_unit = split_unit(group)
+                    raw = texts[i] if i < len(texts) else ""
+                    where = f"{group} {year}"
+                    cell_base = {
+                        **base,
+                        "indicator": name,
+                        "unit": col_unit or base["unit"],
+                        "unit_column": group,
+                    }
+                    reader.cell(result, row_number, cell_base, str(year), where, raw, where)
             else:
                 for i, name, col_unit in indicator_columns:
                     raw = texts[i] if i < len(texts) else ""
