@@ -261,3 +261,11 @@ def test_the_page_narrows_to_the_chosen_indicators(client_for, tables):
     )
     assert "机密招商指标" in html and 'id="bm-chart-1"' not in html
     assert 'name="indicator"' in html
+
+
+def test_the_lag_table_speaks_the_users_language(client_for, tables):
+    c = client_for(tables.officer)
+    english = c.get("/insight/benchmark/?peers=长沙&years=4", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "behind by 8.9 years" in english and "落后 8.9 年" not in english
+    chinese = c.get("/insight/benchmark/?peers=长沙&years=4", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "落后 8.9 年" in chinese

@@ -131,7 +131,12 @@ def benchmark_page(request):
             "charts": charts,
             "tables": tables,
             "lag_rows": [
-                {**d, "growth_pct": None if d["required_growth"] is None else d["required_growth"] * 100}
+                {
+                    **d,
+                    "growth_pct": None if d["required_growth"] is None else d["required_growth"] * 100,
+                    "gap": None if d["gap_years"] is None else f"{abs(d['gap_years']):.1f}",
+                    "ahead": d["gap_years"] is not None and d["gap_years"] < 0,
+                }
                 for d in (r.as_dict() for r in ctx["lags"])
             ],
             "query": request.GET.urlencode(),
