@@ -30,3 +30,15 @@ def test_the_demo_indicators_are_all_marked_as_examples_and_a_rerun_changes_noth
         benchmark.collect(IndicatorValue.objects.all()), "株洲市", ["地区生产总值", "常住人口"]
     )
     assert sim.year == 2023 and sim.ranking[0][0] == "湘潭市"
+
+
+def test_the_benchmark_page_runs_a_fixed_number_of_queries(client_for, cast, django_assert_max_num_queries):
+    from zhaoshang.demo import DemoContext
+    from zhaoshang.insight import demo
+
+    demo.build(DemoContext())
+    c = client_for(cast.officer)
+    c.get("/insight/benchmark/")  # warm the session
+    with django_assert_max_num_queries(12):
+        response = c.get("/insight/benchmark/")
+    assert response.status_code == 200 and response.content.decode().count('data-testid="chart"') == 5
