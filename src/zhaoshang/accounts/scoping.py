@@ -44,7 +44,7 @@ def _scope_filter(user: Any, model: type[models.Model], action: str = "view") ->
     if user.is_superuser:
         return None
     scope = grant_for(user.role, _object_name(model)).scope_for(action)
-    private_field = getattr(model, "private_field", None)
+    private_field: str = getattr(model, "private_field", "") or ""
     if scope == ALL and not private_field:
         return None
     if scope in (ALL, ORG) and user.organisation_id:

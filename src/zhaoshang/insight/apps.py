@@ -14,7 +14,7 @@ class InsightConfig(AppConfig):
 
 
 def api_routes():
-    """The `/api/` routes of this app (loaded when the URLconf builds the router): one list per module."""
-    from zhaoshang.insight.api_benchmark import ROUTES as BENCHMARK_ROUTES
+    """The `/api/` routes of this app (loaded when the URLconf builds the router)."""
+    from zhaoshang.insight.api import ROUTES
 
-    return [*BENCHMARK_ROUTES]
+    return ROUTES
