@@ -1,7 +1,9 @@
 """The one place that decides which records a user may see and change.
 
 Every scoped model declares `permission_object` (a row of the role matrix) and
-`scope_fields` (the foreign keys to Organisation that place a record in the tree).  Views,
+`scope_fields` (the foreign keys to Organisation that place a record in the tree). A model with a
+`private_field` (a boolean) keeps its private records inside the owning organisation's subtree even for
+roles that see all of the others (imported indicator tables marked private).  Views,
 the API and the CLI all go through `visible` / `get_for_user`, so none forgets.
 """
 
@@ -42,9 +44,10 @@ def _scope_filter(user: Any, model: type[models.Model], action: str = "view") ->
     if user.is_superuser:
         return None
     scope = grant_for(user.role, _object_name(model)).scope_for(action)
-    if scope == ALL:
+    private_field: str = getattr(model, "private_field", "") or ""
+    if scope == ALL and not private_field:
         return None
-    if scope == ORG and user.organisation_id:
+    if scope in (ALL, ORG) and user.organisation_id:
         fields: tuple[str, ...] = getattr(model, "scope_fields", ("organisation",))
         query = Q()
         for field in fields:
@@ -52,7 +55,11 @@ def _scope_filter(user: Any, model: type[models.Model], action: str = "view") ->
                 query |= Q(path__startswith=user.organisation.path)
             else:
                 query |= Q(**{f"{field}__path__startswith": user.organisation.path})
+        if scope == ALL:  # everything that is not private, and the private records of the user's own subtree
+            query |= Q(**{private_field: False})
         return query
+    if scope == ALL:
+        return Q(**{private_field: False})
     return Q(pk__in=[])
 
 
