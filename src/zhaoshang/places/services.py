@@ -318,7 +318,7 @@ def _boundary_origins(geometry: dict[str, Any]) -> list[list[float]]:
 
 @transaction.atomic
 def place_park(
-    actor: Any, park: Park, lon: Any, lat: Any, *, mode: str = "point", expected_version: int | None = None
+    actor: Actor, park: Park, lon: Any, lat: Any, *, mode: str = "point", expected_version: int | None = None
 ) -> ParkAccess:
     """Set a park's location by hand, then recompute its access (returned).
 
@@ -358,7 +358,7 @@ def place_park(
 
 @transaction.atomic
 def place_carrier(
-    actor: Any,
+    actor: Actor,
     carrier: Any,
     lon: Any,
     lat: Any,
