@@ -15,3 +15,6 @@ class PipelineConfig(AppConfig):
         from zhaoshang.pipeline.services import create_new_registration_tasks
 
         hooks.on_firm_import(create_new_registration_tasks)
+        from zhaoshang.pipeline.landing import landed_firms
+
+        hooks.add_landed_firms(landed_firms)  # the service desk's first-month visits

@@ -51,6 +51,7 @@ from zhaoshang.registry.core.headers import FIELD_LABELS
 from zhaoshang.registry.core.rows import FirmRecord, RowIssue, RowOutcome
 from zhaoshang.registry.core.scan import scan_file
 from zhaoshang.registry.models import Enterprise, ImportBatch
+from zhaoshang.registry.parks import ImportParks
 from zhaoshang.tabular.readers import xlsx_row_count
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ RECORD_FIELDS: tuple[tuple[str, str], ...] = (
     ("website", "website"),
     ("tags", "tags"),
     ("listed", "listed"),
+    ("above_scale", "above_scale"),
 )
 UPDATABLE = tuple(f for _, f in RECORD_FIELDS) + ("flags",)
 _QUANTUM = {"capital_wan": Decimal("0.0001"), "revenue_wan": Decimal("0.01"), "tax_wan": Decimal("0.01")}
@@ -281,6 +283,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
             "website",
             "tags",
             "listed",
+            "above_scale",
         )
     },
 }
@@ -851,11 +854,16 @@ def run_import(
             if not dry_run:
                 _wait_for_other_imports()
             before = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-            importer.run(scan.outcomes)
+            # the 园区 column (registry.parks.ImportParks): names checked per row, parks set once the rows are in
+            parks = ImportParks(m.header_of(m.fields["park"])) if "park" in m.fields else None
+            importer.run(parks.resolve(scan.outcomes) if parks is not None else scan.outcomes)
             if strict and result.counts["rejected"]:
                 result.refused = True
                 result.message = f"严格模式：有{result.counts['rejected']}行被拒绝，本次导入未写入任何数据"
                 raise _Refused
+            if parks is not None and not dry_run:
+                written = set(Enterprise.objects.filter(pk__gt=before).values_list("pk", flat=True))
+                parks.apply(actor, written | can_change(set(importer.touched)))
             if not dry_run and (result.counts["created"] or importer.updated_ids):
                 # the registered capabilities (chains: place the firms on chain nodes) see the new and changed
                 # firms before the import reports done, in this transaction

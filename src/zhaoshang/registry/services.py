@@ -660,6 +660,7 @@ def enterprise_as_dict(firm: Enterprise) -> dict[str, Any]:
         "website": firm.website,
         "tags": list(firm.tags or []),
         "listed": firm.listed,
+        "above_scale": firm.above_scale,
         "flags": list(firm.flags or []),
         "source": firm.source,
         "import_batch": firm.import_batch_id,
