@@ -216,6 +216,4 @@ class DepartmentConfirmForm(forms.Form):
 
 
 class DepartmentMergeForm(forms.Form):
-    target = forms.ModelChoiceField(
-        label=_("Merge into"), queryset=Organisation.objects.order_by("path")
-    )
+    target = forms.ModelChoiceField(label=_("Merge into"), queryset=Organisation.objects.order_by("path"))

@@ -671,12 +671,18 @@ def start_web_import(
     organisation = getattr(actor, "organisation", None) or default_receiver()
     safe = Path(file_name or "").name.replace("\x00", "")[:200] or "upload.xlsx"
     run = ImportRun.objects.create(
-        created_by=actor, organisation=organisation, file_name=safe, dry_run=dry_run, heartbeat_at=timezone.now()
+        created_by=actor,
+        organisation=organisation,
+        file_name=safe,
+        dry_run=dry_run,
+        heartbeat_at=timezone.now(),
     )
     target = run_file(run)
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("wb") as out:
-        for block in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b""):
+        for block in (
+            upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b"")
+        ):
             out.write(block)
     audit.record(actor, "create", run, {"file_name": [None, safe], "dry_run": [None, dry_run]})
     _launch(run, actor, background=background)
@@ -705,7 +711,9 @@ def run_saved_import(run_id: int, actor_id: int | None, *, close_connection: boo
     try:
         run = ImportRun.objects.select_related("organisation").get(pk=run_id)
         actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-        ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.RUNNING, heartbeat_at=timezone.now())
+        ImportRun.objects.filter(pk=run_id).update(
+            status=ImportRun.Status.RUNNING, heartbeat_at=timezone.now()
+        )
         with _LIVE_LOCK:
             _LIVE[run_id] = (0, 0)
         beat = run_dir(run) / "heartbeat"
@@ -788,7 +796,9 @@ def may_download_issues(user: Any, run: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return bool(
-        user.is_superuser or user.role == Role.SYSTEM_ADMIN or (run.created_by_id and run.created_by_id == user.pk)
+        user.is_superuser
+        or user.role == Role.SYSTEM_ADMIN
+        or (run.created_by_id and run.created_by_id == user.pk)
     )
 
 
@@ -803,7 +813,9 @@ def rerun_import(actor: Any, run: Any, *, background: bool | None = None) -> Any
     if run.status == ImportRun.Status.DONE or (
         run.status != ImportRun.Status.FAILED and not interruption(run)
     ):
-        raise ServiceError("该导入仍在进行或已完成，不能重新导入；如需再次导入，请重新上传文件", "rerun_refused")
+        raise ServiceError(
+            "该导入仍在进行或已完成，不能重新导入；如需再次导入，请重新上传文件", "rerun_refused"
+        )
     if not run_file(run).is_file():
         raise ServiceError("服务器上没有该次导入的原文件，请重新上传", "file_missing")
     claimed = ImportRun.objects.filter(pk=run.pk, status=run.status, heartbeat_at=run.heartbeat_at).update(

@@ -407,9 +407,6 @@ class StructuralProblem(models.Model):
     permission_object = "appeal"
     scope_fields = ("owner",)
 
-    @property
-    def is_open(self) -> bool:
-        return self.status not in (self.Status.DONE, self.Status.DROPPED)
 
     class Meta:
         verbose_name = _("structural problem")
@@ -418,6 +415,10 @@ class StructuralProblem(models.Model):
 
     def __str__(self) -> str:
         return str(self.title)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.DONE, self.Status.DROPPED)
 
 
 class ImportRun(models.Model):

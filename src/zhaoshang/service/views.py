@@ -215,6 +215,7 @@ def rates_dashboard(request):
         "by_category": data["category"],
         "by_channel": data["channel"],
         "worst": worst,
+        "chart": s.chart_data(data, s.monthly_rates(qs)),
     }
     return TemplateResponse(request, "service/rates.html", context)
 
@@ -437,7 +438,10 @@ def problem_edit(request, pk):
     from zhaoshang.core.locking import StaleEdit
 
     problem = get_for_user(
-        request.user, StructuralProblem.objects.select_related("owner").prefetch_related("appeals"), pk, "change"
+        request.user,
+        StructuralProblem.objects.select_related("owner").prefetch_related("appeals"),
+        pk,
+        "change",
     )
     initial = {
         "title": problem.title,
@@ -470,7 +474,10 @@ def problem_edit(request, pk):
             status = 400
     appeals = problem.appeals.all()[:50]
     return TemplateResponse(
-        request, "service/problem_edit.html", {"form": form, "problem": problem, "appeals": appeals}, status=status
+        request,
+        "service/problem_edit.html",
+        {"form": form, "problem": problem, "appeals": appeals},
+        status=status,
     )
 
 
@@ -555,7 +562,9 @@ def directory_page(request):
         # the second step: import the previewed file
         path = next(folder.glob(f"{token}.*"), None) if token.isalnum() and len(token) == 32 else None
         if path is None:
-            messages.error(request, _("The previewed file is no longer on the server; please upload it again."))
+            messages.error(
+                request, _("The previewed file is no longer on the server; please upload it again.")
+            )
             return redirect("service:directory")
         try:
             result = import_directory(request.user, path, dry_run=False)
@@ -591,7 +600,9 @@ def directory_page(request):
                 if result.errors:
                     path.unlink(missing_ok=True)
                     status = 400
-                context.update({"result": result, "token": "" if result.errors else token, "file_name": upload.name})
+                context.update(
+                    {"result": result, "token": "" if result.errors else token, "file_name": upload.name}
+                )
     elif request.method == "POST":
         status = 400
     return TemplateResponse(request, "service/directory.html", context, status=status)

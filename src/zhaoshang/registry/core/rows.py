@@ -70,7 +70,9 @@ _LISTED_YES = frozenset({"是", "y", "yes", "true", "1", "已上市", "上市", 
 _SCALE_YES = frozenset(
     {"是", "y", "yes", "true", "1", "规上", "规上企业", "规模以上", "规模以上企业", "规上工业", "规上服务业"}
 )
-_SCALE_NO = frozenset({"否", "n", "no", "false", "0", "规下", "规下企业", "规模以下", "规模以下企业", "不是", "无"})
+_SCALE_NO = frozenset(
+    {"否", "n", "no", "false", "0", "规下", "规下企业", "规模以下", "规模以下企业", "不是", "无"}
+)
 # Size classes (大型/中型/小型/微型) say nothing certain about the statistical threshold: left unset, no finding.
 _SIZE_CLASSES = frozenset({"大型", "中型", "小型", "微型", "大型企业", "中型企业", "小型企业", "微型企业"})
 _STOCK_CODE = re.compile(r"\d{4,6}(?:\.(?:sh|sz|bj|hk))?|(?:sh|sz|bj|hk)\d{4,6}")
@@ -246,7 +248,8 @@ class RowValidator:
         }
         self.headers = mapping.headers
         self.has_numbers = any(
-            self.col[f] is not None for f in ("employees", "revenue", "tax", "tags", "listed", "above_scale", "park")
+            self.col[f] is not None
+            for f in ("employees", "revenue", "tax", "tags", "listed", "above_scale", "park")
         )
 
     def _header(self, index: int) -> str:
