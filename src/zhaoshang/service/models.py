@@ -407,7 +407,6 @@ class StructuralProblem(models.Model):
     permission_object = "appeal"
     scope_fields = ("owner",)
 
-
     class Meta:
         verbose_name = _("structural problem")
         verbose_name_plural = _("structural problems")
