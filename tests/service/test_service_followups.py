@@ -398,6 +398,16 @@ def test_the_dashboard_charts_carry_the_monthly_rates_and_load_a_static_module(d
     assert [(m["month"], m["received"]) for m in months] == [("2025-03", 2), ("2025-04", 1)]
     page = client_for(desk.leader).get("/service/rates/?start=2025-01-01&end=2025-12-31").content.decode()
     assert '<script type="module" src="/static/service/rates.js"' in page
+    assert 'data-months-url="/service/rates/months.json?start=2025-01-01&amp;end=2025-12-31"' in page
     data = json.loads(page.split('id="service-chart" type="application/json">')[1].split("</script>")[0])
-    assert data["months"] == ["2025-03", "2025-04"] and data["received"] == [2, 1]
     assert data["categories"] == ["用地"] and data["category_received"] == [3]
+    series = client_for(desk.leader).get("/service/rates/months.json?start=2025-01-01&end=2025-12-31").json()
+    assert series["months"] == ["2025-03", "2025-04"] and series["received"] == [2, 1]
+    assert series["response_rate"] == [0.0, 0.0]  # received, none responded yet
+
+
+def test_the_monthly_series_needs_a_login_and_the_appeal_view_right(desk, client, client_for):
+    url = "/service/rates/months.json"
+    assert client.get(url).status_code == 302
+    assert client_for(desk.officer).get(url).status_code == 403
+    assert client_for(desk.leader).get(url + "?start=bad").status_code == 200  # a bad period: the default one

@@ -741,11 +741,12 @@ def monthly_rates(qs: QuerySet[Appeal]) -> list[dict[str, Any]]:
     return [{**Rates(counts=c).as_dict(), "month": m} for m, c in sorted(months.items())]
 
 
-def chart_data(data: dict[str, Any], months: list[dict[str, Any]], *, top: int = 15) -> dict[str, Any]:
-    """What the dashboard's charts draw (plain lists; rates in per cent, None where nothing was measured)."""
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(value * 100, 1)
 
-    def pct(value: float | None) -> float | None:
-        return None if value is None else round(value * 100, 1)
+
+def chart_data(data: dict[str, Any], *, top: int = 15) -> dict[str, Any]:
+    """What the dashboard's category and department charts draw, from the dashboard's own scan (no query)."""
 
     def ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return sorted(rows, key=lambda r: (-r["received"], r["name"]))[:top]
@@ -753,12 +754,6 @@ def chart_data(data: dict[str, Any], months: list[dict[str, Any]], *, top: int =
     departments = ranked(data["department"])
     categories = ranked(data["category"])
     return {
-        "months": [m["month"] for m in months],
-        "received": [m["received"] for m in months],
-        **{
-            key: [pct(m[key]) for m in months]
-            for key in ("response_rate", "solve_rate", "satisfaction_rate", "on_time_rate")
-        },
         "categories": [r["name"] for r in categories],
         "category_received": [r["received"] for r in categories],
         "category_unsatisfied": [r["unsatisfied"] for r in categories],
@@ -766,6 +761,16 @@ def chart_data(data: dict[str, Any], months: list[dict[str, Any]], *, top: int =
         "department_received": [r["received"] for r in departments],
         "department_on_time": [r["closed_on_time"] for r in departments],
         "department_late": [r["closed"] - r["closed_on_time"] for r in departments],
+    }
+
+
+def month_chart_data(months: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rates-by-month chart (per cent; None where nothing was measured), from :func:`monthly_rates`."""
+    rates = ("response_rate", "solve_rate", "satisfaction_rate", "on_time_rate")
+    return {
+        "months": [m["month"] for m in months],
+        "received": [m["received"] for m in months],
+        **{key: [_pct(m[key]) for m in months] for key in rates},
     }
 
 

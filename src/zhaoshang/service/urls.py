@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/<slug:action>/", views.appeal_action, name="action"),
     path("rates/", views.rates_dashboard, name="rates"),
     path("rates/report.<slug:fmt>", views.rates_report, name="report"),
+    path("rates/months.json", views.rates_months, name="rates_months"),
     path("clusters/", views.clusters_page, name="clusters"),
     path("clusters/raise/", views.raise_problem, name="raise_problem"),
     path("import/", views.import_page, name="import"),
