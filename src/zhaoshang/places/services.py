@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from zhaoshang.accounts.models import Organisation
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.models import AuditEntry
@@ -98,7 +99,7 @@ def import_osm(
     path: str | Path,
     *,
     area: str | None = None,
-    actor: Any = None,
+    actor: Actor = None,
     progress: Callable[[int], None] | None = None,
     is_demo: bool = False,
 ) -> dict[str, Any]:
@@ -239,7 +240,7 @@ def _organisation_for(text: str) -> Organisation | None:
     return Organisation.objects.filter(Q(code=text) | Q(name=text)).order_by("pk").first()
 
 
-def import_parks(path: str | Path, *, actor: Any = None, is_demo: bool = False) -> dict[str, Any]:
+def import_parks(path: str | Path, *, actor: Actor = None, is_demo: bool = False) -> dict[str, Any]:
     """Create or update parks from GeoJSON by name; links each to its park organisation when one matches."""
     try:
         specs = read_parks(path)
@@ -414,7 +415,7 @@ def import_pois(
     *,
     crs: str,
     dataset: str | None = None,
-    actor: Any = None,
+    actor: Actor = None,
     dry_run: bool = False,
     errors_path: str | Path | None = None,
     is_demo: bool = False,
