@@ -184,7 +184,9 @@ def _visits(ctx, firms, rng) -> None:
 
     # the visited firms are the demo's 规上 firms: the standing planner (plan_automatic_visits) then finds them
     # planned for 2026Q4 and adds nothing for that quarter
-    Enterprise.objects.filter(pk__in=[f.pk for f in firms[:40]], above_scale__isnull=True).update(above_scale=True)
+    Enterprise.objects.filter(pk__in=[f.pk for f in firms[:40]], above_scale__isnull=True).update(
+        above_scale=True
+    )
     officer = ctx.users.get("service")
     if officer is None or Visit.objects.filter(is_demo=True).exists():
         return

@@ -228,7 +228,7 @@ class Command(BaseCommand):
         from zhaoshang.accounts.models import User
         from zhaoshang.service.services import plan_automatic_visits, quarter_of
 
-        today = _date(options["date"]) if options["date"] else timezone.localdate()
+        today = date_option(options["date"]) or timezone.localdate()
         counts = plan_automatic_visits(today)
         names = dict(User.objects.filter(pk__in=list(counts["by_officer"])).values_list("pk", "username"))
         per_officer = {names.get(pk, str(pk)): n for pk, n in counts["by_officer"].items()}
