@@ -13,9 +13,11 @@ class PipelineConfig(AppConfig):
 
         # registers the system check, the workbench panels (also by role) and the reminder sources
         from zhaoshang.pipeline import checks, panels, reminders, role_panels  # noqa: F401
+        from zhaoshang.pipeline.landing import landed_firms
         from zhaoshang.pipeline.services import create_new_registration_tasks
 
         hooks.on_firm_import(create_new_registration_tasks)
+        hooks.add_landed_firms(landed_firms)  # the service desk's first-month visits
         register_routes(self.name, api_routes)
 
 

@@ -159,6 +159,7 @@ def enterprise_as_dict(firm: Enterprise) -> dict[str, Any]:
         "website": firm.website,
         "tags": list(firm.tags or []),
         "listed": firm.listed,
+        "above_scale": firm.above_scale,
         "flags": list(firm.flags or []),
         "source": firm.source,
         "import_batch": firm.import_batch_id,
@@ -310,6 +311,7 @@ EDITABLE_FIELDS = (
     "website",
     "tags",
     "listed",
+    "above_scale",
 )
 _UNSET: Any = object()
 
@@ -406,7 +408,9 @@ def update_enterprise(
 
         check_reference(actor, park, field="园区")
         if park is not None and actor is not None and not may_act_in(actor, "enterprise", "change", park):
-            raise RegistryError("不能把企业归入您无权管理的园区或乡镇", "park_not_yours")  # as on the park page
+            raise RegistryError(
+                "不能把企业归入您无权管理的园区或乡镇", "park_not_yours"
+            )  # as on the park page
         current = FirmPark.objects.filter(enterprise=firm).values_list("park_id", flat=True).first()
         if getattr(park, "pk", None) == current:
             new_park = _UNSET
