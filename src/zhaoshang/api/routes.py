@@ -12,6 +12,7 @@ CAPABILITY_API_MODULES = (
     "zhaoshang.approvals.api",
     "zhaoshang.policies.api",
     "zhaoshang.service.api",
+    "zhaoshang.insight.api_analysis",
 )
 
 

@@ -24,6 +24,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("registry:list", _("Enterprises"), ("enterprise", "view")),
     NavItem("registry:parks", _("Parks"), ("enterprise", "view")),
     NavItem("chains:index", _("Industrial chains"), ("chain", "view")),
+    NavItem("insight:next", _("What to attract next"), ("chain", "view")),
     NavItem("pipeline:list", _("Projects"), ("project", "view")),
     NavItem("places:index", _("Parks and walking access"), ("park_site", "view")),
     NavItem("approvals:list", _("Approval agency"), ("approval_case", "view")),
