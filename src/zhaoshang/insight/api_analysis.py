@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from zhaoshang.insight import analysis
+from zhaoshang.insight import analysis_services as analysis
 from zhaoshang.insight.models import ComplexitySnapshot, InputOutputTable, IOSectorMapping
 from zhaoshang.insight.services import parse_weights
 

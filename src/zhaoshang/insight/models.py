@@ -37,7 +37,7 @@ class InputOutputTable(models.Model):
 
 class ComplexitySnapshot(models.Model):
     """A registry-built complexity (firms or capital per region × industry or chain node), computed by
-    :func:`zhaoshang.insight.analysis.build_snapshot` and stored so that pages read it instead of recomputing.
+    :func:`zhaoshang.insight.analysis_services.build_snapshot` and stored so that pages read it instead of recomputing.
 
     The arrays (locations, activities, RCA, presence, density, COG, ECI, PCI, proximity …) are kept as one
     compressed NumPy archive in ``arrays``; ``labels`` names the activities (industry name, chain node path).

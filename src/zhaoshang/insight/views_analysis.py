@@ -1,6 +1,6 @@
 """Insight analysis pages: what to attract next (opportunities), the complexity space, the IO supply gap.
 
-Thin views: the numbers come from :mod:`zhaoshang.insight.analysis`; every page needs the chain view right (the
+Thin views: the numbers come from :mod:`zhaoshang.insight.analysis_services`; every page needs the chain view right (the
 opportunities link to the chain's targets) and names only firms the user may see.
 """
 
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.scoping import can, require
 from zhaoshang.core.errors import DomainError
-from zhaoshang.insight import analysis
+from zhaoshang.insight import analysis_services as analysis
 from zhaoshang.insight.models import ComplexitySnapshot, InputOutputTable
 from zhaoshang.insight.opportunities import COMPONENTS, PRESETS
 
@@ -101,7 +101,7 @@ def _opportunity_context(request) -> dict:
         weight_percent={c: round(v * 100) for c, v in result.weights.items()},
         target_links=[
             {
-                "chain": slug,
+                "chain": result.chain_names.get(slug, slug),
                 "keys": keys,
                 "xlsx": analysis.targets_link(slug, keys, region, "xlsx"),
                 "docx": analysis.targets_link(slug, keys, region, "docx"),

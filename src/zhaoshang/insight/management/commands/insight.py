@@ -174,7 +174,7 @@ class Command(BaseCommand):
             )
 
     def do_snapshot(self, by, measure, level, region_prefix="", chain="", name=None, json=False, **_):
-        from zhaoshang.insight.analysis import build_snapshot
+        from zhaoshang.insight.analysis_services import build_snapshot
 
         snapshot = build_snapshot(
             None, by=by, measure=measure, level=level, region_prefix=region_prefix, chain=chain, name=name
@@ -194,7 +194,7 @@ class Command(BaseCommand):
             )
 
     def do_io_mapping(self, action, file, **_):
-        from zhaoshang.insight import analysis
+        from zhaoshang.insight import analysis_services as analysis
 
         if action == "import":
             counts = analysis.import_sector_map(None, file)

@@ -73,7 +73,17 @@ def _activity_labels(by: str, activities: list[str]) -> dict[str, str]:
         return {str(n.pk): f"{n.chain.name} / {n.path}" for n in nodes}
     from zhaoshang.core.models import Industry
 
-    return dict(Industry.objects.filter(code__in=activities).values_list("code", "name"))
+    # the full GB/T 4754 table is imported by the user; the built-in one has the divisions: a class without its
+    # own name is shown with its division's
+    prefixes = {a[:n] for a in activities for n in (2, 3, 4)}
+    names = dict(Industry.objects.filter(code__in=prefixes).values_list("code", "name"))
+    out = {}
+    for a in activities:
+        if a in names:
+            out[a] = names[a]
+        elif a[:2] in names:
+            out[a] = f"{a} · {names[a[:2]]}"
+    return out
 
 
 def _node_keys(by: str, activities: list[str]) -> dict[str, str]:
@@ -392,6 +402,7 @@ class OpportunityResult:
     rows: list[OpportunityRow]
     present: int
     node_keys: dict[str, list[str]]  # chain slug → node keys of the ranked activities (for the target list)
+    chain_names: dict[str, str] = field(default_factory=dict)
 
 
 def explain(row, label: dict[str, str], eci: float) -> str:
@@ -485,6 +496,7 @@ def opportunities_for(
         rows=rows,
         present=int(np.asarray(a["mcp"][i]).astype(bool).sum()),
         node_keys=node_keys,
+        chain_names={n.chain_slug: n.chain_name for n in nodes.values()},
     )
 
 
