@@ -13,7 +13,13 @@ MINI = {
             "name": "上游",
             "weight": 0.4,
             "children": [
-                {"key": "igbt", "name": "IGBT模块", "weight": 0.5, "key_node": True, "industry_codes": ["3972"]},
+                {
+                    "key": "igbt",
+                    "name": "IGBT模块",
+                    "weight": 0.5,
+                    "key_node": True,
+                    "industry_codes": ["3972"],
+                },
                 {"key": "bearing", "name": "轴承", "weight": 0.5, "industry_codes": ["3451"]},
             ],
         },
@@ -22,7 +28,13 @@ MINI = {
             "name": "中游",
             "weight": 0.6,
             "children": [
-                {"key": "traction", "name": "牵引变流器", "weight": 0.6, "key_node": True, "industry_codes": ["3824"]},
+                {
+                    "key": "traction",
+                    "name": "牵引变流器",
+                    "weight": 0.6,
+                    "key_node": True,
+                    "industry_codes": ["3824"],
+                },
                 {"key": "brake", "name": "制动系统", "weight": 0.4, "industry_codes": ["3716"]},
             ],
         },

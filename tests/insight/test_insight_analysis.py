@@ -4,6 +4,7 @@ sector mapping and supply gap, their pages, exports and API."""
 from __future__ import annotations
 
 import io
+
 import numpy as np
 import pytest
 from django.core.management import call_command
@@ -18,7 +19,6 @@ from zhaoshang.insight.models import ComplexitySnapshot, InputOutputTable, IOSec
 pytestmark = pytest.mark.django_db
 IO_DIR = SHARED_DATA / "io"
 GBT = SHARED_DATA / "reference" / "industry" / "gbt4754_2017.csv"
-
 
 
 @pytest.fixture
@@ -119,7 +119,12 @@ def test_the_chain_target_list_is_narrowed_to_the_nodes_the_insight_page_names(w
 
     def names(response):
         sheet = load_workbook(io.BytesIO(response.content)).active
-        return [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c and str(c).startswith("企业")]
+        return [
+            str(c)
+            for row in sheet.iter_rows(values_only=True)
+            for c in row
+            if c and str(c).startswith("企业")
+        ]
 
     assert names(narrow) and all("IGBT" in n for n in names(narrow))
     assert len(names(full)) > len(names(narrow))
@@ -139,7 +144,12 @@ def test_the_pages_need_login_and_the_chain_view_right(world, cast, client, clie
     assert client_for(cast.handler).get("/insight/next/").status_code in (200, 403)
     # rebuilding is for the chain office and administrators
     assert client_for(cast.officer).post("/insight/next/rebuild/", {"by": "node"}).status_code == 403
-    assert client_for(cast.chain_office).post("/insight/next/rebuild/", {"by": "node", "level": "city"}).status_code == 302
+    assert (
+        client_for(cast.chain_office)
+        .post("/insight/next/rebuild/", {"by": "node", "level": "city"})
+        .status_code
+        == 302
+    )
 
 
 def test_exports_are_xlsx_and_docx(world, cast, client_for):
@@ -169,7 +179,11 @@ def test_the_api_serves_opportunities_and_names_only_visible_targets(world, cast
     snapshot = analysis.build_snapshot(cast.admin, by="node", level="city")
     client = client_for(cast.officer)
     listed = client.get("/api/insight/snapshots/").json()
-    assert listed["results"][0]["name"] == snapshot.name if "results" in listed else listed[0]["name"] == snapshot.name
+    assert (
+        listed["results"][0]["name"] == snapshot.name
+        if "results" in listed
+        else listed[0]["name"] == snapshot.name
+    )
     data = client.get(f"/api/insight/snapshots/{snapshot.pk}/opportunities/?preset=long_jumps").json()
     assert data["opportunities"][0]["label"].endswith("IGBT模块")
     assert "nodes=igbt" in data["target_lists"]["mini-rail"]
@@ -223,7 +237,11 @@ def test_the_shipped_mapping_covers_every_sector_of_the_nbs_tables_with_real_gbt
     for line in require(GBT).read_text(encoding="utf-8").splitlines()[1:]:
         cells = line.split(",")
         classes.update(c for c in cells[2:5] if c.isdigit())
-    for layout, name in (("149", "china_2017_149.csv"), ("153", "china_2020_153.csv"), ("42", "china_2020_42.csv")):
+    for layout, name in (
+        ("149", "china_2017_149.csv"),
+        ("153", "china_2020_153.csv"),
+        ("42", "china_2020_42.csv"),
+    ):
         table = read_io_table(require(IO_DIR / name))
         mine = {r.io_code: r for r in rows if r.table == layout}
         assert set(mine) == set(table.codes), layout
@@ -245,7 +263,9 @@ def test_sizes_by_sector_use_the_longest_matching_code():
 
 def test_a_bad_mapping_file_names_the_row_and_changes_nothing(cast, tmp_path):
     bad = tmp_path / "map.csv"
-    bad.write_text("table,io_code,io_name,gbt4754,chain_nodes\n42,01,农业,01,\n42,02,煤炭,0A,\n", encoding="utf-8")
+    bad.write_text(
+        "table,io_code,io_name,gbt4754,chain_nodes\n42,01,农业,01,\n42,02,煤炭,0A,\n", encoding="utf-8"
+    )
     analysis.sector_rows("42")
     before = IOSectorMapping.objects.count()
     with pytest.raises(InsightError, match="第3行.*gbt4754"):
@@ -277,7 +297,9 @@ def test_the_supply_gap_of_rail_equipment_names_leaking_suppliers_and_chain_targ
     rows = {r["code"]: r for r in gap.rows}
     io_table = table.table()
     j = io_table.codes.index("081")
-    assert rows["094"]["direct"] == pytest.approx(io_table.flows[io_table.codes.index("094"), j] / io_table.output[j])
+    assert rows["094"]["direct"] == pytest.approx(
+        io_table.flows[io_table.codes.index("094"), j] / io_table.output[j]
+    )
     # 株洲 has no electronic component firm: LQ 0, the whole requirement leaks, and the node's targets are named
     assert rows["094"]["lq"] == 0.0 and rows["094"]["leakage"] == pytest.approx(rows["094"]["direct"])
     assert rows["094"]["nodes"][0]["node_key"] == "igbt" and rows["094"]["targets"] == 9

@@ -69,7 +69,9 @@ def _activity_labels(by: str, activities: list[str]) -> dict[str, str]:
     if by == "node":
         from zhaoshang.chains.models import ChainNode
 
-        nodes = ChainNode.objects.filter(pk__in=[int(a) for a in activities if a.isdigit()]).select_related("chain")
+        nodes = ChainNode.objects.filter(pk__in=[int(a) for a in activities if a.isdigit()]).select_related(
+            "chain"
+        )
         return {str(n.pk): f"{n.chain.name} / {n.path}" for n in nodes}
     from zhaoshang.core.models import Industry
 
@@ -91,7 +93,9 @@ def _node_keys(by: str, activities: list[str]) -> dict[str, str]:
         return {}
     from zhaoshang.chains.models import ChainNode
 
-    nodes = ChainNode.objects.filter(pk__in=[int(a) for a in activities if a.isdigit()]).select_related("chain")
+    nodes = ChainNode.objects.filter(pk__in=[int(a) for a in activities if a.isdigit()]).select_related(
+        "chain"
+    )
     return {str(n.pk): f"{n.chain.slug}:{n.key}" for n in nodes}
 
 
@@ -130,7 +134,9 @@ def build_snapshot(
     if data.empty:
         raise InsightError("名录中没有同时具备区县代码和该口径产业的企业，无法计算")
     data["county"] = _to_level(data["county"], level)
-    matrix = data.pivot_table(index="county", columns="activity", values="value", aggfunc="sum", fill_value=0.0)
+    matrix = data.pivot_table(
+        index="county", columns="activity", values="value", aggfunc="sum", fill_value=0.0
+    )
     matrix = matrix.loc[matrix.sum(axis=1) > 0, matrix.sum(axis=0) > 0]
     if matrix.shape[0] < 2 or matrix.shape[1] < 2:
         raise InsightError(
@@ -176,7 +182,11 @@ def build_snapshot(
                 actor,
                 "create",
                 snapshot,
-                {"name": [None, name], "locations": [None, len(locations)], "activities": [None, len(activities)]},
+                {
+                    "name": [None, name],
+                    "locations": [None, len(locations)],
+                    "activities": [None, len(activities)],
+                },
             )
         else:
             before = {"locations": existing.locations, "activities": existing.activities}
@@ -297,7 +307,8 @@ class NodeInfo:
             "need": self.need,
             "targets": self.targets,
             "top_targets": self.top_targets,
-            "node_url": reverse("chains:detail", args=[self.chain_slug]) + f"?region={region_code}&node={self.key}",
+            "node_url": reverse("chains:detail", args=[self.chain_slug])
+            + f"?region={region_code}&node={self.key}",
         }
 
 
@@ -316,9 +327,9 @@ def chain_nodes(region_code: str, user=None, *, top: int = 3) -> dict[str, NodeI
             from zhaoshang.registry.models import Enterprise
 
             seen = set(
-                visible(user, Enterprise.objects.filter(pk__in={r["enterprise_id"] for r in rows})).values_list(
-                    "pk", flat=True
-                )
+                visible(
+                    user, Enterprise.objects.filter(pk__in={r["enterprise_id"] for r in rows})
+                ).values_list("pk", flat=True)
             )
             rows = [r for r in rows if r["enterprise_id"] in seen]
         per_node: dict[str, list[dict]] = {}
@@ -338,7 +349,12 @@ def chain_nodes(region_code: str, user=None, *, top: int = 3) -> dict[str, NodeI
                 industry_codes=[str(c) for c in (spec_node.industry_codes or [])],
                 targets=len(mine),
                 top_targets=[
-                    {"name": t["name"], "score": t["score"], "url": t["target_url"], "region_code": t["region_code"]}
+                    {
+                        "name": t["name"],
+                        "score": t["score"],
+                        "url": t["target_url"],
+                        "region_code": t["region_code"],
+                    }
                     for t in mine[:top]
                 ],
                 need=chain_need(n.status, n.key_node),
@@ -351,7 +367,9 @@ def _codes_match(activity: str, codes: Iterable[str]) -> bool:
     return any(c.startswith(activity) or activity.startswith(c) for c in codes if c)
 
 
-def activity_nodes(snapshot, arrays: SnapshotArrays, nodes: Mapping[str, NodeInfo]) -> dict[str, list[NodeInfo]]:
+def activity_nodes(
+    snapshot, arrays: SnapshotArrays, nodes: Mapping[str, NodeInfo]
+) -> dict[str, list[NodeInfo]]:
     """Chain nodes of each activity: the node itself for a node snapshot; else the nodes whose GB/T 4754 codes
     fall under the activity's code (or contain it)."""
     out: dict[str, list[NodeInfo]] = {}
@@ -477,7 +495,11 @@ def opportunities_for(
                 values=o.values,
                 contributions=o.contributions,
                 neighbours=[
-                    {"activity": n.activity, "label": label.get(n.activity, n.activity), "proximity": n.proximity}
+                    {
+                        "activity": n.activity,
+                        "label": label.get(n.activity, n.activity),
+                        "proximity": n.proximity,
+                    }
                     for n in o.neighbours
                 ],
                 adds_complexity=o.adds_complexity,
@@ -597,7 +619,11 @@ def import_sector_map(actor: Any, path: str | Path) -> dict[str, int]:
         mine = [r for r in rows if r.table == layout]
         existing = {m.io_code: m for m in IOSectorMapping.objects.filter(table=layout)}
         for r in mine:
-            values = {"io_name": r.io_name, "gbt4754": " ".join(r.gbt4754), "chain_nodes": " ".join(r.chain_nodes)}
+            values = {
+                "io_name": r.io_name,
+                "gbt4754": " ".join(r.gbt4754),
+                "chain_nodes": " ".join(r.chain_nodes),
+            }
             current = existing.pop(r.io_code, None)
             if current is None:
                 audit.create(actor, IOSectorMapping, table=layout, io_code=r.io_code, **values)
@@ -737,7 +763,9 @@ def read_regional_output(path: str | Path) -> dict[str, float]:
     from zhaoshang.insight.tables import read_long_table
 
     frame = read_long_table(path, keys=["code"], value="output")
-    return {str(c): float(v) for c, v in zip(frame["code"].astype(str), frame["output"], strict=True) if v == v}
+    return {
+        str(c): float(v) for c, v in zip(frame["code"].astype(str), frame["output"], strict=True) if v == v
+    }
 
 
 # --------------------------------------------------------------------------------------------- exports
@@ -820,7 +848,9 @@ def xlsx_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
     return buffer.getvalue()
 
 
-def docx_bytes(title: str, intro: list[str], header: list[str], rows: list[list[Any]], *, subtitle: str = "") -> bytes:
+def docx_bytes(
+    title: str, intro: list[str], header: list[str], rows: list[list[Any]], *, subtitle: str = ""
+) -> bytes:
     import tempfile
 
     from zhaoshang.reports.document import Paragraph, Report, Section, Table, render

@@ -62,7 +62,9 @@ class SnapshotViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         parameters=[
             OpenApiParameter("region", str, description="home region code (default: the user's)"),
-            OpenApiParameter("location", str, description="a location of the snapshot (default: the home region)"),
+            OpenApiParameter(
+                "location", str, description="a location of the snapshot (default: the home region)"
+            ),
             OpenApiParameter("preset", str, enum=["low_hanging", "balanced", "long_jumps"]),
             OpenApiParameter("weights", str, description="density=0.5,pci=0.2,cog=0.2,chain=0.1"),
             OpenApiParameter("top", int),
@@ -95,7 +97,8 @@ class SnapshotViewSet(viewsets.ReadOnlyModelViewSet):
                 "weights": result.weights,
                 "present": result.present,
                 "target_lists": {
-                    slug: analysis.targets_link(slug, keys, _region(request)) for slug, keys in result.node_keys.items()
+                    slug: analysis.targets_link(slug, keys, _region(request))
+                    for slug, keys in result.node_keys.items()
                 },
                 "opportunities": [r.as_dict() for r in result.rows],
             }
@@ -105,7 +108,9 @@ class SnapshotViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True)
     def space(self, request, pk=None):
         snapshot = ComplexitySnapshot.objects.filter(pk=self.get_object().pk).first()
-        location = request.query_params.get("location") or analysis.default_location(snapshot, _region(request))
+        location = request.query_params.get("location") or analysis.default_location(
+            snapshot, _region(request)
+        )
         return Response({"location": location, **analysis.space_graph(snapshot, location)})
 
     @extend_schema(request=RebuildSerializer, responses={201: SnapshotSerializer})

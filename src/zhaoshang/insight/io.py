@@ -369,7 +369,12 @@ def read_sector_map(path: str | Path | None = None) -> list[SectorRow]:
         for n in nodes:
             slug, sep, key = n.partition(":")
             if not sep or not slug or not key:
-                raise InputFileError(path, f"“{n}”应写成 产业链:节点（如 rail-transit-equipment:bogie）", row=number, column="chain_nodes")
+                raise InputFileError(
+                    path,
+                    f"“{n}”应写成 产业链:节点（如 rail-transit-equipment:bogie）",
+                    row=number,
+                    column="chain_nodes",
+                )
         rows.append(SectorRow(layout, code, cell(cells, "io_name"), codes, nodes))
     if not rows:
         raise InputFileError(path, "没有任何部门行")

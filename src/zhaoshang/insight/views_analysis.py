@@ -153,10 +153,16 @@ def space(request):
     require(request.user, "chain", "view")
     region = _region(request)
     snapshot = analysis.pick_snapshot(request.GET.get("snapshot") or None, region)
-    context: dict = {"region": region, "snapshot": snapshot, "snapshots": list(ComplexitySnapshot.objects.all())}
+    context: dict = {
+        "region": region,
+        "snapshot": snapshot,
+        "snapshots": list(ComplexitySnapshot.objects.all()),
+    }
     if snapshot is not None:
         try:
-            location = (request.GET.get("location") or "").strip() or analysis.default_location(snapshot, region)
+            location = (request.GET.get("location") or "").strip() or analysis.default_location(
+                snapshot, region
+            )
             graph = analysis.space_graph(snapshot, location)
         except DomainError as exc:
             context["error"] = str(exc)
@@ -255,10 +261,14 @@ def supply_export(request, fmt: str):
             "（区位商小于1的部分按 1−区位商 计为外购）。",
         ]
         response = HttpResponse(
-            analysis.docx_bytes("投入产出供给缺口", intro, header[:2] + header[3:9], [r[:2] + r[3:9] for r in rows]),
+            analysis.docx_bytes(
+                "投入产出供给缺口", intro, header[:2] + header[3:9], [r[:2] + r[3:9] for r in rows]
+            ),
             content_type=DOCX,
         )
-    response["Content-Disposition"] = f'attachment; filename="supply-gap-{gap.sector_code}-{gap.region_code}.{fmt}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="supply-gap-{gap.sector_code}-{gap.region_code}.{fmt}"'
+    )
     return response
 
 

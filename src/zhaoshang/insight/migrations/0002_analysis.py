@@ -6,53 +6,104 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('insight', '0001_initial'),
+        ("insight", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ComplexitySnapshot',
+            name="ComplexitySnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('by', models.CharField(choices=[('division', 'GB/T 4754 division'), ('group', 'GB/T 4754 group'), ('class', 'GB/T 4754 class'), ('node', 'Chain node')], default='class', max_length=10, verbose_name='activities')),
-                ('measure', models.CharField(choices=[('firms', 'Firms'), ('capital', 'Registered capital')], default='firms', max_length=10, verbose_name='measure')),
-                ('level', models.CharField(choices=[('county', 'County'), ('city', 'City')], default='county', max_length=10, verbose_name='locations')),
-                ('region_prefix', models.CharField(blank=True, max_length=6, verbose_name='region code prefix')),
-                ('chain', models.SlugField(blank=True, max_length=80, verbose_name='chain')),
-                ('locations', models.PositiveIntegerField(default=0, verbose_name='locations')),
-                ('activities', models.PositiveIntegerField(default=0, verbose_name='activities')),
-                ('firms', models.PositiveIntegerField(default=0, verbose_name='value total')),
-                ('seconds', models.FloatField(default=0, verbose_name='compute seconds')),
-                ('arrays', models.BinaryField(verbose_name='arrays')),
-                ('labels', models.JSONField(blank=True, default=dict, verbose_name='labels')),
-                ('built_at', models.DateTimeField(auto_now=True, verbose_name='built')),
-                ('built_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                (
+                    "by",
+                    models.CharField(
+                        choices=[
+                            ("division", "GB/T 4754 division"),
+                            ("group", "GB/T 4754 group"),
+                            ("class", "GB/T 4754 class"),
+                            ("node", "Chain node"),
+                        ],
+                        default="class",
+                        max_length=10,
+                        verbose_name="activities",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[("firms", "Firms"), ("capital", "Registered capital")],
+                        default="firms",
+                        max_length=10,
+                        verbose_name="measure",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("county", "County"), ("city", "City")],
+                        default="county",
+                        max_length=10,
+                        verbose_name="locations",
+                    ),
+                ),
+                (
+                    "region_prefix",
+                    models.CharField(blank=True, max_length=6, verbose_name="region code prefix"),
+                ),
+                ("chain", models.SlugField(blank=True, max_length=80, verbose_name="chain")),
+                ("locations", models.PositiveIntegerField(default=0, verbose_name="locations")),
+                ("activities", models.PositiveIntegerField(default=0, verbose_name="activities")),
+                ("firms", models.PositiveIntegerField(default=0, verbose_name="value total")),
+                ("seconds", models.FloatField(default=0, verbose_name="compute seconds")),
+                ("arrays", models.BinaryField(verbose_name="arrays")),
+                ("labels", models.JSONField(blank=True, default=dict, verbose_name="labels")),
+                ("built_at", models.DateTimeField(auto_now=True, verbose_name="built")),
+                (
+                    "built_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'complexity snapshot',
-                'verbose_name_plural': 'complexity snapshots',
-                'ordering': ['name'],
+                "verbose_name": "complexity snapshot",
+                "verbose_name_plural": "complexity snapshots",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='IOSectorMapping',
+            name="IOSectorMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('table', models.CharField(max_length=10, verbose_name='table layout (sectors)')),
-                ('io_code', models.CharField(max_length=10, verbose_name='IO sector code')),
-                ('io_name', models.CharField(max_length=100, verbose_name='IO sector')),
-                ('gbt4754', models.CharField(blank=True, max_length=255, verbose_name='GB/T 4754 codes')),
-                ('chain_nodes', models.TextField(blank=True, verbose_name='chain nodes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("table", models.CharField(max_length=10, verbose_name="table layout (sectors)")),
+                ("io_code", models.CharField(max_length=10, verbose_name="IO sector code")),
+                ("io_name", models.CharField(max_length=100, verbose_name="IO sector")),
+                ("gbt4754", models.CharField(blank=True, max_length=255, verbose_name="GB/T 4754 codes")),
+                ("chain_nodes", models.TextField(blank=True, verbose_name="chain nodes")),
             ],
             options={
-                'verbose_name': 'IO sector mapping',
-                'verbose_name_plural': 'IO sector mappings',
-                'ordering': ['table', 'io_code'],
-                'constraints': [models.UniqueConstraint(fields=('table', 'io_code'), name='unique_io_sector_mapping')],
+                "verbose_name": "IO sector mapping",
+                "verbose_name_plural": "IO sector mappings",
+                "ordering": ["table", "io_code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("table", "io_code"), name="unique_io_sector_mapping")
+                ],
             },
         ),
     ]

@@ -69,12 +69,15 @@ class Command(BaseCommand):
         op.add_argument("--top", type=int, default=20)
         op.add_argument("--json", action="store_true")
         sn = sub.add_parser(
-            "snapshot", help="(re)build the stored registry complexity the insight pages read (what to attract next)"
+            "snapshot",
+            help="(re)build the stored registry complexity the insight pages read (what to attract next)",
         )
         sn.add_argument("--by", choices=["division", "group", "class", "node"], default="class")
         sn.add_argument("--measure", choices=["firms", "capital"], default="firms")
         sn.add_argument("--level", choices=["county", "city"], default="county")
-        sn.add_argument("--region-prefix", default="", help="only regions whose code starts with this (e.g. 43)")
+        sn.add_argument(
+            "--region-prefix", default="", help="only regions whose code starts with this (e.g. 43)"
+        )
         sn.add_argument("--chain", default="", help="with --by node: only this chain (slug)")
         sn.add_argument("--name", help="name to store it under (default from the parameters)")
         sn.add_argument("--json", action="store_true")
@@ -85,7 +88,9 @@ class Command(BaseCommand):
         io_imp.add_argument("--name", help="name to store it under (default: year-sectors, e.g. 2020-42)")
         io_imp.add_argument("--year", type=int)
         io_imp.add_argument("--json", action="store_true")
-        io_map = io_sub.add_parser("mapping", help="the IO sector → GB/T 4754 / chain node mapping: import or export")
+        io_map = io_sub.add_parser(
+            "mapping", help="the IO sector → GB/T 4754 / chain node mapping: import or export"
+        )
         io_map.add_argument("action", choices=["import", "export"])
         io_map.add_argument("file", help="CSV/XLSX (columns table, io_code, io_name, gbt4754, chain_nodes)")
         io_req = io_sub.add_parser(
