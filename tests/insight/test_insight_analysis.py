@@ -334,3 +334,50 @@ def test_the_supply_gap_from_an_output_table_uses_the_national_output(cast):
     assert rows["2"]["lq"] == pytest.approx(0.2) and rows["2"]["leakage"] == pytest.approx(0.32)
     with pytest.raises(InsightError, match="不在投入产出表"):
         analysis.supply_gap(table, "3", region_code="430200", regional_output={"9": 1})
+
+
+def test_the_supply_page_takes_the_regions_output_table_instead_of_the_registry(cast, client_for, tmp_path):
+    InputOutputTable.objects.create(
+        name="t3",
+        sectors=3,
+        data=IOTable(
+            codes=["1", "2", "3"],
+            names=["甲", "乙", "丙"],
+            names_en=["a", "b", "c"],
+            flows=np.array([[10.0, 20, 0], [30, 10, 40], [0, 10, 20]]),
+            output=np.array([100.0, 200, 100]),
+        ).to_json(),
+    )
+    client = client_for(cast.officer)
+    good = io.BytesIO("code,output\n1,50\n2,10\n3,40\n".encode())
+    good.name = "产出.csv"
+    page = client.post("/insight/supply/?table=t3", {"sector": "3", "output": good})
+    text = page.content.decode()
+    assert page.status_code == 200 and "0.20" in text and "区位商来自本地产出表" in text
+    bad = io.BytesIO("code,output\n1,abc\n".encode())
+    bad.name = "产出.csv"
+    page = client.post("/insight/supply/?table=t3", {"sector": "3", "output": bad})
+    assert page.status_code == 400 and "产出.csv 第2行" in page.content.decode()
+
+
+def test_administrators_edit_the_mapping_in_the_admin_and_the_edit_is_audited(cast, client_for):
+    from zhaoshang.core.models import AuditEntry
+
+    analysis.sector_rows("42")
+    row = IOSectorMapping.objects.get(table="42", io_code="20")
+    admin = client_for(cast.admin)
+    assert admin.get("/admin/insight/iosectormapping/?table=42").status_code == 200
+    response = admin.post(
+        f"/admin/insight/iosectormapping/{row.pk}/change/",
+        {
+            "table": "42",
+            "io_code": "20",
+            "io_name": row.io_name,
+            "gbt4754": "39",
+            "chain_nodes": "mini-rail:igbt",
+        },
+    )
+    assert response.status_code == 302
+    assert IOSectorMapping.objects.get(pk=row.pk).chain_nodes == "mini-rail:igbt"
+    assert AuditEntry.objects.filter(model="insight.iosectormapping", object_id=str(row.pk)).exists()
+    assert client_for(cast.officer).get("/admin/insight/iosectormapping/").status_code in (302, 403)

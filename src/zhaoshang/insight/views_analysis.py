@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from zhaoshang.accounts.scoping import can, require
 from zhaoshang.core.errors import DomainError
@@ -201,6 +201,28 @@ def rebuild(request):
     return redirect(reverse("insight:next") + f"?snapshot={snapshot.name}")
 
 
+def _uploaded_output(request) -> dict[str, float] | None:
+    """The region's output table posted with the form (columns code, output), or None."""
+    import tempfile
+    from pathlib import Path
+
+    upload = request.FILES.get("output") if request.method == "POST" else None
+    if upload is None:
+        return None
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise DomainError(f"文件 {upload.name}：产出表应为CSV或XLSX文件")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"output{suffix}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        try:
+            return analysis.read_regional_output(path)
+        except DomainError as exc:
+            raise DomainError(str(exc).replace(str(path), upload.name)) from None
+
+
 def _supply_context(request) -> dict:
     region = _region(request)
     tables = list(InputOutputTable.objects.all())
@@ -221,12 +243,19 @@ def _supply_context(request) -> dict:
         return context
     io_table = table.table()
     context["sectors"] = list(zip(io_table.codes, io_table.names, strict=True))
-    sector = (request.GET.get("sector") or "").strip()
+    sector = (request.POST.get("sector") or request.GET.get("sector") or "").strip()
     if not sector:
         return context
     try:
         top = min(max(int(request.GET.get("top") or 40), 1), 500)
-        context["gap"] = analysis.supply_gap(table, sector, region_code=region, user=request.user, limit=top)
+        context["gap"] = analysis.supply_gap(
+            table,
+            sector,
+            region_code=region,
+            user=request.user,
+            limit=top,
+            regional_output=_uploaded_output(request),
+        )
     except DomainError as exc:
         context["error"] = str(exc)
     except ValueError:
@@ -236,7 +265,9 @@ def _supply_context(request) -> dict:
     return context
 
 
+@require_http_methods(["GET", "POST"])
 def supply(request):
+    """GET: location quotients from the registry; POST with an output table (code, output): from that table."""
     require(request.user, "chain", "view")
     context = _supply_context(request)
     template = "insight/analysis_supply.html#table" if request.htmx else "insight/analysis_supply.html"
