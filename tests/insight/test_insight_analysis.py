@@ -349,12 +349,12 @@ def test_the_supply_page_takes_the_regions_output_table_instead_of_the_registry(
         ).to_json(),
     )
     client = client_for(cast.officer)
-    good = io.BytesIO("code,output\n1,50\n2,10\n3,40\n".encode())
+    good = io.BytesIO(b"code,output\n1,50\n2,10\n3,40\n")
     good.name = "产出.csv"
     page = client.post("/insight/supply/?table=t3", {"sector": "3", "output": good})
     text = page.content.decode()
     assert page.status_code == 200 and "0.20" in text and "区位商来自本地产出表" in text
-    bad = io.BytesIO("code,output\n1,abc\n".encode())
+    bad = io.BytesIO(b"code,output\n1,abc\n")
     bad.name = "产出.csv"
     page = client.post("/insight/supply/?table=t3", {"sector": "3", "output": bad})
     assert page.status_code == 400 and "产出.csv 第2行" in page.content.decode()
