@@ -381,3 +381,27 @@ def test_administrators_edit_the_mapping_in_the_admin_and_the_edit_is_audited(ca
     assert IOSectorMapping.objects.get(pk=row.pk).chain_nodes == "mini-rail:igbt"
     assert AuditEntry.objects.filter(model="insight.iosectormapping", object_id=str(row.pk)).exists()
     assert client_for(cast.officer).get("/admin/insight/iosectormapping/").status_code in (302, 403)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/insight/next/?snapshot=nope",
+        "/insight/next/?location=999999",
+        "/insight/next/?preset=nope",
+        "/insight/next/?top=x",
+        "/insight/next/export.xlsx?w_pci=-1",
+        "/insight/space/?snapshot=nope",
+        "/insight/space/?location=999999",
+        "/insight/supply/?table=nope",
+        "/api/insight/snapshots/{pk}/opportunities/?location=999999",
+        "/api/insight/snapshots/{pk}/opportunities/?preset=nope",
+        "/api/insight/snapshots/{pk}/opportunities/?top=x",
+        "/api/insight/snapshots/{pk}/space/?location=999999",
+        "/api/insight/snapshots/{pk}/opportunities/?region=abc",
+    ],
+)
+def test_bad_parameters_answer_a_clear_4xx_never_500(world, cast, client_for, url):
+    snapshot = analysis.build_snapshot(cast.admin, by="node", level="city")
+    response = client_for(cast.officer).get(url.format(pk=snapshot.pk))
+    assert 400 <= response.status_code < 500 or (response.status_code == 200 and "supply" in url)
