@@ -405,3 +405,11 @@ def test_bad_parameters_answer_a_clear_4xx_never_500(world, cast, client_for, ur
     snapshot = analysis.build_snapshot(cast.admin, by="node", level="city")
     response = client_for(cast.officer).get(url.format(pk=snapshot.pk))
     assert 400 <= response.status_code < 500 or (response.status_code == 200 and "supply" in url)
+
+
+def test_the_api_lists_the_mapping_of_a_layout(cast, client_for):
+    data = client_for(cast.officer).get("/api/insight/io-sectors/?table=149").json()
+    rows = data["results"] if isinstance(data, dict) else data
+    assert data["count"] == 149 if isinstance(data, dict) else len(rows) == 149
+    assert rows[0]["io_code"] == "001" and rows[0]["gbt4754"] == "01"
+    assert {r["table"] for r in rows} == {"149"}

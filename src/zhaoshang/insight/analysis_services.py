@@ -570,7 +570,8 @@ def space_graph(snapshot, location: str, *, max_edges: int = 4) -> dict[str, Any
 # --------------------------------------------------------------------------------------------- IO sector map
 
 
-def _ensure_mapping(layout: str) -> None:
+def ensure_mapping(layout: str) -> None:
+    """Seed a layout's mapping from the shipped file the first time it is used."""
     from zhaoshang.insight.models import IOSectorMapping
 
     if IOSectorMapping.objects.filter(table=layout).exists():
@@ -595,7 +596,7 @@ def sector_rows(layout: str) -> list[SectorRow]:
     """The mapping of a layout (``"149"``, ``"153"``, ``"42"``) as stored (seeded from the shipped file)."""
     from zhaoshang.insight.models import IOSectorMapping
 
-    _ensure_mapping(layout)
+    ensure_mapping(layout)
     return [
         SectorRow(
             m.table,
@@ -640,7 +641,7 @@ def export_sector_map(layouts: Iterable[str] | None = None) -> tuple[list[str], 
 
     layouts = list(layouts or ["149", "153", "42"])
     for layout in layouts:
-        _ensure_mapping(layout)
+        ensure_mapping(layout)
     rows = [
         [m.table, m.io_code, m.io_name, m.gbt4754, m.chain_nodes]
         for m in IOSectorMapping.objects.filter(table__in=layouts).order_by("table", "io_code")

@@ -182,7 +182,7 @@ class MappingViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         layout = self.request.query_params.get("table")
         for one in [layout] if layout else ["149", "153", "42"]:
-            analysis.sector_rows(one)
+            analysis.ensure_mapping(one)
         qs = super().get_queryset()
         return qs.filter(table=layout) if layout else qs
 
