@@ -43,6 +43,10 @@ from zhaoshang.insight.io import (
 from zhaoshang.insight.opportunities import PRESETS, chain_need, rank_opportunities, resolve_weights
 
 ARRAY_NAMES = ("rca", "mcp", "density", "cog", "eci", "pci", "coi", "diversity", "ubiquity", "proximity")
+#: The location × activity and activity × activity arrays are stored in single precision (a county × class snapshot
+#: of the whole country is 2,800 × 1,380: half the bytes; pages show two decimals); the per-location and
+#: per-activity measures keep double precision.
+STORED_DTYPES = {"rca": np.float32, "mcp": np.int8, "density": np.float32, "cog": np.float32, "proximity": np.float32}
 
 
 # --------------------------------------------------------------------------------------------- snapshots
@@ -151,7 +155,7 @@ def build_snapshot(
         locations=np.array(locations),
         activities=np.array(activities),
         values=matrix.to_numpy(dtype=float),
-        **{n: np.asarray(getattr(result, n), dtype=float) for n in ARRAY_NAMES},
+        **{n: np.asarray(getattr(result, n), dtype=STORED_DTYPES.get(n, float)) for n in ARRAY_NAMES},
     )
     seconds = time.perf_counter() - started
     labels = {
