@@ -134,6 +134,8 @@ def test_bad_weights_answer_400_with_a_message_not_500(world, cast, client_for):
     analysis.build_snapshot(cast.admin, by="node", level="city")
     page = client_for(cast.officer).get("/insight/next/?w_density=abc")
     assert page.status_code == 400 and "权重" in page.content.decode()
+    page = client_for(cast.officer).get("/insight/next/?w_density=abc", HTTP_HX_REQUEST="true")
+    assert page.status_code == 200 and "权重" in page.content.decode()  # htmx swaps only 2xx answers
     page = client_for(cast.officer).get("/insight/next/?region=abc")
     assert page.status_code == 200
 

@@ -46,7 +46,13 @@ ARRAY_NAMES = ("rca", "mcp", "density", "cog", "eci", "pci", "coi", "diversity",
 #: The location × activity and activity × activity arrays are stored in single precision (a county × class snapshot
 #: of the whole country is 2,800 × 1,380: half the bytes; pages show two decimals); the per-location and
 #: per-activity measures keep double precision.
-STORED_DTYPES = {"rca": np.float32, "mcp": np.int8, "density": np.float32, "cog": np.float32, "proximity": np.float32}
+STORED_DTYPES = {
+    "rca": np.float32,
+    "mcp": np.int8,
+    "density": np.float32,
+    "cog": np.float32,
+    "proximity": np.float32,
+}
 
 
 # --------------------------------------------------------------------------------------------- snapshots

@@ -118,7 +118,9 @@ def opportunities(request):
     require(request.user, "chain", "view")
     context = _opportunity_context(request)
     template = "insight/analysis_next.html#table" if request.htmx else "insight/analysis_next.html"
-    return TemplateResponse(request, template, context, status=400 if context["error"] else 200)
+    # htmx swaps only 2xx answers: the partial carries the message itself
+    status = 400 if context["error"] and not request.htmx else 200
+    return TemplateResponse(request, template, context, status=status)
 
 
 def opportunities_export(request, fmt: str):
@@ -271,7 +273,8 @@ def supply(request):
     require(request.user, "chain", "view")
     context = _supply_context(request)
     template = "insight/analysis_supply.html#table" if request.htmx else "insight/analysis_supply.html"
-    return TemplateResponse(request, template, context, status=400 if context["error"] else 200)
+    status = 400 if context["error"] and not request.htmx else 200
+    return TemplateResponse(request, template, context, status=status)
 
 
 def supply_export(request, fmt: str):
