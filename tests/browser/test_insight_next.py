@@ -51,3 +51,30 @@ def test_the_complexity_space_draws_with_the_present_activities(world, page, log
     page.wait_for_selector("#space-chart[data-ready='1']")
     assert page.locator("#space-chart canvas").count() >= 1
     assert _no_horizontal_scroll(page)
+
+
+def test_the_supply_gap_page_fits_a_phone(world, page, login):
+    import numpy as np
+
+    from zhaoshang.insight.io import IOTable
+    from zhaoshang.insight.models import InputOutputTable
+
+    InputOutputTable.objects.create(
+        name="t3",
+        sectors=3,
+        data=IOTable(
+            codes=["1", "2", "3"],
+            names=["农产品", "电子元器件", "铁路运输和城市轨道交通设备"],
+            names_en=["a", "b", "c"],
+            flows=np.array([[10.0, 20, 0], [30, 10, 40], [0, 10, 20]]),
+            output=np.array([100.0, 200, 100]),
+        ).to_json(),
+    )
+    page.set_viewport_size({"width": 360, "height": 800})
+    login(world.officer.username, PASSWORD)
+    page.goto(page.base_url + "/insight/supply/")
+    page.select_option("[data-testid=sector]", "3")
+    page.click("[data-testid=supply-form] button[type=submit]")
+    page.locator("[data-testid=supply-table] tr[data-code='2']").wait_for()
+    assert "电子元器件" in page.locator("[data-testid=supply-table]").inner_text()
+    assert _no_horizontal_scroll(page)

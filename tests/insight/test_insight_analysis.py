@@ -415,3 +415,23 @@ def test_the_api_lists_the_mapping_of_a_layout(cast, client_for):
     assert data["count"] == 149 if isinstance(data, dict) else len(rows) == 149
     assert rows[0]["io_code"] == "001" and rows[0]["gbt4754"] == "01"
     assert {r["table"] for r in rows} == {"149"}
+
+
+def test_a_table_without_a_mapping_shows_its_requirements_without_location_quotients(cast):
+    table = InputOutputTable.objects.create(
+        name="t2",
+        sectors=2,
+        data=IOTable(
+            codes=["1", "2"],
+            names=["甲", "乙"],
+            names_en=["a", "b"],
+            flows=np.array([[10.0, 20], [30, 10]]),
+            output=np.array([100.0, 200]),
+        ).to_json(),
+    )
+    gap = analysis.supply_gap(table, "2", region_code="430200")
+    assert gap.source == "none"
+    assert [(r["code"], r["direct"], r["lq"], r["leakage"]) for r in gap.rows] == [
+        ("1", 0.1, None, None),
+        ("2", 0.05, None, None),
+    ]

@@ -690,7 +690,7 @@ class SupplyGap:
     sector_code: str
     sector_name: str
     region_code: str
-    source: str  # "registry" or "output"
+    source: str  # "registry", "output" or "none" (no mapping for the table's layout: no location quotients)
     rows: list[dict]
     leakage_total: float
     direct_total: float
@@ -722,9 +722,10 @@ def supply_gap(
             raise InsightError(f"产出表中的部门代码不在投入产出表“{table.name}”中：{'、'.join(unknown[:5])}")
         quotients = location_quotients(dict(regional_output), national)
         source = "output"
+    elif not mapping:  # a layout without a mapping: the requirements alone, no location quotient
+        quotients = None
+        source = "none"
     else:
-        if not mapping:
-            raise InsightError(f"没有{layout}部门表的行业对照，无法由企业名录计算区位商")
         prefix = region_prefix_of(region_code)
         regional = sizes_by_sector(registry_code_sizes(prefix), mapping)
         national = sizes_by_sector(registry_code_sizes(), mapping)
@@ -748,7 +749,7 @@ def supply_gap(
                 "gbt4754": list(m.gbt4754) if m else [],
                 "direct": r.direct,
                 "total": r.total,
-                "lq": quotients.get(r.code),
+                "lq": None if quotients is None else quotients.get(r.code),
                 "supply_share": r.supply_share,
                 "leakage": r.leakage,
                 "total_leakage": r.total_leakage,
