@@ -819,13 +819,13 @@ def test_a_later_row_giving_a_code_to_a_firm_this_file_created_without_one_is_a_
 ):
     from django.db import connection
 
-    from zhaoshang.registry import importing
+    from zhaoshang.registry import bulk_db, importing
     from zhaoshang.registry.services import search_enterprises
 
     monkeypatch.setattr(importing, "CHUNK_ROWS", chunk_rows)
     monkeypatch.setattr(
-        importing, "SQLITE_DEFERRED_FTS_ROWS", 1
-    )  # the large-file path: index filled at the end
+        bulk_db, "SQLITE_DEFERRED_FTS_ROWS", 1
+    )  # the large-file path: index filled at the end of each committed batch
     path = write_csv(
         ["统一社会信用代码", "企业名称", "注册资本"],
         [

@@ -13,7 +13,7 @@ from django.utils import timezone
 from tests.registry.conftest import CODE_A, CODE_B, CODE_C
 
 from zhaoshang.core.models import AuditEntry
-from zhaoshang.registry import importing, services
+from zhaoshang.registry import batches, importing, services
 from zhaoshang.registry.models import Enterprise, ImportBatch
 
 LATER = timedelta(seconds=services.DEFAULT_STALE_SECONDS + 60)
@@ -97,7 +97,7 @@ def test_the_heartbeat_file_touched_by_each_chunk_keeps_a_batch_alive(cast):
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING, heartbeat_at=long_ago)
     batch.refresh_from_db()
     assert "中断" in services.interruption(batch)
-    beat = services._heartbeat_for(batch)
+    beat = batches._heartbeat_for(batch)
     assert beat is not None
     beat()  # what run_import calls after every chunk
     assert services.heartbeat_path(batch.pk).is_file()
@@ -108,13 +108,13 @@ def test_the_heartbeat_file_touched_by_each_chunk_keeps_a_batch_alive(cast):
 
 def test_an_import_touches_the_heartbeat_after_its_chunks(cast, monkeypatch):
     beats = []
-    real = services._heartbeat_for
+    real = batches._heartbeat_for
 
     def counting(batch):
         beat = real(batch)
         return lambda: (beats.append(1), beat())
 
-    monkeypatch.setattr(services, "_heartbeat_for", counting)
+    monkeypatch.setattr(batches, "_heartbeat_for", counting)
     monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
     batch = services.start_import(cast.owner, upload(), "firms.csv", cast.park, background=False)
     assert batch.status == ImportBatch.Status.DONE and len(beats) >= 2

@@ -6,3 +6,14 @@ class InsightConfig(AppConfig):
     name = "zhaoshang.insight"
     label = "insight"
     verbose_name = _("Benchmarking and what to attract next")
+
+    def ready(self) -> None:
+        from zhaoshang.api.routes import register_routes
+
+        def api_routes():
+            # a real import: a renamed module fails, never skipped
+            from zhaoshang.insight.api_analysis import ROUTES as analysis_routes
+
+            return [*analysis_routes]
+
+        register_routes(self.name, api_routes)

@@ -8,6 +8,7 @@ class PipelineConfig(AppConfig):
     verbose_name = _("Investment projects")
 
     def ready(self) -> None:
+        from zhaoshang.api.routes import register_routes
         from zhaoshang.core import hooks
 
         # registers the system check, the workbench panels (also by role) and the reminder sources
@@ -15,3 +16,11 @@ class PipelineConfig(AppConfig):
         from zhaoshang.pipeline.services import create_new_registration_tasks
 
         hooks.on_firm_import(create_new_registration_tasks)
+        register_routes(self.name, api_routes)
+
+
+def api_routes():
+    """The `/api/` routes of this app (loaded when the URLconf builds the router)."""
+    from zhaoshang.pipeline.api import ROUTES
+
+    return ROUTES

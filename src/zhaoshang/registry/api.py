@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from zhaoshang.api.viewsets import ScopedReadOnlyViewSet
+from zhaoshang.core.locking import StaleEdit
 from zhaoshang.registry import search, services
 from zhaoshang.registry.filters import EnterpriseFilterSet
 from zhaoshang.registry.models import Enterprise, ImportBatch
@@ -54,9 +56,46 @@ class EnterpriseSerializer(serializers.Serializer):
     merged_into = serializers.IntegerField(allow_null=True)
     created_at = serializers.DateTimeField(allow_null=True)
     updated_at = serializers.DateTimeField(allow_null=True)
+    version = serializers.IntegerField(help_text="Send it back with a change (PATCH): optimistic locking")
 
     def to_representation(self, instance):
         return services.enterprise_as_dict(instance)
+
+
+class EnterpriseEditSerializer(serializers.Serializer):
+    """A change of a firm's own data (``PATCH /api/enterprises/<id>/``): only the fields sent change."""
+
+    version = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="The version read; a change over a newer one answers 409 (optimistic locking)",
+    )
+    name = serializers.CharField(required=False, max_length=255)
+    short_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    uscc = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=64)
+    legal_rep = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    founded = serializers.DateField(required=False, allow_null=True)
+    capital_wan = serializers.DecimalField(
+        required=False, allow_null=True, max_digits=20, decimal_places=4, min_value=0
+    )
+    currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    company_type = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    status = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    region_code = serializers.CharField(required=False, allow_blank=True, max_length=6)
+    industry_code = serializers.CharField(required=False, allow_blank=True, max_length=5)
+    scope = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    employees = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
+    revenue_wan = serializers.DecimalField(
+        required=False, allow_null=True, max_digits=20, decimal_places=2, min_value=0
+    )
+    tax_wan = serializers.DecimalField(
+        required=False, allow_null=True, max_digits=20, decimal_places=2, min_value=0
+    )
+    website = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    tags = serializers.ListField(child=serializers.CharField(max_length=100), required=False, max_length=100)
+    listed = serializers.BooleanField(required=False, allow_null=True)
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
@@ -210,6 +249,31 @@ class EnterpriseViewSet(ScopedReadOnlyViewSet):
                     continue
             queryset = backend_instance.filter_queryset(self.request, queryset, self)
         return queryset
+
+    @extend_schema(request=EnterpriseEditSerializer, responses=EnterpriseSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """Change a firm's own data (who may change the firm: org-scoped); 409 with the current version when it
+        changed since ``version`` was read."""
+        firm = self.get_object()
+        payload = EnterpriseEditSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        expected = data.pop("version", None)
+        try:
+            services.update_enterprise(request.user, firm, expected_version=expected, **data)
+        except StaleEdit as exc:  # 409 with what the others changed and the version to send with a retry
+            firm.refresh_from_db()
+            return Response(
+                {
+                    "error": exc.message,
+                    "code": exc.code,
+                    "changes": exc.changes,
+                    "version": firm.version or 0,
+                },
+                status=409,
+            )
+        firm.refresh_from_db()
+        return Response(services.enterprise_as_dict(firm))
 
 
 class ImportBatchViewSet(ScopedReadOnlyViewSet):

@@ -61,3 +61,111 @@ class ImportForm(forms.Form):
                 )
             mapping[header.strip()] = target or None
         return mapping
+
+
+#: RegistryError code of ``firms.check_firm_fields`` → the form field it is about
+_ERROR_FIELD = {
+    "name_required": "name",
+    "uscc_invalid": "uscc",
+    "uscc_taken": "uscc",
+    "region_invalid": "region_code",
+    "industry_invalid": "industry_code",
+}
+
+
+class EnterpriseEditForm(forms.ModelForm):
+    """A firm's own data, edited by hand; the park it is in; the version read (optimistic locking)."""
+
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    tags_text = forms.CharField(
+        label=_("Tags"), required=False, max_length=500, help_text=_("Separated by 、 or commas")
+    )
+    park = forms.ModelChoiceField(
+        label=_("Park or town"), queryset=Organisation.objects.none(), required=False
+    )
+
+    class Meta:
+        from zhaoshang.registry.models import Enterprise
+
+        model = Enterprise
+        fields = [
+            "name",
+            "short_name",
+            "uscc",
+            "legal_rep",
+            "founded",
+            "capital_wan",
+            "currency",
+            "company_type",
+            "status",
+            "address",
+            "region_code",
+            "industry_code",
+            "scope",
+            "description",
+            "employees",
+            "revenue_wan",
+            "tax_wan",
+            "website",
+            "listed",
+        ]
+        widgets = {
+            "founded": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "scope": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        from zhaoshang.accounts.scoping import may_act_in, visible
+        from zhaoshang.registry.models import FirmPark
+        from zhaoshang.registry.parks import PARK_KINDS
+
+        super().__init__(*args, **kwargs)
+        self.user = user
+        firm = self.instance
+        self.fields["version"].initial = firm.version or 0
+        self.fields["tags_text"].initial = "、".join(firm.tags or [])
+        parks = visible(user, Organisation.objects.filter(kind__in=PARK_KINDS))
+        allowed = [p.pk for p in parks if may_act_in(user, "enterprise", "change", p)]  # as on the park page
+        self.fields["park"].queryset = Organisation.objects.filter(pk__in=allowed).order_by("name")
+        self.current_park = FirmPark.objects.filter(enterprise=firm).values_list("park_id", flat=True).first()
+        self.fields["park"].initial = self.current_park
+        self.fields["uscc"].required = False
+        self.fields["uscc"].validators = []  # checked with the registry's rules in clean()
+        self.fields["uscc"].max_length = 64
+        self.fields["uscc"].widget.attrs["maxlength"] = 64
+
+    def clean_uscc(self):
+        from zhaoshang.registry.core import uscc as uscc_core
+
+        raw = (self.cleaned_data.get("uscc") or "").strip()
+        return (uscc_core.normalise(raw) or raw) if raw else None
+
+    def validate_unique(self):  # the credit code's uniqueness is said in the registry's words in clean()
+        pass
+
+    def clean(self):
+        from zhaoshang.registry.firms import RegistryError, check_firm_fields
+
+        data = super().clean()
+        edited = {name: data.get(name) for name in self.changes() if name not in ("park",)}
+        try:
+            check_firm_fields(edited, firm=self.instance)
+        except RegistryError as exc:
+            self.add_error(_ERROR_FIELD.get(exc.code), str(exc))
+        return data
+
+    def _tags(self) -> list[str]:
+        import re
+
+        text = self.cleaned_data.get("tags_text") or ""
+        return list(dict.fromkeys(t.strip() for t in re.split(r"[、,，;；\s]+", text) if t.strip()))
+
+    def changes(self) -> dict:
+        """The edited fields, as ``services.update_enterprise`` takes them (``park`` only when it changed)."""
+        out = {name: self.cleaned_data.get(name) for name in self.changed_data if name in self._meta.fields}
+        if "tags_text" in self.changed_data:
+            out["tags"] = self._tags()
+        if "park" in self.changed_data:
+            out["park"] = self.cleaned_data.get("park")
+        return out

@@ -2,9 +2,13 @@
 
 One pass over the file with the plain-Python core (``core.scan``: read → map headers → validate → in-file
 duplicates), in chunks: each chunk's firms are matched against the database in two queries (credit code IN …,
-then normalised name IN …), then created with ``bulk_create`` or updated with ``bulk_update``. Everything is
-written inside ONE transaction, so a strict import that meets a rejected row, or an import that fails half way,
-lands nothing.
+then normalised name IN …), then created (one ``executemany``, ``COPY`` on PostgreSQL) or updated with ``bulk_update``. A writing import
+commits in batches of about half a second (:class:`_Segments`), so web and API writes get SQLite's one write
+lock between them instead of waiting for the whole import; one writing import runs at a time
+(:func:`bulk_db.import_lock`: a second one waits). Every committed batch is complete (rows, audit, full-text
+index, the capabilities' work on its firms); an import that stops part-way is resumed to the end by its re-run
+(the same upsert: rows already landed count as unchanged). A strict import first reads the whole file and
+writes only when no row is rejected; a dry run writes nothing (and on SQLite takes no write lock).
 
 Rules (the issue's, made precise):
 
@@ -19,8 +23,8 @@ Rules (the issue's, made precise):
 * the firm's ``flags`` are the warnings of the row that last wrote it, so re-importing the same file finds nothing
   to change, and a corrected file clears them.
 
-Live progress: the transaction makes ``rows_done`` invisible to other connections until commit (and SQLite
-allows one writer), so progress also goes to a process-local table that the web poller reads (``live_progress``).
+Live progress: ``rows_done`` is written with each committed batch; between commits, progress also goes to a
+process-local table that the web poller of the same process reads (``live_progress``).
 """
 
 from __future__ import annotations
@@ -31,9 +35,10 @@ import logging
 import re
 import sys
 import threading
+import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -46,6 +51,7 @@ from django.utils import timezone
 
 from zhaoshang.core import audit, hooks
 from zhaoshang.core.models import AuditEntry
+from zhaoshang.registry import bulk_db
 from zhaoshang.registry.core.errors import HeaderMappingError
 from zhaoshang.registry.core.headers import FIELD_LABELS
 from zhaoshang.registry.core.rows import FirmRecord, RowIssue, RowOutcome
@@ -56,6 +62,9 @@ from zhaoshang.tabular.readers import xlsx_row_count
 log = logging.getLogger(__name__)
 
 CHUNK_ROWS = 2000
+#: A writing import commits a batch once its transaction has lasted this long (or holds ``COMMIT_ROWS`` rows).
+COMMIT_SECONDS = 0.5
+COMMIT_ROWS = 10_000
 MAX_STORED_ISSUES = 200_000
 
 # Record attribute → model field, for every field an import may write.
@@ -418,13 +427,7 @@ class _RowWriter:
         return tuple(out)
 
     def insert(self, rows: list[tuple[Any, ...]]) -> None:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":  # COPY: an INSERT per row costs ~8 times as much
-                with cursor.cursor.copy(self.copy_sql) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(self.sql, rows)
+        bulk_db.insert_rows(self.sql, self.copy_sql, rows)
 
 
 def _ids_where(column: str, values: list[str]) -> list[int]:
@@ -474,6 +477,9 @@ class _Importer:
         # code must neither create it twice nor overwrite it. (Repeats by code, or by name without a code, are
         # already caught by the file scan's in-file de-duplication; keeping only these keeps memory small.)
         self.created_without_code: dict[str, int] = {}
+        self.segments: _Segments | None = (
+            None  # the committed batches of a writing import (set by run_import)
+        )
         self.writer = _RowWriter(
             organisation_id=organisation.pk,
             batch_id=batch.pk if batch is not None and batch.pk else None,
@@ -495,6 +501,14 @@ class _Importer:
         if self.strict and self.writing:
             self.writing = False  # nothing will land: stop writing, keep reading to report every problem
 
+    def _write(self, chunk: list[tuple[RowOutcome, dict[str, Any], list[RowIssue]]]) -> None:
+        if self.segments is None or not self.writing:
+            self._chunk(chunk)
+            return
+        self.segments.open()
+        self._chunk(chunk)
+        self.segments.after_chunk(len(chunk))
+
     def run(self, outcomes: Iterable[RowOutcome]) -> None:
         chunk: list[tuple[RowOutcome, dict[str, Any], list[RowIssue]]] = []
         for outcome in outcomes:
@@ -512,10 +526,10 @@ class _Importer:
             values = record_values(outcome.record, issues, outcome.row, self.headers, self.plan)
             chunk.append((outcome, values, issues))
             if len(chunk) >= CHUNK_ROWS:
-                self._chunk(chunk)
+                self._write(chunk)
                 chunk = []
         if chunk:
-            self._chunk(chunk)
+            self._write(chunk)
         self._progress()
 
     def _progress(self) -> None:
@@ -620,6 +634,7 @@ class _Importer:
             new = {**values, "flags": flags}
             for name in changes:
                 setattr(firm, name, new[name])
+            firm.version = (firm.version or 0) + 1  # an edit form opened before this import is now stale
             changed_fields.update(changes)
             to_update.append(firm)
             self.updated_ids.append(firm.pk)
@@ -646,7 +661,7 @@ class _Importer:
                 for firm in to_update:
                     firm.updated_at = now
                 Enterprise.objects.bulk_update(
-                    to_update, sorted(changed_fields | {"updated_at"}), batch_size=500
+                    to_update, sorted(changed_fields | {"updated_at", "version"}), batch_size=500
                 )
             if entries:
                 AuditEntry.objects.bulk_create(entries)
@@ -677,111 +692,114 @@ class _Importer:
         return found
 
 
-SQLITE_CACHE_KIB = 256 * 1024
-SQLITE_DEFERRED_FTS_ROWS = 20_000
+class _Segments:
+    """The committed batches of a writing import: a transaction is opened before a chunk is written and committed
+    once it has lasted ``COMMIT_SECONDS`` (or holds ``COMMIT_ROWS`` rows), so other writers (the web, the API) wait
+    at most about that long for SQLite's one write lock instead of the whole import.
 
-
-#: The key of the PostgreSQL advisory lock every writing registry import holds until it commits.
-REGISTRY_IMPORT_LOCK = 2_260_4754
-
-
-def _wait_for_other_imports() -> None:
-    """Writing imports run one after the other, so two imports of the same file never both create its firms.
-
-    SQLite's write transactions already exclude each other (BEGIN IMMEDIATE). On PostgreSQL two transactions
-    would each look up the codes before the other committed and both insert: a transaction-level advisory
-    lock makes the second wait, then find the first one's firms and change nothing.
+    Each batch is complete when it commits: its rows, their audit entries, their full-text index entries and what
+    the registered capabilities do with its new and changed firms (:func:`hooks.run_firms_changed`), and the
+    batch's progress (``rows_done``, visible to every process). An import that stops part-way (error, kill) leaves
+    whole batches only; its re-run goes through the same upsert, so the rows already landed count as unchanged and
+    the rest land: it resumes to the end.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REGISTRY_IMPORT_LOCK])
+
+    def __init__(
+        self, importer: _Importer, *, actor: Any, expected_rows: int, beat: Callable[[], None] | None
+    ) -> None:
+        self.importer = importer
+        self.actor = actor
+        self.expected_rows = expected_rows
+        self.beat = beat
+        self._stack: ExitStack | None = None
+        self._started = 0.0
+        self._rows = 0
+        self._before = 0
+        self._updated_from = 0
+        self.commits = 0
+
+    def open(self) -> None:
+        if self._stack is not None:
+            return
+        stack = ExitStack()
+        stack.enter_context(transaction.atomic())
+        try:
+            stack.enter_context(bulk_db.segment(self.expected_rows))
+            self._before = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        except BaseException:
+            stack.__exit__(*sys.exc_info())
+            raise
+        self._stack = stack
+        self._started = time.monotonic()
+        self._rows = 0
+        self._updated_from = len(self.importer.updated_ids)
+
+    def after_chunk(self, rows: int) -> None:
+        self._rows += rows
+        if time.monotonic() - self._started >= COMMIT_SECONDS or self._rows >= COMMIT_ROWS:
+            self.commit()
+
+    def commit(self) -> None:
+        stack = self._stack
+        if stack is None:
+            return
+        try:
+            importer = self.importer
+            # the registered capabilities (chains: place the firms on chain nodes) see this batch's new and
+            # changed firms in its transaction: what is committed is complete
+            new_ids = list(
+                Enterprise.objects.filter(pk__gt=self._before).order_by("pk").values_list("pk", flat=True)
+            )
+            changed = [*new_ids, *importer.updated_ids[self._updated_from :]]
+            if changed:
+                beat = self.beat
+                hooks.run_firms_changed(
+                    self.actor, changed, (lambda _done, _of: beat()) if beat is not None else None
+                )
+            batch = importer.batch
+            if batch is not None and batch.pk:
+                ImportBatch.objects.filter(pk=batch.pk).update(
+                    rows_done=importer.counts["read"], heartbeat_at=timezone.now()
+                )
+        except BaseException:
+            self._stack = None
+            stack.__exit__(*sys.exc_info())
+            raise
+        self._stack = None
+        stack.close()  # commits
+        self.commits += 1
+        bulk_db.let_writers_in()
+
+    def abort(self) -> None:
+        """Roll back the open batch (called while an exception propagates)."""
+        stack, self._stack = self._stack, None
+        if stack is not None:
+            stack.__exit__(*sys.exc_info())
+
+
+def _rejected_rows(
+    path: Path,
+    mapping: Mapping[str, str | None] | None,
+    region_lookup: Callable[[str], str | None] | None,
+    today: date | None,
+) -> int:
+    """How many rows of the file the core rejects (a strict import's first pass: it writes only a clean file)."""
+    scan = scan_file(path, overrides=mapping, region_lookup=region_lookup, today=today)
+    return sum(1 for o in scan.outcomes if o.status == "rejected" or o.record is None)
 
 
 @contextmanager
-def _bulk_session(expected_rows: int) -> Iterator[None]:
-    """Database settings for a big import, inside its transaction.
-
-    PostgreSQL: index lookups whatever the (stale) statistics say.
-
-    SQLite: a larger page cache for this connection (the default 2 MB makes every index insert a disk read), and for
-    files of more than ``SQLITE_DEFERRED_FTS_ROWS`` rows the full-text index is filled once at the end (one
-    ``INSERT … SELECT`` for the new rows) instead of row by row through its trigger: tokenising in one pass is
-    about twice as fast. The trigger is dropped and re-created inside the same transaction, so nothing else can
-    write in between (SQLite has one writer) and a rollback restores it.
-    """
-    if connection.vendor == "postgresql":
-        # The lookups of each chunk (credit code IN …, name key IN …) must use their B-tree indexes. The planner's
-        # statistics describe the table before the import (empty, for a first import), so it would scan the
-        # table, which grows chunk by chunk (quadratic time); and it may take the trigram GIN index on the code
-        # for an equality, which costs seconds per chunk. A GIN index is only ever read through a bitmap scan.
-        # A local setting lasts to the end of the outermost transaction (a failed import rolls it back with
-        # everything else); after a successful one the previous values are put back for a caller whose
-        # transaction goes on (the demo, the tests).
-        names = ("enable_seqscan", "enable_bitmapscan")
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(f"current_setting('{n}')" for n in names))
-            previous = cursor.fetchone()
-            cursor.execute("SELECT " + ", ".join(f"set_config('{n}', 'off', true)" for n in names))
-        yield
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT " + ", ".join(f"set_config('{n}', %s, true)" for n in names), list(previous)
-            )
-        return
-    if connection.vendor != "sqlite" or expected_rows <= 0:
+def _reading_only() -> Iterator[None]:
+    """A dry run (or a strict import refused by its first pass) writes nothing. On SQLite it runs without a
+    transaction, which would take the one write lock (BEGIN IMMEDIATE) for its whole length; elsewhere in one
+    transaction rolled back at the end, with the planner settings of an import."""
+    if connection.vendor == "sqlite":
         yield
         return
-    table = Enterprise._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        previous = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
-        deferred = False
-        if expected_rows >= SQLITE_DEFERRED_FTS_ROWS:
-            cursor.execute(
-                "SELECT sql FROM sqlite_master WHERE type='trigger' AND name=%s", [f"{table}_fts_ai"]
-            )
-            found = cursor.fetchone()
-            if found:
-                trigger_sql = found[0]
-                cursor.execute("SELECT COALESCE(MAX(id), 0) FROM " + table)
-                before = cursor.fetchone()[0]
-                cursor.execute(f"DROP TRIGGER {table}_fts_ai")
-                # Rows this import adds have no index entries yet: the update/delete triggers must leave them
-                # alone (an external-content FTS5 'delete' of an absent row corrupts the index).
-                guarded = []
-                for suffix in ("au", "ad"):
-                    cursor.execute(
-                        "SELECT sql FROM sqlite_master WHERE type='trigger' AND name=%s",
-                        [f"{table}_fts_{suffix}"],
-                    )
-                    row = cursor.fetchone()
-                    if row:
-                        guarded.append((f"{table}_fts_{suffix}", row[0]))
-                        cursor.execute(f"DROP TRIGGER {table}_fts_{suffix}")
-                        cursor.execute(
-                            re.sub(r"\bBEGIN\b", f"WHEN old.id <= {int(before)} BEGIN", row[0], count=1)
-                        )
-                deferred = True
-    try:
-        yield
-        if deferred:
-            from zhaoshang.registry.search import fts_fill_sql
-
-            with connection.cursor() as cursor:
-                for statement in fts_fill_sql():
-                    cursor.execute(statement, [before])
-                cursor.execute(trigger_sql)
-                for name, sql in guarded:
-                    cursor.execute(f"DROP TRIGGER {name}")
-                    cursor.execute(sql)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size={int(previous)}")
-
-
-class _Refused(Exception):
-    pass
+    with transaction.atomic():
+        with bulk_db.segment(0):
+            yield
+        transaction.set_rollback(True)
 
 
 def run_import(
@@ -800,11 +818,11 @@ def run_import(
     today: date | None = None,
     heartbeat: Callable[[], None] | None = None,
 ) -> ImportResult:
-    """Scan ``path`` and write its firms (see the module documentation). Raises RegistryCoreError subclasses.
+    """Scan ``path`` and write its firms (see the module documentation). Raises RegistryCoreError subclasses
+    (:class:`bulk_db.ImportBusyError` when another import held the registry too long).
 
-    ``heartbeat`` is called after every chunk (every ``CHUNK_ROWS`` rows): the sign of life that tells another
-    process this import still runs. It must not write through this connection: the import's transaction would
-    hide the write until the end.
+    ``heartbeat`` is called after every chunk (every ``CHUNK_ROWS`` rows) and while waiting for another import:
+    the sign of life that tells another process this import still runs.
     """
     result = ImportResult(file_name=path.name, dry_run=dry_run, strict=strict, batch=batch)
     try:
@@ -832,11 +850,14 @@ def run_import(
         if progress is not None:
             progress(done, of)
 
+    # a strict import lands a clean file only: its first pass finds whether any row is rejected, and a file with
+    # one is then only read (as a dry run) to report every problem — nothing is written, nothing to undo
+    refused_first = strict and not dry_run and _rejected_rows(path, mapping, region_lookup, today) > 0
     importer = _Importer(
         actor=actor,
         organisation=organisation,
         batch=batch,
-        dry_run=dry_run,
+        dry_run=dry_run or refused_first,
         strict=strict,
         source=source,
         can_change=can_change,
@@ -846,39 +867,35 @@ def run_import(
     )
     importer.headers = m.used_columns
     importer.plan = plan_for(m.fields)
-    try:
-        with transaction.atomic(), _bulk_session(total if not dry_run else 0):
-            if not dry_run:
-                _wait_for_other_imports()
-            before = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    if dry_run or refused_first:
+        with _reading_only():
             importer.run(scan.outcomes)
-            if strict and result.counts["rejected"]:
-                result.refused = True
-                result.message = f"严格模式：有{result.counts['rejected']}行被拒绝，本次导入未写入任何数据"
-                raise _Refused
-            if not dry_run and (result.counts["created"] or importer.updated_ids):
-                # the registered capabilities (chains: place the firms on chain nodes) see the new and changed
-                # firms before the import reports done, in this transaction
-                new_ids = list(
-                    Enterprise.objects.filter(pk__gt=before).order_by("pk").values_list("pk", flat=True)
-                )
-                hooks.run_firms_changed(actor, [*new_ids, *importer.updated_ids], report)
-            if not dry_run and batch is not None and batch.pk:
+    else:
+        with bulk_db.import_lock(heartbeat), bulk_db.bulk_connection(total):
+            segments = _Segments(importer, actor=actor, expected_rows=total, beat=heartbeat)
+            importer.segments = segments
+            try:
+                importer.run(scan.outcomes)
+                segments.commit()
+            except BaseException:
+                segments.abort()
+                raise
+            if batch is not None and batch.pk:
                 c = result.counts
-                audit.record(
-                    actor,
-                    AuditEntry.Action.IMPORT,
-                    batch,
-                    {
-                        k: [None, c[k]]
-                        for k in ("read", "created", "updated", "unchanged", "rejected", "flagged")
-                    },
-                    note=f"导入 {path.name}：新增{c['created']}家（本批次创建的企业可按导入批次查到）",
-                )
-            if dry_run:
-                raise _Refused  # nothing of a dry run may remain, whatever a hook wrote
-    except _Refused:
-        pass
+                with transaction.atomic():
+                    audit.record(
+                        actor,
+                        AuditEntry.Action.IMPORT,
+                        batch,
+                        {
+                            k: [None, c[k]]
+                            for k in ("read", "created", "updated", "unchanged", "rejected", "flagged")
+                        },
+                        note=f"导入 {path.name}：新增{c['created']}家（本批次创建的企业可按导入批次查到）",
+                    )
+    if strict and result.counts["rejected"]:
+        result.refused = True
+        result.message = f"严格模式：有{result.counts['rejected']}行被拒绝，本次导入未写入任何数据"
     if dry_run and not result.message:
         result.message = "试运行：仅检查，未写入任何数据"
     return result

@@ -97,6 +97,8 @@ class Enterprise(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # optimistic locking (core.locking): NULL counts as 0, so adding the column to a big table rewrites nothing
+    version = models.PositiveIntegerField(_("version"), null=True, blank=True, editable=False)
 
     permission_object = "enterprise"
     scope_fields = ("organisation",)

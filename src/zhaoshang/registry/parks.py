@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from zhaoshang.accounts.models import Organisation
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
 from zhaoshang.core.errors import DomainError
 from zhaoshang.registry.core.parks import ParkRule as PlainRule
@@ -28,7 +29,7 @@ def _plain_rules() -> list[PlainRule]:
 
 
 @transaction.atomic
-def add_rule(actor: Any, park: Organisation, *, kind: str, pattern: str, priority: int = 0) -> ParkRule:
+def add_rule(actor: Actor, park: Organisation, *, kind: str, pattern: str, priority: int = 0) -> ParkRule:
     if park.kind not in PARK_KINDS:
         raise ParkError("只能为园区或乡镇（街道）设置规则")
     if kind not in ParkRule.Kind.values:
@@ -44,13 +45,13 @@ def add_rule(actor: Any, park: Organisation, *, kind: str, pattern: str, priorit
 
 
 @transaction.atomic
-def remove_rule(actor: Any, rule: ParkRule) -> None:
+def remove_rule(actor: Actor, rule: ParkRule) -> None:
     audit.delete(actor, rule)
 
 
 @transaction.atomic
 def set_park(
-    actor: Any, firm: Enterprise, park: Organisation | None, *, source: str = FirmPark.Source.MANUAL
+    actor: Actor, firm: Enterprise, park: Organisation | None, *, source: str = FirmPark.Source.MANUAL
 ) -> None:
     """Put the firm in ``park`` by hand (or by an import's column); None removes it (rules may place it again)."""
     link = FirmPark.objects.filter(enterprise=firm).first()
@@ -67,7 +68,7 @@ def set_park(
 
 
 @transaction.atomic
-def assign_parks(firms: Any = None, *, actor: Any = None) -> dict[str, int]:
+def assign_parks(firms: Any = None, *, actor: Actor = None) -> dict[str, int]:
     """Apply the rules to firms not set by hand (all firms, or the queryset given); counts placed/moved/removed."""
     rules = _plain_rules()
     by_pk = {r.pk: r for r in ParkRule.objects.all()}
@@ -123,7 +124,7 @@ def assign_parks(firms: Any = None, *, actor: Any = None) -> dict[str, int]:
     return counts
 
 
-def after_import(batch: Any, *, actor: Any = None) -> None:
+def after_import(batch: Any, *, actor: Actor = None) -> None:
     """Hook: place the firms of a finished import by the rules."""
     assign_parks(Enterprise.objects.filter(import_batch=batch))
 

@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy as _
 from zhaoshang.accounts.scoping import visible
 from zhaoshang.core.reference.regions import region_prefix
 from zhaoshang.registry.core import uscc as uscc_core
+from zhaoshang.registry.firms import fx_rates, home_prefix
 from zhaoshang.registry.models import Enterprise
 
 MIN_TRIGRAM = 3
@@ -412,8 +413,6 @@ def _decimal(value: Any) -> Decimal | None:
 def _usable_rates(rates: Mapping[str, Any] | None) -> list[tuple[str, Decimal]]:
     """(currency, CNY per unit) for every positive rate of ``rates`` (default: the configured table), sorted."""
     if rates is None:
-        from zhaoshang.registry.services import fx_rates
-
         rates = fx_rates()
     return [(currency, Decimal(rate)) for currency, rate in sorted(rates.items()) if Decimal(rate) > 0]
 
@@ -788,8 +787,6 @@ def apply_filters(
         qs = qs.filter(founded__lte=date(int(year_to), 12, 31))
     local = _truthy(filters.get("local"))
     if local is not None:
-        from zhaoshang.registry.services import home_prefix
-
         inside = _prefix("region_code", home_prefix())
         qs = qs.filter(inside) if local else qs.exclude(inside)
     listed = _truthy(filters.get("listed"))

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.firm_list, name="list"),
     path("export.xlsx", views.firm_export, name="export"),
     path("<int:pk>/", views.firm_detail, name="detail"),
+    path("<int:pk>/edit/", views.firm_edit, name="edit"),
     path("code/<str:code>/", views.firm_by_code, name="by_code"),
     path("parks/", park_views.park_list, name="parks"),
     path("parks/<int:pk>/", park_views.park_detail, name="park"),

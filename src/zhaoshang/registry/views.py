@@ -15,11 +15,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhaoshang.accounts.scoping import assignable_organisations, can, get_for_user, require, visible
+from zhaoshang.accounts.scoping import (
+    ReferenceNotVisible,
+    assignable_organisations,
+    can,
+    get_for_user,
+    require,
+    visible,
+)
+from zhaoshang.core.locking import StaleEdit
 from zhaoshang.core import hooks
 from zhaoshang.registry import search, services
 from zhaoshang.registry.filters import EnterpriseFilterSet
-from zhaoshang.registry.forms import ImportForm
+from zhaoshang.registry.forms import EnterpriseEditForm, ImportForm
 from zhaoshang.registry.models import DuplicateCandidate, Enterprise, ImportBatch
 
 PAGE_SIZE = 50
@@ -112,6 +120,8 @@ def firm_detail(request, pk: int):
         "history": history,
         "merged_from": list(Enterprise.objects.filter(merged_into=firm).only("id", "name", "uscc")),
         "sections": _profile_sections(firm, request.user),
+        "can_edit": not firm.merged_into_id
+        and visible(request.user, Enterprise.objects.filter(pk=firm.pk), "change").exists(),
         "duplicates": list(
             DuplicateCandidate.objects.filter(
                 Q(first=firm) | Q(second=firm), status=DuplicateCandidate.Status.OPEN
@@ -119,6 +129,47 @@ def firm_detail(request, pk: int):
         ),
     }
     return TemplateResponse(request, "registry/detail.html", context)
+
+
+def firm_edit(request, pk: int):
+    """Edit a firm's own data (org-scoped: who may change the firm); a stale form is refused with the other
+    person's changes shown (409), the user's input kept."""
+    require(request.user, "enterprise", "change")
+    firm = get_for_user(request.user, Enterprise.objects.select_related("organisation"), pk, "change")
+    if firm.merged_into_id:
+        return redirect("registry:detail", pk=firm.merged_into_id)
+    form = EnterpriseEditForm(request.POST or None, instance=firm, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        firm.refresh_from_db()  # validating wrote the values into ``firm``; the service compares with the row
+        try:
+            changed = services.update_enterprise(
+                request.user, firm, expected_version=form.cleaned_data.get("version"), **form.changes()
+            )
+        except StaleEdit as exc:
+            firm.refresh_from_db()
+            data = request.POST.copy()
+            data["version"] = str(firm.version or 0)
+            current = EnterpriseEditForm(instance=firm, user=request.user)
+            for (
+                name
+            ) in exc.fields:  # what the others changed shows its new value, never silently written back
+                if name in current.fields and name != "version":
+                    value = current[name].value()
+                    data[name] = "" if value is None else str(value)
+            form = EnterpriseEditForm(data, instance=firm, user=request.user)
+            form.is_valid()
+            form.add_error(None, str(exc))
+            return TemplateResponse(request, "registry/edit.html", {"form": form, "firm": firm}, status=409)
+        except (services.RegistryError, ReferenceNotVisible) as exc:
+            firm.refresh_from_db()
+            form.add_error(None, str(exc))
+            return TemplateResponse(request, "registry/edit.html", {"form": form, "firm": firm}, status=400)
+        if changed:
+            messages.success(request, _("Firm saved."))
+        return redirect("registry:detail", pk=firm.pk)
+    return TemplateResponse(
+        request, "registry/edit.html", {"form": form, "firm": firm}, status=400 if form.errors else 200
+    )
 
 
 # --------------------------------------------------------------------------------------------- imports

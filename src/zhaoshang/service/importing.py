@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Organisation
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.models import AuditEntry
@@ -138,7 +139,7 @@ def _org_key(name: str) -> str:
 class _Departments:
     """承办单位 text → organisation: by name (with or without the city's name in front) or code; else created."""
 
-    def __init__(self, actor: Any, root: Organisation) -> None:
+    def __init__(self, actor: Actor, root: Organisation) -> None:
         self.actor, self.root = actor, root
         self.by_key: dict[str, Organisation] = {}
         prefixes = [
@@ -183,7 +184,7 @@ class _Departments:
 
 
 def import_appeals(
-    actor: Any,
+    actor: Actor,
     path: str | Path,
     *,
     dry_run: bool = False,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import IO
+from typing import IO, Any
 
 from django.db.models import QuerySet
 
 from zhaoshang.service import services as s
 from zhaoshang.service.models import Appeal
+from zhaoshang.tabular import Bold, Sheet, write_workbook
 
 RATE_HEADERS = (
     "名称",
@@ -47,40 +49,23 @@ def _rate_row(name: str, r: dict) -> tuple:
     )
 
 
-def _safe(value: object) -> object:
-    """A text cell beginning with = + - @ is written as text, never as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def monthly_xlsx(qs: QuerySet[Appeal], start: date, end: date, out: IO[bytes] | str) -> None:
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
-    bold = book.add_format({"bold": True})
-    sheet = book.add_worksheet("三率")
-    sheet.write_row(0, 0, (f"企业诉求办理情况 {start.isoformat()} 至 {end.isoformat()}",), bold)
-    row = 2
+    """The month's rates and the appeals list as XLSX, through the shared writer (``zhaoshang.tabular``): a firm
+    name or text beginning with ``= + - @`` is written as text, never as a formula; counts stay numbers."""
     overall = s.compute_rates(qs).as_dict()
+    rates: list[Sequence[Any]] = [Bold((f"企业诉求办理情况 {start.isoformat()} 至 {end.isoformat()}",)), ()]
     for title, rows in (
         ("全市", [("全市", overall)]),
         ("按承办单位", [(d["name"], d) for d in s.rates_by(qs, "department")]),
         ("按诉求类型", [(d["name"], d) for d in s.rates_by(qs, "category")]),
         ("按渠道", [(d["name"], d) for d in s.rates_by(qs, "channel")]),
     ):
-        sheet.write(row, 0, title, bold)
-        sheet.write_row(row + 1, 0, RATE_HEADERS, bold)
-        row += 2
-        for name, r in rows:
-            sheet.write_row(row, 0, [_safe(v) for v in _rate_row(name, r)])
-            row += 1
-        row += 1
-    sheet.write(row, 0, "口径", bold)
-    for _key, name, definition in s.RATE_DEFINITIONS:
-        row += 1
-        sheet.write_row(row, 0, (name, definition))
-    detail = book.add_worksheet("诉求清单")
+        rates.append(Bold((title,)))
+        rates.append(Bold(RATE_HEADERS))
+        rates.extend(_rate_row(name, r) for name, r in rows)
+        rates.append(())
+    rates.append(Bold(("口径",)))
+    rates.extend((name, definition) for _key, name, definition in s.RATE_DEFINITIONS)
     headers = (
         "工单编号",
         "查询码",
@@ -97,35 +82,31 @@ def monthly_xlsx(qs: QuerySet[Appeal], start: date, end: date, out: IO[bytes] | 
         "重办次数",
         "联系电话",
     )
-    detail.write_row(0, 0, headers, bold)
-    for n, a in enumerate(
-        qs.select_related("category", "department").order_by("received_date", "id").iterator(chunk_size=2000),
-        start=1,
-    ):
-        detail.write_row(
-            n,
-            0,
-            [
-                _safe(v)
-                for v in (
-                    a.ticket or "",
-                    a.tracking_code,
-                    a.received_date.isoformat(),
-                    a.firm_name,
-                    a.category.name if a.category else a.category_text,
-                    a.department.name if a.department else a.department_text,
-                    a.get_status_display(),
-                    a.response_due.isoformat(),
-                    a.handling_due.isoformat(),
-                    a.closed_at.date().isoformat() if a.closed_at else "",
-                    a.get_result_display(),
-                    a.get_satisfaction_display(),
-                    a.reopen_count,
-                    s.mask_phone(a.phone),
-                )
-            ],
+    detail = (
+        (
+            a.ticket or "",
+            a.tracking_code,
+            a.received_date.isoformat(),
+            a.firm_name,
+            a.category.name if a.category else a.category_text,
+            a.department.name if a.department else a.department_text,
+            a.get_status_display(),
+            a.response_due.isoformat(),
+            a.handling_due.isoformat(),
+            a.closed_at.date().isoformat() if a.closed_at else "",
+            a.get_result_display(),
+            a.get_satisfaction_display(),
+            a.reopen_count,
+            s.mask_phone(a.phone),
         )
-    book.close()
+        for a in qs.select_related("category", "department")
+        .order_by("received_date", "id")
+        .iterator(chunk_size=2000)
+    )
+    write_workbook(
+        out,
+        [Sheet("三率", rows=rates, freeze=None), Sheet("诉求清单", headers, detail)],
+    )
 
 
 def monthly_docx(qs: QuerySet[Appeal], start: date, end: date, out: IO[bytes] | str) -> None:

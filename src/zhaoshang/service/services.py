@@ -20,6 +20,7 @@ from django.utils import timezone
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.accounts.roles import Role
 from zhaoshang.accounts.scoping import can, in_scope, may_act_in, visible
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
 from zhaoshang.core.errors import DomainError
 from zhaoshang.service.core.rates import Rates
@@ -75,7 +76,7 @@ DEFAULT_CATEGORIES = (
 
 
 @transaction.atomic
-def ensure_categories(actor: Any = None) -> list[Category]:
+def ensure_categories(actor: Actor = None) -> list[Category]:
     out = []
     for order, (code, name, response, handling) in enumerate(DEFAULT_CATEGORIES):
         cat = Category.objects.filter(code=code).first()
@@ -181,7 +182,7 @@ def city_root() -> Organisation:
     return org
 
 
-def _event(appeal: Appeal, kind: str, actor: Any = None, **extra: Any) -> AppealEvent:
+def _event(appeal: Appeal, kind: str, actor: Actor = None, **extra: Any) -> AppealEvent:
     return AppealEvent.objects.create(
         appeal=appeal, kind=kind, actor=actor if getattr(actor, "pk", None) else None, **extra
     )
@@ -194,7 +195,7 @@ def _set_due(appeal: Appeal, calendar=None) -> None:
 
 @transaction.atomic
 def receive_appeal(
-    actor: Any,
+    actor: Actor,
     *,
     channel: str,
     content: str,
@@ -257,7 +258,7 @@ def receive_appeal(
 
 
 def _route(
-    actor: Any,
+    actor: Actor,
     appeal: Appeal,
     department: Organisation,
     *,
@@ -275,7 +276,7 @@ def _route(
     _event(appeal, kind, actor, from_org=old, to_org=department, text=text)
 
 
-def _require(actor: Any, appeal: Appeal, action: str = "change") -> None:
+def _require(actor: Actor, appeal: Appeal, action: str = "change") -> None:
     if actor is None:
         return
     if not in_scope(actor, appeal, "view"):
@@ -284,7 +285,7 @@ def _require(actor: Any, appeal: Appeal, action: str = "change") -> None:
         raise PermissionDenied("没有办理该诉求的权限")
 
 
-def _is_owner_side(actor: Any, appeal: Appeal) -> bool:
+def _is_owner_side(actor: Actor, appeal: Appeal) -> bool:
     """The receiver's side (首接) may route; the lead department's side may accept, transfer, send back, close."""
     if actor is None or actor.is_superuser:
         return True
@@ -292,7 +293,7 @@ def _is_owner_side(actor: Any, appeal: Appeal) -> bool:
     return bool(org) and appeal.receiving_org.is_within(org)
 
 
-def _is_department_side(actor: Any, appeal: Appeal) -> bool:
+def _is_department_side(actor: Actor, appeal: Appeal) -> bool:
     if actor is None or actor.is_superuser:
         return True
     org = actor.organisation
@@ -300,7 +301,7 @@ def _is_department_side(actor: Any, appeal: Appeal) -> bool:
 
 
 @transaction.atomic
-def assign_appeal(actor: Any, appeal: Appeal, department: Organisation, *, reason: str = "") -> Appeal:
+def assign_appeal(actor: Actor, appeal: Appeal, department: Organisation, *, reason: str = "") -> Appeal:
     _require(actor, appeal)
     if not _is_owner_side(actor, appeal):
         raise PermissionDenied("只有首接单位可以分派")
@@ -311,7 +312,7 @@ def assign_appeal(actor: Any, appeal: Appeal, department: Organisation, *, reaso
 
 
 @transaction.atomic
-def accept_appeal(actor: Any, appeal: Appeal) -> Appeal:
+def accept_appeal(actor: Actor, appeal: Appeal) -> Appeal:
     """The lead department accepts (签收): it owns the appeal from now on; acceptance is the first response."""
     _require(actor, appeal)
     if not _is_department_side(actor, appeal):
@@ -343,7 +344,7 @@ def _need_reason(reason: str, what: str) -> str:
 
 
 @transaction.atomic
-def transfer_appeal(actor: Any, appeal: Appeal, department: Organisation, *, reason: str) -> Appeal:
+def transfer_appeal(actor: Actor, appeal: Appeal, department: Organisation, *, reason: str) -> Appeal:
     """The lead department hands the appeal to another department (with a reason); ownership follows acceptance."""
     reason = _need_reason(reason, "转办")
     _require(actor, appeal)
@@ -356,7 +357,7 @@ def transfer_appeal(actor: Any, appeal: Appeal, department: Organisation, *, rea
 
 
 @transaction.atomic
-def send_back_appeal(actor: Any, appeal: Appeal, *, reason: str) -> Appeal:
+def send_back_appeal(actor: Actor, appeal: Appeal, *, reason: str) -> Appeal:
     """退单: the department returns the appeal to its first receiver, which keeps owning it."""
     reason = _need_reason(reason, "退单")
     _require(actor, appeal)
@@ -374,7 +375,7 @@ def send_back_appeal(actor: Any, appeal: Appeal, *, reason: str) -> Appeal:
 
 @transaction.atomic
 def add_joint_departments(
-    actor: Any, appeal: Appeal, departments: Iterable[Organisation], *, note: str = ""
+    actor: Actor, appeal: Appeal, departments: Iterable[Organisation], *, note: str = ""
 ) -> list[JointHandling]:
     """Joint handling: other departments take part; the appeal's department stays the one lead."""
     _require(actor, appeal)
@@ -394,7 +395,7 @@ def add_joint_departments(
 
 
 @transaction.atomic
-def pause_appeal(actor: Any, appeal: Appeal, *, reason: str, on: date | None = None) -> Appeal:
+def pause_appeal(actor: Actor, appeal: Appeal, *, reason: str, on: date | None = None) -> Appeal:
     """Stop the clock while waiting for the firm (材料补正 …); the reason is required."""
     reason = _need_reason(reason, "暂停计时")
     _require(actor, appeal)
@@ -408,7 +409,7 @@ def pause_appeal(actor: Any, appeal: Appeal, *, reason: str, on: date | None = N
 
 
 @transaction.atomic
-def resume_appeal(actor: Any, appeal: Appeal, *, on: date | None = None) -> Appeal:
+def resume_appeal(actor: Actor, appeal: Appeal, *, on: date | None = None) -> Appeal:
     """Restart the clock: the due dates move on by the working days the appeal waited."""
     _require(actor, appeal)
     if appeal.status != Appeal.Status.WAITING or appeal.paused_since is None:
@@ -429,7 +430,7 @@ def resume_appeal(actor: Any, appeal: Appeal, *, on: date | None = None) -> Appe
 
 
 @transaction.atomic
-def reply_to_firm(actor: Any, appeal: Appeal, text: str) -> Appeal:
+def reply_to_firm(actor: Actor, appeal: Appeal, text: str) -> Appeal:
     text = (text or "").strip()
     if not text:
         raise ServiceError("答复内容不能为空", code="reply_required")
@@ -443,7 +444,7 @@ def reply_to_firm(actor: Any, appeal: Appeal, text: str) -> Appeal:
 
 @transaction.atomic
 def close_appeal(
-    actor: Any, appeal: Appeal, *, result: str, note: str = "", at: datetime | None = None
+    actor: Actor, appeal: Appeal, *, result: str, note: str = "", at: datetime | None = None
 ) -> Appeal:
     """办结 with a result; 部分解决 and 未解决 need an explanation."""
     if result not in Appeal.Result.values:
@@ -482,7 +483,7 @@ def close_appeal(
 
 
 @transaction.atomic
-def record_satisfaction(actor: Any, appeal: Appeal, value: str, *, note: str = "") -> Appeal:
+def record_satisfaction(actor: Actor, appeal: Appeal, value: str, *, note: str = "") -> Appeal:
     """The call-back: by someone other than the handler; 不满意 reopens the appeal (counted)."""
     if value not in Appeal.Satisfaction.values:
         raise ServiceError("满意度应为 满意 / 基本满意 / 不满意 / 未评价", code="bad_satisfaction")
@@ -800,7 +801,7 @@ def recurring_problems(start: date, end: date, *, user: Any = None, **options: A
 
 
 @transaction.atomic
-def erase_personal_data(actor: Any, *, older_than_days: int, today: date | None = None) -> int:
+def erase_personal_data(actor: Actor, *, older_than_days: int, today: date | None = None) -> int:
     """Erase contact and phone of appeals closed more than ``older_than_days`` ago (the retention period)."""
     today = today or timezone.localdate()
     cutoff = aware(datetime.combine(today - timedelta(days=older_than_days), datetime.min.time()))
@@ -823,7 +824,7 @@ def erase_personal_data(actor: Any, *, older_than_days: int, today: date | None 
 
 @transaction.atomic
 def raise_structural_problem(
-    actor: Any,
+    actor: Actor,
     *,
     title: str,
     appeals: Iterable[Appeal],
@@ -875,7 +876,7 @@ def appeals_of_firm(firm: Any, user: Any) -> dict[str, Any]:
 
 @transaction.atomic
 def plan_visits(
-    actor: Any, firms: Iterable[Any], *, planned_for: date, plan: str, is_demo: bool = False
+    actor: Actor, firms: Iterable[Any], *, planned_for: date, plan: str, is_demo: bool = False
 ) -> int:
     """Plan a 走访 of each firm (e.g. every 规上 firm this quarter) for the acting officer; a planned, not yet done
     visit of the same firm and plan is not duplicated."""
@@ -901,7 +902,7 @@ def plan_visits(
 
 @transaction.atomic
 def record_visit(
-    actor: Any,
+    actor: Actor,
     visit: Any,
     *,
     findings: str,

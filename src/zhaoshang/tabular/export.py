@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -37,6 +38,75 @@ def _number(value: Any) -> int | float | None:
     return None
 
 
+class Bold(tuple):  # type: ignore[type-arg]
+    """A row written in bold (a title, a section heading, the header of a table inside a sheet); its cells are
+    written like any other (text neutralised, numbers as numbers)."""
+
+    __slots__ = ()
+
+
+@dataclass
+class Sheet:
+    """One worksheet: a bold header row (none when ``headers`` is empty), then ``rows`` in order. A row may be a
+    :class:`Bold` row or empty (a blank line). ``wrap`` wraps the text of the data cells."""
+
+    name: str
+    headers: Sequence[str] = ()
+    rows: Iterable[Sequence[Any]] = ()
+    widths: Sequence[int] | None = None
+    freeze: tuple[int, int] | None = (1, 0)
+    wrap: bool = False
+
+
+def write_workbook(out: str | Path | IO[bytes], sheets: Sequence[Sheet]) -> list[int]:
+    """Write the sheets to one XLSX; returns the number of rows written to each (header row not counted)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(
+        str(out) if isinstance(out, Path) else out,
+        {"constant_memory": True, "in_memory": not isinstance(out, str | Path), "strings_to_formulas": False},
+    )
+    bold = book.add_format({"bold": True, "bg_color": "#F2F2F2"})
+    counts = []
+    for spec in sheets:
+        sheet = book.add_worksheet(spec.name[:31])
+        wrap = book.add_format({"text_wrap": True, "valign": "top"}) if spec.wrap else None
+        day = book.add_format({"num_format": "yyyy-mm-dd"})
+        moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        for col, width in enumerate(spec.widths or ()):
+            sheet.set_column(col, col, width)
+        start = 0
+        if spec.headers:
+            sheet.write_row(0, 0, [neutralise(str(h)) for h in spec.headers], bold)
+            start = 1
+        if spec.freeze is not None:
+            sheet.freeze_panes(*spec.freeze)
+        n = start - 1
+        for n, row in enumerate(spec.rows, start=start):
+            style = bold if isinstance(row, Bold) else wrap
+            for col, value in enumerate(row):
+                _write_cell(sheet, n, col, value, style, day, moment)
+        counts.append(n + 1 - start)
+    book.close()
+    return counts
+
+
+def _write_cell(sheet: Any, row: int, col: int, value: Any, style: Any, day: Any, moment: Any) -> None:
+    if value is None:
+        return
+    number = _number(value)
+    if number is not None:
+        sheet.write_number(row, col, number, style)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, col, value, style)
+    elif isinstance(value, datetime):
+        sheet.write_datetime(row, col, value.replace(tzinfo=None), moment)
+    elif isinstance(value, date):
+        sheet.write_datetime(row, col, value, day)
+    else:
+        sheet.write_string(row, col, neutralise(str(value)), style)
+
+
 def write_xlsx(
     out: str | Path | IO[bytes],
     headers: Sequence[str],
@@ -47,35 +117,7 @@ def write_xlsx(
     freeze: tuple[int, int] = (1, 0),
 ) -> int:
     """Write one sheet (bold header row, then ``rows``); returns the number of data rows written."""
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": not isinstance(out, str | Path)})
-    sheet = book.add_worksheet(sheet_name[:31])
-    bold = book.add_format({"bold": True, "bg_color": "#F2F2F2"})
-    day = book.add_format({"num_format": "yyyy-mm-dd"})
-    moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    for col, width in enumerate(widths or ()):
-        sheet.set_column(col, col, width)
-    sheet.write_row(0, 0, [str(h) for h in headers], bold)
-    sheet.freeze_panes(*freeze)
-    n = 0
-    for n, row in enumerate(rows, start=1):
-        for col, value in enumerate(row):
-            if value is None:
-                continue
-            number = _number(value)
-            if number is not None:
-                sheet.write_number(n, col, number)
-            elif isinstance(value, bool):
-                sheet.write_boolean(n, col, value)
-            elif isinstance(value, datetime):
-                sheet.write_datetime(n, col, value.replace(tzinfo=None), moment)
-            elif isinstance(value, date):
-                sheet.write_datetime(n, col, value, day)
-            else:
-                sheet.write_string(n, col, neutralise(str(value)))
-    book.close()
-    return n
+    return write_workbook(out, [Sheet(sheet_name, headers, rows, widths, freeze)])[0]
 
 
 def _csv_cell(value: Any) -> str:

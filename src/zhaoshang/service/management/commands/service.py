@@ -17,29 +17,13 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from zhaoshang.accounts.cli import organisation_option, user_option
+from zhaoshang.accounts.cli import date_option, organisation_option, user_option
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.management.commands.calendar import add_import_arguments, run_import
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        from zhaoshang.service.core.values import ValueProblem, parse_datetime
-
-        try:
-            parsed = parse_datetime(text)
-        except ValueProblem:
-            parsed = None
-        if parsed is None:
-            raise CommandError(f"日期“{text}”无法识别，请写成 2025-01-31") from None
-        return parsed.date()
 
 
 class Command(BaseCommand):
@@ -159,12 +143,12 @@ class Command(BaseCommand):
 
         if options["days"] < 0:
             raise CommandError("N 必须是非负整数")
-        self.stdout.write(due_date(_date(options["received"]), options["days"]).isoformat())
+        self.stdout.write(due_date(date_option(options["received"]), options["days"]).isoformat())
 
     def _rates(self, options):
         from zhaoshang.service.services import RATE_DEFINITIONS, appeals_in_period, compute_rates
 
-        start, end = _date(options["start"]), _date(options["end"])
+        start, end = date_option(options["start"]), date_option(options["end"])
         if end < start:
             raise CommandError("--to 早于 --from")
         org = organisation_option(options["org"])
@@ -183,7 +167,7 @@ class Command(BaseCommand):
     def _clusters(self, options):
         from zhaoshang.service.services import recurring_problems
 
-        start, end = _date(options["start"]), _date(options["end"])
+        start, end = date_option(options["start"]), date_option(options["end"])
         clusters = recurring_problems(start, end)
         if options["json"]:
             self.stdout.write(
@@ -204,7 +188,7 @@ class Command(BaseCommand):
     def _escalations(self, options):
         from zhaoshang.service.services import due_escalations, record_escalations
 
-        today = _date(options["date"]) if options["date"] else None
+        today = date_option(options["date"]) if options["date"] else None
         found = record_escalations(today) if options["record"] else due_escalations(today)
         data = [{**asdict(e), "due": e.due.isoformat()} for e in found]
         if options["json"]:
