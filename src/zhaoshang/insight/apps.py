@@ -12,8 +12,8 @@ class InsightConfig(AppConfig):
 
         def api_routes():
             # a real import: a renamed module fails, never skipped
-            from zhaoshang.insight.api_analysis import ROUTES as analysis_routes
+            from zhaoshang.insight.api import ROUTES
 
-            return [*analysis_routes]
+            return ROUTES
 
         register_routes(self.name, api_routes)
