@@ -64,6 +64,7 @@ DEMO_STEPS = (
     ("企业服务 service desk", "zhaoshang.service.demo:build"),
     ("园区归属 parks", "zhaoshang.registry.park_demo:build"),
     ("提醒 reminders", "zhaoshang.notifications.demo:build"),
+    ("下一步招什么 what to attract next", "zhaoshang.insight.demo_analysis:build"),
 )
 
 

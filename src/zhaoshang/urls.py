@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/", include("zhaoshang.api.urls")),
     path("registry/", include("zhaoshang.registry.urls")),
     path("chains/", include("zhaoshang.chains.urls")),
+    path("insight/", include("zhaoshang.insight.urls")),
     path("pipeline/", include("zhaoshang.pipeline.urls")),
     path("places/", include("zhaoshang.places.urls")),
     path("insight/", include("zhaoshang.insight.urls")),

@@ -346,6 +346,15 @@ def compare(request, slug: str):
     return TemplateResponse(request, "chains/compare.html", context)
 
 
+def _node_filter(request, report) -> set[str] | None:
+    """``?nodes=key1,key2``: the nodes (and their subtrees) a target list is narrowed to; None for all."""
+    raw = (request.GET.get("nodes") or "").replace("，", ",")
+    keys = [k.strip() for k in raw.split(",") if k.strip()]
+    if not keys:
+        return None
+    return {sub for k in keys if k in report.spec.nodes for sub in report.spec.subtree(k)}
+
+
 def targets_export(request, slug: str, fmt: str):
     chain = _chain(request, slug)
     area = _area(request)
@@ -353,6 +362,9 @@ def targets_export(request, slug: str, fmt: str):
     rows, _hidden = _visible_targets(
         request.user, services.target_rows(services.targets_for(chain, area.code, report=report))
     )
+    wanted = _node_filter(request, report)
+    if wanted is not None:  # e.g. the insight page's "what we can do next": only these nodes' targets
+        rows = [r for r in rows if r["node_key"] in wanted]
     data = services.export_targets(report, rows, fmt, base_url=request.build_absolute_uri("/")[:-1])
     content_type = {
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

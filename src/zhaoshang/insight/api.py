@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from zhaoshang.insight.api_analysis import ROUTES as ANALYSIS_ROUTES
 from zhaoshang.insight.api_benchmark import ROUTES as BENCHMARK_ROUTES
 
-ROUTES = [*BENCHMARK_ROUTES]
+ROUTES = [*BENCHMARK_ROUTES, *ANALYSIS_ROUTES]

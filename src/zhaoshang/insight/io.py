@@ -301,3 +301,101 @@ def sector_sizes(division_sizes: Mapping[str, float], mapping: Mapping[str, list
     return {
         code: float(sum(division_sizes.get(d, 0.0) for d in divisions)) for code, divisions in mapping.items()
     }
+
+
+# ------------------------------------------------------------------ sector maps of the 149 / 153 / 42 layouts
+
+#: The shipped mapping of every sector of the NBS layouts (2017: 149, 2020: 153 and 42 sectors) to GB/T 4754-2017
+#: codes of any level and to chain nodes (``slug:key``). Columns: table, io_code, io_name, gbt4754, chain_nodes.
+SECTOR_MAP_FILE = Path(__file__).with_name("data") / "io_sectors.csv"
+SECTOR_MAP_COLUMNS = ("table", "io_code", "io_name", "gbt4754", "chain_nodes")
+
+
+@dataclass(frozen=True)
+class SectorRow:
+    table: str  # the layout, by its number of sectors: "149", "153", "42"
+    io_code: str
+    io_name: str
+    gbt4754: tuple[str, ...]  # GB/T 4754 codes (2 to 4 digits)
+    chain_nodes: tuple[str, ...]  # "slug:key"
+
+
+def read_sector_map(path: str | Path | None = None) -> list[SectorRow]:
+    """The sector map file (CSV/XLSX, columns :data:`SECTOR_MAP_COLUMNS`), checked row by row.
+
+    A GB/T code must be 2 to 4 digits and may appear once per layout; a chain node is ``slug:key``.
+    """
+    from zhaoshang.tabular import cell_text, open_table
+
+    path = Path(path) if path is not None else SECTOR_MAP_FILE
+    table = open_table(path)
+    header = [h.strip() for h in table.header]
+    for needed in SECTOR_MAP_COLUMNS[:4]:
+        if needed not in header:
+            raise InputFileError(path, f"缺少列“{needed}”", row=table.header_row)
+    pos = {c: header.index(c) for c in SECTOR_MAP_COLUMNS if c in header}
+    rows: list[SectorRow] = []
+    owner: dict[tuple[str, str], str] = {}
+    seen: set[tuple[str, str]] = set()
+
+    def cell(cells, name) -> str:
+        i = pos.get(name)
+        if i is None or i >= len(cells):
+            return ""
+        value = cells[i]
+        return (value if isinstance(value, str) else cell_text(value)).strip()
+
+    for number, cells in table.rows:
+        layout, code = cell(cells, "table"), cell(cells, "io_code")
+        if not layout and not code:
+            continue
+        if not layout:
+            raise InputFileError(path, "为空", row=number, column="table")
+        if not code:
+            raise InputFileError(path, "为空", row=number, column="io_code")
+        if (layout, code) in seen:
+            raise InputFileError(path, f"部门 {layout}/{code} 出现了两次", row=number, column="io_code")
+        seen.add((layout, code))
+        codes = tuple(cell(cells, "gbt4754").replace(",", " ").replace("，", " ").split())
+        for c in codes:
+            if not (c.isdigit() and 2 <= len(c) <= 4):
+                raise InputFileError(path, f"“{c}”不是2至4位的国民经济行业代码", row=number, column="gbt4754")
+            if (layout, c) in owner:
+                raise InputFileError(
+                    path, f"行业代码{c}同时对应了部门{owner[layout, c]}和{code}", row=number, column="gbt4754"
+                )
+            owner[layout, c] = code
+        nodes = tuple(cell(cells, "chain_nodes").replace(",", " ").replace("，", " ").split())
+        for n in nodes:
+            slug, sep, key = n.partition(":")
+            if not sep or not slug or not key:
+                raise InputFileError(
+                    path,
+                    f"“{n}”应写成 产业链:节点（如 rail-transit-equipment:bogie）",
+                    row=number,
+                    column="chain_nodes",
+                )
+        rows.append(SectorRow(layout, code, cell(cells, "io_name"), codes, nodes))
+    if not rows:
+        raise InputFileError(path, "没有任何部门行")
+    return rows
+
+
+def sector_of_code(industry_code: str, codes: Mapping[str, str]) -> str | None:
+    """The sector of a firm's GB/T 4754 code: the one whose mapped code is the longest prefix of it."""
+    for length in range(min(4, len(industry_code)), 1, -1):
+        found = codes.get(industry_code[:length])
+        if found is not None:
+            return found
+    return None
+
+
+def sizes_by_sector(code_sizes: Mapping[str, float], rows: list[SectorRow]) -> dict[str, float]:
+    """Sizes (firms, capital, output) per IO sector of one layout from sizes per GB/T 4754 code (any level)."""
+    codes = {c: r.io_code for r in rows for c in r.gbt4754}
+    out = {r.io_code: 0.0 for r in rows}
+    for code, size in code_sizes.items():
+        sector = sector_of_code(str(code), codes)
+        if sector is not None:
+            out[sector] += float(size)
+    return out

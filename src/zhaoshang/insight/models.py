@@ -131,3 +131,74 @@ class PeerGroup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.home}: {'、'.join(self.peers)}"
+
+
+class ComplexitySnapshot(models.Model):
+    """A registry-built complexity (firms or capital per region × industry or chain node), computed by
+    :func:`zhaoshang.insight.analysis_services.build_snapshot` and stored so that pages read it instead of recomputing.
+
+    The arrays (locations, activities, RCA, presence, density, COG, ECI, PCI, proximity …) are kept as one
+    compressed NumPy archive in ``arrays``; ``labels`` names the activities (industry name, chain node path).
+    """
+
+    permission_object = "reference"
+
+    class By(models.TextChoices):
+        DIVISION = "division", _("GB/T 4754 division")
+        GROUP = "group", _("GB/T 4754 group")
+        CLASS = "class", _("GB/T 4754 class")
+        NODE = "node", _("Chain node")
+
+    class Measure(models.TextChoices):
+        FIRMS = "firms", _("Firms")
+        CAPITAL = "capital", _("Registered capital")
+
+    class Level(models.TextChoices):
+        COUNTY = "county", _("County")
+        CITY = "city", _("City")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    by = models.CharField(_("activities"), max_length=10, choices=By.choices, default=By.CLASS)
+    measure = models.CharField(_("measure"), max_length=10, choices=Measure.choices, default=Measure.FIRMS)
+    level = models.CharField(_("locations"), max_length=10, choices=Level.choices, default=Level.COUNTY)
+    region_prefix = models.CharField(_("region code prefix"), max_length=6, blank=True)
+    chain = models.SlugField(_("chain"), max_length=80, blank=True)
+    locations = models.PositiveIntegerField(_("locations"), default=0)
+    activities = models.PositiveIntegerField(_("activities"), default=0)
+    firms = models.PositiveIntegerField(_("value total"), default=0)
+    seconds = models.FloatField(_("compute seconds"), default=0)
+    arrays = models.BinaryField(_("arrays"))
+    labels = models.JSONField(_("labels"), default=dict, blank=True)
+    built_at = models.DateTimeField(_("built"), auto_now=True)
+    built_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("complexity snapshot")
+        verbose_name_plural = _("complexity snapshots")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IOSectorMapping(models.Model):
+    """One input-output sector of a table layout (149, 153 or 42 sectors) mapped to GB/T 4754 codes (any level;
+    a firm's code belongs to the sector with the longest matching code) and to chain nodes (``slug:key``).
+    Shipped in ``insight/data/io_sectors.csv``; editable by administrators (admin, import/export)."""
+
+    permission_object = "reference"
+
+    table = models.CharField(_("table layout (sectors)"), max_length=10)
+    io_code = models.CharField(_("IO sector code"), max_length=10)
+    io_name = models.CharField(_("IO sector"), max_length=100)
+    gbt4754 = models.CharField(_("GB/T 4754 codes"), max_length=255, blank=True)
+    chain_nodes = models.TextField(_("chain nodes"), blank=True)
+
+    class Meta:
+        ordering = ["table", "io_code"]
+        verbose_name = _("IO sector mapping")
+        verbose_name_plural = _("IO sector mappings")
+        constraints = [models.UniqueConstraint(fields=["table", "io_code"], name="unique_io_sector_mapping")]
+
+    def __str__(self) -> str:
+        return f"{self.table}/{self.io_code} {self.io_name}"

@@ -148,3 +148,21 @@ def rank_opportunities(
             )
         )
     return out
+
+
+#: How much a chain node's gap counts as the chain's own need (the ``chain`` component): a missing key node
+#: (关键环节) is a full need, a weak key node or a missing ordinary node half of one, a weak ordinary node a
+#: quarter; a strong node is no need.
+CHAIN_NEED: Final[dict[tuple[str, bool], float]] = {
+    ("missing", True): 1.0,
+    ("weak", True): 0.5,
+    ("missing", False): 0.5,
+    ("weak", False): 0.25,
+    ("strong", True): 0.0,
+    ("strong", False): 0.0,
+}
+
+
+def chain_need(status: str, key_node: bool) -> float:
+    """The need one chain node's gap status adds (see :data:`CHAIN_NEED`)."""
+    return CHAIN_NEED.get((status, bool(key_node)), 0.0)

@@ -24,6 +24,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("registry:list", _("Enterprises"), ("enterprise", "view")),
     NavItem("registry:parks", _("Parks"), ("enterprise", "view")),
     NavItem("chains:index", _("Industrial chains"), ("chain", "view")),
+    NavItem("insight:next", _("What to attract next"), ("chain", "view")),
     NavItem("pipeline:list", _("Projects"), ("project", "view")),
     NavItem("insight:benchmark", _("Benchmarking"), ("indicator", "view")),
     NavItem("places:index", _("Parks and walking access"), ("park_site", "view")),

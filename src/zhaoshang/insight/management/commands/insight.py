@@ -69,6 +69,19 @@ class Command(BaseCommand):
         op.add_argument("--weights", help="user weights, e.g. density=0.5,pci=0.2,cog=0.2,chain=0.1")
         op.add_argument("--top", type=int, default=20)
         op.add_argument("--json", action="store_true")
+        sn = sub.add_parser(
+            "snapshot",
+            help="(re)build the stored registry complexity the insight pages read (what to attract next)",
+        )
+        sn.add_argument("--by", choices=["division", "group", "class", "node"], default="class")
+        sn.add_argument("--measure", choices=["firms", "capital"], default="firms")
+        sn.add_argument("--level", choices=["county", "city"], default="county")
+        sn.add_argument(
+            "--region-prefix", default="", help="only regions whose code starts with this (e.g. 43)"
+        )
+        sn.add_argument("--chain", default="", help="with --by node: only this chain (slug)")
+        sn.add_argument("--name", help="name to store it under (default from the parameters)")
+        sn.add_argument("--json", action="store_true")
         io = sub.add_parser("io", help="input-output tables: import, requirements of a target industry")
         io_sub = io.add_subparsers(dest="io_verb", required=True)
         io_imp = io_sub.add_parser("import", help="import an NBS input-output table (CSV/XLSX)")
@@ -76,6 +89,11 @@ class Command(BaseCommand):
         io_imp.add_argument("--name", help="name to store it under (default: year-sectors, e.g. 2020-42)")
         io_imp.add_argument("--year", type=int)
         io_imp.add_argument("--json", action="store_true")
+        io_map = io_sub.add_parser(
+            "mapping", help="the IO sector → GB/T 4754 / chain node mapping: import or export"
+        )
+        io_map.add_argument("action", choices=["import", "export"])
+        io_map.add_argument("file", help="CSV/XLSX (columns table, io_code, io_name, gbt4754, chain_nodes)")
         io_req = io_sub.add_parser(
             "requirements", help="direct and total requirements of a sector, with leakage"
         )
@@ -163,6 +181,39 @@ class Command(BaseCommand):
                 f"{o.rank}\t{o.activity}\t得分 {o.score:.3f}\t密度 {o.values['density']:.3f}\t"
                 f"PCI {o.values['pci']:.2f}\tCOG {o.values['cog']:.3f}\t相近：{near}"
             )
+
+    def do_snapshot(self, by, measure, level, region_prefix="", chain="", name=None, json=False, **_):
+        from zhaoshang.insight.analysis_services import build_snapshot
+
+        snapshot = build_snapshot(
+            None, by=by, measure=measure, level=level, region_prefix=region_prefix, chain=chain, name=name
+        )
+        summary = {
+            "name": snapshot.name,
+            "locations": snapshot.locations,
+            "activities": snapshot.activities,
+            "compute_seconds": snapshot.seconds,
+        }
+        if json:
+            self._json(summary)
+        else:
+            self.stderr.write(
+                f"已保存复杂度快照“{snapshot.name}”：{snapshot.locations} 个地区 × {snapshot.activities} 个产业，"
+                f"{snapshot.seconds:.3f} 秒"
+            )
+
+    def do_io_mapping(self, action, file, **_):
+        from zhaoshang.insight import analysis_services as analysis
+
+        if action == "import":
+            counts = analysis.import_sector_map(None, file)
+            self.stderr.write("已导入部门对照：" + "，".join(f"{k}部门表 {v} 行" for k, v in counts.items()))
+            return
+        from zhaoshang.tabular import write_csv, write_xlsx
+
+        header, rows = analysis.export_sector_map()
+        (write_xlsx if str(file).lower().endswith(".xlsx") else write_csv)(file, header, rows)
+        self.stderr.write(f"已导出部门对照 {len(rows)} 行到 {file}")
 
     def do_io(self, io_verb, **options):
         getattr(self, "do_io_" + io_verb)(**options)
