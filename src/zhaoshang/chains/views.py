@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.scoping import can, get_for_user, require, visible
-from zhaoshang.chains import services
+from zhaoshang.chains import phone, services
 from zhaoshang.chains.filters import AssignmentFilter
 from zhaoshang.chains.models import Chain, ChainNode, NodeAssignment
 from zhaoshang.registry.services import home_region
@@ -40,8 +40,8 @@ def _default_region(user) -> str:
     return home_region()
 
 
-def _area(request):
-    code = (request.GET.get("region") or "").strip() or _default_region(request.user)
+def _area(request, code: str | None = None):
+    code = ((request.GET.get("region") if code is None else code) or "").strip() or _default_region(request.user)
     try:
         return services.resolve_region(code)
     except services.ChainServiceError as exc:
@@ -208,14 +208,18 @@ def detail(request, slug: str):
         "tree": _tree(report, {k: len(v) for k, v in per_node.items()}),
         "can_edit": can(request.user, "chain", "change"),
         "node_ctx": _node_context(request, chain, report, key, targets) if key else None,
+        "segments": phone.segments(nodes),  # the phone's expandable list of the same nodes
     }
     context["gaps"].sort(key=lambda n: (not n.key_node, -n.weight))
     return TemplateResponse(request, "chains/detail.html", context)
 
 
 def node_panel(request, slug: str, key: str):
-    chain = _chain(request, slug)
-    area = _area(request)
+    return _panel_response(request, _chain(request, slug), key, request.GET)
+
+
+def _panel_response(request, chain: Chain, key: str, params):
+    area = _area(request, params.get("region", ""))
     report = services.gap_for_region(chain, area.code)
     targets = services.targets_for(chain, area.code, key, report=report) if key in report.spec.nodes else None
     context = _node_context(request, chain, report, key, targets)
@@ -293,6 +297,8 @@ def review_action(request, pk: int, verb: str):
     if verb not in ("confirm", "reject"):
         raise Http404
     services.review_assignment(request.user, assignment, confirm=verb == "confirm")
+    if request.htmx and request.POST.get("return") == "panel":  # decided in a node panel: the panel again
+        return _panel_response(request, assignment.node.chain, request.POST.get("node") or "", request.POST)
     if request.htmx:
         assignment.why = services.explain(assignment)
         return TemplateResponse(request, "chains/review.html#row", {"a": assignment, "can_review": True})
