@@ -40,7 +40,7 @@ def test_the_chain_office_sees_missing_key_nodes_and_candidates_highest_impact_f
     panel = _panel(page)
     assert "小城轨交链" in panel
     assert _list(panel, "office-missing-key") == ["turnout", "cbtc"]  # key nodes, by weight
-    assert "2 targets elsewhere" in panel or "2 个外地目标" in panel  # 秦皇岛 and 长沙 make turnouts
+    assert "外地目标 2 家" in panel  # 秦皇岛 and 长沙 make turnouts
     # key nodes first, a missing one (where one confirmation counts most) before a strong one; then the others
     assert _list(panel, "office-candidates")[:3] == ["turnout", "bogie", "door"]
     assert 'data-node="turnout" data-count="8"' in panel
