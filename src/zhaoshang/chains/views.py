@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.scoping import can, get_for_user, require, visible
-from zhaoshang.chains import phone, services
+from zhaoshang.chains import documents, phone, services
 from zhaoshang.chains.filters import AssignmentFilter
 from zhaoshang.chains.models import Chain, ChainNode, NodeAssignment
 from zhaoshang.registry.services import home_region
@@ -144,7 +144,7 @@ def _node_context(request, chain: Chain, report, key: str, targets) -> dict:
         "candidates": _evidence_rows(request.user, report, key, counting=False),
         "targets": shown[:20],
         "targets_total": len(shown),
-        "no_candidate_hint": services.NO_CANDIDATE_HINT,
+        "no_candidate_hint": documents.no_candidate_hint(),
         "can_edit": can(request.user, "chain", "change"),
         "can_review": can(request.user, "chain_assignment", "change"),
     }
@@ -359,7 +359,9 @@ def targets_export(request, slug: str, fmt: str):
     rows, _hidden = _visible_targets(
         request.user, services.target_rows(services.targets_for(chain, area.code, report=report))
     )
-    data = services.export_targets(report, rows, fmt, base_url=request.build_absolute_uri("/")[:-1])
+    if fmt not in ("xlsx", "docx"):
+        raise Http404
+    data = documents.target_list(report, rows, fmt, base_url=request.build_absolute_uri("/")[:-1])
     content_type = {
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -377,7 +379,7 @@ def assignments_export(request, slug: str):
     area = _area(request)
     report = services.gap_for_region(chain, area.code)
     response = HttpResponse(
-        services.export_assignments(report),
+        documents.assignments_xlsx(report),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="assignments-{chain.slug}-{area.code}.xlsx"'

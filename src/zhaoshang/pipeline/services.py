@@ -1003,13 +1003,13 @@ def meeting_pack(
 
 def render_meeting_pack(pack: meeting_core.MeetingPack, path: Any) -> Any:
     """Write the pack as .docx or .pdf (by suffix) with the embedded CJK font."""
-    from zhaoshang.pipeline.meeting_report import meeting_report
+    from zhaoshang.pipeline.meeting_report import default_title, meeting_report
     from zhaoshang.reports.document import render
     from zhaoshang.reports.errors import ReportError
 
-    try:
+    try:  # in the active language: the user's on the web, Chinese in the command
         report = meeting_report(
-            pack, title=f"{pack.organisation}专案分析会材料", max_rows=config.meeting_max_rows()
+            pack, title=default_title(pack.organisation), max_rows=config.meeting_max_rows()
         )
         return render(report, path)
     except ReportError as exc:

@@ -618,7 +618,7 @@ def _download(pack, fmt: str):
         path = Path(directory) / f"pack.{fmt}"
         services.render_meeting_pack(pack, path)
         data = path.read_bytes()
-    name = f"专案分析会材料_{pack.period.start:%Y%m%d}-{pack.period.end:%Y%m%d}.{fmt}"
+    name = f"{_('Case analysis meeting pack')}_{pack.period.start:%Y%m%d}-{pack.period.end:%Y%m%d}.{fmt}"
     return FileResponse(io.BytesIO(data), as_attachment=True, filename=name)
 
 
