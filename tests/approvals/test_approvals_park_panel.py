@@ -77,7 +77,14 @@ def test_the_park_panel_also_keeps_carriers_and_projects(cast, client_for, promi
 
 @pytest.mark.parametrize(
     "role",
-    [Role.CITY_LEADER, Role.INVESTMENT_OFFICER, Role.CHAIN_OFFICE, Role.SERVICE_OFFICER, Role.DEPARTMENT_HANDLER, Role.SYSTEM_ADMIN],
+    [
+        Role.CITY_LEADER,
+        Role.INVESTMENT_OFFICER,
+        Role.CHAIN_OFFICE,
+        Role.SERVICE_OFFICER,
+        Role.DEPARTMENT_HANDLER,
+        Role.SYSTEM_ADMIN,
+    ],
 )
 def test_no_other_role_gets_the_park_promises_panel(cast, client_for, promises, role):
     page = client_for(cast.by_role(role)).get(reverse("web:workbench")).content.decode()

@@ -30,7 +30,9 @@ def long_chain(transactional_db, cast):
     segments[2]["children"][5] = _leaf(
         "turnout", "道岔", ["道岔"], key_node=True, industry_codes=["3716"], card={"what": "轨道转辙设备"}
     )
-    chain = services.load_chain(cast.admin, from_dict({"slug": "phone-rail", "name": "手机轨交链", "nodes": segments}))
+    chain = services.load_chain(
+        cast.admin, from_dict({"slug": "phone-rail", "name": "手机轨交链", "nodes": segments})
+    )
     for i, (name, scope, code) in enumerate(
         [
             ("株洲上游一号有限公司", "上游环节0产品", ""),

@@ -81,7 +81,9 @@ def held_panel(request):
     return {"template": "approvals/panel_held.html", "held": held}
 
 
-PROMISE_DUE_DAYS = 30  # the park administrator sees promises due within this many days (and every overdue one)
+PROMISE_DUE_DAYS = (
+    30  # the park administrator sees promises due within this many days (and every overdue one)
+)
 
 
 @register_panel(14)

@@ -41,7 +41,9 @@ def _default_region(user) -> str:
 
 
 def _area(request, code: str | None = None):
-    code = ((request.GET.get("region") if code is None else code) or "").strip() or _default_region(request.user)
+    code = ((request.GET.get("region") if code is None else code) or "").strip() or _default_region(
+        request.user
+    )
     try:
         return services.resolve_region(code)
     except services.ChainServiceError as exc:

@@ -73,7 +73,9 @@ def candidates_by_impact(result) -> list:
     return rows
 
 
-def remember_targets(user, chain: Chain, region_code: str, ids: list[str], today: dt.date) -> tuple[set, bool]:
+def remember_targets(
+    user, chain: Chain, region_code: str, ids: list[str], today: dt.date
+) -> tuple[set, bool]:
     """The target ids known before today's first visit (the baseline), and whether this is the first visit ever.
     Today's ids become the next day's baseline."""
     with transaction.atomic():

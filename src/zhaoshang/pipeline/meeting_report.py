@@ -58,18 +58,19 @@ def meeting_report(pack: MeetingPack, *, title: str | None = None, max_rows: int
     were left out); the totals and key figures always count every row.
     """
     stages, directions = _words()
+    none = _("(none)")
 
     def stage(name: str) -> str:
         return stages.get(name, name)
 
     def table(headers: tuple[str, ...], rows: tuple, **kw: object) -> tuple[Table | Paragraph, ...]:
         if max_rows is None or len(rows) <= max_rows:
-            return (Table(headers, rows, **kw),)
+            return (Table(headers, rows, empty_text=none, **kw),)
         note = Paragraph(
             _("%(total)s rows in all, the first %(shown)s listed here; see the full list in the system.")
             % {"total": f"{len(rows):,}", "shown": f"{max_rows:,}"}
         )
-        return (Table(headers, rows[:max_rows], **kw), note)
+        return (Table(headers, rows[:max_rows], empty_text=none, **kw), note)
 
     leads, moves, cold = pack.new_leads, pack.stage_movements, pack.cold
     overdue, ranking = pack.overdue_by_department, pack.ranking
@@ -205,6 +206,7 @@ def meeting_report(pack: MeetingPack, *, title: str | None = None, max_rows: int
         Table(
             (_("Department"), _("Items overdue"), _("Longest overdue (days)")),
             tuple((d.department, d.count, d.max_days_overdue) for d in overdue.rows),
+            empty_text=none,
         ),
     ]
     for dept in overdue.rows:
@@ -243,6 +245,7 @@ def meeting_report(pack: MeetingPack, *, title: str | None = None, max_rows: int
                     (r.rank, r.team, r.points, r.projects_moved, r.signed_count, r.signed_amount_wan)
                     for r in ranking.rows
                 ),
+                empty_text=none,
             ),
         ),
     )
@@ -296,6 +299,7 @@ def meeting_report(pack: MeetingPack, *, title: str | None = None, max_rows: int
         Table(
             (_("Department"), _("Asked"), _("Granted"), _("Refused"), _("Awaiting approval")),
             tuple((d.department, d.requested, d.approved, d.rejected, d.pending) for d in ext.rows),
+            empty_text=none,
         ),
     ]
     for d in ext.rows:

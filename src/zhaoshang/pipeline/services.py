@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.accounts.scoping import check_reference, visible
@@ -986,7 +987,7 @@ def meeting_pack(
     ]
     try:
         return meeting_core.build_meeting_pack(
-            organisation=organisation.name if organisation else "全市",
+            organisation=organisation.name if organisation else gettext("Whole city"),
             period=period,
             projects=records,
             stage_events=events,

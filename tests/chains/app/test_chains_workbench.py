@@ -57,7 +57,11 @@ def test_the_review_link_of_a_node_lists_only_that_nodes_candidates(cast, client
     assert set(rows) == {"部件 / 道岔"}
     firms = re.findall(r'<tr id="assignment-\d+">\s*<td>([^<]+)</td>', html)
     # the 8 local candidates the panel counts come first, then the one elsewhere
-    assert len(firms) == 9 and all(f.startswith("株洲") for f in firms[:8]) and firms[8] == "长沙轨道装备有限公司"
+    assert (
+        len(firms) == 9
+        and all(f.startswith("株洲") for f in firms[:8])
+        and firms[8] == "长沙轨道装备有限公司"
+    )
 
 
 def test_new_targets_are_those_not_on_the_list_at_the_previous_days_visit(cast, client_for, city, make_firm):  # noqa: F811
@@ -66,7 +70,9 @@ def test_new_targets_are_those_not_on_the_list_at_the_previous_days_visit(cast, 
         first = _panel(client.get(reverse("web:workbench")).content.decode())
     assert 'data-testid="office-first-visit"' in first and _list(first, "office-new-targets") == []
     with _at(4):  # a maker of CBTC elsewhere arrives (classified on arrival)
-        newcomer = make_firm("上海信号系统有限公司", "CBTC信号系统研发", region_code="310115", industry_code="3891")
+        newcomer = make_firm(
+            "上海信号系统有限公司", "CBTC信号系统研发", region_code="310115", industry_code="3891"
+        )
         services.classify_enterprises(cast.admin)
         again = _panel(client.get(reverse("web:workbench")).content.decode())
         same_day = _panel(client.get(reverse("web:workbench")).content.decode())
@@ -87,7 +93,9 @@ def test_an_office_named_after_a_chain_sees_that_chain_only(cast, client_for, ci
     office = ensure_organisation(
         None, code="t-rail-office", name="小城轨交链链长办", kind="bureau", parent=cast.city
     )
-    user = ensure_user(None, username="t-rail", password=PASSWORD, organisation=office, role=Role.CHAIN_OFFICE)
+    user = ensure_user(
+        None, username="t-rail", password=PASSWORD, organisation=office, role=Role.CHAIN_OFFICE
+    )
     panel = _panel(client_for(user).get(reverse("web:workbench")).content.decode())
     assert 'data-chain="city-rail"' in panel and 'data-chain="mini-rail"' not in panel
     city_wide = _panel(client_for(cast.chain_office).get(reverse("web:workbench")).content.decode())
@@ -96,7 +104,14 @@ def test_an_office_named_after_a_chain_sees_that_chain_only(cast, client_for, ci
 
 @pytest.mark.parametrize(
     "role",
-    [Role.CITY_LEADER, Role.INVESTMENT_OFFICER, Role.PARK_ADMIN, Role.SERVICE_OFFICER, Role.DEPARTMENT_HANDLER, Role.SYSTEM_ADMIN],
+    [
+        Role.CITY_LEADER,
+        Role.INVESTMENT_OFFICER,
+        Role.PARK_ADMIN,
+        Role.SERVICE_OFFICER,
+        Role.DEPARTMENT_HANDLER,
+        Role.SYSTEM_ADMIN,
+    ],
 )
 def test_no_other_role_gets_the_chain_office_panel(cast, client_for, city, role):  # noqa: F811
     page = client_for(cast.by_role(role)).get(reverse("web:workbench")).content.decode()

@@ -6,26 +6,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chains', '0004_i8chains_evidence'),
+        ("chains", "0004_i8chains_evidence"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TargetsSeen',
+            name="TargetsSeen",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(max_length=12)),
-                ('day', models.DateField()),
-                ('baseline', models.JSONField(default=list)),
-                ('current', models.JSONField(default=list)),
-                ('chain', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='chains.chain')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(max_length=12)),
+                ("day", models.DateField()),
+                ("baseline", models.JSONField(default=list)),
+                ("current", models.JSONField(default=list)),
+                (
+                    "chain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="chains.chain"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'chain', 'region_code'), name='unique_targets_seen')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "chain", "region_code"), name="unique_targets_seen"
+                    )
+                ],
             },
         ),
     ]
