@@ -8,8 +8,8 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
-
 from tests.pipeline.conftest import make_project  # noqa: F401 - the project fixture
+
 from zhaoshang.accounts.roles import Role
 from zhaoshang.approvals import services
 

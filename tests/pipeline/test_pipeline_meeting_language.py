@@ -10,7 +10,6 @@ import docx
 import pytest
 from django.urls import reverse
 
-
 pytestmark = pytest.mark.django_db
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

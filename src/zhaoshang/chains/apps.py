@@ -8,8 +8,10 @@ class ChainsConfig(AppConfig):
     verbose_name = _("Industrial chains")
 
     def ready(self) -> None:
-        from zhaoshang.chains import panels  # noqa: F401 - registers the workbench panel
-        from zhaoshang.chains import workbench  # noqa: F401 - the chain office's "what needs me today"
+        from zhaoshang.chains import (
+            panels,  # noqa: F401 - registers the workbench panel
+            workbench,  # noqa: F401 - the chain office's "what needs me today"
+        )
         from zhaoshang.chains.services import classify_arrivals, positions_for
         from zhaoshang.core import hooks
 

@@ -9,8 +9,8 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
-
 from tests.chains.app.test_chains_small_city import city  # noqa: F401 - the small city fixture
+
 from zhaoshang.accounts.roles import Role
 from zhaoshang.chains import services
 from zhaoshang.chains.models import TargetsSeen
@@ -87,8 +87,9 @@ def test_new_targets_are_those_not_on_the_list_at_the_previous_days_visit(cast, 
 
 
 def test_an_office_named_after_a_chain_sees_that_chain_only(cast, client_for, city, chain):  # noqa: F811
-    from zhaoshang.accounts.services import ensure_organisation, ensure_user
     from tests.conftest import PASSWORD
+
+    from zhaoshang.accounts.services import ensure_organisation, ensure_user
 
     office = ensure_organisation(
         None, code="t-rail-office", name="小城轨交链链长办", kind="bureau", parent=cast.city
