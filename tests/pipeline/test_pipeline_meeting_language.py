@@ -70,3 +70,25 @@ def test_the_meeting_pack_command_writes_chinese(cast, make_project, tmp_path):
     call_command("pipeline", "meeting-pack", "--from", "2026-01-01", "--to", "2026-03-31", "-o", str(out))
     text = _text(docx.Document(str(out)))
     assert "全市专案分析会材料" in text and "一、总体情况" in text and "1. Overview" not in text
+
+
+def test_the_project_import_error_report_follows_the_users_english(cast, client_for, tmp_path):
+    import openpyxl
+    from tests.pipeline.test_pipeline_import import HEADER, _xlsx
+
+    path = _xlsx(tmp_path / "bad.xlsx", [["坏项目", "某公司", "", "", "", "不存在的阶段"]], HEADER[:6])
+    client = client_for(cast.owner)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    with path.open("rb") as handle:
+        page = client.post("/pipeline/import/", {"file": handle, "organisation": cast.park.pk})
+    response = client.get(f"/pipeline/import/errors/{page.context['report']}.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.title == "Problems"
+    assert [c.value for c in sheet[1]] == [
+        "Row number",
+        "Column name",
+        "Value as read",
+        "Problem",
+        "Severity",
+    ]
+    assert sheet["E2"].value == "error"

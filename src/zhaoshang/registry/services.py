@@ -865,17 +865,25 @@ EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def export_enterprises_xlsx(queryset: models.QuerySet[Enterprise], out: str | Path | IO[bytes]) -> int:
-    """Write the firms of ``queryset`` (already filtered, scoped and ordered) to an XLSX; returns the row count."""
+def export_enterprises_xlsx(
+    queryset: models.QuerySet[Enterprise],
+    out: str | Path | IO[bytes],
+    *,
+    labels: dict[str, str] | None = None,
+    sheet_name: str = "企业名录",
+    yes_no: tuple[str, str] = ("是", "否"),
+) -> int:
+    """Write the firms of ``queryset`` (already filtered, scoped and ordered) to an XLSX; returns the row count.
+    Chinese headers unless the caller (the web, in the user's language) passes ``labels`` by column name."""
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(
         out, {"constant_memory": True, "in_memory": not isinstance(out, str | Path)}
     )
-    sheet = workbook.add_worksheet("企业名录")
+    sheet = workbook.add_worksheet(sheet_name[:31])
     bold = workbook.add_format({"bold": True, "bg_color": "#F2F2F2"})
     datefmt = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    sheet.write_row(0, 0, [label for _, label in EXPORT_COLUMNS], bold)
+    sheet.write_row(0, 0, [(labels or {}).get(name, label) for name, label in EXPORT_COLUMNS], bold)
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 36)
     sheet.set_column(14, 14, 60)
@@ -890,7 +898,7 @@ def export_enterprises_xlsx(queryset: models.QuerySet[Enterprise], out: str | Pa
             if name == "region":
                 value: Any = region_name(row["region_code"])
             elif name == "local":
-                value = "是" if is_local(row["region_code"]) else "否"
+                value = yes_no[0] if is_local(row["region_code"]) else yes_no[1]
             else:
                 value = row[name]
             if value is None or value == "":
