@@ -242,7 +242,7 @@ def edit_card(request, slug: str, key: str):
     }
     fields["estimate"] = request.POST.get("estimate") == "on"
     services.update_card(request.user, node, **fields)
-    messages.success(request, "知识卡片已保存")
+    messages.success(request, _("Knowledge card saved."))
     return redirect(
         reverse("chains:detail", args=[slug]) + f"?node={key}&region={request.GET.get('region', '')}"
     )
@@ -314,7 +314,9 @@ def train(request):
     summary = services.train_learned_layer(request.user)
     counts = services.classify_enterprises(request.user)
     messages.success(
-        request, f"模型已重新训练（{summary.confirmed} 条确认）；新增模型建议 {counts.learned} 条"
+        request,
+        _("Model retrained (%(confirmed)s confirmations); new model suggestions: %(learned)s")
+        % {"confirmed": summary.confirmed, "learned": counts.learned},
     )
     return redirect("chains:review")
 
