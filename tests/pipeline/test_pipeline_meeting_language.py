@@ -65,9 +65,9 @@ def test_the_meeting_pack_command_writes_chinese(cast, make_project, tmp_path):
     from django.utils import translation
 
     make_project("命令行项目", created_on=dt.date(2026, 2, 1))
-    translation.deactivate()  # a command runs in a fresh process: no user's language, the installation's default
     out = tmp_path / "pack.docx"
-    call_command("pipeline", "meeting-pack", "--from", "2026-01-01", "--to", "2026-03-31", "-o", str(out))
+    with translation.override("en"):  # whatever language the thread last served, the command writes Chinese
+        call_command("pipeline", "meeting-pack", "--from", "2026-01-01", "--to", "2026-03-31", "-o", str(out))
     text = _text(docx.Document(str(out)))
     assert "全市专案分析会材料" in text and "一、总体情况" in text and "1. Overview" not in text
 
