@@ -82,6 +82,64 @@ def explain_reasons(reasons: list[dict]) -> str:
     return _("; ").join(parts)
 
 
+def _money(wan: float) -> str:
+    if wan >= 10_000:
+        return _("%(n)s × 100m yuan") % {"n": f"{wan / 10_000:.1f}"}
+    return _("%(n)s × 10k yuan") % {"n": f"{wan:,.0f}" if wan >= 100 else f"{wan:g}"}
+
+
+def reason_text(code: str, params: dict[str, Any]) -> str:
+    """One reason of a target (the ranking core's ``(code, params)``) in the active language; in Chinese it reads
+    as the core's own sentence (``analysis.targets.reason_zh``)."""
+    comma = _(", ")
+
+    def quoted(words: list[str]) -> str:
+        return comma.join(_("«%(word)s»") % {"word": w} for w in words)
+
+    if code == "product":
+        return _("product matches: %(words)s") % {"words": quoted(params["words"])}
+    if code == "node_match":
+        level = {"high": _("high"), "medium": _("medium"), "low": _("low")}.get(
+            params["level"], params["level"]
+        )
+        return _("node match %(level)s (%(score)s)") % {"level": level, "score": f"{params['score']:.2f}"}
+    if code == "size":
+        words = {
+            "capital_wan_cny": lambda v: _("registered capital %(money)s") % {"money": _money(v)},
+            "employees": lambda v: _("employees %(n)s") % {"n": f"{v:,.0f}"},
+            "revenue_wan": lambda v: _("revenue %(money)s") % {"money": _money(v)},
+        }
+        parts = comma.join(words[c](v) for c, v in params["parts"] if c in words)
+        return _("%(parts)s, size in the top %(top)s%% of candidates") % {
+            "parts": parts,
+            "top": params["top"],
+        }
+    if code == "growth":
+        rate = params["rate"]
+        if rate >= 0:
+            return _("revenue up %(rate)s") % {"rate": f"{rate:.0%}"}
+        return _("revenue down %(rate)s") % {"rate": f"{-rate:.0%}"}
+    if code == "listed":
+        return _("listed company")
+    if code == "distance":
+        return _("%(km)s km from here") % {"km": f"{params['km']:,.0f}"}
+    if code == "supplies":
+        return _("already supplies local firms %(names)s") % {"names": quoted(params["names"])}
+    return code
+
+
+def target_reasons(row: dict[str, Any]) -> list[str]:
+    """A target row's reasons in the active language (the stored Chinese sentences when it has no codes)."""
+    codes = row.get("reason_codes")
+    if not codes:
+        return list(row.get("reasons") or [])
+    return [reason_text(code, params) for code, params in codes]
+
+
+def joined_reasons(row: dict[str, Any]) -> str:
+    return _("; ").join(target_reasons(row))
+
+
 # --------------------------------------------------------------------------------------------------------
 # Firms on nodes
 
@@ -198,7 +256,7 @@ def target_table(rows: list[dict[str, Any]]) -> list[list[Any]]:
                 f"{r['coverage']:.0%}",
                 r["evidence_label"],
                 "、".join(r["matched_words"]),
-                "；".join(r["reasons"]),
+                joined_reasons(r),
                 r["target_url"],
             ]
         )

@@ -137,6 +137,8 @@ def _node_context(request, chain: Chain, report, key: str, targets) -> dict:
     gap = report.result.node(key)
     rows = [r for r in services.target_rows(targets) if r["node_key"] in set(report.spec.subtree(key))]
     shown, _hidden = _visible_targets(request.user, rows)
+    for t in shown[:20]:
+        t["reasons_text"] = documents.joined_reasons(t)
     return {
         "chain": chain,
         "node": node,
@@ -409,6 +411,7 @@ def target_detail(request, slug: str, node_key: str, enterprise_id: int):
         "firm": firm,
         "node": report.result.node(node_key),
         "target": rows[0] if rows else None,
+        "reasons": documents.target_reasons(rows[0]) if rows else [],
     }
     return TemplateResponse(request, "chains/target.html", context, status=200 if rows else 404)
 

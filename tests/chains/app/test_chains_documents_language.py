@@ -8,6 +8,7 @@ import re
 import docx
 import openpyxl
 import pytest
+from tests.chains.app.test_chains_small_city import city  # noqa: F401 - the small city fixture
 
 from zhaoshang.chains import services
 
@@ -90,3 +91,34 @@ def test_the_node_panels_hint_is_in_the_users_language(cast, client_for, placed)
 
 def test_an_unknown_list_format_is_not_found(cast, client_for, placed):
     assert client_for(cast.chain_office).get("/chains/mini-rail/targets.pdf").status_code == 404
+
+
+def test_target_reasons_come_as_codes_and_read_in_the_users_language(cast, client_for, city):  # noqa: F811
+    from django.utils import translation
+
+    from zhaoshang.chains import documents
+
+    chain, _firms = city
+    rows = services.target_rows(services.targets_for(chain, "430200"))
+    assert rows and all(r["reason_codes"] for r in rows)
+    with translation.override("zh-hans"):  # in Chinese the edge reads exactly as the core's own sentences
+        assert all(documents.target_reasons(r) == r["reasons"] for r in rows)
+    with translation.override("en"):
+        english = [documents.target_reasons(r) for r in rows]
+    qinhuangdao = next(e for e, r in zip(english, rows, strict=True) if r["name"] == "秦皇岛道岔有限公司")
+    assert qinhuangdao[0].startswith("product matches: «")
+    assert "listed company" in qinhuangdao and any(x.endswith("km from here") for x in qinhuangdao)
+    assert any("registered capital 5.0 × 100m yuan" in x and "size in the top" in x for x in qinhuangdao)
+    # beyond the matched words (data), no Chinese is left in the English reasons
+    for reasons, row in zip(english, rows, strict=True):
+        text = " ".join(reasons)
+        for word in row["matched_words"]:
+            text = text.replace(word, "")
+        assert not CJK.search(text), text
+
+    client = _english(client_for(cast.chain_office))
+    sheet = _sheet(client.get("/chains/city-rail/targets.xlsx?region=430200"))
+    why = [c.value for c in sheet["K"][4:] if c.value]
+    assert why and any("listed company" in w for w in why)
+    page = client.get("/chains/city-rail/nodes/turnout/?region=430200").content.decode()
+    assert "listed company" in page and "上市公司" not in page
