@@ -115,3 +115,13 @@ def pytest_sessionstart(session):
 
     if in_ci() and not SHARED_DATA.is_dir():
         raise pytest.UsageError(f"CI: {SHARED_DATA} not found — ../shared must lie beside the project")
+
+
+@pytest.fixture(autouse=True)
+def _installation_language():
+    """A request in English (the language switch) leaves English active on the test's thread, and documents and
+    exports follow the active language: every test ends back in the installation's language (Chinese)."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

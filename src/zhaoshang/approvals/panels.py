@@ -3,6 +3,8 @@ with their deadlines; the leader's overdue promises and which department holds w
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count
 from django.utils import timezone
 
@@ -77,3 +79,44 @@ def held_panel(request):
     if not held:
         return None
     return {"template": "approvals/panel_held.html", "held": held}
+
+
+PROMISE_DUE_DAYS = (
+    30  # the park administrator sees promises due within this many days (and every overdue one)
+)
+
+
+@register_panel(14)
+def park_promises_panel(request):
+    """Park administrators: the government promises still open for the park's projects (projects of the park's
+    teams, or whose investor is a firm in the park), overdue first, then by deadline up to 30 days ahead."""
+    from django.db.models import Q
+
+    from zhaoshang.accounts.roles import Role
+    from zhaoshang.registry.parks import firms_in
+
+    user = request.user
+    if user.role != Role.PARK_ADMIN or not user.organisation_id or not can(user, "promise", "view"):
+        return None
+    today = timezone.localdate()
+    park = user.organisation
+    open_states = [Promise.State.OPEN, Promise.State.IN_PROGRESS]
+    promises = list(
+        visible(user, Promise.objects.filter(state__in=open_states))
+        .filter(
+            Q(project__organisation__path__startswith=park.path) | Q(project__investor__in=firms_in(park)),
+            deadline__lte=today + dt.timedelta(days=PROMISE_DUE_DAYS),
+        )
+        .select_related("project", "department")
+        .order_by("deadline", "id")[: LIMIT + 1]
+    )
+    for p in promises:
+        p.days_left = (p.deadline - today).days
+        p.urgency = "red" if p.days_left < 0 else ("amber" if p.days_left <= 7 else "")
+        p.days_overdue = -p.days_left
+    return {
+        "template": "approvals/panel_park_promises.html",
+        "promises": promises[:LIMIT],
+        "more": len(promises) > LIMIT,
+        "days": PROMISE_DUE_DAYS,
+    }

@@ -9,7 +9,10 @@ class ChainsConfig(AppConfig):
 
     def ready(self) -> None:
         from zhaoshang.api.routes import register_routes
-        from zhaoshang.chains import panels  # noqa: F401 - registers the workbench panel
+        from zhaoshang.chains import (
+            panels,  # noqa: F401 - registers the workbench panel
+            workbench,  # noqa: F401 - the chain office's "what needs me today"
+        )
         from zhaoshang.chains.services import classify_arrivals, positions_for
         from zhaoshang.core import hooks
 

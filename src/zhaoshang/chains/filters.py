@@ -25,10 +25,11 @@ class AssignmentFilter(django_filters.FilterSet):
     evidence = django_filters.ChoiceFilter(
         choices=NodeAssignment.Evidence.choices, label=_("Evidence"), empty_label=_("All evidence")
     )
+    node = django_filters.CharFilter(field_name="node__key", label=_("Node key"))
     q = django_filters.CharFilter(
         field_name="enterprise__name", lookup_expr="icontains", label=_("Firm name")
     )
 
     class Meta:
         model = NodeAssignment
-        fields = ["chain", "status", "method", "evidence", "q"]
+        fields = ["chain", "node", "status", "method", "evidence", "q"]

@@ -167,3 +167,26 @@ class NodeAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} → {self.node}"
+
+
+class TargetsSeen(models.Model):
+    """The targets a chain-office user had seen on the workbench, so it can say which are new since the last
+    visit: ``baseline`` = the target ids known before today's first visit, ``current`` = those shown today."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="+")
+    region_code = models.CharField(max_length=12)
+    day = models.DateField()
+    baseline = models.JSONField(default=list)
+    current = models.JSONField(default=list)
+
+    permission_object = "chain"
+    scope_fields = ()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "chain", "region_code"], name="unique_targets_seen")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.chain_id} {self.region_code} {self.day}"

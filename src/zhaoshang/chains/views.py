@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.scoping import can, get_for_user, require, visible
-from zhaoshang.chains import services
+from zhaoshang.chains import documents, phone, services
 from zhaoshang.chains.filters import AssignmentFilter
 from zhaoshang.chains.models import Chain, ChainNode, NodeAssignment
 from zhaoshang.registry.services import home_region
@@ -40,8 +40,10 @@ def _default_region(user) -> str:
     return home_region()
 
 
-def _area(request):
-    code = (request.GET.get("region") or "").strip() or _default_region(request.user)
+def _area(request, code: str | None = None):
+    code = ((request.GET.get("region") if code is None else code) or "").strip() or _default_region(
+        request.user
+    )
     try:
         return services.resolve_region(code)
     except services.ChainServiceError as exc:
@@ -135,6 +137,8 @@ def _node_context(request, chain: Chain, report, key: str, targets) -> dict:
     gap = report.result.node(key)
     rows = [r for r in services.target_rows(targets) if r["node_key"] in set(report.spec.subtree(key))]
     shown, _hidden = _visible_targets(request.user, rows)
+    for t in shown[:20]:
+        t["reasons_text"] = documents.joined_reasons(t)
     return {
         "chain": chain,
         "node": node,
@@ -144,7 +148,7 @@ def _node_context(request, chain: Chain, report, key: str, targets) -> dict:
         "candidates": _evidence_rows(request.user, report, key, counting=False),
         "targets": shown[:20],
         "targets_total": len(shown),
-        "no_candidate_hint": services.NO_CANDIDATE_HINT,
+        "no_candidate_hint": documents.no_candidate_hint(),
         "can_edit": can(request.user, "chain", "change"),
         "can_review": can(request.user, "chain_assignment", "change"),
     }
@@ -208,14 +212,18 @@ def detail(request, slug: str):
         "tree": _tree(report, {k: len(v) for k, v in per_node.items()}),
         "can_edit": can(request.user, "chain", "change"),
         "node_ctx": _node_context(request, chain, report, key, targets) if key else None,
+        "segments": phone.segments(nodes),  # the phone's expandable list of the same nodes
     }
     context["gaps"].sort(key=lambda n: (not n.key_node, -n.weight))
     return TemplateResponse(request, "chains/detail.html", context)
 
 
 def node_panel(request, slug: str, key: str):
-    chain = _chain(request, slug)
-    area = _area(request)
+    return _panel_response(request, _chain(request, slug), key, request.GET)
+
+
+def _panel_response(request, chain: Chain, key: str, params):
+    area = _area(request, params.get("region", ""))
     report = services.gap_for_region(chain, area.code)
     targets = services.targets_for(chain, area.code, key, report=report) if key in report.spec.nodes else None
     context = _node_context(request, chain, report, key, targets)
@@ -236,7 +244,7 @@ def edit_card(request, slug: str, key: str):
     }
     fields["estimate"] = request.POST.get("estimate") == "on"
     services.update_card(request.user, node, **fields)
-    messages.success(request, "知识卡片已保存")
+    messages.success(request, _("Knowledge card saved."))
     return redirect(
         reverse("chains:detail", args=[slug]) + f"?node={key}&region={request.GET.get('region', '')}"
     )
@@ -293,6 +301,8 @@ def review_action(request, pk: int, verb: str):
     if verb not in ("confirm", "reject"):
         raise Http404
     services.review_assignment(request.user, assignment, confirm=verb == "confirm")
+    if request.htmx and request.POST.get("return") == "panel":  # decided in a node panel: the panel again
+        return _panel_response(request, assignment.node.chain, request.POST.get("node") or "", request.POST)
     if request.htmx:
         assignment.why = services.explain(assignment)
         return TemplateResponse(request, "chains/review.html#row", {"a": assignment, "can_review": True})
@@ -306,7 +316,9 @@ def train(request):
     summary = services.train_learned_layer(request.user)
     counts = services.classify_enterprises(request.user)
     messages.success(
-        request, f"模型已重新训练（{summary.confirmed} 条确认）；新增模型建议 {counts.learned} 条"
+        request,
+        _("Model retrained (%(confirmed)s confirmations); new model suggestions: %(learned)s")
+        % {"confirmed": summary.confirmed, "learned": counts.learned},
     )
     return redirect("chains:review")
 
@@ -362,10 +374,12 @@ def targets_export(request, slug: str, fmt: str):
     rows, _hidden = _visible_targets(
         request.user, services.target_rows(services.targets_for(chain, area.code, report=report))
     )
+    if fmt not in ("xlsx", "docx"):
+        raise Http404
     wanted = _node_filter(request, report)
     if wanted is not None:  # e.g. the insight page's "what we can do next": only these nodes' targets
         rows = [r for r in rows if r["node_key"] in wanted]
-    data = services.export_targets(report, rows, fmt, base_url=request.build_absolute_uri("/")[:-1])
+    data = documents.target_list(report, rows, fmt, base_url=request.build_absolute_uri("/")[:-1])
     content_type = {
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -383,7 +397,7 @@ def assignments_export(request, slug: str):
     area = _area(request)
     report = services.gap_for_region(chain, area.code)
     response = HttpResponse(
-        services.export_assignments(report),
+        documents.assignments_xlsx(report),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="assignments-{chain.slug}-{area.code}.xlsx"'
@@ -409,6 +423,7 @@ def target_detail(request, slug: str, node_key: str, enterprise_id: int):
         "firm": firm,
         "node": report.result.node(node_key),
         "target": rows[0] if rows else None,
+        "reasons": documents.target_reasons(rows[0]) if rows else [],
     }
     return TemplateResponse(request, "chains/target.html", context, status=200 if rows else 404)
 

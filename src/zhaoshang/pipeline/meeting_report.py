@@ -1,11 +1,18 @@
 """The 专案分析会 material: a :class:`~zhaoshang.pipeline.core.meeting.MeetingPack` as a report model.
 
 Render it with :func:`zhaoshang.reports.document.render` (``.docx`` or ``.pdf``).
+
+Language: every heading, table header, sentence and value word (stage names, directions, rules, states) comes
+through gettext in the active language — Chinese by default (``LANGUAGE_CODE``); the web download follows the
+language the user has chosen (the language switch), the ``pipeline meeting`` command writes Chinese. The core
+(``pipeline/core/meeting.py``) hands Chinese stage names and direction words; they are mapped back here.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+
+from django.utils.translation import gettext as _
 
 from zhaoshang.pipeline.core.meeting import MeetingPack, MilestoneRow
 from zhaoshang.pipeline.core.meeting import Section as PackSection
@@ -21,67 +28,129 @@ from zhaoshang.reports.document import (
 )
 
 
-def meeting_report(
-    pack: MeetingPack, *, title: str = "专案分析会材料", max_rows: int | None = None
-) -> Report:
-    """Sections in meeting order: 概况, 新增线索, 阶段推进, 签约/开工/投产项目, 趋冷项目, 逾期协调事项, 招商主体排名.
+def _words():
+    """The core's Chinese value words → the active language (stage names through the configured names)."""
+    from zhaoshang.pipeline import config
+
+    stages = {s.name_zh: config.stage_name(s.code) for s in config.stage_model().stages}
+    directions = {
+        "推进": _("forward"),
+        "退回": _("back"),
+        "暂缓": _("on hold"),
+        "终止": _("dropped"),
+        "恢复": _("resumed"),
+        "新建": _("new"),
+    }
+    return stages, directions
+
+
+def default_title(organisation: str = "") -> str:
+    if organisation:
+        return _("%(organisation)s case analysis meeting pack") % {"organisation": organisation}
+    return _("Case analysis meeting pack")
+
+
+def meeting_report(pack: MeetingPack, *, title: str | None = None, max_rows: int | None = None) -> Report:
+    """Sections in meeting order: 概况, 新增线索, 阶段推进, 签约/开工/投产项目, 趋冷项目, 逾期协调事项, 招商主体排名,
+    延期申请.
 
     ``max_rows`` caps each detail table (the first rows in the pack's order, followed by a note of how many
     were left out); the totals and key figures always count every row.
     """
+    stages, directions = _words()
+    none = _("(none)")
+
+    def stage(name: str) -> str:
+        return stages.get(name, name)
 
     def table(headers: tuple[str, ...], rows: tuple, **kw: object) -> tuple[Table | Paragraph, ...]:
         if max_rows is None or len(rows) <= max_rows:
-            return (Table(headers, rows, **kw),)
-        note = Paragraph(f"共 {len(rows):,} 项，此处列出前 {max_rows:,} 项；完整清单请在系统中查看。")
-        return (Table(headers, rows[:max_rows], **kw), note)
+            return (Table(headers, rows, empty_text=none, **kw),)
+        note = Paragraph(
+            _("%(total)s rows in all, the first %(shown)s listed here; see the full list in the system.")
+            % {"total": f"{len(rows):,}", "shown": f"{max_rows:,}"}
+        )
+        return (Table(headers, rows[:max_rows], empty_text=none, **kw), note)
 
     leads, moves, cold = pack.new_leads, pack.stage_movements, pack.cold
     overdue, ranking = pack.overdue_by_department, pack.ranking
+    projects, times, items = _("projects"), _("times"), _("item(s)")
 
     overview = Section(
-        "一、总体情况",
+        _("1. Overview"),
         (
             KeyFigures(
                 (
-                    KeyFigure("新增线索", leads.totals["count"], "个"),
-                    KeyFigure("阶段推进", moves.totals["count"], "次"),
-                    KeyFigure("签约项目", pack.signed.totals["count"], "个"),
-                    KeyFigure("签约金额", pack.signed.totals["amount_wan"], "万元"),
-                    KeyFigure("开工项目", pack.started.totals["count"], "个"),
-                    KeyFigure("投产项目", pack.producing.totals["count"], "个"),
-                    KeyFigure("趋冷项目", cold.totals["count"], "个"),
-                    KeyFigure("逾期协调事项", overdue.totals["count"], "项"),
+                    KeyFigure(_("New leads"), leads.totals["count"], projects),
+                    KeyFigure(_("Stage moves"), moves.totals["count"], times),
+                    KeyFigure(_("Signed projects"), pack.signed.totals["count"], projects),
+                    KeyFigure(_("Signed amount"), pack.signed.totals["amount_wan"], _("10k yuan")),
+                    KeyFigure(_("Started projects"), pack.started.totals["count"], projects),
+                    KeyFigure(_("Producing projects"), pack.producing.totals["count"], projects),
+                    KeyFigure(_("Going-cold projects"), cold.totals["count"], projects),
+                    KeyFigure(_("Overdue coordination items"), overdue.totals["count"], items),
                 )
             ),
         ),
     )
 
     new_leads = Section(
-        "二、新增线索",
+        _("2. New leads"),
         (
             Paragraph(
-                f"本期新增线索 {leads.totals['count']} 个，计划投资合计 "
-                f"{_wan(leads.totals['planned_investment_wan'])} 万元。"
+                _("New leads this period: %(count)s, planned investment in all %(amount)s (10k yuan).")
+                % {"count": leads.totals["count"], "amount": _wan(leads.totals["planned_investment_wan"])}
             ),
             *table(
-                ("项目", "招商主体", "当前阶段", "录入日期", "计划投资（万元）"),
-                tuple((r.name, r.team, r.stage_zh, r.created, r.planned_investment_wan) for r in leads.rows),
+                (
+                    _("Project"),
+                    _("Team"),
+                    _("Current stage"),
+                    _("Entered on"),
+                    _("Planned investment (10k yuan)"),
+                ),
+                tuple(
+                    (r.name, r.team, stage(r.stage_zh), r.created, r.planned_investment_wan)
+                    for r in leads.rows
+                ),
             ),
         ),
     )
 
     movements = Section(
-        "三、阶段推进",
+        _("3. Stage moves"),
         (
             Paragraph(
-                f"本期阶段变动 {moves.totals['count']} 次，涉及项目 {moves.totals['projects']} 个，"
-                f"其中推进 {moves.totals['forward']} 次、退回 {moves.totals['backward']} 次。"
+                _(
+                    "Stage changes this period: %(count)s in %(projects)s projects, of which %(forward)s forward and %(backward)s back."
+                )
+                % {
+                    "count": moves.totals["count"],
+                    "projects": moves.totals["projects"],
+                    "forward": moves.totals["forward"],
+                    "backward": moves.totals["backward"],
+                }
             ),
             *table(
-                ("日期", "项目", "招商主体", "原阶段", "新阶段", "变动", "原因"),
+                (
+                    _("Date"),
+                    _("Project"),
+                    _("Team"),
+                    _("From stage"),
+                    _("To stage"),
+                    _("Change"),
+                    _("Reason for the move"),
+                ),
                 tuple(
-                    (r.date, r.name, r.team, r.from_zh, r.to_zh, r.direction_zh, r.reason or "")
+                    (
+                        r.date,
+                        r.name,
+                        r.team,
+                        stage(r.from_zh),
+                        stage(r.to_zh),
+                        directions.get(r.direction_zh, r.direction_zh),
+                        r.reason or "",
+                    )
                     for r in moves.rows
                 ),
             ),
@@ -89,86 +158,123 @@ def meeting_report(
     )
 
     milestones = Section(
-        "四、签约、开工、投产项目",
+        _("4. Signed, started and producing projects"),
         tuple(
             block
             for heading, section in (
-                ("签约项目", pack.signed),
-                ("开工项目", pack.started),
-                ("投产项目", pack.producing),
+                (_("Signed projects"), pack.signed),
+                (_("Started projects"), pack.started),
+                (_("Producing projects"), pack.producing),
             )
             for block in _milestone_blocks(heading, section, table)
         ),
     )
 
     cold_section = Section(
-        "五、趋冷项目",
+        _("5. Going-cold projects"),
         (
-            Paragraph(f"超过本阶段跟进时限未跟进的项目 {cold.totals['count']} 个。"),
+            Paragraph(
+                _("Projects not followed up within their stage's limit: %(count)s.")
+                % {"count": cold.totals["count"]}
+            ),
             *table(
-                ("项目", "招商主体", "阶段", "最近跟进", "未跟进天数", "时限（天）"),
-                tuple((r.name, r.team, r.stage_zh, r.quiet_since, r.days_quiet, r.limit) for r in cold.rows),
+                (
+                    _("Project"),
+                    _("Team"),
+                    _("Stage"),
+                    _("Last follow-up"),
+                    _("Days quiet"),
+                    _("Limit (days)"),
+                ),
+                tuple(
+                    (r.name, r.team, stage(r.stage_zh), r.quiet_since, r.days_quiet, r.limit)
+                    for r in cold.rows
+                ),
             ),
         ),
     )
 
     overdue_blocks: list[Heading | Paragraph | Table] = [
         Paragraph(
-            f"截至 {pack.as_of.isoformat()}，逾期未办结的协调事项 {overdue.totals['count']} 项，"
-            f"涉及部门 {overdue.totals['departments']} 个。"
+            _("As of %(date)s, %(count)s coordination items are overdue, in %(departments)s departments.")
+            % {
+                "date": pack.as_of.isoformat(),
+                "count": overdue.totals["count"],
+                "departments": overdue.totals["departments"],
+            }
         ),
         Table(
-            ("部门", "逾期事项", "最长逾期（天）"),
+            (_("Department"), _("Items overdue"), _("Longest overdue (days)")),
             tuple((d.department, d.count, d.max_days_overdue) for d in overdue.rows),
+            empty_text=none,
         ),
     ]
     for dept in overdue.rows:
-        overdue_blocks.append(Heading(f"{dept.department}（{dept.count} 项）", level=3))
+        overdue_blocks.append(
+            Heading(
+                _("%(department)s (%(count)s items)") % {"department": dept.department, "count": dept.count},
+                level=3,
+            )
+        )
         overdue_blocks.extend(
             table(
-                ("事项", "项目", "应办结日期", "逾期天数"),
+                (_("Item"), _("Project"), _("Due by"), _("Days overdue")),
                 tuple((i.title, i.project_name or "—", i.due, i.days_overdue) for i in dept.items),
             )
         )
-    overdue_section = Section("六、逾期协调事项（按部门）", tuple(overdue_blocks))
+    overdue_section = Section(_("6. Overdue coordination items (by department)"), tuple(overdue_blocks))
 
     ranking_section = Section(
-        "七、招商主体排名",
+        _("7. Team ranking"),
         (
             Paragraph(
-                "积分为本期项目新到达阶段的分值之和：同一项目每天只计一个阶段；签约及以后的阶段须有已发生的日期"
-                "（或注册企业信用代码）作佐证；阶段退回扣回原得分。同分按签约金额、再按名称排序。各主体的积分明细见下。"
+                _(
+                    "Points are the sum of the stages projects newly reached this period: one stage per project per day; signing and later stages need a date that has happened (or the registered firm's credit code) as evidence; a stage moved back takes its points back. Ties go by signed amount, then name. Each team's points are itemised below."
+                )
             ),
             Table(
-                ("名次", "招商主体", "积分", "推进项目", "签约项目", "签约金额（万元）"),
+                (
+                    _("Rank"),
+                    _("Team"),
+                    _("Points"),
+                    _("Projects advanced"),
+                    _("Projects signed"),
+                    _("Signed amount (10k yuan)"),
+                ),
                 tuple(
                     (r.rank, r.team, r.points, r.projects_moved, r.signed_count, r.signed_amount_wan)
                     for r in ranking.rows
                 ),
+                empty_text=none,
             ),
         ),
     )
 
-    rules_zh = {
-        "reached": "到达阶段",
-        "same_day": "不计分：同一项目每天只计一个阶段",
-        "no_evidence": "不计分：无佐证（日期缺失或在未来）",
-        "reverted": "阶段退回：扣回积分",
+    rules = {
+        "reached": _("stage reached"),
+        "same_day": _("not counted: one stage per project per day"),
+        "no_evidence": _("not counted: no evidence (date missing or in the future)"),
+        "reverted": _("stage moved back: points taken back"),
     }
     ranking_blocks: list[Heading | Paragraph | Table] = []
     for r in ranking.rows:
         if r.lines:
-            ranking_blocks.append(Heading(f"{r.team}（{r.points} 分）积分明细", level=3))
+            ranking_blocks.append(
+                Heading(
+                    _("%(team)s (%(points)s points): itemised") % {"team": r.team, "points": r.points},
+                    level=3,
+                )
+            )
             ranking_blocks.extend(
                 table(
-                    ("日期", "项目", "阶段", "积分", "规则"),
+                    (_("Date"), _("Project"), _("Stage"), _("Points"), _("Rule")),
                     tuple(
                         (
                             line.date,
                             pack.project_names.get(line.project_id, str(line.project_id)),
-                            pack.stage_names.get(line.stage, line.stage),
+                            stage(pack.stage_names.get(line.stage, line.stage)),
                             line.points,
-                            rules_zh.get(line.rule, line.rule),
+                            rules.get(line.rule, line.rule),
                         )
                         for line in r.lines
                     ),
@@ -177,38 +283,50 @@ def meeting_report(
     ranking_section = Section(ranking_section.heading, (*ranking_section.blocks, *ranking_blocks))
 
     ext = pack.extensions
+    states = {"pending": _("awaiting approval"), "approved": _("approved"), "rejected": _("rejected")}
     extension_blocks: list[Heading | Paragraph | Table] = [
         Paragraph(
-            f"本期申请延期 {ext.totals.get('requested', 0)} 项：批准 {ext.totals.get('approved', 0)} 项，"
-            f"驳回 {ext.totals.get('rejected', 0)} 项，待审批 {ext.totals.get('pending', 0)} 项。"
+            _(
+                "Extensions asked this period: %(requested)s; approved %(approved)s, rejected %(rejected)s, awaiting approval %(pending)s."
+            )
+            % {
+                "requested": ext.totals.get("requested", 0),
+                "approved": ext.totals.get("approved", 0),
+                "rejected": ext.totals.get("rejected", 0),
+                "pending": ext.totals.get("pending", 0),
+            }
         ),
         Table(
-            ("部门", "申请", "批准", "驳回", "待审批"),
+            (_("Department"), _("Asked"), _("Granted"), _("Refused"), _("Awaiting approval")),
             tuple((d.department, d.requested, d.approved, d.rejected, d.pending) for d in ext.rows),
+            empty_text=none,
         ),
     ]
     for d in ext.rows:
-        extension_blocks.append(Heading(f"{d.department}（{d.requested} 项）", level=3))
+        extension_blocks.append(
+            Heading(
+                _("%(department)s (%(count)s items)") % {"department": d.department, "count": d.requested},
+                level=3,
+            )
+        )
         extension_blocks.extend(
             table(
-                ("事项", "原期限", "申请期限", "状态", "理由"),
+                (_("Item"), _("Old deadline"), _("Asked deadline"), _("State"), _("Reason given")),
                 tuple(
-                    (
-                        x.item_title,
-                        x.old_due,
-                        x.new_due,
-                        {"pending": "待审批", "approved": "批准", "rejected": "驳回"}.get(x.status, x.status),
-                        x.reason,
-                    )
+                    (x.item_title, x.old_due, x.new_due, states.get(x.status, x.status), x.reason)
                     for x in d.rows
                 ),
             )
         )
-    extension_section = Section("八、延期申请（按部门）", tuple(extension_blocks))
+    extension_section = Section(_("8. Extension requests (by department)"), tuple(extension_blocks))
 
+    period = _("%(start)s to %(end)s") % {
+        "start": pack.period.start.isoformat(),
+        "end": pack.period.end.isoformat(),
+    }
     return Report(
-        title=title,
-        subtitle=f"{pack.organisation}　{pack.period.label_zh}",
+        title=title or default_title(),
+        subtitle=f"{pack.organisation}\u3000{period}",
         sections=(
             overview,
             new_leads,
@@ -231,10 +349,15 @@ def _milestone_blocks(
 ) -> tuple[Heading | Paragraph | Table, ...]:
     return (
         Heading(
-            f"{heading}（{section.totals['count']} 个，签约金额 {_wan(section.totals['amount_wan'])} 万元）"
+            _("%(heading)s (%(count)s, signed amount %(amount)s (10k yuan))")
+            % {
+                "heading": heading,
+                "count": section.totals["count"],
+                "amount": _wan(section.totals["amount_wan"]),
+            }
         ),
         *table(
-            ("项目", "招商主体", "日期", "签约金额（万元）"),
+            (_("Project"), _("Team"), _("Date"), _("Signed amount (10k yuan)")),
             tuple((r.name, r.team, r.date, r.amount_wan) for r in section.rows),
         ),
     )

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.accounts.scoping import check_reference, visible
@@ -993,7 +994,7 @@ def meeting_pack(
     ]
     try:
         return meeting_core.build_meeting_pack(
-            organisation=organisation.name if organisation else "全市",
+            organisation=organisation.name if organisation else gettext("Whole city"),
             period=period,
             projects=records,
             stage_events=events,
@@ -1010,13 +1011,13 @@ def meeting_pack(
 
 def render_meeting_pack(pack: meeting_core.MeetingPack, path: Any) -> Any:
     """Write the pack as .docx or .pdf (by suffix) with the embedded CJK font."""
-    from zhaoshang.pipeline.meeting_report import meeting_report
+    from zhaoshang.pipeline.meeting_report import default_title, meeting_report
     from zhaoshang.reports.document import render
     from zhaoshang.reports.errors import ReportError
 
-    try:
+    try:  # in the active language: the user's on the web, Chinese in the command
         report = meeting_report(
-            pack, title=f"{pack.organisation}专案分析会材料", max_rows=config.meeting_max_rows()
+            pack, title=default_title(pack.organisation), max_rows=config.meeting_max_rows()
         )
         return render(report, path)
     except ReportError as exc:

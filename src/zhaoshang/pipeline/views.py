@@ -607,7 +607,7 @@ def _download(pack, fmt: str):
         path = Path(directory) / f"pack.{fmt}"
         services.render_meeting_pack(pack, path)
         data = path.read_bytes()
-    name = f"专案分析会材料_{pack.period.start:%Y%m%d}-{pack.period.end:%Y%m%d}.{fmt}"
+    name = f"{_('Case analysis meeting pack')}_{pack.period.start:%Y%m%d}-{pack.period.end:%Y%m%d}.{fmt}"
     return FileResponse(io.BytesIO(data), as_attachment=True, filename=name)
 
 
@@ -682,6 +682,7 @@ def _reports_dir() -> Path:
 def _keep_issue_report(user, issues) -> str:
     """Write the error report where only this user can fetch it for a day; returns its token."""
     from zhaoshang.tabular.issues import write_issue_report
+    from zhaoshang.web.exports import issue_report_options
 
     folder = _reports_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -690,7 +691,7 @@ def _keep_issue_report(user, issues) -> str:
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
     token = f"{user.pk}-{secrets.token_hex(12)}"
-    write_issue_report(issues, folder / f"{token}.xlsx")
+    write_issue_report(issues, folder / f"{token}.xlsx", **issue_report_options())
     return token
 
 

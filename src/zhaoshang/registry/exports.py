@@ -45,8 +45,16 @@ EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def export_enterprises_xlsx(queryset: models.QuerySet[Enterprise], out: str | Path | IO[bytes]) -> int:
+def export_enterprises_xlsx(
+    queryset: models.QuerySet[Enterprise],
+    out: str | Path | IO[bytes],
+    *,
+    labels: dict[str, str] | None = None,
+    sheet_name: str = "企业名录",
+    yes_no: tuple[str, str] = ("是", "否"),
+) -> int:
     """Write the firms of ``queryset`` (already filtered, scoped and ordered) to an XLSX; returns the row count.
+    Chinese headers unless the caller (the web, in the user's language) passes ``labels`` by column name.
 
     Through the shared writer (:func:`zhaoshang.tabular.write_xlsx`): a name, address or scope beginning with
     ``= + - @`` is written as text, never as a formula; amounts and counts stay numbers, dates stay dates."""
@@ -61,7 +69,7 @@ def export_enterprises_xlsx(queryset: models.QuerySet[Enterprise], out: str | Pa
             if name == "region":
                 value: Any = region_name(row["region_code"])
             elif name == "local":
-                value = "是" if is_local(row["region_code"]) else "否"
+                value = yes_no[0] if is_local(row["region_code"]) else yes_no[1]
             elif name == "tags":
                 value = "、".join(row["tags"] or [])
             elif name == "flags":
@@ -74,9 +82,9 @@ def export_enterprises_xlsx(queryset: models.QuerySet[Enterprise], out: str | Pa
     widths = [22, 36] + [12] * 12 + [60]
     return write_xlsx(
         out,
-        [label for _, label in EXPORT_COLUMNS],
+        [(labels or {}).get(name, label) for name, label in EXPORT_COLUMNS],
         (cells(row) for row in rows.values(*fields).iterator(chunk_size=2000)),
-        sheet_name="企业名录",
+        sheet_name=sheet_name[:31],
         widths=widths,
         freeze=(1, 2),
     )

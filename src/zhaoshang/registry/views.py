@@ -29,6 +29,7 @@ from zhaoshang.registry import search, services
 from zhaoshang.registry.filters import EnterpriseFilterSet
 from zhaoshang.registry.forms import EnterpriseEditForm, ImportForm
 from zhaoshang.registry.models import DuplicateCandidate, Enterprise, ImportBatch
+from zhaoshang.web.exports import issue_report_options
 
 PAGE_SIZE = 50
 
@@ -92,9 +93,39 @@ def firm_export(request):
         return HttpResponse(_("The filters are not valid."), status=400)
     queryset = filterset.qs if filterset.is_bound else services.search_enterprises(request.user)
     handle = tempfile.TemporaryFile()
-    services.export_enterprises_xlsx(queryset, handle)
+    services.export_enterprises_xlsx(
+        queryset, handle, labels=export_labels(), sheet_name=_("Firm list"), yes_no=(_("yes"), _("no"))
+    )
     handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename="企业名录.xlsx")
+    return FileResponse(handle, as_attachment=True, filename=f"{_('Firm list')}.xlsx")
+
+
+def export_labels() -> dict[str, str]:
+    """The firm export's headers in the user's language (by column name of ``services.EXPORT_COLUMNS``)."""
+    return {
+        "uscc": _("Unified social credit code"),
+        "name": _("Firm name"),
+        "short_name": _("Short name"),
+        "legal_rep": _("Legal representative"),
+        "founded": _("Founded"),
+        "capital_wan": _("Registered capital (10k)"),
+        "currency": _("Currency"),
+        "company_type": _("Company type"),
+        "status": _("Registration status"),
+        "address": _("Address"),
+        "region_code": _("Region code"),
+        "region": _("Region name"),
+        "local": _("Local firm"),
+        "industry_code": _("Industry code"),
+        "scope": _("Business scope"),
+        "employees": _("Employees"),
+        "revenue_wan": _("Revenue (10k yuan)"),
+        "tax_wan": _("Tax (10k yuan)"),
+        "website": _("Website"),
+        "tags": _("Tags"),
+        "flags": _("To verify"),
+        "source": _("Source"),
+    }
 
 
 def _profile_sections(firm, user) -> list[dict]:
@@ -282,10 +313,10 @@ def import_rerun(request, pk: int):
 def import_report(request, pk: int):
     batch = _batch_for(request, pk)
     handle = tempfile.TemporaryFile()
-    services.write_issue_report(batch.issues or [], handle)
+    services.write_issue_report(batch.issues or [], handle, **issue_report_options())
     handle.seek(0)
     stem = Path(batch.file_name).stem or "import"
-    return FileResponse(handle, as_attachment=True, filename=f"{stem}_问题清单.xlsx")
+    return FileResponse(handle, as_attachment=True, filename=f"{stem}_{_('problems')}.xlsx")
 
 
 # --------------------------------------------------------------------------------------------- duplicates

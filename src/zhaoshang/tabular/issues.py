@@ -36,8 +36,17 @@ SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 REPORT_HEADER = ("行号", "列", "原始值", "问题", "级别")
 
 
-def write_issue_report(issues: Iterable[RowIssue | Mapping[str, Any]], out: str | Path | IO[bytes]) -> int:
-    """The error report of an import: one line per finding (行号/列/原始值/问题/级别), rejected rows first."""
+def write_issue_report(
+    issues: Iterable[RowIssue | Mapping[str, Any]],
+    out: str | Path | IO[bytes],
+    *,
+    header: tuple[str, ...] = REPORT_HEADER,
+    severity_names: Mapping[str, str] = SEVERITY_ZH,
+    sheet_name: str = "问题清单",
+) -> int:
+    """The error report of an import: one line per finding (行号/列/原始值/问题/级别), rejected rows first.
+    Chinese headers by default; the web passes them in the user's language (the findings' messages are written
+    by the cores in Chinese and stay so)."""
     from zhaoshang.tabular.export import write_xlsx
 
     order = {"error": 0, "warning": 1, "info": 2}
@@ -49,8 +58,8 @@ def write_issue_report(issues: Iterable[RowIssue | Mapping[str, Any]], out: str 
             str(i.get("column") or ""),
             str(i.get("raw") or ""),
             str(i.get("message") or ""),
-            SEVERITY_ZH.get(str(i.get("severity")), str(i.get("severity") or "")),
+            severity_names.get(str(i.get("severity")), str(i.get("severity") or "")),
         ]
         for i in found
     )
-    return write_xlsx(out, REPORT_HEADER, rows, sheet_name="问题清单", widths=(8, 18, 36, 70, 8))
+    return write_xlsx(out, header, rows, sheet_name=sheet_name, widths=(8, 18, 36, 70, 8))

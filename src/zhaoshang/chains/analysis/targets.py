@@ -120,6 +120,36 @@ def _money(wan: float) -> str:
     return f"{wan:,.0f} 万元" if wan >= 100 else f"{wan:g} 万元"
 
 
+#: The reason codes of a target row (``reason_codes``: ``(code, params)`` pairs, JSON-ready) and their Chinese
+#: sentences (``reasons``); the edges translate the codes into the user's language.
+REASON_CODES = ("product", "node_match", "size", "growth", "listed", "distance", "supplies")
+
+
+def reason_zh(code: str, params: dict[str, Any]) -> str:
+    """The Chinese sentence of one reason code (the ``reasons`` column; commands and the API's text)."""
+    if code == "product":
+        return f"产品相符：{'、'.join(f'「{w}」' for w in params['words'])}"
+    if code == "node_match":
+        level = {"high": "高", "medium": "中", "low": "低"}[params["level"]]
+        return f"环节匹配度{level}（{params['score']:.2f}）"
+    if code == "size":
+        parts = [
+            f"{SIZE_COLUMNS[c]} {v:,.0f} 人" if c == "employees" else f"{SIZE_COLUMNS[c]} {_money(v)}"
+            for c, v in params["parts"]
+        ]
+        return f"{'、'.join(parts)}，规模居候选前 {params['top']}%"
+    if code == "growth":
+        g = params["rate"]
+        return f"营收增长 {g:.0%}" if g >= 0 else f"营收下降 {-g:.0%}"
+    if code == "listed":
+        return "上市公司"
+    if code == "distance":
+        return f"距本地 {params['km']:,.0f} 公里"
+    if code == "supplies":
+        return f"已向本地企业{'、'.join(f'「{n}」' for n in params['names'])}供货"
+    raise AnalysisInputError(f"未知的推荐理由代码：{code}")
+
+
 def _words(v: Any) -> list[str]:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return []
@@ -140,7 +170,8 @@ def rank_targets(
     """Score and sort candidates; see the module docstring for columns and formulas.
 
     Returns the input columns plus ``score_<factor>`` (NaN when unknown), ``total``, ``coverage``, ``rank``
-    (1 = best) and ``reasons`` (list of Chinese strings), best first.
+    (1 = best), ``reasons`` (list of Chinese strings) and ``reason_codes`` (the same as ``(code, params)`` pairs,
+    see :func:`reason_zh`), best first.
     """
     weights = weights or Factors()
     if not isinstance(candidates, pd.DataFrame):
@@ -156,6 +187,7 @@ def rank_targets(
             coverage=pd.Series(dtype=float),
             rank=pd.Series(dtype=int),
             reasons=pd.Series(dtype=object),
+            reason_codes=pd.Series(dtype=object),
         )
     scores: dict[str, pd.Series] = {}
 
@@ -204,37 +236,35 @@ def rank_targets(
     words = df["matched_words"].tolist() if "matched_words" in df.columns else [None] * len(df)
     buyers = df["local_buyers"].tolist() if "local_buyers" in df.columns else [None] * len(df)
     reasons: list[list[str]] = []
+    reason_codes: list[list[tuple[str, dict[str, Any]]]] = []
     for i in range(len(df)):
-        r: list[str] = []
+        r: list[tuple[str, dict[str, Any]]] = []
         ns = node.iat[i]
         ws = _words(words[i])
         if ws:
-            r.append(f"产品相符：{'、'.join(f'「{w}」' for w in ws[:4])}")
+            r.append(("product", {"words": ws[:4]}))
         elif not np.isnan(ns):
-            level = "高" if ns >= 0.7 else "中" if ns >= 0.4 else "低"
-            r.append(f"环节匹配度{level}（{ns:.2f}）")
-        parts = []
-        for c, label in SIZE_COLUMNS.items():
-            v = sizes[c].iat[i]
-            if not np.isnan(v):
-                parts.append(f"{label} {v:,.0f} 人" if c == "employees" else f"{label} {_money(v)}")
+            level = "high" if ns >= 0.7 else "medium" if ns >= 0.4 else "low"
+            r.append(("node_match", {"level": level, "score": round(float(ns), 2)}))
+        parts = [[c, float(sizes[c].iat[i])] for c in SIZE_COLUMNS if not np.isnan(sizes[c].iat[i])]
         if parts:
-            top = max(1, math.ceil(100 * float(size_top.iat[i])))
-            r.append(f"{'、'.join(parts)}，规模居候选前 {top}%")
+            r.append(("size", {"parts": parts, "top": max(1, math.ceil(100 * float(size_top.iat[i])))}))
         g = growth.iat[i]
         if not np.isnan(g):
-            r.append(f"营收增长 {g:.0%}" if g >= 0 else f"营收下降 {-g:.0%}")
+            r.append(("growth", {"rate": float(g)}))
         lv = scores["listed"].iat[i]
         if not np.isnan(lv) and lv:
-            r.append("上市公司")
+            r.append(("listed", {}))
         d = dist.iat[i]
         if not np.isnan(d):
-            r.append(f"距本地 {d:,.0f} 公里")
+            r.append(("distance", {"km": float(d)}))
         names = _words(buyers[i])
         if names:
-            r.append(f"已向本地企业{'、'.join(f'「{n}」' for n in names[:3])}供货")
-        reasons.append(r)
+            r.append(("supplies", {"names": names[:3]}))
+        reason_codes.append(r)
+        reasons.append([reason_zh(code, params) for code, params in r])
     df["reasons"] = reasons
+    df["reason_codes"] = reason_codes
     enough = df["coverage"] >= min_coverage
     order = np.lexsort(
         (

@@ -40,10 +40,8 @@ from zhaoshang.chains.services.common import (
 from zhaoshang.chains.services.exports import (
     ASSIGNMENT_COLUMNS,
     STATUS_ZH,
-    TARGET_COLUMNS,
     assignment_table,
     export_assignments,
-    export_targets,
 )
 from zhaoshang.chains.services.gaps import CNY_PER, GapReport, compare, counted_assignments, gap_for_region
 from zhaoshang.chains.services.learned import (
@@ -98,7 +96,6 @@ __all__ = [
     "NO_CANDIDATE_HINT",
     "RULE_KINDS",
     "STATUS_ZH",
-    "TARGET_COLUMNS",
     "TARGET_COLUMNS_EMPTY",
     "Area",
     "ChainServiceError",
@@ -121,7 +118,6 @@ __all__ = [
     "explain",
     "export_assignments",
     "export_chain",
-    "export_targets",
     "find_chain",
     "firm_text",
     "gap_for_region",

@@ -172,6 +172,7 @@ def target_rows(ranked: pd.DataFrame) -> list[dict[str, Any]]:
                 "coverage": round(float(row.coverage), 4),
                 "rank": int(row.rank),
                 "reasons": list(row.reasons),
+                "reason_codes": [[c, p] for c, p in getattr(row, "reason_codes", None) or []],
                 "evidence": row.evidence,
                 "evidence_label": evidence_label(row.evidence),
                 "matched_words": list(row.matched_words),

@@ -6,7 +6,9 @@ import json
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from zhaoshang.accounts.cli import date_option, organisation_option, user_option
 
@@ -47,12 +49,13 @@ class Command(BaseCommand):
         if out.suffix.lower() not in (".docx", ".pdf"):
             raise CommandError(f"不支持的输出格式「{out.suffix or out.name}」，请使用 .docx 或 .pdf")
         try:
-            pack = meeting_pack(
-                organisation_option(options["org"]),
-                date_option(options["start"]),
-                date_option(options["end"]),
-            )
-            render_meeting_pack(pack, out)
+            with translation.override(settings.LANGUAGE_CODE):  # a command writes the installation's language
+                pack = meeting_pack(
+                    organisation_option(options["org"]),
+                    date_option(options["start"]),
+                    date_option(options["end"]),
+                )
+                render_meeting_pack(pack, out)
         except PipelineError as exc:
             raise CommandError(str(exc)) from None
         totals = {
