@@ -187,7 +187,9 @@ def main() -> int:
         )
         under.run(importer.wait)
         seconds = time.perf_counter() - started
-        cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the import only: the server is not reaped yet
+        cpu_after = resource.getrusage(
+            resource.RUSAGE_CHILDREN
+        )  # the import only: the server is not reaped yet
         cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
         result = json.loads(importer.stdout.read() or "{}")
         under.report(f"under load: {args.users} users while importing {args.rows:,} rows")

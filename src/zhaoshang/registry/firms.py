@@ -406,7 +406,9 @@ def update_enterprise(
 
         check_reference(actor, park, field="园区")
         if park is not None and actor is not None and not may_act_in(actor, "enterprise", "change", park):
-            raise RegistryError("不能把企业归入您无权管理的园区或乡镇", "park_not_yours")  # as on the park page
+            raise RegistryError(
+                "不能把企业归入您无权管理的园区或乡镇", "park_not_yours"
+            )  # as on the park page
         current = FirmPark.objects.filter(enterprise=firm).values_list("park_id", flat=True).first()
         if getattr(park, "pk", None) == current:
             new_park = _UNSET

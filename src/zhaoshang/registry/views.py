@@ -23,8 +23,8 @@ from zhaoshang.accounts.scoping import (
     require,
     visible,
 )
-from zhaoshang.core.locking import StaleEdit
 from zhaoshang.core import hooks
+from zhaoshang.core.locking import StaleEdit
 from zhaoshang.registry import search, services
 from zhaoshang.registry.filters import EnterpriseFilterSet
 from zhaoshang.registry.forms import EnterpriseEditForm, ImportForm
