@@ -25,6 +25,7 @@ FOUNDATIONS = (
     "zhaoshang.insight.opportunities",
     "zhaoshang.insight.tables",
     "zhaoshang.insight.errors",
+    "zhaoshang.insight.indicators",
     # places' analytic cores (places/access.py and the readers it stands on)
     "zhaoshang.places.access",
     "zhaoshang.places.osm",

@@ -58,6 +58,7 @@ DEMO_STEPS = (
     ("产业链 industrial chains", "zhaoshang.chains.demo:build"),
     ("招商项目 investment pipeline", "zhaoshang.pipeline.demo:build"),
     ("园区配套 places", "zhaoshang.places.demo:build"),
+    ("对标指标 benchmark indicators", "zhaoshang.insight.demo:build"),
     ("全程代办 approval agency", "zhaoshang.approvals.demo:build"),
     ("惠企政策 policies", "zhaoshang.policies.demo:build"),
     ("企业服务 service desk", "zhaoshang.service.demo:build"),

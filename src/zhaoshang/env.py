@@ -82,6 +82,26 @@ def env_choice(
     return value
 
 
+def env_tile_url(name: str, *, environ: Mapping[str, str] | None = None) -> str:
+    """An XYZ map-tile URL template (``http(s)://host/…/{z}/{x}/{y}.png``), or "" when unset or empty."""
+    from urllib.parse import urlsplit
+
+    value = (_raw(name, environ) or "").strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or any(key not in value for key in ("{z}", "{x}", "{y}"))
+    ):
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={value!r} must be an http(s) URL with {{z}}, {{x}} and {{y}}, "
+            "e.g. http://tiles.intranet/{z}/{x}/{y}.png."
+        )
+    return value
+
+
 def env_rates(name: str, *, environ: Mapping[str, str] | None = None) -> dict[str, float]:
     """``USD=7.1,HKD=0.91`` → {"USD": 7.1, "HKD": 0.91}; every item must be CODE=positive number."""
     rates: dict[str, float] = {}

@@ -20,6 +20,7 @@ from zhaoshang.env import (
     env_rates,
     env_settings_file,
     env_str,
+    env_tile_url,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -305,3 +306,7 @@ DEFAULT_FROM_EMAIL = env_str("ZHAOSHANG_MAIL_FROM", "zhaoshang@localhost")
 # GB 50180-2018 defaults (docs/PLACES.md).
 PLACES_WALK_SPEED_M_PER_MIN = env_int("ZHAOSHANG_WALK_SPEED", 80, minimum=1)
 PLACES_STANDARD_FILE = env_str("ZHAOSHANG_PLACES_STANDARD", "")
+# places: an optional intranet XYZ tile server drawn under the maps' vector layers (none: nothing is fetched from
+# anywhere but zhaoshang); its tiles' datum: wgs84 (Tianditu, OSM) or gcj02 (Amap-style tiles).
+PLACES_MAP_TILE_URL = env_tile_url("ZHAOSHANG_MAP_TILE_URL")
+PLACES_MAP_TILE_CRS = env_choice("ZHAOSHANG_MAP_TILE_CRS", "wgs84", ("wgs84", "gcj02"))

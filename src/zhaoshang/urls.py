@@ -28,6 +28,7 @@ urlpatterns = [
     path("chains/", include("zhaoshang.chains.urls")),
     path("pipeline/", include("zhaoshang.pipeline.urls")),
     path("places/", include("zhaoshang.places.urls")),
+    path("insight/", include("zhaoshang.insight.urls")),
     path("approvals/", include("zhaoshang.approvals.urls")),
     path("policies/", include("zhaoshang.policies.urls")),
     path("public/track/", include("zhaoshang.approvals.public_urls")),

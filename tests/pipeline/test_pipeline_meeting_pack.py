@@ -176,7 +176,7 @@ def test_the_cli_refuses_an_unknown_format_or_organisation(cast, tmp_path):
             "-o",
             str(tmp_path / "x.pdf"),
         )
-    with pytest.raises(CommandError, match="日期「2026-13-01」无效"):
+    with pytest.raises(CommandError, match="日期“2026-13-01”无法识别"):
         call_command(
             "pipeline",
             "meeting-pack",

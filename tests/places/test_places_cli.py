@@ -232,6 +232,63 @@ def test_access_without_any_network_says_what_to_do(tmp_path):
             },
             "范围",
         ),
+        (
+            {
+                "type": "Feature",
+                "properties": {"name": "a"},
+                "geometry": {"type": "Polygon", "coordinates": [113.0, 28.0]},
+            },
+            "面要素的坐标格式不对",
+        ),
+        (
+            {
+                "type": "Feature",
+                "properties": {"name": "a"},
+                "geometry": {"type": "MultiPolygon", "coordinates": [[113.0, 28.0]]},
+            },
+            "面要素的坐标格式不对",
+        ),
+        (
+            {
+                "type": "Feature",
+                "properties": {"name": "a"},
+                "geometry": {"type": "Polygon", "coordinates": [[[113, 28], [113.1, 28], [113, 28]]]},
+            },
+            "3 个不同的点",
+        ),
+        (
+            {
+                "type": "Feature",
+                "properties": {"name": "a"},
+                "geometry": {"type": "Point", "coordinates": [True, 2]},
+            },
+            "不是数字",
+        ),
+        (
+            {
+                "type": "Feature",
+                "properties": {"name": ["a"]},
+                "geometry": {"type": "Point", "coordinates": [1, 2]},
+            },
+            "name 属性应为文字",
+        ),
+        (
+            {
+                "type": "Feature",
+                "properties": {"name": "a", "gates": "北门"},
+                "geometry": {"type": "Point", "coordinates": [1, 2]},
+            },
+            "gates 应为",
+        ),
+        (
+            {
+                "type": "Feature",
+                "properties": {"gate": True},
+                "geometry": {"type": "Point", "coordinates": [1, 2]},
+            },
+            "park 属性",
+        ),
+        ({"type": "Feature", "properties": {"name": "a"}, "geometry": None}, "几何类型"),
     ],
 )
 def test_a_bad_park_file_lands_nothing(tmp_path, feature, message):
@@ -239,3 +296,47 @@ def test_a_bad_park_file_lands_nothing(tmp_path, feature, message):
     with pytest.raises(CommandError, match=message):
         run("parks", "import", str(write_parks(tmp_path, [good, feature])))
     assert Park.objects.count() == 0
+
+
+def test_a_multipolygon_park_walks_from_the_outer_vertices_of_all_its_parts(shared_osm, tmp_path):
+    path = shared_osm("aguascalientes.osm.bz2")
+    run("import-osm", str(path))
+    west = [[-102.2920, 21.8620], [-102.2880, 21.8620], [-102.2880, 21.8660], [-102.2920, 21.8620]]
+    east = [[-102.2620, 21.8740], [-102.2600, 21.8740], [-102.2600, 21.8760], [-102.2620, 21.8740]]
+    hole = [[-102.2910, 21.8625], [-102.2890, 21.8625], [-102.2890, 21.8645], [-102.2910, 21.8625]]
+    feature = {
+        "type": "Feature",
+        "properties": {"name": "两片园"},
+        "geometry": {"type": "MultiPolygon", "coordinates": [[west, hole], [east]]},
+    }
+    run("parks", "import", str(write_parks(tmp_path, [feature])))
+    park = Park.objects.get(name="两片园")
+    assert park.origin_kind == "boundary" and park.origins == west[:-1] + east[:-1]  # holes are no origins
+    got = json.loads(run("access", "两片园", "--json"))
+    expected = Reference(path).access(west[:-1] + east[:-1])
+    assert got["minutes"] == dict(zip(["5", "10", "15"], expected, strict=True))
+    assert sum(got["minutes"]["15"].values()) > 0
+
+
+def test_a_point_park_with_gates_walks_from_its_gates(shared_osm, tmp_path):
+    path = shared_osm("aguascalientes.osm.bz2")
+    run("import-osm", str(path))
+    gates = [[-102.2850, 21.8700], [-102.2600, 21.8750]]
+    run("parks", "import", str(write_parks(tmp_path, [point("点园", -102.27, 21.865, gates=gates)])))
+    park = Park.objects.get(name="点园")
+    assert (park.origin_kind, park.origins, park.lon) == ("gates", gates, -102.27)
+    got = json.loads(run("access", "点园", "--json"))
+    assert got["minutes"] == dict(zip(["5", "10", "15"], Reference(path).access(gates), strict=True))
+
+
+def test_access_from_the_pbf_equals_the_reference_read_from_the_xml_of_the_same_extract(shared_osm, tmp_path):
+    ref = Reference(shared_osm("aguascalientes.osm.bz2"))
+    run("import-osm", str(shared_osm("aguascalientes.osm.pbf")))
+    run("parks", "import", str(write_parks(tmp_path, AGUAS_PARKS)))
+    for feature in AGUAS_PARKS:
+        geometry = feature["geometry"]
+        origins = (
+            [geometry["coordinates"]] if geometry["type"] == "Point" else geometry["coordinates"][0][:-1]
+        )
+        got = json.loads(run("access", feature["properties"]["name"], "--json"))
+        assert got["minutes"] == dict(zip(["5", "10", "15"], ref.access(origins), strict=True))

@@ -13,7 +13,7 @@ from zhaoshang.places.services import export_comparison, write_issues_xlsx
 def test_a_park_named_like_a_formula_is_text_in_the_comparison_and_the_counts_are_numbers(tmp_path):
     counts = {"15": dict.fromkeys(CODES, 3)}
     requirement = SimpleNamespace(
-        minutes=15, category=CODES[0], distance_m=1000, min_count=2, source="GB 50180-2018"
+        minutes=15, category=CODES[0], distance_m=1000, min_count=2, source="GB 50180-2018", clause="表3.0.4"
     )
     row = SimpleNamespace(
         park=SimpleNamespace(name=PLANTED),

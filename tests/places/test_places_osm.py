@@ -174,3 +174,65 @@ def test_the_area_name_is_the_file_name_without_osm_suffixes():
     assert area_name("/x/aguascalientes.osm.pbf") == "aguascalientes"
     assert area_name("West-Oakland.osm.bz2") == "West-Oakland"
     assert area_name("planet_1,2_3,4.osm") == "planet_1,2_3,4"
+
+
+def _edges(extract) -> dict[tuple[int, int], float]:
+    ids = extract.node_ids
+    return {
+        tuple(sorted((int(ids[u]), int(ids[v])))): round(float(w), 6)
+        for u, v, w in zip(extract.edge_u, extract.edge_v, extract.edge_length, strict=True)
+    }
+
+
+def test_negative_ids_of_a_hand_edited_file_are_located(write_osm):
+    # JOSM writes new objects with negative ids; libosmium keeps no location for them on its own.
+    nodes = [(-1, 113.0, 28.0, {}), (-2, 113.001, 28.0, {}), (3, 113.002, 28.0, {"amenity": "cafe"})]
+    extract = read_osm(write_osm(nodes, [(-10, [-1, -2, 3], {"highway": "residential"})]))
+    assert sorted(extract.node_ids.tolist()) == [-2, -1, 3]
+    assert set(_edges(extract)) == {(-2, -1), (-2, 3)}
+    assert [CODES[p.category] for p in extract.pois] == ["coffee"]
+
+
+def test_ways_written_before_their_nodes_are_located(tmp_path, write_osm):
+    # Overpass's "out; >; out skel;" writes the ways first and their nodes after them.
+    nodes = [(1, 113.0, 28.0, {}), (2, 113.001, 28.0, {}), (3, 113.001, 28.001, {})]
+    ways = [(10, [1, 2, 3], {"highway": "footway"}), (11, [1, 3], {"highway": "motorway"})]
+    sorted_path = write_osm(nodes, ways, name="sorted.osm")
+    lines = sorted_path.read_text(encoding="utf-8").split("\n")
+    node_lines = [x for x in lines if x.startswith("<node")]
+    way_lines = [x for x in lines if x.startswith("<way")]
+    unsorted = tmp_path / "overpass.osm"
+    unsorted.write_text("\n".join(lines[:2] + way_lines + node_lines + ["</osm>"]), encoding="utf-8")
+    assert _edges(read_osm(unsorted)) == _edges(read_osm(sorted_path))
+    assert set(_edges(read_osm(unsorted))) == {(1, 2), (2, 3)}
+
+
+def test_multipolygons_with_holes_several_outers_and_missing_members(write_osm):
+    outer = _square(113.0, 28.0, 0.004)  # a 0.004° square with a 0.002° hole off its centre
+    hole = _square(113.0005, 28.0005, 0.002)
+    second = _square(113.01, 28.0, 0.004)
+    nodes = [(100 + i, x, y, {}) for i, (x, y) in enumerate(outer + hole + second)]
+    ways = [
+        (60, [100, 101, 102, 103, 100], {}),
+        (61, [104, 105, 106, 107, 104], {}),
+        (62, [108, 109, 110, 111, 108], {}),
+        (63, [100, 101], {"highway": "footway"}),
+    ]
+    relations = [
+        '<relation id="70" version="1"><member type="way" ref="60" role="outer"/>'
+        '<member type="way" ref="61" role="inner"/><tag k="type" v="multipolygon"/>'
+        '<tag k="amenity" v="school"/></relation>',
+        '<relation id="71" version="1"><member type="way" ref="60" role="outer"/>'
+        '<member type="way" ref="62" role="outer"/><tag k="type" v="multipolygon"/>'
+        '<tag k="amenity" v="hospital"/></relation>',
+        # a member way the extract lacks: the relation is incomplete and gives no POI (nor an error)
+        '<relation id="72" version="1"><member type="way" ref="60" role="outer"/>'
+        '<member type="way" ref="999" role="outer"/><tag k="type" v="multipolygon"/>'
+        '<tag k="amenity" v="cinema"/></relation>',
+    ]
+    extract = read_osm(write_osm(nodes, ways, relations=relations))
+    by_ref = {p.ref: p for p in extract.pois}
+    assert set(by_ref) == {"r70", "r71"}
+    # 16 units of area centred at (2, 2) minus 4 centred at (1.5, 1.5) → (32 − 6) / 12 = 2.1667 × 0.001°
+    assert (by_ref["r70"].lon, by_ref["r70"].lat) == pytest.approx((113.0 + 26 / 12000, 28.0 + 26 / 12000))
+    assert (by_ref["r71"].lon, by_ref["r71"].lat) == pytest.approx((113.007, 28.002))

@@ -1,10 +1,13 @@
-"""Command-line lookups shared by every capability's commands: ``--org CODE`` and ``--user NAME``."""
+"""Command-line lookups shared by every capability's commands: ``--org CODE``, ``--user NAME`` and dates."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.core.management.base import CommandError
 
 from zhaoshang.accounts.models import Organisation, User
+from zhaoshang.tabular.dates import DateError, parse_day
 
 
 def organisation_option(code: str | None) -> Organisation | None:
@@ -25,3 +28,15 @@ def user_option(username: str | None) -> User | None:
     if user is None:
         raise CommandError(f"用户「{username}」不存在")
     return user
+
+
+def date_option(text: str | None) -> date | None:
+    """A date given on the command line (``--from 2025-01-31``, ``2025/1/31``, ``2025年1月31日`` …, see
+    :func:`zhaoshang.tabular.dates.parse_day`); None when the option was not given; a clear one-line error when
+    it is not a date."""
+    if text is None:
+        return None
+    try:
+        return parse_day(text)
+    except DateError as exc:
+        raise CommandError(f"日期“{text}”无法识别（{exc.reason}），请写成 2025-01-31") from None

@@ -57,6 +57,7 @@ OBJECTS = (
     "policy_push",
     "appeal",
     "notification_channel",
+    "indicator",
 )
 
 
@@ -124,6 +125,7 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "promise": "org:vac",
             "policy": "all:v",
             "policy_push": "org:v",
+            "indicator": "all:v|org:acd",
         }
     ),
     Role.CHAIN_OFFICE: _grants(
@@ -147,6 +149,7 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "promise": "all:v",
             "policy": "all:v",
             "policy_push": "all:v",
+            "indicator": "all:v|org:acd",
         }
     ),
     Role.PARK_ADMIN: _grants(
@@ -171,6 +174,7 @@ MATRIX: dict[str, dict[str, Grant]] = {
             "policy": "all:v",
             "policy_push": "org:v",
             "appeal": "org:v",
+            "indicator": "all:v|org:acd",
         }
     ),
     Role.SERVICE_OFFICER: _grants(

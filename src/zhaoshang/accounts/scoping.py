@@ -1,7 +1,9 @@
 """The one place that decides which records a user may see and change.
 
 Every scoped model declares `permission_object` (a row of the role matrix) and
-`scope_fields` (the foreign keys to Organisation that place a record in the tree).  Views,
+`scope_fields` (the foreign keys to Organisation that place a record in the tree). A model with a
+`private_field` (a boolean) keeps its private records inside the owning organisation's subtree even for
+roles that see all of the others (imported indicator tables marked private).  Views,
 the API and the CLI all go through `visible` / `get_for_user`, so none forgets.
 """
 
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -42,9 +44,10 @@ def _scope_filter(user: Any, model: type[models.Model], action: str = "view") ->
     if user.is_superuser:
         return None
     scope = grant_for(user.role, _object_name(model)).scope_for(action)
-    if scope == ALL:
+    private_field: str = getattr(model, "private_field", "") or ""
+    if scope == ALL and not private_field:
         return None
-    if scope == ORG and user.organisation_id:
+    if scope in (ALL, ORG) and user.organisation_id:
         fields: tuple[str, ...] = getattr(model, "scope_fields", ("organisation",))
         query = Q()
         for field in fields:
@@ -52,7 +55,11 @@ def _scope_filter(user: Any, model: type[models.Model], action: str = "view") ->
                 query |= Q(path__startswith=user.organisation.path)
             else:
                 query |= Q(**{f"{field}__path__startswith": user.organisation.path})
+        if scope == ALL:  # everything that is not private, and the private records of the user's own subtree
+            query |= Q(**{private_field: False})
         return query
+    if scope == ALL:
+        return Q(**{private_field: False})
     return Q(pk__in=[])
 
 
@@ -88,7 +95,7 @@ def get_for_user(user: Any, queryset: models.QuerySet[M] | type[M], pk: Any, act
         queryset = queryset._default_manager.all()
     try:
         instance = visible(user, queryset, "view").get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
     if action != "view" and not visible(user, queryset.filter(pk=instance.pk), action).exists():
         raise PermissionDenied
@@ -109,6 +116,43 @@ def assignable_organisations(user: Any):
     if not user.organisation_id:
         return Organisation.objects.none()
     return user.organisation.subtree()
+
+
+def sees_all(user: Any, obj: str) -> bool:
+    """Does the user see every ``obj`` record, whatever its organisation (a superuser, or a role whose ``obj`` row
+    of the matrix has the scope ALL)?"""
+    return bool(user.is_superuser) or grant_for(user.role, obj).scope == ALL
+
+
+def attachable(
+    user: Any, obj: str, queryset: models.QuerySet[M], field: str = "organisation"
+) -> models.QuerySet[M]:
+    """The records of ``queryset`` a user may attach new ``obj`` records to (the projects a follow-up or an item
+    can be added to): every one for a user who sees every ``obj`` record, else those filed (by ``field``) under the
+    user's organisation subtree, none for a user without an organisation."""
+    if sees_all(user, obj):
+        return queryset
+    if not user.organisation_id:
+        return queryset.none()
+    return queryset.filter(**{f"{field}__path__startswith": user.organisation.path})
+
+
+def may_attach(user: Any, obj: str, organisation: Any) -> bool:
+    """May the user add an ``obj`` record to a parent filed under ``organisation`` (the rule of :func:`attachable`,
+    for one parent, plus the ``add`` right)?"""
+    if not can(user, obj, "add"):
+        return False
+    if sees_all(user, obj):
+        return True
+    return bool(user.organisation_id) and organisation.path.startswith(user.organisation.path)
+
+
+def report_organisations(user: Any, obj: str):
+    """The organisations a user may pick for a report over ``obj`` records (the meeting pack): all of them for a
+    user who sees every ``obj`` record, else those they may file under (:func:`assignable_organisations`)."""
+    from zhaoshang.accounts.models import Organisation
+
+    return Organisation.objects.all() if sees_all(user, obj) else assignable_organisations(user)
 
 
 class ReferenceNotVisible(DomainError):

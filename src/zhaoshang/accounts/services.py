@@ -7,12 +7,13 @@ from typing import Any
 from django.db import transaction
 
 from zhaoshang.accounts.models import Organisation, User
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
 
 
 @transaction.atomic
 def ensure_organisation(
-    actor: Any, *, code: str, name: str, kind: str, parent: Organisation | None = None, **extra: Any
+    actor: Actor, *, code: str, name: str, kind: str, parent: Organisation | None = None, **extra: Any
 ) -> Organisation:
     """Create the organisation or bring it up to date; idempotent, audited."""
     org = Organisation.objects.filter(code=code).first()
@@ -25,7 +26,7 @@ def ensure_organisation(
 
 @transaction.atomic
 def ensure_user(
-    actor: Any, *, username: str, password: str, organisation: Organisation | None, role: str, **extra: Any
+    actor: Actor, *, username: str, password: str, organisation: Organisation | None, role: str, **extra: Any
 ) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:

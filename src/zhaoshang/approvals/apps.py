@@ -8,8 +8,17 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Approval agency")
 
     def ready(self) -> None:
+        from zhaoshang.api.routes import register_routes
         from zhaoshang.approvals import panels, reminders  # noqa: F401  (registers the workbench panels, reminders)
         from zhaoshang.approvals.services import promise_meeting_items
         from zhaoshang.core import hooks
 
         hooks.add_meeting_items(promise_meeting_items)
+        register_routes(self.name, api_routes)
+
+
+def api_routes():
+    """The `/api/` routes of this app (loaded when the URLconf builds the router)."""
+    from zhaoshang.approvals.api import ROUTES
+
+    return ROUTES

@@ -16,6 +16,7 @@ from django.utils import timezone
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.accounts.roles import ALL, grant_for
 from zhaoshang.accounts.scoping import visible
+from zhaoshang.accounts.types import Actor
 from zhaoshang.approvals.core import figures as figures_core
 from zhaoshang.approvals.core import promises as promises_core
 from zhaoshang.approvals.core import templates as templates_core
@@ -71,7 +72,7 @@ def project_types() -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def save_template(actor: Any, data: dict) -> ApprovalTemplate:
+def save_template(actor: Actor, data: dict) -> ApprovalTemplate:
     try:
         template = templates_core.template_from_dict(data)
     except templates_core.TemplateError as exc:
@@ -110,7 +111,7 @@ def projects_for_new_case(user: Any) -> QuerySet[Project]:
 
 @transaction.atomic
 def open_case(
-    actor: Any,
+    actor: Actor,
     project: Project,
     *,
     project_type: str = "industrial",
@@ -180,7 +181,7 @@ ITEM_FIELDS = {
 
 @transaction.atomic
 def update_item(
-    actor: Any, item: ApprovalItem, *, add_trips: int = 0, add_stamps: int = 0, **fields: Any
+    actor: Actor, item: ApprovalItem, *, add_trips: int = 0, add_stamps: int = 0, **fields: Any
 ) -> dict:
     """Record progress on an item. Done needs a date (today when not given); starting sets the start date;
     trips and stamps may be added to what was recorded."""
@@ -418,7 +419,7 @@ def city_figures(cases: QuerySet[ApprovalCase], today: dt.date | None = None) ->
 
 @transaction.atomic
 def create_promise(
-    actor: Any,
+    actor: Actor,
     project: Project,
     *,
     title: str,
@@ -444,7 +445,7 @@ def create_promise(
 
 @transaction.atomic
 def update_promise(
-    actor: Any,
+    actor: Actor,
     promise: Promise,
     *,
     state: str | None = None,
@@ -534,7 +535,7 @@ def mark_told(escalations: list[dict], today: dt.date | None = None) -> int:
     return made
 
 
-def tracking_code(actor: Any, project: Project) -> TrackingCode:
+def tracking_code(actor: Actor, project: Project) -> TrackingCode:
     existing = TrackingCode.objects.filter(project=project).first()
     return existing or audit.create(actor, TrackingCode, project=project)
 

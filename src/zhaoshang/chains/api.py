@@ -67,7 +67,7 @@ class ChainViewSet(ScopedReadOnlyViewSet):
             raise ValidationError({"region": "请给出 region（行政区划代码或园区代码）"})
         report = services.gap_for_region(chain, region)
         data = services.gap_json(report)
-        Enterprise = services._enterprise_model()
+        Enterprise = services.enterprise_model()
         ids = {t["enterprise_id"] for n in data["nodes"] for t in n["targets"]}
         seen = set(visible(request.user, Enterprise.objects.filter(pk__in=ids)).values_list("pk", flat=True))
         for node in data["nodes"]:
@@ -124,7 +124,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     filterset_class = AssignmentFilter
 
     def get_queryset(self):
-        Enterprise = services._enterprise_model()
+        Enterprise = services.enterprise_model()
         firms = visible(self.request.user, Enterprise.objects.all())
         return services.review_order(
             visible(self.request.user, NodeAssignment.objects.filter(enterprise__in=firms)).select_related(

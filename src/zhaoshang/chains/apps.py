@@ -8,6 +8,7 @@ class ChainsConfig(AppConfig):
     verbose_name = _("Industrial chains")
 
     def ready(self) -> None:
+        from zhaoshang.api.routes import register_routes
         from zhaoshang.chains import panels  # noqa: F401 - registers the workbench panel
         from zhaoshang.chains.services import classify_arrivals, positions_for
         from zhaoshang.core import hooks
@@ -20,3 +21,11 @@ class ChainsConfig(AppConfig):
         hooks.on_firms_changed(
             classify_arrivals
         )  # firms imported or entered are placed on chain nodes at once
+        register_routes(self.name, api_routes)
+
+
+def api_routes():
+    """The `/api/` routes of this app (loaded when the URLconf builds the router)."""
+    from zhaoshang.chains.api import ROUTES
+
+    return ROUTES

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 
+from zhaoshang.accounts.types import Actor
 from zhaoshang.chains import services
 from zhaoshang.chains.analysis.bom import bom_to_chain, read_bom, summary
 from zhaoshang.chains.analysis.manufacturers import ManufacturerMatcher
@@ -28,7 +29,7 @@ def match_makers(
     area = services.resolve_region(region_code)
     firms = list(_firms().values_list("pk", "name", "name_key", "region_code"))
     by_id = {f[0]: f for f in firms}
-    inside = services._within_codes({f[3] for f in firms}, area.code)
+    inside = services.within_codes({f[3] for f in firms}, area.code)
     cache: dict[str, list[int]] = {}
     out = []
     for written in sorted(set(names)):
@@ -47,7 +48,7 @@ def match_makers(
 
 
 def decompose_bom(
-    actor: Any, path: str | Path, *, name: str, region_code: str | None = None, save: bool = False
+    actor: Actor, path: str | Path, *, name: str, region_code: str | None = None, save: bool = False
 ) -> dict[str, Any]:
     """`lines`, `parts`, `nodes` ({name, parts, manufacturers}; parts add up to `parts`), `dnp`, `warnings`,
     `makers` (each maker with local and other registry firms) and `chain` (the slug, when saved)."""

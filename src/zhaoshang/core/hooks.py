@@ -98,3 +98,23 @@ def meeting_items(project_ids: Any, end: Any) -> list[dict]:
     for provider in list(_meeting_items):
         rows.extend(provider(project_ids, end))
     return rows
+
+
+# Firms whose project landed in a period (the service desk plans a first-month visit of each): ``provider(start,
+# end)`` returns dicts ``{"project_id", "enterprise_id", "organisation_id", "on", "label"}`` (``on``: the day the
+# project landed). Registered by the pipeline; the service desk asks without importing it.
+LandedFirms = Callable[[Any, Any], list]
+_landed_firms: list[LandedFirms] = []
+
+
+def add_landed_firms(provider: LandedFirms) -> LandedFirms:
+    if provider not in _landed_firms:
+        _landed_firms.append(provider)
+    return provider
+
+
+def landed_firms(start: Any, end: Any) -> list[dict]:
+    rows: list[dict] = []
+    for provider in list(_landed_firms):
+        rows.extend(provider(start, end))
+    return rows

@@ -6,3 +6,15 @@ class InsightConfig(AppConfig):
     name = "zhaoshang.insight"
     label = "insight"
     verbose_name = _("Benchmarking and what to attract next")
+
+    def ready(self) -> None:
+        from zhaoshang.api.routes import register_routes
+
+        register_routes(self.name, api_routes)
+
+
+def api_routes():
+    """The `/api/` routes of this app (loaded when the URLconf builds the router)."""
+    from zhaoshang.insight.api import ROUTES
+
+    return ROUTES

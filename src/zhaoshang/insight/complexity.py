@@ -33,8 +33,12 @@ that time, an artefact of its code that :func:`complexity_matrix` reproduces unl
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
 import time as _time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
@@ -55,6 +59,75 @@ PROXIMITY_KINDS: Final = ("symmetric", "asymmetric", "continuous")
 RESULT_COLUMNS: Final = ("rca", "mcp", "diversity", "ubiquity", "eci", "pci", "density", "coi", "cog")
 #: Below this share of ones the presence matrix is multiplied as a scipy.sparse matrix.
 SPARSE_SHARE: Final = 0.02
+#: From this many cells on, the dense route runs in two threads with single-threaded BLAS (see :func:`_threads`).
+THREADED_CELLS: Final = 100_000
+#: Rows of the presence matrix are converted to floating point this many bytes at a time (a buffer reused in cache
+#: instead of a full float copy of the matrix: fresh memory costs page faults).
+_ROW_BLOCK_BYTES: Final = 4 << 20
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+try:  # one controller for the process: scanning the loaded libraries costs tens of milliseconds
+    from threadpoolctl import ThreadpoolController
+
+    _BLAS_CONTROL: ThreadpoolController | None = ThreadpoolController()
+except Exception:  # pragma: no cover - threadpoolctl missing or unusable: BLAS keeps its own threads
+    _BLAS_CONTROL = None
+
+
+@contextlib.contextmanager
+def _threads(cells: int):
+    """Two worker threads with single-threaded BLAS for a large dense matrix, else none.
+
+    The dense route has independent pieces of similar size (co-occurrences | eigenvector, then density and COG of
+    each half of the locations): run side by side with one BLAS thread each, they keep both cores busy, where
+    multi-threaded BLAS would leave one idle during every non-BLAS step (and spin when the machine is loaded).
+    """
+    n = min(2, _cores())
+    if (
+        n < 2
+        or cells < THREADED_CELLS
+        or _BLAS_CONTROL is None
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        # Only the main thread (the command, a script) changes BLAS's process-wide thread count: OpenBLAS does not
+        # reliably take back a count set in another thread, and a server's request threads run side by side.
+        yield None
+        return
+    with _one_blas_thread(), ThreadPoolExecutor(n) as pool:
+        yield pool
+
+
+_BLAS_LOCK = threading.Lock()
+_BLAS_USERS = 0
+_BLAS_LIMIT: contextlib.ExitStack | None = None
+
+
+@contextlib.contextmanager
+def _one_blas_thread():
+    """BLAS held to one thread while any computation of this module needs it (the setting is process-wide:
+    counted, so that computations running side by side in a server's threads restore it only once, at the end)."""
+    global _BLAS_USERS, _BLAS_LIMIT
+    with _BLAS_LOCK:
+        if _BLAS_USERS == 0 and _BLAS_CONTROL is not None:
+            stack = contextlib.ExitStack()
+            stack.enter_context(_BLAS_CONTROL.limit(limits=1, user_api="blas"))
+            _BLAS_LIMIT = stack
+        _BLAS_USERS += 1
+    try:
+        yield
+    finally:
+        with _BLAS_LOCK:
+            _BLAS_USERS -= 1
+            if _BLAS_USERS == 0 and _BLAS_LIMIT is not None:
+                _BLAS_LIMIT.close()
+                _BLAS_LIMIT = None
 
 
 class ComplexityError(InsightError):
@@ -98,6 +171,29 @@ def rca(values: np.ndarray) -> np.ndarray:
         den = loc_total / world_total
         num /= den  # in place: the same operations, one temporary less
         return num
+
+
+def _rca_from_sums(x: np.ndarray, row_sums: np.ndarray, col_sums: np.ndarray) -> np.ndarray:
+    """:func:`rca` with the row and column sums given (the same operations on the same numbers)."""
+    loc_total = col_sums[np.newaxis, :]
+    world_total = np.nansum(loc_total, axis=1)[:, np.newaxis]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        den = loc_total / world_total
+    num = np.empty_like(x)
+
+    def rows(a: int, b: int) -> None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.divide(x[a:b], row_sums[a:b, np.newaxis], out=num[a:b])
+            np.divide(num[a:b], den, out=num[a:b])
+
+    with _threads(x.size) as pool:
+        if pool is None:
+            rows(0, len(x))
+        else:
+            cut = len(x) // 2
+            for job in [pool.submit(rows, 0, cut), pool.submit(rows, cut, len(x))]:
+                job.result()
+    return num
 
 
 def rpop(values: np.ndarray, population: np.ndarray) -> np.ndarray:
@@ -170,10 +266,19 @@ def _cooccurrence(m) -> np.ndarray:
     if sp.issparse(m):
         ms = m.astype(np.float32)
         return np.asarray((ms.T @ ms).todense(), dtype=float)
-    m32 = np.asarray(m, dtype=np.float32)
-    # ssyrk computes one triangle: half of the work of a general product
+    # ssyrk computes one triangle (half of the work of a general product), summed over blocks of rows converted
+    # into one reused single-precision buffer (no full float copy of the matrix)
     blas = scipy.linalg.blas
-    upper = blas.ssyrk(1.0, m32.T, trans=0, lower=0)  # m32.T is Fortran-ordered: no copy; upper triangle
+    m = np.asarray(m)
+    n_act = m.shape[1]
+    step = max(1, min(n_rows, _ROW_BLOCK_BYTES // (4 * max(1, n_act))))
+    buf = np.empty((step, n_act), dtype=np.float32)
+    upper = np.zeros((n_act, n_act), dtype=np.float32, order="F")
+    for r0 in range(0, n_rows, step):
+        block = buf[: min(step, n_rows - r0)]
+        np.copyto(block, m[r0 : r0 + len(block)], casting="unsafe")
+        # block.T is Fortran-ordered: no copy; the upper triangle accumulates in place
+        upper = blas.ssyrk(1.0, block.T, beta=1.0, c=upper, trans=0, lower=0, overwrite_c=1)
     co = np.triu(upper).astype(float)
     co += np.triu(co, 1).T
     return co
@@ -274,7 +379,7 @@ def _connected(m) -> bool:
     scipy's connected components for a graph that is still growing after 50 rounds.
     """
     ms = m.tocsr() if sp.issparse(m) else sp.csr_matrix(m)
-    ms = ms.astype(np.float64)
+    ms = ms.astype(np.float64, copy=False)
     n_act = ms.shape[1]
     if n_act == 0:
         return True
@@ -361,6 +466,35 @@ def complexity_matrix(
     (``values`` is the presence matrix itself). ``sparse``: force (True) or forbid (False) the scipy.sparse route
     for the presence matrix; by default it is used below :data:`SPARSE_SHARE` ones.
     """
+    return _complexity_matrix(
+        values,
+        None,
+        presence_test=presence_test,
+        rca_threshold=rca_threshold,
+        rpop_threshold=rpop_threshold,
+        population=population,
+        proximity_kind=proximity_kind,
+        proximity_matrix=proximity_matrix,
+        ecomplexity_compat=ecomplexity_compat,
+        sparse=sparse,
+    )
+
+
+def _complexity_matrix(
+    values: np.ndarray,
+    sums: tuple[np.ndarray, np.ndarray] | None,
+    *,
+    presence_test: Presence = "rca",
+    rca_threshold: float = 1.0,
+    rpop_threshold: float = 1.0,
+    population: np.ndarray | None = None,
+    proximity_kind: ProximityKind = "symmetric",
+    proximity_matrix: np.ndarray | None = None,
+    ecomplexity_compat: bool = True,
+    sparse: bool | None = None,
+) -> MatrixResult:
+    """:func:`complexity_matrix`; ``sums``: the row and column sums of ``values`` already taken (np.sum of a
+    NaN-free matrix, the same numbers as np.nansum)."""
     if presence_test not in PRESENCE_TESTS:
         raise ComplexityError(f"未知的存在性判断“{presence_test}”（可选：{'、'.join(PRESENCE_TESTS)}）")
     if proximity_kind not in PROXIMITY_KINDS:
@@ -373,7 +507,7 @@ def complexity_matrix(
         rca_m = x
         mcp = x
     else:
-        rca_m = rca(x)
+        rca_m = rca(x) if sums is None else _rca_from_sums(x, *sums)
         if presence_test == "rpop":
             if population is None:
                 raise ComplexityError("按人均（RPOP）判断需要人口数据")
@@ -422,40 +556,77 @@ def _normalise(eci_raw, pci_raw, coi, cog):
     return eci, pci, coi, cog
 
 
+def _csr_bool(mbool: np.ndarray, diversity: np.ndarray) -> sp.csr_matrix:
+    """A 0/1 matrix as a float64 CSR matrix, straight from the column positions of its ones (row by row)."""
+    n_loc, n_act = mbool.shape
+    cols = np.flatnonzero(mbool)
+    np.remainder(cols, n_act, out=cols)
+    idx = np.int32 if max(len(cols), n_act) < 2**31 - 1 else np.int64
+    indptr = np.zeros(n_loc + 1, dtype=idx)
+    np.cumsum(diversity, out=indptr[1:])
+    return sp.csr_matrix((np.ones(len(cols)), cols.astype(idx, copy=False), indptr), shape=(n_loc, n_act))
+
+
 def _fast(mcp, diversity, ubiquity, rca_m, rpop_m, presence_test, proximity_kind, sparse) -> MatrixResult:
     n_loc, n_act = mcp.shape
     mbool = mcp.view(bool) if mcp.dtype == np.int8 else mcp.astype(bool)
     share = float(diversity.sum()) / (n_loc * n_act)
     use_sparse = (share < SPARSE_SHARE and n_loc * n_act >= 100_000) if sparse is None else bool(sparse)
-    ms = sp.csr_matrix(mbool, dtype=np.float64)
-    eci_raw, pci_raw = eci_pci_raw(ms, diversity, ubiquity)
-    left = ms if use_sparse else mbool.astype(np.float64)
-
-    if proximity_kind == "continuous":
-        measure = rpop_m if presence_test == "rpop" else rca_m
-        prox = proximity(mcp, ubiquity, "continuous", measure=measure)
-        dens = density(measure, prox)
-        w = prox * (pci_raw / prox.sum(axis=1))[:, None]
-    else:
-        co = _cooccurrence(ms if use_sparse else mbool)
-        uf = ubiquity.astype(float)
-        if proximity_kind == "symmetric":
-            prox = co / np.maximum(uf[:, None], uf[None, :])
-            right = prox
+    if use_sparse or proximity_kind == "continuous":
+        ms = _csr_bool(mbool, diversity)
+        eci_raw, pci_raw = eci_pci_raw(ms, diversity, ubiquity)
+        left = ms if use_sparse else mbool.astype(np.float64)
+        if proximity_kind == "continuous":
+            measure = rpop_m if presence_test == "rpop" else rca_m
+            prox = proximity(mcp, ubiquity, "continuous", measure=measure)
+            dens = density(measure, prox)
+            w = prox * (pci_raw / prox.sum(axis=1))[:, None]
         else:
-            prox = co / uf[:, None]
-            right = np.ascontiguousarray(prox.T)
-        den = prox.sum(axis=1)
-        w = prox * (pci_raw / den)[:, None]
-        dens = np.asarray(left @ right)  # density: M @ (phi' / rowsum(phi))
-        dens /= den[None, :]
-    mw = np.asarray(left @ w)
-    # COG = (1 - M) * ((1 - M) @ W) = (1 - M) * (colsum(W) - M @ W)
-    np.subtract(w.sum(axis=0)[None, :], mw, out=mw)
-    np.copyto(mw, 0.0, where=mbool)
-    cog = mw
-    coi = np.where(mbool, 0.0, dens) @ pci_raw
-    eci, pci, coi, cog = _normalise(eci_raw, pci_raw, coi, cog)
+            prox = _discrete_proximity(_cooccurrence(ms), ubiquity, proximity_kind)
+            den = prox.sum(axis=1)
+            w = prox * (pci_raw / den)[:, None]
+            dens = np.asarray(left @ (prox.T / den))  # density: M @ (phi' / rowsum(phi)), as py-ecomplexity
+        mw = np.asarray(left @ w)
+        # COG = (1 - M) * ((1 - M) @ W) = (1 - M) * (colsum(W) - M @ W)
+        np.subtract(w.sum(axis=0)[None, :], mw, out=mw)
+        np.copyto(mw, 0.0, where=mbool)
+        cog = mw
+        coi = np.where(mbool, 0.0, dens) @ pci_raw
+        eci, pci, coi, cog = _normalise(eci_raw, pci_raw, coi, cog)
+    else:
+        with _threads(n_loc * n_act) as pool:
+            if pool is None:
+                eci_raw, pci_raw = eci_pci_raw(_csr_bool(mbool, diversity), diversity, ubiquity)
+                co = _cooccurrence(mbool)
+            else:  # the eigenvector (sparse products) beside the co-occurrences (one BLAS thread)
+                job = pool.submit(lambda: eci_pci_raw(_csr_bool(mbool, diversity), diversity, ubiquity))
+                co = _cooccurrence(mbool)
+                eci_raw, pci_raw = job.result()
+            prox = _discrete_proximity(co, ubiquity, proximity_kind)
+            den = prox.sum(axis=1)
+            right = prox.T / den  # density = M @ right, as py-ecomplexity writes it
+            with np.errstate(divide="ignore", invalid="ignore"):
+                std = eci_raw.std()
+                scale = 1.0 / std if np.isfinite(std) and std != 0 else 1.0
+                w = prox * (pci_raw / den * scale)[:, None]  # COG's weights, already divided by std(kc)
+            colsum_w = w.sum(axis=0)
+            dens = np.empty((n_loc, n_act))
+            cog = np.empty((n_loc, n_act))
+            coi = np.empty(n_loc)
+            if pool is None:
+                _dense_rows(mbool, right, w, colsum_w, pci_raw, dens, cog, coi, 0, n_loc)
+            else:  # each thread: density, COG and COI of half of the locations
+                cut = n_loc // 2
+                jobs = [
+                    pool.submit(_dense_rows, mbool, right, w, colsum_w, pci_raw, dens, cog, coi, a, b)
+                    for a, b in ((0, cut), (cut, n_loc))
+                ]
+                for job in jobs:
+                    job.result()
+        if scale == 1.0:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                cog /= std
+        eci, pci, coi, _ = _normalise(eci_raw, pci_raw, coi, np.empty(0))
     return MatrixResult(
         rca=rca_m,
         mcp=mcp,
@@ -469,6 +640,36 @@ def _fast(mcp, diversity, ubiquity, rca_m, rpop_m, presence_test, proximity_kind
         proximity=prox,
         method="sparse" if use_sparse else "dense",
     )
+
+
+def _discrete_proximity(co: np.ndarray, ubiquity: np.ndarray, kind: str) -> np.ndarray:
+    uf = ubiquity.astype(float)
+    if kind == "symmetric":
+        return co / np.maximum(uf[:, None], uf[None, :])
+    return co / uf[:, None]
+
+
+def _dense_rows(mbool, right, w, colsum_w, pci_raw, dens, cog, coi, r0: int, r1: int) -> None:
+    """Rows ``r0:r1`` of density, COG (unnormalised) and COI (raw), written into the given arrays."""
+    if r1 <= r0:
+        return
+    n_act = mbool.shape[1]
+    step = max(1, min(r1 - r0, _ROW_BLOCK_BYTES // (8 * max(1, n_act))))
+    buf = np.empty((step, n_act))
+    for a in range(r0, r1, step):
+        b = min(r1, a + step)
+        m_rows = mbool[a:b]
+        mf = buf[: b - a]
+        np.copyto(mf, m_rows, casting="unsafe")
+        np.matmul(mf, right, out=dens[a:b])
+        mw = np.matmul(mf, w, out=cog[a:b])
+        # COG = (1 - M) * ((1 - M) @ W) = (1 - M) * (colsum(W) - M @ W)
+        np.subtract(colsum_w[None, :], mw, out=mw)
+        np.copyto(mw, 0.0, where=m_rows)
+        # COI = sum_j (1 - M) density pci, as py-ecomplexity: ((density * (1 - M)) * pci).sum(1)
+        np.subtract(1.0, mf, out=mf)
+        np.multiply(mf, dens[a:b], out=mf)
+        np.matmul(mf, pci_raw, out=coi[a:b])
 
 
 def _literal(
@@ -540,6 +741,9 @@ class TableResult:
     times: int
     seconds: float
     methods: list[str] = field(default_factory=list)
+    #: CPU time of the process over the same span (every thread; on a shared machine the wall time also holds
+    #: the waits for a core)
+    cpu_seconds: float = 0.0
 
     @property
     def rows(self) -> int:
@@ -574,7 +778,67 @@ def complexity_table(
     ``population``: a table with the ``location`` column (and ``time`` when given) and the population in
     ``population_value`` (default: its one other column); with it the presence test defaults to ``rpop``.
     """
+    with _small_pages():
+        return _complexity_table(
+            data,
+            location=location,
+            activity=activity,
+            value=value,
+            time=time,
+            population=population,
+            population_value=population_value,
+            presence_test=presence_test,
+            rca_threshold=rca_threshold,
+            rpop_threshold=rpop_threshold,
+            proximity_kind=proximity_kind,
+            ecomplexity_compat=ecomplexity_compat,
+            sparse=sparse,
+        )
+
+
+@contextlib.contextmanager
+def _small_pages():
+    """numpy's huge-page advice off while the main thread computes (process-wide, given back after).
+
+    A result table of 3.4 million rows writes about 300 MB of new arrays. Huge pages that the kernel must first
+    assemble cost far more than plain pages on a first run (measured on the 2-core VM: the first
+    ``complexity_table`` of a process 1.11 s CPU with the advice, 0.68 s without; later runs, on pages already
+    assembled, the same within noise), and a command's first run is its only one.
+    """
+    toggle = None
+    if threading.current_thread() is threading.main_thread():
+        try:
+            from numpy._core.multiarray import _set_madvise_hugepage as toggle
+        except ImportError:  # pragma: no cover - another numpy layout
+            toggle = None
+    if toggle is None:
+        yield
+        return
+    before = toggle(False)
+    try:
+        yield
+    finally:
+        toggle(before)
+
+
+def _complexity_table(
+    data: pd.DataFrame,
+    *,
+    location: str,
+    activity: str,
+    value: str,
+    time: str | None,
+    population: pd.DataFrame | None,
+    population_value: str | None,
+    presence_test: Presence | None,
+    rca_threshold: float,
+    rpop_threshold: float,
+    proximity_kind: ProximityKind,
+    ecomplexity_compat: bool,
+    sparse: bool | None,
+) -> TableResult:
     started = _time.perf_counter()
+    started_cpu = _time.process_time()
     if presence_test is None:
         presence_test = "rpop" if population is not None else "rca"
     if presence_test == "rpop" and population is None:
@@ -600,12 +864,8 @@ def complexity_table(
         t_codes, l_codes, a_codes, vals = t_codes[keep], l_codes[keep], a_codes[keep], vals[keep]
     n_t, n_l, n_a = len(t_uniques), len(l_uniques), len(a_uniques)
     cell = l_codes.astype(np.int64) * n_a + a_codes
-    lin = t_codes.astype(np.int64) * (n_l * n_a) + cell
-    if (
-        len(lin)
-        and np.bincount(lin if n_t * n_l * n_a < 50_000_000 else np.unique(lin, return_inverse=True)[1]).max()
-        > 1
-    ):
+    lin = cell if n_t == 1 else t_codes.astype(np.int64) * (n_l * n_a) + cell
+    if len(lin) and _has_repeats(lin, n_t * n_l * n_a):
         _, first = np.unique(lin, return_index=True)  # the first row of each repeated key
         first.sort()
         warnings.warn("有重复的（时间、地区、产业）行：保留第一行", stacklevel=2)
@@ -626,24 +886,28 @@ def complexity_table(
     act_seen = np.zeros(n_a, dtype=bool)
     for k in range(n_t):
         if n_t == 1:
-            lk, ak, vk = l_codes, a_codes, vals
+            lk, ak, vk, ck = l_codes, a_codes, vals, cell
         else:
             sel = t_codes == k
-            lk, ak, vk = l_codes[sel], a_codes[sel], vals[sel]
+            lk, ak, vk, ck = l_codes[sel], a_codes[sel], vals[sel], cell[sel]
         x = np.zeros((n_l, n_a))
         nan_k = np.isnan(vk)
-        x[lk, ak] = np.where(nan_k, 0.0, vk) if nan_k.any() else vk
-        ok_l = np.nansum(x, axis=1) != 0
-        ok_a = np.nansum(x, axis=0) != 0
+        x.reshape(-1)[ck] = np.where(nan_k, 0.0, vk) if nan_k.any() else vk
+        row_sums = x.sum(axis=1)  # x has no NaN: the same sums as np.nansum (py-ecomplexity's), no copy
+        col_sums = x.sum(axis=0)
+        ok_l = row_sums != 0
+        ok_a = col_sums != 0
         loc_idx = np.flatnonzero(ok_l)
         act_idx = np.flatnonzero(ok_a)
         if len(loc_idx) == 0 or len(act_idx) == 0:
             res = None
         else:
-            xv = x[np.ix_(loc_idx, act_idx)] if (len(loc_idx) < n_l or len(act_idx) < n_a) else x
+            whole = len(loc_idx) == n_l and len(act_idx) == n_a
+            xv = x if whole else x[np.ix_(loc_idx, act_idx)]
             pop_k = pop_lookup[k][loc_idx] if pop_lookup is not None else None
-            res = complexity_matrix(
+            res = _complexity_matrix(
                 xv,
+                (row_sums, col_sums) if whole else None,
                 presence_test=presence_test,
                 rca_threshold=rca_threshold,
                 rpop_threshold=rpop_threshold,
@@ -679,21 +943,52 @@ def complexity_table(
         times=n_t,
         seconds=_time.perf_counter() - started,
         methods=methods,
+        cpu_seconds=_time.process_time() - started_cpu,
     )
+
+
+def _has_repeats(keys: np.ndarray, n_keys: int) -> bool:
+    """Does a non-negative integer key (below ``n_keys``) occur more than once?"""
+    if n_keys <= 200_000_000:
+        seen = np.zeros(n_keys, dtype=bool)
+        seen[keys] = True
+        return int(np.count_nonzero(seen)) != len(keys)
+    return len(np.unique(keys)) != len(keys)
+
+
+def _factorize_int(values: np.ndarray) -> tuple[np.ndarray, pd.Index] | None:
+    """Codes of an integer column with few distinct values in a narrow range (years), without hashing."""
+    low, high = int(values.min()), int(values.max())
+    if high - low > 10_000_000:
+        return None
+    if low == high:
+        return np.zeros(len(values), dtype=np.intp), pd.Index(values[:1])
+    offset = values - low
+    present = np.zeros(high - low + 1, dtype=bool)
+    present[offset] = True
+    rank = np.cumsum(present, dtype=np.intp) - 1
+    return rank[offset], pd.Index(np.flatnonzero(present).astype(values.dtype) + low)
 
 
 def _factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Integer codes and sorted unique values of a key column (categorical columns cost nothing)."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         cat = column.array
-        codes = np.asarray(cat.codes, dtype=np.intp)
+        codes = np.asarray(
+            cat.codes
+        )  # the categorical's own small integers (no int64 copy: fresh memory is dear)
         categories = cat.categories
         if categories.is_monotonic_increasing:
             return codes, categories
         order = np.argsort(categories.to_numpy(), kind="stable")
-        remap = np.empty(len(order), dtype=np.intp)
+        remap = np.empty(len(order) + 1, dtype=codes.dtype)
         remap[order] = np.arange(len(order))
-        return np.where(codes >= 0, remap[np.maximum(codes, 0)], -1), categories[order]
+        remap[-1] = -1  # a missing key (code -1) stays missing
+        return remap[codes], categories[order]
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu" and len(column):
+        found = _factorize_int(column.to_numpy())
+        if found is not None:
+            return found
     if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
         values = column.to_numpy(dtype=object)
         try:  # pandas' string hash table directly: about 3x faster than pd.factorize on a str Series
@@ -703,7 +998,7 @@ def _factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
         except (ImportError, TypeError, ValueError, AttributeError):
             return pd.factorize(column, sort=True)
         order = np.argsort(uniques, kind="stable")
-        remap = np.empty(len(order), dtype=np.intp)
+        remap = np.empty(len(order), dtype=np.int32 if len(order) < 2**31 - 1 else np.intp)
         remap[order] = np.arange(len(order))
         return remap[codes], pd.Index(uniques[order], dtype=object)
     return pd.factorize(column, sort=True)
@@ -744,12 +1039,43 @@ def _code_dtype(n: int):
     return np.int8 if n < 127 else np.int16 if n < 32767 else np.int32 if n < 2**31 - 1 else np.int64
 
 
+def _by_row(values: np.ndarray, nl: int, na: int, dtype=None) -> np.ndarray:
+    """``np.repeat(values, na)`` written by broadcasting (one pass over the new memory)."""
+    out = np.empty((nl, na), dtype=dtype or values.dtype)
+    out[...] = values[:, None]
+    return out.reshape(-1)
+
+
+def _by_column(values: np.ndarray, nl: int, na: int, dtype=None) -> np.ndarray:
+    """``np.tile(values, nl)`` written by broadcasting."""
+    out = np.empty((nl, na), dtype=dtype or values.dtype)
+    out[...] = values[None, :]
+    return out.reshape(-1)
+
+
 def _grid_frame(k, loc_idx, act_idx, xv, res: MatrixResult, *, with_rpop: bool, n_t, n_l, n_a) -> dict:
+    """The result columns of one time's full grid (matrices flattened without copies, vectors spread out)."""
     nl, na = len(loc_idx), len(act_idx)
+    spread = {  # the columns written out, in two threads for a large grid (numpy releases the GIL)
+        "_l": (_by_row, loc_idx, _code_dtype(n_l)),
+        "_a": (_by_column, act_idx, _code_dtype(n_a)),
+        "diversity": (_by_row, res.diversity, np.int32),
+        "ubiquity": (_by_column, res.ubiquity, np.int32),
+        "eci": (_by_row, res.eci, None),
+        "pci": (_by_column, res.pci, None),
+        "coi": (_by_row, res.coi, None),
+    }
+    with _threads(nl * na) as pool:
+        if pool is None:
+            made = {name: f(v, nl, na, dt) for name, (f, v, dt) in spread.items()}
+        else:
+            jobs = {name: pool.submit(f, v, nl, na, dt) for name, (f, v, dt) in spread.items()}
+            made = {name: job.result() for name, job in jobs.items()}
     cols = {
-        "_t": np.full(nl * na, k, dtype=_code_dtype(n_t)),
-        "_l": np.repeat(loc_idx.astype(_code_dtype(n_l)), na),
-        "_a": np.tile(act_idx.astype(_code_dtype(n_a)), nl),
+        # zeros come from the allocator already zeroed: the single time's codes cost nothing
+        "_t": np.zeros(nl * na, dtype=_code_dtype(n_t)) if k == 0 else np.full(nl * na, k, _code_dtype(n_t)),
+        "_l": made["_l"],
+        "_a": made["_a"],
         "_v": xv.ravel(),
         "rca": np.asarray(res.rca, dtype=float).ravel(),
     }
@@ -757,12 +1083,12 @@ def _grid_frame(k, loc_idx, act_idx, xv, res: MatrixResult, *, with_rpop: bool, 
         cols["rpop"] = np.asarray(res.rpop, dtype=float).ravel()
     cols.update(
         mcp=np.asarray(res.mcp).ravel(),
-        diversity=np.repeat(res.diversity.astype(np.int32), na),
-        ubiquity=np.tile(res.ubiquity.astype(np.int32), nl),
-        eci=np.repeat(res.eci, na),
-        pci=np.tile(res.pci, nl),
+        diversity=made["diversity"],
+        ubiquity=made["ubiquity"],
+        eci=made["eci"],
+        pci=made["pci"],
         density=np.asarray(res.density, dtype=float).ravel(),
-        coi=np.repeat(res.coi, na),
+        coi=made["coi"],
         cog=np.asarray(res.cog, dtype=float).ravel(),
     )
     return cols
@@ -786,6 +1112,15 @@ def _dropped_frame(k, lk, ak, vk, with_rpop: bool) -> dict:
 _INT_COLUMNS: Final = ("mcp", "diversity", "ubiquity")
 
 
+def _categorical(codes: np.ndarray, categories) -> pd.Categorical:
+    """Our own codes (all within the categories): no validation pass over millions of them."""
+    dtype = pd.CategoricalDtype(pd.Index(categories))
+    try:
+        return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+    except TypeError:  # pragma: no cover - pandas < 2.1
+        return pd.Categorical.from_codes(codes, dtype=dtype)
+
+
 def _assemble(
     pieces, time, location, activity, value, t_uniques, l_uniques, a_uniques, with_rpop
 ) -> pd.DataFrame:
@@ -803,9 +1138,9 @@ def _assemble(
             cols = {name: arr[order] for name, arr in cols.items()}
     out: dict[str, object] = {}
     if time is not None:
-        out[time] = pd.Categorical.from_codes(cols["_t"], categories=pd.Index(t_uniques))
-    out[location] = pd.Categorical.from_codes(cols["_l"], categories=pd.Index(l_uniques))
-    out[activity] = pd.Categorical.from_codes(cols["_a"], categories=pd.Index(a_uniques))
+        out[time] = _categorical(cols["_t"], t_uniques)
+    out[location] = _categorical(cols["_l"], l_uniques)
+    out[activity] = _categorical(cols["_a"], a_uniques)
     out[value] = cols["_v"]
     for c in result_cols:
         col = cols[c]

@@ -9,6 +9,7 @@ py-ecomplexity. The first bad cell stops the read with one line naming the file,
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -73,8 +74,9 @@ def read_long_table(
     key_pos = [positions[k] for k in keys]
     val_pos = positions[value] if value is not None else None
     lookups: list[dict[str, int]] = [{} for _ in keys]
-    codes: list[list[int]] = [[] for _ in keys]
-    values: list[float] = []
+    # typed arrays, not lists of Python numbers: 8 bytes a cell instead of ~36 (millions of rows)
+    codes: list[array] = [array("q") for _ in keys]
+    values = array("d")
     width = max(positions.values()) + 1
     try:
         for row_number, cells in table.rows:
@@ -103,7 +105,9 @@ def read_long_table(
     frame: dict[str, object] = {}
     for j, name in enumerate(keys):
         categories = list(lookups[j])
-        frame[name] = pd.Categorical.from_codes(np.asarray(codes[j], dtype=np.int64), categories=categories)
+        frame[name] = pd.Categorical.from_codes(
+            np.frombuffer(codes[j], dtype=np.int64), categories=categories
+        )
     if value is not None:
-        frame[value] = np.asarray(values, dtype=float)
+        frame[value] = np.frombuffer(values, dtype=np.float64).copy()
     return pd.DataFrame(frame)

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.models import User
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
 from zhaoshang.core.errors import DomainError
 from zhaoshang.notifications.core import channels as channel_core
@@ -242,7 +243,7 @@ def _validate_target(kind: str, target: str) -> str:
 
 @transaction.atomic
 def add_channel(
-    actor: Any,
+    actor: Actor,
     *,
     kind: str,
     target: str,
@@ -287,12 +288,12 @@ def add_channel(
 
 
 @transaction.atomic
-def remove_channel(actor: Any, channel: Channel) -> None:
+def remove_channel(actor: Actor, channel: Channel) -> None:
     audit.record(actor, "delete", channel, {"kind": [channel.kind, None]})
     channel.delete()
 
 
-def send_test(actor: Any, channel: Channel) -> Delivery | None:
+def send_test(actor: Actor, channel: Channel) -> Delivery | None:
     """Queue a test message to the channel (the result appears in its delivery list)."""
     stamp = timezone.localtime()
     return _queue(

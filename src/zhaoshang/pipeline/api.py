@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from zhaoshang.accounts.models import Organisation, User
-from zhaoshang.accounts.scoping import assignable_organisations, visible
+from zhaoshang.accounts.scoping import assignable_organisations, attachable, visible
 from zhaoshang.api.viewsets import ScopedModelViewSet
 from zhaoshang.pipeline import config, services
 from zhaoshang.pipeline.filters import CoordinationItemFilter, FollowUpFilter, ProjectFilter
@@ -229,18 +229,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
-            self.fields["project"].queryset = _projects_in_scope(request.user, "followup")
-
-
-def _projects_in_scope(user, obj: str):
-    """Projects whose records of ``obj`` (follow-ups, items) the user may add: the project's team in scope."""
-    from zhaoshang.accounts.roles import ALL, grant_for
-
-    if user.is_superuser or grant_for(user.role, obj).scope == ALL:
-        return Project.objects.all()
-    if not user.organisation_id:
-        return Project.objects.none()
-    return Project.objects.filter(organisation__path__startswith=user.organisation.path)
+            self.fields["project"].queryset = attachable(request.user, "followup", Project.objects.all())
 
 
 class FollowUpViewSet(ScopedModelViewSet):
@@ -296,7 +285,9 @@ class CoordinationItemSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
-            self.fields["project"].queryset = _projects_in_scope(request.user, "coordination_item")
+            self.fields["project"].queryset = attachable(
+                request.user, "coordination_item", Project.objects.all()
+            )
             self.fields["department"].queryset = Organisation.objects.all()
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 
 from zhaoshang.accounts.models import Organisation, User
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core.errors import DomainError
 from zhaoshang.pipeline import config
 from zhaoshang.pipeline.models import Project
@@ -174,7 +175,7 @@ def _lookups() -> dict[str, dict[str, Any]]:
 
 
 def import_projects(
-    actor: Any,
+    actor: Actor,
     path: str | Path,
     *,
     organisation: Organisation,
@@ -352,7 +353,7 @@ def import_projects(
     return result
 
 
-def _apply(actor: Any, planned: list[tuple[int, dict[str, Any]]], result: ImportResult) -> None:
+def _apply(actor: Actor, planned: list[tuple[int, dict[str, Any]]], result: ImportResult) -> None:
     from zhaoshang.pipeline import services
 
     for row_number, row in planned:

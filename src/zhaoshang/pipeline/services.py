@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.accounts.scoping import check_reference, visible
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit, hooks
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.locking import claim_version
@@ -63,21 +64,21 @@ def _today() -> dt.date:
 # Investors and projects
 
 
-def _visible_to(actor: Any, queryset: QuerySet) -> QuerySet:
+def _visible_to(actor: Actor, queryset: QuerySet) -> QuerySet:
     """The records of ``queryset`` the actor may see (all of them for the system: the CLI and the demo)."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return queryset
     return visible(actor, queryset)
 
 
-def _check_field_references(actor: Any, fields: dict[str, Any]) -> None:
+def _check_field_references(actor: Actor, fields: dict[str, Any]) -> None:
     """The references among a project's plain fields: its carrier and its owner."""
     check_reference(actor, fields.get("carrier"), field="载体")
     check_reference(actor, fields.get("owner"), field="责任人")
 
 
 def find_or_create_investor(
-    actor: Any, *, name: str, uscc: str = "", organisation: Organisation
+    actor: Actor, *, name: str, uscc: str = "", organisation: Organisation
 ) -> Enterprise:
     """The registry firm with this credit code (or else this normalised name), created when new."""
     name = clean_name(name or "")
@@ -140,7 +141,7 @@ PROJECT_FIELDS = {
 
 @transaction.atomic
 def create_project(
-    actor: Any,
+    actor: Actor,
     *,
     name: str,
     organisation: Organisation,
@@ -203,7 +204,7 @@ def create_project(
 
 @transaction.atomic
 def update_project(
-    actor: Any, project: Project, *, expected_version: int | None = None, **fields: Any
+    actor: Actor, project: Project, *, expected_version: int | None = None, **fields: Any
 ) -> dict:
     """Change a project's data (not its stage: that is `advance_project`).
 
@@ -232,7 +233,7 @@ def update_project(
     return changed
 
 
-def _hand_over(actor: Any, project: Project, old_owner_id: int | None) -> None:
+def _hand_over(actor: Actor, project: Project, old_owner_id: int | None) -> None:
     """A new owner takes the project with its whole history (follow-ups, stages, items stay on the project); open
     callback tasks move to the new owner; both owners are told."""
     from django.urls import reverse
@@ -280,7 +281,7 @@ def check_advance(project: Project, target_stage: str, *, reason: str = "", **fi
 
 @transaction.atomic
 def advance_project(
-    actor: Any,
+    actor: Actor,
     project: Project,
     target_stage: str,
     *,
@@ -367,7 +368,7 @@ def duplicate_warning_text(warnings: list[dict[str, str]]) -> str:
 
 @transaction.atomic
 def create_lead_from_target(
-    actor: Any,
+    actor: Actor,
     *,
     chain: str,
     node_key: str,
@@ -409,7 +410,7 @@ def create_lead_from_target(
 
 @transaction.atomic
 def record_followup(
-    actor: Any,
+    actor: Actor,
     project: Project,
     *,
     date: dt.date,
@@ -474,7 +475,7 @@ def record_followup(
 
 
 @transaction.atomic
-def complete_task(actor: Any, task: Task, *, followup: FollowUp | None = None) -> Task:
+def complete_task(actor: Actor, task: Task, *, followup: FollowUp | None = None) -> Task:
     if task.done_at is None:
         audit.update(
             actor,
@@ -487,7 +488,7 @@ def complete_task(actor: Any, task: Task, *, followup: FollowUp | None = None) -
 
 
 @transaction.atomic
-def close_next_action(actor: Any, followup: FollowUp) -> None:
+def close_next_action(actor: Actor, followup: FollowUp) -> None:
     audit.update(actor, followup, done=True)
 
 
@@ -507,7 +508,7 @@ def _responsible_team(region_code: str, city_orgs: list[Organisation]) -> Organi
 
 @transaction.atomic
 def create_new_registration_tasks(
-    batch: Any, *, today: dt.date | None = None, actor: Any = None
+    batch: Any, *, today: dt.date | None = None, actor: Actor = None
 ) -> list[Task]:
     """First-contact service tasks for firms of a registry import that are newly registered in the city.
 
@@ -596,7 +597,13 @@ def cold_projects_for(user: Any, today: dt.date | None = None) -> QuerySet[Proje
 
 @transaction.atomic
 def create_coordination_item(
-    actor: Any, project: Project, *, title: str, department: Organisation, due: dt.date, description: str = ""
+    actor: Actor,
+    project: Project,
+    *,
+    title: str,
+    department: Organisation,
+    due: dt.date,
+    description: str = "",
 ) -> CoordinationItem:
     check_reference(actor, department, field="责任部门")
     item = audit.create(
@@ -618,7 +625,7 @@ def create_coordination_item(
 
 @transaction.atomic
 def update_coordination_item(
-    actor: Any,
+    actor: Actor,
     item: CoordinationItem,
     *,
     status: str | None = None,
@@ -654,7 +661,7 @@ def update_coordination_item(
     return item
 
 
-def may_set_deadline(actor: Any, item: CoordinationItem) -> bool:
+def may_set_deadline(actor: Actor, item: CoordinationItem) -> bool:
     """The item's owner side (the project's team, or above it) sets deadlines; the department asks for more time."""
     from zhaoshang.accounts.scoping import may_act_in
 
@@ -669,7 +676,7 @@ def _item_owner(item: CoordinationItem) -> Any:
 
 @transaction.atomic
 def request_extension(
-    actor: Any, item: CoordinationItem, *, new_due: dt.date, reason: str
+    actor: Actor, item: CoordinationItem, *, new_due: dt.date, reason: str
 ) -> ExtensionRequest:
     """A handler asks to move the deadline; the item stays as it is (and overdue) until the owner approves."""
     from zhaoshang.notifications.services import notify
@@ -720,7 +727,7 @@ def request_extension(
 
 @transaction.atomic
 def decide_extension(
-    actor: Any, request: ExtensionRequest, *, approve: bool, note: str = ""
+    actor: Actor, request: ExtensionRequest, *, approve: bool, note: str = ""
 ) -> ExtensionRequest:
     """The owner side approves (the item takes the new deadline) or rejects (it keeps the old one)."""
     from django.urls import reverse
@@ -803,7 +810,7 @@ CARRIER_FIELDS = {
 
 
 @transaction.atomic
-def save_carrier(actor: Any, *, organisation: Organisation, name: str, **fields: Any) -> Carrier:
+def save_carrier(actor: Actor, *, organisation: Organisation, name: str, **fields: Any) -> Carrier:
     """Create the park's carrier or bring it up to date (natural key: park and name)."""
     unknown = set(fields) - CARRIER_FIELDS
     if unknown:
@@ -1109,7 +1116,7 @@ def dashboard(projects: QuerySet[Project], *, months: int = 12, today: dt.date |
 
 
 def import_projects(
-    actor: Any, path: Any, *, organisation: Organisation, dry_run: bool = False, owner: Any = None
+    actor: Actor, path: Any, *, organisation: Organisation, dry_run: bool = False, owner: Any = None
 ):
     """Import a bureau's Excel project list; see :mod:`zhaoshang.pipeline.importing`."""
     from zhaoshang.pipeline.importing import import_projects as run

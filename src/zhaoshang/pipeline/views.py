@@ -22,9 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhaoshang.accounts.models import Organisation
-from zhaoshang.accounts.roles import ALL, grant_for
-from zhaoshang.accounts.scoping import assignable_organisations, can, get_for_user, require, visible
+from zhaoshang.accounts.scoping import (
+    can,
+    get_for_user,
+    may_attach,
+    report_organisations,
+    require,
+    sees_all,
+    visible,
+)
 from zhaoshang.core.locking import StaleEdit
 from zhaoshang.pipeline import config, services
 from zhaoshang.pipeline.filters import CoordinationItemFilter, ProjectFilter
@@ -59,10 +65,6 @@ def _querystring_base(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return (query.urlencode() + "&") if query else ""
-
-
-def _sees_all(user, obj: str = "project") -> bool:
-    return user.is_superuser or grant_for(user.role, obj).scope == ALL
 
 
 # --- projects ----------------------------------------------------------------------------------------------
@@ -252,7 +254,7 @@ def project_advance(request, pk):
 def followup_new(request, pk):
     project = _get_project_for_user(request, pk)
     require(request.user, "followup", "add")
-    if not _in_followup_scope(request.user, project):
+    if not may_attach(request.user, "followup", project.organisation):
         raise PermissionDenied
     form = FollowUpForm(request.POST)
     if form.is_valid():
@@ -269,13 +271,6 @@ def followup_new(request, pk):
         _detail_context(request, project, followup_form=form),
         status=400,
     )
-
-
-def _in_followup_scope(user, project: Project) -> bool:
-    """May the user add follow-ups to this project (the followup row of the matrix, scoped by the project's team)?"""
-    if _sees_all(user, "followup"):
-        return can(user, "followup", "add")
-    return bool(user.organisation_id) and project.organisation.path.startswith(user.organisation.path)
 
 
 @require_POST
@@ -539,12 +534,6 @@ def _quarter(today: dt.date) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def _meeting_orgs(user):
-    if _sees_all(user):
-        return Organisation.objects.all()
-    return assignable_organisations(user)
-
-
 def rule_labels() -> dict[str, str]:
     """The ranking core's rule codes, translated (docs/PIPELINE.md explains them)."""
     return {
@@ -583,11 +572,11 @@ def meeting(request):
         initial={
             "start": start,
             "end": end,
-            "org": None if _sees_all(request.user) else request.user.organisation,
+            "org": None if sees_all(request.user, "project") else request.user.organisation,
         },
     )
-    form.fields["org"].queryset = _meeting_orgs(request.user)
-    if not _sees_all(request.user):
+    form.fields["org"].queryset = report_organisations(request.user, "project")
+    if not sees_all(request.user, "project"):
         form.fields["org"].required = True
     pack = None
     if form.is_bound and form.is_valid():

@@ -457,3 +457,50 @@ def warm_up() -> None:
     g = build_graph([0.0, 0.001], [0.0, 0.0], [0], [1], [100.0])
     all_node_counts(g, np.array([1]), np.array([0]), 1, np.array([50.0, 150.0]))
     distances_from(g, [0], 150.0)
+
+
+def grid_cells(
+    lon: np.ndarray, lat: np.ndarray, cell_m: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
+    """Square cells of ``cell_m`` metres (local equirectangular frame at the nodes' south-west corner).
+
+    Returns ``(cell_of_node, cell_col, cell_row, lon0, lat0)``: the index of each node's cell among the
+    occupied cells (sorted by row, then column), and each occupied cell's column and row; a cell's
+    south-west corner is ``lon0 + col · cell_m / kx``, ``lat0 + row · cell_m / ky`` with
+    ``kx = cos(lat0) · 111,320`` and ``ky = 110,540`` metres per degree.
+    """
+    if not cell_m > 0:
+        raise AccessError("网格边长必须为正数", code="bad_cell")
+    lon = np.asarray(lon, dtype=np.float64)
+    lat = np.asarray(lat, dtype=np.float64)
+    if lon.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, 0.0, 0.0
+    lon0, lat0 = float(lon.min()), float(lat.min())
+    kx, ky = metres_per_degree(lat0)
+    col = np.floor((lon - lon0) * kx / cell_m).astype(np.int64)
+    row = np.floor((lat - lat0) * ky / cell_m).astype(np.int64)
+    key = row * (int(col.max()) + 1) + col
+    cells, cell_of_node = np.unique(key, return_inverse=True)
+    width = int(col.max()) + 1
+    return cell_of_node.astype(np.int64), cells % width, cells // width, lon0, lat0
+
+
+def metres_per_degree(lat0: float) -> tuple[float, float]:
+    """Metres per degree of longitude and latitude near ``lat0`` (the maps' local frame)."""
+    return math.cos(math.radians(lat0)) * 111_320.0, 110_540.0
+
+
+def cell_stats(cell_of_node: np.ndarray, values: np.ndarray, n_cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell: the mean and the maximum of ``values`` (one per node) over the cell's nodes."""
+    values = np.asarray(values, dtype=np.float64)
+    nodes = np.bincount(cell_of_node, minlength=n_cells)
+    mean = np.bincount(cell_of_node, weights=values, minlength=n_cells) / np.maximum(nodes, 1)
+    top = np.zeros(n_cells)
+    if values.size:
+        order = np.argsort(cell_of_node, kind="stable")
+        ordered = cell_of_node[order]
+        occupied = np.unique(ordered)
+        starts = np.searchsorted(ordered, occupied)
+        top[occupied] = np.maximum.reduceat(values[order], starts)
+    return mean, top

@@ -99,3 +99,61 @@ def to_wgs84(lon: float, lat: float, crs: str) -> tuple[float, float]:
     if crs == "bd09":
         return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
     raise CoordinateError(f"未知坐标系“{crs}”；可选：{'、'.join(CRS_CHOICES)}", code="bad_crs")
+
+
+# --- XYZ map tiles (Web Mercator, the scheme of OSM, Tianditu and Amap tile servers) ------------------------
+
+MERCATOR_MAX_LAT = 85.0511287798
+
+
+def tile_of(lon: float, lat: float, zoom: int) -> tuple[int, int]:
+    """The tile (x, y) holding a point at ``zoom`` (y counted from the north)."""
+    n = 2**zoom
+    lat = max(-MERCATOR_MAX_LAT, min(MERCATOR_MAX_LAT, lat))
+    x = int((lon + 180.0) / 360.0 * n)
+    y = int((1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n)
+    return min(max(x, 0), n - 1), min(max(y, 0), n - 1)
+
+
+def tile_corner(x: int, y: int, zoom: int) -> tuple[float, float]:
+    """Longitude and latitude of a tile's north-west corner."""
+    n = 2**zoom
+    return x / n * 360.0 - 180.0, math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / n))))
+
+
+def tiles_covering(
+    west: float,
+    south: float,
+    east: float,
+    north: float,
+    *,
+    max_tiles: int = 100,
+    max_zoom: int = 18,
+    crs: str = "wgs84",
+) -> list[tuple[int, int, int, float, float, float, float]]:
+    """The tiles of the deepest zoom (≤ ``max_zoom``) that cover a WGS-84 box with at most ``max_tiles``.
+
+    Each is ``(z, x, y, west, south, east, north)`` with the corners in WGS-84. ``crs="gcj02"``: the tile
+    server draws GCJ-02 coordinates (Amap-style tiles), so the box is shifted to GCJ-02 to pick the tiles and
+    their corners are shifted back, which lays the tiles under WGS-84 data where they belong.
+    """
+    if crs not in ("wgs84", "gcj02"):
+        raise CoordinateError(f"瓦片坐标系应为 wgs84 或 gcj02，收到 {crs}")
+    if crs == "gcj02":
+        west, south = wgs84_to_gcj02(west, south)
+        east, north = wgs84_to_gcj02(east, north)
+    for zoom in range(max_zoom, -1, -1):
+        x0, y0 = tile_of(west, north, zoom)
+        x1, y1 = tile_of(east, south, zoom)
+        if (x1 - x0 + 1) * (y1 - y0 + 1) <= max_tiles:
+            break
+    out = []
+    for x in range(x0, x1 + 1):
+        for y in range(y0, y1 + 1):
+            w, n = tile_corner(x, y, zoom)
+            e, s = tile_corner(x + 1, y + 1, zoom)
+            if crs == "gcj02":
+                w, n = gcj02_to_wgs84(w, n)
+                e, s = gcj02_to_wgs84(e, s)
+            out.append((zoom, x, y, w, s, e, n))
+    return out

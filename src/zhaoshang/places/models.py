@@ -113,6 +113,8 @@ class Park(models.Model):
     lon = models.FloatField(_("longitude (WGS-84)"))
     lat = models.FloatField(_("latitude (WGS-84)"))
     is_demo = models.BooleanField(_("demo"), default=False)
+    #: optimistic locking (zhaoshang.core.locking): moved on by every edit made on the map
+    version = models.PositiveIntegerField(_("version"), null=True, blank=True, editable=False)
 
     permission_object = "park_site"
     scope_fields = ("organisation",)
@@ -124,6 +126,31 @@ class Park(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CarrierSite(models.Model):
+    """Where a carrier (a pipeline record: land, factory, office) lies on the map, placed by hand.
+
+    Scoped like the carrier itself (``carrier`` rule, by the carrier's park organisation)."""
+
+    carrier = models.OneToOneField(
+        "pipeline.Carrier", verbose_name=_("carrier"), on_delete=models.CASCADE, related_name="site"
+    )
+    lon = models.FloatField(_("longitude (WGS-84)"))
+    lat = models.FloatField(_("latitude (WGS-84)"))
+    #: optimistic locking (zhaoshang.core.locking): moved on by every edit
+    version = models.PositiveIntegerField(_("version"), null=True, blank=True, editable=False)
+
+    permission_object = "carrier"
+    scope_fields = ("carrier__organisation",)
+
+    class Meta:
+        verbose_name = _("carrier location")
+        verbose_name_plural = _("carrier locations")
+        ordering = ["carrier"]
+
+    def __str__(self) -> str:
+        return f"{self.carrier} ({self.lon:.6f}, {self.lat:.6f})"
 
 
 class PoiTypeCode(models.Model):

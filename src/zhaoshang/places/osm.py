@@ -187,13 +187,56 @@ def read_osm(
     progress: Callable[[int], None] | None = None,
     progress_every: int = 100_000,
 ) -> Extract:
-    """Read an extract: the walking network (nodes, undirected edges with lengths) and the POIs."""
-    import osmium
+    """Read an extract: the walking network (nodes, undirected edges with lengths) and the POIs.
 
+    libosmium resolves way nodes from the nodes read before the way, and keeps no negative ids. When a walkable
+    way lacks a node location, a cheap second look at the file (only those node ids reach Python) finds the
+    nodes that are there after all — files with negative ids (JOSM), or with ways before nodes (Overpass
+    ``out; >; out skel;``) — and the file is read again with them; nodes really missing split their ways.
+    """
     path = Path(path)
     if not path.is_file():
         raise OsmError(f"找不到 OSM 文件：{path}", code="not_found")
     matcher = matcher or TagMatcher()
+    extract, missing = _read(path, matcher, progress, progress_every, {})
+    if missing:
+        extra = _locate_nodes(path, missing)
+        if extra:
+            extract, _ = _read(path, matcher, progress, progress_every, extra)
+    return extract
+
+
+def _locate_nodes(path: Path, ids: set[int]) -> dict[int, tuple[float, float]]:
+    """Locations of the nodes ``ids`` that are in the file (anywhere in it, negative ids included)."""
+    import osmium
+
+    found: dict[int, tuple[float, float]] = {}
+    positive = [i for i in ids if i > 0]
+    negative = {i for i in ids if i < 0}
+    try:
+        if positive:
+            processor = osmium.FileProcessor(str(path), osmium.osm.NODE)
+            for node in processor.with_filter(osmium.filter.IdFilter(positive)):
+                if isinstance(node, osmium.osm.Node) and node.location.valid():
+                    found[node.id] = (node.location.lon, node.location.lat)
+        if negative:  # osmium's id filter takes no negative ids: only hand-edited (JOSM) files have them
+            for node in osmium.FileProcessor(str(path), osmium.osm.NODE):
+                if isinstance(node, osmium.osm.Node) and node.id in negative and node.location.valid():
+                    found[node.id] = (node.location.lon, node.location.lat)
+    except RuntimeError as exc:
+        raise OsmError(f"无法读取 OSM 文件 {path.name}：{exc}", code="unreadable") from exc
+    return found
+
+
+def _read(
+    path: Path,
+    matcher: TagMatcher,
+    progress: Callable[[int], None] | None,
+    progress_every: int,
+    extra: dict[int, tuple[float, float]],
+) -> tuple[Extract, set[int]]:
+    """One pass over the file; ``extra`` holds node locations libosmium could not resolve in its pass."""
+    import osmium
 
     way_refs = array("q")  # node ids of walkable ways, one run per way piece
     way_lon = array("d")
@@ -203,6 +246,13 @@ def read_osm(
     ways_walked = 0
     pois: list[Poi] = []
     read = 0
+    missing: set[int] = set()
+
+    def located(node) -> tuple[float, float] | None:
+        loc = node.location
+        if loc.valid():
+            return loc.lon, loc.lat
+        return extra.get(node.ref)
 
     try:
         processor = (
@@ -233,15 +283,17 @@ def read_osm(
                     ways_walked += 1
                     run = 0
                     for node in obj.nodes:
-                        loc = node.location
-                        if loc.valid():
+                        point = located(node)
+                        if point is not None:
                             way_refs.append(node.ref)
-                            way_lon.append(loc.lon)
-                            way_lat.append(loc.lat)
+                            way_lon.append(point[0])
+                            way_lat.append(point[1])
                             run += 1
-                        elif run:
-                            piece_ends.append(len(way_refs))
-                            run = 0
+                        else:
+                            missing.add(node.ref)
+                            if run:
+                                piece_ends.append(len(way_refs))
+                                run = 0
                     if run:
                         piece_ends.append(len(way_refs))
                 elif reason != "no_highway":
@@ -249,10 +301,9 @@ def read_osm(
                 if way_tags:
                     cats = matcher.categories(way_tags)
                     if cats:
-                        lons = [n.location.lon for n in obj.nodes if n.location.valid()]
-                        lats = [n.location.lat for n in obj.nodes if n.location.valid()]
-                        if lons:
-                            cx, cy = way_centroid(lons, lats)
+                        points = [p for p in (located(n) for n in obj.nodes) if p is not None]
+                        if points:
+                            cx, cy = way_centroid([p[0] for p in points], [p[1] for p in points])
                             plain = dict(way_tags)
                             for c in cats:
                                 pois.append(Poi("w", obj.id, _name(plain), c, cx, cy, plain))
@@ -320,4 +371,4 @@ def read_osm(
         ways_walked=ways_walked,
         ways_excluded=dict(sorted(excluded.items())),
         elements_read=read,
-    )
+    ), missing

@@ -3,7 +3,7 @@
 A park is a ``Feature`` with a ``name`` property and a ``Point``, ``Polygon`` or ``MultiPolygon`` geometry.
 Its *origins* — where walks start — are:
 
-- a Point: the point itself;
+- a Point: the point itself (or its gates, when tagged as below);
 - a Polygon / MultiPolygon: the vertices of its outer boundary (each is snapped to the network and the
   distance from the park is the minimum over them), unless gates are tagged:
   either a ``gates`` property on the park (a list of ``[lon, lat]``), or separate Point features with
@@ -45,6 +45,8 @@ class ParkSpec:
 def _point(value: Any, where: str) -> list[float]:
     if not isinstance(value, (list, tuple)) or len(value) < 2:
         raise ParkFileError(f"{where}：坐标应为 [经度, 纬度]")
+    if isinstance(value[0], bool) or isinstance(value[1], bool):
+        raise ParkFileError(f"{where}：坐标不是数字")
     try:
         lon, lat = float(value[0]), float(value[1])
     except (TypeError, ValueError):
@@ -62,13 +64,13 @@ def _outer_rings(geometry: dict[str, Any], where: str) -> list[list[list[float]]
         raise ParkFileError(f"{where}：面要素没有坐标")
     rings = []
     for polygon in polygons:
-        if not isinstance(polygon, list) or not polygon:
-            raise ParkFileError(f"{where}：面要素的坐标格式不对")
+        if not isinstance(polygon, list) or not polygon or not isinstance(polygon[0], list):
+            raise ParkFileError(f"{where}：面要素的坐标格式不对（应为 [[[经度, 纬度], ...]]）")
         ring = [_point(p, where) for p in polygon[0]]
-        if len(ring) < 3:
-            raise ParkFileError(f"{where}：面的外环至少需要 3 个点")
-        if ring[0] == ring[-1] and len(ring) > 1:
+        if ring and ring[0] == ring[-1] and len(ring) > 1:
             ring = ring[:-1]
+        if len({(p[0], p[1]) for p in ring}) < 3:
+            raise ParkFileError(f"{where}：面的外环至少需要 3 个不同的点")
         rings.append(ring)
     return rings
 
@@ -129,7 +131,10 @@ def parse_parks(data: dict[str, Any]) -> list[ParkSpec]:
                 raise ParkFileError(f"{where}：大门要素需要 park 属性（所属园区名称）")
             gates.setdefault(park_name, []).append(_point(geometry.get("coordinates"), where))
             continue
-        name = str(props.get("name") or "").strip()
+        raw_name = props.get("name")
+        if raw_name is not None and not isinstance(raw_name, (str, int, float)):
+            raise ParkFileError(f"{where}：name 属性应为文字")
+        name = str(raw_name or "").strip()
         if not name:
             raise ParkFileError(f"{where}：缺少 name 属性")
         if name in seen:
@@ -151,14 +156,14 @@ def parse_parks(data: dict[str, Any]) -> list[ParkSpec]:
                     if p not in origins:
                         origins.append(p)
             spec = ParkSpec(name, geometry, origins, "boundary", lon, lat)
-            own_gates = props.get("gates")
-            if own_gates:
-                if not isinstance(own_gates, list):
-                    raise ParkFileError(f"{where}：gates 应为 [[经度, 纬度], ...]")
-                spec.origins = [_point(g, f"{where} 的大门") for g in own_gates]
-                spec.origin_kind = "gates"
         else:
             raise ParkFileError(f"{where}：几何类型应为 Point、Polygon 或 MultiPolygon，收到 {kind}")
+        own_gates = props.get("gates")
+        if own_gates is not None and own_gates != []:
+            if not isinstance(own_gates, list):
+                raise ParkFileError(f"{where}：gates 应为 [[经度, 纬度], ...]")
+            spec.origins = [_point(g, f"{where} 的大门") for g in own_gates]
+            spec.origin_kind = "gates"
         spec.organisation = organisation
         spec.properties = {k: v for k, v in props.items() if isinstance(v, (str, int, float, bool))}
         parks.append(spec)

@@ -19,12 +19,13 @@ from django.db import transaction
 from django.db.models import Q
 
 from zhaoshang.accounts.models import Organisation
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.places import access as core
 from zhaoshang.places.categories import CODES, INDEX
-from zhaoshang.places.models import Park, Poi, StreetNetwork
+from zhaoshang.places.models import CarrierSite, Park, Poi, StreetNetwork
 from zhaoshang.places.osm import OsmError, area_name, read_osm
 from zhaoshang.places.parks import ParkFileError, read_parks
 from zhaoshang.tabular import Sheet, write_workbook, write_xlsx
@@ -99,7 +100,7 @@ def import_osm(
     path: str | Path,
     *,
     area: str | None = None,
-    actor: Any = None,
+    actor: Actor = None,
     progress: Callable[[int], None] | None = None,
     is_demo: bool = False,
 ) -> dict[str, Any]:
@@ -240,7 +241,7 @@ def _organisation_for(text: str) -> Organisation | None:
     return Organisation.objects.filter(Q(code=text) | Q(name=text)).order_by("pk").first()
 
 
-def import_parks(path: str | Path, *, actor: Any = None, is_demo: bool = False) -> dict[str, Any]:
+def import_parks(path: str | Path, *, actor: Actor = None, is_demo: bool = False) -> dict[str, Any]:
     """Create or update parks from GeoJSON by name; links each to its park organisation when one matches."""
     try:
         specs = read_parks(path)
@@ -278,6 +279,121 @@ def find_park(name_or_id: str) -> Park:
     if park is None:
         raise PlacesError(f"没有名为“{name_or_id}”的园区", code="park_not_found")
     return park
+
+
+# --- placing parks and carriers by hand on the map -----------------------------------------------------------
+
+#: how far (degrees, ~2 km) outside every network's bounding box a point placed by hand may lie
+PLACE_MARGIN_DEG = 0.02
+
+
+def parse_point(lon: Any, lat: Any) -> tuple[float, float]:
+    """A WGS-84 point typed or tapped on the map, or a PlacesError naming the field."""
+    out = []
+    for label, value, bound in (("经度", lon, 180.0), ("纬度", lat, 90.0)):
+        try:
+            number = float(str(value).strip())
+        except (TypeError, ValueError):
+            raise PlacesError(f"{label}“{value}”不是数字", code="bad_point", field=label) from None
+        if not (-bound <= number <= bound):  # also rejects NaN
+            raise PlacesError(f"{label} {number} 超出范围（±{bound:g}）", code="bad_point", field=label)
+        out.append(number)
+    lon_f, lat_f = out
+    networks = list(StreetNetwork.objects.defer("data"))
+    if networks and min(n.bbox_distance(lon_f, lat_f) for n in networks) > PLACE_MARGIN_DEG:
+        raise PlacesError(
+            f"（{lon_f:.6f}, {lat_f:.6f}）不在任何已导入路网附近，请在地图上点选",
+            code="off_network",
+            field="经度",
+        )
+    return lon_f, lat_f
+
+
+def _boundary_origins(geometry: dict[str, Any]) -> list[list[float]]:
+    from zhaoshang.places.parks import parse_parks
+
+    feature = {"type": "Feature", "properties": {"name": "_"}, "geometry": geometry}
+    return parse_parks(feature)[0].origins
+
+
+@transaction.atomic
+def place_park(
+    actor: Actor, park: Park, lon: Any, lat: Any, *, mode: str = "point", expected_version: int | None = None
+) -> ParkAccess:
+    """Set a park's location by hand, then recompute its access (returned).
+
+    ``mode``: ``point`` moves a Point park; for a Polygon park ``gate`` adds a gate (the gates replace the
+    boundary as origins) and ``boundary`` goes back to the boundary vertices. ``expected_version``: the
+    version the editor read; a park changed since is refused (StaleEdit), nothing written.
+    """
+    from zhaoshang.core.locking import claim_version
+
+    polygon = park.geometry.get("type") in ("Polygon", "MultiPolygon")
+    if mode == "boundary":
+        if not polygon:
+            raise PlacesError("只有面状园区可以恢复为边界起点", code="bad_mode")
+        fields: dict[str, Any] = {
+            "origins": _boundary_origins(park.geometry),
+            "origin_kind": Park.OriginKind.BOUNDARY,
+        }
+    else:
+        point = list(parse_point(lon, lat))
+        if mode == "point" and not polygon:
+            fields = {
+                "geometry": {"type": "Point", "coordinates": point},
+                "origins": [point],
+                "origin_kind": Park.OriginKind.POINT,
+                "lon": point[0],
+                "lat": point[1],
+            }
+        elif mode in ("point", "gate") and polygon:
+            gates = list(park.origins) if park.origin_kind == Park.OriginKind.GATES else []
+            fields = {"origins": gates + [point], "origin_kind": Park.OriginKind.GATES}
+        else:
+            raise PlacesError("点状园区不能添加大门，请直接移动园区位置", code="bad_mode")
+    claim_version(park, expected_version)
+    audit.update(actor, park, note="地图上放置", **fields)
+    return park_access(park)
+
+
+@transaction.atomic
+def place_carrier(
+    actor: Actor,
+    carrier: Any,
+    lon: Any,
+    lat: Any,
+    *,
+    park: Park | None = None,
+    expected_version: int | None = None,
+) -> CarrierSite:
+    """Put a carrier (pipeline) on the map, or move it; audited, optimistic locking when it had a location.
+
+    ``park``: the park whose map it was placed on; the carrier must belong to that park's organisation.
+    """
+    from django.db import IntegrityError
+
+    from zhaoshang.accounts.scoping import check_reference
+    from zhaoshang.core.locking import StaleEdit, claim_version
+
+    check_reference(actor, carrier, field="载体")
+    if park is not None and carrier.organisation_id != park.organisation_id:
+        raise PlacesError(
+            f"载体“{carrier.name}”不属于园区“{park.name}”", code="carrier_not_in_park", field="载体"
+        )
+    x, y = parse_point(lon, lat)
+    site = CarrierSite.objects.select_for_update().filter(carrier=carrier).first()
+    if site is None:
+        if expected_version:  # the editor saw a location that no longer exists
+            raise StaleEdit([])
+        try:
+            with transaction.atomic():
+                site = audit.create(actor, CarrierSite, carrier=carrier, lon=x, lat=y, version=1)
+        except IntegrityError:  # placed by someone else at the same moment
+            raise StaleEdit([]) from None
+        return site
+    claim_version(site, expected_version)
+    audit.update(actor, site, note="地图上放置", lon=x, lat=y)
+    return site
 
 
 # --- access -------------------------------------------------------------------------------------------------
@@ -364,6 +480,187 @@ def node_counts(
     return data, core.all_node_counts(data.graph, poi_nodes, cats, len(CODES), limits)
 
 
+# --- the heat map: counts of every node, cached ------------------------------------------------------------
+
+#: networks with more street segments than this are drawn as grid cells instead of streets
+HEAT_MAX_EDGES = 150_000
+HEAT_CELL_M = 200.0
+#: count classes (lower bounds) and their colours: 0 grey, then light to dark
+HEAT_BREAKS = (0, 1, 2, 4, 8, 16, 32, 64)
+HEAT_COLOURS = ("#cfcfcf", "#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02", "#993404", "#662506")
+
+_heat_cache: dict[tuple, np.ndarray] = {}
+
+
+def _poi_signature(network: StreetNetwork) -> tuple:
+    """Changes when the network's POIs do: added, removed, moved or given another category (one aggregate)."""
+    from django.db.models import Case, Count, F, IntegerField, Max, Sum, Value, When
+
+    category_code = Case(
+        *[When(category=code, then=Value(i + 1)) for i, code in enumerate(CODES)],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    row = Poi.objects.filter(
+        Q(network=network)
+        | Q(
+            network__isnull=True,
+            lon__gte=network.min_lon,
+            lon__lte=network.max_lon,
+            lat__gte=network.min_lat,
+            lat__lte=network.max_lat,
+        )
+    ).aggregate(
+        n=Count("pk"), top=Max("pk"), lon=Sum("lon"), lat=Sum("lat"), cats=Sum(category_code * F("pk"))
+    )
+    return (row["n"], row["top"], row["lon"], row["lat"], row["cats"])
+
+
+def heat_counts(network: StreetNetwork, *, speed: float | None = None) -> tuple[NetworkData, np.ndarray]:
+    """``node_counts`` of the network, cached per process until the network, its POIs or the speed change.
+
+    The array is ``(n_nodes, len(DEFAULT_MINUTES), n_categories)``, stored as uint16 when the counts fit
+    (a 1,000,000-node network: 78 MB); the last two networks asked for are kept.
+    """
+    speed = walk_speed() if speed is None else float(speed)
+    data = load_network(network)  # cached: the network's blob is read only when not loaded yet
+    key = (network.pk, network.imported_at, speed, _poi_signature(network))
+    with _cache_lock:
+        hit = _heat_cache.get(key)
+    if hit is not None:
+        return data, hit
+    limits = core.limits_for(core.DEFAULT_MINUTES, speed)
+    lon, lat, cats = pois_for_network(network)
+    poi_nodes, _ = data.snapper.snap(lon, lat)
+    counts = core.all_node_counts(data.graph, poi_nodes, cats, len(CODES), limits)
+    if counts.size == 0 or counts.max() < np.iinfo(np.uint16).max:
+        counts = counts.astype(np.uint16)
+    with _cache_lock:
+        for old in [k for k in _heat_cache if k[0] == network.pk]:
+            del _heat_cache[old]
+        while len(_heat_cache) >= 2:
+            del _heat_cache[next(iter(_heat_cache))]
+        _heat_cache[key] = counts
+    return data, counts
+
+
+def heat_class(values: np.ndarray) -> np.ndarray:
+    """The class (index into HEAT_BREAKS) of each count."""
+    return np.searchsorted(np.asarray(HEAT_BREAKS[1:]), np.asarray(values), side="right")
+
+
+def _class_labels(n_classes: int) -> list[str]:
+    out = []
+    for i in range(n_classes):
+        low = HEAT_BREAKS[i]
+        high = HEAT_BREAKS[i + 1] - 1 if i + 1 < len(HEAT_BREAKS) else None
+        out.append(str(low) if high == low else (f"{low}–{high}" if high is not None else f"≥ {low}"))
+    return out
+
+
+def heat_layer(network: StreetNetwork, category: str, minutes: int, *, speed: float | None = None) -> dict:
+    """What the heat-map page draws: streets (or grid cells) coloured by the count of ``category`` within
+    ``minutes`` walking minutes of each node, in metres of a local frame at the network's centre."""
+    if category not in CODES:
+        raise PlacesError(f"未知的类别“{category}”", code="bad_category", field="category")
+    if minutes not in core.DEFAULT_MINUTES:
+        raise PlacesError(f"分钟数应为 {core.DEFAULT_MINUTES} 之一", code="bad_minutes", field="minutes")
+    data, counts = heat_counts(network, speed=speed)
+    values = counts[:, core.DEFAULT_MINUTES.index(minutes), CODES.index(category)].astype(np.int64)
+    g = data.graph
+    lon0 = (network.min_lon + network.max_lon) / 2
+    lat0 = (network.min_lat + network.max_lat) / 2
+    kx, ky = core.metres_per_degree(lat0)
+    n_classes = len(HEAT_BREAKS)
+    layer: dict[str, Any] = {"frame": {"lon0": lon0, "lat0": lat0, "kx": kx, "ky": ky}}
+    if data.edge_u.size <= HEAT_MAX_EDGES:
+        u, v = data.edge_u.astype(np.int64), data.edge_v.astype(np.int64)
+        edge_class = heat_class((values[u] + values[v]) / 2.0)
+        x = np.rint((g.lon - lon0) * kx).astype(np.int64)
+        y = np.rint((g.lat - lat0) * ky).astype(np.int64)
+        segments = np.stack([x[u], y[u], x[v], y[v]], axis=1)
+        groups = [segments[edge_class == k].tolist() for k in range(n_classes)]
+        layer["mode"] = "streets"
+        layer["classes"] = groups
+        sizes = [len(gr) for gr in groups]
+    else:
+        cell_of_node, col, row, glon0, glat0 = core.grid_cells(g.lon, g.lat, HEAT_CELL_M)
+        _, top = core.cell_stats(cell_of_node, values, col.size)
+        cell_class = heat_class(top)
+        gkx, gky = core.metres_per_degree(glat0)
+        ox = (glon0 - lon0) * kx  # the grid's corner in the page's frame
+        oy = (glat0 - lat0) * ky
+        corners = np.stack(
+            [np.rint(ox + col * HEAT_CELL_M * kx / gkx), np.rint(oy + row * HEAT_CELL_M)], axis=1
+        )
+        corners = corners.astype(np.int64)
+        groups = [corners[cell_class == k].tolist() for k in range(n_classes)]
+        layer["mode"] = "grid"
+        layer["cell"] = [HEAT_CELL_M * kx / gkx, HEAT_CELL_M]  # width and height in the page's frame
+        layer["classes"] = groups
+        sizes = [len(gr) for gr in groups]
+    top_class = max([i for i, n in enumerate(sizes) if n] or [0])
+    labels = _class_labels(n_classes)
+    layer["legend"] = [
+        {"label": labels[i], "colour": HEAT_COLOURS[i], "items": sizes[i]} for i in range(top_class + 1)
+    ]
+    layer["classes"] = layer["classes"][: top_class + 1]
+    layer["colours"] = list(HEAT_COLOURS[: top_class + 1])
+    layer["stats"] = {
+        "nodes": int(values.size),
+        "max": int(values.max()) if values.size else 0,
+        "reached_share": float((values > 0).mean()) if values.size else 0.0,
+    }
+    return layer
+
+
+def heat_table(network: StreetNetwork, level: str = "node", *, cell_m: float = HEAT_CELL_M):
+    """Headers and rows of the counts for export: per node, or per grid cell (the most any node of the cell
+    reaches), every category within 5/10/15 minutes."""
+    from zhaoshang.places.categories import BY_CODE
+
+    data, counts = heat_counts(network)
+    columns = [(m, c) for m in core.DEFAULT_MINUTES for c in CODES]
+    names = [f"{BY_CODE[c].label_zh}（{m} 分钟）" for m, c in columns]
+    flat = counts.reshape(counts.shape[0], -1)
+    g = data.graph
+    if level == "node":
+        headers = ["节点 OSM ID", "经度", "纬度"] + names
+
+        def node_rows():
+            for i in range(g.n_nodes):
+                yield [int(data.node_ids[i]), round(float(g.lon[i]), 7), round(float(g.lat[i]), 7)] + flat[
+                    i
+                ].tolist()
+
+        return headers, node_rows(), g.n_nodes
+    if level != "grid":
+        raise PlacesError("导出粒度应为 node（节点）或 grid（网格）", code="bad_level", field="level")
+    cell_of_node, col, row, lon0, lat0 = core.grid_cells(g.lon, g.lat, cell_m)
+    kx, ky = core.metres_per_degree(lat0)
+    n_cells = col.size
+    nodes = np.bincount(cell_of_node, minlength=n_cells)
+    order = np.argsort(cell_of_node, kind="stable")  # every cell holds a node: reduce over each cell's run
+    starts = np.searchsorted(cell_of_node[order], np.arange(n_cells))
+    top = np.maximum.reduceat(flat[order].astype(np.int64), starts, axis=0)
+    headers = ["网格列", "网格行", "西南角经度", "西南角纬度", "网格边长（米）", "节点数"] + [
+        f"{n} 最多" for n in names
+    ]
+
+    def cell_rows():
+        for k in range(n_cells):
+            yield [
+                int(col[k]),
+                int(row[k]),
+                round(lon0 + col[k] * cell_m / kx, 7),
+                round(lat0 + row[k] * cell_m / ky, 7),
+                cell_m,
+                int(nodes[k]),
+            ] + top[k].tolist()
+
+    return headers, cell_rows(), n_cells
+
+
 # --- POI files ----------------------------------------------------------------------------------------------
 
 
@@ -406,7 +703,7 @@ def import_pois(
     *,
     crs: str,
     dataset: str | None = None,
-    actor: Any = None,
+    actor: Actor = None,
     dry_run: bool = False,
     errors_path: str | Path | None = None,
     is_demo: bool = False,
@@ -570,7 +867,7 @@ def export_comparison(rows: list[ParkComparison], path: str | Path) -> Path:
                 g.requirement.min_count,
                 g.found,
                 g.message_zh,
-                g.requirement.source,
+                f"{g.requirement.source} {g.requirement.clause}".strip(),
             ]
             for row in rows
             for g in row.gaps

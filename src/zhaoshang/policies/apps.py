@@ -8,6 +8,7 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("Policies")
 
     def ready(self) -> None:
+        from zhaoshang.api.routes import register_routes
         from zhaoshang.core import hooks
         from zhaoshang.policies import panels  # noqa: F401  (registers the workbench panel)
         from zhaoshang.policies.services import profile_matches
@@ -15,3 +16,11 @@ class PoliciesConfig(AppConfig):
         hooks.add_profile_section(
             hooks.ProfileSection("policies", "policies/_firm_section.html", profile_matches, order=60)
         )
+        register_routes(self.name, api_routes)
+
+
+def api_routes():
+    """The `/api/` routes of this app (loaded when the URLconf builds the router)."""
+    from zhaoshang.policies.api import ROUTES
+
+    return ROUTES

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
 from zhaoshang.core.errors import DomainError
 from zhaoshang.policies.core import conditions as cond_core
@@ -53,7 +54,7 @@ def snapshot(policy: Policy) -> dict:
     }
 
 
-def _new_version(actor: Any, policy: Policy, note: str) -> PolicyVersion:
+def _new_version(actor: Actor, policy: Policy, note: str) -> PolicyVersion:
     last = policy.versions.order_by("-version").first()
     shot = snapshot(policy)
     if last is not None and last.snapshot == shot:
@@ -91,7 +92,7 @@ def _clean_conditions(conditions: Any) -> list[dict]:
 
 @transaction.atomic
 def save_policy(
-    actor: Any, *, code: str, note: str = "", is_demo: bool = False, **fields: Any
+    actor: Actor, *, code: str, note: str = "", is_demo: bool = False, **fields: Any
 ) -> tuple[Policy, bool]:
     """Create the policy or bring it up to date (natural key: document number); a new version when it changed."""
     unknown = set(fields) - set(POLICY_FIELDS)
@@ -117,7 +118,7 @@ def save_policy(
 
 
 @transaction.atomic
-def save_clause(actor: Any, policy: Policy, *, number: str, note: str = "", **fields: Any) -> Clause:
+def save_clause(actor: Actor, policy: Policy, *, number: str, note: str = "", **fields: Any) -> Clause:
     unknown = set(fields) - set(CLAUSE_FIELDS)
     if unknown:
         raise TypeError(f"unknown clause fields: {sorted(unknown)}")
@@ -146,7 +147,7 @@ def save_clause(actor: Any, policy: Policy, *, number: str, note: str = "", **fi
 
 
 @transaction.atomic
-def delete_clause(actor: Any, clause: Clause, note: str = "") -> None:
+def delete_clause(actor: Actor, clause: Clause, note: str = "") -> None:
     policy = clause.policy
     audit.delete(actor, clause, note)
     _new_version(actor, policy, note or f"删除条款{clause.number}")
@@ -265,7 +266,7 @@ def _read_table(path: Path, issues: list) -> list[dict]:
 
 @transaction.atomic
 def import_policies(
-    actor: Any, path: str | Path, *, dry_run: bool = False, is_demo: bool = False, progress=None
+    actor: Actor, path: str | Path, *, dry_run: bool = False, is_demo: bool = False, progress=None
 ) -> ImportResult:
     """Policies and clauses from YAML or XLSX/CSV; all or nothing (a bad row rolls everything back and is
     reported by row, field and reason); re-running the same file changes nothing."""
@@ -595,7 +596,7 @@ def eligible_firms(
 
 
 @transaction.atomic
-def push_clause(actor: Any, clause: Clause, as_of: dt.date | None = None, *, is_demo: bool = False) -> dict:
+def push_clause(actor: Actor, clause: Clause, as_of: dt.date | None = None, *, is_demo: bool = False) -> dict:
     """The 免申即享 list: a push for every firm that meets the clause today (firms already pushed are kept)."""
     as_of = as_of or _today()
     if not clause.policy.in_force(as_of):
@@ -631,7 +632,7 @@ def push_clause(actor: Any, clause: Clause, as_of: dt.date | None = None, *, is_
 
 
 @transaction.atomic
-def assign_pushes(actor: Any, pushes: Iterable[Push], assignee: Any) -> int:
+def assign_pushes(actor: Actor, pushes: Iterable[Push], assignee: Any) -> int:
     n = 0
     for push in pushes:
         n += bool(audit.update(actor, push, assignee=assignee))
@@ -643,7 +644,7 @@ ORDER = [Push.State.ELIGIBLE, Push.State.NOTIFIED, Push.State.APPLIED, Push.Stat
 
 @transaction.atomic
 def record_push(
-    actor: Any, push: Push, *, state: str, on: dt.date | None = None, amount_wan: Any = None, note: str = ""
+    actor: Actor, push: Push, *, state: str, on: dt.date | None = None, amount_wan: Any = None, note: str = ""
 ) -> dict:
     on = on or _today()
     if state not in Push.State.values:

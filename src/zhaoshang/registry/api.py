@@ -49,6 +49,9 @@ class EnterpriseSerializer(serializers.Serializer):
     website = serializers.CharField(allow_blank=True)
     tags = serializers.ListField(child=serializers.CharField())
     listed = serializers.BooleanField(allow_null=True)
+    above_scale = serializers.BooleanField(
+        allow_null=True, help_text="规上企业 (above the statistical size threshold); null when unknown"
+    )
     flags = serializers.ListField(child=serializers.DictField())
     source = serializers.CharField(allow_blank=True)
     import_batch = serializers.IntegerField(allow_null=True)

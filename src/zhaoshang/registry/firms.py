@@ -159,6 +159,7 @@ def enterprise_as_dict(firm: Enterprise) -> dict[str, Any]:
         "website": firm.website,
         "tags": list(firm.tags or []),
         "listed": firm.listed,
+        "above_scale": firm.above_scale,
         "flags": list(firm.flags or []),
         "source": firm.source,
         "import_batch": firm.import_batch_id,
@@ -310,6 +311,7 @@ EDITABLE_FIELDS = (
     "website",
     "tags",
     "listed",
+    "above_scale",
 )
 _UNSET: Any = object()
 

@@ -108,6 +108,7 @@ class EnterpriseEditForm(forms.ModelForm):
             "tax_wan",
             "website",
             "listed",
+            "above_scale",
         ]
         widgets = {
             "founded": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -57,6 +57,7 @@ from zhaoshang.registry.core.headers import FIELD_LABELS
 from zhaoshang.registry.core.rows import FirmRecord, RowIssue, RowOutcome
 from zhaoshang.registry.core.scan import scan_file
 from zhaoshang.registry.models import Enterprise, ImportBatch
+from zhaoshang.registry.parks import ImportParks
 from zhaoshang.tabular.readers import xlsx_row_count
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,7 @@ RECORD_FIELDS: tuple[tuple[str, str], ...] = (
     ("website", "website"),
     ("tags", "tags"),
     ("listed", "listed"),
+    ("above_scale", "above_scale"),
 )
 UPDATABLE = tuple(f for _, f in RECORD_FIELDS) + ("flags",)
 _QUANTUM = {"capital_wan": Decimal("0.0001"), "revenue_wan": Decimal("0.01"), "tax_wan": Decimal("0.01")}
@@ -290,6 +292,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
             "website",
             "tags",
             "listed",
+            "above_scale",
         )
     },
 }
@@ -867,19 +870,29 @@ def run_import(
     )
     importer.headers = m.used_columns
     importer.plan = plan_for(m.fields)
+    # the 园区 column (registry.parks.ImportParks): names checked per row, parks set once the rows are in
+    parks = ImportParks(m.header_of(m.fields["park"])) if "park" in m.fields else None
+    outcomes = parks.resolve(scan.outcomes) if parks is not None else scan.outcomes
     if dry_run or refused_first:
         with _reading_only():
-            importer.run(scan.outcomes)
+            importer.run(outcomes)
     else:
         with bulk_db.import_lock(heartbeat), bulk_db.bulk_connection(total):
+            before = Enterprise.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             segments = _Segments(importer, actor=actor, expected_rows=total, beat=heartbeat)
             importer.segments = segments
             try:
-                importer.run(scan.outcomes)
+                importer.run(outcomes)
                 segments.commit()
             except BaseException:
                 segments.abort()
                 raise
+            if (
+                parks is not None
+            ):  # after the last batch: a re-run that resumes applies them again, harmlessly
+                with transaction.atomic():
+                    written = set(Enterprise.objects.filter(pk__gt=before).values_list("pk", flat=True))
+                    parks.apply(actor, written | can_change(set(importer.touched)))
             if batch is not None and batch.pk:
                 c = result.counts
                 with transaction.atomic():

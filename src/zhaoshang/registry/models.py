@@ -84,6 +84,9 @@ class Enterprise(models.Model):
     website = models.CharField(_("website"), max_length=255, blank=True)
     tags = models.JSONField(_("tags"), default=list, blank=True)
     listed = models.BooleanField(_("listed company"), null=True, blank=True)
+    # 规上 (规模以上): above the statistical size threshold; set by import (是否规上), the admin or the API.
+    # Nullable with no default, so adding it on SQLite is an ALTER TABLE ADD COLUMN (no table rebuild).
+    above_scale = models.BooleanField(_("above-scale firm"), null=True, blank=True)
     flags = models.JSONField(_("flags"), default=list, blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
     organisation = models.ForeignKey(

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from zhaoshang.accounts.models import Organisation
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
 from zhaoshang.core.errors import DomainError
 from zhaoshang.registry.core.parks import ParkRule as PlainRule
@@ -28,7 +29,7 @@ def _plain_rules() -> list[PlainRule]:
 
 
 @transaction.atomic
-def add_rule(actor: Any, park: Organisation, *, kind: str, pattern: str, priority: int = 0) -> ParkRule:
+def add_rule(actor: Actor, park: Organisation, *, kind: str, pattern: str, priority: int = 0) -> ParkRule:
     if park.kind not in PARK_KINDS:
         raise ParkError("只能为园区或乡镇（街道）设置规则")
     if kind not in ParkRule.Kind.values:
@@ -44,13 +45,13 @@ def add_rule(actor: Any, park: Organisation, *, kind: str, pattern: str, priorit
 
 
 @transaction.atomic
-def remove_rule(actor: Any, rule: ParkRule) -> None:
+def remove_rule(actor: Actor, rule: ParkRule) -> None:
     audit.delete(actor, rule)
 
 
 @transaction.atomic
 def set_park(
-    actor: Any, firm: Enterprise, park: Organisation | None, *, source: str = FirmPark.Source.MANUAL
+    actor: Actor, firm: Enterprise, park: Organisation | None, *, source: str = FirmPark.Source.MANUAL
 ) -> None:
     """Put the firm in ``park`` by hand (or by an import's column); None removes it (rules may place it again)."""
     link = FirmPark.objects.filter(enterprise=firm).first()
@@ -67,7 +68,7 @@ def set_park(
 
 
 @transaction.atomic
-def assign_parks(firms: Any = None, *, actor: Any = None) -> dict[str, int]:
+def assign_parks(firms: Any = None, *, actor: Actor = None) -> dict[str, int]:
     """Apply the rules to firms not set by hand (all firms, or the queryset given); counts placed/moved/removed."""
     rules = _plain_rules()
     by_pk = {r.pk: r for r in ParkRule.objects.all()}
@@ -123,7 +124,7 @@ def assign_parks(firms: Any = None, *, actor: Any = None) -> dict[str, int]:
     return counts
 
 
-def after_import(batch: Any, *, actor: Any = None) -> None:
+def after_import(batch: Any, *, actor: Actor = None) -> None:
     """Hook: place the firms of a finished import by the rules."""
     assign_parks(Enterprise.objects.filter(import_batch=batch))
 
@@ -131,3 +132,105 @@ def after_import(batch: Any, *, actor: Any = None) -> None:
 def firms_in(park: Organisation):
     """The firms placed in this park (or a park below it)."""
     return Enterprise.objects.filter(park_link__park__path__startswith=park.path)
+
+
+# --------------------------------------------------------------------------------------------- the import's column
+
+PARK_UNKNOWN = "park_unknown"
+
+
+def _park_key(text: str) -> str:
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text or "").split()).lower()
+
+
+class ImportParks:
+    """The 园区 column of a firm import: each row's park named by its name or code (an existing park or town
+    organisation, else a row warning and no park), applied to the row's firm when the import writes it.
+
+    ``resolve`` wraps the scan's row outcomes (adding the warning in place); ``apply`` runs inside the import's
+    transaction after the rows are written, so a dry run or a refused import leaves nothing. A park set by hand is
+    kept (as the rules do); one set by rules or an earlier import is replaced.
+    """
+
+    def __init__(self, header: str) -> None:
+        self.header = header
+        self.by_key: dict[str, Organisation] = {}
+        for org in Organisation.objects.filter(kind__in=PARK_KINDS).order_by("path"):
+            for key in (_park_key(org.name), _park_key(org.code)):
+                self.by_key.setdefault(key, org)
+        # (credit code or None, name key) → park of the row
+        self.wanted: dict[tuple[str | None, str], Organisation] = {}
+
+    def resolve(self, outcomes: Any) -> Any:
+        from zhaoshang.tabular.issues import RowIssue
+
+        for outcome in outcomes:
+            record = outcome.record
+            if record is not None and record.park and outcome.status != "rejected":
+                park = self.by_key.get(_park_key(record.park))
+                if park is None:
+                    outcome.issues.append(
+                        RowIssue(
+                            outcome.row,
+                            self.header,
+                            record.park,
+                            PARK_UNKNOWN,
+                            f"园区“{record.park}”不是系统中的园区或乡镇（街道），本行未归入园区；请填写已有园区的名称或代码",
+                            "warning",
+                        )
+                    )
+                    if outcome.status == "ok":
+                        outcome.status = "flagged"
+                else:
+                    self.wanted[(record.uscc, record.name_key)] = park
+            yield outcome
+
+    def apply(self, actor: Any, firm_ids: set[int]) -> int:
+        """Put the firms (among ``firm_ids``: those this import wrote or may change) in their rows' parks."""
+        if not self.wanted or not firm_ids:
+            return 0
+        by_code: dict[str, int] = {}
+        by_name: dict[str, int] = {}
+        for pk, code, key in (
+            Enterprise.objects.filter(pk__in=firm_ids, merged_into__isnull=True)
+            .values_list("pk", "uscc", "name_key")
+            .order_by("pk")
+        ):
+            if code:
+                by_code[code] = pk
+            by_name.setdefault(key, pk)
+        target: dict[int, int] = {}
+        for (code, key), park in self.wanted.items():
+            pk = by_code.get(code) if code else None
+            pk = pk or by_name.get(key)
+            if pk is not None:
+                target[pk] = park.pk
+        links = {link.enterprise_id: link for link in FirmPark.objects.filter(enterprise_id__in=target)}
+        new, changed = [], []
+        for pk, park_id in target.items():
+            link = links.get(pk)
+            if link is None:
+                new.append(FirmPark(enterprise_id=pk, park_id=park_id, source=FirmPark.Source.IMPORT))
+            elif link.source != FirmPark.Source.MANUAL and (link.park_id, link.source) != (
+                park_id,
+                FirmPark.Source.IMPORT,
+            ):
+                link.park_id, link.source, link.rule_id = park_id, FirmPark.Source.IMPORT, None
+                changed.append(link)
+        FirmPark.objects.bulk_create(new, batch_size=2000)
+        FirmPark.objects.bulk_update(changed, ["park", "source", "rule"], batch_size=2000)
+        if new or changed:
+            from zhaoshang.core.models import AuditEntry
+
+            AuditEntry.objects.create(
+                actor=actor if getattr(actor, "pk", None) else None,
+                actor_name=getattr(actor, "username", "system"),
+                action="update",
+                model="registry.firmpark",
+                object_id="*",
+                object_repr="园区归属（按导入的园区列）",
+                changes={"placed": len(new), "moved": len(changed)},
+            )
+        return len(new) + len(changed)

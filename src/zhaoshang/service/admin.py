@@ -26,7 +26,14 @@ class CategoryAdmin(AuditedModelAdmin):
 
 @admin.register(DepartmentReview)
 class DepartmentReviewAdmin(AuditedModelAdmin):
-    list_display = ("name_as_written", "organisation", "created_at", "confirmed_at", "confirmed_by")
+    list_display = (
+        "name_as_written",
+        "organisation",
+        "created_at",
+        "confirmed_at",
+        "confirmed_by",
+        "merged_into",
+    )
     list_filter = ("confirmed_at",)
     actions = ("confirm",)
 

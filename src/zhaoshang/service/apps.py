@@ -8,6 +8,7 @@ class ServiceConfig(AppConfig):
     verbose_name = _("Enterprise service")
 
     def ready(self) -> None:
+        from zhaoshang.api.routes import register_routes
         from zhaoshang.core import hooks
         from zhaoshang.service import panels, reminders  # noqa: F401 - registers the workbench panels, reminders
         from zhaoshang.service.services import appeals_of_firm
@@ -15,3 +16,11 @@ class ServiceConfig(AppConfig):
         hooks.add_profile_section(
             hooks.ProfileSection("appeals", "service/_firm_appeals.html", appeals_of_firm, order=50)
         )
+        register_routes(self.name, api_routes)
+
+
+def api_routes():
+    """The `/api/` routes of this app (loaded when the URLconf builds the router)."""
+    from zhaoshang.service.api import ROUTES
+
+    return ROUTES

@@ -180,6 +180,13 @@ def build(ctx) -> None:
 
 
 def _visits(ctx, firms, rng) -> None:
+    from zhaoshang.registry.models import Enterprise
+
+    # the visited firms are the demo's 规上 firms: the standing planner (plan_automatic_visits) then finds them
+    # planned for 2026Q4 and adds nothing for that quarter
+    Enterprise.objects.filter(pk__in=[f.pk for f in firms[:40]], above_scale__isnull=True).update(
+        above_scale=True
+    )
     officer = ctx.users.get("service")
     if officer is None or Visit.objects.filter(is_demo=True).exists():
         return
@@ -192,7 +199,8 @@ def _visits(ctx, firms, rng) -> None:
             officer=officer,
             organisation=officer.organisation,
             planned_for=planned,
-            plan="规上企业季度走访",
+            plan="规上企业季度走访 2026Q4",
+            plan_key="above_scale:2026Q4",
             done_on=done,
             findings="企业反映用工紧张" if done and i % 5 == 0 else ("生产经营正常" if done else ""),
             is_demo=True,

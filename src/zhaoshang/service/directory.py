@@ -19,6 +19,7 @@ from django.db import transaction
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.accounts.roles import Role
 from zhaoshang.accounts.services import ensure_organisation, ensure_user
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core.errors import DomainError
 from zhaoshang.service.services import ServiceError, city_root
 from zhaoshang.tabular import cell_text, open_table
@@ -72,7 +73,7 @@ class _Rollback(Exception):
     pass
 
 
-def import_directory(actor: Any, path: str | Path, *, dry_run: bool = False) -> DirectoryResult:
+def import_directory(actor: Actor, path: str | Path, *, dry_run: bool = False) -> DirectoryResult:
     try:
         table = open_table(Path(path))
     except (DomainError, OSError) as exc:

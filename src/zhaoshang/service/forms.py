@@ -175,3 +175,45 @@ class VisitForm(forms.Form):
         label=_("A problem to handle (becomes an appeal)"), required=False, max_length=2000
     )
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all(), required=False)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ProblemForm(forms.Form):
+    """The edit of a structural problem (共性问题); ``version`` is the one read (optimistic locking)."""
+
+    title = forms.CharField(label=_("Problem"), max_length=200)
+    owner = forms.ModelChoiceField(
+        label=_("Owner (responsible organisation)"), queryset=Organisation.objects.order_by("path")
+    )
+    decision = forms.ChoiceField(label=_("Decision"))
+    decision_text = forms.CharField(
+        label=_("What will change"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput)
+    outcome = forms.CharField(
+        label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    status = forms.ChoiceField(label=_("Status"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        from zhaoshang.service.models import StructuralProblem
+
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = StructuralProblem.Decision.choices
+        self.fields["status"].choices = StructuralProblem.Status.choices
+
+
+class DirectoryForm(forms.Form):
+    file = forms.FileField(label=_("Directory file (XLSX or CSV)"))
+
+
+class DepartmentConfirmForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+
+
+class DepartmentMergeForm(forms.Form):
+    target = forms.ModelChoiceField(label=_("Merge into"), queryset=Organisation.objects.order_by("path"))

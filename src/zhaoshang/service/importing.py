@@ -9,18 +9,22 @@ registry record flagged for review.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from zhaoshang.accounts.models import Organisation
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.models import AuditEntry
@@ -37,6 +41,8 @@ from zhaoshang.service.services import (
     working_calendar,
 )
 from zhaoshang.tabular import open_table
+
+log = logging.getLogger(__name__)
 
 SOURCE = "12345工单导入"
 CHUNK = 2000
@@ -138,7 +144,7 @@ def _org_key(name: str) -> str:
 class _Departments:
     """承办单位 text → organisation: by name (with or without the city's name in front) or code; else created."""
 
-    def __init__(self, actor: Any, root: Organisation) -> None:
+    def __init__(self, actor: Actor, root: Organisation) -> None:
         self.actor, self.root = actor, root
         self.by_key: dict[str, Organisation] = {}
         prefixes = [
@@ -151,6 +157,11 @@ class _Departments:
             for key in (_org_key(org.name), self._strip(_org_key(org.name)), org.code):
                 self.by_key.setdefault(key, org)
         self.created = 0
+        # departments an administrator merged into another: their name routes to the other
+        self.merged = {
+            r.organisation_id: r.merged_into
+            for r in DepartmentReview.objects.filter(merged_into__isnull=False).select_related("merged_into")
+        }
 
     def _strip(self, key: str) -> str:
         for prefix in self.prefixes:
@@ -179,11 +190,11 @@ class _Departments:
                 self.created += 1
             DepartmentReview.objects.get_or_create(organisation=org, defaults={"name_as_written": text[:200]})
             self.by_key[key] = org
-        return org
+        return self.merged.get(org.pk, org)
 
 
 def import_appeals(
-    actor: Any,
+    actor: Actor,
     path: str | Path,
     *,
     dry_run: bool = False,
@@ -620,3 +631,206 @@ def _update(model, rows: list[tuple[int, dict[str, Any]]]) -> None:
 def _code() -> str:
     raw = secrets.token_bytes(10)
     return "".join(ALPHABET[b % len(ALPHABET)] for b in raw)
+
+
+# ------------------------------------------------------------------------------------------------ web runs
+#
+# The web page saves the upload under MEDIA_ROOT/service_imports/<run>/ and imports it in a daemon thread (the
+# registry's pattern). The import is one transaction, so its row writes (and a progress count written through its
+# connection) stay invisible to the page until the end; on SQLite another connection could not even write. The
+# progress therefore lives in this process (``live_progress``), which the page polls; the run's record is written
+# when the import has ended. A run that is neither live here nor finished and has shown no sign of life for
+# ``STALE_SECONDS`` died with its server process: it is *interrupted*, has written nothing (one transaction), and
+# can be re-run over its saved file — re-running is always safe, the import being idempotent by 工单编号.
+
+_LIVE: dict[int, tuple[int, int]] = {}
+_LIVE_LOCK = threading.Lock()
+STALE_SECONDS = 120
+MAX_STORED_ISSUES = 5000
+
+
+def live_progress(run_id: int) -> tuple[int, int] | None:
+    """(rows done, rows total) of a run this process is importing now, or None."""
+    with _LIVE_LOCK:
+        return _LIVE.get(run_id)
+
+
+def run_dir(run: Any) -> Path:
+    return Path(settings.MEDIA_ROOT) / "service_imports" / str(run.pk)
+
+
+def run_file(run: Any) -> Path:
+    return run_dir(run) / (Path(run.file_name).name or "upload")
+
+
+def start_web_import(
+    actor: Any, upload: Any, file_name: str, *, dry_run: bool = False, background: bool | None = None
+) -> Any:
+    """Save the upload and import it (in a background thread unless ``SERVICE_IMPORT_IN_BACKGROUND`` is False)."""
+    from zhaoshang.service.models import ImportRun
+
+    organisation = getattr(actor, "organisation", None) or default_receiver()
+    safe = Path(file_name or "").name.replace("\x00", "")[:200] or "upload.xlsx"
+    run = ImportRun.objects.create(
+        created_by=actor,
+        organisation=organisation,
+        file_name=safe,
+        dry_run=dry_run,
+        heartbeat_at=timezone.now(),
+    )
+    target = run_file(run)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as out:
+        for block in (
+            upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b"")
+        ):
+            out.write(block)
+    audit.record(actor, "create", run, {"file_name": [None, safe], "dry_run": [None, dry_run]})
+    _launch(run, actor, background=background)
+    return run
+
+
+def _launch(run: Any, actor: Any, *, background: bool | None) -> None:
+    if background is None:
+        background = getattr(settings, "SERVICE_IMPORT_IN_BACKGROUND", True)
+    actor_id = getattr(actor, "pk", None)
+    if background:
+        transaction.on_commit(
+            lambda: threading.Thread(target=run_saved_import, args=(run.pk, actor_id), daemon=True).start()
+        )
+    else:
+        run_saved_import(run.pk, actor_id, close_connection=False)
+        run.refresh_from_db()
+
+
+def run_saved_import(run_id: int, actor_id: int | None, *, close_connection: bool = True) -> None:
+    """Import a run's saved file and record the outcome on the run (errors end in the run, never in the thread)."""
+    from django.contrib.auth import get_user_model
+
+    from zhaoshang.service.models import ImportRun
+
+    try:
+        run = ImportRun.objects.select_related("organisation").get(pk=run_id)
+        actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+        ImportRun.objects.filter(pk=run_id).update(
+            status=ImportRun.Status.RUNNING, heartbeat_at=timezone.now()
+        )
+        with _LIVE_LOCK:
+            _LIVE[run_id] = (0, 0)
+        beat = run_dir(run) / "heartbeat"
+
+        def progress(done: int, total: int) -> None:
+            with _LIVE_LOCK:
+                _LIVE[run_id] = (done, total)
+            try:
+                beat.touch()
+            except OSError:  # a sign of life only
+                pass
+
+        try:
+            result = import_appeals(
+                actor, run_file(run), dry_run=run.dry_run, receiving_org=run.organisation, progress=progress
+            )
+        except (DomainError, OSError) as exc:
+            ImportRun.objects.filter(pk=run_id).update(
+                status=ImportRun.Status.FAILED, message=str(exc), finished_at=timezone.now()
+            )
+        except Exception as exc:
+            log.exception("service import run %s failed", run_id)
+            ImportRun.objects.filter(pk=run_id).update(
+                status=ImportRun.Status.FAILED, message=f"导入出错：{exc}", finished_at=timezone.now()
+            )
+        else:
+            c = result.counts
+            ImportRun.objects.filter(pk=run_id).update(
+                status=ImportRun.Status.DONE,
+                counts=c,
+                rows_done=c["read"],
+                rows_total=c["read"],
+                issues=result.issues[:MAX_STORED_ISSUES],
+                issue_count=len(result.issues),
+                message="试运行：仅检查，未写入任何数据" if run.dry_run else "",
+                finished_at=timezone.now(),
+                heartbeat_at=timezone.now(),
+            )
+    finally:
+        with _LIVE_LOCK:
+            _LIVE.pop(run_id, None)
+        if close_connection:
+            from django.db import close_old_connections, connection
+
+            close_old_connections()
+            connection.close()
+
+
+def last_sign_of_life(run: Any) -> datetime | None:
+    last = run.heartbeat_at or run.created_at
+    try:
+        touched = datetime.fromtimestamp((run_dir(run) / "heartbeat").stat().st_mtime, tz=UTC)
+    except OSError:
+        return last
+    return touched if last is None or touched > last else last
+
+
+def interruption(run: Any, now: datetime | None = None) -> str:
+    """Why the run counts as interrupted (a Chinese sentence), or "" when it does not."""
+    from zhaoshang.service.models import ImportRun
+
+    if run.status not in (ImportRun.Status.PENDING, ImportRun.Status.RUNNING) or live_progress(run.pk):
+        return ""
+    last = last_sign_of_life(run)
+    now = now or timezone.now()
+    stale = timedelta(seconds=int(getattr(settings, "SERVICE_IMPORT_STALE_SECONDS", STALE_SECONDS)))
+    if last is not None and now - last < stale:
+        return ""
+    when = timezone.localtime(last).strftime("%Y-%m-%d %H:%M:%S") if last else "未知"
+    return (
+        f"导入中断（最后一次活动：{when}），服务进程可能已重启。导入在一个事务中进行，中断的导入没有写入任何数据；"
+        "可重新导入，已入库的工单计为未变化。"
+    )
+
+
+def may_download_issues(user: Any, run: Any) -> bool:
+    """The error file names firms and phone numbers' rows: only the importer and administrators get it."""
+    from zhaoshang.accounts.roles import Role
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(
+        user.is_superuser
+        or user.role == Role.SYSTEM_ADMIN
+        or (run.created_by_id and run.created_by_id == user.pk)
+    )
+
+
+def rerun_import(actor: Any, run: Any, *, background: bool | None = None) -> Any:
+    """Run an interrupted or failed run again over its saved file (the importer or an administrator)."""
+    from django.core.exceptions import PermissionDenied
+
+    from zhaoshang.service.models import ImportRun
+
+    if not may_download_issues(actor, run):
+        raise PermissionDenied("只有发起导入的人或管理员可以重新导入")
+    if run.status == ImportRun.Status.DONE or (
+        run.status != ImportRun.Status.FAILED and not interruption(run)
+    ):
+        raise ServiceError(
+            "该导入仍在进行或已完成，不能重新导入；如需再次导入，请重新上传文件", "rerun_refused"
+        )
+    if not run_file(run).is_file():
+        raise ServiceError("服务器上没有该次导入的原文件，请重新上传", "file_missing")
+    claimed = ImportRun.objects.filter(pk=run.pk, status=run.status, heartbeat_at=run.heartbeat_at).update(
+        status=ImportRun.Status.PENDING,
+        heartbeat_at=timezone.now(),
+        message="",
+        counts={},
+        issues=[],
+        issue_count=0,
+        finished_at=None,
+    )
+    if not claimed:
+        raise ServiceError("该导入刚刚已被重新导入，请刷新页面", "conflict")
+    audit.record(actor, "update", run, {"status": [run.status, "pending"]}, note="重新导入")
+    run.refresh_from_db()
+    _launch(run, actor, background=background)
+    return run

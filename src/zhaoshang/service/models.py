@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Organisation
@@ -301,6 +302,15 @@ class DepartmentReview(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set when an administrator found the department to be another name of an existing one: imports route there.
+    merged_into = models.ForeignKey(
+        Organisation,
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     permission_object = "organisation"
     scope_fields = ("organisation",)
@@ -333,6 +343,9 @@ class Visit(models.Model):
     )
     planned_for = models.DateField(_("planned for"))
     plan = models.CharField(_("plan"), max_length=100, blank=True)
+    # The automatic plan this visit belongs to (``above_scale:2026Q4:<firm>``, ``landed:<project>``): one visit per
+    # key and firm, so re-running the planner changes nothing. Empty for visits planned by hand.
+    plan_key = models.CharField(max_length=80, blank=True, default="")
     done_on = models.DateField(_("visited on"), null=True, blank=True)
     findings = models.TextField(_("findings"), blank=True)
     is_demo = models.BooleanField(default=False)
@@ -344,6 +357,11 @@ class Visit(models.Model):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         ordering = ["planned_for", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "plan_key"], condition=~Q(plan_key=""), name="service_visit_plan_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return str(f"{self.enterprise_id} {self.planned_for}")
@@ -358,6 +376,13 @@ class StructuralProblem(models.Model):
         RULE = "rule", _("Rule change")
         OTHER = "other", _("Other")
 
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DECIDED = "decided", _("Decided")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
     title = models.CharField(_("problem"), max_length=200)
     terms = models.JSONField(default=list, blank=True)
     appeals = models.ManyToManyField(Appeal, related_name="structural_problems", blank=True)
@@ -370,7 +395,13 @@ class StructuralProblem(models.Model):
     decision_text = models.TextField(_("what will change"), blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, null=True)
+    # optimistic locking (core.locking): NULL counts as 0
+    version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     is_demo = models.BooleanField(default=False)
 
     permission_object = "appeal"
@@ -383,3 +414,53 @@ class StructuralProblem(models.Model):
 
     def __str__(self) -> str:
         return str(self.title)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.DONE, self.Status.DROPPED)
+
+
+class ImportRun(models.Model):
+    """A 12345 import started from the web: its saved file, progress, counts and row-numbered issues.
+
+    The import runs in a background thread in one transaction; while it runs, its progress is kept in the process
+    (``importing.live_progress``), since the transaction hides row writes from other connections. A run whose thread
+    died with the server (not live, no sign of life for the grace period) is *interrupted* and can be re-run over its
+    saved file: the import is idempotent by 工单编号, so a re-run is always safe.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("receiving organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField(_("file"), max_length=200)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    issues = models.JSONField(default=list, blank=True)
+    issue_count = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    permission_object = "appeal"
+    scope_fields = ("organisation",)
+
+    class Meta:
+        verbose_name = _("12345 import")
+        verbose_name_plural = _("12345 imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return str(f"#{self.pk} {self.file_name}")

@@ -62,3 +62,24 @@ def rates_panel(request):
         "definitions": s.RATE_DEFINITIONS[:4],
         "worst": worst,
     }
+
+
+@register_panel(42)
+def problems_panel(request):
+    """Open structural problems with their deadlines, for the leaders, the service officers and administrators."""
+    user = request.user
+    if not (user.is_superuser or user.role in (Role.CITY_LEADER, Role.SERVICE_OFFICER, Role.SYSTEM_ADMIN)):
+        return None
+    if not can(user, "appeal", "view"):
+        return None
+    from zhaoshang.service import services as s
+
+    problems = s.open_structural_problems(user, limit=8)
+    if not problems:
+        return None
+    return {
+        "template": "service/panel_problems.html",
+        "problems": problems,
+        "today": timezone.localdate(),
+        "may_edit": can(user, "appeal", "change"),
+    }

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from zhaoshang.accounts.models import User
 from zhaoshang.notifications.registry import Reminder, register_source
 from zhaoshang.service.models import Appeal
-from zhaoshang.service.services import record_escalations
+from zhaoshang.service.services import plan_automatic_visits, record_escalations
 
 LEVEL_TEXT = {
     "due_soon": "Appeal due %(due)s: %(appeal)s",
@@ -38,3 +38,17 @@ def escalations(today: dt.date) -> Iterator[Reminder]:
         for pk in step.recipients:
             if pk in users:
                 yield Reminder(users[pk], f"appeal_{step.level}", appeal, text, url)
+
+
+@register_source("service.visit_plans")
+def visit_plans(today: dt.date) -> Iterator[Reminder]:
+    """The standing visit plans (every 规上 firm each quarter, every newly landed project in its first month), made
+    idempotently by the hourly job; each officer given new visits is told once."""
+    counts = plan_automatic_visits(today)
+    users = User.objects.in_bulk(list(counts["by_officer"]))
+    url = reverse("service:visits")
+    for pk, n in counts["by_officer"].items():
+        if pk in users:
+            yield Reminder(
+                users[pk], "visits_planned", None, _("%(n)d visits planned for you") % {"n": n}, url
+            )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.accounts.roles import Role
 from zhaoshang.accounts.scoping import can, in_scope, may_act_in, visible
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
 from zhaoshang.core.errors import DomainError
 from zhaoshang.service.core.rates import Rates
@@ -75,7 +76,7 @@ DEFAULT_CATEGORIES = (
 
 
 @transaction.atomic
-def ensure_categories(actor: Any = None) -> list[Category]:
+def ensure_categories(actor: Actor = None) -> list[Category]:
     out = []
     for order, (code, name, response, handling) in enumerate(DEFAULT_CATEGORIES):
         cat = Category.objects.filter(code=code).first()
@@ -181,7 +182,7 @@ def city_root() -> Organisation:
     return org
 
 
-def _event(appeal: Appeal, kind: str, actor: Any = None, **extra: Any) -> AppealEvent:
+def _event(appeal: Appeal, kind: str, actor: Actor = None, **extra: Any) -> AppealEvent:
     return AppealEvent.objects.create(
         appeal=appeal, kind=kind, actor=actor if getattr(actor, "pk", None) else None, **extra
     )
@@ -194,7 +195,7 @@ def _set_due(appeal: Appeal, calendar=None) -> None:
 
 @transaction.atomic
 def receive_appeal(
-    actor: Any,
+    actor: Actor,
     *,
     channel: str,
     content: str,
@@ -257,7 +258,7 @@ def receive_appeal(
 
 
 def _route(
-    actor: Any,
+    actor: Actor,
     appeal: Appeal,
     department: Organisation,
     *,
@@ -275,7 +276,7 @@ def _route(
     _event(appeal, kind, actor, from_org=old, to_org=department, text=text)
 
 
-def _require(actor: Any, appeal: Appeal, action: str = "change") -> None:
+def _require(actor: Actor, appeal: Appeal, action: str = "change") -> None:
     if actor is None:
         return
     if not in_scope(actor, appeal, "view"):
@@ -284,7 +285,7 @@ def _require(actor: Any, appeal: Appeal, action: str = "change") -> None:
         raise PermissionDenied("没有办理该诉求的权限")
 
 
-def _is_owner_side(actor: Any, appeal: Appeal) -> bool:
+def _is_owner_side(actor: Actor, appeal: Appeal) -> bool:
     """The receiver's side (首接) may route; the lead department's side may accept, transfer, send back, close."""
     if actor is None or actor.is_superuser:
         return True
@@ -292,7 +293,7 @@ def _is_owner_side(actor: Any, appeal: Appeal) -> bool:
     return bool(org) and appeal.receiving_org.is_within(org)
 
 
-def _is_department_side(actor: Any, appeal: Appeal) -> bool:
+def _is_department_side(actor: Actor, appeal: Appeal) -> bool:
     if actor is None or actor.is_superuser:
         return True
     org = actor.organisation
@@ -300,7 +301,7 @@ def _is_department_side(actor: Any, appeal: Appeal) -> bool:
 
 
 @transaction.atomic
-def assign_appeal(actor: Any, appeal: Appeal, department: Organisation, *, reason: str = "") -> Appeal:
+def assign_appeal(actor: Actor, appeal: Appeal, department: Organisation, *, reason: str = "") -> Appeal:
     _require(actor, appeal)
     if not _is_owner_side(actor, appeal):
         raise PermissionDenied("只有首接单位可以分派")
@@ -311,7 +312,7 @@ def assign_appeal(actor: Any, appeal: Appeal, department: Organisation, *, reaso
 
 
 @transaction.atomic
-def accept_appeal(actor: Any, appeal: Appeal) -> Appeal:
+def accept_appeal(actor: Actor, appeal: Appeal) -> Appeal:
     """The lead department accepts (签收): it owns the appeal from now on; acceptance is the first response."""
     _require(actor, appeal)
     if not _is_department_side(actor, appeal):
@@ -343,7 +344,7 @@ def _need_reason(reason: str, what: str) -> str:
 
 
 @transaction.atomic
-def transfer_appeal(actor: Any, appeal: Appeal, department: Organisation, *, reason: str) -> Appeal:
+def transfer_appeal(actor: Actor, appeal: Appeal, department: Organisation, *, reason: str) -> Appeal:
     """The lead department hands the appeal to another department (with a reason); ownership follows acceptance."""
     reason = _need_reason(reason, "转办")
     _require(actor, appeal)
@@ -356,7 +357,7 @@ def transfer_appeal(actor: Any, appeal: Appeal, department: Organisation, *, rea
 
 
 @transaction.atomic
-def send_back_appeal(actor: Any, appeal: Appeal, *, reason: str) -> Appeal:
+def send_back_appeal(actor: Actor, appeal: Appeal, *, reason: str) -> Appeal:
     """退单: the department returns the appeal to its first receiver, which keeps owning it."""
     reason = _need_reason(reason, "退单")
     _require(actor, appeal)
@@ -374,7 +375,7 @@ def send_back_appeal(actor: Any, appeal: Appeal, *, reason: str) -> Appeal:
 
 @transaction.atomic
 def add_joint_departments(
-    actor: Any, appeal: Appeal, departments: Iterable[Organisation], *, note: str = ""
+    actor: Actor, appeal: Appeal, departments: Iterable[Organisation], *, note: str = ""
 ) -> list[JointHandling]:
     """Joint handling: other departments take part; the appeal's department stays the one lead."""
     _require(actor, appeal)
@@ -394,7 +395,7 @@ def add_joint_departments(
 
 
 @transaction.atomic
-def pause_appeal(actor: Any, appeal: Appeal, *, reason: str, on: date | None = None) -> Appeal:
+def pause_appeal(actor: Actor, appeal: Appeal, *, reason: str, on: date | None = None) -> Appeal:
     """Stop the clock while waiting for the firm (材料补正 …); the reason is required."""
     reason = _need_reason(reason, "暂停计时")
     _require(actor, appeal)
@@ -408,7 +409,7 @@ def pause_appeal(actor: Any, appeal: Appeal, *, reason: str, on: date | None = N
 
 
 @transaction.atomic
-def resume_appeal(actor: Any, appeal: Appeal, *, on: date | None = None) -> Appeal:
+def resume_appeal(actor: Actor, appeal: Appeal, *, on: date | None = None) -> Appeal:
     """Restart the clock: the due dates move on by the working days the appeal waited."""
     _require(actor, appeal)
     if appeal.status != Appeal.Status.WAITING or appeal.paused_since is None:
@@ -429,7 +430,7 @@ def resume_appeal(actor: Any, appeal: Appeal, *, on: date | None = None) -> Appe
 
 
 @transaction.atomic
-def reply_to_firm(actor: Any, appeal: Appeal, text: str) -> Appeal:
+def reply_to_firm(actor: Actor, appeal: Appeal, text: str) -> Appeal:
     text = (text or "").strip()
     if not text:
         raise ServiceError("答复内容不能为空", code="reply_required")
@@ -443,7 +444,7 @@ def reply_to_firm(actor: Any, appeal: Appeal, text: str) -> Appeal:
 
 @transaction.atomic
 def close_appeal(
-    actor: Any, appeal: Appeal, *, result: str, note: str = "", at: datetime | None = None
+    actor: Actor, appeal: Appeal, *, result: str, note: str = "", at: datetime | None = None
 ) -> Appeal:
     """办结 with a result; 部分解决 and 未解决 need an explanation."""
     if result not in Appeal.Result.values:
@@ -482,7 +483,7 @@ def close_appeal(
 
 
 @transaction.atomic
-def record_satisfaction(actor: Any, appeal: Appeal, value: str, *, note: str = "") -> Appeal:
+def record_satisfaction(actor: Actor, appeal: Appeal, value: str, *, note: str = "") -> Appeal:
     """The call-back: by someone other than the handler; 不满意 reopens the appeal (counted)."""
     if value not in Appeal.Satisfaction.values:
         raise ServiceError("满意度应为 满意 / 基本满意 / 不满意 / 未评价", code="bad_satisfaction")
@@ -728,6 +729,52 @@ def dashboard(qs: QuerySet[Appeal]) -> dict[str, Any]:
     return out
 
 
+def monthly_rates(qs: QuerySet[Appeal]) -> list[dict[str, Any]]:
+    """The rates per month of receipt (``month``: ``2025-03``), for the dashboard's chart.
+
+    Grouped by day of receipt (the covering index's first column: no table look-up, at most a row per day) and
+    summed into months here, which is cheaper than truncating every row's date in the database."""
+    months: dict[str, dict[str, int]] = {}
+    for row in qs.values("received_date").annotate(**_AGG).order_by():
+        bucket = months.setdefault(row["received_date"].strftime("%Y-%m"), dict.fromkeys(_AGG, 0))
+        for key in _AGG:
+            bucket[key] += int(row[key] or 0)
+    return [{**Rates(counts=c).as_dict(), "month": m} for m, c in sorted(months.items())]
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(value * 100, 1)
+
+
+def chart_data(data: dict[str, Any], *, top: int = 15) -> dict[str, Any]:
+    """What the dashboard's category and department charts draw, from the dashboard's own scan (no query)."""
+
+    def ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return sorted(rows, key=lambda r: (-r["received"], r["name"]))[:top]
+
+    departments = ranked(data["department"])
+    categories = ranked(data["category"])
+    return {
+        "categories": [r["name"] for r in categories],
+        "category_received": [r["received"] for r in categories],
+        "category_unsatisfied": [r["unsatisfied"] for r in categories],
+        "departments": [r["name"] for r in departments],
+        "department_received": [r["received"] for r in departments],
+        "department_on_time": [r["closed_on_time"] for r in departments],
+        "department_late": [r["closed"] - r["closed_on_time"] for r in departments],
+    }
+
+
+def month_chart_data(months: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rates-by-month chart (per cent; None where nothing was measured), from :func:`monthly_rates`."""
+    rates = ("response_rate", "solve_rate", "satisfaction_rate", "on_time_rate")
+    return {
+        "months": [m["month"] for m in months],
+        "received": [m["received"] for m in months],
+        **{key: [_pct(m[key]) for m in months] for key in rates},
+    }
+
+
 def rates_by(qs: QuerySet[Appeal], dimension: str) -> list[dict[str, Any]]:
     """Rates per department / category / channel: one grouped query."""
     column = {"department": "department__name", "category": "category__name", "channel": "channel"}[dimension]
@@ -800,7 +847,7 @@ def recurring_problems(start: date, end: date, *, user: Any = None, **options: A
 
 
 @transaction.atomic
-def erase_personal_data(actor: Any, *, older_than_days: int, today: date | None = None) -> int:
+def erase_personal_data(actor: Actor, *, older_than_days: int, today: date | None = None) -> int:
     """Erase contact and phone of appeals closed more than ``older_than_days`` ago (the retention period)."""
     today = today or timezone.localdate()
     cutoff = aware(datetime.combine(today - timedelta(days=older_than_days), datetime.min.time()))
@@ -823,7 +870,7 @@ def erase_personal_data(actor: Any, *, older_than_days: int, today: date | None 
 
 @transaction.atomic
 def raise_structural_problem(
-    actor: Any,
+    actor: Actor,
     *,
     title: str,
     appeals: Iterable[Appeal],
@@ -875,7 +922,7 @@ def appeals_of_firm(firm: Any, user: Any) -> dict[str, Any]:
 
 @transaction.atomic
 def plan_visits(
-    actor: Any, firms: Iterable[Any], *, planned_for: date, plan: str, is_demo: bool = False
+    actor: Actor, firms: Iterable[Any], *, planned_for: date, plan: str, is_demo: bool = False
 ) -> int:
     """Plan a 走访 of each firm (e.g. every 规上 firm this quarter) for the acting officer; a planned, not yet done
     visit of the same firm and plan is not duplicated."""
@@ -901,7 +948,7 @@ def plan_visits(
 
 @transaction.atomic
 def record_visit(
-    actor: Any,
+    actor: Actor,
     visit: Any,
     *,
     findings: str,
@@ -931,7 +978,7 @@ def record_visit(
 
 
 def visit_coverage(start: date, end: date, *, user: Any) -> dict[str, list[dict[str, Any]]]:
-    """Visits planned and done in the period, per officer and per park (done ÷ planned)."""
+    """Visits planned and done in the period, per officer and per park (the firm's registry park), done ÷ planned."""
     from zhaoshang.service.models import Visit
 
     qs = visible(user, Visit.objects.filter(planned_for__gte=start, planned_for__lte=end))
@@ -946,10 +993,265 @@ def visit_coverage(start: date, end: date, *, user: Any) -> dict[str, list[dict[
         .annotate(n=Count("id"), d=done)
         .order_by("officer__username")
     ]
+    # per park: the registry's park of the firm (registry.parks: by rule, import column or hand), else the firm's
+    # organisation when that is a park or town; None = no park
+    from django.db.models import Case, F, When
+    from django.db.models.functions import Coalesce
+
+    park = Coalesce(
+        "enterprise__park_link__park__name",
+        Case(
+            When(
+                enterprise__organisation__kind__in=("park", "town"), then=F("enterprise__organisation__name")
+            )
+        ),
+    )
     parks = [
-        {"name": r["enterprise__organisation__name"], "planned": r["n"], "done": r["d"]}
-        for r in qs.values("enterprise__organisation__name")
-        .annotate(n=Count("id"), d=done)
-        .order_by("enterprise__organisation__name")
+        {"name": r["park"], "planned": r["n"], "done": r["d"]}
+        for r in qs.annotate(park=park).values("park").annotate(n=Count("id"), d=done).order_by("park")
     ]
     return {"officers": officers, "parks": parks}
+
+
+# ------------------------------------------------------------------------------------------------ automatic visit plans
+
+ABOVE_SCALE_PLAN = "规上企业季度走访"
+LANDED_PLAN = "新落地项目首月走访"
+FIRST_MONTH_DAYS = 30
+
+
+def quarter_of(day: date) -> tuple[date, date, str]:
+    """First and last day of the day's quarter, and its label (``2026Q4``)."""
+    q = (day.month - 1) // 3
+    start = date(day.year, q * 3 + 1, 1)
+    end = (date(day.year + 1, 1, 1) if q == 3 else date(day.year, q * 3 + 4, 1)) - timedelta(days=1)
+    return start, end, f"{day.year}Q{q + 1}"
+
+
+class _Officers:
+    """Which service officer a firm's visit falls to: the one whose organisation is nearest above the firm's place
+    (its park, else its organisation); several at that level share the firms by firm id."""
+
+    def __init__(self) -> None:
+        self.officers = list(
+            User.objects.filter(role=Role.SERVICE_OFFICER, is_active=True, organisation__isnull=False)
+            .select_related("organisation")
+            .order_by("pk")
+        )
+
+    def for_place(self, paths: Iterable[str | None], key: int) -> User | None:
+        for path in paths:
+            if not path:
+                continue
+            found = [o for o in self.officers if path.startswith(o.organisation.path)]
+            if found:
+                depth = max(len(o.organisation.path) for o in found)
+                nearest = [o for o in found if len(o.organisation.path) == depth]
+                return nearest[key % len(nearest)]
+        return None
+
+
+@transaction.atomic
+def plan_automatic_visits(
+    today: date | None = None, *, actor: Any = None, is_demo: bool = False
+) -> dict[str, Any]:
+    """Plan the standing visits, idempotently (one visit per plan key and firm; re-running changes nothing):
+
+    - every 规上 firm (registry ``above_scale``) once per quarter, by the officer whose scope holds it;
+    - every project that landed (``core.hooks.landed_firms``: reached 注册/投产) in the last month, within its first
+      month, by the officer whose scope holds the project's team.
+
+    Returns the counts and the new visits per officer (``{"above_scale", "landed", "no_officer", "by_officer"}``).
+    """
+    from zhaoshang.core import hooks
+    from zhaoshang.core.models import AuditEntry
+    from zhaoshang.registry.models import Enterprise
+    from zhaoshang.service.models import Visit
+
+    today = today or timezone.localdate()
+    officers = _Officers()
+    q_start, q_end, label = quarter_of(today)
+    counts: dict[str, Any] = {"above_scale": 0, "landed": 0, "no_officer": 0, "by_officer": {}}
+    new: list[Visit] = []
+
+    def add(firm_id: int, officer: User | None, planned_for: date, plan: str, key: str) -> None:
+        if officer is None:
+            counts["no_officer"] += 1
+            return
+        new.append(
+            Visit(
+                enterprise_id=firm_id,
+                officer=officer,
+                organisation=officer.organisation,
+                planned_for=planned_for,
+                plan=plan[:100],
+                plan_key=key[:80],
+                is_demo=is_demo,
+            )
+        )
+        counts["by_officer"][officer.pk] = counts["by_officer"].get(officer.pk, 0) + 1
+
+    key = f"above_scale:{label}"
+    done = set(Visit.objects.filter(plan_key=key).values_list("enterprise_id", flat=True))
+    first = max(today, q_start)
+    span = (q_end - first).days + 1
+    firms = (
+        Enterprise.objects.filter(above_scale=True, merged_into__isnull=True)
+        .values_list("pk", "park_link__park__path", "organisation__path")
+        .order_by("pk")
+    )
+    for pk, park_path, org_path in firms.iterator(chunk_size=5000):
+        if pk in done:
+            continue
+        officer = officers.for_place((park_path, org_path), pk)
+        add(pk, officer, first + timedelta(days=pk % span), f"{ABOVE_SCALE_PLAN} {label}", key)
+        counts["above_scale"] += officer is not None
+
+    landed = hooks.landed_firms(today - timedelta(days=FIRST_MONTH_DAYS), today)
+    if landed:
+        orgs = dict(
+            Organisation.objects.filter(pk__in={r["organisation_id"] for r in landed}).values_list(
+                "pk", "path"
+            )
+        )
+        keys = {f"landed:{r['project_id']}" for r in landed}
+        done_landed = set(Visit.objects.filter(plan_key__in=keys).values_list("plan_key", flat=True))
+        for r in landed:
+            key = f"landed:{r['project_id']}"
+            if key in done_landed or not r.get("enterprise_id"):
+                continue
+            officer = officers.for_place((orgs.get(r["organisation_id"]),), r["project_id"])
+            planned_for = max(today, r["on"] + timedelta(days=14))
+            planned_for = min(planned_for, max(today, r["on"] + timedelta(days=FIRST_MONTH_DAYS)))
+            add(r["enterprise_id"], officer, planned_for, f"{LANDED_PLAN}：{r['label']}", key)
+            counts["landed"] += officer is not None
+            done_landed.add(key)
+
+    Visit.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    if new:
+        AuditEntry.objects.create(
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_name=getattr(actor, "username", "") or "system",
+            action=AuditEntry.Action.CREATE,
+            model="service.visit",
+            object_id="*",
+            object_repr="自动走访计划",
+            changes={"above_scale": counts["above_scale"], "landed": counts["landed"], "quarter": label},
+        )
+    return counts
+
+
+# ------------------------------------------------------------------------------------------------ structural problem edit
+
+PROBLEM_FIELDS = ("title", "owner", "decision", "decision_text", "deadline", "outcome", "status")
+
+
+@transaction.atomic
+def update_structural_problem(
+    actor: Any, problem: Any, *, expected_version: int | None = None, **fields: Any
+) -> dict[str, list[Any]]:
+    """Edit a structural problem (owner, decision and what will change, deadline, outcome, status).
+
+    ``expected_version``: the version the editor read; a problem changed since gives ``StaleEdit`` (nothing written).
+    The owner must be an organisation the editor may see (``check_reference``); closing as done needs an outcome.
+    """
+    from zhaoshang.accounts.scoping import check_reference
+    from zhaoshang.core.locking import claim_version
+    from zhaoshang.service.models import StructuralProblem
+
+    unknown = set(fields) - set(PROBLEM_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    if not visible(actor, StructuralProblem.objects.filter(pk=problem.pk), "change").exists():
+        raise PermissionDenied("不在您的权限范围内")
+    if "owner" in fields:
+        if fields["owner"] is None:
+            raise ServiceError("请选择责任单位", code="owner_required")
+        check_reference(actor, fields["owner"], field="责任单位")
+    if "title" in fields:
+        fields["title"] = (fields["title"] or "").strip()[:200]
+        if not fields["title"]:
+            raise ServiceError("请填写问题名称", code="title_required")
+    status = fields.get("status", problem.status)
+    outcome = fields.get("outcome", problem.outcome)
+    if status == StructuralProblem.Status.DONE and not (outcome or "").strip():
+        raise ServiceError("办结的共性问题须写明结果（改了什么、效果如何）", code="outcome_required")
+    decision = fields.get("decision", problem.decision)
+    text = fields.get("decision_text", problem.decision_text)
+    if status in (StructuralProblem.Status.DECIDED, StructuralProblem.Status.IN_PROGRESS) and (
+        decision == StructuralProblem.Decision.OTHER and not (text or "").strip()
+    ):
+        raise ServiceError(
+            "已决策的共性问题须写明决策内容（政策、设施或规则的改变）", code="decision_required"
+        )
+    claim_version(problem, expected_version)
+    return audit.update(actor, problem, **fields)
+
+
+def open_structural_problems(user: Any, *, limit: int = 10) -> list[Any]:
+    """Structural problems still open in the user's scope, by deadline (none last)."""
+    from django.db.models import F
+
+    from zhaoshang.service.models import StructuralProblem
+
+    qs = visible(user, StructuralProblem.objects.select_related("owner")).exclude(
+        status__in=(StructuralProblem.Status.DONE, StructuralProblem.Status.DROPPED)
+    )
+    return list(qs.order_by(F("deadline").asc(nulls_last=True), "pk")[:limit])
+
+
+# ------------------------------------------------------------------------------------------------ departments to confirm
+
+
+def may_administer(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False) and (user.is_superuser or user.role == Role.SYSTEM_ADMIN)
+    )
+
+
+def _admin_only(actor: Any) -> None:
+    if not may_administer(actor):
+        raise PermissionDenied("只有系统管理员可以确认承办单位")
+
+
+@transaction.atomic
+def confirm_department(actor: Any, review: Any, *, name: str = "") -> Any:
+    """Confirm a department a 12345 import created; with ``name``, rename it first (later imports that write the old
+    name still find it, by its code)."""
+    _admin_only(actor)
+    name = (name or "").strip()[:200]
+    if name and name != review.organisation.name:
+        audit.update(actor, review.organisation, name=name)
+    audit.update(actor, review, confirmed_at=timezone.now(), confirmed_by=actor)
+    return review
+
+
+@transaction.atomic
+def merge_department(actor: Any, review: Any, target: Organisation) -> int:
+    """The created department is another name of ``target``: its appeals (lead, joint, history) move to ``target``,
+    and later imports that write its name route to ``target``. Returns the number of appeals moved."""
+    from zhaoshang.service.models import AppealEvent, Category
+
+    _admin_only(actor)
+    source = review.organisation
+    if target is None or target.pk == source.pk:
+        raise ServiceError("请选择要合并到的另一个单位", code="merge_target")
+    if target.path.startswith(source.path):
+        raise ServiceError("不能合并到该单位的下级单位", code="merge_target")
+    moved = Appeal.objects.filter(department=source).update(department=target)
+    Appeal.objects.filter(receiving_org=source).update(receiving_org=target)
+    already = set(JointHandling.objects.filter(department=target).values_list("appeal_id", flat=True))
+    JointHandling.objects.filter(department=source, appeal_id__in=already).delete()
+    JointHandling.objects.filter(department=source).update(department=target)
+    AppealEvent.objects.filter(to_org=source).update(to_org=target)
+    AppealEvent.objects.filter(from_org=source).update(from_org=target)
+    Category.objects.filter(department=source).update(department=target)
+    audit.update(
+        actor,
+        review,
+        note=f"合并到 {target.name}（移动诉求{moved}件）",
+        merged_into=target,
+        confirmed_at=timezone.now(),
+        confirmed_by=actor,
+    )
+    return moved

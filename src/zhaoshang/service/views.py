@@ -215,8 +215,20 @@ def rates_dashboard(request):
         "by_category": data["category"],
         "by_channel": data["channel"],
         "worst": worst,
+        "chart": s.chart_data(data),
     }
     return TemplateResponse(request, "service/rates.html", context)
+
+
+def rates_months(request):
+    """The rates by month of receipt, as JSON for the dashboard's chart: a request of its own, so the page does not
+    wait for the extra scan (the chart module fetches it)."""
+    from django.http import JsonResponse
+
+    require(request.user, "appeal", "view")
+    start, end, _form = _period(request)
+    qs = s.appeals_in_period(start, end, user=request.user)
+    return JsonResponse(s.month_chart_data(s.monthly_rates(qs)))
 
 
 def rates_report(request, fmt):
@@ -274,37 +286,104 @@ def raise_problem(request):
 # ------------------------------------------------------------------------------------------------ import
 
 
-def import_page(request):
-    from zhaoshang.service.importing import import_appeals
+def _may_import(user) -> bool:
+    return bool(user.is_superuser or can(user, "appeal", "add"))
 
-    if not (request.user.is_superuser or can(request.user, "appeal", "add")):
+
+def import_page(request):
+    """Upload a 12345 export: saved, then imported in the background while the run's page shows the progress."""
+    from zhaoshang.service.importing import start_web_import
+    from zhaoshang.service.models import ImportRun
+
+    if not _may_import(request.user):
         raise PermissionDenied
     form = f.ImportForm(request.POST or None, request.FILES or None)
-    result = None
     if request.method == "POST" and form.is_valid():
-        import tempfile
-        from pathlib import Path
-
         upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower() or ".xlsx"
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            with path.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            try:
-                result = import_appeals(
-                    request.user,
-                    path,
-                    dry_run=form.cleaned_data["dry_run"],
-                    receiving_org=request.user.organisation,
-                )
-                result.file_name = upload.name
-            except s.ServiceError as exc:
-                form.add_error("file", str(exc))
+        run = start_web_import(request.user, upload, upload.name, dry_run=form.cleaned_data["dry_run"])
+        return redirect("service:import_run", run.pk)
+    runs = ImportRun.objects.filter(created_by=request.user).defer("issues")[:20]
     return TemplateResponse(
-        request, "service/import.html", {"form": form, "result": result}, status=400 if form.errors else 200
+        request, "service/import.html", {"form": form, "runs": runs}, status=400 if form.errors else 200
     )
+
+
+def _import_run(request, pk):
+    from zhaoshang.service.models import ImportRun
+
+    if not _may_import(request.user):
+        raise PermissionDenied
+    return get_for_user(request.user, ImportRun.objects.select_related("organisation", "created_by"), pk)
+
+
+def _run_context(run, user) -> dict:
+    from zhaoshang.service import importing
+
+    live = importing.live_progress(run.pk)
+    done, total = live if live else (run.rows_done, run.rows_total)
+    interrupted = importing.interruption(run)
+    running = run.status in (run.Status.PENDING, run.Status.RUNNING) and not interrupted
+    issues = run.issues or []
+    return {
+        "run": run,
+        "running": running,
+        "interrupted": interrupted,
+        "done_rows": done,
+        "total_rows": total,
+        "percent": min(int(done * 100 / total), 100) if total else 0,
+        "counts": run.counts or {},
+        "problems": issues[:200],
+        "may_download": importing.may_download_issues(user, run),
+        "may_rerun": importing.may_download_issues(user, run)
+        and (run.status == run.Status.FAILED or bool(interrupted)),
+    }
+
+
+def import_run(request, pk):
+    run = _import_run(request, pk)
+    return TemplateResponse(request, "service/import_run.html", _run_context(run, request.user))
+
+
+def import_progress(request, pk):
+    """The progress fragment the run's page polls with htmx; once the import has ended the page reloads."""
+    run = _import_run(request, pk)
+    context = _run_context(run, request.user)
+    response = TemplateResponse(request, "service/import_run.html#progress", context)
+    if not context["running"] and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def import_errors(request, pk):
+    """The row-numbered error file (tabular's report): only for whoever ran the import and administrators."""
+    import tempfile
+    from pathlib import Path
+
+    from django.http import FileResponse
+
+    from zhaoshang.service.importing import may_download_issues
+    from zhaoshang.tabular.issues import write_issue_report
+
+    run = _import_run(request, pk)
+    if not may_download_issues(request.user, run):
+        raise PermissionDenied
+    handle = tempfile.TemporaryFile()
+    write_issue_report(run.issues or [], handle)
+    handle.seek(0)
+    stem = Path(run.file_name).stem or "import"
+    return FileResponse(handle, as_attachment=True, filename=f"{stem}_问题清单.xlsx")
+
+
+@require_POST
+def import_rerun(request, pk):
+    from zhaoshang.service.importing import rerun_import
+
+    run = _import_run(request, pk)
+    try:
+        rerun_import(request.user, run)
+    except s.ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("service:import_run", run.pk)
 
 
 # ------------------------------------------------------------------------------------------------ visits
@@ -347,3 +426,194 @@ def visit_record(request, pk):
         return redirect("service:detail", appeal.pk)
     messages.success(request, _("Saved."))
     return redirect("service:visits")
+
+
+# ------------------------------------------------------------------------------------------------ structural problems
+
+
+def problems_page(request):
+    require(request.user, "appeal", "view")
+    problems = s.open_structural_problems(request.user, limit=200)
+    closed = visible(request.user, StructuralProblem.objects.select_related("owner")).filter(
+        status__in=(StructuralProblem.Status.DONE, StructuralProblem.Status.DROPPED)
+    )[:50]
+    return TemplateResponse(
+        request,
+        "service/problems.html",
+        {"problems": problems, "closed": closed, "today": timezone.localdate()},
+    )
+
+
+def problem_edit(request, pk):
+    """Edit a structural problem: owner, decision and what will change, deadline, outcome, status (locked edit)."""
+    from zhaoshang.core.locking import StaleEdit
+
+    problem = get_for_user(
+        request.user,
+        StructuralProblem.objects.select_related("owner").prefetch_related("appeals"),
+        pk,
+        "change",
+    )
+    initial = {
+        "title": problem.title,
+        "owner": problem.owner_id,
+        "decision": problem.decision,
+        "decision_text": problem.decision_text,
+        "deadline": problem.deadline,
+        "outcome": problem.outcome,
+        "status": problem.status,
+        "version": problem.version or 0,
+    }
+    form = f.ProblemForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = dict(form.cleaned_data)
+            version = d.pop("version")
+            try:
+                s.update_structural_problem(request.user, problem, expected_version=version or 0, **d)
+            except StaleEdit as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            except s.ServiceError as exc:
+                form.add_error(None, str(exc))
+                status = 400
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("service:problems")
+        else:
+            status = 400
+    appeals = problem.appeals.all()[:50]
+    return TemplateResponse(
+        request,
+        "service/problem_edit.html",
+        {"form": form, "problem": problem, "appeals": appeals},
+        status=status,
+    )
+
+
+# ------------------------------------------------------------------------------------------------ administrators
+
+
+def _admin(request) -> None:
+    if not s.may_administer(request.user):
+        raise PermissionDenied
+
+
+def departments_page(request):
+    """Departments a 12345 import created from an unknown 承办单位: confirm, rename or merge into an existing one."""
+    from zhaoshang.service.models import DepartmentReview
+
+    _admin(request)
+    reviews = DepartmentReview.objects.filter(confirmed_at__isnull=True).select_related("organisation")
+    done = (
+        DepartmentReview.objects.filter(confirmed_at__isnull=False)
+        .select_related("organisation", "merged_into", "confirmed_by")
+        .order_by("-confirmed_at")[:30]
+    )
+    return TemplateResponse(
+        request,
+        "service/departments.html",
+        {
+            "reviews": reviews.order_by("created_at"),
+            "done": done,
+            "merge_form": f.DepartmentMergeForm(),
+        },
+    )
+
+
+@require_POST
+def department_decide(request, pk, action):
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    from zhaoshang.service.models import DepartmentReview
+
+    _admin(request)
+    review = get_object_or_404(DepartmentReview.objects.select_related("organisation"), pk=pk)
+    if action == "confirm":
+        form = f.DepartmentConfirmForm(request.POST)
+        if form.is_valid():
+            s.confirm_department(request.user, review, name=form.cleaned_data["name"])
+            messages.success(request, _("Department confirmed."))
+        else:
+            messages.error(request, _("Please check the name."))
+    elif action == "merge":
+        form = f.DepartmentMergeForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose the organisation to merge into."))
+        else:
+            try:
+                moved = s.merge_department(request.user, review, form.cleaned_data["target"])
+            except s.ServiceError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Merged; %(n)d appeals moved.") % {"n": moved})
+    else:
+        raise Http404
+    return redirect("service:departments")
+
+
+def directory_page(request):
+    """Upload a directory file (departments and users): a preview (dry run) with its errors, then the import."""
+    import secrets as _secrets
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from zhaoshang.service.directory import import_directory
+
+    _admin(request)
+    folder = Path(settings.MEDIA_ROOT) / "service_directory"
+    form = f.DirectoryForm(request.POST or None, request.FILES or None)
+    context: dict = {"form": form}
+    status = 200
+    token = request.POST.get("token", "")
+    if request.method == "POST" and token:
+        # the second step: import the previewed file
+        path = next(folder.glob(f"{token}.*"), None) if token.isalnum() and len(token) == 32 else None
+        if path is None:
+            messages.error(
+                request, _("The previewed file is no longer on the server; please upload it again.")
+            )
+            return redirect("service:directory")
+        try:
+            result = import_directory(request.user, path, dry_run=False)
+        except s.ServiceError as exc:
+            form = f.DirectoryForm()
+            form.add_error(None, str(exc))
+            context = {"form": form}
+            status = 400
+        else:
+            path.unlink(missing_ok=True)
+            context.update({"form": f.DirectoryForm(), "result": result, "imported": True})
+            status = 200 if not result.errors else 400
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        if suffix not in (".xlsx", ".csv"):
+            form.add_error("file", _("Upload an XLSX or CSV file."))
+            status = 400
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            token = _secrets.token_hex(16)
+            path = folder / f"{token}{suffix}"
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            try:
+                result = import_directory(request.user, path, dry_run=True)
+            except s.ServiceError as exc:
+                path.unlink(missing_ok=True)
+                form.add_error("file", str(exc))
+                status = 400
+            else:
+                if result.errors:
+                    path.unlink(missing_ok=True)
+                    status = 400
+                context.update(
+                    {"result": result, "token": "" if result.errors else token, "file_name": upload.name}
+                )
+    elif request.method == "POST":
+        status = 400
+    return TemplateResponse(request, "service/directory.html", context, status=status)

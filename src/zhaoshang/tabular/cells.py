@@ -17,18 +17,23 @@ class NumberText(str):
     __slots__ = ()
 
 
-def cell_text(value: object) -> str:
+def cell_text(value: object, *, strip: bool = False, true: str = "TRUE", false: str = "FALSE") -> str:
     """Text of a cell as the user would have typed it; numbers are written out without exponent.
 
     A float read from a spreadsheet such as ``9.14403003196285e+17`` becomes ``"914403003196285000"`` — what Excel
-    shows in the cell — so that :func:`validate` can report it as mangled.
+    shows in the cell — so that :func:`validate` can report it as mangled. ``None``, NaN and infinities give ``""``;
+    a date or date-time its ISO form.
+
+    ``strip``: text has its surrounding spaces removed (a header or a designator list typed with a stray space).
+    ``true`` / ``false``: what a boolean cell becomes — Excel's ``TRUE``/``FALSE`` by default; the BOM reader asks
+    for ``"yes"``/``""``, so a ticked DNP column reads as "do not populate" and an unticked one as empty.
     """
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return value.strip() if strip else value
     if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
+        return true if value else false
     if isinstance(value, int):
         return NumberText(value)
     if isinstance(value, float):
@@ -42,4 +47,4 @@ def cell_text(value: object) -> str:
         return NumberText(repr(value))
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return str(value)
+    return str(value).strip() if strip else str(value)

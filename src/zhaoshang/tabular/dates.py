@@ -108,3 +108,43 @@ def _parse_text(raw: str) -> date | None:
     if _SERIAL.fullmatch(text):
         return excel_serial_to_date(float(text))
     raise DateError(raw, "格式无法识别，请使用“2015-09-07”这样的格式")
+
+
+# The day, then an optional time in the forms people type (9:30, 09:30:00, 9时30分, 9点) and a zone.
+_DAY_THEN_TIME = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[\st]*\d{1,2}\s*[:：时点]\s*(?:\d{1,2})?\s*(?:[:：分]\s*(?:\d{1,2})?(?:\.\d+)?\s*秒?)?)?"
+    r"\s*(?:z|[+-]\d{2}:?\d{2})?"
+)
+_COMPACT_THEN_TIME = re.compile(r"(\d{4})(\d{2})(\d{2})(?:\s*\d{2}:?\d{2}(?::?\d{2})?)?")
+
+
+def parse_day(text: str) -> date:
+    """The day a person types on a command line or in a field (``--from 2025-01-31``); any time is dropped.
+
+    Accepted: ISO 8601 (``2025-01-31``, ``20250131``, ``2025-01-31T09:30``); the forms of :func:`parse_date`
+    (``2025/1/31``, ``2025.1.31``, ``2025年1月31日``, an Excel serial such as ``45688``); any of these followed by
+    a time (``09:30``, ``9时30分``). Raises :class:`DateError` for an empty text, a placeholder, a day that does not
+    exist or anything else.
+    """
+    stripped = text.strip()
+    try:
+        return date.fromisoformat(stripped)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(stripped).date()
+    except ValueError:
+        pass
+    norm = unicodedata.normalize("NFKC", stripped).lower()
+    m = _DAY_THEN_TIME.fullmatch(norm) or _COMPACT_THEN_TIME.fullmatch(norm)
+    if m:
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise DateError(text, f"{year}年{month}月{day}日不存在") from None
+    parsed = parse_date(stripped)
+    if parsed is None:
+        raise DateError(text, "不是日期，请写成 2025-01-31 这样的格式")
+    return parsed.value

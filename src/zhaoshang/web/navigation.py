@@ -25,6 +25,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("registry:parks", _("Parks"), ("enterprise", "view")),
     NavItem("chains:index", _("Industrial chains"), ("chain", "view")),
     NavItem("pipeline:list", _("Projects"), ("project", "view")),
+    NavItem("insight:benchmark", _("Benchmarking"), ("indicator", "view")),
     NavItem("places:index", _("Parks and walking access"), ("park_site", "view")),
     NavItem("approvals:list", _("Approval agency"), ("approval_case", "view")),
     NavItem("approvals:items", _("Approval items"), ("approval_item", "change")),

@@ -7,6 +7,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from zhaoshang.tabular.cells import cell_text
+
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 
@@ -15,17 +17,6 @@ class Sheet:
     file: str
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (row number as shown in a spreadsheet, cells)
-
-
-def cell_text(value: object) -> str:
-    """A cell as text: ``None`` → "", ``12.0`` → "12" (Excel stores integers as floats)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def _decode(raw: bytes) -> str:
@@ -48,10 +39,10 @@ def read_sheet(path: str | Path) -> Sheet:
 
         workbook = CalamineWorkbook.from_path(str(path))
         raw_rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        table = [[cell_text(v) for v in row] for row in raw_rows]
+        table = [[cell_text(v, strip=True) for v in row] for row in raw_rows]
     else:
         text = _decode(path.read_bytes())
-        table = [[cell_text(v) for v in row] for row in csv.reader(io.StringIO(text, newline=""))]
+        table = [[cell_text(v, strip=True) for v in row] for row in csv.reader(io.StringIO(text, newline=""))]
     header: list[str] = []
     rows: list[tuple[int, list[str]]] = []
     for number, cells in enumerate(table, start=1):

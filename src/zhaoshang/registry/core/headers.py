@@ -46,6 +46,8 @@ FIELDS: Final = (
     "tax",
     "tags",
     "listed",
+    "above_scale",
+    "park",
 )
 
 FIELD_LABELS: Final[Mapping[str, str]] = MappingProxyType(
@@ -70,6 +72,8 @@ FIELD_LABELS: Final[Mapping[str, str]] = MappingProxyType(
         "tax": "纳税额",
         "tags": "标签",
         "listed": "是否上市",
+        "above_scale": "规上企业",
+        "park": "园区",
     }
 )
 
@@ -236,6 +240,26 @@ _SYNONYMS_BY_FIELD: Final[dict[str, dict[str, int]]] = {
         "上市公司": 1,
         "listed": 0,
         "islisted": 0,
+    },
+    "above_scale": {
+        "是否规上": 0,
+        "是否规上企业": 0,
+        "规上企业": 0,
+        "是否规模以上": 0,
+        "是否规模以上企业": 0,
+        "规模以上企业": 0,
+        "规上": 1,
+        "企业规模": 1,
+        "abovescale": 0,
+    },
+    "park": {
+        "园区": 0,
+        "所属园区": 0,
+        "所在园区": 0,
+        "入驻园区": 0,
+        "园区名称": 0,
+        "所属园区乡镇": 1,
+        "park": 0,
     },
 }
 

@@ -67,6 +67,14 @@ _INT = re.compile(r"(\d+)(?:\.0+)?(?:人|名)?")
 MAX_EMPLOYEE_DIGITS: Final = 9  # fits the database column (a 32-bit integer)
 _LISTED_NO = frozenset({"否", "n", "no", "false", "0", "未上市", "非上市", "不是", "无"})
 _LISTED_YES = frozenset({"是", "y", "yes", "true", "1", "已上市", "上市", "上市公司"})
+_SCALE_YES = frozenset(
+    {"是", "y", "yes", "true", "1", "规上", "规上企业", "规模以上", "规模以上企业", "规上工业", "规上服务业"}
+)
+_SCALE_NO = frozenset(
+    {"否", "n", "no", "false", "0", "规下", "规下企业", "规模以下", "规模以下企业", "不是", "无"}
+)
+# Size classes (大型/中型/小型/微型) say nothing certain about the statistical threshold: left unset, no finding.
+_SIZE_CLASSES = frozenset({"大型", "中型", "小型", "微型", "大型企业", "中型企业", "小型企业", "微型企业"})
 _STOCK_CODE = re.compile(r"\d{4,6}(?:\.(?:sh|sz|bj|hk))?|(?:sh|sz|bj|hk)\d{4,6}")
 
 
@@ -79,6 +87,20 @@ def parse_listed(raw: str) -> bool | None:
         return True
     if "上市" in text and not any(w in text for w in ("未", "非", "拟", "退市")):
         return True  # 已在深交所上市, A股上市, 港股上市
+    return None
+
+
+def parse_above_scale(raw: str) -> bool | None:
+    """Whether a 是否规上 / 企业规模 cell says 规上: 是/否, 规上/规下, 规模以上/规模以下, 1/0; None if unclear."""
+    text = raw.strip().lower().replace(" ", "")
+    if text in _SCALE_YES:
+        return True
+    if text in _SCALE_NO:
+        return False
+    if any(w in text for w in ("规下", "规模以下", "非规", "不是", "未达")):
+        return False
+    if "规上" in text or "规模以上" in text:
+        return True
     return None
 
 
@@ -110,6 +132,8 @@ class FirmRecord:
     tax: Decimal | None = None
     tags: tuple[str, ...] = ()
     listed: bool | None = None
+    above_scale: bool | None = None
+    park: str | None = None  # the park's name as written; the import resolves it to a park organisation
 
     def fingerprint(self) -> int:
         """Hash of everything a repeated row could change (used to tell an identical repeat from a changed one)."""
@@ -137,6 +161,8 @@ class FirmRecord:
                 self.tax,
                 self.tags,
                 self.listed,
+                self.above_scale,
+                self.park,
             )
         )
 
@@ -216,11 +242,14 @@ class RowValidator:
                 "tax",
                 "tags",
                 "listed",
+                "above_scale",
+                "park",
             )
         }
         self.headers = mapping.headers
         self.has_numbers = any(
-            self.col[f] is not None for f in ("employees", "revenue", "tax", "tags", "listed")
+            self.col[f] is not None
+            for f in ("employees", "revenue", "tax", "tags", "listed", "above_scale", "park")
         )
 
     def _header(self, index: int) -> str:
@@ -514,6 +543,29 @@ class RowValidator:
                     )
                 else:
                     record.listed = listed
+        si = col["above_scale"]
+        if si is not None and si < n:
+            raw = _text(cells[si])
+            if raw:
+                above = parse_above_scale(raw)
+                if above is not None:
+                    record.above_scale = above
+                elif raw not in _SIZE_CLASSES:
+                    issues.append(
+                        RowIssue(
+                            row_number,
+                            self._header(si),
+                            raw,
+                            NUMBER_UNPARSEABLE,
+                            f"是否规上“{raw}”无法识别，请填写“是”或“否”（或“规上”“规下”）",
+                            "warning",
+                        )
+                    )
+        pi = col["park"]
+        if pi is not None and pi < n:
+            raw = _text(cells[pi])
+            if raw:
+                record.park = raw
 
     def _region(
         self, row_number: int, cells: Sequence[object], n: int, record: FirmRecord, issues: list[RowIssue]

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-
-def _date(text: str | None) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"日期「{text}」无效，请使用 YYYY-MM-DD 格式") from None
+from zhaoshang.accounts.cli import date_option
 
 
 class Command(BaseCommand):
@@ -47,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
 
     def _escalations(self, services, on, mark_told, json: bool, **_):
-        rows = services.due_escalations(_date(on))
+        rows = services.due_escalations(date_option(on))
         out = [
             {
                 "promise_id": e["promise"].pk,
@@ -60,7 +52,7 @@ class Command(BaseCommand):
             for e in rows
         ]
         if mark_told:
-            services.mark_told(rows, _date(on))
+            services.mark_told(rows, date_option(on))
         if json:
             self.stdout.write(_dumps(out))
             return
@@ -71,7 +63,7 @@ class Command(BaseCommand):
     def _figures(self, services, on, json: bool, **_):
         from zhaoshang.approvals.models import ApprovalCase
 
-        data = services.city_figures(ApprovalCase.objects.all(), _date(on))
+        data = services.city_figures(ApprovalCase.objects.all(), date_option(on))
         if json:
             self.stdout.write(_dumps(data))
             return

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from zhaoshang.core.errors import DomainError
 from zhaoshang.insight import services
 from zhaoshang.insight.complexity import PRESENCE_TESTS, PROXIMITY_KINDS
+from zhaoshang.insight.management import benchmark_cli
 
 
 class Command(BaseCommand):
@@ -89,9 +90,12 @@ class Command(BaseCommand):
         )
         io_req.add_argument("--top", type=int, default=20)
         io_req.add_argument("--json", action="store_true")
+        benchmark_cli.add_arguments(sub)
 
     def handle(self, *args, verb, **options):
         try:
+            if benchmark_cli.handle(self, verb, options):
+                return
             getattr(self, "do_" + verb.replace("-", "_"))(**options)
         except DomainError as exc:
             raise CommandError(str(exc)) from None

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from zhaoshang.accounts.cli import organisation_option, user_option
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"日期「{text}」无效，请使用 YYYY-MM-DD 格式") from None
+from zhaoshang.accounts.cli import date_option, organisation_option, user_option
 
 
 class Command(BaseCommand):
@@ -56,7 +48,9 @@ class Command(BaseCommand):
             raise CommandError(f"不支持的输出格式「{out.suffix or out.name}」，请使用 .docx 或 .pdf")
         try:
             pack = meeting_pack(
-                organisation_option(options["org"]), _date(options["start"]), _date(options["end"])
+                organisation_option(options["org"]),
+                date_option(options["start"]),
+                date_option(options["end"]),
             )
             render_meeting_pack(pack, out)
         except PipelineError as exc:

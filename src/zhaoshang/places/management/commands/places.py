@@ -105,6 +105,14 @@ class Command(BaseCommand):
         nets = sub.add_parser("networks", help="List the imported street networks.")
         nets.add_argument("--json", action="store_true")
 
+        heat = sub.add_parser(
+            "heat", help="Export every node's (or grid cell's) counts within 5/10/15 minutes (the heat map)."
+        )
+        heat.add_argument("area", help="the street network's area name")
+        heat.add_argument("-o", "--output", required=True, help="FILE.csv or FILE.xlsx")
+        heat.add_argument("--level", choices=["node", "grid"], default="node")
+        heat.add_argument("--cell", type=float, default=services.HEAT_CELL_M, help="grid cell side in metres")
+
     def handle(self, *args, **options):
         verb = options["verb"]
         try:
@@ -124,9 +132,33 @@ class Command(BaseCommand):
                 return self._gaps(options)
             if verb == "compare":
                 return self._compare(options)
+            if verb == "heat":
+                return self._heat(options)
         except services.PlacesError as exc:
             raise CommandError(str(exc)) from None
         raise CommandError(f"unknown verb {verb}")
+
+    def _heat(self, options) -> None:
+        from pathlib import Path
+
+        from zhaoshang.places.models import StreetNetwork
+        from zhaoshang.tabular import write_csv, write_xlsx
+
+        network = StreetNetwork.objects.defer("data").filter(name=options["area"]).first()
+        if network is None:
+            raise services.PlacesError(f"没有名为“{options['area']}”的路网区域", code="network_not_found")
+        if not options["cell"] > 0:
+            raise services.PlacesError("网格边长必须为正数", code="bad_cell")
+        out = Path(options["output"])
+        if out.suffix.lower() not in (".csv", ".xlsx"):
+            raise services.PlacesError("导出文件应为 .csv 或 .xlsx", code="bad_format")
+        headers, rows, n = services.heat_table(network, options["level"], cell_m=options["cell"])
+        if out.suffix.lower() == ".xlsx" and n >= 1_048_576:
+            raise services.PlacesError(
+                "行数超过 Excel 单表上限：请按网格导出，或导出为 CSV", code="too_many_rows"
+            )
+        written = (write_csv if out.suffix.lower() == ".csv" else write_xlsx)(out, headers, rows)
+        self.stdout.write(f"{out}：{written} 行（{'节点' if options['level'] == 'node' else '网格'}）")
 
     def _out(self, data, as_json: bool, text: str) -> None:
         if as_json:

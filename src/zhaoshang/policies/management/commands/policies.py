@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from zhaoshang.accounts.cli import date_option
 from zhaoshang.accounts.models import User
-
-
-def _date(text: str | None) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"日期「{text}」无效，请使用 YYYY-MM-DD 格式") from None
 
 
 def _actor(username: str | None) -> User | None:
@@ -67,7 +58,7 @@ class Command(BaseCommand):
 
     def _match(self, services, firm, on, json: bool, **_):
         enterprise = services.find_firm(firm)
-        data = services.match_firm_json(enterprise, _date(on))
+        data = services.match_firm_json(enterprise, date_option(on))
         if json:
             self.stdout.write(_dumps(data))
             return

@@ -8,6 +8,7 @@
     zhaoshang service escalations [--date DATE] [--record] [--json]
     zhaoshang service directory FILE [--dry-run] [--json]   departments and users (XLSX/CSV)
     zhaoshang service erase [--days N]                erase personal data of appeals closed N days ago
+    zhaoshang service plan-visits [--date DATE] [--json]  plan the standing visits (规上 quarterly, landed firms)
 
 With ``--json`` standard output carries one JSON object and nothing else; progress goes to standard error.
 """
@@ -17,29 +18,13 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from zhaoshang.accounts.cli import organisation_option, user_option
+from zhaoshang.accounts.cli import date_option, organisation_option, user_option
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.management.commands.calendar import add_import_arguments, run_import
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        from zhaoshang.service.core.values import ValueProblem, parse_datetime
-
-        try:
-            parsed = parse_datetime(text)
-        except ValueProblem:
-            parsed = None
-        if parsed is None:
-            raise CommandError(f"日期“{text}”无法识别，请写成 2025-01-31") from None
-        return parsed.date()
 
 
 class Command(BaseCommand):
@@ -100,6 +85,14 @@ class Command(BaseCommand):
         directory.add_argument("--dry-run", action="store_true")
         directory.add_argument("--json", action="store_true")
 
+        plan = sub.add_parser(
+            "plan-visits",
+            help="Plan the standing visits: every 规上 firm each quarter, every newly landed project in its "
+            "first month (idempotent; the hourly job does the same).",
+        )
+        plan.add_argument("--date", help="plan as on this day (default: today)")
+        plan.add_argument("--json", action="store_true")
+
         erase = sub.add_parser(
             "erase", help="Erase phone and contact of appeals closed more than N days ago."
         )
@@ -109,7 +102,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            return getattr(self, f"_{options['verb']}")(options)
+            return getattr(self, f"_{options['verb'].replace('-', '_')}")(options)
         except DomainError as exc:
             raise CommandError(str(exc)) from None
         except PermissionDenied as exc:
@@ -159,12 +152,12 @@ class Command(BaseCommand):
 
         if options["days"] < 0:
             raise CommandError("N 必须是非负整数")
-        self.stdout.write(due_date(_date(options["received"]), options["days"]).isoformat())
+        self.stdout.write(due_date(date_option(options["received"]), options["days"]).isoformat())
 
     def _rates(self, options):
         from zhaoshang.service.services import RATE_DEFINITIONS, appeals_in_period, compute_rates
 
-        start, end = _date(options["start"]), _date(options["end"])
+        start, end = date_option(options["start"]), date_option(options["end"])
         if end < start:
             raise CommandError("--to 早于 --from")
         org = organisation_option(options["org"])
@@ -183,7 +176,7 @@ class Command(BaseCommand):
     def _clusters(self, options):
         from zhaoshang.service.services import recurring_problems
 
-        start, end = _date(options["start"]), _date(options["end"])
+        start, end = date_option(options["start"]), date_option(options["end"])
         clusters = recurring_problems(start, end)
         if options["json"]:
             self.stdout.write(
@@ -204,7 +197,7 @@ class Command(BaseCommand):
     def _escalations(self, options):
         from zhaoshang.service.services import due_escalations, record_escalations
 
-        today = _date(options["date"]) if options["date"] else None
+        today = date_option(options["date"]) if options["date"] else None
         found = record_escalations(today) if options["record"] else due_escalations(today)
         data = [{**asdict(e), "due": e.due.isoformat()} for e in found]
         if options["json"]:
@@ -228,6 +221,28 @@ class Command(BaseCommand):
             )
         if result.errors:
             raise CommandError(f"目录文件有{len(result.errors)}处错误，未导入任何数据")
+
+    def _plan_visits(self, options):
+        from django.utils import timezone
+
+        from zhaoshang.accounts.models import User
+        from zhaoshang.service.services import plan_automatic_visits, quarter_of
+
+        today = date_option(options["date"]) or timezone.localdate()
+        counts = plan_automatic_visits(today)
+        names = dict(User.objects.filter(pk__in=list(counts["by_officer"])).values_list("pk", "username"))
+        per_officer = {names.get(pk, str(pk)): n for pk, n in counts["by_officer"].items()}
+        if options["json"]:
+            data = {k: counts[k] for k in ("above_scale", "landed", "no_officer")}
+            self.stdout.write(json.dumps({**data, "by_officer": per_officer}, ensure_ascii=False))
+            return
+        label = quarter_of(today)[2]
+        self.stdout.write(
+            f"新安排走访：规上企业{counts['above_scale']}家（{label}），新落地项目{counts['landed']}个；"
+            f"无对应企业服务专员{counts['no_officer']}家"
+        )
+        for name, n in sorted(per_officer.items()):
+            self.stdout.write(f"  {name}：{n}")
 
     def _erase(self, options):
         from zhaoshang.env import env_int

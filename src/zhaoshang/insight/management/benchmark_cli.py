@@ -1,0 +1,207 @@
+"""`zhaoshang insight indicators import|list`, `insight lag`, `insight peers` (added to the insight command)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from django.core.management.base import CommandError
+
+from zhaoshang.insight import benchmark
+
+
+def add_arguments(sub) -> None:
+    ind = sub.add_parser(
+        "indicators", help="region × indicator × year tables: import (units converted), list"
+    )
+    ind_sub = ind.add_subparsers(dest="indicators_verb", required=True)
+    imp = ind_sub.add_parser("import", help="import a long or wide table with Chinese headers (CSV/XLSX)")
+    imp.add_argument("file")
+    imp.add_argument("--org", help="code of the owning organisation (default: shared data)")
+    imp.add_argument(
+        "--private", action="store_true", help="visible only within the organisation (needs --org)"
+    )
+    imp.add_argument("--example", action="store_true", help="mark every value as 示例 (invented)")
+    imp.add_argument("--indicator", default="", help="indicator name when the file has no 指标 column")
+    imp.add_argument("--unit", default="", help="unit when the file declares none (e.g. 亿元)")
+    imp.add_argument("--source", default="", help="source when the file has no 来源 column")
+    imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    imp.add_argument("--errors", help="write the error report (XLSX) here")
+    imp.add_argument("--json", action="store_true")
+    ls = ind_sub.add_parser("list", help="the indicators and regions held (shared and --org's private)")
+    ls.add_argument("--org")
+    ls.add_argument("--json", action="store_true")
+
+    peers = sub.add_parser("peers", help="show or set an organisation's home city and peers; similar cities")
+    peers.add_argument("--org", help="organisation code (default: show the default list)")
+    peers.add_argument("--home", help="set the home city")
+    peers.add_argument("--set", dest="peer_list", help="set the peers, e.g. 长沙,昆山,苏州,深圳")
+    peers.add_argument(
+        "--similar-by", help="indicators for similar cities, e.g. 地区生产总值,常住人口 (stored with --set)"
+    )
+    peers.add_argument("--json", action="store_true")
+
+    lag = sub.add_parser("lag", help="lag-years of a city behind a benchmark city, per indicator")
+    lag.add_argument("--city", required=True)
+    lag.add_argument("--peer", required=True)
+    lag.add_argument(
+        "--indicator", action="append", default=[], help="one indicator (repeatable; default all)"
+    )
+    lag.add_argument("--years", type=int, default=5, help="years to catch up in (required growth), default 5")
+    lag.add_argument("--org", help="include this organisation's private values")
+    lag.add_argument("--json", action="store_true")
+
+
+def handle(command, verb: str, options: dict) -> bool:
+    """Run a benchmark verb; False when ``verb`` is not one of them."""
+    if verb == "indicators":
+        getattr(sys.modules[__name__], "_indicators_" + options["indicators_verb"])(command, **options)
+        return True
+    if verb == "peers":
+        _peers(command, **options)
+        return True
+    if verb == "lag":
+        _lag(command, **options)
+        return True
+    return False
+
+
+def _org(code):
+    return benchmark.find_organisation(code) if code else None
+
+
+def _indicators_import(
+    command,
+    file,
+    org=None,
+    private=False,
+    example=False,
+    indicator="",
+    unit="",
+    source="",
+    dry_run=False,
+    errors=None,
+    json=False,
+    **_,
+):
+    result = benchmark.import_indicators(
+        None,
+        file,
+        organisation=_org(org),
+        private=private,
+        dry_run=dry_run,
+        example=example,
+        indicator=indicator,
+        unit=unit,
+        source=source,
+    )
+    if errors and result.issues:
+        from zhaoshang.tabular.issues import write_issue_report
+
+        write_issue_report(result.issues, errors)
+    if json:
+        command.stdout.write(_dumps(result.as_dict()))
+    else:
+        for issue in result.issues:
+            level = "错误" if issue.severity == "error" else "注意"
+            command.stderr.write(f"{level}：第{issue.row}行 列“{issue.column or ''}”：{issue.message_zh}")
+        if result.ok:
+            head = "试运行（未写入）：" if dry_run else "已导入："
+            command.stderr.write(
+                f"{head}{result.rows} 个数值（新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}），"
+                f"{len(result.indicators)} 个指标，{len(result.regions)} 个地区"
+            )
+    if not result.ok:
+        raise CommandError(f"{len(result.errors)} 处错误，未写入任何数据")
+
+
+def _indicators_list(command, org=None, json=False, **_):
+    data = benchmark.collect(benchmark.visible_values(None, _org(org)))
+    rows = [
+        {"indicator": s.name, "unit": s.unit, "regions": sorted(s.series), "years": s.years}
+        for s in data.values()
+    ]
+    if json:
+        command.stdout.write(_dumps({"indicators": rows}))
+        return
+    for r in rows:
+        years = f"{r['years'][0]}–{r['years'][-1]}" if r["years"] else ""
+        command.stdout.write(f"{r['indicator']}（{r['unit']}）\t{years}\t{'、'.join(r['regions'])}")
+
+
+def _lag(command, city, peer, indicator=(), years=5, org=None, json=False, **_):
+    rows = benchmark.lag_between(city, peer, indicators=indicator, years=years, organisation=_org(org))
+    if json:
+        command.stdout.write(
+            _dumps(
+                {
+                    "city": benchmark.region_key(city),
+                    "peer": benchmark.region_key(peer),
+                    "years": years,
+                    "lags": [r.as_dict() for r in rows],
+                }
+            )
+        )
+        return
+    for r in rows:
+        d = r.as_dict()
+        growth = (
+            ""
+            if d["required_growth"] is None
+            else f"\t{years}年追上需年均增长 {d['required_growth'] * 100:.1f}%"
+        )
+        mark = "（示例）" if r.example else ""
+        command.stdout.write(f"{r.indicator}（{r.unit}）\t{r.peer}\t{d['text']}{growth}{mark}")
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _peers(command, org=None, home=None, peer_list=None, similar_by=None, json=False, **_):
+    organisation = _org(org)
+    indicators = [i for i in (similar_by or "").replace("，", ",").split(",") if i.strip()]
+    if peer_list is not None or home is not None:
+        if organisation is None:
+            raise CommandError("设置对标城市需要 --org")
+        current = benchmark.peers_for(_Member(organisation))
+        benchmark.save_peers(
+            None,
+            organisation,
+            home=home or current.home,
+            peers=peer_list if peer_list is not None else list(current.peers),
+            indicators=indicators or list(current.similarity_indicators),
+        )
+    peers = benchmark.peers_for(_Member(organisation))
+    data = benchmark.collect(benchmark.visible_values(None, organisation))
+    chosen = (
+        list(peers.similarity_indicators) or sorted(n for n, s in data.items() if peers.home in s.series)[:4]
+    )
+    similar = benchmark.similar_cities(data, peers.home, chosen)
+    summary = {
+        "home": peers.home,
+        "peers": list(peers.peers),
+        "organisation": peers.organisation.code if peers.organisation else None,
+        "similar": {
+            "year": similar.year,
+            "indicators": list(similar.indicators),
+            "dropped": list(similar.dropped),
+            "cities": [{"region": r, "distance": d} for r, d in similar.ranking],
+        },
+    }
+    if json:
+        command.stdout.write(_dumps(summary))
+        return
+    command.stdout.write(f"本市：{peers.home}\t对标城市：{'、'.join(peers.peers)}")
+    if similar.year is not None and similar.ranking:
+        near = "、".join(f"{r}（{d:.2f}）" for r, d in similar.ranking)
+        command.stdout.write(f"相似城市（{similar.year}年，{'、'.join(similar.indicators)}）：{near}")
+    else:
+        command.stdout.write("相似城市：数据不足（需要本市和至少两个其他城市在同一年都有所选指标）")
+
+
+class _Member:
+    """Stands for a user of ``organisation`` when the command asks for its peers."""
+
+    def __init__(self, organisation) -> None:
+        self.organisation = organisation

@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+app_name = "insight"
+urlpatterns = [
+    path("", include("zhaoshang.insight.urls_benchmark")),
+]
