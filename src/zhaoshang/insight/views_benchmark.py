@@ -19,6 +19,7 @@ from zhaoshang.accounts.scoping import assignable_organisations, can, require
 from zhaoshang.core.errors import DomainError
 from zhaoshang.insight import benchmark
 from zhaoshang.insight.models import PeerGroup
+from zhaoshang.web.exports import file_download
 
 MAX_YEARS = 50
 
@@ -155,23 +156,20 @@ def benchmark_export(request, fmt: str):
     if (kind, suffix) not in {("lag", "xlsx"), ("values", "xlsx"), ("report", "docx"), ("report", "pdf")}:
         raise Http404
     ctx = _context(request)
-    folder = Path(tempfile.mkdtemp(prefix="insight-benchmark-"))
-    path = folder / f"export.{suffix}"
     if kind == "lag":
-        benchmark.write_lag_xlsx(ctx["lags"], path)
         name = f"{ctx['home']}落后年数.xlsx"
-    elif kind == "values":
-        benchmark.write_values_xlsx(ctx["data"], ctx["regions"], path)
+        return file_download(name, ".xlsx", lambda path: benchmark.write_lag_xlsx(ctx["lags"], path))
+    if kind == "values":
         name = f"{ctx['home']}对标指标.xlsx"
-    else:
-        from zhaoshang.reports.document import render
-
-        report = benchmark.benchmark_report(
-            ctx["home"], ctx["chosen"], ctx["lags"], years=ctx["years"], similar=ctx["similar"]
+        return file_download(
+            name, ".xlsx", lambda path: benchmark.write_values_xlsx(ctx["data"], ctx["regions"], path)
         )
-        render(report, path)
-        name = f"{ctx['home']}对标报告.{suffix}"
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    from zhaoshang.reports.document import render
+
+    report = benchmark.benchmark_report(
+        ctx["home"], ctx["chosen"], ctx["lags"], years=ctx["years"], similar=ctx["similar"]
+    )
+    return file_download(f"{ctx['home']}对标报告.{suffix}", f".{suffix}", lambda path: render(report, path))
 
 
 def peers_edit(request):

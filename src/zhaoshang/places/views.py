@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -20,6 +17,7 @@ from zhaoshang.places import access as core
 from zhaoshang.places import services
 from zhaoshang.places.categories import CATEGORIES, CODES
 from zhaoshang.places.models import Park, StreetNetwork
+from zhaoshang.web.exports import file_download
 
 MINUTE_COLOURS = {5: "#2e7d32", 10: "#f9a825", 15: "#c62828"}
 
@@ -123,9 +121,9 @@ def export_file(request, fmt: str):
     if not selected:
         raise Http404
     rows = services.compare_parks(selected)
-    tmp = Path(tempfile.mkdtemp(prefix="places-export-")) / f"parks.{fmt}"
-    services.export_comparison(rows, tmp)
-    return FileResponse(tmp.open("rb"), as_attachment=True, filename=f"园区配套对比.{fmt}")
+    return file_download(
+        f"园区配套对比.{fmt}", f".{fmt}", lambda path: services.export_comparison(rows, path)
+    )
 
 
 def _map_data(park: Park, carriers=()) -> dict:
@@ -373,10 +371,9 @@ def heat_export(request, fmt: str):
         raise services.PlacesError(
             _("Too many rows for one Excel sheet: export per grid cell, or as CSV."), code="too_many_rows"
         )
-    tmp = Path(tempfile.mkdtemp(prefix="places-heat-")) / f"heat.{fmt}"
-    if fmt == "csv":
-        write_csv(tmp, headers, rows)
-    else:
-        write_xlsx(tmp, headers, rows, sheet_name="步行可达设施数")
     name = f"步行可达设施数_{network.name}_{'节点' if level == 'node' else '网格'}.{fmt}"
-    return FileResponse(tmp.open("rb"), as_attachment=True, filename=name)
+    if fmt == "csv":
+        return file_download(name, ".csv", lambda path: write_csv(path, headers, rows))
+    return file_download(
+        name, ".xlsx", lambda path: write_xlsx(path, headers, rows, sheet_name="步行可达设施数")
+    )

@@ -21,6 +21,7 @@ from zhaoshang.policies.core import conditions as cond_core
 from zhaoshang.policies.forms import AssignForm, ClauseForm, ImportForm, PolicyForm, PushRecordForm
 from zhaoshang.policies.models import Clause, Policy, Push
 from zhaoshang.registry.models import Enterprise
+from zhaoshang.web.exports import file_download
 
 
 def policy_list(request):
@@ -173,9 +174,8 @@ def import_view(request):
 def export_view(request):
     require(request.user, "policy", "view")
     fmt = "yaml" if request.GET.get("format") == "yaml" else "xlsx"
-    tmp = Path(tempfile.mkdtemp()) / f"policies.{fmt}"
-    services.export_policies(visible(request.user, Policy.objects.all()), tmp)
-    return FileResponse(tmp.open("rb"), as_attachment=True, filename=f"政策库.{fmt}")
+    policies = visible(request.user, Policy.objects.all())
+    return file_download(f"政策库.{fmt}", f".{fmt}", lambda path: services.export_policies(policies, path))
 
 
 def _officers():
@@ -211,10 +211,10 @@ def pushes(request, pk):
     require(request.user, "policy_push", "view")
     clause = get_for_user(request.user, Clause.objects.select_related("policy"), pk)
     if request.GET.get("export") == "xlsx":
-        tmp = Path(tempfile.mkdtemp()) / "pushes.xlsx"
-        services.export_pushes(visible(request.user, clause.pushes.all()), tmp)
-        return FileResponse(
-            tmp.open("rb"), as_attachment=True, filename=f"免申即享-{clause.policy.code}-{clause.number}.xlsx"
+        return file_download(
+            f"免申即享-{clause.policy.code}-{clause.number}.xlsx",
+            ".xlsx",
+            lambda path: services.export_pushes(visible(request.user, clause.pushes.all()), path),
         )
     return TemplateResponse(request, "policies/pushes.html", _pushes_context(request, clause))
 
