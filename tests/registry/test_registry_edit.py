@@ -195,3 +195,23 @@ def test_the_api_patch_changes_the_firm_and_answers_409_with_the_version_when_st
     assert bad.status_code == 400 and "校验位" in bad.json()["error"]
     firm.refresh_from_db()
     assert firm.status == "在业" and firm.employees == 12 and firm.uscc is None
+
+
+def test_the_above_scale_flag_is_set_by_the_form_and_the_api_and_audited(cast, client_for, firm):
+    client = client_for(cast.owner)
+    response = client.post(
+        reverse("registry:edit", args=[firm.pk]), form_data(firm, above_scale="true"), follow=False
+    )
+    assert response.status_code in (302, 303), response.content.decode()[:500]
+    firm.refresh_from_db()
+    assert firm.above_scale is True
+    entry = AuditEntry.objects.filter(object_id=str(firm.pk), changes__has_key="above_scale").first()
+    assert entry is not None and entry.changes["above_scale"] == [None, True]
+    cleared = client.patch(
+        f"/api/enterprises/{firm.pk}/",
+        {"version": firm.version, "above_scale": False},
+        content_type="application/json",
+    )
+    assert cleared.status_code == 200 and cleared.json()["above_scale"] is False
+    firm.refresh_from_db()
+    assert firm.above_scale is False
