@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
 import tempfile
-import time
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +16,7 @@ from zhaoshang.accounts.scoping import assignable_organisations, can, require
 from zhaoshang.core.errors import DomainError
 from zhaoshang.insight import benchmark
 from zhaoshang.insight.models import PeerGroup
-from zhaoshang.web.exports import file_download
+from zhaoshang.web.exports import file_download, issue_report_download, keep_issue_report
 
 MAX_YEARS = 50
 
@@ -234,7 +231,7 @@ def indicators_import(request):
                 refusal = str(exc)
                 form.add_error("file", refusal)
     status = 400 if (form.errors or (result and not result.ok)) else 200
-    report = _keep_issue_report(request.user, result.issues) if result and result.issues else None
+    report = keep_issue_report(request.user, result.issues, "insight") if result and result.issues else None
     return TemplateResponse(
         request,
         "insight/benchmark_import.html",
@@ -243,32 +240,7 @@ def indicators_import(request):
     )
 
 
-REPORTS_KEPT_HOURS = 24
-
-
-def _reports_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "insight-import-reports"
-
-
-def _keep_issue_report(user, issues) -> str:
-    from zhaoshang.tabular.issues import write_issue_report
-
-    folder = _reports_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - REPORTS_KEPT_HOURS * 3600
-    for old in folder.glob("*.xlsx"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = f"{user.pk}-{secrets.token_hex(12)}"
-    write_issue_report(issues, folder / f"{token}.xlsx")
-    return token
-
-
 def import_report(request, token: str) -> HttpResponse:
     """The error report of the user's own last import (404 for anyone else's or an expired one)."""
     require(request.user, "indicator", "add")
-    owner, _sep, secret = token.partition("-")
-    path = _reports_dir() / f"{token}.xlsx"
-    if owner != str(request.user.pk) or not secret.isalnum() or not path.is_file():
-        raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename="指标导入问题清单.xlsx")
+    return issue_report_download(request.user, token, "insight", "指标导入问题清单.xlsx")

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import secrets
 import tempfile
-import time
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -49,6 +46,7 @@ from zhaoshang.pipeline.forms import (
 )
 from zhaoshang.pipeline.models import Carrier, CoordinationItem, ExtensionRequest, FollowUp, Project, Task
 from zhaoshang.registry.models import Enterprise
+from zhaoshang.web.exports import issue_report_download, keep_issue_report
 from zhaoshang.web.redirects import safe_next
 
 
@@ -667,39 +665,12 @@ def import_view(request):
             except ImportRefused as exc:
                 form.add_error("file", str(exc))
     status = 400 if (form.errors or (result and result.errors)) else 200
-    report = _keep_issue_report(request.user, result.issues) if result and result.issues else None
+    report = keep_issue_report(request.user, result.issues, "pipeline") if result and result.issues else None
     context = {"form": form, "result": result, "report": report}
     return TemplateResponse(request, "pipeline/import.html", context, status=status)
-
-
-REPORTS_KEPT_HOURS = 24
-
-
-def _reports_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "pipeline-import-reports"
-
-
-def _keep_issue_report(user, issues) -> str:
-    """Write the error report where only this user can fetch it for a day; returns its token."""
-    from zhaoshang.tabular.issues import write_issue_report
-    from zhaoshang.web.exports import issue_report_options
-
-    folder = _reports_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - REPORTS_KEPT_HOURS * 3600
-    for old in folder.glob("*.xlsx"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = f"{user.pk}-{secrets.token_hex(12)}"
-    write_issue_report(issues, folder / f"{token}.xlsx", **issue_report_options())
-    return token
 
 
 def import_report(request, token: str):
     """The error report of the user's own last import (404 for anyone else's or an expired one)."""
     require(request.user, "project", "add")
-    owner, _sep, secret = token.partition("-")
-    path = _reports_dir() / f"{token}.xlsx"
-    if owner != str(request.user.pk) or not secret.isalnum() or not path.is_file():
-        raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename="项目导入问题清单.xlsx")
+    return issue_report_download(request.user, token, "pipeline", "项目导入问题清单.xlsx")

@@ -99,7 +99,9 @@ class EnterpriseEditSerializer(serializers.Serializer):
     website = serializers.CharField(required=False, allow_blank=True, max_length=255)
     tags = serializers.ListField(child=serializers.CharField(max_length=100), required=False, max_length=100)
     listed = serializers.BooleanField(required=False, allow_null=True)
-    above_scale = serializers.BooleanField(required=False, allow_null=True, help_text="规上企业; null when unknown")
+    above_scale = serializers.BooleanField(
+        required=False, allow_null=True, help_text="规上企业; null when unknown"
+    )
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Organisation
 from zhaoshang.registry.core.headers import FIELDS
+from zhaoshang.registry.firms import EDITABLE_FIELDS
 
 ALLOWED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 
@@ -88,28 +89,7 @@ class EnterpriseEditForm(forms.ModelForm):
         from zhaoshang.registry.models import Enterprise
 
         model = Enterprise
-        fields = [
-            "name",
-            "short_name",
-            "uscc",
-            "legal_rep",
-            "founded",
-            "capital_wan",
-            "currency",
-            "company_type",
-            "status",
-            "address",
-            "region_code",
-            "industry_code",
-            "scope",
-            "description",
-            "employees",
-            "revenue_wan",
-            "tax_wan",
-            "website",
-            "listed",
-            "above_scale",
-        ]
+        fields = [f for f in EDITABLE_FIELDS if f != "tags"]  # the tags are edited as one text (tags_text)
         widgets = {
             "founded": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "scope": forms.Textarea(attrs={"rows": 3}),
