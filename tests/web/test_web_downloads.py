@@ -5,7 +5,15 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from zhaoshang.web.exports import file_download
+
+
+@pytest.fixture(autouse=True)
+def own_temp_folder(tmp_path, monkeypatch):
+    """This test's own temp folder, so that other tests' downloads running beside it do not count."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
 
 def _leftovers() -> set[Path]:
@@ -14,6 +22,7 @@ def _leftovers() -> set[Path]:
 
 def test_the_download_streams_what_was_written_and_its_folder_is_gone():
     before = _leftovers()
+    assert before == set()
     response = file_download("名录.xlsx", ".xlsx", lambda path: path.write_bytes(b"PK data"))
     assert _leftovers() == before  # removed before the response is even read
     assert b"".join(response.streaming_content) == b"PK data"
