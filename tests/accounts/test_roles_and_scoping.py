@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.accounts.roles import ACTIONS, ALL, OBJECTS, ORG, Role, grant_for, matrix_markdown
-from zhaoshang.accounts.scoping import can, get_for_user, may_act_in, visible
+from zhaoshang.accounts.scoping import can, get_for_user, may_act_in, own_department, visible
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,6 +58,30 @@ def test_may_act_in_an_organisation_agrees_with_the_records_visible_there(cast, 
 def test_a_park_user_sees_only_their_parks_users(cast):
     seen = set(visible(cast.owner, User.objects.all()).values_list("username", flat=True))
     assert seen == {"t-owner", "t-colleague"}
+
+
+def test_a_department_handler_works_only_on_their_own_departments_records(cast):
+    from zhaoshang.accounts.services import ensure_organisation
+
+    section = ensure_organisation(None, code="t-dept-s", name="用地科", kind="department", parent=cast.dept)
+    ensure_organisation(None, code="t-park-s", name="甲园区办公室", kind="department", parent=cast.park)
+    children = Organisation.objects.filter(parent__isnull=False)
+    # (Organisation's "parent" stands in for a record's department)
+    assert list(own_department(cast.handler, children, field="parent")) == [section]
+    homeless = User.objects.create_user("t-homeless", role=Role.DEPARTMENT_HANDLER)
+    assert not own_department(homeless, children, field="parent").exists()
+    assert own_department(cast.officer, children, field="parent").count() == children.count() > 1
+
+
+def test_a_change_filed_under_the_actors_organisation_refuses_an_actor_without_one(cast):
+    from zhaoshang.accounts.types import NoOrganisation, actor_organisation
+
+    assert actor_organisation(cast.officer) == cast.bureau
+    homeless = User.objects.create_user("t-homeless", role=Role.SERVICE_OFFICER)
+    for actor in (homeless, None):
+        with pytest.raises(NoOrganisation) as refused:
+            actor_organisation(actor)
+        assert refused.value.code == "no_organisation" and "单位" in str(refused.value)
 
 
 def test_the_city_leader_reads_everything_and_changes_nothing(cast):

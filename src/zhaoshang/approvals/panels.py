@@ -8,7 +8,7 @@ import datetime as dt
 from django.db.models import Count
 from django.utils import timezone
 
-from zhaoshang.accounts.scoping import can, visible
+from zhaoshang.accounts.scoping import can, own_department, visible
 from zhaoshang.approvals import services
 from zhaoshang.approvals.models import ApprovalItem, Promise
 from zhaoshang.web.workbench import register_panel
@@ -22,12 +22,7 @@ def items_panel(request):
     if not can(user, "approval_item", "change") or user.role == "city_leader":
         return None
     items = visible(user, ApprovalItem.objects.filter(state=ApprovalItem.State.IN_PROGRESS), "change")
-    if user.role == "department_handler":
-        items = (
-            items.filter(department__path__startswith=user.organisation.path)
-            if user.organisation_id
-            else items.none()
-        )
+    items = own_department(user, items)
     items = list(
         items.select_related("case__project", "department").order_by("started_on", "id")[: LIMIT * 3]
     )

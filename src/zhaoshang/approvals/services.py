@@ -127,7 +127,7 @@ def open_case(
     template = template_for(project_type)
     if service_organisation is None and agent is not None:
         service_organisation = agent.organisation
-    if service_organisation is None and getattr(actor, "role", "") == "service_officer":
+    if service_organisation is None and actor is not None and actor.role == "service_officer":
         service_organisation = actor.organisation
     case = audit.create(
         actor,
@@ -234,7 +234,7 @@ def case_items(case: ApprovalCase) -> list[timeline_core.CaseItem]:
         timeline_core.CaseItem(
             code=i.code,
             name=i.name,
-            department=i.department.name if i.department_id else i.department_name,
+            department=i.department.name if i.department is not None else i.department_name,
             limit_days=i.limit_days,
             prerequisites=tuple(i.prerequisites),
             state=i.state,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.models import User
-from zhaoshang.accounts.scoping import can, get_for_user, require, visible
+from zhaoshang.accounts.scoping import can, get_for_user, own_department, require, visible
 from zhaoshang.approvals import services
 from zhaoshang.approvals.forms import ItemForm, OpenCaseForm, PromiseForm, PromiseUpdateForm
 from zhaoshang.approvals.models import ApprovalCase, ApprovalItem, Promise, TrackingCode
@@ -205,8 +205,7 @@ def _items_context(request):
     items = visible(
         user, ApprovalItem.objects.exclude(state__in=["done", "not_needed"]), "view"
     ).select_related("case__project", "department")
-    if user.role == "department_handler" and user.organisation_id:
-        items = items.filter(department__path__startswith=user.organisation.path)
+    items = own_department(user, items)
     today = timezone.localdate()
     cal = services.calendar()
     rows = list(items.order_by("case__start", "order")[:300])

@@ -30,6 +30,7 @@ import pandas as pd
 from django.db import transaction
 from django.urls import reverse
 
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
 from zhaoshang.insight.errors import InsightError
 from zhaoshang.insight.io import (
@@ -117,7 +118,7 @@ def snapshot_name(by: str, measure: str, level: str, region_prefix: str, chain: 
 
 
 def build_snapshot(
-    actor: Any,
+    actor: Actor,
     *,
     by: str = "class",
     measure: str = "firms",
@@ -161,7 +162,8 @@ def build_snapshot(
         locations=np.array(locations),
         activities=np.array(activities),
         values=matrix.to_numpy(dtype=float),
-        **{n: np.asarray(getattr(result, n), dtype=STORED_DTYPES.get(n, float)) for n in ARRAY_NAMES},
+        # (the numpy stub types **arrays as its allow_pickle flag)
+        **{n: np.asarray(getattr(result, n), dtype=STORED_DTYPES.get(n, float)) for n in ARRAY_NAMES},  # type: ignore[arg-type]
     )
     seconds = time.perf_counter() - started
     labels = {
@@ -620,7 +622,7 @@ def sector_rows(layout: str) -> list[SectorRow]:
 
 
 @transaction.atomic
-def import_sector_map(actor: Any, path: str | Path) -> dict[str, int]:
+def import_sector_map(actor: Actor, path: str | Path) -> dict[str, int]:
     """Replace the mapping of every layout the file has (checked whole first: a bad row changes nothing)."""
     from zhaoshang.insight.models import IOSectorMapping
 
@@ -737,7 +739,7 @@ def supply_gap(
     target = io_table.index(sector)
     by_code = {r.io_code: r for r in mapping}
     nodes = chain_nodes(region_code, user)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for r in found:
         m = by_code.get(r.code)
         linked = [nodes[ref] for ref in (m.chain_nodes if m else ()) if ref in nodes]

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from zhaoshang.accounts.models import Organisation
 from zhaoshang.accounts.scoping import check_reference, visible
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
 from zhaoshang.insight.errors import InsightError
 from zhaoshang.insight.indicators import (
@@ -84,7 +85,7 @@ def find_organisation(code: str) -> Organisation:
 
 
 def import_indicators(
-    actor: Any,
+    actor: Actor,
     path: str | Path,
     *,
     organisation: Organisation | None = None,
@@ -316,7 +317,7 @@ def parse_regions(text: str | Iterable[str]) -> list[str]:
 
 
 def save_peers(
-    actor: Any, organisation: Organisation, *, home: str, peers: Iterable[str] | str, indicators=()
+    actor: Actor, organisation: Organisation, *, home: str, peers: Iterable[str] | str, indicators=()
 ) -> PeerGroup:
     """Set an organisation's home city and peer list (audited)."""
     check_reference(actor, organisation, field="单位", file_under=True)

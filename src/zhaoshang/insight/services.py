@@ -7,12 +7,18 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
 from zhaoshang.insight.complexity import PROXIMITY_KINDS, complexity_table
 from zhaoshang.insight.errors import InputFileError, InsightError
 from zhaoshang.insight.tables import read_long_table
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from zhaoshang.insight.complexity import Presence, ProximityKind
 
 
 @dataclass
@@ -104,10 +110,10 @@ def compute_complexity_file(
         time=time_column,
         population=pop_frame,
         population_value=population_value,
-        presence_test=presence_test,
+        presence_test=cast("Presence | None", presence_test),  # complexity_table names an unknown one
         rca_threshold=rca_threshold,
         rpop_threshold=rpop_threshold,
-        proximity_kind=proximity_kind,
+        proximity_kind=cast("ProximityKind", proximity_kind),  # checked above
     )
     started = time.perf_counter()
     write_result(result.frame, output)
@@ -184,8 +190,8 @@ def _column_texts(column: pd.Series) -> list[str]:
 
     dtype = column.dtype
     if isinstance(dtype, pd.CategoricalDtype):
-        texts = np.array([_csv_field(str(c)) for c in dtype.categories] + [""], dtype=object)
-        return texts[column.cat.codes.to_numpy()].tolist()  # code -1 (missing) takes the last, empty text
+        labels = np.array([_csv_field(str(c)) for c in dtype.categories] + [""], dtype=object)
+        return labels[column.cat.codes.to_numpy()].tolist()  # code -1 (missing) takes the last, empty text
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         values = column.to_numpy()
         texts = list(map(repr, values.tolist()))
@@ -243,6 +249,7 @@ def registry_matrix(
         firms = firms.filter(region_code__startswith=region_prefix)
     if user is not None:
         firms = visible(user, firms)
+    rows: QuerySet[Any, Any]  # of firms or of node placements
     if by in INDUSTRY_LEVELS:
         digits = INDUSTRY_LEVELS[by]
         rows = (

@@ -154,7 +154,8 @@ def _queue_immediate(user_ids: set[int], day: dt.date) -> None:
     own = Channel.objects.filter(user_id__in=user_ids, enabled=True, immediate=True)
     by_user: dict[int, list[Channel]] = {}
     for channel in own:
-        by_user.setdefault(channel.user_id, []).append(channel)
+        if channel.user_id is not None:  # always: filtered on the user
+            by_user.setdefault(channel.user_id, []).append(channel)
     if org_channels:
         paths = {
             o.pk: o.path
@@ -164,7 +165,7 @@ def _queue_immediate(user_ids: set[int], day: dt.date) -> None:
             "pk", "organisation__path"
         ):
             for channel in org_channels:
-                if path.startswith(paths[channel.organisation_id]):
+                if channel.organisation_id is not None and path.startswith(paths[channel.organisation_id]):
                     by_user.setdefault(uid, []).append(channel)
     if not by_user:
         return
@@ -419,23 +420,26 @@ def send_digests(now: dt.datetime | None = None) -> int:
                 )
                 heading = _("Your reminders for %(day)s") % {"day": today.isoformat()}
             else:
+                organisation = channel.organisation
+                if organisation is None:  # never: a channel belongs to a user or an organisation (constraint)
+                    continue
                 at = channel.digest_time
                 members = User.objects.filter(
-                    organisation__path__startswith=channel.organisation.path, is_active=True
+                    organisation__path__startswith=organisation.path, is_active=True
                 )
                 notes = Notification.objects.filter(user__in=members, day=today).select_related("user")
                 heading = _("%(organisation)s: reminders for %(day)s") % {
-                    "organisation": channel.organisation.name,
+                    "organisation": organisation.name,
                     "day": today.isoformat(),
                 }
             if at is None or clock < at:
                 continue
-            notes = list(notes.order_by("created_at", "id")[:51])
-            if not notes:
+            picked = list(notes.order_by("created_at", "id")[:51])
+            if not picked:
                 continue
-            body = _digest_body(notes)
+            body = _digest_body(picked)
             if channel.organisation_id:
-                body = "\n".join(f"· {n.user.display_name}：{n.text}" for n in notes[:50])
+                body = "\n".join(f"· {n.user.display_name}：{n.text}" for n in picked[:50])
             if _queue(
                 Delivery(
                     channel=channel,

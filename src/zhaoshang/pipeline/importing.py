@@ -190,8 +190,9 @@ def import_projects(
         table = open_table(path)
     except (OSError, ValueError) as exc:
         raise ImportRefused(f"无法读取文件：{exc}") from None
-    limits = {key: Project._meta.get_field(key).max_length for key in ("name", *TEXTS)}
-    limits["investor_name"] = Enterprise._meta.get_field("name").max_length
+    # (get_field may answer a relation in the stubs; these are text columns)
+    limits = {key: Project._meta.get_field(key).max_length for key in ("name", *TEXTS)}  # type: ignore[union-attr]
+    limits["investor_name"] = Enterprise._meta.get_field("name").max_length  # type: ignore[union-attr]
     columns: dict[str, int] = {}
     result = ImportResult(dry_run=dry_run)
     for index, header in enumerate(table.header):
@@ -257,7 +258,7 @@ def import_projects(
         for key in TEXTS:
             if raw.get(key) is not None:
                 values[key] = str(raw[key])
-        team = organisation
+        team: Organisation | None = organisation
         if raw.get("team") is not None:
             team = teams.get(str(raw["team"]))
             if team is None:
@@ -276,7 +277,7 @@ def import_projects(
                 errors.append(
                     ("owner", raw["owner"], "unknown_owner", f"负责人「{raw['owner']}」不是本单位的用户")
                 )
-        stage = config.stage_model().main_stages[0].code
+        stage: str | None = config.stage_model().main_stages[0].code
         if raw.get("stage") is not None:
             stage = lookups["stage"].get(str(raw["stage"]).lower(), lookups["stage"].get(str(raw["stage"])))
             if stage is None:
@@ -284,7 +285,7 @@ def import_projects(
                 errors.append(
                     ("stage", raw["stage"], "unknown_stage", f"阶段「{raw['stage']}」不存在，可选：{choices}")
                 )
-        source = Project.Source.OTHER
+        source: str | None = Project.Source.OTHER
         if raw.get("source") is not None:
             source = lookups["source"].get(str(raw["source"]))
             if source is None:
@@ -304,10 +305,10 @@ def import_projects(
                     )
                 )
         if team is not None and name:
-            key = (team.pk, name)
-            if key in seen:
-                errors.append(("name", name, "duplicate_row", f"项目「{name}」与第 {seen[key]} 行重复"))
-            seen[key] = row_number
+            row_key = (team.pk, name)
+            if row_key in seen:
+                errors.append(("name", name, "duplicate_row", f"项目「{name}」与第 {seen[row_key]} 行重复"))
+            seen[row_key] = row_number
         if not errors and stage is not None:
             from zhaoshang.pipeline.core.stages import check_transition
 

@@ -6,10 +6,10 @@ Views, the API, the CLI, the demo and the tests call these; each owns its transa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
@@ -317,7 +317,7 @@ def advance_project(
     )
 
 
-def _same_investor_ids(investor: Enterprise) -> QuerySet[Enterprise]:
+def _same_investor_ids(investor: Enterprise) -> QuerySet[Enterprise, Any]:
     """Registry firms that are this investor: itself, the same credit code, the same normalised name (indexed
     columns of the registry, so the projects are then found through their investor index)."""
     match = Q(pk=investor.pk)
@@ -786,7 +786,7 @@ def overdue_by_department(queryset: QuerySet[CoordinationItem], today: dt.date |
     groups: dict[int, dict] = {}
     for item in overdue_items(queryset, today).select_related("department", "project").order_by("due", "id"):
         group = groups.setdefault(item.department_id, {"department": item.department, "items": []})
-        item.days_overdue = (today - item.due).days
+        item.days_overdue = (today - item.due).days  # type: ignore[attr-defined]  # a figure for the page
         group["items"].append(item)
     return sorted(groups.values(), key=lambda g: (-len(g["items"]), g["department"].name))
 
@@ -831,9 +831,10 @@ def carrier_needs(project: Project) -> carrier_core.CarrierNeeds | None:
     if not project.need_kind:
         return None
     return carrier_core.CarrierNeeds(
-        kind=project.need_kind,
+        # (the model's choices are the core's kinds and units)
+        kind=cast(carrier_core.CarrierKind, project.need_kind),
         area=_num(project.need_area),
-        area_unit=project.need_area_unit,
+        area_unit=cast(carrier_core.AreaUnit, project.need_area_unit),
         floor_load_kn_m2=_num(project.need_floor_load_kn_m2),
         power_kva=_num(project.need_power_kva),
         max_price=_num(project.need_max_price),
@@ -846,7 +847,7 @@ def match_carriers(project: Project, carriers: QuerySet[Carrier], *, include_par
     needs = carrier_needs(project)
     if needs is None:
         return []
-    by_id = {}
+    by_id: dict[object, Carrier] = {}
     plain = []
     for c in (
         carriers.filter(kind=needs.kind)
@@ -858,9 +859,9 @@ def match_carriers(project: Project, carriers: QuerySet[Carrier], *, include_par
             carrier_core.Carrier(
                 id=c.pk,
                 park=c.organisation.name,
-                kind=c.kind,
+                kind=cast(carrier_core.CarrierKind, c.kind),
                 area=_num(c.area),
-                area_unit=c.area_unit,
+                area_unit=cast(carrier_core.AreaUnit, c.area_unit),
                 floor_load_kn_m2=_num(c.floor_load_kn_m2),
                 power_kva=_num(c.power_kva),
                 price=_num(c.price),
@@ -1065,7 +1066,7 @@ def dashboard(projects: QuerySet[Project], *, months: int = 12, today: dt.date |
     reached = _reached_counts(projects, model)
     funnel = []
     for stage in sorted(model.stages, key=lambda s: s.order):
-        row = counts.get(stage.code, {})
+        row: Mapping[str, Any] = counts.get(stage.code) or {}
         funnel.append(
             {
                 "code": stage.code,

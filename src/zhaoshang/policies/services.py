@@ -231,7 +231,7 @@ def _read_table(path: Path, issues: list) -> list[dict]:
     missing = [zh for key, zh in XLSX_HEADERS[:1] + XLSX_HEADERS[6:7] + XLSX_HEADERS[8:9] if key not in keys]
     if missing:
         raise PoliciesError(f"缺少列：{'、'.join(missing)}", "columns")
-    policies: dict[str, dict] = {}
+    policies: dict[str | dt.date, dict] = {}  # by the code as read (a cell formatted as a date stays one)
     for row_number, cells in table.rows:
         values = {
             k: (c if isinstance(c, dt.date) else cell_text(c).strip())
@@ -405,7 +405,7 @@ def _f(value: Any) -> float | None:
 def firm_facts(enterprise: Enterprise) -> cond_core.FirmFacts:
     from zhaoshang.pipeline.models import Project
 
-    chain_paths = ()
+    chain_paths: tuple[str, ...] = ()
     try:
         from zhaoshang.chains.models import NodeAssignment
 
@@ -677,6 +677,7 @@ def push_figures(pushes: QuerySet[Push]) -> dict:
     paid = [
         (paid - eligible).days
         for paid, eligible in pushes.filter(state=Push.State.PAID).values_list("paid_on", "eligible_on")
+        if paid is not None  # a paid push always carries its day (mark_paid sets it)
     ]
     counts = {s: 0 for s in Push.State.values}
     for state in pushes.values_list("state", flat=True):

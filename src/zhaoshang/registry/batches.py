@@ -22,6 +22,7 @@ from django.db import (
 from django.utils import timezone
 
 from zhaoshang.accounts.scoping import assignable_organisations, can, may_act_in, visible
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit, hooks
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.models import AuditEntry
@@ -45,7 +46,7 @@ log = logging.getLogger(__name__)
 # --------------------------------------------------------------------------------------------- import
 
 
-def _check_import_allowed(actor: Any, organisation: Any, *, dry_run: bool) -> None:
+def _check_import_allowed(actor: Actor, organisation: Any, *, dry_run: bool) -> None:
     if actor is None:  # the command line and the demo act as the system
         return
     if not can(actor, "import_batch", "add") or not can(actor, "enterprise", "add"):
@@ -54,7 +55,7 @@ def _check_import_allowed(actor: Any, organisation: Any, *, dry_run: bool) -> No
         raise PermissionDenied("不能为其他单位导入企业名录")
 
 
-def _can_change_for(actor: Any) -> Callable[[Iterable[int]], set[int]]:
+def _can_change_for(actor: Actor) -> Callable[[Iterable[int]], set[int]]:
     if actor is None:
         return lambda ids: set(ids)
 
@@ -73,7 +74,7 @@ BUSY_MESSAGE = bulk_db.BUSY_MESSAGE
 
 
 def import_enterprises(
-    actor: Any,
+    actor: Actor,
     path: str | Path,
     organisation: Any,
     *,
@@ -195,7 +196,7 @@ def import_enterprises(
 ANALYZE_AFTER_ROWS = 5000
 
 
-def _after_import(batch: ImportBatch, actor: Any) -> None:
+def _after_import(batch: ImportBatch, actor: Actor) -> None:
     hooks.run_after_import(batch, actor=actor if getattr(actor, "pk", None) else None)
 
 
@@ -208,7 +209,7 @@ def batch_file_path(batch: ImportBatch) -> Path:
 
 
 def start_import(
-    actor: Any,
+    actor: Actor,
     upload: IO[bytes] | Any,
     file_name: str,
     organisation: Any,
@@ -245,7 +246,7 @@ def start_import(
     return batch
 
 
-def _launch(batch: ImportBatch, actor: Any, *, background: bool | None, authorised: bool = False) -> None:
+def _launch(batch: ImportBatch, actor: Actor, *, background: bool | None, authorised: bool = False) -> None:
     """Run a saved batch: in a daemon thread once the current transaction commits, or here and now."""
     if background is None:
         background = getattr(settings, "REGISTRY_IMPORT_IN_BACKGROUND", True)
@@ -407,7 +408,7 @@ def rerun_blocker(batch: ImportBatch) -> RegistryError | None:
     return None
 
 
-def rerun_import(actor: Any, batch: ImportBatch, *, background: bool | None = None) -> ImportBatch:
+def rerun_import(actor: Actor, batch: ImportBatch, *, background: bool | None = None) -> ImportBatch:
     """Run an interrupted or failed batch again, as a new run of the SAME batch, over its saved file.
 
     Same organisation, options (dry run, strict, column mapping) and source; the counts, issues and message of

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import (
@@ -14,6 +13,7 @@ from django.db import (
 from django.utils import timezone
 
 from zhaoshang.accounts.scoping import visible
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.registry.core.names import fuzzy_candidates
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 # --------------------------------------------------------------------------------------------- duplicates
 
 
-def detect_duplicates(actor: Any, *, threshold: float = 90.0, firms: models.QuerySet | None = None) -> int:
+def detect_duplicates(actor: Actor, *, threshold: float = 90.0, firms: models.QuerySet | None = None) -> int:
     """Find probable duplicates among the firms the actor may change and add new pairs to the review list.
 
     Two firms with two different valid credit codes are two legal persons, never duplicates. Pairs already
@@ -58,7 +58,7 @@ def detect_duplicates(actor: Any, *, threshold: float = 90.0, firms: models.Quer
     return len(new)
 
 
-def _require_change(actor: Any, firm: Enterprise) -> None:
+def _require_change(actor: Actor, firm: Enterprise) -> None:
     if actor is None:
         return
     if not visible(actor, Enterprise.objects.filter(pk=firm.pk), "change").exists():
@@ -92,7 +92,7 @@ _FILLABLE = (
 
 @transaction.atomic
 def merge_enterprises(
-    actor: Any, keep: Enterprise, drop: Enterprise, *, candidate: DuplicateCandidate | None = None
+    actor: Actor, keep: Enterprise, drop: Enterprise, *, candidate: DuplicateCandidate | None = None
 ) -> Enterprise:
     """Merge ``drop`` into ``keep``: every link to ``drop`` moves to ``keep``; ``drop`` stays as a record merged into
     ``keep`` (its history stays readable on ``keep``'s profile); fields ``keep`` lacks are filled from ``drop``.
@@ -166,7 +166,7 @@ def merge_enterprises(
 
 
 @transaction.atomic
-def dismiss_duplicate(actor: Any, candidate: DuplicateCandidate) -> DuplicateCandidate:
+def dismiss_duplicate(actor: Actor, candidate: DuplicateCandidate) -> DuplicateCandidate:
     """Mark a pair as two different firms; it is not proposed again."""
     _require_change(actor, candidate.first)
     _require_change(actor, candidate.second)

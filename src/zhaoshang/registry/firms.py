@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
 from zhaoshang.accounts.scoping import check_reference, may_act_in, visible
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit, hooks
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.models import AuditEntry
@@ -191,7 +192,7 @@ NEEDS_REVIEW_FLAG = {
 
 
 def ensure_enterprises(
-    actor: Any, items: Iterable[tuple[str, str]], organisation: Any, *, source: str
+    actor: Actor, items: Iterable[tuple[str, str]], organisation: Any, *, source: str
 ) -> dict[tuple[str, str], Enterprise]:
     """The registry firm for each (name, credit code) pair: matched by a valid code, then by name; an unknown firm
     is created flagged ``needs_review`` (never a silent duplicate). Bulk: one lookup per chunk, one audit entry per
@@ -206,13 +207,14 @@ def ensure_enterprises(
     by_key: dict[str, Enterprise] = {}
     code_list, key_list = sorted(set(codes.values())), sorted({k for k in keys.values() if k})
     for i in range(0, len(code_list), 500):
-        for firm in Enterprise.objects.filter(uscc__in=code_list[i : i + 500], merged_into__isnull=True):
-            by_code[firm.uscc] = firm
+        for known in Enterprise.objects.filter(uscc__in=code_list[i : i + 500], merged_into__isnull=True):
+            if known.uscc:  # always: matched on a code
+                by_code[known.uscc] = known
     for i in range(0, len(key_list), 500):
-        for firm in Enterprise.objects.filter(
+        for known in Enterprise.objects.filter(
             name_key__in=key_list[i : i + 500], merged_into__isnull=True
         ).order_by("id"):
-            by_key.setdefault(firm.name_key, firm)
+            by_key.setdefault(known.name_key, known)
     found: dict[tuple[str, str], Enterprise] = {}
     new: dict[str, Enterprise] = {}  # by code or name key, so one unknown firm is created once
     for pair in sorted(pairs):
@@ -249,13 +251,13 @@ def ensure_enterprises(
                 ]
             )
         ids: dict[tuple[str, str | None], int] = {}
-        keys = sorted({f.name_key for f in created})
-        for i in range(0, len(keys), 500):
+        created_keys = sorted({f.name_key for f in created})
+        for i in range(0, len(created_keys), 500):
             ids.update(
                 {
                     (k, c): pk
                     for pk, k, c in Enterprise.objects.filter(
-                        name_key__in=keys[i : i + 500], source=source[:100]
+                        name_key__in=created_keys[i : i + 500], source=source[:100]
                     ).values_list("pk", "name_key", "uscc")
                 }
             )
@@ -279,7 +281,7 @@ def ensure_enterprises(
 
 
 def ensure_enterprise(
-    actor: Any, *, name: str, uscc: str = "", organisation: Any, source: str
+    actor: Actor, *, name: str, uscc: str = "", organisation: Any, source: str
 ) -> Enterprise | None:
     """One firm by code then name, created flagged for review when unknown (see `ensure_enterprises`)."""
     return ensure_enterprises(actor, [(name, uscc)], organisation, source=source).get(
@@ -339,7 +341,10 @@ def check_firm_fields(fields: dict[str, Any], *, firm: Enterprise | None = None)
                 raise RegistryError(f"统一社会信用代码“{raw}”应为18位（现为{len(code)}位）", "uscc_invalid")
             if not uscc_core.is_valid(code):
                 raise RegistryError(f"统一社会信用代码“{raw}”校验位不符，请核对", "uscc_invalid")
-            holder = Enterprise.objects.filter(uscc=code).exclude(pk=getattr(firm, "pk", None)).first()
+            holders = Enterprise.objects.filter(uscc=code)
+            if firm is not None and firm.pk is not None:
+                holders = holders.exclude(pk=firm.pk)
+            holder = holders.first()
             if holder is not None:
                 raise RegistryError(
                     f"统一社会信用代码“{code}”已属于名录中的另一家企业：{holder.name}（#{holder.pk}）；如为同一企业请合并",
@@ -365,7 +370,8 @@ def check_firm_fields(fields: dict[str, Any], *, firm: Enterprise | None = None)
     for name in ("capital_wan", "revenue_wan", "tax_wan", "employees"):
         value = out.get(name)
         if value is not None and value < 0:
-            raise RegistryError(f"{Enterprise._meta.get_field(name).verbose_name}不能为负数", "negative")
+            label = Enterprise._meta.get_field(name).verbose_name  # type: ignore[union-attr]  # a column, not a relation
+            raise RegistryError(f"{label}不能为负数", "negative")
     for name, value in list(out.items()):
         if value is None and name != "uscc":
             field = Enterprise._meta.get_field(name)
@@ -376,7 +382,7 @@ def check_firm_fields(fields: dict[str, Any], *, firm: Enterprise | None = None)
 
 @transaction.atomic
 def update_enterprise(
-    actor: Any,
+    actor: Actor,
     firm: Enterprise,
     *,
     expected_version: int | None = None,

@@ -49,6 +49,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.db.models import F
 from django.utils import timezone
 
+from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit, hooks
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.registry import bulk_db
@@ -384,14 +385,13 @@ class _RowWriter:
     def __init__(self, *, organisation_id: int, batch_id: int | None, source: str) -> None:
         fields = [f for f in Enterprise._meta.concrete_fields if not f.primary_key]
         quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in fields)  # type: ignore[arg-type]  # a concrete field has one
         self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
             quote(Enterprise._meta.db_table),
-            ", ".join(quote(f.column) for f in fields),
+            columns,
             ", ".join(["%s"] * len(fields)),
         )
-        self.copy_sql = "COPY {} ({}) FROM STDIN".format(
-            quote(Enterprise._meta.db_table), ", ".join(quote(f.column) for f in fields)
-        )
+        self.copy_sql = f"COPY {quote(Enterprise._meta.db_table)} ({columns}) FROM STDIN"
         now = timezone.now()
         fixed = {
             "organisation_id": organisation_id,
@@ -450,7 +450,7 @@ class _Importer:
     def __init__(
         self,
         *,
-        actor: Any,
+        actor: Actor,
         organisation: Any,
         batch: ImportBatch | None,
         dry_run: bool,
@@ -546,8 +546,8 @@ class _Importer:
         # thousands of IN parameters costs more than the query); only the firms found are loaded as models
         ids = _ids_where("uscc", codes)
         if ids:
-            for firm in Enterprise.objects.filter(pk__in=ids):
-                by_code[firm.uscc] = firm  # type: ignore[index]
+            for found in Enterprise.objects.filter(pk__in=ids):
+                by_code[found.uscc] = found  # type: ignore[index]
         keys = [v["name_key"] for _, v, _ in chunk if v.get("uscc") not in by_code]
         by_key: dict[str, Enterprise] = {}
         ids = _ids_where("name_key", keys)
@@ -555,9 +555,9 @@ class _Importer:
             firms = Enterprise.objects.filter(pk__in=ids).order_by(
                 F("merged_into").asc(nulls_first=True), "id"
             )
-            for firm in firms:
+            for found in firms:
                 # a firm found by name must not already carry another code than the row's (checked below)
-                by_key.setdefault(firm.name_key, firm)
+                by_key.setdefault(found.name_key, found)
         survivors = self._survivors([*by_code.values(), *by_key.values()])
 
         matched: list[tuple[RowOutcome, dict[str, Any], list[RowIssue], Enterprise]] = []
@@ -708,7 +708,7 @@ class _Segments:
     """
 
     def __init__(
-        self, importer: _Importer, *, actor: Any, expected_rows: int, beat: Callable[[], None] | None
+        self, importer: _Importer, *, actor: Actor, expected_rows: int, beat: Callable[[], None] | None
     ) -> None:
         self.importer = importer
         self.actor = actor
@@ -807,7 +807,7 @@ def _reading_only() -> Iterator[None]:
 
 def run_import(
     *,
-    actor: Any,
+    actor: Actor,
     path: Path,
     organisation: Any,
     dry_run: bool,

@@ -187,7 +187,7 @@ class ImportParks:
                     self.wanted[(record.uscc, record.name_key)] = park
             yield outcome
 
-    def apply(self, actor: Any, firm_ids: set[int]) -> int:
+    def apply(self, actor: Actor, firm_ids: set[int]) -> int:
         """Put the firms (among ``firm_ids``: those this import wrote or may change) in their rows' parks."""
         if not self.wanted or not firm_ids:
             return 0
@@ -203,10 +203,10 @@ class ImportParks:
             by_name.setdefault(key, pk)
         target: dict[int, int] = {}
         for (code, key), park in self.wanted.items():
-            pk = by_code.get(code) if code else None
-            pk = pk or by_name.get(key)
-            if pk is not None:
-                target[pk] = park.pk
+            found = by_code.get(code) if code else None
+            found = found or by_name.get(key)
+            if found is not None:
+                target[found] = park.pk
         links = {link.enterprise_id: link for link in FirmPark.objects.filter(enterprise_id__in=target)}
         new, changed = [], []
         for pk, park_id in target.items():

@@ -664,7 +664,7 @@ def run_file(run: Any) -> Path:
 
 
 def start_web_import(
-    actor: Any, upload: Any, file_name: str, *, dry_run: bool = False, background: bool | None = None
+    actor: Actor, upload: Any, file_name: str, *, dry_run: bool = False, background: bool | None = None
 ) -> Any:
     """Save the upload and import it (in a background thread unless ``SERVICE_IMPORT_IN_BACKGROUND`` is False)."""
     from zhaoshang.service.models import ImportRun
@@ -690,7 +690,7 @@ def start_web_import(
     return run
 
 
-def _launch(run: Any, actor: Any, *, background: bool | None) -> None:
+def _launch(run: Any, actor: Actor, *, background: bool | None) -> None:
     if background is None:
         background = getattr(settings, "SERVICE_IMPORT_IN_BACKGROUND", True)
     actor_id = getattr(actor, "pk", None)
@@ -803,7 +803,7 @@ def may_download_issues(user: Any, run: Any) -> bool:
     )
 
 
-def rerun_import(actor: Any, run: Any, *, background: bool | None = None) -> Any:
+def rerun_import(actor: Actor, run: Any, *, background: bool | None = None) -> Any:
     """Run an interrupted or failed run again over its saved file (the importer or an administrator)."""
     from django.core.exceptions import PermissionDenied
 

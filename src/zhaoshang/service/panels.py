@@ -7,7 +7,7 @@ from datetime import date
 from django.utils import timezone
 
 from zhaoshang.accounts.roles import Role
-from zhaoshang.accounts.scoping import can, visible
+from zhaoshang.accounts.scoping import can, own_department, visible
 from zhaoshang.web.workbench import register_panel
 
 
@@ -22,12 +22,7 @@ def appeals_panel(request):
     qs = visible(
         user, Appeal.objects.exclude(status=Appeal.Status.CLOSED).select_related("department", "category")
     )
-    if user.role == Role.DEPARTMENT_HANDLER:
-        qs = (
-            qs.filter(department__path__startswith=user.organisation.path)
-            if user.organisation_id
-            else qs.none()
-        )
+    qs = own_department(user, qs)
     appeals = with_clocks(qs.order_by("handling_due", "id")[:15], user)
     to_rate = []
     if user.role == Role.SERVICE_OFFICER:

@@ -7,7 +7,7 @@ audit entry. Errors are :class:`ServiceError` (a domain error with a ``code``).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,7 +20,7 @@ from django.utils import timezone
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.accounts.roles import Role
 from zhaoshang.accounts.scoping import can, in_scope, may_act_in, visible
-from zhaoshang.accounts.types import Actor
+from zhaoshang.accounts.types import Actor, actor_organisation
 from zhaoshang.core import audit
 from zhaoshang.core.errors import DomainError
 from zhaoshang.service.core.rates import Rates
@@ -252,7 +252,7 @@ def receive_appeal(
     appeal.save()
     audit.record(actor, "create", appeal, {"channel": [None, channel], "firm": [None, appeal.firm_name]})
     _event(appeal, AppealEvent.Kind.RECEIVED, actor, to_org=receiving_org)
-    if category is not None and category.department_id:
+    if category is not None and category.department is not None:
         _route(actor, appeal, category.department, text="按诉求类型分派")
     return appeal
 
@@ -290,14 +290,14 @@ def _is_owner_side(actor: Actor, appeal: Appeal) -> bool:
     if actor is None or actor.is_superuser:
         return True
     org = actor.organisation
-    return bool(org) and appeal.receiving_org.is_within(org)
+    return org is not None and appeal.receiving_org.is_within(org)
 
 
 def _is_department_side(actor: Actor, appeal: Appeal) -> bool:
     if actor is None or actor.is_superuser:
         return True
     org = actor.organisation
-    return bool(org) and appeal.department is not None and appeal.department.is_within(org)
+    return org is not None and appeal.department is not None and appeal.department.is_within(org)
 
 
 @transaction.atomic
@@ -545,7 +545,7 @@ HEAD_TITLES = ("局长", "主任", "处长", "科长", "负责人", "head")
 
 
 def _department_head(department: Organisation | None, handler: User | None) -> list[User]:
-    if handler is not None and handler.leader_id:
+    if handler is not None and handler.leader is not None:
         return [handler.leader]
     if department is None:
         return []
@@ -609,7 +609,8 @@ def record_escalations(today: date | None = None) -> list[Escalation]:
     found = due_escalations(today)
     events = []
     for item in found:
-        for recipient in item.recipients or [None]:
+        recipients: list[int | None] = [*item.recipients] or [None]  # no one named: recorded once, for nobody
+        for recipient in recipients:
             events.append(
                 AppealEvent(
                     appeal_id=item.appeal_id,
@@ -696,7 +697,9 @@ def dashboard(qs: QuerySet[Appeal]) -> dict[str, Any]:
     looked up after): city-wide, by department, category and channel."""
     from zhaoshang.service.models import Category
 
-    cube = list(qs.values("department_id", "category_id", "channel").annotate(**_AGG).order_by())
+    cube: list[Mapping[str, Any]] = [  # (the stubs type values() rows without the annotate(**_AGG) keys)
+        *qs.values("department_id", "category_id", "channel").annotate(**_AGG).order_by()
+    ]
     departments = dict(
         Organisation.objects.filter(pk__in={r["department_id"] for r in cube}).values_list("pk", "name")
     )
@@ -735,7 +738,9 @@ def monthly_rates(qs: QuerySet[Appeal]) -> list[dict[str, Any]]:
     Grouped by day of receipt (the covering index's first column: no table look-up, at most a row per day) and
     summed into months here, which is cheaper than truncating every row's date in the database."""
     months: dict[str, dict[str, int]] = {}
-    for row in qs.values("received_date").annotate(**_AGG).order_by():
+    # (the stubs type values() rows without the annotate(**_AGG) keys)
+    by_day: Iterable[Mapping[str, Any]] = qs.values("received_date").annotate(**_AGG).order_by()
+    for row in by_day:
         bucket = months.setdefault(row["received_date"].strftime("%Y-%m"), dict.fromkeys(_AGG, 0))
         for key in _AGG:
             bucket[key] += int(row[key] or 0)
@@ -887,7 +892,9 @@ def raise_structural_problem(
     title = (title or "").strip()
     if not title:
         raise ServiceError("请填写问题名称", code="title_required")
-    owner = owner or (actor.organisation if getattr(actor, "organisation_id", None) else city_root())
+    owner = (
+        owner or (actor.organisation if actor is not None and actor.organisation_id else None) or city_root()
+    )
     problem = audit.create(
         actor,
         StructuralProblem,
@@ -937,7 +944,7 @@ def plan_visits(
         Visit.objects.create(
             enterprise=firm,
             officer=actor,
-            organisation=actor.organisation,
+            organisation=actor_organisation(actor),
             planned_for=planned_for,
             plan=plan[:100],
             is_demo=is_demo,
@@ -1033,27 +1040,31 @@ class _Officers:
     (its park, else its organisation); several at that level share the firms by firm id."""
 
     def __init__(self) -> None:
-        self.officers = list(
-            User.objects.filter(role=Role.SERVICE_OFFICER, is_active=True, organisation__isnull=False)
+        self.officers = [  # (the organisation's path, the officer)
+            (o.organisation.path, o)
+            for o in User.objects.filter(
+                role=Role.SERVICE_OFFICER, is_active=True, organisation__isnull=False
+            )
             .select_related("organisation")
             .order_by("pk")
-        )
+            if o.organisation is not None  # always: filtered on it
+        ]
 
     def for_place(self, paths: Iterable[str | None], key: int) -> User | None:
         for path in paths:
             if not path:
                 continue
-            found = [o for o in self.officers if path.startswith(o.organisation.path)]
+            found = [(above, o) for above, o in self.officers if path.startswith(above)]
             if found:
-                depth = max(len(o.organisation.path) for o in found)
-                nearest = [o for o in found if len(o.organisation.path) == depth]
+                depth = max(len(above) for above, _ in found)
+                nearest = [o for above, o in found if len(above) == depth]
                 return nearest[key % len(nearest)]
         return None
 
 
 @transaction.atomic
 def plan_automatic_visits(
-    today: date | None = None, *, actor: Any = None, is_demo: bool = False
+    today: date | None = None, *, actor: Actor = None, is_demo: bool = False
 ) -> dict[str, Any]:
     """Plan the standing visits, idempotently (one visit per plan key and firm; re-running changes nothing):
 
@@ -1148,7 +1159,7 @@ PROBLEM_FIELDS = ("title", "owner", "decision", "decision_text", "deadline", "ou
 
 @transaction.atomic
 def update_structural_problem(
-    actor: Any, problem: Any, *, expected_version: int | None = None, **fields: Any
+    actor: Actor, problem: Any, *, expected_version: int | None = None, **fields: Any
 ) -> dict[str, list[Any]]:
     """Edit a structural problem (owner, decision and what will change, deadline, outcome, status).
 
@@ -1209,13 +1220,13 @@ def may_administer(user: Any) -> bool:
     )
 
 
-def _admin_only(actor: Any) -> None:
+def _admin_only(actor: Actor) -> None:
     if not may_administer(actor):
         raise PermissionDenied("只有系统管理员可以确认承办单位")
 
 
 @transaction.atomic
-def confirm_department(actor: Any, review: Any, *, name: str = "") -> Any:
+def confirm_department(actor: Actor, review: Any, *, name: str = "") -> Any:
     """Confirm a department a 12345 import created; with ``name``, rename it first (later imports that write the old
     name still find it, by its code)."""
     _admin_only(actor)
@@ -1227,7 +1238,7 @@ def confirm_department(actor: Any, review: Any, *, name: str = "") -> Any:
 
 
 @transaction.atomic
-def merge_department(actor: Any, review: Any, target: Organisation) -> int:
+def merge_department(actor: Actor, review: Any, target: Organisation) -> int:
     """The created department is another name of ``target``: its appeals (lead, joint, history) move to ``target``,
     and later imports that write its name route to ``target``. Returns the number of appeals moved."""
     from zhaoshang.service.models import AppealEvent, Category
