@@ -296,11 +296,15 @@ def merge_full_text_segments() -> None:
                     break
 
 
-def merge_pending_index_entries() -> None:
-    """After an import: PostgreSQL merges the GIN pending lists of the trigram indexes (see
-    :data:`TRIGRAM_INDEXES`); SQLite the segments of its full-text tables (:func:`merge_full_text_segments`)."""
+def merge_pending_index_entries(written: int | None = None) -> None:
+    """After an import of ``written`` rows: PostgreSQL merges the GIN pending lists of the trigram indexes (see
+    :data:`TRIGRAM_INDEXES`); SQLite the segments of its full-text tables (:func:`merge_full_text_segments`) when
+    the import wrote at least ``SQLITE_DEFERRED_FTS_ROWS`` rows (the batched fill, one segment per batch; a small
+    import adds one small segment, which FTS5's own automerge folds in, and merging would rewrite the whole
+    index)."""
     if connection.vendor == "sqlite":
-        merge_full_text_segments()
+        if written is None or written >= SQLITE_DEFERRED_FTS_ROWS:
+            merge_full_text_segments()
         return
     if connection.vendor != "postgresql":
         return

@@ -2,15 +2,17 @@
 
 Full text over name, short name, credit code and business scope, chosen by database:
 
-* SQLite: the contentless FTS5 table ``registry_enterprise_fts`` (trigram tokenizer, no positions; migration
-  0007) over one computed column: the four fields, each ended by a private-use separator, then the region code,
-  the status and whether the firm was merged, written as tokens no text contains (see the migration). A term of
+* SQLite: the contentless FTS5 table ``registry_enterprise_fts`` (trigram tokenizer, no positions; migrations
+  0007 and 0011) over one computed column: the four fields, each ended by a private-use separator, then the
+  region code, the status and whether the firm was merged, written as tokens no text contains (see the
+  migrations). A term of
   three or more characters becomes the AND of its trigrams; a term of two characters the OR of the indexed
   trigrams that start with it (looked up in ``registry_enterprise_fts_vocab``: every two-character word of a
   field is followed by another character or by the separator). The region and status filters and "not merged"
-  are added to the same MATCH, so the index alone narrows the rows to the few that match all of them. A term of
-  more than three characters is then checked on those rows (``LIKE``: the index keeps no positions, so its
-  trigrams could sit apart).
+  are added to the same MATCH, so the index alone narrows the rows to the few that match all of them; a city
+  (or county) with a status through the city-and-status facet of migration 0011, whose trigrams are each in one
+  city's firms of one status only. A term of more than three characters is then checked on those rows (``LIKE``:
+  the index keeps no positions, so its trigrams could sit apart); below the count cap within a time budget.
 * PostgreSQL: ``ILIKE '%term%'`` on the four columns, answered by the pg_trgm GIN indexes of migration 0003 for
   terms of three or more characters; a two-character term is an ``ILIKE`` the database checks row by row (a
   trigram index has no trigram to look up), stopped early by the newest-first order of the page.
