@@ -183,7 +183,7 @@ def import_enterprises(
         batch.save()
     written = 0 if dry_run or result.refused else result.counts["created"] + result.counts["updated"]
     if written:
-        bulk_db.merge_pending_index_entries()
+        bulk_db.merge_pending_index_entries(written)
     if written >= ANALYZE_AFTER_ROWS:
         bulk_db.refresh_statistics()
     if batch is not None and written:

@@ -2,15 +2,17 @@
 
 Full text over name, short name, credit code and business scope, chosen by database:
 
-* SQLite: the contentless FTS5 table ``registry_enterprise_fts`` (trigram tokenizer, no positions; migration
-  0007) over one computed column: the four fields, each ended by a private-use separator, then the region code,
-  the status and whether the firm was merged, written as tokens no text contains (see the migration). A term of
+* SQLite: the contentless FTS5 table ``registry_enterprise_fts`` (trigram tokenizer, no positions; migrations
+  0007 and 0011) over one computed column: the four fields, each ended by a private-use separator, then the
+  region code, the status and whether the firm was merged, written as tokens no text contains (see the
+  migrations). A term of
   three or more characters becomes the AND of its trigrams; a term of two characters the OR of the indexed
   trigrams that start with it (looked up in ``registry_enterprise_fts_vocab``: every two-character word of a
   field is followed by another character or by the separator). The region and status filters and "not merged"
-  are added to the same MATCH, so the index alone narrows the rows to the few that match all of them. A term of
-  more than three characters is then checked on those rows (``LIKE``: the index keeps no positions, so its
-  trigrams could sit apart).
+  are added to the same MATCH, so the index alone narrows the rows to the few that match all of them; a city
+  (or county) with a status through the city-and-status facet of migration 0011, whose trigrams are each in one
+  city's firms of one status only. A term of more than three characters is then checked on those rows (``LIKE``:
+  the index keeps no positions, so its trigrams could sit apart); below the count cap within a time budget.
 * PostgreSQL: ``ILIKE '%term%'`` on the four columns, answered by the pg_trgm GIN indexes of migration 0003 for
   terms of three or more characters; a two-character term is an ``ILIKE`` the database checks row by row (a
   trigram index has no trigram to look up), stopped early by the newest-first order of the page.
@@ -66,7 +68,7 @@ _TABLE = Enterprise._meta.db_table
 def _index_layout():
     from importlib import import_module
 
-    return import_module("zhaoshang.registry.migrations.0007_i8registry_search_facets")
+    return import_module("zhaoshang.registry.migrations.0011_search_facets_sqlite")
 
 
 def fts_body_sql(row: str) -> str:
@@ -148,6 +150,14 @@ def _status_tokens(status: str) -> list[str]:
     return list(dict.fromkeys(text[i : i + 3] for i in range(len(text) - 2)))
 
 
+def _city_status_tokens(city: str, status: str) -> list[str]:
+    """Trigrams of the city-and-status facet (migration 0011) for the four digits of a city and a status: each
+    contains the city, so each is in that city's firms with that status only."""
+    mark = chr(_index_layout().CITY_BASE + int(city))
+    text = mark * 2 + status.lower() + mark * 2
+    return list(dict.fromkeys(text[i : i + 3] for i in range(len(text) - 2)))
+
+
 def _following_trigrams(term: str) -> list[str] | None:
     """Indexed trigrams that start with the two characters ``term`` (None when there are too many to list)."""
     low = term.lower()
@@ -206,23 +216,36 @@ def _facet_groups(filters: Mapping[str, Any] | None, match: _Match) -> bool:
     if not filters:
         return True
     all_facets = True
+    statuses = _listish(filters.get("status"))
     for key, value in filters.items():
         if value in (None, "", []):
             continue
         if key == "region":
-            tokens = _region_tokens(region_prefix(resolve_region(str(value))))
-            if tokens:
+            prefix = region_prefix(resolve_region(str(value)))
+            tokens = _region_tokens(prefix)
+            if tokens and statuses and len(prefix) >= 4:
+                # a city (or a county in it) and a status: the city-and-status facet, whose trigrams are each in
+                # one city's firms of one status, instead of the status facet (each of its trigrams is in most
+                # firms); a county adds its digit trigrams
+                alternatives = [
+                    "(" + " AND ".join(_fts_phrase(t) for t in _city_status_tokens(prefix[:4], s)) + ")"
+                    for s in statuses
+                ]
+                match.groups.append("(" + " OR ".join(alternatives) + ")")
+                if len(prefix) > 4:
+                    match.groups.append("(" + " AND ".join(_fts_phrase(t) for t in tokens) + ")")
+                statuses = []
+            elif tokens:
                 match.groups.append("(" + " AND ".join(_fts_phrase(t) for t in tokens) + ")")
             else:
                 all_facets = False
         elif key == "status":
-            alternatives = [
-                "(" + " AND ".join(_fts_phrase(t) for t in _status_tokens(s)) + ")" for s in _listish(value)
-            ]
-            if alternatives:
-                match.groups.append("(" + " OR ".join(alternatives) + ")")
+            continue
         else:
             all_facets = False
+    if statuses:
+        alternatives = ["(" + " AND ".join(_fts_phrase(t) for t in _status_tokens(s)) + ")" for s in statuses]
+        match.groups.append("(" + " OR ".join(alternatives) + ")")
     return all_facets
 
 
@@ -561,13 +584,21 @@ def count_capped(
     return n, capped
 
 
-def _count(queryset: models.QuerySet, plan: SearchPlan | None, *, unscoped: bool) -> tuple[int, bool, bool]:
+def _count(
+    queryset: models.QuerySet,
+    plan: SearchPlan | None,
+    *,
+    unscoped: bool,
+    base: models.QuerySet | None = None,
+) -> tuple[int, bool, bool]:
     """(count, more than :data:`COUNT_CAP`?, an estimate?) without counting past the cap.
 
     On SQLite, when every filter is in the full-text MATCH of ``plan`` (region, status) and every firm is
     visible, the index counts first, without reading a row: more than the cap there is "10,000+" (for a term of
-    four or more characters this counts firms that have all its trigrams, which nearly always means the term);
-    the exact count below the cap reads those rows only when a term must be checked on them."""
+    four or more characters this counts firms that have all its trigrams, which nearly always means the term).
+    Below the cap, when a term must be checked on the rows, the rows the index gave (by id, the MATCH is not
+    asked again) are checked within :data:`COUNT_BUDGET_MS`; past it the index's count stands as an estimate
+    ("≈ 9,270"), as the planner's does on PostgreSQL. ``base``: the same firms before the text condition."""
     if (
         plan is not None
         and plan.match
@@ -577,20 +608,62 @@ def _count(queryset: models.QuerySet, plan: SearchPlan | None, *, unscoped: bool
     ):
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT count(*) FROM (SELECT rowid FROM {_TABLE}_fts WHERE {_TABLE}_fts MATCH %s LIMIT {COUNT_CAP + 1})",
+                f"SELECT rowid FROM {_TABLE}_fts WHERE {_TABLE}_fts MATCH %s LIMIT {COUNT_CAP + 1}",
                 [plan.match],
             )
-            n = cursor.fetchone()[0]
+            ids = [row[0] for row in cursor.fetchall()]
+        n = len(ids)
         if n > COUNT_CAP or not plan.recheck:
             return min(n, COUNT_CAP), n > COUNT_CAP, False
+        if base is not None and plan.recheck_condition is not None:
+            exact = _sqlite_count_within_budget(base, ids, plan.recheck_condition)
+            return (n, False, True) if exact is None else (exact, False, False)
     if connection.vendor == "postgresql" and (plan is None or plan.filtered):
         return _count_capped_postgresql(queryset)
     n = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
     return min(n, COUNT_CAP), n > COUNT_CAP, False
 
 
-#: PostgreSQL: how long a count may take when the planner expects more than the cap (milliseconds).
+#: How long a count may take (milliseconds): PostgreSQL when the planner expects more than the cap, SQLite when
+#: the rows the full-text index found must be checked for a term.
 COUNT_BUDGET_MS = 40
+
+
+#: SQLite: virtual-machine steps between two looks at the clock while counting within the budget.
+_PROGRESS_STEPS = 2000
+
+
+def _sqlite_count_within_budget(base: models.QuerySet, ids: list[int], recheck: Q) -> int | None:
+    """SQLite: how many of the firms ``ids`` of ``base`` satisfy ``recheck``, or None when counting them takes
+    longer than :data:`COUNT_BUDGET_MS` (a progress handler interrupts the statement; a read is only stopped)."""
+    import json
+    import time
+
+    from django.db import OperationalError
+
+    rows = base.filter(
+        Q(
+            RawSQL(
+                f'"{_TABLE}"."id" IN (SELECT value FROM json_each(%s))',
+                [json.dumps(ids)],
+                output_field=models.BooleanField(),
+            )
+        )
+    ).filter(recheck)
+    deadline = time.perf_counter() + COUNT_BUDGET_MS / 1000
+    connection.ensure_connection()
+    raw = connection.connection
+
+    def out_of_time() -> int:
+        return 1 if time.perf_counter() > deadline else 0
+
+    raw.set_progress_handler(out_of_time, _PROGRESS_STEPS)
+    try:
+        return rows.order_by().count()
+    except OperationalError:  # interrupted: the budget ran out
+        return None
+    finally:
+        raw.set_progress_handler(None, 0)
 
 
 def _count_capped_postgresql(queryset: models.QuerySet) -> tuple[int, bool, bool]:
@@ -656,7 +729,7 @@ def page_of(
     if first and next_cursor is None:  # the whole result is on this page: nothing to count
         count, capped = min(len(rows), COUNT_CAP), len(rows) > COUNT_CAP
     else:
-        count, capped, approximate = _count(queryset, plan, unscoped=unscoped)
+        count, capped, approximate = _count(queryset, plan, unscoped=unscoped, base=base)
     return ResultPage(
         rows=rows, count=count, capped=capped, next_cursor=next_cursor, first=first, approximate=approximate
     )
