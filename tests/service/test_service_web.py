@@ -220,3 +220,33 @@ def test_the_workbench_shows_the_handlers_appeals_and_the_leaders_rates(desk, cl
     leader_home = client_for(desk.leader).get("/").content.decode()
     assert 'data-testid="panel-rates"' in leader_home and 'data-testid="panel-appeals"' not in leader_home
     assert 'data-testid="panel-appeals"' not in client_for(desk.officer).get("/").content.decode()
+
+
+def test_an_action_from_a_stale_page_is_refused_and_changes_nothing(desk, client_for):
+    appeal = s.receive_appeal(
+        desk.service, channel="phone", firm_name="甲", content="用地", category=desk.land
+    )
+    client = client_for(desk.handler)
+    assert client.post(f"/service/{appeal.pk}/accept/", {"version": "0"}).status_code == 302
+    page = client.get(f"/service/{appeal.pk}/").content.decode()
+    assert 'name="version" value="1"' in page  # every action form carries the version it was read at
+    # two pages read at version 1: the first reply wins, the close from the other page is refused
+    assert client.post(f"/service/{appeal.pk}/reply/", {"text": "已受理", "version": "1"}).status_code == 302
+    stale = client.post(f"/service/{appeal.pk}/close/", {"result": "solved", "version": "1"}, follow=True)
+    assert "已被他人修改" in stale.content.decode()
+    appeal.refresh_from_db()
+    assert appeal.status != "closed" and appeal.version == 2 and appeal.reply == "已受理"
+    # a refused action (bad input) does not move the version either
+    assert (
+        client.post(
+            f"/service/{appeal.pk}/transfer/", {"department": desk.park.pk, "version": "2"}
+        ).status_code
+        == 400
+    )
+    appeal.refresh_from_db()
+    assert appeal.version == 2
+    assert (
+        client.post(f"/service/{appeal.pk}/close/", {"result": "solved", "version": "2"}).status_code == 302
+    )
+    appeal.refresh_from_db()
+    assert appeal.status == "closed" and appeal.version == 3

@@ -174,6 +174,9 @@ class Appeal(models.Model):
     permission_object = "appeal"
     scope_fields = ("receiving_org", "department", "firm_org")
 
+    # optimistic locking (core.locking) of the actions taken on the appeal's page: NULL counts as 0
+    version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
     class Meta:
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")

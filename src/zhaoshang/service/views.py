@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.scoping import can, get_for_user, require, visible
+from zhaoshang.core.locking import StaleEdit, claim_version
 from zhaoshang.service import forms as f
 from zhaoshang.service import services as s
 from zhaoshang.service.models import Appeal, StructuralProblem
@@ -170,8 +172,17 @@ def appeal_action(request, pk, action):
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
         return appeal_detail(request, pk, {name: form})
+    read = request.POST.get("version", "")
     try:
-        run(request.user, appeal, form.cleaned_data if form else {})
+        with (
+            transaction.atomic()
+        ):  # the page's version is claimed with the action: a stale page changes nothing
+            if read.isdigit():
+                claim_version(appeal, int(read))
+            run(request.user, appeal, form.cleaned_data if form else {})
+    except StaleEdit as exc:  # someone acted on the appeal since this page was read: show them the latest
+        messages.error(request, str(exc))
+        return redirect("service:detail", pk)
     except s.ServiceError as exc:
         if form is None:
             messages.error(request, str(exc))
