@@ -20,7 +20,8 @@ log = logging.getLogger("zhaoshang.api")
 def exception_handler(exc, context):
     if isinstance(exc, StaleEdit):  # optimistic locking: someone else changed the record since it was read
         return Response(
-            {"error": exc.message, "code": exc.code, "changes": exc.changes}, status=status.HTTP_409_CONFLICT
+            {"error": error_message(exc), "code": exc.code, "changes": exc.changes},
+            status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, DomainError):
         return Response({"error": error_message(exc), "code": exc.code}, status=status.HTTP_400_BAD_REQUEST)

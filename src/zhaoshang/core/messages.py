@@ -92,6 +92,10 @@ ISSUE_MESSAGES: dict[str, Promise] = {
 # Domain errors by code (their parameters are the error's ``params``).
 ERROR_MESSAGES: dict[str, Promise] = {
     "out_of_range": _("A number is out of range"),
+    "edited_by_someone_else": _(
+        "Someone else changed this record since you read it; look at the latest version and fill it in again"
+    ),
+    "reference_not_visible": _("The chosen record does not exist or is not visible to you"),
     "capital_unparseable": _("The registered capital “%(raw)s” could not be read"),
     "currency_unknown": _("No exchange rate is known for the currency %(currency)s; add it in the settings"),
 }
