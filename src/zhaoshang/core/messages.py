@@ -86,6 +86,9 @@ ISSUE_MESSAGES: dict[str, Promise] = {
     "not_a_date": _("The value “%(raw)s” of “%(column)s” is not a date"),
     "unknown_team": _("The investment team “%(raw)s” does not exist or is outside your organisation"),
     "unknown_owner": _("The owner “%(raw)s” is not a user of your organisation"),
+    "required": _("“%(column)s” must not be empty"),
+    "too_long": _("“%(column)s” has %(length)s characters, at most %(limit)s"),
+    "duplicate_row": _("The project “%(raw)s” repeats row %(first)s"),
     "unknown_source": _("The project source “%(raw)s” does not exist"),
 }
 
