@@ -90,6 +90,24 @@ ISSUE_MESSAGES: dict[str, Promise] = {
     "too_long": _("“%(column)s” has %(length)s characters, at most %(limit)s"),
     "duplicate_row": _("The project “%(raw)s” repeats row %(first)s"),
     "unknown_source": _("The project source “%(raw)s” does not exist"),
+    # 12345 appeals (zhaoshang.service.importing; its findings name their row and column)
+    "value_unreadable": _("Row %(row)s, %(column)s: “%(raw)s” could not be read"),
+    "ticket_missing": _("Row %(row)s, %(column)s: the ticket number is missing"),
+    "received_missing": _("Row %(row)s, %(column)s: the time received is missing"),
+    "firm_missing": _("Row %(row)s, %(column)s: neither a company name nor a credit code"),
+    "response_before_receipt": _(
+        "Row %(row)s, %(column)s: the response time is earlier than the time received"
+    ),
+    "closed_before_receipt": _("Row %(row)s, %(column)s: the closing time is earlier than the time received"),
+    "limit_before_receipt": _("Row %(row)s, %(column)s: the time limit is earlier than the date received"),
+    "uscc_invalid": _(
+        "Row %(row)s, %(column)s: the credit code “%(raw)s” fails its check; the firm is matched by its name"
+    ),
+    "result_without_closing": _(
+        "Row %(row)s, %(column)s: a result but no closing time; counted as not closed"
+    ),
+    "content_missing": _("Row %(row)s, %(column)s: the appeal's content is empty"),
+    "ticket_duplicate": _("Row %(row)s, %(column)s: the ticket number repeats row %(first)s"),
 }
 
 # Domain errors by code (their parameters are the error's ``params``).
