@@ -108,6 +108,20 @@ ISSUE_MESSAGES: dict[str, Promise] = {
     ),
     "content_missing": _("Row %(row)s, %(column)s: the appeal's content is empty"),
     "ticket_duplicate": _("Row %(row)s, %(column)s: the ticket number repeats row %(first)s"),
+    # indicator tables (zhaoshang.insight.indicators; required and not_a_number are said above)
+    "unknown_region": _(
+        "The region code “%(raw)s” is not a known administrative division code and no region name is given"
+    ),
+    "missing_value": _("No value (empty, “-” or “…”); skipped"),
+    "bad_year": _("“%(raw)s” is not a year (1900–2100)"),
+    "unit_missing": _(
+        "The indicator “%(indicator)s” declares no unit (add a unit column, or write it as “%(indicator)s (亿元)”)"
+    ),
+    "unknown_unit": _("Unknown unit “%(raw)s”"),
+    "unit_mismatch": _(
+        "The unit “%(raw)s” cannot be converted to the unit “%(unit)s” of the indicator “%(indicator)s”"
+    ),
+    "duplicate": _("%(region)s %(indicator)s %(year)s repeats row %(first)s"),
 }
 
 # Domain errors by code (their parameters are the error's ``params``).
