@@ -60,6 +60,13 @@ def test_a_registry_imports_findings_are_english_on_the_page_and_in_the_report(c
     assert not any(CJK.sub("", m) != m and "不是日期" not in m for m in report.values())
     # the stored findings (the machine form) stay as the core wrote them
     assert all(CJK.search(i["message"]) for i in batch.issues)
+    # the firm's flags on its page and in the list
+    from zhaoshang.registry.models import Enterprise
+
+    firm = Enterprise.objects.get(name="株洲甲科技有限公司")
+    assert firm.flags[0]["code"] == "uscc_bad_check_digit"
+    assert bad_code in client.get(reverse("registry:detail", args=[firm.pk])).content.decode()
+    assert bad_code in client.get(reverse("registry:list")).content.decode()
 
 
 @pytest.mark.django_db
