@@ -115,9 +115,9 @@ def _codes(module) -> set[str]:
 
 
 def test_every_issue_code_of_the_registry_core_has_an_english_sentence():
-    from zhaoshang.registry import importing
+    from zhaoshang.registry import importing, parks
 
-    codes = _codes(rows) | _codes(dedupe_in_file) | _codes(importing)
+    codes = _codes(rows) | _codes(dedupe_in_file) | _codes(importing) | _codes(parks)
     assert {"missing_name", "uscc_bad_check_digit", "same_firm_again"} <= codes
     assert sorted(codes - set(ISSUE_MESSAGES)) == []
 

@@ -78,6 +78,9 @@ ISSUE_MESSAGES: dict[str, Promise] = {
     "same_firm_again:same_listed_firm": _(
         "Row %(first)s is the same firm of the register (%(firm)s); this row was not imported, please check"
     ),
+    "park_unknown": _(
+        "“%(raw)s” is neither a park nor a town (subdistrict) of the system; the row was not put in a park — write the name or code of an existing park"
+    ),
     "firm_of_another_organisation": _(
         "This firm is registered by another organisation and you may not change it; this row was not imported"
     ),
@@ -109,6 +112,7 @@ ISSUE_MESSAGES: dict[str, Promise] = {
     "content_missing": _("Row %(row)s, %(column)s: the appeal's content is empty"),
     "ticket_duplicate": _("Row %(row)s, %(column)s: the ticket number repeats row %(first)s"),
     # indicator tables (zhaoshang.insight.indicators; required and not_a_number are said above)
+    "empty": _("The file holds no values to import"),
     "unknown_region": _(
         "The region code “%(raw)s” is not a known administrative division code and no region name is given"
     ),
