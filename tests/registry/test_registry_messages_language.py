@@ -142,3 +142,25 @@ def test_a_domain_error_is_said_by_its_code_and_params():
         assert "currency XYZ" in error_message(CurrencyError("XYZ"))
     with translation.override("zh-hans"):
         assert error_message(CurrencyError("XYZ")) == "没有币种 XYZ 的折算汇率，请在设置中补充"
+
+
+@pytest.mark.django_db
+def test_the_webs_400_page_says_a_domain_error_in_the_users_language(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from zhaoshang.core.errors import DomainError
+    from zhaoshang.web.views import domain_error
+
+    request = rf.get("/pipeline/99999999999999999999/")
+    request.user = AnonymousUser()
+    refused = DomainError("数值超出范围", code="out_of_range")
+    with translation.override("en"):
+        english = domain_error(request, refused)
+    with translation.override("zh-hans"):
+        chinese = domain_error(request, refused)
+    assert english.status_code == chinese.status_code == 400
+    assert (
+        "A number is out of range" in english.content.decode()
+        and "数值超出范围" not in english.content.decode()
+    )
+    assert "数值超出范围" in chinese.content.decode()
