@@ -269,3 +269,20 @@ def test_the_lag_table_speaks_the_users_language(client_for, tables):
     assert "behind by 8.9 years" in english and "落后 8.9 年" not in english
     chinese = c.get("/insight/benchmark/?peers=长沙&years=4", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "落后 8.9 年" in chinese
+
+
+def test_the_upload_pages_row_errors_follow_the_users_english(client_for, tables):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = client_for(tables.officer)
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    bad = SimpleUploadedFile(
+        "bad.csv", "地区,指标,年份,数值,单位\n株洲,GDP,2021,1,斤\n株洲,GDP,二一,1,亿元\n".encode()
+    )
+    response = c.post(
+        "/insight/benchmark/import/", {"file": bad, "organisation": tables.bureau.pk, "private": "on"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Unknown unit “斤”" in html and "“二一” is not a year (1900–2100)" in html
+    assert "未知的单位" not in html

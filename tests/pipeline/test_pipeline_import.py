@@ -229,3 +229,31 @@ def test_the_web_import_offers_its_error_report_to_the_importer_only(cast, clien
     url = f"/pipeline/import/errors/{token}.xlsx"
     assert client.get(url).status_code == 200
     assert client_for(cast.colleague).get(url).status_code == 404
+
+
+def test_the_web_imports_findings_follow_the_users_english_and_stay_chinese_by_default(
+    cast, client_for, tmp_path
+):
+    import io
+    import re
+
+    import openpyxl
+
+    rows = [["坏项目", "某公司", "", "", "", "", "五千", "", "", "", "", "", "", "2026-02-30"]]
+    path = _xlsx(tmp_path / "bad.xlsx", rows)
+    pages = {}
+    for language in ("zh-hans", "en"):
+        client = client_for(cast.owner)
+        client.post("/i18n/setlang/", {"language": language, "next": "/"})
+        with path.open("rb") as handle:
+            page = client.post("/pipeline/import/", {"file": handle, "organisation": cast.park.pk})
+        report = client.get(f"/pipeline/import/errors/{page.context['report']}.xlsx")
+        book = openpyxl.load_workbook(io.BytesIO(b"".join(report.streaming_content)))
+        pages[language] = (page.content.decode(), [r[3] for r in book.active.iter_rows(values_only=True)][1:])
+    english, english_report = pages["en"]
+    chinese, chinese_report = pages["zh-hans"]
+    number = "The value “五千” of “计划投资（万元）” is not a number"
+    assert number in english and number in english_report
+    assert not any(re.search("[\u4e00-\u9fff]", re.sub("“[^”]*”", "", m)) for m in english_report)
+    assert "「计划投资（万元）」的值「五千」" in chinese and "is not a number" not in chinese
+    assert all(m.startswith("「") for m in chinese_report)

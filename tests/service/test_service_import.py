@@ -244,3 +244,19 @@ def test_a_directory_row_with_an_unknown_parent_writes_nothing(desk, write_expor
             stderr=StringIO(),
         )
     assert not Organisation.objects.filter(name="甲局").exists()
+
+
+def test_the_findings_are_said_in_english_by_code_and_in_chinese_as_written(desk, write_export):
+    from django.utils import translation
+
+    from zhaoshang.core.messages import issue_message
+
+    result = run(write_export([*rows(), rows()[0]], HEADER))
+    by_code = {i["code"]: i for i in result["issues"]}
+    with translation.override("en"):
+        assert (
+            issue_message(by_code["ticket_duplicate"]) == "Row 7, 工单编号: the ticket number repeats row 2"
+        )
+        assert issue_message(by_code["value_unreadable"]) == "Row 5, 受理时间: “不是日期” could not be read"
+    with translation.override("zh-hans"):
+        assert issue_message(by_code["ticket_duplicate"]) == "第7行 工单编号：工单编号与第2行重复"

@@ -12,6 +12,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.locking import StaleEdit
+from zhaoshang.core.messages import error_message
 
 log = logging.getLogger("zhaoshang.api")
 
@@ -19,14 +20,18 @@ log = logging.getLogger("zhaoshang.api")
 def exception_handler(exc, context):
     if isinstance(exc, StaleEdit):  # optimistic locking: someone else changed the record since it was read
         return Response(
-            {"error": exc.message, "code": exc.code, "changes": exc.changes}, status=status.HTTP_409_CONFLICT
+            {"error": error_message(exc), "code": exc.code, "changes": exc.changes},
+            status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, DomainError):
-        return Response({"error": exc.message, "code": exc.code}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"error": error_message(exc), "code": exc.code}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(
         exc, OverflowError
     ):  # an id or number beyond the database's integers (?project=99999999999999999999)
-        return Response({"error": "数值超出范围", "code": "out_of_range"}, status=status.HTTP_400_BAD_REQUEST)
+        out_of_range = DomainError("数值超出范围", code="out_of_range")
+        return Response(
+            {"error": error_message(out_of_range), "code": "out_of_range"}, status=status.HTTP_400_BAD_REQUEST
+        )
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         return Response({"error": detail, "code": "invalid"}, status=status.HTTP_400_BAD_REQUEST)

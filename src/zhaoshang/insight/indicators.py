@@ -547,6 +547,7 @@ class _Reader:
                     "unit_missing",
                     f"指标“{indicator}”没有声明单位（加“单位”列，或写成“{indicator}（亿元）”）",
                     "error",
+                    {"indicator": indicator},
                 )
             )
             return
@@ -574,6 +575,7 @@ class _Reader:
                     "unit_mismatch",
                     f"单位“{unit_text}”不能换算为指标“{indicator}”的单位“{known}”（见{where}）",
                     "error",
+                    {"indicator": indicator, "unit": known},
                 )
             )
             return
@@ -591,6 +593,7 @@ class _Reader:
                     "duplicate",
                     f"{base['region']} {indicator} {year}年 与第{self.seen[key]}行重复",
                     "error",
+                    {"region": base["region"], "indicator": indicator, "year": year, "first": self.seen[key]},
                 )
             )
             return

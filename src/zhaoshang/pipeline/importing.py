@@ -221,7 +221,7 @@ def import_projects(
         if all(v is None for v in raw.values()):
             continue
         result.rows += 1
-        errors: list[tuple[str | None, Any, str, str]] = []  # (field, raw value, code, message)
+        errors: list[tuple[Any, ...]] = []  # (field, raw value, code, message[, params])
         values: dict[str, Any] = {}
         for key in REQUIRED:
             if raw.get(key) is None:
@@ -302,12 +302,21 @@ def import_projects(
                         text[:50] + "…",
                         "too_long",
                         f"「{label[key]}」有 {len(text)} 个字，最多 {limit} 个",
+                        {"length": len(text), "limit": limit},
                     )
                 )
         if team is not None and name:
             row_key = (team.pk, name)
             if row_key in seen:
-                errors.append(("name", name, "duplicate_row", f"项目「{name}」与第 {seen[row_key]} 行重复"))
+                errors.append(
+                    (
+                        "name",
+                        name,
+                        "duplicate_row",
+                        f"项目「{name}」与第 {seen[row_key]} 行重复",
+                        {"first": seen[row_key]},
+                    )
+                )
             seen[row_key] = row_number
         if not errors and stage is not None:
             from zhaoshang.pipeline.core.stages import check_transition
@@ -321,9 +330,15 @@ def import_projects(
         if errors:
             result.issues.extend(
                 RowIssue(
-                    row_number, label.get(key) if key else None, cell_text(value), code, message, "error"
+                    row_number,
+                    label.get(key) if key else None,
+                    cell_text(value),
+                    code,
+                    message,
+                    "error",
+                    params[0] if params else {},
                 )
-                for key, value, code, message in errors
+                for key, value, code, message, *params in errors
             )
             continue
         planned.append(

@@ -10,6 +10,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from zhaoshang.api.viewsets import ScopedReadOnlyViewSet
 from zhaoshang.core.locking import StaleEdit
+from zhaoshang.core.messages import error_message
 from zhaoshang.registry import search, services
 from zhaoshang.registry.filters import EnterpriseFilterSet
 from zhaoshang.registry.models import Enterprise, ImportBatch
@@ -271,7 +272,7 @@ class EnterpriseViewSet(ScopedReadOnlyViewSet):
             firm.refresh_from_db()
             return Response(
                 {
-                    "error": exc.message,
+                    "error": error_message(exc),
                     "code": exc.code,
                     "changes": exc.changes,
                     "version": firm.version or 0,

@@ -343,6 +343,7 @@ def record_values(
                             INDUSTRY_CODE_INVALID,
                             f"行业代码“{value}”不是国民经济行业分类（GB/T 4754）代码，未导入该值",
                             "warning",
+                            {"value": value},
                         )
                     )
                 continue
@@ -367,6 +368,7 @@ def _fit_text(
                 FIELD_TRUNCATED,
                 f"内容过长（{len(value)}字，最多{limit}字），已截断保存",
                 "warning",
+                {"length": len(value), "limit": limit},
             )
         )
     return value[:limit]
@@ -573,6 +575,7 @@ class _Importer:
                         SAME_FIRM_AGAIN,
                         f"与第{earlier_row}行为同一企业，本行未导入，请核对",
                         "warning",
+                        {"first": earlier_row},
                     )
                 )
                 self._unchanged(issues)
@@ -611,6 +614,7 @@ class _Importer:
                         SAME_FIRM_AGAIN,
                         f"与第{earlier}行对应名录中的同一企业（{firm.name}），本行未导入，请核对",
                         "warning",
+                        {"first": earlier, "firm": firm.name, "kind": "same_listed_firm"},
                     )
                 )
                 self._unchanged(issues)

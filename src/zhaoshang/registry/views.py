@@ -25,6 +25,7 @@ from zhaoshang.accounts.scoping import (
 )
 from zhaoshang.core import hooks
 from zhaoshang.core.locking import StaleEdit
+from zhaoshang.core.messages import translated_issue
 from zhaoshang.registry import search, services
 from zhaoshang.registry.filters import EnterpriseFilterSet
 from zhaoshang.registry.forms import EnterpriseEditForm, ImportForm
@@ -269,7 +270,7 @@ def _batch_context(batch: ImportBatch, user=None) -> dict:
             (_("Rows rejected"), counts.get("rejected", 0), "rejected"),
             (_("Rows flagged"), counts.get("flagged", 0), "flagged"),
         ],
-        "problems": [i for i in issues if i.get("severity") != "info"][:200],
+        "problems": [translated_issue(i) for i in issues if i.get("severity") != "info"][:200],
         "problem_total": sum(1 for i in issues if i.get("severity") != "info"),
         "issue_total": len(issues),
         "mapping": batch.mapping or {},

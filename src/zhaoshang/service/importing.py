@@ -117,9 +117,15 @@ class _DryRun(Exception):
 
 
 def _issue(
-    row: int, column: str, raw: Any, message: str, code: str, severity: str = "error"
+    row: int,
+    column: str,
+    raw: Any,
+    message: str,
+    code: str,
+    severity: str = "error",
+    params: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    return {
+    found = {
         "row": row,
         "column": column,
         "raw": "" if raw is None else str(raw)[:200],
@@ -127,6 +133,9 @@ def _issue(
         "message": f"第{row}行 {column}：{message}" if column else f"第{row}行：{message}",
         "severity": severity,
     }
+    if params:  # what the message says beyond row/column/raw, for the edge to say it in another language
+        found["params"] = params
+    return found
 
 
 def _text(value: Any) -> str:
@@ -400,6 +409,8 @@ class _Run:
                         record["ticket"],
                         f"工单编号与第{seen[record['ticket']]}行重复",
                         "ticket_duplicate",
+                        "error",
+                        {"first": seen[record["ticket"]]},
                     )
                 )
                 record = None

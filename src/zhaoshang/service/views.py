@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.scoping import can, get_for_user, require, visible
 from zhaoshang.core.locking import StaleEdit, claim_version
+from zhaoshang.core.messages import translated_issue
 from zhaoshang.service import forms as f
 from zhaoshang.service import services as s
 from zhaoshang.service.models import Appeal, StructuralProblem
@@ -343,7 +344,7 @@ def _run_context(run, user) -> dict:
         "total_rows": total,
         "percent": min(int(done * 100 / total), 100) if total else 0,
         "counts": run.counts or {},
-        "problems": issues[:200],
+        "problems": [translated_issue(i) for i in issues[:200]],
         "may_download": importing.may_download_issues(user, run),
         "may_rerun": importing.may_download_issues(user, run)
         and (run.status == run.Status.FAILED or bool(interrupted)),
@@ -374,12 +375,13 @@ def import_errors(request, pk):
 
     from zhaoshang.service.importing import may_download_issues
     from zhaoshang.tabular.issues import write_issue_report
+    from zhaoshang.web.exports import issue_report_options
 
     run = _import_run(request, pk)
     if not may_download_issues(request.user, run):
         raise PermissionDenied
     handle = tempfile.TemporaryFile()
-    write_issue_report(run.issues or [], handle)
+    write_issue_report(run.issues or [], handle, **issue_report_options())
     handle.seek(0)
     stem = Path(run.file_name).stem or "import"
     return FileResponse(handle, as_attachment=True, filename=f"{stem}_问题清单.xlsx")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -18,18 +18,27 @@ class RowIssue:
     code: str
     message_zh: str
     severity: Severity
+    # the values formatted into ``message_zh`` (beyond row/column/raw), so that an edge can say it in another
+    # language by ``code``; not part of equality or hashing
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def as_dict(self) -> dict[str, Any]:
-        """The stored / JSON form (the keys every import's batch record and ``--json`` use)."""
-        data = asdict(self)
-        return {
-            "row": data["row"],
-            "column": data["column"],
-            "raw": data["raw_value"],
-            "code": data["code"],
-            "message": data["message_zh"],
-            "severity": data["severity"],
+        """The stored / JSON form (the keys every import's batch record and ``--json`` use); ``params`` only
+        when the core gave any."""
+        data: dict[str, Any] = {
+            "row": self.row,
+            "column": self.column,
+            "raw": self.raw_value,
+            "code": self.code,
+            "message": self.message_zh,
+            "severity": self.severity,
         }
+        if self.params:
+            data["params"] = {
+                k: v if isinstance(v, str | int | float) or v is None else str(v)
+                for k, v in self.params.items()
+            }
+        return data
 
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -43,10 +52,11 @@ def write_issue_report(
     header: tuple[str, ...] = REPORT_HEADER,
     severity_names: Mapping[str, str] = SEVERITY_ZH,
     sheet_name: str = "问题清单",
+    message: Callable[[Mapping[str, Any]], str] | None = None,
 ) -> int:
     """The error report of an import: one line per finding (行号/列/原始值/问题/级别), rejected rows first.
     Chinese headers by default; the web passes them in the user's language (the findings' messages are written
-    by the cores in Chinese and stay so)."""
+    by the cores in Chinese; ``message(finding_dict)`` says one in the user's language, default its Chinese)."""
     from zhaoshang.tabular.export import write_xlsx
 
     order = {"error": 0, "warning": 1, "info": 2}
@@ -57,7 +67,7 @@ def write_issue_report(
             int(i.get("row") or 0),
             str(i.get("column") or ""),
             str(i.get("raw") or ""),
-            str(i.get("message") or ""),
+            message(i) if message is not None else str(i.get("message") or ""),
             severity_names.get(str(i.get("severity")), str(i.get("severity") or "")),
         ]
         for i in found

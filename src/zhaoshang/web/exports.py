@@ -15,6 +15,8 @@ from typing import Any
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
+from zhaoshang.core.messages import issue_message
+
 
 def issue_report_options() -> dict[str, Any]:
     """Keyword arguments for :func:`zhaoshang.tabular.issues.write_issue_report` in the active language."""
@@ -22,6 +24,7 @@ def issue_report_options() -> dict[str, Any]:
         "header": (_("Row number"), _("Column name"), _("Value as read"), _("Problem"), _("Severity")),
         "severity_names": {"error": _("error"), "warning": _("warning"), "info": _("hint")},
         "sheet_name": _("Problems"),
+        "message": issue_message,
     }
 
 

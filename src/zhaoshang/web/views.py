@@ -107,8 +107,10 @@ def bad_request(request, exception=None):
 
 
 def domain_error(request, exception):
-    """A refused request explained: the DomainError's own message (already in the user's language)."""
-    return _error(request, 400, _("Bad request"), str(exception))
+    """A refused request explained: the DomainError's message in the user's language (by its code)."""
+    from zhaoshang.core.messages import error_message
+
+    return _error(request, 400, _("Bad request"), error_message(exception))
 
 
 def permission_denied(request, exception=None):

@@ -83,6 +83,7 @@ class SeenRows:
                         NAME_SEEN_WITHOUT_CODE,
                         f"第{first}行有同名企业但没有统一社会信用代码：请核实是否同一企业",
                         "warning",
+                        {"first": first},
                     )
                     return replace(outcome, status="flagged", issues=[*outcome.issues, issue])
                 return outcome
@@ -113,12 +114,19 @@ class SeenRows:
                 DUPLICATE_CONFLICT,
                 f"同一代码对应不同企业名称，见第{first}行：请核实是否更名",
                 "error",
+                {"first": first},
             )
             return replace(outcome, status="rejected", issues=[*outcome.issues, issue], duplicate_of=first)
         same = earlier >> (_ROW_BITS + _NAME_BITS) == fingerprint & _FP_MASK
         if same:
             issue = RowIssue(
-                outcome.row, None, record.name, DUPLICATE_SAME, f"与第{first}行完全相同，不再导入", "info"
+                outcome.row,
+                None,
+                record.name,
+                DUPLICATE_SAME,
+                f"与第{first}行完全相同，不再导入",
+                "info",
+                {"first": first},
             )
             return replace(outcome, issues=[*outcome.issues, issue], duplicate_of=first)
         issue = RowIssue(
@@ -128,5 +136,6 @@ class SeenRows:
             DUPLICATE_DIFFERS,
             f"与第{first}行是同一企业但内容不同；以第{first}行为准，本行未导入，请核对",
             "warning",
+            {"first": first},
         )
         return replace(outcome, status="flagged", issues=[*outcome.issues, issue], duplicate_of=first)

@@ -36,7 +36,7 @@ class CapitalError(RegistryCoreError):
     def __init__(self, raw: object, reason: str) -> None:
         self.raw = raw
         self.reason = reason
-        super().__init__(f"无法识别注册资本“{raw}”：{reason}")
+        super().__init__(f"无法识别注册资本“{raw}”：{reason}", raw=str(raw))
 
 
 class CurrencyError(RegistryCoreError):
@@ -46,7 +46,7 @@ class CurrencyError(RegistryCoreError):
 
     def __init__(self, currency: str) -> None:
         self.currency = currency
-        super().__init__(f"没有币种 {currency} 的折算汇率，请在设置中补充")
+        super().__init__(f"没有币种 {currency} 的折算汇率，请在设置中补充", currency=currency)
 
 
 class HeaderMappingError(RegistryCoreError):

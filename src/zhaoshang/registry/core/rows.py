@@ -266,7 +266,13 @@ class RowValidator:
             IndexError,
         ) as exc:  # never stop the file
             issue = RowIssue(
-                row_number, None, "", ROW_UNREADABLE, f"第{row_number}行无法读取：{exc}", "error"
+                row_number,
+                None,
+                "",
+                ROW_UNREADABLE,
+                f"第{row_number}行无法读取：{exc}",
+                "error",
+                {"error": str(exc)},
             )
             return RowOutcome(row_number, "rejected", None, [issue])
 
@@ -293,6 +299,7 @@ class RowValidator:
                     MISSING_NAME,
                     f"缺少企业名称（{cols}列均为空）",
                     "error",
+                    {"columns": ", ".join(self._header(i) for i in self.name_cols)},
                 )
             )
             return RowOutcome(row_number, "rejected", None, issues)
@@ -308,6 +315,7 @@ class RowValidator:
                     NAME_FROM_ALTERNATE,
                     f"“{self._header(primary)}”为空，企业名称取自“{self._header(used)}”列",
                     "info",
+                    {"primary": self._header(primary)},
                 )
             )
         for i in self.name_cols:
@@ -322,6 +330,7 @@ class RowValidator:
                             NAME_COLUMNS_DISAGREE,
                             f"“{self._header(used)}”为“{name}”，而“{self._header(i)}”为“{other}”：请核实是否更名或填错",
                             "warning",
+                            {"used": self._header(used), "name": name},
                         )
                     )
         record = FirmRecord(name=name, name_key=key)
@@ -463,6 +472,7 @@ class RowValidator:
                                     FOUNDED_IN_FUTURE,
                                     f"成立日期{parsed.value.isoformat()}晚于今天，请核对",
                                     "warning",
+                                    {"date": parsed.value.isoformat()},
                                 )
                             )
 
@@ -489,8 +499,17 @@ class RowValidator:
                     record.employees = int(m.group(1))
                 else:
                     reason = f"从业人数“{raw}”过大，请核对" if m else f"从业人数“{raw}”不是整数"
+                    kind = "employees_too_large" if m else "employees_not_integer"
                     issues.append(
-                        RowIssue(row_number, self._header(ei), raw, NUMBER_UNPARSEABLE, reason, "warning")
+                        RowIssue(
+                            row_number,
+                            self._header(ei),
+                            raw,
+                            NUMBER_UNPARSEABLE,
+                            reason,
+                            "warning",
+                            {"kind": kind},
+                        )
                     )
         for fname in ("revenue", "tax"):
             i = col[fname]
@@ -515,6 +534,7 @@ class RowValidator:
                         NUMBER_UNPARSEABLE,
                         f"{label}“{raw}”无法识别为人民币金额",
                         "warning",
+                        {"kind": fname},
                     )
                 )
             else:
@@ -539,6 +559,7 @@ class RowValidator:
                             NUMBER_UNPARSEABLE,
                             f"是否上市“{raw}”无法识别，请填写“是”或“否”",
                             "warning",
+                            {"kind": "listed"},
                         )
                     )
                 else:
@@ -559,6 +580,7 @@ class RowValidator:
                             NUMBER_UNPARSEABLE,
                             f"是否规上“{raw}”无法识别，请填写“是”或“否”（或“规上”“规下”）",
                             "warning",
+                            {"kind": "above_scale"},
                         )
                     )
         pi = col["park"]
