@@ -459,7 +459,6 @@ def problems_page(request):
 
 def problem_edit(request, pk):
     """Edit a structural problem: owner, decision and what will change, deadline, outcome, status (locked edit)."""
-    from zhaoshang.core.locking import StaleEdit
 
     problem = get_for_user(
         request.user,

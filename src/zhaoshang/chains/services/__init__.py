@@ -11,8 +11,8 @@ to their columns (see docs/CHAINS.md) and back. One module per job:
 - `review`: the review queue, hand placements, supply relations, a firm's positions
 - `regions`: the region a gap is computed for and which region codes lie inside it
 - `gaps`: gap analysis for a region, regions compared
-- `targets`: ranked 招商 targets and the gap JSON document
-- `exports`: the assignments table and the 招商目标清单 files
+- `targets`: ranked 招商 targets and the gap JSON document (the files people download — assignments, 招商目标清单 —
+  are written in their language by `chains/documents.py`)
 
 Callers use `from zhaoshang.chains import services` and `services.<name>`: every public name is re-exported here.
 """
@@ -36,12 +36,6 @@ from zhaoshang.chains.services.common import (
     Status,
     enterprise_model,
     firm_text,
-)
-from zhaoshang.chains.services.exports import (
-    ASSIGNMENT_COLUMNS,
-    STATUS_ZH,
-    assignment_table,
-    export_assignments,
 )
 from zhaoshang.chains.services.gaps import CNY_PER, GapReport, compare, counted_assignments, gap_for_region
 from zhaoshang.chains.services.learned import (
@@ -87,7 +81,6 @@ from zhaoshang.chains.services.thresholds import thresholds_for, thresholds_from
 
 __all__ = [
     "ARRIVAL_BATCH",
-    "ASSIGNMENT_COLUMNS",
     "CARD_FIELDS",
     "CNY_PER",
     "COUNTING",
@@ -95,7 +88,6 @@ __all__ = [
     "NONE_LABEL",
     "NO_CANDIDATE_HINT",
     "RULE_KINDS",
-    "STATUS_ZH",
     "TARGET_COLUMNS_EMPTY",
     "Area",
     "ChainServiceError",
@@ -106,7 +98,6 @@ __all__ = [
     "Status",
     "TrainingSummary",
     "assign_node",
-    "assignment_table",
     "assignment_words",
     "centroid",
     "classify_arrivals",
@@ -116,7 +107,6 @@ __all__ = [
     "enterprise_model",
     "evidence_label",
     "explain",
-    "export_assignments",
     "export_chain",
     "find_chain",
     "firm_text",

@@ -6,9 +6,11 @@ import json
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
-from zhaoshang.chains import bom_services, services
+from zhaoshang.chains import bom_services, documents, services
 from zhaoshang.chains.analysis.bom import BomError
 from zhaoshang.chains.analysis.errors import ChainAnalysisError, ChainFileError
 from zhaoshang.chains.analysis.learned import LearnedError
@@ -126,16 +128,19 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{found.name} · {report.area.name}（{report.area.code}）完整度 {report.completeness:.0%}"
         )
+        with translation.override(settings.LANGUAGE_CODE):  # the status words in the installation's language
+            status_words = {k: documents.status_word(k) for k in ("strong", "weak", "missing")}
         for node in data["nodes"]:
             mark = "★" if node["key_node"] else " "
             self.stdout.write(
-                f"{'  ' * (node['depth'] - 1)}{mark}{node['name']}\t{services.STATUS_ZH[node['status']]}\t{node['local_firms']} 家有证据\t待核实 {node['candidates']}\t目标 {node['targets_total']}"
+                f"{'  ' * (node['depth'] - 1)}{mark}{node['name']}\t{status_words[node['status']]}\t{node['local_firms']} 家有证据\t待核实 {node['candidates']}\t目标 {node['targets_total']}"
             )
 
     def do_assignments(self, chain, region, output, **_):
         found = services.find_chain(chain)
         report = services.gap_for_region(found, region)
-        Path(output).write_bytes(services.export_assignments(report))
+        with translation.override(settings.LANGUAGE_CODE):  # a command writes the installation's language
+            Path(output).write_bytes(documents.assignments_xlsx(report))
         self.stdout.write(f"已导出 {output}")
 
     def do_classify_firms(self, chain=None, **_):
