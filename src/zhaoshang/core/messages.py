@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.errors import DomainError
@@ -138,6 +139,27 @@ ERROR_MESSAGES: dict[str, Promise] = {
     "capital_unparseable": _("The registered capital “%(raw)s” could not be read"),
     "currency_unknown": _("No exchange rate is known for the currency %(currency)s; add it in the settings"),
 }
+
+
+def register_messages(
+    app: str, *, errors: Mapping[str, Promise] | None = None, issues: Mapping[str, Promise] | None = None
+) -> None:
+    """Add an app's English sentences (from its ``AppConfig.ready()``): domain error codes and import finding
+    codes of its analytic core. A code is one sentence product-wide: registering it again with another sentence
+    is a mistake in the code, refused at start-up with both apps' names."""
+    for catalogue, entries in ((ERROR_MESSAGES, errors or {}), (ISSUE_MESSAGES, issues or {})):
+        for code, sentence in entries.items():
+            known = catalogue.get(code)
+            if known is not None and _source(known) != _source(sentence):
+                raise ImproperlyConfigured(
+                    f"{app}: the message code {code!r} is already registered with another sentence"
+                )
+            catalogue[code] = sentence
+
+
+def _source(sentence: Promise) -> str:
+    with override(None):  # the English source sentence, whatever the active language
+        return str(sentence)
 
 
 def is_chinese() -> bool:

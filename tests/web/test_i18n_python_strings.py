@@ -1,0 +1,261 @@
+"""Every Python sentence a user sees is said in their language.
+
+Walks every module under src/zhaoshang (apps added later are covered without editing this test) and looks at
+what reaches a user: what is raised, a form's error, a flash message, a command's output. Two kinds of module:
+
+- an **edge** module (it imports Django) marks such a sentence for translation (``_()``, ``gettext``, …), or
+  raises it with a ``code=`` that has an English sentence in the catalogue (``zhaoshang.core.messages``);
+- an **analytic core** (no Django import) cannot translate: a Chinese sentence it raises carries a ``code=``
+  with an English sentence registered by its app, and the edge says it (``error_message``).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "zhaoshang"
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+MARKERS = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "format_lazy",
+}
+# calls whose text argument a user reads
+SAYING = {
+    "add_error",
+    "error",
+    "warning",
+    "success",
+    "info",
+    "CommandError",
+    "ValidationError",
+    "HttpResponseBadRequest",
+    "PermissionDenied",
+    "Http404",
+}
+WRITING = {"write"}  # self.stdout.write / self.stderr.write
+
+# Sentences not yet said in English, per module (the count may only shrink; remove a module once it reaches 0).
+NOT_YET: dict[str, int] = {
+    "accounts/cli.py": 6,
+    "accounts/scoping.py": 1,
+    "accounts/types.py": 1,
+    "approvals/core/templates.py": 8,
+    "approvals/core/timeline.py": 4,
+    "approvals/management/commands/approvals.py": 6,
+    "approvals/services.py": 14,
+    "chains/analysis/bom.py": 10,
+    "chains/analysis/evaluate.py": 11,
+    "chains/analysis/gap.py": 7,
+    "chains/analysis/learned.py": 15,
+    "chains/analysis/manufacturers.py": 4,
+    "chains/analysis/rules.py": 4,
+    "chains/analysis/spec.py": 7,
+    "chains/analysis/targets.py": 8,
+    "chains/api.py": 1,
+    "chains/management/commands/chains.py": 18,
+    "chains/management/commands/classify.py": 1,
+    "chains/services/gaps.py": 1,
+    "chains/services/learned.py": 1,
+    "chains/services/regions.py": 2,
+    "chains/services/review.py": 1,
+    "chains/services/specs.py": 5,
+    "chains/services/targets.py": 1,
+    "chains/services/thresholds.py": 3,
+    "core/backup.py": 5,
+    "core/calendar.py": 1,
+    "core/management/commands/backup.py": 1,
+    "core/management/commands/calendar.py": 7,
+    "core/management/commands/demo.py": 2,
+    "core/management/commands/reference.py": 10,
+    "core/management/commands/restore.py": 3,
+    "core/reference/industries.py": 1,
+    "core/reference/regions.py": 4,
+    "core/workdays.py": 2,
+    "insight/analysis_services.py": 8,
+    "insight/api_analysis.py": 4,
+    "insight/api_benchmark.py": 2,
+    "insight/benchmark.py": 8,
+    "insight/complexity.py": 17,
+    "insight/indicators.py": 6,
+    "insight/io.py": 20,
+    "insight/lagyears.py": 5,
+    "insight/management/benchmark_cli.py": 9,
+    "insight/management/commands/insight.py": 11,
+    "insight/opportunities.py": 4,
+    "insight/services.py": 12,
+    "insight/tables.py": 5,
+    "insight/views_analysis.py": 2,
+    "pipeline/api.py": 1,
+    "pipeline/config.py": 3,
+    "pipeline/core/carriers.py": 2,
+    "pipeline/core/followup.py": 1,
+    "pipeline/core/meeting.py": 4,
+    "pipeline/core/ranking.py": 3,
+    "pipeline/core/stages.py": 19,
+    "pipeline/core/units.py": 2,
+    "pipeline/importing.py": 7,
+    "pipeline/management/commands/pipeline.py": 10,
+    "pipeline/services.py": 16,
+    "places/access.py": 15,
+    "places/categories.py": 5,
+    "places/coords.py": 3,
+    "places/management/commands/places.py": 7,
+    "places/osm.py": 3,
+    "places/parks.py": 21,
+    "places/poifile.py": 3,
+    "places/services.py": 16,
+    "places/standards.py": 5,
+    "policies/core/conditions.py": 11,
+    "policies/core/matching.py": 1,
+    "policies/management/commands/policies.py": 10,
+    "policies/services.py": 17,
+    "registry/batches.py": 8,
+    "registry/core/capital.py": 13,
+    "registry/core/headers.py": 3,
+    "registry/core/rows.py": 1,
+    "registry/core/uscc.py": 2,
+    "registry/duplicates.py": 5,
+    "registry/firms.py": 14,
+    "registry/importing.py": 1,
+    "registry/management/commands/firms.py": 17,
+    "registry/parks.py": 6,
+    "reports/document.py": 2,
+    "reports/fonts.py": 2,
+    "service/api.py": 1,
+    "service/core/values.py": 7,
+    "service/directory.py": 1,
+    "service/importing.py": 6,
+    "service/management/commands/service.py": 16,
+    "service/services.py": 48,
+    "tabular/dates.py": 9,
+    "tabular/readers.py": 12,
+    "tabular/safety.py": 24,
+    "tabular/xlsx_stream.py": 1,
+}
+
+
+def _name(func: ast.expr) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def _unmarked_chinese(node: ast.AST) -> bool:
+    """Whether ``node`` holds a Chinese literal that is not inside a translation marker."""
+    if isinstance(node, ast.Call) and _name(node.func) in MARKERS:
+        return False
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return bool(CHINESE.search(node.value))
+    return any(_unmarked_chinese(child) for child in ast.iter_child_nodes(node))
+
+
+def _code_keyword(call: ast.Call) -> str | None:
+    for keyword in call.keywords:
+        if keyword.arg == "code" and isinstance(keyword.value, ast.Constant):
+            return str(keyword.value.value)
+    return None
+
+
+def _imports_django(tree: ast.Module) -> bool:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "django":
+            return True
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "django" for a in node.names):
+            return True
+    return False
+
+
+def findings(source: str, *, edge: bool, known_codes: set[str]) -> list[tuple[int, str]]:
+    """(line, why) of every user-visible Chinese sentence of one module that is not said in English."""
+    tree = ast.parse(source)
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            call = node.exc
+            if not any(_unmarked_chinese(arg) for arg in [*call.args, *(k.value for k in call.keywords)]):
+                continue
+            code = _code_keyword(call)
+            if code is not None and code in known_codes:
+                continue
+            why = f"code {code!r} has no English sentence" if code else "raised without a code= or a marker"
+            found.append((node.lineno, why))
+        elif edge and isinstance(node, ast.Call) and _name(node.func) in SAYING | WRITING:
+            if any(_unmarked_chinese(arg) for arg in [*node.args, *(k.value for k in node.keywords)]):
+                found.append((node.lineno, f"{_name(node.func)}() of an unmarked sentence"))
+    return sorted(found)
+
+
+def modules() -> list[Path]:
+    return sorted(
+        p
+        for p in PACKAGE.rglob("*.py")
+        if "migrations" not in p.parts and "tests" not in p.parts and "__pycache__" not in p.parts
+    )
+
+
+def _known_codes() -> set[str]:
+    from zhaoshang.core.messages import ERROR_MESSAGES
+
+    return set(ERROR_MESSAGES)
+
+
+def test_the_scan_catches_an_unmarked_sentence_and_passes_a_marked_one():
+    known = {"stage_missing"}
+    edge = findings(
+        "from django.utils.translation import gettext as _\n"
+        "def f(form):\n"
+        '    form.add_error(None, "项目不存在")\n'
+        '    form.add_error(None, _("No such project"))\n'
+        '    raise ValueError(f"缺少{x}")\n'
+        '    raise ValueError(_("Missing %(x)s") % {"x": 1})\n'
+        '    raise DomainError("缺少阶段", code="stage_missing")\n',
+        edge=True,
+        known_codes=known,
+    )
+    assert [line for line, _ in edge] == [3, 5]
+    core = findings(
+        'def f():\n    raise StageError("缺少", code="stage_missing")\n    raise StageError("缺少", code="other")\n',
+        edge=False,
+        known_codes=known,
+    )
+    assert core == [(3, "code 'other' has no English sentence")]
+
+
+def test_every_sentence_a_user_sees_from_python_is_said_in_english():
+    known = _known_codes()
+    counts: Counter[str] = Counter()
+    lines: dict[str, list[str]] = {}
+    for path in modules():
+        source = path.read_text(encoding="utf-8")
+        if not CHINESE.search(source):
+            continue
+        tree = ast.parse(source)
+        module = str(path.relative_to(PACKAGE))
+        for line, why in findings(source, edge=_imports_django(tree), known_codes=known):
+            counts[module] += 1
+            lines.setdefault(module, []).append(f"{module}:{line}: {why}")
+    grown = {m: n for m, n in counts.items() if n > NOT_YET.get(m, 0)}
+    assert not grown, "\n".join(line for m in grown for line in lines[m])
+
+
+@pytest.mark.parametrize("module", sorted(NOT_YET))
+def test_the_list_of_modules_not_yet_in_english_only_shrinks(module):
+    path = PACKAGE / module
+    assert path.exists(), f"{module} is gone: remove it from NOT_YET"
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    left = len(findings(source, edge=_imports_django(tree), known_codes=_known_codes()))
+    assert left == NOT_YET[module], f"{module}: {left} left, NOT_YET says {NOT_YET[module]}: update it"
