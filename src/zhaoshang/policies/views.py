@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.models import User
 from zhaoshang.accounts.scoping import can, get_for_user, require, visible
+from zhaoshang.core.messages import error_message
 from zhaoshang.policies import services
 from zhaoshang.policies.core import conditions as cond_core
 from zhaoshang.policies.forms import AssignForm, ClauseForm, ImportForm, PolicyForm, PushRecordForm
@@ -93,7 +94,7 @@ def policy_edit(request, pk=None):
         try:
             saved, _created = services.save_policy(request.user, code=code, **data)
         except services.PoliciesError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, error_message(exc))
         else:
             if upload:
                 saved.source_file.save(upload.name, upload, save=True)
@@ -129,7 +130,7 @@ def clause_edit(request, pk):
         try:
             services.save_clause(request.user, policy, number=number, **data)
         except services.PoliciesError as exc:
-            form.add_error("conditions" if exc.code == "condition_invalid" else None, str(exc))
+            form.add_error("conditions" if exc.code == "condition_invalid" else None, error_message(exc))
         else:
             messages.success(request, _("Clause saved."))
             return redirect("policies:detail", pk=policy.pk)
@@ -166,7 +167,7 @@ def import_view(request):
                         request.user, path, dry_run=form.cleaned_data["dry_run"]
                     )
                 except services.PoliciesError as exc:
-                    form.add_error("file", str(exc))
+                    form.add_error("file", error_message(exc))
     status = 400 if form.errors or (result and result.issues) else 200
     return TemplateResponse(request, "policies/import.html", {"form": form, "result": result}, status=status)
 
@@ -226,9 +227,12 @@ def push(request, pk):
     try:
         result = services.push_clause(request.user, clause)
     except services.PoliciesError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_message(exc))
         return TemplateResponse(
-            request, "policies/pushes.html", _pushes_context(request, clause, error=str(exc)), status=400
+            request,
+            "policies/pushes.html",
+            _pushes_context(request, clause, error=error_message(exc)),
+            status=400,
         )
     messages.success(request, _("%(eligible)d eligible firms; %(new)d new on the list.") % result)
     return redirect("policies:pushes", pk=clause.pk)
@@ -260,7 +264,7 @@ def push_record(request, pk):
             return TemplateResponse(
                 request,
                 "policies/pushes.html",
-                _pushes_context(request, item.clause, error=str(exc)),
+                _pushes_context(request, item.clause, error=error_message(exc)),
                 status=400,
             )
         messages.success(request, _("Saved."))
