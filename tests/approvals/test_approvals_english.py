@@ -170,3 +170,17 @@ def test_the_same_refusals_are_unchanged_for_a_chinese_user(cast, client_for, si
     assert page.status_code == 400 and "前置事项尚未办结：项目备案/核准" in page.content.decode()
     again = c.post("/api/approval-cases/", {"project": project.pk}, content_type="application/json")
     assert again.json() == {"error": "该项目已开启代办", "code": "case_exists"}
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY, tick=False)
+def test_a_promise_in_the_meeting_pack_is_titled_in_the_active_language(cast, signed_project, departments):
+    project = signed_project()
+    services.create_promise(
+        cast.owner, project, title="交付净地", department=departments["nr"], deadline=dt.date(2026, 3, 10)
+    )
+    with translation.override("en"):
+        (english,) = services.promise_meeting_items([project.pk], dt.date(2026, 3, 20))
+    with translation.override("zh-hans"):
+        (chinese,) = services.promise_meeting_items([project.pk], dt.date(2026, 3, 20))
+    assert english["title"] == "[Government promise] 交付净地" and chinese["title"] == "【政府承诺】交付净地"

@@ -176,3 +176,35 @@ def test_the_push_api_says_a_refusal_in_english_to_an_english_user(cast, client_
     bad = api.patch(f"/api/policy-pushes/{push.pk}/", {"state": "paid"}, content_type="application/json")
     assert bad.status_code == 400
     assert bad.json() == {"error": "A payment needs its amount", "code": "amount_required"}
+
+
+def test_a_rule_is_said_in_english_to_an_english_user_and_in_the_cores_words_in_chinese():
+    from zhaoshang.policies.messages import describe, kind_label
+
+    rules = [
+        {"kind": "employees", "min": 50.0, "max": 500.0},
+        {"kind": "capital", "min": 1000.0},
+        {"kind": "qualification", "any": ["高新技术企业", "专精特新"]},
+        {"kind": "region", "in": ["4302", "430211"]},
+    ]
+    with translation.override("en"):
+        assert [describe(r) for r in rules] == [
+            "Employees between 50 and 500 people",
+            "Registered capital at least 1000 10k CNY",
+            "Holds the qualification 高新技术企业 or 专精特新 (valid on the day)",
+            "Registered region in: 4302, 430211",
+        ]
+        assert kind_label("rd_ratio") == "R&D spending share of revenue"
+    with translation.override("zh-hans"):
+        assert [describe(r) for r in rules] == [c.describe(r) for r in rules]
+        assert describe(rules[0]) == "从业人数在50至500人之间" and kind_label("rd_ratio") == "研发投入占比"
+
+
+@pytest.mark.django_db
+def test_the_policy_page_shows_the_rules_in_english_to_an_english_user(cast, client_for, policy):
+    officer = client_for(cast.officer)
+    officer.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = officer.get(f"/policies/{policy.pk}/").content.decode()
+    assert "Holds the qualification 高新技术企业 (valid on the day)" in html
+    assert "R&amp;D spending share of revenue at least 5 %" in html
+    assert "资质（在有效期内）" not in html

@@ -573,7 +573,7 @@ def promise_meeting_items(project_ids: Any, end: dt.date) -> list[dict]:
     return [
         {
             "id": f"promise-{r['id']}",
-            "title": f"【政府承诺】{r['title']}",
+            "title": _("[Government promise] %(title)s") % {"title": r["title"]},
             "department": r["department__name"],
             "due": r["deadline"],
             "status": "done" if r["state"] == Promise.State.FULFILLED else "open",

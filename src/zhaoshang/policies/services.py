@@ -24,7 +24,7 @@ from zhaoshang.core.errors import DomainError
 from zhaoshang.core.messages import error_message
 from zhaoshang.policies.core import conditions as cond_core
 from zhaoshang.policies.core import matching as match_core
-from zhaoshang.policies.messages import condition_message
+from zhaoshang.policies.messages import condition_message, describe, kind_label
 from zhaoshang.policies.models import Clause, FirmQualification, FirmRD, Policy, PolicyVersion, Push
 from zhaoshang.registry.models import Enterprise
 from zhaoshang.tabular import write_xlsx
@@ -500,7 +500,7 @@ def match_firm_json(enterprise: Enterprise, as_of: dt.date | None = None) -> dic
     def verdict(v: cond_core.Verdict) -> dict:
         return {
             "kind": v.kind,
-            "label": cond_core.KIND_LABELS.get(v.kind, v.kind),
+            "label": kind_label(v.kind),
             "status": v.status,
             "value": audit._jsonable(v.value),
             "gap": v.gap,
@@ -521,7 +521,7 @@ def match_firm_json(enterprise: Enterprise, as_of: dt.date | None = None) -> dic
                     "title": r["clause"].title,
                     "no_application": r["clause"].no_application,
                     "conditions": [
-                        {**verdict(v), "rule": cond_core.describe(c)}
+                        {**verdict(v), "rule": describe(c)}
                         for v, c in zip(r["result"].verdicts, r["clause"].conditions, strict=True)
                     ],
                 }
@@ -785,8 +785,8 @@ def profile_matches(firm: Enterprise, user: Any) -> dict | None:
             row["checks"] = [
                 {
                     "verdict": v,
-                    "rule": cond_core.describe(c),
-                    "label": cond_core.KIND_LABELS.get(v.kind, v.kind),
+                    "rule": describe(c),
+                    "label": kind_label(v.kind),
                 }
                 for v, c in zip(row["result"].verdicts, row["clause"].conditions, strict=True)
             ]

@@ -20,6 +20,7 @@ from zhaoshang.core.messages import error_message
 from zhaoshang.policies import services
 from zhaoshang.policies.core import conditions as cond_core
 from zhaoshang.policies.forms import AssignForm, ClauseForm, ImportForm, PolicyForm, PushRecordForm
+from zhaoshang.policies.messages import describe
 from zhaoshang.policies.models import Clause, Policy, Push
 from zhaoshang.registry.models import Enterprise
 from zhaoshang.web.exports import file_download
@@ -39,9 +40,7 @@ def policy_list(request):
 
 
 def _rules(clause: Clause) -> list[dict]:
-    return [
-        {"text": cond_core.describe(c), "line": cond_core.format_condition_line(c)} for c in clause.conditions
-    ]
+    return [{"text": describe(c), "line": cond_core.format_condition_line(c)} for c in clause.conditions]
 
 
 def policy_detail(request, pk):
@@ -136,9 +135,9 @@ def clause_edit(request, pk):
             return redirect("policies:detail", pk=policy.pk)
     preview = []
     if form.is_bound and form.is_valid():
-        preview = [cond_core.describe(c) for c in form.cleaned_data["conditions"]]
+        preview = [describe(c) for c in form.cleaned_data["conditions"]]
     elif clause:
-        preview = [cond_core.describe(c) for c in clause.conditions]
+        preview = [describe(c) for c in clause.conditions]
     return TemplateResponse(
         request,
         "policies/clause_form.html",
