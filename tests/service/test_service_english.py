@@ -256,3 +256,15 @@ def test_the_api_says_a_bad_period_in_the_users_language(desk, client_for):
     assert english.json() == {"error": "from and to must be dates written YYYY-MM-DD", "code": "bad_period"}
     chinese = client.get("/api/service/appeals/rates/?from=x&to=y")
     assert chinese.json() == {"error": "from/to 应为 YYYY-MM-DD", "code": "bad_period"}
+
+
+def test_the_rates_page_names_and_defines_its_rates_in_the_users_language(desk, client_for):
+    client = client_for(desk.leader)
+    chinese = client.get("/service/rates/").content.decode()
+    assert "按时办结率" in chinese and "已评价的诉求数（未评价不计入）" in chinese
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/service/rates/").content.decode()
+    assert (
+        "On-time closing rate" in english and "rated appeals (appeals not rated are not counted)" in english
+    )
+    assert "按时办结率" not in english

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.accounts.roles import Role
@@ -639,11 +640,35 @@ def record_escalations(today: date | None = None) -> list[Escalation]:
 # ------------------------------------------------------------------------------------------------ rates
 
 RATE_DEFINITIONS = (
-    ("response_rate", "响应率", "在响应时限内首次响应的诉求数 ÷ 期内受理的诉求数"),
-    ("solve_rate", "解决率", "办结结果为“解决”的诉求数 ÷ 已办结的诉求数"),
-    ("satisfaction_rate", "满意率", "（满意 + 基本满意）÷ 已评价的诉求数（未评价不计入）"),
-    ("on_time_rate", "按时办结率", "在办理到期日当天或之前办结的诉求数 ÷ 已办结的诉求数"),
-    ("reopen_rate", "重办率", "因回访不满意重新办理过的诉求数 ÷ 期内受理的诉求数"),
+    (
+        "response_rate",
+        gettext_lazy("Response rate"),
+        gettext_lazy(
+            "Appeals first responded to within the response time limit ÷ appeals received in the period"
+        ),
+    ),
+    (
+        "solve_rate",
+        gettext_lazy("Solve rate"),
+        gettext_lazy("Closed appeals whose result is “solved” ÷ closed appeals"),
+    ),
+    (
+        "satisfaction_rate",
+        gettext_lazy("Satisfaction rate"),
+        gettext_lazy("(Satisfied + basically satisfied) ÷ rated appeals (appeals not rated are not counted)"),
+    ),
+    (
+        "on_time_rate",
+        gettext_lazy("On-time closing rate"),
+        gettext_lazy("Appeals closed on or before their due date ÷ closed appeals"),
+    ),
+    (
+        "reopen_rate",
+        gettext_lazy("Reopen rate"),
+        gettext_lazy(
+            "Appeals handled again after an unsatisfied return visit ÷ appeals received in the period"
+        ),
+    ),
 )
 
 
