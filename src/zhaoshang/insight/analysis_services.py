@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
@@ -42,6 +43,7 @@ from zhaoshang.insight.io import (
     sizes_by_sector,
 )
 from zhaoshang.insight.opportunities import PRESETS, chain_need, rank_opportunities, resolve_weights
+from zhaoshang.insight.services import listing
 
 ARRAY_NAMES = ("rca", "mcp", "density", "cog", "eci", "pci", "coi", "diversity", "ubiquity", "proximity")
 #: The location × activity and activity × activity arrays are stored in single precision (a county × class snapshot
@@ -137,13 +139,19 @@ def build_snapshot(
     from zhaoshang.insight.services import registry_matrix
 
     if level not in ComplexitySnapshot.Level.values:
-        raise InsightError(f"未知的地区层级“{level}”（可选：county 区县、city 城市）")
+        raise InsightError(_("Unknown region level “%(level)s” (choices: county, city)") % {"level": level})
     if region_prefix and not (region_prefix.isdigit() and len(region_prefix) <= 6):
-        raise InsightError(f"地区代码前缀“{region_prefix}”应为1至6位数字")
+        raise InsightError(
+            _("The region code prefix “%(prefix)s” should be 1 to 6 digits") % {"prefix": region_prefix}
+        )
     started = time.perf_counter()
     data = registry_matrix(by=by, measure=measure, region_prefix=region_prefix, chain=chain or None)
     if data.empty:
-        raise InsightError("名录中没有同时具备区县代码和该口径产业的企业，无法计算")
+        raise InsightError(
+            _(
+                "No firm of the register has both a county code and an industry of this level: nothing to compute"
+            )
+        )
     data["county"] = _to_level(data["county"], level)
     matrix = data.pivot_table(
         index="county", columns="activity", values="value", aggfunc="sum", fill_value=0.0
@@ -151,7 +159,10 @@ def build_snapshot(
     matrix = matrix.loc[matrix.sum(axis=1) > 0, matrix.sum(axis=0) > 0]
     if matrix.shape[0] < 2 or matrix.shape[1] < 2:
         raise InsightError(
-            f"只有 {matrix.shape[0]} 个地区、{matrix.shape[1]} 个产业有数据，至少需要各2个才能计算复杂度"
+            _(
+                "Only %(regions)s regions and %(industries)s industries have data; complexity needs at least 2 of each"
+            )
+            % {"regions": matrix.shape[0], "industries": matrix.shape[1]}
         )
     result = complexity_matrix(matrix.to_numpy(dtype=float))
     locations = [str(v) for v in matrix.index]
@@ -228,7 +239,9 @@ class SnapshotArrays:
         try:
             return self.locations.index(code)
         except ValueError:
-            raise InsightError(f"复杂度快照中没有地区“{code}”") from None
+            raise InsightError(
+                _("The complexity snapshot has no region “%(region)s”") % {"region": code}
+            ) from None
 
 
 _CACHE: dict[int, tuple[Any, SnapshotArrays]] = {}
@@ -273,7 +286,7 @@ def pick_snapshot(name: str | None, region_code: str):
     if name:
         found = ComplexitySnapshot.objects.filter(name=name).first()
         if found is None:
-            raise InsightError(f"没有名为“{name}”的复杂度快照")
+            raise InsightError(_("No complexity snapshot is named “%(name)s”") % {"name": name})
         return found
     snapshots = list(ComplexitySnapshot.objects.order_by("-built_at"))
     for s in snapshots:
@@ -721,7 +734,10 @@ def supply_gap(
         national = {c: float(x) for c, x in zip(io_table.codes, io_table.output, strict=True)}
         unknown = [c for c in regional_output if c not in national]
         if unknown:
-            raise InsightError(f"产出表中的部门代码不在投入产出表“{table.name}”中：{'、'.join(unknown[:5])}")
+            raise InsightError(
+                _("Sector codes of the output table are not in the input-output table “%(table)s”: %(codes)s")
+                % {"table": table.name, "codes": listing(unknown[:5])}
+            )
         quotients = location_quotients(dict(regional_output), national)
         source = "output"
     elif not mapping:  # a layout without a mapping: the requirements alone, no location quotient
@@ -732,7 +748,9 @@ def supply_gap(
         regional = sizes_by_sector(registry_code_sizes(prefix), mapping)
         national = sizes_by_sector(registry_code_sizes(), mapping)
         if sum(national.values()) <= 0:
-            raise InsightError("名录中没有带行业代码的企业，无法计算区位商")
+            raise InsightError(
+                _("No firm of the register has an industry code: the location quotients cannot be computed")
+            )
         quotients = location_quotients(regional, national)
         source = "registry"
     found = requirements(io_table, sector, location_quotients=quotients)

@@ -16,7 +16,16 @@ class InputFileError(InsightError):
 
     code = "insight_input"
 
-    def __init__(self, path, reason: str, *, row: int | None = None, column: str | None = None) -> None:
+    def __init__(
+        self,
+        path,
+        reason: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        code: str | None = None,
+        **params: object,
+    ) -> None:
         self.path = str(path)
         self.row = row
         self.column = column
@@ -26,4 +35,5 @@ class InputFileError(InsightError):
             where += f" 第{row}行"
         if column is not None:
             where += f" 列“{column}”"
-        super().__init__(f"{where}：{reason}")
+        # the English sentence of ``code`` says the same place: path, row and column are params too
+        super().__init__(f"{where}：{reason}", code, path=self.path, row=row, column=column, **params)
