@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from zhaoshang.core.errors import DomainError
 
 
@@ -37,3 +39,13 @@ class InputFileError(InsightError):
             where += f" 列“{column}”"
         # the English sentence of ``code`` says the same place: path, row and column are params too
         super().__init__(f"{where}：{reason}", code, path=self.path, row=row, column=column, **params)
+
+    @classmethod
+    def unreadable(cls, path, exc: DomainError) -> InputFileError:
+        """The table reader's refusal of ``path`` in its words, with its code and params kept for the edges (a
+        missing file has insight's own code)."""
+        reason = getattr(exc, "reason", str(exc))
+        if not Path(path).exists():
+            return cls(path, reason, code="insight_file_not_found")
+        params = {k: v for k, v in exc.params.items() if k not in ("path", "row", "column")}
+        return cls(path, reason, code=exc.code, **params)

@@ -327,7 +327,7 @@ def read_indicator_file(
             if len(head) >= HEADER_SEARCH_ROWS:
                 break
     except UnreadableFileError as exc:
-        raise InputFileError(path, getattr(exc, "reason", str(exc))) from None
+        raise InputFileError.unreadable(path, exc) from None
     except FileNotFoundError:
         raise InputFileError(path, "文件不存在", code="insight_file_not_found") from None
     if header_at is None:
@@ -387,7 +387,7 @@ def read_indicator_file(
         try:
             second = next(rows, None)
         except UnreadableFileError as exc:
-            raise InputFileError(path, getattr(exc, "reason", str(exc))) from None
+            raise InputFileError.unreadable(path, exc) from None
         if second is not None:
             sub = [_text(c) for c in second[1]]
             keyed = set(columns.values())
@@ -456,7 +456,7 @@ def read_indicator_file(
                     cell_base = {**base, "indicator": name, "unit": col_unit, "unit_column": header[i]}
                     reader.cell(result, row_number, cell_base, get("year"), label["year"], raw, header[i])
     except UnreadableFileError as exc:
-        raise InputFileError(path, getattr(exc, "reason", str(exc))) from None
+        raise InputFileError.unreadable(path, exc) from None
     return result
 
 

@@ -111,7 +111,7 @@ def read_io_table(path: str | Path) -> IOTable:
         table = open_table(path)
         rows = [(n, [c if isinstance(c, str) else cell_text(c) for c in cells]) for n, cells in table.rows]
     except UnreadableFileError as exc:
-        raise InputFileError(path, getattr(exc, "reason", str(exc))) from None
+        raise InputFileError.unreadable(path, exc) from None
     header = [h.strip() for h in table.header]
     if "Code" not in header:
         raise InputFileError(

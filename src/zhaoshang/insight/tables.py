@@ -57,7 +57,7 @@ def read_long_table(
     try:
         table = open_table(path)
     except UnreadableFileError as exc:
-        raise InputFileError(path, exc.reason if hasattr(exc, "reason") else str(exc)) from None
+        raise InputFileError.unreadable(path, exc) from None
     except FileNotFoundError:
         raise InputFileError(path, "文件不存在", code="insight_file_not_found") from None
     header = table.header
@@ -121,7 +121,7 @@ def read_long_table(
                     )
                 values.append(number)
     except UnreadableFileError as exc:
-        raise InputFileError(path, getattr(exc, "reason", str(exc))) from None
+        raise InputFileError.unreadable(path, exc) from None
     frame: dict[str, object] = {}
     for j, name in enumerate(keys):
         categories = list(lookups[j])
