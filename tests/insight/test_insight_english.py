@@ -5,6 +5,7 @@ English user reads English on the pages, in the API and on the command line, a C
 from __future__ import annotations
 
 import io
+import json
 
 import numpy as np
 import pandas as pd
@@ -191,6 +192,10 @@ def test_the_indicator_import_command_reports_in_english(tmp_path):
         call_command("insight", "indicators", "import", str(bad), stdout=out, stderr=err)
     assert str(caught.value) == "1 errors; nothing was written"
     assert "Error: row 2, column “单位”: Unknown unit “斤”" in err.getvalue()
+    with translation.override("en"), pytest.raises(CommandError):
+        out = io.StringIO()
+        call_command("insight", "indicators", "import", str(bad), "--json", stdout=out)
+    assert json.loads(out.getvalue())["errors"] == ["Row 2 单位: Unknown unit “斤”"]
     with translation.override("zh-hans"), pytest.raises(CommandError) as caught:
         out, err = io.StringIO(), io.StringIO()
         call_command("insight", "indicators", "import", str(bad), stdout=out, stderr=err)
@@ -216,6 +221,11 @@ def test_the_opportunity_api_says_a_core_error_in_english(cast, client_for):
     }
     chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
     assert chinese["error"] == "未知的权重项：size（可选：density、pci、cog、chain）"
+    url = f"/api/insight/snapshots/{snapshot.pk}/opportunities/?preset=long_jumps"
+    why = client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["opportunities"][0]["explanation"]
+    assert "complexity outlook gain COG" in why and why.endswith(".") and "机会增益" not in why
+    why = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").json()["opportunities"][0]["explanation"]
+    assert "机会增益 COG" in why and why.endswith("。")
     page = client.get("/insight/next/?w_density=abc", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "The weight “density” should be a number, not “abc”" in page and "权重" not in page
 

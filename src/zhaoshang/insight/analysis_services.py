@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
+from zhaoshang.core.messages import is_chinese
 from zhaoshang.insight.errors import InsightError
 from zhaoshang.insight.io import (
     SECTOR_MAP_FILE,
@@ -449,21 +450,32 @@ class OpportunityResult:
 
 
 def explain(row, label: dict[str, str], eci: float) -> str:
-    """One Chinese paragraph: why it ranks there (neighbours, complexity, outlook, chain need)."""
+    """One paragraph in the active language: why it ranks there (neighbours, complexity, outlook, chain need)."""
     parts = []
+    v = row.values
     if row.neighbours:
-        near = "、".join(f"{label.get(n.activity, n.activity)}（{n.proximity:.2f}）" for n in row.neighbours)
-        parts.append(f"本地已有的相近产业：{near}，密度 {row.values['density']:.2f}")
+        near = listing(f"{label.get(n.activity, n.activity)}（{n.proximity:.2f}）" for n in row.neighbours)
+        parts.append(
+            _("Related local industries: %(near)s, density %(density).2f")
+            % {"near": near, "density": v["density"]}
+        )
     else:
-        parts.append(f"本地没有相近产业，密度 {row.values['density']:.2f}")
+        parts.append(_("No related local industry, density %(density).2f") % {"density": v["density"]})
     if row.adds_complexity:
-        parts.append(f"复杂度 PCI {row.values['pci']:.2f} 高于本地 ECI {eci:.2f}，引进可提升复杂度")
+        parts.append(
+            _("complexity PCI %(pci).2f above the local ECI %(eci).2f: attracting it raises complexity")
+            % {"pci": v["pci"], "eci": eci}
+        )
     else:
-        parts.append(f"复杂度 PCI {row.values['pci']:.2f} 不高于本地 ECI {eci:.2f}")
-    parts.append(f"机会增益 COG {row.values['cog']:.2f}")
-    if row.values["chain"] > 0:
-        parts.append(f"补产业链缺口（需求 {row.values['chain']:.2f}）")
-    return "；".join(parts) + "。"
+        parts.append(
+            _("complexity PCI %(pci).2f not above the local ECI %(eci).2f") % {"pci": v["pci"], "eci": eci}
+        )
+    parts.append(_("complexity outlook gain COG %(cog).2f") % {"cog": v["cog"]})
+    if v["chain"] > 0:
+        parts.append(_("fills a gap of the chain (need %(chain).2f)") % {"chain": v["chain"]})
+    if is_chinese():
+        return "；".join(parts) + "。"
+    return "; ".join(parts) + "."
 
 
 def opportunities_for(

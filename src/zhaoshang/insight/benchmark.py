@@ -20,6 +20,7 @@ from zhaoshang.accounts.models import Organisation
 from zhaoshang.accounts.scoping import check_reference, visible
 from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
+from zhaoshang.core.messages import issue_message
 from zhaoshang.insight.errors import InsightError
 from zhaoshang.insight.indicators import (
     IndicatorFile,
@@ -73,7 +74,11 @@ class IndicatorImport:
             "unchanged": self.unchanged,
             "indicators": self.indicators,
             "regions": self.regions,
-            "errors": [f"第{i.row}行 {i.column or ''}：{i.message_zh}" for i in self.errors],
+            "errors": [
+                _("Row %(row)s %(column)s: %(message)s")
+                % {"row": i.row, "column": i.column or "", "message": issue_message(i)}
+                for i in self.errors
+            ],
             "issues": [i.as_dict() for i in self.issues],
             "ignored_columns": self.ignored_columns,
         }
