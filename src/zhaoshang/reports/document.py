@@ -103,7 +103,12 @@ def validate(report: Report) -> None:
                 for n, row in enumerate(block.rows, start=1):
                     if len(row) != len(block.headers):
                         raise InvalidReport(
-                            f"表格「{name}」第 {n} 行有 {len(row)} 个单元格，但表头有 {len(block.headers)} 列"
+                            f"表格「{name}」第 {n} 行有 {len(row)} 个单元格，但表头有 {len(block.headers)} 列",
+                            code="report_row_width_mismatch",
+                            table=name,
+                            row=n,
+                            cells=len(row),
+                            columns=len(block.headers),
                         )
 
 
@@ -116,7 +121,11 @@ def render(report: Report, path: str | Path, **options: object) -> Path:
     elif suffix == ".pdf":
         render_pdf(report, path, **options)  # type: ignore[arg-type]
     else:
-        raise UnsupportedReportFormat(f"不支持的报告格式「{suffix or path.name}」，请使用 .docx 或 .pdf")
+        raise UnsupportedReportFormat(
+            f"不支持的报告格式「{suffix or path.name}」，请使用 .docx 或 .pdf",
+            code="report_format_unsupported",
+            format=suffix or path.name,
+        )
     return path
 
 

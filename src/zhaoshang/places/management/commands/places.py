@@ -15,8 +15,10 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.models import User
+from zhaoshang.core.messages import error_message
 from zhaoshang.places import services
 from zhaoshang.places.categories import BY_CODE, CODES
 
@@ -26,7 +28,7 @@ def _actor(username: str | None) -> User | None:
         return None
     user = User.objects.filter(username=username).first()
     if user is None:
-        raise CommandError(f"用户“{username}”不存在")
+        raise CommandError(_("The user “%(username)s” does not exist") % {"username": username})
     return user
 
 
@@ -135,7 +137,7 @@ class Command(BaseCommand):
             if verb == "heat":
                 return self._heat(options)
         except services.PlacesError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(error_message(exc)) from None
         raise CommandError(f"unknown verb {verb}")
 
     def _heat(self, options) -> None:
@@ -146,19 +148,28 @@ class Command(BaseCommand):
 
         network = StreetNetwork.objects.defer("data").filter(name=options["area"]).first()
         if network is None:
-            raise services.PlacesError(f"没有名为“{options['area']}”的路网区域", code="network_not_found")
+            raise services.PlacesError(
+                _("There is no street network area named “%(area)s”") % {"area": options["area"]},
+                code="network_not_found",
+            )
         if not options["cell"] > 0:
-            raise services.PlacesError("网格边长必须为正数", code="bad_cell")
+            raise services.PlacesError(_("The grid cell side must be a positive number"), code="bad_cell")
         out = Path(options["output"])
         if out.suffix.lower() not in (".csv", ".xlsx"):
-            raise services.PlacesError("导出文件应为 .csv 或 .xlsx", code="bad_format")
+            raise services.PlacesError(_("The export file must be .csv or .xlsx"), code="bad_format")
         headers, rows, n = services.heat_table(network, options["level"], cell_m=options["cell"])
         if out.suffix.lower() == ".xlsx" and n >= 1_048_576:
             raise services.PlacesError(
-                "行数超过 Excel 单表上限：请按网格导出，或导出为 CSV", code="too_many_rows"
+                _("More rows than one Excel sheet holds: export per grid cell, or as CSV"),
+                code="too_many_rows",
             )
         written = (write_csv if out.suffix.lower() == ".csv" else write_xlsx)(out, headers, rows)
-        self.stdout.write(f"{out}：{written} 行（{'节点' if options['level'] == 'node' else '网格'}）")
+        text = (
+            _("%(file)s: %(rows)s rows (nodes)")
+            if options["level"] == "node"
+            else _("%(file)s: %(rows)s rows (grid cells)")
+        )
+        self.stdout.write(text % {"file": out, "rows": written})
 
     def _out(self, data, as_json: bool, text: str) -> None:
         if as_json:
@@ -252,13 +263,26 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             errors_path=options.get("errors"),
         )
+        head = (
+            _(
+                "Dataset “%(dataset)s” (%(crs)s → WGS-84) (dry run, nothing written): imported %(imported)s, rejected %(rejected)s, skipped for an unmapped type %(skipped)s"
+            )
+            if summary["dry_run"]
+            else _(
+                "Dataset “%(dataset)s” (%(crs)s → WGS-84): imported %(imported)s, rejected %(rejected)s, skipped for an unmapped type %(skipped)s"
+            )
+        )
         lines = [
-            f"数据集“{summary['dataset']}”（{summary['crs']} → WGS-84）{'（试运行，未写入）' if summary['dry_run'] else ''}："
-            f"导入 {summary['imported']}，拒绝 {summary['rejected']}，类型未映射跳过 {summary['skipped_unmapped']}"
+            head
+            % {
+                "dataset": summary["dataset"],
+                "crs": summary["crs"],
+                "imported": summary["imported"],
+                "rejected": summary["rejected"],
+                "skipped": summary["skipped_unmapped"],
+            }
         ]
-        lines += [
-            f"  第 {i['row']} 行 {i['field']}“{i['value']}”：{i['reason']}" for i in summary["issues"][:20]
-        ]
+        lines += [_("  Row %(row)s %(field)s “%(value)s”: %(reason)s") % i for i in summary["issues"][:20]]
         self._out(summary, options["json"], "\n".join(lines))
 
     def _type_codes(self, options) -> None:
