@@ -313,3 +313,37 @@ def test_the_api_says_a_bad_speed_in_english_with_its_code(cast, client_for, dem
     assert chinese.json() == {"error": "步行速度必须为正数，收到 -5.0", "code": "bad_speed"}
     typo = client.get(url, {"speed": "fast"}, HTTP_ACCEPT_LANGUAGE="en").json()
     assert typo == {"error": "The walking speed “fast” is not a number", "code": "invalid"}
+
+
+@pytest.mark.django_db
+def test_an_english_users_comparison_export_is_english(cast, client_for, demo_parks):
+    import docx
+
+    a, b = demo_parks
+    client = client_for(cast.leader)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get(reverse("places:export", args=["xlsx"]), {"park": [a.pk, b.pk]})
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheetnames == ["Comparison", "Gaps"]
+    assert next(book["Comparison"].iter_rows(values_only=True))[:3] == ("Park", "Walking minutes", "Coffee")
+    gaps = list(book["Gaps"].iter_rows(values_only=True))
+    assert gaps[0][:3] == ("Park", "Life circle (minutes)", "Category")
+    assert ("乙园区周边", 15, "Cinema") in [r[:3] for r in gaps[1:]]
+    assert "Cinema: none within 15 minutes" in [r[6] for r in gaps[1:]]
+    response = client.get(reverse("places:export", args=["docx"]), {"park": [a.pk, b.pk]})
+    document = docx.Document(io.BytesIO(b"".join(response.streaming_content)))
+    texts = [p.text for p in document.paragraphs]
+    assert "Amenities around the parks compared" in texts
+    assert "Facilities within 15 minutes' walk (1,200 m)" in texts
+    assert document.sections[0].footer.paragraphs[0].text == "Page "
+
+
+@pytest.mark.django_db
+def test_the_access_command_names_the_categories_in_english(demo_parks):
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("places", "access", "甲园区周边", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "甲园区周边 (demo, 80 m/min)"
+    assert lines[1] == "Category\t5 min\t10 min\t15 min"
+    assert lines[2].startswith("Coffee\t")

@@ -407,7 +407,7 @@ def place_carrier(
     from zhaoshang.accounts.scoping import check_reference
     from zhaoshang.core.locking import StaleEdit, claim_version
 
-    check_reference(actor, carrier, field="载体")
+    check_reference(actor, carrier, field=_("Carrier"))
     if park is not None and carrier.organisation_id != park.organisation_id:
         raise PlacesError(
             _("The carrier “%(carrier)s” does not belong to the park “%(park)s”")
@@ -660,15 +660,16 @@ def heat_layer(network: StreetNetwork, category: str, minutes: int, *, speed: fl
 def heat_table(network: StreetNetwork, level: str = "node", *, cell_m: float = HEAT_CELL_M):
     """Headers and rows of the counts for export: per node, or per grid cell (the most any node of the cell
     reaches), every category within 5/10/15 minutes."""
-    from zhaoshang.places.categories import BY_CODE
-
     data, counts = heat_counts(network)
     columns = [(m, c) for m in core.DEFAULT_MINUTES for c in CODES]
-    names = [f"{BY_CODE[c].label_zh}（{m} 分钟）" for m, c in columns]
+    names = [
+        _("%(category)s (%(minutes)s min)") % {"category": category_label(c), "minutes": m}
+        for m, c in columns
+    ]
     flat = counts.reshape(counts.shape[0], -1)
     g = data.graph
     if level == "node":
-        headers = ["节点 OSM ID", "经度", "纬度"] + names
+        headers = [_("Node OSM ID"), _("Longitude"), _("Latitude")] + names
 
         def node_rows():
             for i in range(g.n_nodes):
@@ -686,17 +687,22 @@ def heat_table(network: StreetNetwork, level: str = "node", *, cell_m: float = H
     order = np.argsort(cell_of_node, kind="stable")  # every cell holds a node: reduce over each cell's run
     starts = np.searchsorted(cell_of_node[order], np.arange(n_cells))
     top = np.maximum.reduceat(flat[order].astype(np.int64), starts, axis=0)
-    headers = ["网格列", "网格行", "西南角经度", "西南角纬度", "网格边长（米）", "节点数"] + [
-        f"{n} 最多" for n in names
-    ]
+    headers = [
+        _("Grid column"),
+        _("Grid row"),
+        _("South-west corner longitude"),
+        _("South-west corner latitude"),
+        _("Grid cell side (m)"),
+        _("Nodes"),
+    ] + [_("%(column)s, most") % {"column": n} for n in names]
 
     def cell_rows():
         for k in range(n_cells):
             yield [
                 int(col[k]),
                 int(row[k]),
-                round(lon0 + col[k] * cell_m / kx, 7),
-                round(lat0 + row[k] * cell_m / ky, 7),
+                round(float(lon0 + col[k] * cell_m / kx), 7),  # a Python float: CSV writes numpy's repr
+                round(float(lat0 + row[k] * cell_m / ky), 7),
                 cell_m,
                 int(nodes[k]),
             ] + top[k].tolist()
@@ -876,6 +882,14 @@ def park_gaps(park: Park, *, network_name: str | None = None) -> list:
     return standards.find_gaps(reqs, counts)
 
 
+def category_label(code: str) -> str:
+    """A category's name in the active language."""
+    from zhaoshang.core.messages import is_chinese
+    from zhaoshang.places.categories import BY_CODE
+
+    return BY_CODE[code].label_zh if is_chinese() else BY_CODE[code].label_en
+
+
 def gap_message(gap) -> str:
     """A gap against the standard in the active language (in Chinese the core's own sentence)."""
     from zhaoshang.core.messages import is_chinese
@@ -913,37 +927,43 @@ def compare_parks(parks: list[Park]) -> list[ParkComparison]:
 
 
 def comparison_report(rows: list[ParkComparison]):
-    """The side-by-side comparison as a report (DOCX/PDF through zhaoshang.reports)."""
-    from zhaoshang.places.categories import BY_CODE
+    """The side-by-side comparison as a report (DOCX/PDF through zhaoshang.reports), in the active language."""
     from zhaoshang.reports.document import Paragraph, Report, Section, Table
 
     speed = rows[0].access.speed if rows else walk_speed()
     sections = []
     for minutes in core.DEFAULT_MINUTES:
-        headers = ("类别",) + tuple(r.park.name for r in rows)
+        headers = (_("Category"),) + tuple(r.park.name for r in rows)
         body = tuple(
-            (BY_CODE[code].label_zh,) + tuple(r.access.counts[str(minutes)][code] for r in rows)
+            (category_label(code),) + tuple(r.access.counts[str(minutes)][code] for r in rows)
             for code in CODES
         )
-        sections.append(
-            Section(f"步行 {minutes} 分钟（{minutes * speed:,.0f} 米）可达设施数", (Table(headers, body),))
-        )
+        heading = _("Facilities within %(minutes)s minutes' walk (%(metres)s m)") % {
+            "minutes": minutes,
+            "metres": f"{minutes * speed:,.0f}",
+        }
+        sections.append(Section(heading, (Table(headers, body),)))
     gap_blocks = []
     for r in rows:
-        text = "；".join(g.message_zh for g in r.gaps) or "无缺口"
-        gap_blocks.append(Paragraph(f"{r.park.name}：{text}"))
-    sections.append(Section("对照生活圈标准的缺口（GB 50180-2018 及园区人才配套）", tuple(gap_blocks)))
+        text = _("; ").join(r.gap_messages) or _("No gaps")
+        gap_blocks.append(Paragraph(_("%(park)s: %(gaps)s") % {"park": r.park.name, "gaps": text}))
+    sections.append(
+        Section(
+            _("Gaps against the life-circle standard (GB 50180-2018 and the parks' talent amenities)"),
+            tuple(gap_blocks),
+        )
+    )
     return Report(
-        title="园区周边配套对比",
-        subtitle=f"步行速度 {speed:g} 米/分钟；距离沿路网计算",
+        title=_("Amenities around the parks compared"),
+        subtitle=_("Walking speed %(speed)s m/min; distances along the street network")
+        % {"speed": f"{speed:g}"},
         sections=tuple(sections),
+        page_label=_("Page {page}"),
     )
 
 
 def export_comparison(rows: list[ParkComparison], path: str | Path) -> Path:
-    """Write the comparison to .xlsx (Chinese headers) or .docx/.pdf (the report)."""
-    from zhaoshang.places.categories import BY_CODE
-
+    """Write the comparison to .xlsx or .docx/.pdf (the report), in the active language."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":  # the shared writer: a park name beginning with = is text, counts stay numbers
@@ -956,11 +976,11 @@ def export_comparison(rows: list[ParkComparison], path: str | Path) -> Path:
             [
                 row.park.name,
                 g.requirement.minutes,
-                BY_CODE[g.requirement.category].label_zh,
+                category_label(g.requirement.category),
                 g.requirement.distance_m,
                 g.requirement.min_count,
                 g.found,
-                g.message_zh,
+                gap_message(g),
                 f"{g.requirement.source} {g.requirement.clause}".strip(),
             ]
             for row in rows
@@ -969,18 +989,22 @@ def export_comparison(rows: list[ParkComparison], path: str | Path) -> Path:
         write_workbook(
             path,
             [
-                Sheet("对比", ["园区", "步行分钟"] + [BY_CODE[c].label_zh for c in CODES], access),
                 Sheet(
-                    "缺口",
+                    _("Comparison"),
+                    [_("Park"), _("Walking minutes")] + [category_label(c) for c in CODES],
+                    access,
+                ),
+                Sheet(
+                    _("Gaps"),
                     [
-                        "园区",
-                        "生活圈（分钟）",
-                        "类别",
-                        "标准距离（米）",
-                        "标准数量",
-                        "实有数量",
-                        "缺口",
-                        "依据",
+                        _("Park"),
+                        _("Life circle (minutes)"),
+                        _("Category"),
+                        _("Standard distance (m)"),
+                        _("Standard count"),
+                        _("Count found"),
+                        _("Gap"),
+                        _("Basis"),
                     ],
                     gaps,
                 ),

@@ -123,7 +123,9 @@ def export_file(request, fmt: str):
         raise Http404
     rows = services.compare_parks(selected)
     return file_download(
-        f"园区配套对比.{fmt}", f".{fmt}", lambda path: services.export_comparison(rows, path)
+        f"{_('Park amenities compared')}.{fmt}",
+        f".{fmt}",
+        lambda path: services.export_comparison(rows, path),
     )
 
 
@@ -180,7 +182,7 @@ def _map_data(park: Park, carriers=()) -> dict:
         ],
         "pois": pois,
         "park": {"name": park.name, "shape": shape, "origins": [xy(o[0], o[1]) for o in park.origins]},
-        "categories": {c.code: c.label_zh for c in CATEGORIES},
+        "categories": {c.code: services.category_label(c.code) for c in CATEGORIES},
     }
 
 
@@ -372,9 +374,8 @@ def heat_export(request, fmt: str):
         raise services.PlacesError(
             _("Too many rows for one Excel sheet: export per grid cell, or as CSV."), code="too_many_rows"
         )
-    name = f"步行可达设施数_{network.name}_{'节点' if level == 'node' else '网格'}.{fmt}"
+    title = _("Walking access counts")
+    name = f"{title}_{network.name}_{_('per node') if level == 'node' else _('per grid cell')}.{fmt}"
     if fmt == "csv":
         return file_download(name, ".csv", lambda path: write_csv(path, headers, rows))
-    return file_download(
-        name, ".xlsx", lambda path: write_xlsx(path, headers, rows, sheet_name="步行可达设施数")
-    )
+    return file_download(name, ".xlsx", lambda path: write_xlsx(path, headers, rows, sheet_name=title))

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from zhaoshang.accounts.models import User
 from zhaoshang.core.messages import error_message
 from zhaoshang.places import services
-from zhaoshang.places.categories import BY_CODE, CODES
+from zhaoshang.places.categories import CODES
 
 
 def _actor(username: str | None) -> User | None:
@@ -30,6 +30,10 @@ def _actor(username: str | None) -> User | None:
     if user is None:
         raise CommandError(_("The user “%(username)s” does not exist") % {"username": username})
     return user
+
+
+def _gaps_line(park: str, gaps: list[str]) -> str:
+    return _("%(park)s: %(gaps)s") % {"park": park, "gaps": _("; ").join(gaps) or _("No gaps")}
 
 
 class Command(BaseCommand):
@@ -180,7 +184,13 @@ class Command(BaseCommand):
     def _import_osm(self, options) -> None:
         from tqdm import tqdm
 
-        bar = tqdm(desc="读取 OSM 要素", unit=" 要素", unit_scale=True, file=sys.stderr, disable=None)
+        bar = tqdm(
+            desc=_("Reading OSM elements"),
+            unit=" " + _("elements"),
+            unit_scale=True,
+            file=sys.stderr,
+            disable=None,
+        )
         last = [0]
 
         def progress(read: int) -> None:
@@ -197,16 +207,29 @@ class Command(BaseCommand):
         finally:
             bar.close()
         text = (
-            f"区域“{summary['area']}”{'已替换' if summary['replaced'] else '已导入'}：{summary['nodes']} 个节点，"
-            f"{summary['edges']} 条边（{summary['length_km']} km），{summary['pois']} 个 POI；"
-            f"排除的道路：{summary['ways_excluded'] or '无'}"
-        )
+            _(
+                "Area “%(area)s” replaced: %(nodes)s nodes, %(edges)s edges (%(km)s km), %(pois)s POIs; streets left out: %(excluded)s"
+            )
+            if summary["replaced"]
+            else _(
+                "Area “%(area)s” imported: %(nodes)s nodes, %(edges)s edges (%(km)s km), %(pois)s POIs; streets left out: %(excluded)s"
+            )
+        ) % {
+            "area": summary["area"],
+            "nodes": summary["nodes"],
+            "edges": summary["edges"],
+            "km": summary["length_km"],
+            "pois": summary["pois"],
+            "excluded": summary["ways_excluded"] or _("none"),
+        }
         self._out(summary, options["json"], text)
 
     def _parks(self, options) -> None:
         if options["parks_verb"] == "import":
             summary = services.import_parks(options["file"], actor=_actor(options.get("user")))
-            text = f"{summary['parks']} 个园区：新增 {summary['created']}，更新 {summary['updated']}，未变 {summary['unchanged']}"
+            text = (
+                _("%(parks)s parks: %(created)s new, %(updated)s updated, %(unchanged)s unchanged") % summary
+            )
             return self._out(summary, options["json"], text)
         from zhaoshang.places.models import Park
 
@@ -226,12 +249,13 @@ class Command(BaseCommand):
         if options["json"]:
             return self._out(result.as_json(), True, "")
         lines = [
-            f"{park.name}（{result.network.name}，{result.speed:g} 米/分钟）",
-            "类别\t" + "\t".join(f"{m} 分钟" for m in result.minutes),
+            _("%(park)s (%(network)s, %(speed)s m/min)")
+            % {"park": park.name, "network": result.network.name, "speed": f"{result.speed:g}"},
+            _("Category") + "\t" + "\t".join(_("%(minutes)s min") % {"minutes": m} for m in result.minutes),
         ]
         for code in CODES:
             lines.append(
-                BY_CODE[code].label_zh
+                services.category_label(code)
                 + "\t"
                 + "\t".join(str(result.counts[str(m)][code]) for m in result.minutes)
             )
@@ -251,7 +275,9 @@ class Command(BaseCommand):
             for n in StreetNetwork.objects.defer("data").order_by("name")
         ]
         self._out(
-            rows, options["json"], "\n".join(f"{r['area']}\t{r['nodes']} 节点\t{r['edges']} 边" for r in rows)
+            rows,
+            options["json"],
+            "\n".join(_("%(area)s\t%(nodes)s nodes\t%(edges)s edges") % r for r in rows),
         )
 
     def _import_pois(self, options) -> None:
@@ -293,7 +319,8 @@ class Command(BaseCommand):
             {"prefix": t.prefix, "category": t.category, "label": t.label} for t in PoiTypeCode.objects.all()
         ]
         text = "\n".join(
-            f"{r['prefix']}\t{r['category']}\t{BY_CODE[r['category']].label_zh}\t{r['label']}" for r in rows
+            f"{r['prefix']}\t{r['category']}\t{services.category_label(r['category'])}\t{r['label']}"
+            for r in rows
         )
         self._out(rows, options["json"], text)
 
@@ -310,22 +337,20 @@ class Command(BaseCommand):
                     "required": g.requirement.min_count,
                     "found": g.found,
                     "source": g.requirement.source,
-                    "message": g.message_zh,
+                    "message": services.gap_message(g),
                 }
                 for g in gaps
             ],
         }
-        self._out(
-            data, options["json"], f"{park.name}：" + ("；".join(g.message_zh for g in gaps) or "无缺口")
-        )
+        self._out(data, options["json"], _gaps_line(park.name, [g["message"] for g in data["gaps"]]))
 
     def _compare(self, options) -> None:
         parks = [services.find_park(name) for name in options["parks"]]
         rows = services.compare_parks(parks)
         if options.get("output"):
             services.export_comparison(rows, options["output"])
-        data = [{**r.access.as_json(), "gaps": [g.message_zh for g in r.gaps]} for r in rows]
-        text = "\n".join(f"{d['park']}：{'；'.join(d['gaps']) or '无缺口'}" for d in data)
-        self._out(
-            data, options["json"], text + (f"\n已导出 {options['output']}" if options.get("output") else "")
-        )
+        data = [{**r.access.as_json(), "gaps": r.gap_messages} for r in rows]
+        text = "\n".join(_gaps_line(d["park"], d["gaps"]) for d in data)
+        if options.get("output"):
+            text += "\n" + _("Exported %(file)s") % {"file": options["output"]}
+        self._out(data, options["json"], text)
