@@ -125,3 +125,13 @@ def _installation_language():
     from django.utils import translation
 
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the database is rolled back between tests and its ids are used
+    again, so a value kept under one test's ids would be read by the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

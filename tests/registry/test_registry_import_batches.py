@@ -236,3 +236,22 @@ def test_a_code_landed_by_an_earlier_batch_is_found_by_a_later_one(cast, write_c
     path = write_csv(["企业名称", "统一社会信用代码", "经营范围"], rows)
     result = services.import_enterprises(cast.officer, path, cast.bureau)
     assert result.counts["created"] == 11 and Enterprise.objects.filter(uscc=CODE_A).count() == 1
+
+
+def test_between_batches_the_import_leaves_the_lock_free_for_the_rest_of_the_gap_only(monkeypatch):
+    """The rows read after a commit count toward the writers' gap: the import sleeps only for what is left."""
+    import time
+
+    from django.db import connection
+
+    from zhaoshang.registry import bulk_db
+
+    slept: list[float] = []
+    monkeypatch.setattr(bulk_db.time, "sleep", slept.append)
+    now = time.monotonic()
+    bulk_db.let_writers_in(now - 0.5)  # reading the next rows took longer than the gap
+    bulk_db.let_writers_in(now - 0.03)
+    if connection.vendor == "sqlite":
+        assert slept == [pytest.approx(bulk_db.SQLITE_WRITER_GAP_SECONDS - 0.03, abs=0.02)]
+    else:
+        assert slept == []  # PostgreSQL's writers do not wait for the import's lock

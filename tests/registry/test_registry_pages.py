@@ -219,3 +219,31 @@ def test_the_list_page_and_the_api_show_another_organisations_firms(cast, client
     other = Enterprise.objects.get(name="株洲乙园区科技有限公司")
     assert client_for(cast.owner).get(f"/api/enterprises/{other.pk}/").status_code == 200
     assert client_for(cast.owner).get(reverse("registry:export"), {"q": "乙园区"}).status_code == 200
+
+
+def _panel_counts(client) -> dict[str, int]:
+    from zhaoshang.registry.panels import registry_panel
+
+    request = client.get(reverse("web:workbench")).wsgi_request
+    return registry_panel(request)["stats"]
+
+
+def test_the_panels_counts_follow_a_new_firm_and_an_audited_edit(cast, client_for, park_firm, write_csv):
+    """The counts are kept between visits, but never past a change to the firms."""
+    client = client_for(cast.owner)
+    before = _panel_counts(client)
+    assert before["total"] >= 1
+    import_enterprises(
+        cast.owner,
+        write_csv(["统一社会信用代码", "企业名称"], [[CODE_B, "株洲乙园区制造有限公司"]]),
+        cast.park,
+    )
+    after_import = _panel_counts(client)
+    assert after_import["total"] == before["total"] + 1
+    from zhaoshang.registry.firms import update_enterprise
+
+    firm = Enterprise.objects.get(uscc=CODE_B)
+    update_enterprise(cast.owner, firm, region_code="110101")
+    away = _panel_counts(client)["local"]
+    update_enterprise(cast.owner, Enterprise.objects.get(uscc=CODE_B), region_code="430211")
+    assert _panel_counts(client)["local"] == away + 1

@@ -257,6 +257,9 @@ def test_the_findings_are_said_in_english_by_code_and_in_chinese_as_written(desk
         assert (
             issue_message(by_code["ticket_duplicate"]) == "Row 7, 工单编号: the ticket number repeats row 2"
         )
-        assert issue_message(by_code["value_unreadable"]) == "Row 5, 受理时间: “不是日期” could not be read"
+        assert (  # the core's reason (its code is the finding's kind), not only "could not be read"
+            issue_message(by_code["value_unreadable"])
+            == "Row 5, 受理时间: the date-time “不是日期” could not be read; write it like “2024-01-05 09:30”"
+        )
     with translation.override("zh-hans"):
         assert issue_message(by_code["ticket_duplicate"]) == "第7行 工单编号：工单编号与第2行重复"

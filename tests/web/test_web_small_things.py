@@ -61,3 +61,11 @@ def test_the_background_consumer_starts_and_stops_cleanly(tmp_path):
     assert signal.getsignal(signal.SIGINT) is before  # Ctrl+C still reaches the web server
     worker.stop()
     assert not any(t.is_alive() for _, t in worker.consumer.worker_threads)
+
+
+@pytest.mark.parametrize("name", ["pipeline:detail", "pipeline:followup_done", "registry:import_detail"])
+def test_a_link_made_once_per_list_is_the_reversed_url(name):
+    from zhaoshang.web.links import link_maker
+
+    make = link_maker(name)
+    assert [make(pk) for pk in (1, 42, 918273)] == [reverse(name, args=[pk]) for pk in (1, 42, 918273)]

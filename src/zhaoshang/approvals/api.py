@@ -6,6 +6,7 @@ import dataclasses
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -113,7 +114,9 @@ class ApprovalCaseViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             ).exists()
             return Response(
                 {
-                    "error": "该项目已开启代办" if exists else "找不到可开启代办的已签约项目",
+                    "error": _("This project already has an approval case")
+                    if exists
+                    else _("No signed project was found to open an approval case for"),
                     "code": "case_exists" if exists else "not_found",
                 },
                 status=400 if exists else 404,

@@ -9,11 +9,13 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self) -> None:
         from zhaoshang.api.routes import register_routes
-        from zhaoshang.approvals import panels, reminders  # noqa: F401  (registers the workbench panels, reminders)
+        from zhaoshang.approvals import messages, panels, reminders  # noqa: F401  (registers the workbench panels, reminders)
         from zhaoshang.approvals.services import promise_meeting_items
         from zhaoshang.core import hooks
+        from zhaoshang.core.messages import register_messages
 
         hooks.add_meeting_items(promise_meeting_items)
+        register_messages(self.name, errors=messages.ERRORS)
         register_routes(self.name, api_routes)
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.accounts.roles import ALL, grant_for
@@ -32,11 +33,12 @@ from zhaoshang.approvals.models import (
 from zhaoshang.core import audit
 from zhaoshang.core.calendar import get_calendar
 from zhaoshang.core.errors import DomainError
+from zhaoshang.core.messages import error_message
 from zhaoshang.pipeline.models import Project
 
 
 class ApprovalsError(DomainError):
-    """A request the approvals app refuses; the message is in Chinese for the user."""
+    """A request the approvals app refuses; the message is in the user's language."""
 
 
 def _today() -> dt.date:
@@ -58,11 +60,19 @@ def template_for(project_type: str) -> templates_core.CaseTemplate:
         try:
             return templates_core.template_from_dict(stored.data)
         except templates_core.TemplateError as exc:
-            raise ApprovalsError(str(exc), "template_invalid") from None
+            raise _template_invalid(exc) from None
     try:
         return templates_core.DEFAULT_TEMPLATES[project_type]
     except KeyError:
-        raise ApprovalsError(f"没有「{project_type}」类项目的代办模板", "no_template") from None
+        raise ApprovalsError(
+            _("There is no approval template for projects of the type “%(type)s”") % {"type": project_type},
+            "no_template",
+        ) from None
+
+
+def _template_invalid(exc: templates_core.TemplateError) -> ApprovalsError:
+    # "template_invalid" is the code clients know; the core's own code and parameters stay for the reader
+    return ApprovalsError(error_message(exc), "template_invalid", reason=exc.code, **exc.params)
 
 
 def project_types() -> list[tuple[str, str]]:
@@ -76,7 +86,7 @@ def save_template(actor: Actor, data: dict) -> ApprovalTemplate:
     try:
         template = templates_core.template_from_dict(data)
     except templates_core.TemplateError as exc:
-        raise ApprovalsError(str(exc), "template_invalid") from None
+        raise _template_invalid(exc) from None
     clean = templates_core.template_to_dict(template)
     stored = ApprovalTemplate.objects.filter(project_type=template.project_type).first()
     if stored is None:
@@ -121,9 +131,9 @@ def open_case(
     is_demo: bool = False,
 ) -> ApprovalCase:
     if project.signed_date is None:
-        raise ApprovalsError("项目尚未签约，不能开启代办", "not_signed")
+        raise ApprovalsError(_("The project is not signed yet: no approval case can be opened"), "not_signed")
     if ApprovalCase.objects.filter(project=project).exists():
-        raise ApprovalsError("该项目已开启代办", "case_exists")
+        raise ApprovalsError(_("This project already has an approval case"), "case_exists")
     template = template_for(project_type)
     if service_organisation is None and agent is not None:
         service_organisation = agent.organisation
@@ -190,9 +200,12 @@ def update_item(
         raise TypeError(f"unknown item fields: {sorted(unknown)}")
     state = fields.get("state", item.state)
     if state not in ApprovalItem.State.values:
-        raise ApprovalsError(f"未知的状态「{state}」")
+        raise ApprovalsError(_("Unknown state “%(state)s”") % {"state": state})
     if fields.get("promise") and not item.promise_allowed:
-        raise ApprovalsError(f"事项「{item.name}」不适用承诺制", "promise_not_allowed")
+        raise ApprovalsError(
+            _("The item “%(item)s” cannot be handled on a promise") % {"item": item.name},
+            "promise_not_allowed",
+        )
     if state == ApprovalItem.State.DONE and not (fields.get("done_on") or item.done_on):
         fields["done_on"] = _today()
     if state in (ApprovalItem.State.IN_PROGRESS, ApprovalItem.State.DONE) and not (
@@ -203,16 +216,20 @@ def update_item(
         fields["done_on"] = None
     done_on, started_on = fields.get("done_on", item.done_on), fields.get("started_on", item.started_on)
     if done_on and started_on and done_on < started_on:
-        raise ApprovalsError("办结日期不能早于开始日期", "dates")
+        raise ApprovalsError(_("The date done cannot be earlier than the start date"), "dates")
     if done_on and done_on > _today():
-        raise ApprovalsError("办结日期不能晚于今天", "dates")
+        raise ApprovalsError(_("The date done cannot be later than today"), "dates")
     if "materials_received" in fields:
         unknown_materials = [m for m in fields["materials_received"] if m not in item.materials]
         if unknown_materials:
-            raise ApprovalsError(f"不是该事项的申报材料：{'、'.join(unknown_materials)}", "materials")
+            raise ApprovalsError(
+                _("Not among the materials of this item: %(materials)s")
+                % {"materials": _(", ").join(unknown_materials)},
+                "materials",
+            )
         fields["materials_received"] = [m for m in item.materials if m in fields["materials_received"]]
     if add_trips < 0 or add_stamps < 0:
-        raise ApprovalsError("跑动次数和盖章数不能为负数")
+        raise ApprovalsError(_("Trips and stamps cannot be negative"))
     if add_trips:
         fields["trips"] = (fields.get("trips", item.trips) or 0) + add_trips
     if add_stamps:
@@ -225,7 +242,10 @@ def update_item(
             and not (pre.promise and pre.state == ApprovalItem.State.IN_PROGRESS)
         ]
         if blocking:
-            raise ApprovalsError(f"前置事项尚未办结：{'、'.join(blocking)}", "prerequisites_open")
+            raise ApprovalsError(
+                _("Prerequisites not done yet: %(items)s") % {"items": _(", ").join(blocking)},
+                "prerequisites_open",
+            )
     return audit.update(actor, item, **fields)
 
 
@@ -257,7 +277,7 @@ def case_timeline(case: ApprovalCase, today: dt.date | None = None, cal=None) ->
             case_items(case), case.start, today or _today(), cal or calendar()
         )
     except templates_core.ApprovalError as exc:
-        raise ApprovalsError(str(exc)) from None
+        raise ApprovalsError(exc.message, code=exc.code, **exc.params) from None
 
 
 def case_summary(case: ApprovalCase, items: list[timeline_core.CaseItem] | None = None) -> dict:
@@ -429,7 +449,7 @@ def create_promise(
     is_demo: bool = False,
 ) -> Promise:
     if not title.strip():
-        raise ApprovalsError("请填写承诺内容")
+        raise ApprovalsError(_("Please fill in what was promised"))
     return audit.create(
         actor,
         Promise,
@@ -457,12 +477,14 @@ def update_promise(
     fields: dict[str, Any] = {}
     if state:
         if state not in Promise.State.values:
-            raise ApprovalsError(f"未知的状态「{state}」")
+            raise ApprovalsError(_("Unknown state “%(state)s”") % {"state": state})
         fields["state"] = state
         if state == Promise.State.FULFILLED:
             text = evidence if evidence is not None else promise.evidence
             if not (text or "").strip():
-                raise ApprovalsError("兑现需要填写兑现依据（文件、照片或说明）", "evidence_required")
+                raise ApprovalsError(
+                    _("Fulfilment needs its evidence (a document, a photo or a note)"), "evidence_required"
+                )
             fields["fulfilled_on"] = fulfilled_on or promise.fulfilled_on or _today()
         else:
             fields["fulfilled_on"] = None
@@ -472,7 +494,7 @@ def update_promise(
         fields["deadline"] = deadline
     changed = audit.update(actor, promise, note=note, **fields)
     if not changed:
-        raise ApprovalsError("没有需要保存的变更", "no_change")
+        raise ApprovalsError(_("There are no changes to save"), "no_change")
     return changed
 
 
@@ -551,7 +573,7 @@ def promise_meeting_items(project_ids: Any, end: dt.date) -> list[dict]:
     return [
         {
             "id": f"promise-{r['id']}",
-            "title": f"【政府承诺】{r['title']}",
+            "title": _("[Government promise] %(title)s") % {"title": r["title"]},
             "department": r["department__name"],
             "due": r["deadline"],
             "status": "done" if r["state"] == Promise.State.FULFILLED else "open",

@@ -18,6 +18,7 @@ from zhaoshang.accounts.scoping import can, get_for_user, own_department, requir
 from zhaoshang.approvals import services
 from zhaoshang.approvals.forms import ItemForm, OpenCaseForm, PromiseForm, PromiseUpdateForm
 from zhaoshang.approvals.models import ApprovalCase, ApprovalItem, Promise, TrackingCode
+from zhaoshang.core.messages import error_message
 
 
 def _agents(user):
@@ -62,7 +63,7 @@ def case_open(request):
                 agent=form.cleaned_data["agent"],
             )
         except services.ApprovalsError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, error_message(exc))
         else:
             messages.success(request, _("Case opened."))
             return redirect("approvals:detail", pk=case.pk)
@@ -179,7 +180,7 @@ def item_update(request, pk):
                 },
             )
         except services.ApprovalsError as exc:
-            error = str(exc)
+            error = error_message(exc)
         else:
             messages.success(request, _("Saved."))
     else:
@@ -242,7 +243,7 @@ def promise_new(request, pk):
             services.create_promise(request.user, case.project, **form.cleaned_data)
             services.tracking_code(request.user, case.project)
         except services.ApprovalsError as exc:
-            form.add_error("title", str(exc))
+            form.add_error("title", error_message(exc))
         else:
             messages.success(request, _("Promise recorded."))
             return redirect("approvals:detail", pk=case.pk)
@@ -286,7 +287,7 @@ def promise_update(request, pk):
         try:
             services.update_promise(request.user, promise, **form.cleaned_data)
         except services.ApprovalsError as exc:
-            messages.error(request, str(exc))
+            messages.error(request, error_message(exc))
             response = promise_list(request)
             response.status_code = 400
             return response

@@ -10,6 +10,7 @@ parameters the finding does not carry, falls back to the Chinese sentence — ne
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -162,6 +163,9 @@ def _source(sentence: Promise) -> str:
         return str(sentence)
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def is_chinese() -> bool:
     return (get_language() or "zh-hans").lower().startswith("zh")
 
@@ -205,7 +209,9 @@ def translated_issue(issue: RowIssue | Mapping[str, Any]) -> dict[str, Any]:
 def error_message(exc: BaseException) -> str:
     """A domain error's message in the active language (its own Chinese message in Chinese)."""
     chinese = exc.message if isinstance(exc, DomainError) else str(exc)
-    if is_chinese():
-        return chinese
+    if is_chinese() or not _CJK.search(chinese):
+        return (
+            chinese  # an edge's error is translated where it is raised: only a core's Chinese needs its code
+        )
     params = getattr(exc, "params", None) or {}
     return _say(ERROR_MESSAGES.get(str(getattr(exc, "code", ""))), params, chinese)

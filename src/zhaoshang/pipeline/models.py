@@ -175,6 +175,9 @@ class Project(models.Model):
             models.Index(fields=["organisation", "stage"], name="pipeline_project_org_stage"),
             models.Index(fields=["stage", "quiet_since"], name="pipeline_project_cold"),
             models.Index(fields=["owner", "stage"], name="pipeline_project_owner"),
+            # an owner's projects by how long they have been quiet: the workbench's "going cold" list reads the
+            # oldest first and stops at its length, instead of sorting all of them
+            models.Index(fields=["owner", "quiet_since", "id"], name="pipeline_project_owner_quiet"),
         ]
 
     def __str__(self) -> str:

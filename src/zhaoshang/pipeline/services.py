@@ -560,11 +560,12 @@ def cold_filter(today: dt.date | None = None) -> Q:
 
 
 def due_followups(user: Any, today: dt.date | None = None) -> QuerySet[FollowUp]:
-    """The user's open next actions due today or earlier."""
+    """The user's open next actions due today or earlier (what a list of them shows: the project's name)."""
     today = today or _today()
     return (
         FollowUp.objects.filter(created_by=user, done=False, next_due__lte=today)
         .select_related("project")
+        .only("id", "project_id", "project__name", "next_action", "next_due")
         .order_by("next_due", "id")
     )
 
@@ -576,7 +577,7 @@ def open_tasks(user: Any, today: dt.date | None = None) -> QuerySet[Task]:
         mine |= Q(assignee__isnull=True, organisation_id=user.organisation_id)
     return (
         Task.objects.filter(mine, done_at__isnull=True)
-        .select_related("project", "enterprise")
+        .only("id", "title", "project_id", "enterprise_id", "due")
         .order_by("due", "id")
     )
 
@@ -587,7 +588,8 @@ def cold_projects_for(user: Any, today: dt.date | None = None) -> QuerySet[Proje
     return (
         Project.objects.filter(owner_id__in=owners)
         .filter(cold_filter(today))
-        .select_related("owner", "organisation")
+        .select_related("owner")
+        .only("id", "name", "stage", "quiet_since", "owner")
         .order_by("quiet_since", "id")
     )
 

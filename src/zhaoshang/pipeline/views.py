@@ -68,12 +68,29 @@ def _querystring_base(request) -> str:
 # --- projects ----------------------------------------------------------------------------------------------
 
 
+LIST_FIELDS = (
+    "id",
+    "name",
+    "stage",
+    "planned_investment_wan",
+    "last_followup_on",
+    "created_at",
+    "organisation__name",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+    "investor__name",
+)
+
+
 def project_list(request):
     require(request.user, "project", "view")
-    projects = visible(request.user, Project.objects.select_related("organisation", "owner", "investor"))
+    projects = visible(request.user, Project.objects.all())
     filterset = ProjectFilter(request.GET or None, queryset=projects, request=request)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else projects
-    page = Paginator(qs.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
+    # the columns of the list only (a firm's row holds its whole business scope)
+    rows = qs.select_related("organisation", "owner", "investor").only(*LIST_FIELDS)
+    page = Paginator(rows.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
     cold_ids = set(
         Project.objects.filter(pk__in=[p.pk for p in page.object_list])
         .filter(services.cold_filter())

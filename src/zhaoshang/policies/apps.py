@@ -10,8 +10,11 @@ class PoliciesConfig(AppConfig):
     def ready(self) -> None:
         from zhaoshang.api.routes import register_routes
         from zhaoshang.core import hooks
-        from zhaoshang.policies import panels  # noqa: F401  (registers the workbench panel)
+        from zhaoshang.core.messages import register_messages
+        from zhaoshang.policies import messages, panels  # noqa: F401  (panels registers the workbench panel)
         from zhaoshang.policies.services import profile_matches
+
+        register_messages(self.name, errors=messages.ERRORS)
 
         hooks.add_profile_section(
             hooks.ProfileSection("policies", "policies/_firm_section.html", profile_matches, order=60)

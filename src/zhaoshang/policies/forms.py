@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.policies.core import conditions as cond_core
+from zhaoshang.policies.messages import condition_message
 from zhaoshang.policies.models import Policy, Push
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -48,7 +49,7 @@ class ClauseForm(forms.Form):
         try:
             return cond_core.parse_conditions(self.cleaned_data["conditions"])
         except cond_core.ConditionError as exc:
-            raise forms.ValidationError(str(exc)) from None
+            raise forms.ValidationError(condition_message(exc)) from None
 
 
 class ImportForm(forms.Form):

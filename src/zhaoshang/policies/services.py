@@ -16,19 +16,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
 from zhaoshang.core.errors import DomainError
+from zhaoshang.core.messages import error_message
 from zhaoshang.policies.core import conditions as cond_core
 from zhaoshang.policies.core import matching as match_core
+from zhaoshang.policies.messages import condition_message, describe, kind_label
 from zhaoshang.policies.models import Clause, FirmQualification, FirmRD, Policy, PolicyVersion, Push
 from zhaoshang.registry.models import Enterprise
 from zhaoshang.tabular import write_xlsx
 
 
 class PoliciesError(DomainError):
-    """A request the policies app refuses; the message is in Chinese for the user."""
+    """A request the policies app refuses; the message is in the user's language."""
 
 
 def _today() -> dt.date:
@@ -87,7 +90,8 @@ def _clean_conditions(conditions: Any) -> list[dict]:
             return cond_core.parse_conditions(conditions)
         return [cond_core.validate_condition(c) for c in conditions or []]
     except cond_core.ConditionError as exc:
-        raise PoliciesError(str(exc), "condition_invalid") from None
+        # "condition_invalid" is the code clients know; the core's own code stays for the reader
+        raise PoliciesError(condition_message(exc), "condition_invalid", reason=exc.code) from None
 
 
 @transaction.atomic
@@ -100,9 +104,9 @@ def save_policy(
         raise TypeError(f"unknown policy fields: {sorted(unknown)}")
     code = (code or "").strip()
     if not code or not (fields.get("title") or "").strip():
-        raise PoliciesError("政策需要文号和标题", "required")
+        raise PoliciesError(_("A policy needs a document number and a title"), "required")
     if fields.get("valid_from") and fields.get("valid_to") and fields["valid_from"] > fields["valid_to"]:
-        raise PoliciesError("失效日期早于生效日期", "dates")
+        raise PoliciesError(_("The policy ends before it takes effect"), "dates")
     policy = Policy.objects.filter(code=code).first()
     try:
         if policy is None:
@@ -123,14 +127,16 @@ def save_clause(actor: Actor, policy: Policy, *, number: str, note: str = "", **
     if unknown:
         raise TypeError(f"unknown clause fields: {sorted(unknown)}")
     if not (number or "").strip() or not (fields.get("text") or "").strip():
-        raise PoliciesError("条款需要条款号和原文", "required")
+        raise PoliciesError(_("A clause needs an article number and its text"), "required")
     if "conditions" in fields:
         fields["conditions"] = _clean_conditions(fields["conditions"])
     if fields.get("amount_wan") not in (None, ""):
         try:
             fields["amount_wan"] = Decimal(str(fields["amount_wan"]))
         except InvalidOperation:
-            raise PoliciesError(f"金额不是数字：{fields['amount_wan']}", "amount") from None
+            raise PoliciesError(
+                _("The amount is not a number: %(amount)s") % {"amount": fields["amount_wan"]}, "amount"
+            ) from None
     else:
         fields["amount_wan"] = None
     clause = Clause.objects.filter(policy=policy, number=number.strip()).first()
@@ -198,7 +204,9 @@ def _date(value: Any, row: int, name: str, issues: list) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip()[:10])
     except ValueError:
-        issues.append({"row": row, "field": name, "reason": f"日期格式不正确：{value}"})
+        issues.append(
+            {"row": row, "field": name, "reason": _("Not a valid date: %(value)s") % {"value": value}}
+        )
         return None
 
 
@@ -212,11 +220,15 @@ def _read_yaml(path: Path) -> list[dict]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise PoliciesError(f"YAML 文件无法读取：{exc}", "unreadable") from None
+        raise PoliciesError(
+            _("The YAML file cannot be read: %(error)s") % {"error": exc}, "unreadable"
+        ) from None
     if isinstance(data, dict):
         data = data.get("policies")
     if not isinstance(data, list):
-        raise PoliciesError("YAML 文件应是政策列表（或 policies: 下的列表）", "unreadable")
+        raise PoliciesError(
+            _("The YAML file should be a list of policies (or a list under policies:)"), "unreadable"
+        )
     return [{**p, "_row": n} for n, p in enumerate(data, 1)]
 
 
@@ -226,11 +238,11 @@ def _read_table(path: Path, issues: list) -> list[dict]:
     try:
         table = open_table(path)
     except UnreadableFileError as exc:
-        raise PoliciesError(str(exc), "unreadable") from None
+        raise PoliciesError(error_message(exc), "unreadable") from None
     keys = [_HEADER_KEYS.get(h.strip()) for h in table.header]
     missing = [zh for key, zh in XLSX_HEADERS[:1] + XLSX_HEADERS[6:7] + XLSX_HEADERS[8:9] if key not in keys]
     if missing:
-        raise PoliciesError(f"缺少列：{'、'.join(missing)}", "columns")
+        raise PoliciesError(_("Missing columns: %(columns)s") % {"columns": _(", ").join(missing)}, "columns")
     policies: dict[str | dt.date, dict] = {}  # by the code as read (a cell formatted as a date stays one)
     for row_number, cells in table.rows:
         values = {
@@ -242,7 +254,13 @@ def _read_table(path: Path, issues: list) -> list[dict]:
             continue
         code = values.get("code") or ""
         if not code:
-            issues.append({"row": row_number, "field": "政策文号", "reason": "缺少政策文号"})
+            issues.append(
+                {
+                    "row": row_number,
+                    "field": _("Policy document number"),
+                    "reason": _("The policy document number is missing"),
+                }
+            )
             continue
         policy = policies.setdefault(code, {"code": code, "clauses": [], "_row": row_number})
         for key in ("title", "issuer", "valid_from", "valid_to", "source_url"):
@@ -274,7 +292,7 @@ def import_policies(
     result = ImportResult(dry_run=dry_run)
     issues = result.issues
     if not path.exists():
-        raise PoliciesError(f"文件不存在：{path}", "unreadable")
+        raise PoliciesError(_("The file does not exist: %(path)s") % {"path": path}, "unreadable")
     data = _read_yaml(path) if path.suffix.lower() in (".yaml", ".yml") else _read_table(path, issues)
     try:
         with transaction.atomic():
@@ -286,8 +304,8 @@ def import_policies(
                     fields = {
                         "title": str(raw.get("title") or "").strip(),
                         "issuer": str(raw.get("issuer") or "").strip(),
-                        "valid_from": _date(raw.get("valid_from"), row, "生效日期", issues),
-                        "valid_to": _date(raw.get("valid_to"), row, "失效日期", issues),
+                        "valid_from": _date(raw.get("valid_from"), row, _("Valid from"), issues),
+                        "valid_to": _date(raw.get("valid_to"), row, _("Valid until"), issues),
                         "source_url": str(raw.get("source_url") or ""),
                         "summary": str(raw.get("summary") or ""),
                     }
@@ -297,7 +315,7 @@ def import_policies(
                         actor, code=str(raw.get("code") or ""), note="导入", is_demo=is_demo, **fields
                     )
                 except PoliciesError as exc:
-                    issues.append({"row": row, "field": "政策", "reason": str(exc)})
+                    issues.append({"row": row, "field": _("Policy"), "reason": error_message(exc)})
                     continue
                 for clause in raw.get("clauses") or []:
                     crow = clause.get("_row", row)
@@ -321,8 +339,8 @@ def import_policies(
                         issues.append(
                             {
                                 "row": crow,
-                                "field": "条件" if exc.code == "condition_invalid" else "条款",
-                                "reason": str(exc),
+                                "field": _("Conditions") if exc.code == "condition_invalid" else _("Clause"),
+                                "reason": error_message(exc),
                             }
                         )
                 policy.refresh_from_db()
@@ -482,7 +500,7 @@ def match_firm_json(enterprise: Enterprise, as_of: dt.date | None = None) -> dic
     def verdict(v: cond_core.Verdict) -> dict:
         return {
             "kind": v.kind,
-            "label": cond_core.KIND_LABELS.get(v.kind, v.kind),
+            "label": kind_label(v.kind),
             "status": v.status,
             "value": audit._jsonable(v.value),
             "gap": v.gap,
@@ -503,7 +521,7 @@ def match_firm_json(enterprise: Enterprise, as_of: dt.date | None = None) -> dic
                     "title": r["clause"].title,
                     "no_application": r["clause"].no_application,
                     "conditions": [
-                        {**verdict(v), "rule": cond_core.describe(c)}
+                        {**verdict(v), "rule": describe(c)}
                         for v, c in zip(r["result"].verdicts, r["clause"].conditions, strict=True)
                     ],
                 }
@@ -600,9 +618,11 @@ def push_clause(actor: Actor, clause: Clause, as_of: dt.date | None = None, *, i
     """The 免申即享 list: a push for every firm that meets the clause today (firms already pushed are kept)."""
     as_of = as_of or _today()
     if not clause.policy.in_force(as_of):
-        raise PoliciesError("该政策不在有效期内", "not_in_force")
+        raise PoliciesError(_("This policy is not in force"), "not_in_force")
     if not clause.conditions:
-        raise PoliciesError("该条款没有结构化条件，无法匹配企业", "no_conditions")
+        raise PoliciesError(
+            _("This clause has no structured conditions: no firm can be matched"), "no_conditions"
+        )
     ids = eligible_firms(clause, as_of)[cond_core.MATCHED]
     existing = set(Push.objects.filter(clause=clause).values_list("enterprise_id", flat=True))
     new_ids = [i for i in ids if i not in existing]
@@ -648,11 +668,11 @@ def record_push(
 ) -> dict:
     on = on or _today()
     if state not in Push.State.values:
-        raise PoliciesError(f"未知的状态「{state}」")
+        raise PoliciesError(_("Unknown state “%(state)s”") % {"state": state})
     if on > _today():
-        raise PoliciesError("日期不能晚于今天", "dates")
+        raise PoliciesError(_("The date cannot be later than today"), "dates")
     if on < push.eligible_on:
-        raise PoliciesError("日期不能早于符合条件的日期", "dates")
+        raise PoliciesError(_("The date cannot be earlier than the day the firm became eligible"), "dates")
     fields: dict[str, Any] = {"state": state}
     if note:
         fields["note"] = note
@@ -663,11 +683,13 @@ def record_push(
         fields.setdefault("notified_on", push.notified_on or on)
     elif state == Push.State.PAID:
         if amount_wan in (None, ""):
-            raise PoliciesError("兑现需要填写金额", "amount_required")
+            raise PoliciesError(_("A payment needs its amount"), "amount_required")
         try:
             fields["amount_wan"] = Decimal(str(amount_wan))
         except InvalidOperation:
-            raise PoliciesError(f"金额不是数字：{amount_wan}", "amount") from None
+            raise PoliciesError(
+                _("The amount is not a number: %(amount)s") % {"amount": amount_wan}, "amount"
+            ) from None
         fields["paid_on"] = on
         fields["notified_on"] = push.notified_on or on
     return audit.update(actor, push, **fields)
@@ -742,9 +764,12 @@ def find_firm(text: str) -> Enterprise:
         if len(candidates) == 1:
             found = candidates[0]
         elif candidates:
-            raise PoliciesError(f"「{text}」对应多家企业，请用统一社会信用代码", "ambiguous")
+            raise PoliciesError(
+                _("“%(text)s” matches several firms: use the unified social credit code") % {"text": text},
+                "ambiguous",
+            )
     if found is None:
-        raise PoliciesError(f"找不到企业「{text}」", "not_found")
+        raise PoliciesError(_("No firm “%(text)s” was found") % {"text": text}, "not_found")
     return found
 
 
@@ -760,8 +785,8 @@ def profile_matches(firm: Enterprise, user: Any) -> dict | None:
             row["checks"] = [
                 {
                     "verdict": v,
-                    "rule": cond_core.describe(c),
-                    "label": cond_core.KIND_LABELS.get(v.kind, v.kind),
+                    "rule": describe(c),
+                    "label": kind_label(v.kind),
                 }
                 for v, c in zip(row["result"].verdicts, row["clause"].conditions, strict=True)
             ]

@@ -16,9 +16,11 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.models import User
 from zhaoshang.accounts.scoping import can, get_for_user, require, visible
+from zhaoshang.core.messages import error_message
 from zhaoshang.policies import services
 from zhaoshang.policies.core import conditions as cond_core
 from zhaoshang.policies.forms import AssignForm, ClauseForm, ImportForm, PolicyForm, PushRecordForm
+from zhaoshang.policies.messages import describe
 from zhaoshang.policies.models import Clause, Policy, Push
 from zhaoshang.registry.models import Enterprise
 from zhaoshang.web.exports import file_download
@@ -38,9 +40,7 @@ def policy_list(request):
 
 
 def _rules(clause: Clause) -> list[dict]:
-    return [
-        {"text": cond_core.describe(c), "line": cond_core.format_condition_line(c)} for c in clause.conditions
-    ]
+    return [{"text": describe(c), "line": cond_core.format_condition_line(c)} for c in clause.conditions]
 
 
 def policy_detail(request, pk):
@@ -93,7 +93,7 @@ def policy_edit(request, pk=None):
         try:
             saved, _created = services.save_policy(request.user, code=code, **data)
         except services.PoliciesError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, error_message(exc))
         else:
             if upload:
                 saved.source_file.save(upload.name, upload, save=True)
@@ -129,15 +129,15 @@ def clause_edit(request, pk):
         try:
             services.save_clause(request.user, policy, number=number, **data)
         except services.PoliciesError as exc:
-            form.add_error("conditions" if exc.code == "condition_invalid" else None, str(exc))
+            form.add_error("conditions" if exc.code == "condition_invalid" else None, error_message(exc))
         else:
             messages.success(request, _("Clause saved."))
             return redirect("policies:detail", pk=policy.pk)
     preview = []
     if form.is_bound and form.is_valid():
-        preview = [cond_core.describe(c) for c in form.cleaned_data["conditions"]]
+        preview = [describe(c) for c in form.cleaned_data["conditions"]]
     elif clause:
-        preview = [cond_core.describe(c) for c in clause.conditions]
+        preview = [describe(c) for c in clause.conditions]
     return TemplateResponse(
         request,
         "policies/clause_form.html",
@@ -166,7 +166,7 @@ def import_view(request):
                         request.user, path, dry_run=form.cleaned_data["dry_run"]
                     )
                 except services.PoliciesError as exc:
-                    form.add_error("file", str(exc))
+                    form.add_error("file", error_message(exc))
     status = 400 if form.errors or (result and result.issues) else 200
     return TemplateResponse(request, "policies/import.html", {"form": form, "result": result}, status=status)
 
@@ -226,9 +226,12 @@ def push(request, pk):
     try:
         result = services.push_clause(request.user, clause)
     except services.PoliciesError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_message(exc))
         return TemplateResponse(
-            request, "policies/pushes.html", _pushes_context(request, clause, error=str(exc)), status=400
+            request,
+            "policies/pushes.html",
+            _pushes_context(request, clause, error=error_message(exc)),
+            status=400,
         )
     messages.success(request, _("%(eligible)d eligible firms; %(new)d new on the list.") % result)
     return redirect("policies:pushes", pk=clause.pk)
@@ -260,7 +263,7 @@ def push_record(request, pk):
             return TemplateResponse(
                 request,
                 "policies/pushes.html",
-                _pushes_context(request, item.clause, error=str(exc)),
+                _pushes_context(request, item.clause, error=error_message(exc)),
                 status=400,
             )
         messages.success(request, _("Saved."))

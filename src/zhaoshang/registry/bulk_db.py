@@ -155,10 +155,14 @@ def import_lock(beat: Callable[[], None] | None = None, *, limit: float | None =
 SQLITE_WRITER_GAP_SECONDS = 0.1
 
 
-def let_writers_in() -> None:
-    """Called between two batches of an import: on SQLite, leave the write lock free for a moment (see above)."""
+def let_writers_in(committed_at: float) -> None:
+    """Called before an import takes the write lock again (``committed_at``: ``time.monotonic()`` when it last let
+    go of it): on SQLite, make the lock's free time at least the gap above. The import reads and checks its next
+    rows in that time, outside the transaction, so it waits only for what is left of the gap."""
     if connection.vendor == "sqlite":
-        time.sleep(SQLITE_WRITER_GAP_SECONDS)
+        left = SQLITE_WRITER_GAP_SECONDS - (time.monotonic() - committed_at)
+        if left > 0:
+            time.sleep(left)
 
 
 # --------------------------------------------------------------------------------------------- settings

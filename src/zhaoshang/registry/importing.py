@@ -723,11 +723,14 @@ class _Segments:
         self._rows = 0
         self._before = 0
         self._updated_from = 0
+        self._committed_at: float | None = None  # when the last batch let go of the write lock
         self.commits = 0
 
     def open(self) -> None:
         if self._stack is not None:
             return
+        if self._committed_at is not None:
+            bulk_db.let_writers_in(self._committed_at)
         stack = ExitStack()
         stack.enter_context(transaction.atomic())
         try:
@@ -775,7 +778,7 @@ class _Segments:
         self._stack = None
         stack.close()  # commits
         self.commits += 1
-        bulk_db.let_writers_in()
+        self._committed_at = time.monotonic()
 
     def abort(self) -> None:
         """Roll back the open batch (called while an exception propagates)."""

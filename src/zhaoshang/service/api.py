@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from zhaoshang.api.viewsets import ScopedReadOnlyViewSet
@@ -60,7 +60,10 @@ class AppealViewSet(ScopedReadOnlyViewSet):
             start = date.fromisoformat(request.query_params.get("from", ""))
             end = date.fromisoformat(request.query_params.get("to", ""))
         except ValueError:
-            raise ValidationError({"error": "from/to 应为 YYYY-MM-DD", "code": "bad_period"}) from None
+            # a domain error: the API answers 400 {"error": ..., "code": "bad_period"} (not nested in "error")
+            raise s.ServiceError(
+                _("from and to must be dates written YYYY-MM-DD"), code="bad_period"
+            ) from None
         return Response(s.compute_rates(s.appeals_in_period(start, end, user=request.user)).as_dict())
 
 

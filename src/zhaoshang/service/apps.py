@@ -10,13 +10,15 @@ class ServiceConfig(AppConfig):
     def ready(self) -> None:
         from zhaoshang.api.routes import register_routes
         from zhaoshang.core import hooks
-        from zhaoshang.service import panels, reminders  # noqa: F401 - registers the workbench panels, reminders
+        from zhaoshang.core.messages import register_messages
+        from zhaoshang.service import messages, panels, reminders  # noqa: F401 - registers the workbench panels, reminders
         from zhaoshang.service.services import appeals_of_firm
 
         hooks.add_profile_section(
             hooks.ProfileSection("appeals", "service/_firm_appeals.html", appeals_of_firm, order=50)
         )
         register_routes(self.name, api_routes)
+        register_messages(self.name, errors=messages.ERRORS, issues=messages.ISSUES)
 
 
 def api_routes():

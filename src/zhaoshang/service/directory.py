@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.accounts.roles import Role
 from zhaoshang.accounts.services import ensure_organisation, ensure_user
 from zhaoshang.accounts.types import Actor
 from zhaoshang.core.errors import DomainError
+from zhaoshang.core.messages import error_message
 from zhaoshang.service.services import ServiceError, city_root
 from zhaoshang.tabular import cell_text, open_table
 
@@ -77,14 +79,16 @@ def import_directory(actor: Actor, path: str | Path, *, dry_run: bool = False) -
     try:
         table = open_table(Path(path))
     except (DomainError, OSError) as exc:
-        raise ServiceError(str(exc), code="file_unreadable") from None
+        raise ServiceError(error_message(exc), code="file_unreadable") from None
     columns = {}
     for i, header in enumerate(table.header):
         for key, names in HEADERS.items():
             if header.strip() in names and key not in columns:
                 columns[key] = i
     if "name" not in columns:
-        raise ServiceError("目录文件缺少“单位名称”列", code="header_mapping")
+        raise ServiceError(
+            _("The directory file has no “单位名称” (unit name) column"), code="header_mapping"
+        )
     result = DirectoryResult(dry_run=dry_run)
     try:
         with transaction.atomic():
@@ -97,10 +101,13 @@ def import_directory(actor: Actor, path: str | Path, *, dry_run: bool = False) -
 
                 name, kind_text, role_text = get("name"), get("kind"), get("role")
                 if not name:
-                    result.errors.append(f"第{number}行：缺少单位名称")
+                    result.errors.append(_("Row %(row)s: the unit name is missing") % {"row": number})
                     continue
                 if kind_text not in KINDS:
-                    result.errors.append(f"第{number}行 单位类型：“{kind_text}”应为 部门/园区/乡镇/服务中心")
+                    result.errors.append(
+                        _("Row %(row)s, 单位类型 (kind): “%(value)s” must be 部门/园区/乡镇/服务中心")
+                        % {"row": number, "value": kind_text}
+                    )
                     continue
                 parent_text = get("parent")
                 parent = root
@@ -111,7 +118,10 @@ def import_directory(actor: Actor, path: str | Path, *, dry_run: bool = False) -
                     )
                     if parent is None:
                         result.errors.append(
-                            f"第{number}行 上级单位：找不到“{parent_text}”（请把上级单位写在前面的行）"
+                            _(
+                                "Row %(row)s, 上级单位 (parent): “%(value)s” not found (write a parent unit on an earlier row)"
+                            )
+                            % {"row": number, "value": parent_text}
                         )
                         continue
                 existing = Organisation.objects.filter(name=name).first()
@@ -130,7 +140,10 @@ def import_directory(actor: Actor, path: str | Path, *, dry_run: bool = False) -
                 username = get("username")
                 if username:
                     if role_text not in ROLES:
-                        result.errors.append(f"第{number}行 角色：“{role_text}”应为 {'/'.join(ROLES)}")
+                        result.errors.append(
+                            _("Row %(row)s, 角色 (role): “%(value)s” must be one of %(roles)s")
+                            % {"row": number, "value": role_text, "roles": "/".join(ROLES)}
+                        )
                         continue
                     person = get("person")
                     extra = {

@@ -22,11 +22,13 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.models import Organisation
 from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
 from zhaoshang.core.errors import DomainError
+from zhaoshang.core.messages import error_message
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.registry.core import uscc as uscc_core
 from zhaoshang.service.core import values
@@ -215,14 +217,15 @@ def import_appeals(
     try:
         table = open_table(path)
     except (DomainError, OSError) as exc:
-        raise ServiceError(str(exc), code="file_unreadable") from None
+        raise ServiceError(error_message(exc), code="file_unreadable") from None
     columns, unknown = map_headers(table.header)
     missing = [LABELS[f] for f in REQUIRED if f not in columns]
     if "firm_name" not in columns and "uscc" not in columns:
-        missing.append("企业名称或统一社会信用代码")
+        missing.append(_("企业名称 or 统一社会信用代码"))
     if missing:
         raise ServiceError(
-            f"文件缺少必需的列：{'、'.join(missing)}（表头：{'、'.join(table.header)}）",
+            _("The file lacks the required columns: %(missing)s (its header: %(header)s)")
+            % {"missing": "、".join(missing), "header": "、".join(table.header)},
             code="header_mapping",
         )
     result = ImportResult(file_name=path.name, dry_run=dry_run)
@@ -285,7 +288,9 @@ class _Run:
             try:
                 return fn(raw)
             except values.ValueProblem as exc:
-                issues.append(_issue(number, header(name), raw, str(exc), exc.code))
+                # one finding code; the core's code is its kind, so that the edge says the precise reason
+                params = {"kind": exc.code, **{k: str(v) for k, v in exc.params.items()}}
+                issues.append(_issue(number, header(name), raw, str(exc), "value_unreadable", params=params))
                 return None
 
         ticket = _text(cell("ticket"))
@@ -821,15 +826,22 @@ def rerun_import(actor: Actor, run: Any, *, background: bool | None = None) -> A
     from zhaoshang.service.models import ImportRun
 
     if not may_download_issues(actor, run):
-        raise PermissionDenied("只有发起导入的人或管理员可以重新导入")
+        raise PermissionDenied(
+            _("Only the person who started the import or an administrator may run it again")
+        )
     if run.status == ImportRun.Status.DONE or (
         run.status != ImportRun.Status.FAILED and not interruption(run)
     ):
         raise ServiceError(
-            "该导入仍在进行或已完成，不能重新导入；如需再次导入，请重新上传文件", "rerun_refused"
+            _(
+                "This import is still running or has finished and cannot be run again; to import again, upload the file again"
+            ),
+            "rerun_refused",
         )
     if not run_file(run).is_file():
-        raise ServiceError("服务器上没有该次导入的原文件，请重新上传", "file_missing")
+        raise ServiceError(
+            _("The server no longer has the file of this import; please upload it again"), "file_missing"
+        )
     claimed = ImportRun.objects.filter(pk=run.pk, status=run.status, heartbeat_at=run.heartbeat_at).update(
         status=ImportRun.Status.PENDING,
         heartbeat_at=timezone.now(),
@@ -840,7 +852,7 @@ def rerun_import(actor: Actor, run: Any, *, background: bool | None = None) -> A
         finished_at=None,
     )
     if not claimed:
-        raise ServiceError("该导入刚刚已被重新导入，请刷新页面", "conflict")
+        raise ServiceError(_("This import has just been run again; please refresh the page"), "conflict")
     audit.record(actor, "update", run, {"status": [run.status, "pending"]}, note="重新导入")
     run.refresh_from_db()
     _launch(run, actor, background=background)

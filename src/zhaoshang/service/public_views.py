@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhaoshang.core.messages import error_message
 from zhaoshang.service import forms as f
 from zhaoshang.service import services as s
 from zhaoshang.service.models import Appeal, AppealEvent, Attachment, PublicThrottle
@@ -92,7 +93,7 @@ def appeal_form(request):
             content=d["content"],
         )
     except s.ServiceError as exc:
-        form.add_error(None, str(exc))
+        form.add_error(None, error_message(exc))
         return TemplateResponse(request, "service/public_form.html", {"form": form}, status=400)
     hit("submit-ip", ip)
     hit("submit-phone", d["phone"])

@@ -65,7 +65,7 @@ def monthly_xlsx(qs: QuerySet[Appeal], start: date, end: date, out: IO[bytes] | 
         rates.extend(_rate_row(name, r) for name, r in rows)
         rates.append(())
     rates.append(Bold(("口径",)))
-    rates.extend((name, definition) for _key, name, definition in s.RATE_DEFINITIONS)
+    rates.extend((str(name), str(definition)) for _key, name, definition in s.RATE_DEFINITIONS)
     headers = (
         "工单编号",
         "查询码",
@@ -117,7 +117,7 @@ def monthly_docx(qs: QuerySet[Appeal], start: date, end: date, out: IO[bytes] | 
 
     overall = s.compute_rates(qs).as_dict()
     figures = KeyFigures(
-        tuple(KeyFigure(name, _pct(overall[key])) for key, name, _d in s.RATE_DEFINITIONS[:4])
+        tuple(KeyFigure(str(name), _pct(overall[key])) for key, name, _d in s.RATE_DEFINITIONS[:4])
         + (
             KeyFigure("受理", overall["received"], "件"),
             KeyFigure("办结", overall["closed"], "件"),

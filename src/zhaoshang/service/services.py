@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.accounts.roles import Role
@@ -214,13 +216,15 @@ def receive_appeal(
     from zhaoshang.registry.services import ensure_enterprise
 
     if not (firm_name.strip() or firm_uscc.strip()):
-        raise ServiceError("请填写企业名称或统一社会信用代码", code="firm_required")
+        raise ServiceError(
+            _("Please give the company name or the unified social credit code"), code="firm_required"
+        )
     if not content.strip():
-        raise ServiceError("请填写诉求内容", code="content_required")
+        raise ServiceError(_("Please describe the appeal"), code="content_required")
     if actor is not None and getattr(actor, "pk", None):
         receiving_org = receiving_org or actor.organisation
         if receiving_org is None or not may_act_in(actor, "appeal", "add", receiving_org):
-            raise PermissionDenied("没有登记诉求的权限")
+            raise PermissionDenied(_("You may not register appeals"))
     receiving_org = receiving_org or default_receiver()
     received_at = aware(received_at or timezone.now())
     firm = ensure_enterprise(
@@ -280,9 +284,9 @@ def _require(actor: Actor, appeal: Appeal, action: str = "change") -> None:
     if actor is None:
         return
     if not in_scope(actor, appeal, "view"):
-        raise PermissionDenied("不在您的权限范围内")
+        raise PermissionDenied(_("This is outside your scope"))
     if not in_scope(actor, appeal, action):
-        raise PermissionDenied("没有办理该诉求的权限")
+        raise PermissionDenied(_("You may not handle this appeal"))
 
 
 def _is_owner_side(actor: Actor, appeal: Appeal) -> bool:
@@ -304,9 +308,9 @@ def _is_department_side(actor: Actor, appeal: Appeal) -> bool:
 def assign_appeal(actor: Actor, appeal: Appeal, department: Organisation, *, reason: str = "") -> Appeal:
     _require(actor, appeal)
     if not _is_owner_side(actor, appeal):
-        raise PermissionDenied("只有首接单位可以分派")
+        raise PermissionDenied(_("Only the first receiver may assign the appeal"))
     if appeal.status == Appeal.Status.CLOSED:
-        raise ServiceError("诉求已办结，不能再分派", code="closed")
+        raise ServiceError(_("The appeal is closed and can no longer be assigned"), code="closed")
     _route(actor, appeal, department, text=reason)
     return appeal
 
@@ -316,9 +320,9 @@ def accept_appeal(actor: Actor, appeal: Appeal) -> Appeal:
     """The lead department accepts (签收): it owns the appeal from now on; acceptance is the first response."""
     _require(actor, appeal)
     if not _is_department_side(actor, appeal):
-        raise PermissionDenied("只有承办部门可以签收")
+        raise PermissionDenied(_("Only the lead department may accept the appeal"))
     if appeal.status not in (Appeal.Status.ASSIGNED, Appeal.Status.RECEIVED):
-        raise ServiceError("该诉求不在待签收状态", code="not_assigned")
+        raise ServiceError(_("The appeal is not waiting to be accepted"), code="not_assigned")
     appeal.status = Appeal.Status.ACCEPTED
     appeal.handler = actor if getattr(actor, "pk", None) else None
     appeal.save(update_fields=["status", "handler", "updated_at"])
@@ -336,22 +340,22 @@ def _mark_response(appeal: Appeal, at: datetime | None = None) -> None:
     appeal.save(update_fields=["first_response_at", "responded_in_time", "updated_at"])
 
 
-def _need_reason(reason: str, what: str) -> str:
+def _need_reason(reason: str, message: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError(f"{what}必须填写理由", code="reason_required")
+        raise ServiceError(message, code="reason_required")
     return reason
 
 
 @transaction.atomic
 def transfer_appeal(actor: Actor, appeal: Appeal, department: Organisation, *, reason: str) -> Appeal:
     """The lead department hands the appeal to another department (with a reason); ownership follows acceptance."""
-    reason = _need_reason(reason, "转办")
+    reason = _need_reason(reason, _("A transfer needs a reason"))
     _require(actor, appeal)
     if not (_is_department_side(actor, appeal) or _is_owner_side(actor, appeal)):
-        raise PermissionDenied("只有承办部门或首接单位可以转办")
+        raise PermissionDenied(_("Only the lead department or the first receiver may transfer the appeal"))
     if appeal.status == Appeal.Status.CLOSED:
-        raise ServiceError("诉求已办结，不能转办", code="closed")
+        raise ServiceError(_("The appeal is closed and can no longer be transferred"), code="closed")
     _route(actor, appeal, department, text=reason, kind=AppealEvent.Kind.TRANSFERRED)
     return appeal
 
@@ -359,12 +363,12 @@ def transfer_appeal(actor: Actor, appeal: Appeal, department: Organisation, *, r
 @transaction.atomic
 def send_back_appeal(actor: Actor, appeal: Appeal, *, reason: str) -> Appeal:
     """退单: the department returns the appeal to its first receiver, which keeps owning it."""
-    reason = _need_reason(reason, "退单")
+    reason = _need_reason(reason, _("Sending back needs a reason"))
     _require(actor, appeal)
     if not _is_department_side(actor, appeal):
-        raise PermissionDenied("只有承办部门可以退单")
+        raise PermissionDenied(_("Only the lead department may send the appeal back"))
     if appeal.status == Appeal.Status.CLOSED:
-        raise ServiceError("诉求已办结，不能退单", code="closed")
+        raise ServiceError(_("The appeal is closed and can no longer be sent back"), code="closed")
     old = appeal.department
     appeal.department, appeal.handler, appeal.status = None, None, Appeal.Status.RECEIVED
     appeal.save(update_fields=["department", "handler", "status", "updated_at"])
@@ -380,7 +384,9 @@ def add_joint_departments(
     """Joint handling: other departments take part; the appeal's department stays the one lead."""
     _require(actor, appeal)
     if not (_is_department_side(actor, appeal) or _is_owner_side(actor, appeal)):
-        raise PermissionDenied("只有承办部门或首接单位可以组织联合办理")
+        raise PermissionDenied(
+            _("Only the lead department or the first receiver may organise joint handling")
+        )
     out = []
     for dept in departments:
         if dept.pk == appeal.department_id:
@@ -397,10 +403,10 @@ def add_joint_departments(
 @transaction.atomic
 def pause_appeal(actor: Actor, appeal: Appeal, *, reason: str, on: date | None = None) -> Appeal:
     """Stop the clock while waiting for the firm (材料补正 …); the reason is required."""
-    reason = _need_reason(reason, "暂停计时")
+    reason = _need_reason(reason, _("Pausing the clock needs a reason"))
     _require(actor, appeal)
     if appeal.status in (Appeal.Status.CLOSED, Appeal.Status.WAITING):
-        raise ServiceError("该诉求不能暂停计时", code="not_pausable")
+        raise ServiceError(_("The clock of this appeal cannot be paused"), code="not_pausable")
     appeal.paused_since = on or timezone.localdate()
     appeal.status = Appeal.Status.WAITING
     appeal.save(update_fields=["paused_since", "status", "updated_at"])
@@ -413,7 +419,7 @@ def resume_appeal(actor: Actor, appeal: Appeal, *, on: date | None = None) -> Ap
     """Restart the clock: the due dates move on by the working days the appeal waited."""
     _require(actor, appeal)
     if appeal.status != Appeal.Status.WAITING or appeal.paused_since is None:
-        raise ServiceError("该诉求没有暂停计时", code="not_paused")
+        raise ServiceError(_("The clock of this appeal is not paused"), code="not_paused")
     cal = working_calendar()
     waited = cal.working_days_between(appeal.paused_since, on or timezone.localdate())
     old = appeal.handling_due
@@ -433,7 +439,7 @@ def resume_appeal(actor: Actor, appeal: Appeal, *, on: date | None = None) -> Ap
 def reply_to_firm(actor: Actor, appeal: Appeal, text: str) -> Appeal:
     text = (text or "").strip()
     if not text:
-        raise ServiceError("答复内容不能为空", code="reply_required")
+        raise ServiceError(_("The reply must not be empty"), code="reply_required")
     _require(actor, appeal)
     appeal.reply = text
     appeal.save(update_fields=["reply", "updated_at"])
@@ -448,12 +454,14 @@ def close_appeal(
 ) -> Appeal:
     """办结 with a result; 部分解决 and 未解决 need an explanation."""
     if result not in Appeal.Result.values:
-        raise ServiceError("办理结果应为 解决 / 部分解决 / 未解决", code="bad_result")
+        raise ServiceError(_("The result must be solved, partly solved or not solved"), code="bad_result")
     if result != Appeal.Result.SOLVED and not (note or "").strip():
-        raise ServiceError("部分解决或未解决必须说明原因", code="explanation_required")
+        raise ServiceError(
+            _("A partly solved or unsolved appeal needs an explanation"), code="explanation_required"
+        )
     _require(actor, appeal)
     if appeal.status == Appeal.Status.CLOSED:
-        raise ServiceError("诉求已经办结", code="closed")
+        raise ServiceError(_("The appeal is already closed"), code="closed")
     if appeal.status == Appeal.Status.WAITING:
         resume_appeal(actor, appeal)
     at = aware(at or timezone.now())
@@ -486,12 +494,17 @@ def close_appeal(
 def record_satisfaction(actor: Actor, appeal: Appeal, value: str, *, note: str = "") -> Appeal:
     """The call-back: by someone other than the handler; 不满意 reopens the appeal (counted)."""
     if value not in Appeal.Satisfaction.values:
-        raise ServiceError("满意度应为 满意 / 基本满意 / 不满意 / 未评价", code="bad_satisfaction")
+        raise ServiceError(
+            _("The satisfaction must be satisfied, fairly satisfied, unsatisfied or not rated"),
+            code="bad_satisfaction",
+        )
     _require(actor, appeal)
     if appeal.status != Appeal.Status.CLOSED:
-        raise ServiceError("诉求办结后才能回访", code="not_closed")
+        raise ServiceError(_("The call-back can only be made once the appeal is closed"), code="not_closed")
     if actor is not None and getattr(actor, "pk", None) and appeal.handler_id == actor.pk:
-        raise ServiceError("回访须由办理人以外的人员进行", code="handler_cannot_rate")
+        raise ServiceError(
+            _("The call-back must be made by someone other than the handler"), code="handler_cannot_rate"
+        )
     appeal.satisfaction = value
     appeal.rated_at = timezone.now()
     appeal.rated_by = actor if getattr(actor, "pk", None) else None
@@ -522,7 +535,7 @@ def add_firm_message(appeal: Appeal, text: str) -> AppealEvent:
     """A firm's follow-up on the public status page."""
     text = (text or "").strip()[:2000]
     if not text:
-        raise ServiceError("内容不能为空", code="text_required")
+        raise ServiceError(_("The text must not be empty"), code="text_required")
     return _event(appeal, AppealEvent.Kind.FIRM_MESSAGE, None, text=text)
 
 
@@ -627,11 +640,35 @@ def record_escalations(today: date | None = None) -> list[Escalation]:
 # ------------------------------------------------------------------------------------------------ rates
 
 RATE_DEFINITIONS = (
-    ("response_rate", "响应率", "在响应时限内首次响应的诉求数 ÷ 期内受理的诉求数"),
-    ("solve_rate", "解决率", "办结结果为“解决”的诉求数 ÷ 已办结的诉求数"),
-    ("satisfaction_rate", "满意率", "（满意 + 基本满意）÷ 已评价的诉求数（未评价不计入）"),
-    ("on_time_rate", "按时办结率", "在办理到期日当天或之前办结的诉求数 ÷ 已办结的诉求数"),
-    ("reopen_rate", "重办率", "因回访不满意重新办理过的诉求数 ÷ 期内受理的诉求数"),
+    (
+        "response_rate",
+        gettext_lazy("Response rate"),
+        gettext_lazy(
+            "Appeals first responded to within the response time limit ÷ appeals received in the period"
+        ),
+    ),
+    (
+        "solve_rate",
+        gettext_lazy("Solve rate"),
+        gettext_lazy("Closed appeals whose result is “solved” ÷ closed appeals"),
+    ),
+    (
+        "satisfaction_rate",
+        gettext_lazy("Satisfaction rate"),
+        gettext_lazy("(Satisfied + basically satisfied) ÷ rated appeals (appeals not rated are not counted)"),
+    ),
+    (
+        "on_time_rate",
+        gettext_lazy("On-time closing rate"),
+        gettext_lazy("Appeals closed on or before their due date ÷ closed appeals"),
+    ),
+    (
+        "reopen_rate",
+        gettext_lazy("Reopen rate"),
+        gettext_lazy(
+            "Appeals handled again after an unsatisfied return visit ÷ appeals received in the period"
+        ),
+    ),
 )
 
 
@@ -891,7 +928,7 @@ def raise_structural_problem(
 
     title = (title or "").strip()
     if not title:
-        raise ServiceError("请填写问题名称", code="title_required")
+        raise ServiceError(_("Please give the problem a title"), code="title_required")
     owner = (
         owner or (actor.organisation if actor is not None and actor.organisation_id else None) or city_root()
     )
@@ -936,7 +973,7 @@ def plan_visits(
     from zhaoshang.service.models import Visit
 
     if actor is None or not can(actor, "appeal", "add"):
-        raise PermissionDenied("没有安排走访的权限")
+        raise PermissionDenied(_("You may not plan visits"))
     created = 0
     for firm in firms:
         if Visit.objects.filter(enterprise=firm, plan=plan, done_on__isnull=True).exists():
@@ -967,7 +1004,7 @@ def record_visit(
     from zhaoshang.service.models import Visit
 
     if not visible(actor, Visit.objects.filter(pk=visit.pk), "add").exists():
-        raise PermissionDenied("不在您的权限范围内")
+        raise PermissionDenied(_("This is outside your scope"))
     visit.findings = (findings or "").strip()
     visit.done_on = done_on or timezone.localdate()
     visit.save(update_fields=["findings", "done_on"])
@@ -1174,26 +1211,30 @@ def update_structural_problem(
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     if not visible(actor, StructuralProblem.objects.filter(pk=problem.pk), "change").exists():
-        raise PermissionDenied("不在您的权限范围内")
+        raise PermissionDenied(_("This is outside your scope"))
     if "owner" in fields:
         if fields["owner"] is None:
-            raise ServiceError("请选择责任单位", code="owner_required")
+            raise ServiceError(_("Please choose the responsible unit"), code="owner_required")
         check_reference(actor, fields["owner"], field="责任单位")
     if "title" in fields:
         fields["title"] = (fields["title"] or "").strip()[:200]
         if not fields["title"]:
-            raise ServiceError("请填写问题名称", code="title_required")
+            raise ServiceError(_("Please give the problem a title"), code="title_required")
     status = fields.get("status", problem.status)
     outcome = fields.get("outcome", problem.outcome)
     if status == StructuralProblem.Status.DONE and not (outcome or "").strip():
-        raise ServiceError("办结的共性问题须写明结果（改了什么、效果如何）", code="outcome_required")
+        raise ServiceError(
+            _("A structural problem that is done needs its outcome (what changed and with what effect)"),
+            code="outcome_required",
+        )
     decision = fields.get("decision", problem.decision)
     text = fields.get("decision_text", problem.decision_text)
     if status in (StructuralProblem.Status.DECIDED, StructuralProblem.Status.IN_PROGRESS) and (
         decision == StructuralProblem.Decision.OTHER and not (text or "").strip()
     ):
         raise ServiceError(
-            "已决策的共性问题须写明决策内容（政策、设施或规则的改变）", code="decision_required"
+            _("A decided structural problem needs its decision (a change of policy, facility or rule)"),
+            code="decision_required",
         )
     claim_version(problem, expected_version)
     return audit.update(actor, problem, **fields)
@@ -1222,7 +1263,7 @@ def may_administer(user: Any) -> bool:
 
 def _admin_only(actor: Actor) -> None:
     if not may_administer(actor):
-        raise PermissionDenied("只有系统管理员可以确认承办单位")
+        raise PermissionDenied(_("Only a system administrator may confirm departments"))
 
 
 @transaction.atomic
@@ -1246,9 +1287,9 @@ def merge_department(actor: Actor, review: Any, target: Organisation) -> int:
     _admin_only(actor)
     source = review.organisation
     if target is None or target.pk == source.pk:
-        raise ServiceError("请选择要合并到的另一个单位", code="merge_target")
+        raise ServiceError(_("Please choose another unit to merge into"), code="merge_target")
     if target.path.startswith(source.path):
-        raise ServiceError("不能合并到该单位的下级单位", code="merge_target")
+        raise ServiceError(_("A unit cannot be merged into one of its own sub-units"), code="merge_target")
     moved = Appeal.objects.filter(department=source).update(department=target)
     Appeal.objects.filter(receiving_org=source).update(receiving_org=target)
     already = set(JointHandling.objects.filter(department=target).values_list("appeal_id", flat=True))

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.scoping import can, get_for_user, require, visible
 from zhaoshang.core.locking import StaleEdit, claim_version
-from zhaoshang.core.messages import translated_issue
+from zhaoshang.core.messages import error_message, translated_issue
 from zhaoshang.service import forms as f
 from zhaoshang.service import services as s
 from zhaoshang.service.models import Appeal, StructuralProblem
@@ -96,7 +96,7 @@ def appeal_new(request):
                 content=d["content"],
             )
         except s.ServiceError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, error_message(exc))
         else:
             return redirect("service:detail", appeal.pk)
     return TemplateResponse(request, "service/new.html", {"form": form}, status=400 if form.errors else 200)
@@ -182,13 +182,13 @@ def appeal_action(request, pk, action):
                 claim_version(appeal, int(read))
             run(request.user, appeal, form.cleaned_data if form else {})
     except StaleEdit as exc:  # someone acted on the appeal since this page was read: show them the latest
-        messages.error(request, str(exc))
+        messages.error(request, error_message(exc))
         return redirect("service:detail", pk)
     except s.ServiceError as exc:
         if form is None:
-            messages.error(request, str(exc))
+            messages.error(request, error_message(exc))
             return redirect("service:detail", pk)
-        form.add_error(None, str(exc))
+        form.add_error(None, error_message(exc))
         return appeal_detail(request, pk, {name: form})
     messages.success(request, _("Saved."))
     return redirect("service:detail", pk)
@@ -395,7 +395,7 @@ def import_rerun(request, pk):
     try:
         rerun_import(request.user, run)
     except s.ServiceError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_message(exc))
     return redirect("service:import_run", run.pk)
 
 
@@ -485,10 +485,10 @@ def problem_edit(request, pk):
             try:
                 s.update_structural_problem(request.user, problem, expected_version=version or 0, **d)
             except StaleEdit as exc:
-                form.add_error(None, str(exc))
+                form.add_error(None, error_message(exc))
                 status = 409
             except s.ServiceError as exc:
-                form.add_error(None, str(exc))
+                form.add_error(None, error_message(exc))
                 status = 400
             else:
                 messages.success(request, _("Saved."))
@@ -558,7 +558,7 @@ def department_decide(request, pk, action):
             try:
                 moved = s.merge_department(request.user, review, form.cleaned_data["target"])
             except s.ServiceError as exc:
-                messages.error(request, str(exc))
+                messages.error(request, error_message(exc))
             else:
                 messages.success(request, _("Merged; %(n)d appeals moved.") % {"n": moved})
     else:
@@ -593,7 +593,7 @@ def directory_page(request):
             result = import_directory(request.user, path, dry_run=False)
         except s.ServiceError as exc:
             form = f.DirectoryForm()
-            form.add_error(None, str(exc))
+            form.add_error(None, error_message(exc))
             context = {"form": form}
             status = 400
         else:
@@ -617,7 +617,7 @@ def directory_page(request):
                 result = import_directory(request.user, path, dry_run=True)
             except s.ServiceError as exc:
                 path.unlink(missing_ok=True)
-                form.add_error("file", str(exc))
+                form.add_error("file", error_message(exc))
                 status = 400
             else:
                 if result.errors:

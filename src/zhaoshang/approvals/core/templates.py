@@ -12,9 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from zhaoshang.core.errors import DomainError
 
-class ApprovalError(ValueError):
-    """A template or case the approvals core cannot use; messages are Chinese for the user."""
+
+class ApprovalError(DomainError):
+    """A template or case the approvals core cannot use: a Chinese message, a code and its parameters (the edge
+    says it in the user's language, see ``zhaoshang.approvals.messages``)."""
 
     code = "invalid"
 
@@ -48,7 +51,12 @@ class CaseTemplate:
         for item in self.items:
             if item.code == code:
                 return item
-        raise TemplateError(f"模板「{self.name}」中没有事项「{code}」")
+        raise TemplateError(
+            f"模板「{self.name}」中没有事项「{code}」",
+            code="approval_template_item_unknown",
+            template=self.name,
+            item=code,
+        )
 
 
 def topological_order(prerequisites: Mapping[str, Iterable[str]]) -> list[str]:
@@ -63,9 +71,18 @@ def topological_order(prerequisites: Mapping[str, Iterable[str]]) -> list[str]:
             return
         if state.get(code) == 1:
             cycle = trail[trail.index(code) :] + [code]
-            raise TemplateError("前置事项形成循环：" + " → ".join(cycle))
+            raise TemplateError(
+                "前置事项形成循环：" + " → ".join(cycle),
+                code="approval_prerequisite_cycle",
+                cycle=" → ".join(cycle),
+            )
         if code not in prerequisites:
-            raise TemplateError(f"事项「{trail[-1]}」的前置事项「{code}」不存在")
+            raise TemplateError(
+                f"事项「{trail[-1]}」的前置事项「{code}」不存在",
+                code="approval_prerequisite_unknown",
+                item=trail[-1],
+                prerequisite=code,
+            )
         state[code] = 1
         for pre in prerequisites[code]:
             visit(pre, [*trail, code])
@@ -80,15 +97,26 @@ def topological_order(prerequisites: Mapping[str, Iterable[str]]) -> list[str]:
 def validate_template(template: CaseTemplate) -> CaseTemplate:
     codes = [item.code for item in template.items]
     if not codes:
-        raise TemplateError(f"模板「{template.name}」没有事项")
+        raise TemplateError(
+            f"模板「{template.name}」没有事项", code="approval_template_empty", template=template.name
+        )
     dupes = sorted({c for c in codes if codes.count(c) > 1})
     if dupes:
-        raise TemplateError(f"模板「{template.name}」的事项编码重复：{'、'.join(dupes)}")
+        raise TemplateError(
+            f"模板「{template.name}」的事项编码重复：{'、'.join(dupes)}",
+            code="approval_template_codes_repeated",
+            template=template.name,
+            codes=", ".join(dupes),
+        )
     for item in template.items:
         if item.limit_days < 0:
-            raise TemplateError(f"事项「{item.name}」的法定时限不能为负数")
+            raise TemplateError(
+                f"事项「{item.name}」的法定时限不能为负数", code="approval_limit_negative", item=item.name
+            )
         if not item.department:
-            raise TemplateError(f"事项「{item.name}」没有办理部门")
+            raise TemplateError(
+                f"事项「{item.name}」没有办理部门", code="approval_department_missing", item=item.name
+            )
     topological_order({item.code: item.prerequisites for item in template.items})
     return template
 
@@ -114,7 +142,9 @@ def template_from_dict(data: Mapping[str, Any]) -> CaseTemplate:
         )
         template = CaseTemplate(project_type=str(data["project_type"]), name=str(data["name"]), items=items)
     except (KeyError, TypeError, ValueError) as exc:
-        raise TemplateError(f"模板格式不正确：{exc}") from None
+        raise TemplateError(
+            f"模板格式不正确：{exc}", code="approval_template_malformed", error=str(exc)
+        ) from None
     return validate_template(template)
 
 

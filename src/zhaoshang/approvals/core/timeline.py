@@ -105,18 +105,29 @@ def _order(graph: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str, ...]:
     """The topological order of a case's items (cases opened from one template share it: computed once)."""
     codes = [code for code, _ in graph]
     if len(set(codes)) != len(codes):
-        raise ApprovalError("代办事项编码重复")
+        raise ApprovalError("代办事项编码重复", code="approval_item_codes_repeated")
     return tuple(topological_order(dict(graph)))
 
 
 def _check_items(items: Sequence[CaseItem]) -> tuple[str, ...]:
     for item in items:
         if item.state not in STATES:
-            raise ApprovalError(f"事项「{item.name}」的状态「{item.state}」未知")
+            raise ApprovalError(
+                f"事项「{item.name}」的状态「{item.state}」未知",
+                code="approval_item_state_unknown",
+                item=item.name,
+                state=item.state,
+            )
         if item.state == DONE and item.done_on is None:
-            raise ApprovalError(f"事项「{item.name}」已办结但没有办结日期")
+            raise ApprovalError(
+                f"事项「{item.name}」已办结但没有办结日期", code="approval_done_without_date", item=item.name
+            )
         if item.done_on and item.started_on and item.done_on < item.started_on:
-            raise ApprovalError(f"事项「{item.name}」的办结日期早于开始日期")
+            raise ApprovalError(
+                f"事项「{item.name}」的办结日期早于开始日期",
+                code="approval_done_before_start",
+                item=item.name,
+            )
     return _order(tuple((i.code, tuple(i.prerequisites)) for i in items))
 
 

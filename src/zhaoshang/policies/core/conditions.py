@@ -31,6 +31,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from zhaoshang.core.errors import DomainError
+
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 
 RANGE_KINDS = {
@@ -67,7 +69,10 @@ KIND_LABELS = {
 }
 
 
-class ConditionError(ValueError):
+class ConditionError(DomainError):
+    """A condition the core cannot use: a Chinese message, a code and its parameters (the edge says it in the
+    user's language, see ``zhaoshang.policies.messages``)."""
+
     code = "condition_invalid"
 
 
@@ -120,10 +125,10 @@ class Verdict:
 def validate_condition(cond: Mapping[str, Any]) -> dict[str, Any]:
     """A clean copy of the condition, or ConditionError naming what is wrong (Chinese)."""
     if not isinstance(cond, Mapping):
-        raise ConditionError("条件必须是一个映射（kind 和参数）")
+        raise ConditionError("条件必须是一个映射（kind 和参数）", code="condition_not_a_mapping")
     kind = cond.get("kind")
     if kind not in KINDS:
-        raise ConditionError(f"未知的条件类型「{kind}」；可用：{'、'.join(KINDS)}")
+        raise _unknown_kind(kind)
     out: dict[str, Any] = {"kind": kind}
     if kind in RANGE_KINDS:
         for bound in ("min", "max"):
@@ -132,12 +137,20 @@ def validate_condition(cond: Mapping[str, Any]) -> dict[str, Any]:
                     out[bound] = float(cond[bound])
                 except (TypeError, ValueError):
                     raise ConditionError(
-                        f"条件「{KIND_LABELS[kind]}」的{bound}不是数字：{cond[bound]!r}"
+                        f"条件「{KIND_LABELS[kind]}」的{bound}不是数字：{cond[bound]!r}",
+                        code="condition_bound_not_a_number",
+                        condition=kind,
+                        bound=bound,
+                        value=repr(cond[bound]),
                     ) from None
         if "min" not in out and "max" not in out:
-            raise ConditionError(f"条件「{KIND_LABELS[kind]}」需要下限或上限")
+            raise ConditionError(
+                f"条件「{KIND_LABELS[kind]}」需要下限或上限", code="condition_bound_missing", condition=kind
+            )
         if "min" in out and "max" in out and out["min"] > out["max"]:
-            raise ConditionError(f"条件「{KIND_LABELS[kind]}」的下限大于上限")
+            raise ConditionError(
+                f"条件「{KIND_LABELS[kind]}」的下限大于上限", code="condition_bounds_reversed", condition=kind
+            )
     else:
         key = "any" if kind == "qualification" else "in"
         values = cond.get(key) or cond.get("in") or cond.get("any")
@@ -145,13 +158,26 @@ def validate_condition(cond: Mapping[str, Any]) -> dict[str, Any]:
             values = [v for v in values.replace("，", ",").replace("、", ",").split(",")]
         values = [str(v).strip() for v in (values or []) if str(v).strip()]
         if not values:
-            raise ConditionError(f"条件「{KIND_LABELS[kind]}」需要至少一个取值")
+            raise ConditionError(
+                f"条件「{KIND_LABELS[kind]}」需要至少一个取值",
+                code="condition_values_missing",
+                condition=kind,
+            )
         if kind == "industry":
             values = [v.upper() for v in values]
         out[key] = values
     if cond.get("text"):
         out["text"] = str(cond["text"])
     return out
+
+
+def _unknown_kind(kind: object) -> ConditionError:
+    return ConditionError(
+        f"未知的条件类型「{kind}」；可用：{'、'.join(KINDS)}",
+        code="condition_kind_unknown",
+        kind=kind,
+        kinds=", ".join(KINDS),
+    )
 
 
 def firm_age_years(founded: dt.date, as_of: dt.date) -> float:
@@ -242,7 +268,7 @@ def evaluate(
             return Verdict(kind, NOT_MET, None, reason="no_project")
         amounts = [p.investment_wan for p in firm.projects if p.investment_wan is not None]
         return _range(kind, max(amounts) if amounts else None, cond, "project_investment")
-    raise ConditionError(f"未知的条件类型「{kind}」")
+    raise ConditionError(f"未知的条件类型「{kind}」", code="condition_kind_not_evaluable", kind=kind)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -337,12 +363,12 @@ _BY_LABEL = {v: k for k, v in KIND_LABELS.items()}
 def parse_condition_line(line: str) -> dict[str, Any]:
     text = line.strip().replace("≥", ">=").replace("≤", "<=").replace("，", ",").replace("、", ",")
     if not text:
-        raise ConditionError("空的条件")
+        raise ConditionError("空的条件", code="condition_empty")
     head, _, rest = text.partition(" ")
     kind = _BY_LABEL.get(head, head)
     rest = rest.strip()
     if kind not in KINDS:
-        raise ConditionError(f"未知的条件类型「{head}」；可用：{'、'.join(KINDS)}")
+        raise _unknown_kind(head)
     if kind in RANGE_KINDS:
         if rest.startswith(">="):
             return validate_condition({"kind": kind, "min": rest[2:].strip()})
@@ -352,7 +378,10 @@ def parse_condition_line(line: str) -> dict[str, Any]:
             lo, _, hi = rest.partition("..")
             return validate_condition({"kind": kind, "min": lo.strip(), "max": hi.strip()})
         raise ConditionError(
-            f"条件「{line.strip()}」应写作「{kind} >= 数值」「{kind} <= 数值」或「{kind} 下限..上限」"
+            f"条件「{line.strip()}」应写作「{kind} >= 数值」「{kind} <= 数值」或「{kind} 下限..上限」",
+            code="condition_range_syntax",
+            line=line.strip(),
+            kind=kind,
         )
     word, _, values = rest.partition(" ")
     if word not in ("in", "any"):
@@ -382,7 +411,10 @@ def parse_conditions(text: str) -> list[dict[str, Any]]:
         try:
             out.append(parse_condition_line(line))
         except ConditionError as exc:
-            raise ConditionError(f"第{n}行：{exc}") from None
+            # the line's own error stays with it, for the edge to say in the user's language
+            raise ConditionError(
+                f"第{n}行：{exc}", code="condition_line_invalid", line=n, error=exc
+            ) from None
     return out
 
 

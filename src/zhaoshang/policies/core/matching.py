@@ -230,7 +230,7 @@ def condition_status(
         in_range(best)
         status[~has_project] = NOT_MET_C
         return status
-    raise ConditionError(f"未知的条件类型「{kind}」")
+    raise ConditionError(f"未知的条件类型「{kind}」", code="condition_kind_not_evaluable", kind=kind)
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Values as 12345 exports write them: date-times, 是否解决, 满意度, 办理时限, urgency.
 
-Every parser returns a canonical value or raises :class:`ValueProblem` with a Chinese reason; an empty cell or
-a placeholder gives ``None``.
+Every parser returns a canonical value or raises :class:`ValueProblem` with a Chinese reason, a ``code`` and the
+value as ``params`` (the edge says it in English from ``zhaoshang.service.messages``); an empty cell or a placeholder
+gives ``None``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Final
+
+from zhaoshang.core.errors import DomainError
 
 _PLACEHOLDERS: Final = frozenset(
     {"", "-", "--", "—", "/", "无", "暂无", "null", "none", "nan", "n/a", "未知"}
@@ -28,8 +31,8 @@ _COMPACT = re.compile(
 _SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
 
 
-class ValueProblem(ValueError):
-    """A cell that cannot be read; ``str()`` is the Chinese reason."""
+class ValueProblem(DomainError):
+    """A cell that cannot be read; ``str()`` is the Chinese reason, ``code`` and ``params`` say why."""
 
     code = "value_unreadable"
 
@@ -43,7 +46,7 @@ def _norm(raw: str) -> str:
 
 def serial_to_datetime(serial: float) -> datetime:
     if serial < 61 or serial > 2958465:
-        raise ValueProblem(f"“{serial}”不是有效的Excel日期")
+        raise ValueProblem(f"“{serial}”不是有效的Excel日期", code="appeal_excel_serial_invalid", value=serial)
     return _EXCEL_EPOCH + timedelta(days=float(serial))
 
 
@@ -56,7 +59,7 @@ def parse_datetime(value: object) -> datetime | None:
     if isinstance(value, date):
         return datetime.combine(value, time())
     if isinstance(value, bool):
-        raise ValueProblem(f"“{value}”不是日期")
+        raise ValueProblem(f"“{value}”不是日期", code="appeal_value_not_a_date", value=value)
     if isinstance(value, int | float):
         if value != value:
             return None
@@ -73,10 +76,16 @@ def parse_datetime(value: object) -> datetime | None:
                 int(m["y"]), int(m["m"]), int(m["d"]), int(m["H"] or 0), int(m["M"] or 0), int(m["S"] or 0)
             )
         except ValueError:
-            raise ValueProblem(f"日期时间“{value}”不存在") from None
+            raise ValueProblem(
+                f"日期时间“{value}”不存在", code="appeal_datetime_nonexistent", value=value
+            ) from None
     if _SERIAL.fullmatch(text):
         return serial_to_datetime(float(text))
-    raise ValueProblem(f"无法识别日期时间“{value}”，请使用“2024-01-05 09:30”这样的格式")
+    raise ValueProblem(
+        f"无法识别日期时间“{value}”，请使用“2024-01-05 09:30”这样的格式",
+        code="appeal_datetime_unreadable",
+        value=value,
+    )
 
 
 # 是否解决 → result codes: solved / partly / unsolved
@@ -115,7 +124,11 @@ def parse_result(value: object) -> str | None:
         return None
     if text in _SOLVED:
         return _SOLVED[text]
-    raise ValueProblem(f"是否解决“{value}”无法识别（应为 是/否/已解决/未解决/部分解决）")
+    raise ValueProblem(
+        f"是否解决“{value}”无法识别（应为 是/否/已解决/未解决/部分解决）",
+        code="appeal_result_unreadable",
+        value=value,
+    )
 
 
 # 满意度 → satisfied / basic / unsatisfied / unrated
@@ -150,7 +163,11 @@ def parse_satisfaction(value: object) -> str | None:
         return None
     if text in _SATISFACTION:
         return _SATISFACTION[text]
-    raise ValueProblem(f"满意度“{value}”无法识别（应为 满意/基本满意/不满意/未评价）")
+    raise ValueProblem(
+        f"满意度“{value}”无法识别（应为 满意/基本满意/不满意/未评价）",
+        code="appeal_satisfaction_unreadable",
+        value=value,
+    )
 
 
 @dataclass(frozen=True)
@@ -190,7 +207,11 @@ def parse_limit(value: object) -> Limit | None:
     try:
         parsed = parse_datetime(value)
     except ValueProblem:
-        raise ValueProblem(f"办理时限“{value}”无法识别（应为天数如“5个工作日”或到期日期）") from None
+        raise ValueProblem(
+            f"办理时限“{value}”无法识别（应为天数如“5个工作日”或到期日期）",
+            code="appeal_limit_unreadable",
+            value=value,
+        ) from None
     return Limit(due=parsed.date()) if parsed else None
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.cli import date_option
+from zhaoshang.core.messages import error_message
 
 
 class Command(BaseCommand):
@@ -36,9 +38,9 @@ class Command(BaseCommand):
         try:
             getattr(self, "_" + verb)(services, **opts)
         except services.ApprovalsError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(error_message(exc)) from None
 
-    def _escalations(self, services, on, mark_told, json: bool, **_):
+    def _escalations(self, services, on, mark_told, json: bool, **_opts):
         rows = services.due_escalations(date_option(on))
         out = [
             {
@@ -57,10 +59,14 @@ class Command(BaseCommand):
             self.stdout.write(_dumps(out))
             return
         for e in out:
-            self.stdout.write(f"[{e['level']}] → {', '.join(e['users']) or '（无人）'}：{e['message']}")
-        self.stdout.write(f"共 {len(out)} 条")
+            users = ", ".join(e["users"]) or _("(nobody)")
+            self.stdout.write(
+                _("[%(level)s] → %(users)s: %(message)s")
+                % {"level": e["level"], "users": users, "message": e["message"]}
+            )
+        self.stdout.write(_("%(count)s in all") % {"count": len(out)})
 
-    def _figures(self, services, on, json: bool, **_):
+    def _figures(self, services, on, json: bool, **_opts):
         from zhaoshang.approvals.models import ApprovalCase
 
         data = services.city_figures(ApprovalCase.objects.all(), date_option(on))
@@ -69,19 +75,28 @@ class Command(BaseCommand):
             return
         for r in data["per_item"]:
             self.stdout.write(
-                f"{r['name']}：{r['cases']} 件，中位 {r['median_days']} 个工作日 / 法定 {r['limit_days']}，逾期 {r['late']}"
+                _(
+                    "%(name)s: %(cases)s cases, median %(median)s working days / legal %(limit)s, %(late)s late"
+                )
+                % {
+                    "name": r["name"],
+                    "cases": r["cases"],
+                    "median": r["median_days"],
+                    "limit": r["limit_days"],
+                    "late": r["late"],
+                }
             )
 
-    def _template(self, services, file, **_):
+    def _template(self, services, file, **_opts):
         import yaml
 
         try:
             with open(file, encoding="utf-8") as fh:
                 data = yaml.safe_load(fh)
         except (OSError, yaml.YAMLError) as exc:
-            raise CommandError(f"模板文件无法读取：{exc}") from None
+            raise CommandError(_("The template file cannot be read: %(error)s") % {"error": exc}) from None
         template = services.save_template(None, data)
-        self.stdout.write(f"模板「{template.name}」已保存")
+        self.stdout.write(_("Template “%(name)s” saved") % {"name": template.name})
 
 
 def _dumps(data) -> str:

@@ -6,9 +6,12 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhaoshang.accounts.cli import date_option
 from zhaoshang.accounts.models import User
+from zhaoshang.core.messages import error_message
 
 
 def _actor(username: str | None) -> User | None:
@@ -16,11 +19,15 @@ def _actor(username: str | None) -> User | None:
         return None
     user = User.objects.filter(username=username).first()
     if user is None:
-        raise CommandError(f"用户「{username}」不存在")
+        raise CommandError(_("The user “%(username)s” does not exist") % {"username": username})
     return user
 
 
-STATUS_ZH = {"matched": "符合", "nearly": "差一项", "unknown": "数据不足无法判断"}
+STATUS = {
+    "matched": gettext_lazy("Met"),
+    "nearly": gettext_lazy("One condition short"),
+    "unknown": gettext_lazy("Not enough data to judge"),
+}
 MARK = {"met": "✓", "not_met": "✗", "unknown": "?"}
 
 
@@ -54,64 +61,86 @@ class Command(BaseCommand):
         try:
             getattr(self, "_" + verb)(services, **opts)
         except services.PoliciesError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(error_message(exc)) from None
 
-    def _match(self, services, firm, on, json: bool, **_):
+    def _match(self, services, firm, on, json: bool, **_opts):
         enterprise = services.find_firm(firm)
         data = services.match_firm_json(enterprise, date_option(on))
         if json:
             self.stdout.write(_dumps(data))
             return
+        firm_ = data["firm"]
         self.stdout.write(
-            f"{data['firm']['name']}（{data['firm']['uscc'] or '无信用代码'}） · {data['as_of']}"
+            _("%(name)s (%(uscc)s) · %(date)s")
+            % {"name": firm_["name"], "uscc": firm_["uscc"] or _("no credit code"), "date": data["as_of"]}
         )
         for status in ("matched", "nearly", "unknown"):
-            self.stdout.write(f"\n{STATUS_ZH[status]}：{len(data[status])}")
+            self.stdout.write(
+                "\n" + _("%(status)s: %(count)s") % {"status": STATUS[status], "count": len(data[status])}
+            )
             for row in data[status]:
                 self.stdout.write(f"  {row['policy']} {row['number']} {row['title']}")
                 for c in row["conditions"]:
-                    detail = f"缺少数据：{c['label']}" if c["status"] == "unknown" else f"取值 {c['value']}"
+                    if c["status"] == "unknown":
+                        detail = _("data missing: %(label)s") % {"label": c["label"]}
+                    else:
+                        detail = _("value %(value)s") % {"value": c["value"]}
                     if c["gap"]:
-                        detail += f"，差 {c['gap']:g}"
-                    self.stdout.write(f"    {MARK[c['status']]} {c['rule']}（{detail}）")
+                        detail += _(", short by %(gap)s") % {"gap": f"{c['gap']:g}"}
+                    self.stdout.write(
+                        "    "
+                        + _("%(mark)s %(rule)s (%(detail)s)")
+                        % {"mark": MARK[c["status"]], "rule": c["rule"], "detail": detail}
+                    )
 
-    def _import(self, services, file, dry_run, user, json: bool, errors=None, **_):
+    def _import(self, services, file, dry_run, user, json: bool, errors=None, **_opts):
         from tqdm import tqdm
 
-        with tqdm(desc="导入政策", unit="项", file=sys.stderr, disable=json) as bar:
+        with tqdm(desc=_("Importing policies"), unit=_("entries"), file=sys.stderr, disable=json) as bar:
             result = services.import_policies(_actor(user), file, dry_run=dry_run, progress=bar.update)
         if json:
             self.stdout.write(_dumps(result.as_dict()))
         else:
             for issue in result.issues:
-                self.stderr.write(f"第{issue['row']}行 · {issue['field']} · {issue['reason']}")
+                self.stderr.write(_("Row %(row)s · %(field)s · %(reason)s") % issue)
+            counts = {
+                "created": result.policies_created,
+                "updated": result.policies_updated,
+                "clauses": result.clauses,
+            }
             self.stdout.write(
-                f"{'（试运行，未写入）' if dry_run else ''}新建政策 {result.policies_created}，更新 {result.policies_updated}，条款 {result.clauses}"
+                (_("(dry run, nothing written) ") if dry_run else "")
+                + _("%(created)s policies created, %(updated)s updated, %(clauses)s clauses") % counts
             )
         if errors and result.issues:
             from zhaoshang.tabular import write_xlsx
 
             write_xlsx(
-                errors, ["行号", "字段", "原因"], [[i["row"], i["field"], i["reason"]] for i in result.issues]
+                errors,
+                [_("Row number"), _("Field"), _("Reason it was refused")],
+                [[i["row"], i["field"], i["reason"]] for i in result.issues],
             )
         if result.issues:
-            raise CommandError(f"{len(result.issues)} 处问题，未导入任何内容")
+            raise CommandError(_("%(count)s problems: nothing was imported") % {"count": len(result.issues)})
 
-    def _export(self, services, output, **_):
+    def _export(self, services, output, **_opts):
         from zhaoshang.policies.models import Policy
 
         path = services.export_policies(Policy.objects.all(), output)
         self.stdout.write(str(path))
 
-    def _push(self, services, clause, user, json: bool, **_):
+    def _push(self, services, clause, user, json: bool, **_opts):
         from zhaoshang.policies.models import Clause
 
         found = Clause.objects.select_related("policy").filter(pk=clause).first()
         if found is None:
-            raise CommandError(f"条款 {clause} 不存在")
+            raise CommandError(_("Clause %(clause)s does not exist") % {"clause": clause})
         result = services.push_clause(_actor(user), found)
         self.stdout.write(
-            _dumps(result) if json else f"符合条件 {result['eligible']} 家，新加入清单 {result['new']} 家"
+            _dumps(result)
+            if json
+            else _("%(eligible)s eligible firms, %(new)s new on the list")
+            % {"eligible": result["eligible"], "new": result["new"]}
         )
 
 

@@ -21,10 +21,16 @@ from dataclasses import asdict
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.cli import date_option, organisation_option, user_option
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.management.commands.calendar import add_import_arguments, run_import
+from zhaoshang.core.messages import error_message, issue_message
+
+
+def _dry_run_note() -> str:  # a function: said in the language active when printed
+    return _(" (dry run, nothing written)")
 
 
 class Command(BaseCommand):
@@ -104,9 +110,9 @@ class Command(BaseCommand):
         try:
             return getattr(self, f"_{options['verb'].replace('-', '_')}")(options)
         except DomainError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(error_message(exc)) from None
         except PermissionDenied as exc:
-            raise CommandError(str(exc) or "没有权限") from None
+            raise CommandError(str(exc) or _("You do not have permission")) from None
 
     def _import(self, options):
         from tqdm import tqdm
@@ -139,19 +145,30 @@ class Command(BaseCommand):
             return
         c = result.counts
         for issue in result.issues[:50]:
-            self.stderr.write(f"· {issue['message']}")
-        mode = "（试运行，未写入）" if result.dry_run else ""
+            self.stderr.write(f"· {issue_message(issue)}")
         self.stdout.write(
-            f"{result.file_name}{mode}：读取{c['read']}行，新增{c['created']}，更新{c['updated']}，未变{c['unchanged']}，"
-            f"拒绝{c['rejected']}，有提示{c['flagged']}；新建承办单位{c['departments_created']}（待确认），"
-            f"新建企业{c['firms_created']}（待核实）"
+            _(
+                "%(file)s%(mode)s: %(read)s rows read, %(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(rejected)s rejected, %(flagged)s with notes; %(departments)s departments created (to confirm), %(firms)s firms created (to check)"
+            )
+            % {
+                "file": result.file_name,
+                "mode": _dry_run_note() if result.dry_run else "",
+                "read": c["read"],
+                "created": c["created"],
+                "updated": c["updated"],
+                "unchanged": c["unchanged"],
+                "rejected": c["rejected"],
+                "flagged": c["flagged"],
+                "departments": c["departments_created"],
+                "firms": c["firms_created"],
+            }
         )
 
     def _due(self, options):
         from zhaoshang.service.services import due_date
 
         if options["days"] < 0:
-            raise CommandError("N 必须是非负整数")
+            raise CommandError(_("N must be a whole number, zero or more"))
         self.stdout.write(due_date(date_option(options["received"]), options["days"]).isoformat())
 
     def _rates(self, options):
@@ -159,7 +176,7 @@ class Command(BaseCommand):
 
         start, end = date_option(options["start"]), date_option(options["end"])
         if end < start:
-            raise CommandError("--to 早于 --from")
+            raise CommandError(_("--to is earlier than --from"))
         org = organisation_option(options["org"])
         data = compute_rates(appeals_in_period(start, end, organisation=org)).as_dict()
         data = {"from": start.isoformat(), "to": end.isoformat(), "org": options["org"], **data}
@@ -170,7 +187,13 @@ class Command(BaseCommand):
             value = data[key]
             self.stdout.write(f"{name}：{'—' if value is None else f'{value:.1%}'}（{definition}）")
         self.stdout.write(
-            f"受理{data['received']}，办结{data['closed']}，已评价{data['rated']}，办结天数中位数{data['median_days_to_close']}"
+            _("%(received)s received, %(closed)s closed, %(rated)s rated, median days to close %(median)s")
+            % {
+                "received": data["received"],
+                "closed": data["closed"],
+                "rated": data["rated"],
+                "median": data["median_days_to_close"],
+            }
         )
 
     def _clusters(self, options):
@@ -187,9 +210,15 @@ class Command(BaseCommand):
             )
             return
         for c in clusters:
-            self.stdout.write(f"{c['label']}：{c['count']}件，{c['firms']}家企业")
+            self.stdout.write(
+                _("%(label)s: %(count)s appeals, %(firms)s firms")
+                % {"label": c["label"], "count": c["count"], "firms": c["firms"]}
+            )
             for a in c["appeals"][:10]:
-                self.stdout.write(f"  · {a['ticket'] or a['id']}（{a['why']}，相似度{a['similarity']}）")
+                self.stdout.write(
+                    _("  · %(appeal)s (%(why)s, similarity %(similarity)s)")
+                    % {"appeal": a["ticket"] or a["id"], "why": a["why"], "similarity": a["similarity"]}
+                )
 
     def _calendar(self, options):
         run_import(self, options)
@@ -204,7 +233,15 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps({"escalations": data}, ensure_ascii=False))
             return
         for e in data:
-            self.stdout.write(f"{e['appeal_id']} {e['level']} → {e['recipients']}（到期 {e['due']}）")
+            self.stdout.write(
+                _("%(appeal)s %(level)s → %(recipients)s (due %(due)s)")
+                % {
+                    "appeal": e["appeal_id"],
+                    "level": e["level"],
+                    "recipients": e["recipients"],
+                    "due": e["due"],
+                }
+            )
 
     def _directory(self, options):
         from zhaoshang.service.directory import import_directory
@@ -216,11 +253,14 @@ class Command(BaseCommand):
             for error in result.errors:
                 self.stderr.write(error)
             self.stdout.write(
-                f"单位{result.organisations}个，用户{result.users}个"
-                + ("（试运行，未写入）" if result.dry_run else "")
+                _("%(organisations)s units, %(users)s users")
+                % {"organisations": result.organisations, "users": result.users}
+                + (_dry_run_note() if result.dry_run else "")
             )
         if result.errors:
-            raise CommandError(f"目录文件有{len(result.errors)}处错误，未导入任何数据")
+            raise CommandError(
+                _("The directory file has %(n)s errors; nothing was imported") % {"n": len(result.errors)}
+            )
 
     def _plan_visits(self, options):
         from django.utils import timezone
@@ -238,8 +278,15 @@ class Command(BaseCommand):
             return
         label = quarter_of(today)[2]
         self.stdout.write(
-            f"新安排走访：规上企业{counts['above_scale']}家（{label}），新落地项目{counts['landed']}个；"
-            f"无对应企业服务专员{counts['no_officer']}家"
+            _(
+                "Visits planned: %(above_scale)s firms above designated size (%(quarter)s), %(landed)s newly landed projects; %(no_officer)s firms without an enterprise service officer"
+            )
+            % {
+                "above_scale": counts["above_scale"],
+                "quarter": label,
+                "landed": counts["landed"],
+                "no_officer": counts["no_officer"],
+            }
         )
         for name, n in sorted(per_officer.items()):
             self.stdout.write(f"  {name}：{n}")
@@ -254,4 +301,4 @@ class Command(BaseCommand):
             else env_int("ZHAOSHANG_SERVICE_RETENTION_DAYS", 730, minimum=1)
         )
         n = erase_personal_data(None, older_than_days=days)
-        self.stdout.write(f"已清除{n}件诉求的个人信息")
+        self.stdout.write(_("Personal data of %(n)s appeals erased") % {"n": n})
