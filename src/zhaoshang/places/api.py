@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from zhaoshang.api.viewsets import ScopedReadOnlyViewSet
+from zhaoshang.core.errors import DomainError
 from zhaoshang.core.messages import error_message
 from zhaoshang.places import services
 from zhaoshang.places.models import Park
@@ -56,7 +57,7 @@ class ParkViewSet(ScopedReadOnlyViewSet):
         speed = request.query_params.get("speed")
         try:
             result = services.park_access(park, speed=_speed(speed))
-        except services.PlacesError as exc:
+        except DomainError as exc:  # a places error or a core's
             return Response({"error": error_message(exc), "code": exc.code}, status=400)
         return Response(result.as_json())
 
@@ -66,7 +67,7 @@ class ParkViewSet(ScopedReadOnlyViewSet):
         park = self.get_object()
         try:
             gaps = services.park_gaps(park)
-        except services.PlacesError as exc:
+        except DomainError as exc:  # a places error or a core's
             return Response({"error": error_message(exc), "code": exc.code}, status=400)
         return Response({"park": park.name, "gaps": [services.gap_message(g) for g in gaps]})
 
