@@ -87,7 +87,9 @@ class Command(BaseCommand):
         )
         pois.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
         pois.add_argument(
-            "--errors", metavar="OUT.xlsx", help="write the rejected rows (行号/列/原始值/问题)"
+            "--errors",
+            metavar="OUT.xlsx",
+            help="write the rejected rows (row, column, value as read, problem)",
         )
         pois.add_argument("--json", action="store_true")
         pois.add_argument("--user", help="username recorded as the actor (default: the system)")
