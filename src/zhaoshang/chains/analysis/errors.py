@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from zhaoshang.core.errors import DomainError
 
@@ -55,14 +56,22 @@ class ChainFileError(ChainAnalysisError):
 
     code = "chain_file_invalid"
 
-    def __init__(self, problems: Iterable[ChainFileProblem | str], file: str | None = None) -> None:
+    def __init__(
+        self,
+        problems: Iterable[ChainFileProblem | str],
+        file: str | None = None,
+        code: str | None = None,
+        **params: Any,
+    ) -> None:
         self.problems: list[ChainFileProblem] = [
             p if isinstance(p, ChainFileProblem) else ChainFileProblem(str(p), file=file) for p in problems
         ]
         self.file = file
         lines = [str(p) for p in self.problems]
         head = f"产业链文件有 {len(lines)} 处错误" + (f"（{file}）" if file else "")
-        super().__init__(head + "：\n" + "\n".join(f"- {line}" for line in lines))
+        # a single-problem error raised with a code says that problem in English (params name the file)
+        params.setdefault("file", file or "")
+        super().__init__(head + "：\n" + "\n".join(f"- {line}" for line in lines), code=code, **params)
 
 
 class AnalysisInputError(ChainAnalysisError):

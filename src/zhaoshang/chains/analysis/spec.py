@@ -522,7 +522,9 @@ def from_dict(data: Mapping[str, Any], *, file: str | None = None) -> ChainSpec:
     problems = _Problems(file, None)
     if not isinstance(data, Mapping):
         raise ChainFileError(
-            [ChainFileProblem("文件内容应为键值对（slug、name、nodes …）", file=file)], file=file
+            [ChainFileProblem("文件内容应为键值对（slug、name、nodes …）", file=file)],
+            file=file,
+            code="chain_file_not_a_mapping",
         )
     raws: list[_Raw] = []
 
@@ -643,17 +645,42 @@ def load_yaml(path_or_stream: str | Path | IO[str] | IO[bytes]) -> ChainSpec:
         else:
             data = safe_yaml_load(path_or_stream, loader=_LineLoader)
     except FileRefused as exc:
-        raise ChainFileError([ChainFileProblem(str(exc), file=name)], file=name) from exc
+        raise ChainFileError(
+            [ChainFileProblem(str(exc), file=name)], file=name, code=exc.code, **exc.params
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise ChainFileError([ChainFileProblem("文件不是UTF-8编码的文本", file=name)], file=name) from exc
+        raise ChainFileError(
+            [ChainFileProblem("文件不是UTF-8编码的文本", file=name)], file=name, code="chain_file_not_utf8"
+        ) from exc
     except RecursionError as exc:
-        raise ChainFileError([ChainFileProblem("YAML 嵌套过深", file=name)], file=name) from exc
+        raise ChainFileError(
+            [ChainFileProblem("YAML 嵌套过深", file=name)], file=name, code="chain_yaml_too_deep"
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        at = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark is not None else ""
-        raise ChainFileError([ChainFileProblem(f"YAML 格式错误{at}：{exc}", file=name)], file=name) from exc
+        if mark is None:
+            raise ChainFileError(
+                [ChainFileProblem(f"YAML 格式错误：{exc}", file=name)],
+                file=name,
+                code="chain_yaml_invalid",
+                error=str(exc),
+            ) from exc
+        line, column = mark.line + 1, mark.column + 1
+        raise ChainFileError(
+            [ChainFileProblem(f"YAML 格式错误第 {line} 行第 {column} 列：{exc}", file=name)],
+            file=name,
+            code="chain_yaml_invalid_at",
+            line=line,
+            column=column,
+            error=str(exc),
+        ) from exc
     except OSError as exc:
-        raise ChainFileError([ChainFileProblem(f"无法读取文件：{exc}", file=name)], file=name) from exc
+        raise ChainFileError(
+            [ChainFileProblem(f"无法读取文件：{exc}", file=name)],
+            file=name,
+            code="chain_file_unreadable",
+            error=str(exc),
+        ) from exc
     return from_dict(data, file=name)
 
 
@@ -746,7 +773,10 @@ def _joined(items: tuple[str, ...], where: str) -> str:
                     ChainFileProblem(
                         f"「{item}」含有列表分隔符（；,，、|），在 Excel 中无法与相邻项区分", node_key=where
                     )
-                ]
+                ],
+                code="chain_item_has_list_separator",
+                node=where,
+                item=item,
             )
     return LIST_JOINER.join(items)
 
@@ -869,14 +899,21 @@ def load_xlsx(path: str | Path | IO[bytes]) -> ChainSpec:
         if isinstance(path, str | Path):
             check_spreadsheet(path, max_cells=WHOLE_SHEET_MAX_CELLS)
     except FileRefused as exc:
-        raise ChainFileError([ChainFileProblem(str(exc), file=name)], file=name) from exc
+        raise ChainFileError(
+            [ChainFileProblem(str(exc), file=name)], file=name, code=exc.code, **exc.params
+        ) from exc
     try:
         if isinstance(path, str | Path):
             wb = CalamineWorkbook.from_path(str(path))
         else:
             wb = CalamineWorkbook.from_filelike(path if not isinstance(path, bytes) else io.BytesIO(path))
     except Exception as exc:  # calamine raises its own types for zip/xml problems
-        raise ChainFileError([ChainFileProblem(f"无法读取 Excel 文件：{exc}", file=name)], file=name) from exc
+        raise ChainFileError(
+            [ChainFileProblem(f"无法读取 Excel 文件：{exc}", file=name)],
+            file=name,
+            code="chain_excel_unreadable",
+            error=str(exc),
+        ) from exc
 
     node_problems = _Problems(name, _NODE_LABELS, NODE_SHEET)
     chain_problems = _Problems(name, _CHAIN_LABELS, CHAIN_SHEET)
