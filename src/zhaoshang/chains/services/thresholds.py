@@ -11,6 +11,7 @@ from zhaoshang.chains.analysis.gap import NodeThreshold, Thresholds
 from zhaoshang.chains.analysis.spec import ChainSpec
 from zhaoshang.chains.models import Chain
 from zhaoshang.chains.services.common import ChainServiceError
+from zhaoshang.core.messages import error_message
 
 
 def thresholds_from(data: Any, spec: ChainSpec | None = None) -> Thresholds:
@@ -29,7 +30,7 @@ def thresholds_from(data: Any, spec: ChainSpec | None = None) -> Thresholds:
             )
         except (TypeError, ValueError) as exc:
             raise ChainServiceError(
-                _("The threshold settings are wrong: %(error)s") % {"error": exc}
+                _("The threshold settings are wrong: %(error)s") % {"error": error_message(exc)}
             ) from exc
 
     try:

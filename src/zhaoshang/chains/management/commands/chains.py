@@ -67,19 +67,24 @@ class Command(BaseCommand):
         try:
             getattr(self, "do_" + verb.replace("-", "_"))(**options)
         except ChainFileError as exc:
-            for problem in exc.problems[:200]:
-                self.stderr.write(str(problem))
+            self._problems(exc, exc.problems)
             raise CommandError(
-                _("The chain file has %(count)s errors; nothing was imported") % {"count": len(exc.problems)}
+                _("Errors in the chain file: %(count)s; nothing was imported") % {"count": len(exc.problems)}
             ) from None
         except BomError as exc:
-            for issue in exc.issues[:200]:
-                self.stderr.write(str(issue))
-            raise CommandError(_("The BOM file has %(count)s errors") % {"count": len(exc.issues)}) from None
+            self._problems(exc, exc.issues)
+            raise CommandError(_("Errors in the BOM file: %(count)s") % {"count": len(exc.issues)}) from None
         except (services.ChainServiceError, ChainAnalysisError, LearnedError) as exc:
             raise CommandError(error_message(exc)) from None
         except FileNotFoundError as exc:
             raise CommandError(_("File not found: %(file)s") % {"file": exc.filename}) from None
+
+    def _problems(self, exc: ChainAnalysisError, problems: list) -> None:
+        """Each problem of a refused file on one line. A file refused for one reason carries its code: an English
+        user reads that reason in English (the row findings themselves are in Chinese)."""
+        said = error_message(exc)
+        for line in [said] if said != exc.message else [str(p) for p in problems[:200]]:
+            self.stderr.write(line)
 
     def _json(self, data) -> None:
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=1))
