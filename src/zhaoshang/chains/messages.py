@@ -1,4 +1,4 @@
-"""The English sentences of the chain analytic core's error codes (the core raises them with its Chinese
+"""The English sentences of the chain analytic core's error and BOM finding codes (the core raises them with its Chinese
 sentence, a ``code`` and the sentence's values as params; :func:`zhaoshang.core.messages.error_message` says them).
 
 Registered from :meth:`zhaoshang.chains.apps.ChainsConfig.ready`.
@@ -131,5 +131,19 @@ ERRORS: dict[str, Promise] = {
     "target_firms_column_missing": _("The firm table lacks the column %(column)s"),
 }
 
-# The chain imports report no row findings of their own (a chain or BOM file is refused whole).
-ISSUES: dict[str, Promise] = {}
+# Row findings of a BOM (analysis.bom.BomIssue with a code; row, column and the file among their params).
+ISSUES: dict[str, Promise] = {
+    "bom_quantity_empty": _("%(file)s row %(row)s, column “%(column)s”: the quantity is empty"),
+    "bom_quantity_not_a_number": _(
+        "%(file)s row %(row)s, column “%(column)s”: the quantity “%(raw)s” is not a number"
+    ),
+    "bom_quantity_negative": _(
+        "%(file)s row %(row)s, column “%(column)s”: the quantity “%(raw)s” cannot be negative"
+    ),
+    "bom_parent_missing": _(
+        "%(file)s row %(row)s, column “%(column)s”: the parent “%(raw)s” is not in the BOM"
+    ),
+    "bom_parent_cycle": _(
+        "%(file)s row %(row)s, column “%(column)s”: the parent relation makes a cycle (%(part)s → %(raw)s)"
+    ),
+}

@@ -20,7 +20,7 @@ from zhaoshang.chains.analysis.bom import BomError, read_bom
 from zhaoshang.chains.analysis.errors import ChainAnalysisError, ChainFileError
 from zhaoshang.chains.analysis.evaluate import ClassifyError, classify_csv
 from zhaoshang.core.errors import DomainError
-from zhaoshang.core.messages import ERROR_MESSAGES, error_message
+from zhaoshang.core.messages import ERROR_MESSAGES, ISSUE_MESSAGES, error_message
 
 ANALYSIS = Path(spec.__file__).resolve().parent
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -56,6 +56,7 @@ def test_every_code_the_chain_core_raises_has_an_english_sentence_and_only_those
     raised |= _codes_raised_in(ANALYSIS.parent / "services" / "specs.py")
     assert raised == set(messages.ERRORS)
     assert all(ERROR_MESSAGES[code] is sentence for code, sentence in messages.ERRORS.items())
+    assert all(ISSUE_MESSAGES[code] is sentence for code, sentence in messages.ISSUES.items())
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -228,8 +229,10 @@ def test_the_chains_command_speaks_english_when_the_language_is_english(tmp_path
     bad = tmp_path / "bad.csv"
     bad.write_text("Reference,Quantity,Value\nR1,1,10k\nR2,abc,1k\n", encoding="utf-8")
     with translation.override("en"):
+        err = io.StringIO()
         with pytest.raises(CommandError, match=r"^Errors in the BOM file: 1$"):
-            call_command("chains", "bom", str(bad), "--name", "x", stdout=io.StringIO(), stderr=io.StringIO())
+            call_command("chains", "bom", str(bad), "--name", "x", stdout=io.StringIO(), stderr=err)
+        assert err.getvalue() == "bad.csv row 3, column “Quantity”: the quantity “abc” is not a number\n"
         with pytest.raises(CommandError, match="No chain is named or identified as “nope”"):
             call_command("chains", "export", "nope", "-o", str(tmp_path / "x.yaml"))
         (tmp_path / "chain.txt").write_text("x", encoding="utf-8")
@@ -243,8 +246,10 @@ def test_the_chains_command_speaks_english_when_the_language_is_english(tmp_path
     out = io.StringIO()
     call_command("chains", "list", stdout=out)
     assert out.getvalue() == "mini-rail\t迷你轨交链\t8 个节点\n"
+    err = io.StringIO()
     with pytest.raises(CommandError, match=r"^BOM 文件有 1 处错误$"):
-        call_command("chains", "bom", str(bad), "--name", "x", stdout=io.StringIO(), stderr=io.StringIO())
+        call_command("chains", "bom", str(bad), "--name", "x", stdout=io.StringIO(), stderr=err)
+    assert err.getvalue() == "bad.csv 第3行「Quantity」列：数量「abc」不是数字\n"
     err = io.StringIO()
     with pytest.raises(CommandError, match=r"^产业链文件有 1 处错误，未导入任何数据$"):
         call_command("chains", "import", str(tmp_path / "chain.txt"), stderr=err)

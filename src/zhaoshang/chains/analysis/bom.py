@@ -50,7 +50,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -85,12 +85,16 @@ Number = int | float
 
 @dataclass(frozen=True)
 class BomIssue:
-    """One problem with a BOM file: where it is (file, row as the user sees it, column) and why, in Chinese."""
+    """One problem with a BOM file: where it is (file, row as the user sees it, column) and why, in Chinese.
+
+    A row finding also has a ``code`` and its values (``params``), so the edge can say it in English."""
 
     file: str
     row: int | None
     column: str | None
     reason: str
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __str__(self) -> str:
         where = self.file
@@ -737,17 +741,31 @@ def read_bom(path: str | Path, *, name: str) -> Bom:
         if not quantity_text:
             if totals:
                 continue  # notes written under the totals row
-            issues.append(BomIssue(file, row_number, col_name("quantity"), "数量为空"))
+            issues.append(BomIssue(file, row_number, col_name("quantity"), "数量为空", "bom_quantity_empty"))
             continue
         quantity = _parse_quantity(quantity_text)
         if quantity is None:
             issues.append(
-                BomIssue(file, row_number, col_name("quantity"), f"数量「{quantity_text}」不是数字")
+                BomIssue(
+                    file,
+                    row_number,
+                    col_name("quantity"),
+                    f"数量「{quantity_text}」不是数字",
+                    "bom_quantity_not_a_number",
+                    {"raw": quantity_text},
+                )
             )
             continue
         if quantity < 0:
             issues.append(
-                BomIssue(file, row_number, col_name("quantity"), f"数量「{quantity_text}」不能为负数")
+                BomIssue(
+                    file,
+                    row_number,
+                    col_name("quantity"),
+                    f"数量「{quantity_text}」不能为负数",
+                    "bom_quantity_negative",
+                    {"raw": quantity_text},
+                )
             )
             continue
         references, ref_marked = _split_references(reference_text)
@@ -837,7 +855,16 @@ def _resolve_parents(
             by_name[key].append(line)
     for line in raw:
         if line.parent and _norm_label(line.parent) not in by_name:
-            issues.append(BomIssue(file, line.row, parent_col, f"上级「{line.parent}」在BOM中不存在"))
+            issues.append(
+                BomIssue(
+                    file,
+                    line.row,
+                    parent_col,
+                    f"上级「{line.parent}」在BOM中不存在",
+                    "bom_parent_missing",
+                    {"raw": line.parent},
+                )
+            )
     if issues:
         return raw
 
@@ -851,7 +878,14 @@ def _resolve_parents(
             return multiplier[line.row], dnp_from_above[line.row]
         if line.row in visiting:
             issues.append(
-                BomIssue(file, line.row, parent_col, f"上级关系形成循环（{line.label} → {line.parent}）")
+                BomIssue(
+                    file,
+                    line.row,
+                    parent_col,
+                    f"上级关系形成循环（{line.label} → {line.parent}）",
+                    "bom_parent_cycle",
+                    {"part": line.label, "raw": line.parent},
+                )
             )
             return 0.0, False
         visiting.add(line.row)

@@ -12,11 +12,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zhaoshang.chains import bom_services, documents, services
-from zhaoshang.chains.analysis.bom import BomError
-from zhaoshang.chains.analysis.errors import ChainAnalysisError, ChainFileError
+from zhaoshang.chains.analysis.bom import BomError, BomIssue
+from zhaoshang.chains.analysis.errors import ChainAnalysisError, ChainFileError, ChainFileProblem
 from zhaoshang.chains.analysis.learned import LearnedError
 from zhaoshang.chains.models import Chain
-from zhaoshang.core.messages import error_message
+from zhaoshang.core.messages import error_message, issue_message
 
 
 class Command(BaseCommand):
@@ -80,11 +80,14 @@ class Command(BaseCommand):
             raise CommandError(_("File not found: %(file)s") % {"file": exc.filename}) from None
 
     def _problems(self, exc: ChainAnalysisError, problems: list) -> None:
-        """Each problem of a refused file on one line. A file refused for one reason carries its code: an English
-        user reads that reason in English (the row findings themselves are in Chinese)."""
+        """Each problem of a refused file on one line, in the user's language where it has a code: a file refused
+        for one reason carries the error's code, a BOM row finding its own (a chain file's problems are Chinese)."""
         said = error_message(exc)
-        for line in [said] if said != exc.message else [str(p) for p in problems[:200]]:
-            self.stderr.write(line)
+        if said != exc.message:
+            self.stderr.write(said)
+            return
+        for problem in problems[:200]:
+            self.stderr.write(_problem_line(problem))
 
     def _json(self, data) -> None:
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=1))
@@ -209,6 +212,18 @@ class Command(BaseCommand):
                 "path": summary.path,
             }
         )
+
+
+def _problem_line(problem: BomIssue | ChainFileProblem) -> str:
+    if not isinstance(problem, BomIssue) or not problem.code:
+        return str(problem)
+    finding = {
+        "code": problem.code,
+        "message": str(problem),
+        "row": problem.row,
+        "column": problem.column or "",
+    }
+    return issue_message({**finding, "params": {"file": problem.file, **problem.params}})
 
 
 def json_line(data) -> str:
