@@ -131,7 +131,8 @@ ERRORS: dict[str, Promise] = {
     "target_firms_column_missing": _("The firm table lacks the column %(column)s"),
 }
 
-# Row findings of a BOM (analysis.bom.BomIssue with a code; row, column and the file among their params).
+# Row findings: of a BOM (analysis.bom.BomIssue with a code; row, column and the file among their params) and
+# of a chain file.
 ISSUES: dict[str, Promise] = {
     "bom_quantity_empty": _("%(file)s row %(row)s, column “%(column)s”: the quantity is empty"),
     "bom_quantity_not_a_number": _(
@@ -146,4 +147,58 @@ ISSUES: dict[str, Promise] = {
     "bom_parent_cycle": _(
         "%(file)s row %(row)s, column “%(column)s”: the parent relation makes a cycle (%(part)s → %(raw)s)"
     ),
+    # problems of a chain file (analysis.spec: ChainFileProblem.code; the edge puts file, sheet, row, node and
+    # field before the sentence)
+    "chain_value_not_a_list": _("should be a list of texts, it is a %(type)s"),
+    "chain_list_item_not_text": _("each item of the list should be text, it is %(item)s"),
+    "chain_value_not_yes_no": _("should be “yes” or “no”, it is “%(value)s”"),
+    "chain_weight_not_a_number": _("the weight should be a number, it is “%(value)s”"),
+    "chain_weight_not_finite": _("the weight should be a finite number, it is “%(value)s”"),
+    "chain_weight_negative": _("the weight cannot be negative (%(weight)s)"),
+    "chain_slug_missing": _("the chain identifier is missing"),
+    "chain_slug_invalid": _("the chain identifier “%(slug)s” may only hold letters, digits, -, _ and ."),
+    "chain_name_missing": _("the chain name is missing"),
+    "chain_node_key_missing": _("the node key is missing"),
+    "chain_node_key_missing_named": _("the node key is missing (name “%(name)s”)"),
+    "chain_node_key_missing_nth": _("the node key is missing (node number %(number)s)"),
+    "chain_node_key_invalid": _("a node key may only hold letters, digits, -, _ and ."),
+    "chain_node_name_missing": _("the node has no name"),
+    "chain_node_key_repeats_row": _("the node key repeats that of row %(first)s"),
+    "chain_node_key_repeats_nth": _("the node key repeats that of node number %(number)s"),
+    "chain_parent_missing": _("the parent node “%(parent)s” does not exist"),
+    "chain_parent_cycle": _("the parent nodes make a cycle: %(cycle)s"),
+    "chain_industry_code_invalid": _(
+        "the industry code “%(raw)s” is malformed: it should be a section letter A–T or 2, 3 or 4 digits (GB/T 4754-2017)"
+    ),
+    "chain_hs_code_invalid": _("the HS code “%(raw)s” is malformed: it should have 2–10 digits"),
+    "chain_card_not_a_mapping": _("the node card should be a mapping"),
+    "chain_child_weights_partial": _(
+        "some children of the parent node %(parent)s (%(name)s) have a weight and some do not (without: %(blank)s)"
+    ),
+    "chain_top_weights_partial": _("some top-level nodes have a weight and some do not (without: %(blank)s)"),
+    "chain_child_weights_sum": _(
+        "the weights of the children of the parent node %(parent)s (%(name)s) add up to %(total)s, not 1 (tolerance %(tolerance)s)"
+    ),
+    "chain_top_weights_sum": _(
+        "the weights of the top-level nodes add up to %(total)s, not 1 (tolerance %(tolerance)s)"
+    ),
+    "chain_link_key_missing": _("the supply relation lacks a node key"),
+    "chain_link_node_missing": _(
+        "the supply relation %(source)s → %(target)s refers to a node “%(node)s” that does not exist"
+    ),
+    "chain_nodes_not_a_list": _("nodes should be a list of nodes"),
+    "chain_children_not_a_list": _("the children of node %(node)s should be a list of nodes"),
+    "chain_node_not_a_mapping": _("each node in nodes should be a mapping, it is %(item)s"),
+    "chain_child_not_a_mapping": _(
+        "each node in the children of node %(node)s should be a mapping, it is %(item)s"
+    ),
+    "chain_no_nodes": _("the chain has no nodes"),
+    "chain_links_not_a_list": _("links should be a list"),
+    "chain_link_not_a_mapping": _("a supply relation should be {from: …, to: …}, it is %(item)s"),
+    "chain_extra_not_json": _("the extra fields should be a JSON object"),
+    "chain_sheet_chain_missing": _("the sheet “链信息” is missing"),
+    "chain_field_unknown": _("unknown field “%(label)s”"),
+    "chain_sheet_nodes_missing": _("the sheet “节点” is missing"),
+    "chain_columns_missing": _("missing columns: %(columns)s"),
+    "chain_sheet_nodes_empty": _("the sheet “节点” holds no nodes"),
 }

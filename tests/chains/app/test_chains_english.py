@@ -300,3 +300,50 @@ def test_the_gap_api_says_a_domain_error_in_english_for_an_english_user(client_f
     missing = client.get("/api/chains/mini-rail/gap/", HTTP_ACCEPT_LANGUAGE="en").json()
     assert missing["error"] == {"region": "Give a region (a region code or a park's code)"}
     assert not CJK.search(str(missing))
+
+
+CHAIN_WITH_PROBLEMS = """slug: t
+name: 测试
+nodes:
+  - key: a
+    name: A
+    weight: abc
+  - name: 无键
+links:
+  - from: a
+    to: zz
+"""
+
+
+@pytest.mark.django_db
+def test_the_problems_of_a_chain_file_are_listed_in_the_users_language(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text(CHAIN_WITH_PROBLEMS, encoding="utf-8")
+    said = {}
+    for language in ("en", "zh-hans"):
+        err = io.StringIO()
+        with translation.override(language), pytest.raises(CommandError) as caught:
+            call_command("chains", "import", str(path), stderr=err)
+        said[language] = (str(caught.value), err.getvalue().splitlines())
+    assert said["en"] == (
+        "Errors in the chain file: 3; nothing was imported",
+        [
+            "t.yaml row 7 field “key”: the node key is missing (name “无键”)",
+            "t.yaml row 4 node a field “weight”: the weight should be a number, it is “abc”",
+            "t.yaml row 9 field “to”: the supply relation a → zz refers to a node “zz” that does not exist",
+        ],
+    )
+    assert said["zh-hans"] == (
+        "产业链文件有 3 处错误，未导入任何数据",
+        [
+            "t.yaml 第 7 行 字段「key」：缺少节点键（名称「无键」）",
+            "t.yaml 第 4 行 节点 a 字段「weight」：权重应为数字，实际是「abc」",
+            "t.yaml 第 9 行 字段「to」：供应关系 a → zz 引用的节点「zz」不存在",
+        ],
+    )
+
+
+def test_every_problem_code_of_a_chain_file_has_an_english_sentence():
+    source = (ANALYSIS / "spec.py").read_text(encoding="utf-8")
+    used = set(re.findall(r'"(chain_[a-z0-9_]+)"', source))
+    assert used <= set(messages.ERRORS) | set(messages.ISSUES)

@@ -7,7 +7,8 @@ edge (form field error, API ``{"error": ..., "code": ...}``, one CLI line).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,8 @@ class ChainFileProblem:
 
     ``row`` is the 1-based spreadsheet row (the header is row 1) for XLSX files and the 1-based line where the
     node (or link) starts for YAML files read from a file or stream; ``None`` when unknown (a plain dict).
-    ``field`` is the YAML field name or the spreadsheet column header, as the user sees it.
+    ``field`` is the YAML field name or the spreadsheet column header, as the user sees it. ``code`` and
+    ``params`` say the problem for the edge, which puts it in the user's language (``message`` is Chinese).
     """
 
     message: str
@@ -35,6 +37,8 @@ class ChainFileProblem:
     node_key: str | None = None
     field: str | None = None
     sheet: str | None = None
+    code: str = dataclasses.field(default="", compare=False)  # (``field`` is taken by the column above)
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False, hash=False)
 
     def __str__(self) -> str:
         where: list[str] = []

@@ -16,7 +16,7 @@ from zhaoshang.chains.analysis.bom import BomError, BomIssue
 from zhaoshang.chains.analysis.errors import ChainAnalysisError, ChainFileError, ChainFileProblem
 from zhaoshang.chains.analysis.learned import LearnedError
 from zhaoshang.chains.models import Chain
-from zhaoshang.core.messages import error_message, issue_message
+from zhaoshang.core.messages import ISSUE_MESSAGES, error_message, is_chinese, issue_message
 
 
 class Command(BaseCommand):
@@ -215,7 +215,9 @@ class Command(BaseCommand):
 
 
 def _problem_line(problem: BomIssue | ChainFileProblem) -> str:
-    if not isinstance(problem, BomIssue) or not problem.code:
+    if isinstance(problem, ChainFileProblem):
+        return _chain_problem(problem)
+    if not problem.code:
         return str(problem)
     finding = {
         "code": problem.code,
@@ -224,6 +226,30 @@ def _problem_line(problem: BomIssue | ChainFileProblem) -> str:
         "column": problem.column or "",
     }
     return issue_message({**finding, "params": {"file": problem.file, **problem.params}})
+
+
+def _chain_problem(problem: ChainFileProblem) -> str:
+    """A chain file's problem in the user's language: where it is, then its code's sentence (the core's Chinese
+    line when the language is Chinese, or the code has no sentence)."""
+    sentence = ISSUE_MESSAGES.get(problem.code)
+    if is_chinese() or sentence is None:
+        return str(problem)
+    try:
+        said = str(sentence) % dict(problem.params)
+    except (KeyError, TypeError, ValueError):
+        return str(problem)
+    where = [problem.file] if problem.file else []
+    if problem.sheet:
+        where.append(_("sheet “%(sheet)s”") % {"sheet": problem.sheet})
+    if problem.row is not None:
+        where.append(_("row %(row)s") % {"row": problem.row})
+    if problem.node_key:
+        where.append(_("node %(node)s") % {"node": problem.node_key})
+    if problem.field:
+        where.append(_("field “%(field)s”") % {"field": problem.field})
+    if not where:
+        return said[:1].upper() + said[1:]
+    return _("%(where)s: %(problem)s") % {"where": " ".join(where), "problem": said}
 
 
 def json_line(data) -> str:
