@@ -1,5 +1,6 @@
-"""The English sentences of the chain analytic core's error and BOM finding codes (the core raises them with its Chinese
-sentence, a ``code`` and the sentence's values as params; :func:`zhaoshang.core.messages.error_message` says them).
+"""The English sentences of the chain analytic core's codes: its errors (raised with the Chinese sentence, a ``code``
+and the sentence's values as params; :func:`zhaoshang.core.messages.error_message` says them) and the problems it
+finds in a BOM or a chain file (``BomIssue.code``, ``ChainFileProblem.code``; the chains command says them).
 
 Registered from :meth:`zhaoshang.chains.apps.ChainsConfig.ready`.
 """
