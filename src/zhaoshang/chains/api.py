@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -64,7 +65,7 @@ class ChainViewSet(ScopedReadOnlyViewSet):
         chain = self.get_object()
         region = request.query_params.get("region", "")
         if not region:
-            raise ValidationError({"region": "请给出 region（行政区划代码或园区代码）"})
+            raise ValidationError({"region": _("Give a region (a region code or a park's code)")})
         report = services.gap_for_region(chain, region)
         data = services.gap_json(report)
         Enterprise = services.enterprise_model()

@@ -10,11 +10,15 @@ class ChainsConfig(AppConfig):
     def ready(self) -> None:
         from zhaoshang.api.routes import register_routes
         from zhaoshang.chains import (
+            messages,
             panels,  # noqa: F401 - registers the workbench panel
             workbench,  # noqa: F401 - the chain office's "what needs me today"
         )
         from zhaoshang.chains.services import classify_arrivals, positions_for
         from zhaoshang.core import hooks
+        from zhaoshang.core.messages import register_messages
+
+        register_messages(self.name, errors=messages.ERRORS, issues=messages.ISSUES)
 
         hooks.add_profile_section(
             hooks.ProfileSection(

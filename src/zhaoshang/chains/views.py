@@ -18,6 +18,7 @@ from zhaoshang.accounts.scoping import can, get_for_user, require, visible
 from zhaoshang.chains import documents, phone, services
 from zhaoshang.chains.filters import AssignmentFilter
 from zhaoshang.chains.models import Chain, ChainNode, NodeAssignment
+from zhaoshang.core.messages import error_message
 from zhaoshang.registry.services import home_region
 from zhaoshang.web.redirects import safe_next
 
@@ -47,7 +48,7 @@ def _area(request, code: str | None = None):
     try:
         return services.resolve_region(code)
     except services.ChainServiceError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_message(exc))
         return services.resolve_region(_default_region(request.user))
 
 
@@ -330,7 +331,7 @@ def compare(request, slug: str):
     try:
         frame, areas = services.compare(chain, codes)
     except services.ChainServiceError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_message(exc))
         frame, areas = services.compare(chain, [_default_region(request.user)])
     rows = []
     for key, row in frame.iterrows():

@@ -50,7 +50,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -85,12 +85,16 @@ Number = int | float
 
 @dataclass(frozen=True)
 class BomIssue:
-    """One problem with a BOM file: where it is (file, row as the user sees it, column) and why, in Chinese."""
+    """One problem with a BOM file: where it is (file, row as the user sees it, column) and why, in Chinese.
+
+    A row finding also has a ``code`` and its values (``params``), so the edge can say it in English."""
 
     file: str
     row: int | None
     column: str | None
     reason: str
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __str__(self) -> str:
         where = self.file
@@ -104,9 +108,9 @@ class BomIssue:
 class BomError(ChainAnalysisError):
     """The BOM cannot be read. ``issues`` lists every problem found, each with file, row, column and reason."""
 
-    def __init__(self, issues: Sequence[BomIssue]) -> None:
+    def __init__(self, issues: Sequence[BomIssue], code: str | None = None, **params: Any) -> None:
         self.issues: list[BomIssue] = list(issues)
-        super().__init__("；".join(str(issue) for issue in self.issues) or "BOM无法读取")
+        super().__init__("；".join(str(issue) for issue in self.issues) or "BOM无法读取", code=code, **params)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -505,18 +509,22 @@ def _decode(data: bytes, file: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise BomError([BomIssue(file, None, None, "文件编码无法识别（请另存为UTF-8或GBK编码的CSV）")])
+    raise BomError(
+        [BomIssue(file, None, None, "文件编码无法识别（请另存为UTF-8或GBK编码的CSV）")],
+        code="bom_encoding_unknown",
+        file=file,
+    )
 
 
 def _read_rows(path: Path, file: str) -> list[list[str]]:
     suffix = path.suffix.lower()
     if not path.exists():
-        raise BomError([BomIssue(file, None, None, "文件不存在")])
+        raise BomError([BomIssue(file, None, None, "文件不存在")], code="bom_file_missing", file=file)
     if suffix in _EXCEL_SUFFIXES:
         try:
             check_spreadsheet(path, max_cells=WHOLE_SHEET_MAX_CELLS)
         except FileRefused as exc:
-            raise BomError([BomIssue(file, None, None, str(exc))]) from exc
+            raise BomError([BomIssue(file, None, None, str(exc))], code=exc.code, **exc.params) from exc
         try:
             from python_calamine import CalamineWorkbook
 
@@ -534,7 +542,10 @@ def _read_rows(path: Path, file: str) -> list[list[str]]:
                         None,
                         f"无法读取Excel文件（{type(exc).__name__}），文件可能已损坏或不是Excel格式",
                     )
-                ]
+                ],
+                code="bom_excel_unreadable",
+                file=file,
+                error=type(exc).__name__,
             ) from exc
         rows: list[list[str]]
         for sheet in sheets:
@@ -554,15 +565,20 @@ def _read_rows(path: Path, file: str) -> list[list[str]]:
                     None,
                     f"不支持的文件类型「{path.suffix or '无扩展名'}」，请上传CSV或XLSX格式的BOM",
                 )
-            ]
+            ],
+            code="bom_file_type_unsupported",
+            file=file,
+            suffix=path.suffix or "-",
         )
     try:
         data = read_small_bytes(path, what="CSV")
     except FileRefused as exc:
-        raise BomError([BomIssue(file, None, None, str(exc))]) from exc
+        raise BomError([BomIssue(file, None, None, str(exc))], code=exc.code, **exc.params) from exc
     if data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0") or b"\x00" in data[:4096]:
         raise BomError(
-            [BomIssue(file, None, None, "文件内容不是CSV文本（可能是Excel或其他二进制文件），请检查扩展名")]
+            [BomIssue(file, None, None, "文件内容不是CSV文本（可能是Excel或其他二进制文件），请检查扩展名")],
+            code="bom_not_csv_text",
+            file=file,
         )
     text = _decode(data, file)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
@@ -581,7 +597,10 @@ def _read_rows(path: Path, file: str) -> list[list[str]]:
                     None,
                     f"第{reader.line_num}行无法解析（单个单元格过长或引号不配对）",
                 )
-            ]
+            ],
+            code="bom_row_unparseable",
+            file=file,
+            row=reader.line_num,
         ) from exc
     return rows
 
@@ -651,7 +670,7 @@ def read_bom(path: str | Path, *, name: str) -> Bom:
     file = path.name
     rows = _read_rows(path, file)
     if not any(any(cell for cell in row) for row in rows):
-        raise BomError([BomIssue(file, None, None, "文件为空，没有任何BOM数据")])
+        raise BomError([BomIssue(file, None, None, "文件为空，没有任何BOM数据")], code="bom_empty", file=file)
     found = _find_header(rows)
     if found is None:
         raise BomError(
@@ -662,14 +681,19 @@ def read_bom(path: str | Path, *, name: str) -> Bom:
                     None,
                     "找不到表头：需要「数量/Quantity」列，以及「位号/Reference」或「零件/物料名称」列",
                 )
-            ]
+            ],
+            code="bom_header_missing",
+            file=file,
         )
     header_index, columns = found
     header_row = header_index + 1
     header = rows[header_index]
     if "quantity" not in columns:
         raise BomError(
-            [BomIssue(file, header_row, "数量", "缺少数量列（表头应包含「数量」「用量」或「Quantity」）")]
+            [BomIssue(file, header_row, "数量", "缺少数量列（表头应包含「数量」「用量」或「Quantity」）")],
+            code="bom_quantity_column_missing",
+            file=file,
+            row=header_row,
         )
 
     def col_name(field_name: str) -> str:
@@ -717,17 +741,31 @@ def read_bom(path: str | Path, *, name: str) -> Bom:
         if not quantity_text:
             if totals:
                 continue  # notes written under the totals row
-            issues.append(BomIssue(file, row_number, col_name("quantity"), "数量为空"))
+            issues.append(BomIssue(file, row_number, col_name("quantity"), "数量为空", "bom_quantity_empty"))
             continue
         quantity = _parse_quantity(quantity_text)
         if quantity is None:
             issues.append(
-                BomIssue(file, row_number, col_name("quantity"), f"数量「{quantity_text}」不是数字")
+                BomIssue(
+                    file,
+                    row_number,
+                    col_name("quantity"),
+                    f"数量「{quantity_text}」不是数字",
+                    "bom_quantity_not_a_number",
+                    {"raw": quantity_text},
+                )
             )
             continue
         if quantity < 0:
             issues.append(
-                BomIssue(file, row_number, col_name("quantity"), f"数量「{quantity_text}」不能为负数")
+                BomIssue(
+                    file,
+                    row_number,
+                    col_name("quantity"),
+                    f"数量「{quantity_text}」不能为负数",
+                    "bom_quantity_negative",
+                    {"raw": quantity_text},
+                )
             )
             continue
         references, ref_marked = _split_references(reference_text)
@@ -770,7 +808,12 @@ def read_bom(path: str | Path, *, name: str) -> Bom:
     if issues:
         raise BomError(issues)
     if not raw:
-        raise BomError([BomIssue(file, header_row + 1, None, "表头下没有任何物料行")])
+        raise BomError(
+            [BomIssue(file, header_row + 1, None, "表头下没有任何物料行")],
+            code="bom_no_part_rows",
+            file=file,
+            row=header_row + 1,
+        )
 
     raw = _resolve_parents(raw, bom, issues, file, col_name("parent"))
     if issues:
@@ -812,7 +855,16 @@ def _resolve_parents(
             by_name[key].append(line)
     for line in raw:
         if line.parent and _norm_label(line.parent) not in by_name:
-            issues.append(BomIssue(file, line.row, parent_col, f"上级「{line.parent}」在BOM中不存在"))
+            issues.append(
+                BomIssue(
+                    file,
+                    line.row,
+                    parent_col,
+                    f"上级「{line.parent}」在BOM中不存在",
+                    "bom_parent_missing",
+                    {"raw": line.parent},
+                )
+            )
     if issues:
         return raw
 
@@ -826,7 +878,14 @@ def _resolve_parents(
             return multiplier[line.row], dnp_from_above[line.row]
         if line.row in visiting:
             issues.append(
-                BomIssue(file, line.row, parent_col, f"上级关系形成循环（{line.label} → {line.parent}）")
+                BomIssue(
+                    file,
+                    line.row,
+                    parent_col,
+                    f"上级关系形成循环（{line.label} → {line.parent}）",
+                    "bom_parent_cycle",
+                    {"part": line.label, "raw": line.parent},
+                )
             )
             return 0.0, False
         visiting.add(line.row)

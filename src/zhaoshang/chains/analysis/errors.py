@@ -7,8 +7,10 @@ edge (form field error, API ``{"error": ..., "code": ...}``, one CLI line).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from zhaoshang.core.errors import DomainError
 
@@ -25,7 +27,8 @@ class ChainFileProblem:
 
     ``row`` is the 1-based spreadsheet row (the header is row 1) for XLSX files and the 1-based line where the
     node (or link) starts for YAML files read from a file or stream; ``None`` when unknown (a plain dict).
-    ``field`` is the YAML field name or the spreadsheet column header, as the user sees it.
+    ``field`` is the YAML field name or the spreadsheet column header, as the user sees it. ``code`` and
+    ``params`` say the problem for the edge, which puts it in the user's language (``message`` is Chinese).
     """
 
     message: str
@@ -34,6 +37,8 @@ class ChainFileProblem:
     node_key: str | None = None
     field: str | None = None
     sheet: str | None = None
+    code: str = dataclasses.field(default="", compare=False)  # (``field`` is taken by the column above)
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False, hash=False)
 
     def __str__(self) -> str:
         where: list[str] = []
@@ -55,14 +60,22 @@ class ChainFileError(ChainAnalysisError):
 
     code = "chain_file_invalid"
 
-    def __init__(self, problems: Iterable[ChainFileProblem | str], file: str | None = None) -> None:
+    def __init__(
+        self,
+        problems: Iterable[ChainFileProblem | str],
+        file: str | None = None,
+        code: str | None = None,
+        **params: Any,
+    ) -> None:
         self.problems: list[ChainFileProblem] = [
             p if isinstance(p, ChainFileProblem) else ChainFileProblem(str(p), file=file) for p in problems
         ]
         self.file = file
         lines = [str(p) for p in self.problems]
         head = f"产业链文件有 {len(lines)} 处错误" + (f"（{file}）" if file else "")
-        super().__init__(head + "：\n" + "\n".join(f"- {line}" for line in lines))
+        # a single-problem error raised with a code says that problem in English (params name the file)
+        params.setdefault("file", file or "")
+        super().__init__(head + "：\n" + "\n".join(f"- {line}" for line in lines), code=code, **params)
 
 
 class AnalysisInputError(ChainAnalysisError):

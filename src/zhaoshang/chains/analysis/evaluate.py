@@ -58,28 +58,58 @@ class ClassifySummary:
     out_csv: Path
 
 
-def _read_csv(path: str | Path, role: str) -> pd.DataFrame:
+# A file's role in the user's words: Chinese for the message, and the ``role`` parameter of the English one.
+_ROLES = {"train": ("训练", "training"), "input": ("待分类", "input")}
+
+
+def _read_csv(path: str | Path, which: str) -> pd.DataFrame:
     path = Path(path)
+    role, role_en = _ROLES[which]
     if not path.is_file():
-        raise ClassifyError(f"{role}文件不存在：{path}")
+        raise ClassifyError(
+            f"{role}文件不存在：{path}", code="classify_csv_missing", role=role_en, path=str(path)
+        )
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except pd.errors.EmptyDataError as exc:
-        raise ClassifyError(f"{role}文件是空的：{path}") from exc
+        raise ClassifyError(
+            f"{role}文件是空的：{path}", code="classify_csv_empty", role=role_en, path=str(path)
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise ClassifyError(f"{role}文件不是 UTF-8 编码，请另存为 UTF-8 CSV：{path}") from exc
+        raise ClassifyError(
+            f"{role}文件不是 UTF-8 编码，请另存为 UTF-8 CSV：{path}",
+            code="classify_csv_not_utf8",
+            role=role_en,
+            path=str(path),
+        ) from exc
     except pd.errors.ParserError as exc:
-        raise ClassifyError(f"{role}文件不是有效的 CSV：{path}（{exc}）") from exc
+        raise ClassifyError(
+            f"{role}文件不是有效的 CSV：{path}（{exc}）",
+            code="classify_csv_invalid",
+            role=role_en,
+            path=str(path),
+            error=str(exc),
+        ) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:
-        raise ClassifyError(f"{role}文件没有数据行：{path}")
+        raise ClassifyError(
+            f"{role}文件没有数据行：{path}", code="classify_csv_no_rows", role=role_en, path=str(path)
+        )
     return frame
 
 
-def _require(frame: pd.DataFrame, column: str, path: str | Path, role: str) -> None:
+def _require(frame: pd.DataFrame, column: str, path: str | Path, which: str) -> None:
     if column not in frame.columns:
+        role, role_en = _ROLES[which]
         have = "、".join(frame.columns[:20])
-        raise ClassifyError(f"{role}文件 {path} 中没有“{column}”列（现有列：{have}）")
+        raise ClassifyError(
+            f"{role}文件 {path} 中没有“{column}”列（现有列：{have}）",
+            code="classify_csv_column_missing",
+            role=role_en,
+            path=str(path),
+            column=column,
+            columns=", ".join(frame.columns[:20]),
+        )
 
 
 def classify_csv(
@@ -100,19 +130,30 @@ def classify_csv(
     :class:`TextClassifier`, e.g. one built with the chain's label documents and hierarchy.
     The output is UTF-8 with a BOM so that Excel opens it correctly.
     """
-    train = _read_csv(train_csv, "训练")
-    _require(train, text_column, train_csv, "训练")
-    _require(train, label_column, train_csv, "训练")
-    data = _read_csv(input_csv, "待分类")
-    _require(data, text_column, input_csv, "待分类")
+    train = _read_csv(train_csv, "train")
+    _require(train, text_column, train_csv, "train")
+    _require(train, label_column, train_csv, "train")
+    data = _read_csv(input_csv, "input")
+    _require(data, text_column, input_csv, "input")
 
     texts = train[text_column].str.strip()
     labels = train[label_column].str.strip()
     usable = (texts != "") & (labels != "")
     if usable.sum() == 0:
-        raise ClassifyError(f"训练文件 {train_csv} 没有同时填写“{text_column}”和“{label_column}”的行")
+        raise ClassifyError(
+            f"训练文件 {train_csv} 没有同时填写“{text_column}”和“{label_column}”的行",
+            code="classify_no_training_rows",
+            path=str(train_csv),
+            text_column=text_column,
+            label_column=label_column,
+        )
     if labels[usable].nunique() < 2:
-        raise ClassifyError(f"训练文件 {train_csv} 的“{label_column}”列至少需要两个不同的类别")
+        raise ClassifyError(
+            f"训练文件 {train_csv} 的“{label_column}”列至少需要两个不同的类别",
+            code="classify_one_training_label",
+            path=str(train_csv),
+            label_column=label_column,
+        )
     if progress:
         progress("train", 0, 1)
     classifier = model if model is not None else TextClassifier()
@@ -160,14 +201,18 @@ def stratified_folds(
     other classes is tested exactly once.
     """
     if folds < 2:
-        raise LearnedError(f"折数至少为 2，收到 {folds}")
+        raise LearnedError(f"折数至少为 2，收到 {folds}", code="cv_too_few_folds", folds=folds)
     y = np.asarray([str(v) for v in labels])
     counts = Counter(y)
     small = np.array([counts[v] < folds for v in y], dtype=bool)
     tested = np.flatnonzero(~small)
     always_train = np.flatnonzero(small)
     if len({y[i] for i in tested}) < 2:
-        raise LearnedError(f"每类至少 {folds} 条样本的类别不足两个，无法做 {folds} 折交叉验证")
+        raise LearnedError(
+            f"每类至少 {folds} 条样本的类别不足两个，无法做 {folds} 折交叉验证",
+            code="cv_too_few_classes",
+            folds=folds,
+        )
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     return [
         (np.sort(np.concatenate([tested[tr], always_train])), tested[te])
@@ -204,7 +249,12 @@ def cross_validate(
     texts = list(texts)
     y = [str(v) for v in labels]
     if len(texts) != len(y):
-        raise LearnedError(f"文本有 {len(texts)} 条，标签有 {len(y)} 条，数量不一致")
+        raise LearnedError(
+            f"文本有 {len(texts)} 条，标签有 {len(y)} 条，数量不一致",
+            code="texts_labels_count_mismatch",
+            texts=len(texts),
+            labels=len(y),
+        )
     results = []
     for train, test in stratified_folds(y, folds=folds, seed=seed):
         started = time.perf_counter()

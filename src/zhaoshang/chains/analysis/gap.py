@@ -88,10 +88,15 @@ class NodeThreshold:
 
     def __post_init__(self) -> None:
         if self.weak_firms < 1:
-            raise AnalysisInputError("「弱」的最少企业数不能小于 1（没有企业的节点总是缺失）")
+            raise AnalysisInputError(
+                "「弱」的最少企业数不能小于 1（没有企业的节点总是缺失）", code="gap_weak_firms_below_one"
+            )
         if self.strong_firms < self.weak_firms:
             raise AnalysisInputError(
-                f"「强」的最少企业数（{self.strong_firms:g}）不能小于「弱」的最少企业数（{self.weak_firms:g}）"
+                f"「强」的最少企业数（{self.strong_firms:g}）不能小于「弱」的最少企业数（{self.weak_firms:g}）",
+                code="gap_strong_below_weak",
+                strong=f"{self.strong_firms:g}",
+                weak=f"{self.weak_firms:g}",
             )
 
     def status(self, firms: int, strength: float) -> Status:
@@ -112,7 +117,11 @@ class Thresholds:
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.weak_coverage <= 1.0:
-            raise AnalysisInputError(f"「弱」节点的覆盖系数应在 0 到 1 之间，实际为 {self.weak_coverage}")
+            raise AnalysisInputError(
+                f"「弱」节点的覆盖系数应在 0 到 1 之间，实际为 {self.weak_coverage}",
+                code="gap_weak_coverage_out_of_range",
+                value=self.weak_coverage,
+            )
 
     def for_node(self, key: str) -> NodeThreshold:
         return self.per_node.get(key, self.default)
@@ -258,10 +267,19 @@ def analyse_gaps(
     df = _frame(assignments)
     missing_cols = [c for c in _REQUIRED if c not in df.columns]
     if missing_cols and len(df):
-        raise AnalysisInputError(f"企业–节点对应表缺少列：{'、'.join(missing_cols)}")
+        raise AnalysisInputError(
+            f"企业–节点对应表缺少列：{'、'.join(missing_cols)}",
+            code="gap_assignment_columns_missing",
+            columns=", ".join(missing_cols),
+        )
     for k in thresholds.per_node:
         if k not in spec.nodes:
-            raise AnalysisInputError(f"阈值设置中的节点「{k}」不在产业链「{spec.name}」中")
+            raise AnalysisInputError(
+                f"阈值设置中的节点「{k}」不在产业链「{spec.name}」中",
+                code="gap_threshold_node_unknown",
+                node=k,
+                chain=spec.name,
+            )
     if "chain_slug" in df.columns:
         df = df[df["chain_slug"].to_numpy() == spec.slug]
     tree = _Tree(spec)
@@ -289,7 +307,10 @@ def analyse_gaps(
             )
         firm_codes, _ = pd.factorize(df["firm_id"], use_na_sentinel=True)
         if (firm_codes < 0).any():
-            raise AnalysisInputError(f"企业–节点对应表中有 {int((firm_codes < 0).sum())} 行的 firm_id 为空")
+            empty = int((firm_codes < 0).sum())
+            raise AnalysisInputError(
+                f"企业–节点对应表中有 {empty} 行的 firm_id 为空", code="gap_firm_id_empty", rows=empty
+            )
         strength = firm_strength(
             *(
                 df[c].to_numpy() if c in df.columns else None
@@ -428,7 +449,7 @@ def compare_regions(
     name, path, depth, weight, key_node, is_leaf; ``(region, …)`` for status, local_firms, strength.
     ``frame.attrs["completeness"]`` maps each region to its completeness."""
     if not regions:
-        raise AnalysisInputError("至少需要一个地区的数据才能比较")
+        raise AnalysisInputError("至少需要一个地区的数据才能比较", code="gap_compare_no_region")
     base = pd.DataFrame(
         {
             "name": [n.name for n in spec.nodes.values()],

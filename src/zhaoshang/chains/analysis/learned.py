@@ -175,7 +175,8 @@ def _root_path(label: str, parents: Mapping[str, str]) -> tuple[str, ...]:
     while (parent := parents.get(path[-1])) not in (None, ""):
         parent = str(parent)
         if parent in seen:
-            raise TrainingDataError(f"层级关系中有环：{' → '.join(path + [parent])}")
+            cycle = " → ".join(path + [parent])
+            raise TrainingDataError(f"层级关系中有环：{cycle}", code="label_hierarchy_cycle", cycle=cycle)
         path.append(parent)
         seen.add(parent)
     return tuple(reversed(path))
@@ -221,9 +222,11 @@ class TextClassifier:
         random_state: int = 0,
     ) -> None:
         if C <= 0:
-            raise LearnedError(f"正则化参数 C 必须大于 0，收到 {C}")
+            raise LearnedError(f"正则化参数 C 必须大于 0，收到 {C}", code="classifier_c_not_positive", C=C)
         if top_k < 1:
-            raise LearnedError(f"top_k 至少为 1，收到 {top_k}")
+            raise LearnedError(
+                f"top_k 至少为 1，收到 {top_k}", code="classifier_top_k_too_small", top_k=top_k
+            )
         self.label_docs = {str(k): str(v) for k, v in (label_docs or {}).items() if str(v).strip()}
         self.parents = {str(k): str(v) for k, v in (parents or {}).items() if v not in (None, "")}
         self.evidence = evidence
@@ -251,10 +254,20 @@ class TextClassifier:
         texts = list(texts)
         labels = [str(label) for label in labels]
         if len(texts) != len(labels):
-            raise TrainingDataError(f"文本有 {len(texts)} 条，标签有 {len(labels)} 条，数量不一致")
+            raise TrainingDataError(
+                f"文本有 {len(texts)} 条，标签有 {len(labels)} 条，数量不一致",
+                code="texts_labels_count_mismatch",
+                texts=len(texts),
+                labels=len(labels),
+            )
         weights = [1.0] * len(texts) if sample_weight is None else [float(w) for w in sample_weight]
         if len(weights) != len(texts):
-            raise TrainingDataError(f"样本权重有 {len(weights)} 个，文本有 {len(texts)} 条，数量不一致")
+            raise TrainingDataError(
+                f"样本权重有 {len(weights)} 个，文本有 {len(texts)} 条，数量不一致",
+                code="weights_texts_count_mismatch",
+                weights=len(weights),
+                texts=len(texts),
+            )
         for text, label in confirmed or ():
             texts.append(text)
             labels.append(str(label))
@@ -270,9 +283,9 @@ class TextClassifier:
         self._train_labels = [labels[i] for i in keep]
         self._train_weights = np.asarray([weights[i] for i in keep], dtype=float)
         if not self._train_texts:
-            raise TrainingDataError("没有可用于训练的样本（文本或标签全为空）")
+            raise TrainingDataError("没有可用于训练的样本（文本或标签全为空）", code="training_no_samples")
         if len(set(self._train_labels) | set(self.label_docs)) < 2:
-            raise TrainingDataError("至少需要两个不同的类别才能训练分类器")
+            raise TrainingDataError("至少需要两个不同的类别才能训练分类器", code="training_one_label")
         self._build()
         return self
 
@@ -474,13 +487,17 @@ class TextClassifier:
         """
         self._check_fitted()
         if isinstance(texts, str):
-            raise LearnedError("predict 需要文本的列表，而不是单个字符串")
+            raise LearnedError("predict 需要文本的列表，而不是单个字符串", code="predict_needs_a_list")
         candidates = self.classes_ if among is None else [str(c) for c in among]
         unknown = [c for c in candidates if c not in self._node_index]
         if unknown:
-            raise LearnedError(f"候选标签不在模型中：{'、'.join(unknown[:5])}")
+            raise LearnedError(
+                f"候选标签不在模型中：{'、'.join(unknown[:5])}",
+                code="predict_unknown_labels",
+                labels=", ".join(unknown[:5]),
+            )
         if not candidates:
-            raise LearnedError("候选标签为空")
+            raise LearnedError("候选标签为空", code="predict_no_labels")
         normalized = [normalize_text(str(t or "")) for t in texts]
         filled = [i for i, t in enumerate(normalized) if t]
         proba = np.zeros((len(normalized), len(candidates)))
@@ -510,7 +527,7 @@ class TextClassifier:
 
     def _check_fitted(self) -> None:
         if not self._fitted:
-            raise NotFittedError("分类器尚未训练，请先调用 fit")
+            raise NotFittedError("分类器尚未训练，请先调用 fit", code="classifier_not_fitted")
 
     # ----- persistence ----------------------------------------------------------------------------
 
@@ -530,14 +547,27 @@ class TextClassifier:
             with open(path, "rb") as fh:
                 payload = pickle.load(fh)
         except FileNotFoundError as exc:
-            raise ModelFileError(f"模型文件不存在：{path}") from exc
+            raise ModelFileError(
+                f"模型文件不存在：{path}", code="model_file_missing", path=str(path)
+            ) from exc
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
-            raise ModelFileError(f"模型文件无法读取：{path}（{exc}）") from exc
+            raise ModelFileError(
+                f"模型文件无法读取：{path}（{exc}）",
+                code="model_file_unreadable",
+                path=str(path),
+                error=str(exc),
+            ) from exc
         if not isinstance(payload, dict) or payload.get("format") != _FORMAT_NAME:
-            raise ModelFileError(f"不是本系统的分类模型文件：{path}")
+            raise ModelFileError(
+                f"不是本系统的分类模型文件：{path}", code="model_file_foreign", path=str(path)
+            )
         if payload.get("version") != FORMAT_VERSION:
             raise ModelFileError(
-                f"模型文件版本为 {payload.get('version')}，当前程序需要版本 {FORMAT_VERSION}，请重新训练：{path}"
+                f"模型文件版本为 {payload.get('version')}，当前程序需要版本 {FORMAT_VERSION}，请重新训练：{path}",
+                code="model_file_version",
+                version=payload.get("version"),
+                needed=FORMAT_VERSION,
+                path=str(path),
             )
         model = cls.__new__(cls)
         model.__dict__.update(payload["state"])

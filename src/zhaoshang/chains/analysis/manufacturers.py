@@ -67,37 +67,49 @@ class Maker:
         return tuple(seen)
 
 
-def _text(value: Any, where: str) -> str:
+def _text(value: Any, field: str, key: str | None = None, index: int = 0) -> str:
+    """``field`` of the maker ``key`` (before the key is known: of the ``index``-th maker) as text."""
     if value is None:
         return ""
     if isinstance(value, bool):  # YAML 1.1 reads a bare ON / NO / Y as a boolean
-        raise ManufacturerTableError(f"{where}的值被读成布尔值{value}，请给它加引号")
+        where = f"制造商{key}的{field}" if key else f"第{index + 1}条制造商的{field}"
+        raise ManufacturerTableError(
+            f"{where}的值被读成布尔值{value}，请给它加引号",
+            code="manufacturer_value_read_as_boolean",
+            maker=key or f"#{index + 1}",
+            field=field,
+            value=value,
+        )
     return str(value).strip()
 
 
-def _as_tuple(value: Any, where: str) -> tuple[str, ...]:
+def _as_tuple(value: Any, field: str, key: str) -> tuple[str, ...]:
     if value is None:
         return ()
     values = [value] if isinstance(value, (str, bool)) else list(value)
-    return tuple(text for v in values if (text := _text(v, where)))
+    return tuple(text for v in values if (text := _text(v, field, key)))
 
 
 def _maker_from_mapping(entry: Mapping[str, Any], index: int) -> Maker:
-    key = _text(entry.get("key"), f"第{index + 1}条制造商的key")
+    key = _text(entry.get("key"), "key", index=index)
     if not key:
-        raise ManufacturerTableError(f"第{index + 1}条制造商缺少key")
-    zh = _text(entry.get("zh"), f"制造商{key}的zh")
-    en = _text(entry.get("en"), f"制造商{key}的en")
+        raise ManufacturerTableError(
+            f"第{index + 1}条制造商缺少key", code="manufacturer_key_missing", number=index + 1
+        )
+    zh = _text(entry.get("zh"), "zh", key)
+    en = _text(entry.get("en"), "en", key)
     if not zh and not en:
-        raise ManufacturerTableError(f"制造商{key}既无中文名也无英文名")
+        raise ManufacturerTableError(
+            f"制造商{key}既无中文名也无英文名", code="manufacturer_nameless", maker=key
+        )
     return Maker(
         key=key,
         zh=zh,
         en=en,
-        aliases=_as_tuple(entry.get("aliases"), f"制造商{key}的aliases"),
-        region=_text(entry.get("region"), f"制造商{key}的region"),
-        legal_names=_as_tuple(entry.get("legal_names"), f"制造商{key}的legal_names"),
-        note=_text(entry.get("note"), f"制造商{key}的note"),
+        aliases=_as_tuple(entry.get("aliases"), "aliases", key),
+        region=_text(entry.get("region"), "region", key),
+        legal_names=_as_tuple(entry.get("legal_names"), "legal_names", key),
+        note=_text(entry.get("note"), "note", key),
     )
 
 
@@ -106,7 +118,7 @@ def load_manufacturers(path: str | Path | None = None) -> list[Maker]:
     with open(path or DEFAULT_TABLE, encoding="utf-8") as handle:
         data = yaml.safe_load(handle) or []
     if not isinstance(data, list):
-        raise ManufacturerTableError("制造商表应为列表")
+        raise ManufacturerTableError("制造商表应为列表", code="manufacturer_table_not_a_list")
     return [_maker_from_mapping(entry, i) for i, entry in enumerate(data)]
 
 

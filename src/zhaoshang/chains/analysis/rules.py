@@ -184,11 +184,14 @@ class RuleClassifier:
         adds to the score of nodes that matched by words)."""
         specs = [spec_or_specs] if isinstance(spec_or_specs, ChainSpec) else list(spec_or_specs)
         if not specs:
-            raise AnalysisInputError("没有可用于分类的产业链")
+            raise AnalysisInputError("没有可用于分类的产业链", code="classify_no_chains")
         slugs = [s.slug for s in specs]
         if len(set(slugs)) != len(slugs):
+            twice = sorted({s for s in slugs if slugs.count(s) > 1})
             raise AnalysisInputError(
-                f"产业链标识重复：{'、'.join(sorted({s for s in slugs if slugs.count(s) > 1}))}"
+                f"产业链标识重复：{'、'.join(twice)}",
+                code="classify_duplicate_chain_slugs",
+                slugs=", ".join(twice),
             )
         self.code_only = code_only
         self.nodes: list[tuple[str, str]] = []  # index -> (chain slug, node key)
@@ -399,7 +402,9 @@ class RuleClassifier:
             return [classify(*record) for record in chunk]
         except TypeError as exc:
             raise AnalysisInputError(
-                f"每条记录应为（企业名称, 经营范围, 简介, 行业代码）四项，实际出错：{exc}"
+                f"每条记录应为（企业名称, 经营范围, 简介, 行业代码）四项，实际出错：{exc}",
+                code="classify_record_shape",
+                error=str(exc),
             ) from exc
 
     def classify_frame(
@@ -424,7 +429,10 @@ class RuleClassifier:
             cols.append(frame[c].tolist() if c in frame.columns else [None] * n)
         if not any(c in frame.columns for c in (name, scope, description, industry_code)):
             raise AnalysisInputError(
-                f"表格中没有可分类的列（需要 {name}、{scope}、{description} 或 {industry_code}）"
+                f"表格中没有可分类的列（需要 {name}、{scope}、{description} 或 {industry_code}）",
+                code="classify_no_text_columns",
+                columns=", ".join((name, scope, description)),
+                industry_code=industry_code,
             )
         rows: list[Any] = []
         chains: list[str] = []

@@ -219,16 +219,26 @@ class _Problems:
     def add(
         self,
         message: str,
+        code: str,
         *,
         row: int | None = None,
         key: str | None = None,
         field: str | None = None,
         sheet: str | None = None,
+        **params: Any,
     ) -> None:
+        """One problem: its Chinese ``message``, and its ``code`` with the values of its sentence (``params``)."""
         label = self.labels.get(field, field) if field else None
         self.items.append(
             ChainFileProblem(
-                message, file=self.file, row=row, node_key=key, field=label, sheet=sheet or self.sheet
+                message,
+                file=self.file,
+                row=row,
+                node_key=key,
+                field=label,
+                sheet=sheet or self.sheet,
+                code=code,
+                params=params,
             )
         )
 
@@ -256,12 +266,24 @@ def _strings(value: Any, fld: str, raw: _Raw, problems: _Problems, where: dict[s
     elif isinstance(value, int | float) and not isinstance(value, bool):
         items = [value]
     else:
-        problems.add(f"应为文字列表，实际是 {type(value).__name__}", field=fld, **where)
+        problems.add(
+            f"应为文字列表，实际是 {type(value).__name__}",
+            "chain_value_not_a_list",
+            field=fld,
+            type=type(value).__name__,
+            **where,
+        )
         return ()
     out: list[str] = []
     for item in items:
         if isinstance(item, dict | list):
-            problems.add(f"列表中的每一项应为文字，实际是 {item!r}", field=fld, **where)
+            problems.add(
+                f"列表中的每一项应为文字，实际是 {item!r}",
+                "chain_list_item_not_text",
+                field=fld,
+                item=repr(item),
+                **where,
+            )
             continue
         text = _text(item)
         if text:
@@ -281,7 +303,9 @@ def _boolean(value: Any, fld: str, problems: _Problems, where: dict[str, Any]) -
         return True
     if text in {"否", "false", "no", "n", "0"}:
         return False
-    problems.add(f"应为「是」或「否」，实际是「{value}」", field=fld, **where)
+    problems.add(
+        f"应为「是」或「否」，实际是「{value}」", "chain_value_not_yes_no", field=fld, value=value, **where
+    )
     return False
 
 
@@ -289,18 +313,38 @@ def _weight(value: Any, problems: _Problems, where: dict[str, Any]) -> float | N
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        problems.add(f"权重应为数字，实际是「{value}」", field="weight", **where)
+        problems.add(
+            f"权重应为数字，实际是「{value}」",
+            "chain_weight_not_a_number",
+            field="weight",
+            value=value,
+            **where,
+        )
         return None
     try:
         w = float(value)
     except (TypeError, ValueError):
-        problems.add(f"权重应为数字，实际是「{value}」", field="weight", **where)
+        problems.add(
+            f"权重应为数字，实际是「{value}」",
+            "chain_weight_not_a_number",
+            field="weight",
+            value=value,
+            **where,
+        )
         return None
     if math.isnan(w) or math.isinf(w):
-        problems.add(f"权重应为有限数字，实际是「{value}」", field="weight", **where)
+        problems.add(
+            f"权重应为有限数字，实际是「{value}」",
+            "chain_weight_not_finite",
+            field="weight",
+            value=value,
+            **where,
+        )
         return None
     if w < 0:
-        problems.add(f"权重不能为负数（{w:g}）", field="weight", **where)
+        problems.add(
+            f"权重不能为负数（{w:g}）", "chain_weight_negative", field="weight", weight=f"{w:g}", **where
+        )
         return None
     return w
 
@@ -320,11 +364,16 @@ def _build(
     slug = _text(chain.get("slug"))
     name = _text(chain.get("name"))
     if not slug:
-        chain_problems.add("缺少链标识", field="slug")
+        chain_problems.add("缺少链标识", "chain_slug_missing", field="slug")
     elif not KEY_RE.match(slug):
-        chain_problems.add(f"链标识「{slug}」只能由英文字母、数字、-、_、. 组成", field="slug")
+        chain_problems.add(
+            f"链标识「{slug}」只能由英文字母、数字、-、_、. 组成",
+            "chain_slug_invalid",
+            field="slug",
+            slug=slug,
+        )
     if not name:
-        chain_problems.add("缺少链名称", field="name")
+        chain_problems.add("缺少链名称", "chain_name_missing", field="name")
 
     # keys, duplicates
     by_key: dict[str, _Raw] = {}
@@ -334,17 +383,52 @@ def _build(
         nm = _text(raw.data.get("name"))
         where: dict[str, Any] = {"row": raw.at, "key": key or None}
         if not key:
-            label = f"（名称「{nm}」）" if nm else f"（第 {raw.ordinal} 个节点）"
-            problems.add(f"缺少节点键{label if raw.row is None else ''}", field="key", row=raw.at)
+            if raw.row is not None:  # a spreadsheet row says where the node is
+                problems.add("缺少节点键", "chain_node_key_missing", field="key", row=raw.at)
+            elif nm:
+                problems.add(
+                    f"缺少节点键（名称「{nm}」）",
+                    "chain_node_key_missing_named",
+                    field="key",
+                    row=raw.at,
+                    name=nm,
+                )
+            else:
+                problems.add(
+                    f"缺少节点键（第 {raw.ordinal} 个节点）",
+                    "chain_node_key_missing_nth",
+                    field="key",
+                    row=raw.at,
+                    number=raw.ordinal,
+                )
             continue
         if not KEY_RE.match(key):
-            problems.add(f"节点键「{key}」只能由英文字母、数字、-、_、. 组成", field="key", **where)
+            problems.add(
+                f"节点键「{key}」只能由英文字母、数字、-、_、. 组成",
+                "chain_node_key_invalid",
+                field="key",
+                **where,
+            )
         if not nm:
-            problems.add("缺少名称", field="name", **where)
+            problems.add("缺少名称", "chain_node_name_missing", field="name", **where)
         if key in by_key:
             first = by_key[key]
-            at = f"第 {first.at} 行" if first.at is not None else f"第 {first.ordinal} 个节点"
-            problems.add(f"节点键重复，与{at}相同", field="key", **where)
+            if first.at is not None:
+                problems.add(
+                    f"节点键重复，与第 {first.at} 行相同",
+                    "chain_node_key_repeats_row",
+                    field="key",
+                    first=first.at,
+                    **where,
+                )
+            else:
+                problems.add(
+                    f"节点键重复，与第 {first.ordinal} 个节点相同",
+                    "chain_node_key_repeats_nth",
+                    field="key",
+                    number=first.ordinal,
+                    **where,
+                )
             keyed.append(raw)
             continue
         raw.data["key"] = key
@@ -354,7 +438,14 @@ def _build(
     # parents, cycles
     for key, raw in by_key.items():
         if raw.parent_key is not None and raw.parent_key not in by_key:
-            problems.add(f"父节点「{raw.parent_key}」不存在", field="parent_key", row=raw.at, key=key)
+            problems.add(
+                f"父节点「{raw.parent_key}」不存在",
+                "chain_parent_missing",
+                field="parent_key",
+                row=raw.at,
+                key=key,
+                parent=raw.parent_key,
+            )
     reported: set[str] = set()
     for key in by_key:
         seen: list[str] = []
@@ -368,7 +459,14 @@ def _build(
                 reported.update(cycle)
                 first = by_key[cycle[0]]
                 text = " → ".join([*cycle, cycle[0]])
-                problems.add(f"父节点形成循环：{text}", field="parent_key", row=first.at, key=cycle[0])
+                problems.add(
+                    f"父节点形成循环：{text}",
+                    "chain_parent_cycle",
+                    field="parent_key",
+                    row=first.at,
+                    key=cycle[0],
+                    cycle=text,
+                )
 
     # children in file order, only for nodes whose ancestry reaches the top
     def rooted(k: str) -> bool:
@@ -408,15 +506,23 @@ def _build(
             if not INDUSTRY_CODE_RE.match(code):
                 problems.add(
                     f"行业代码「{code}」格式不对：应为门类字母 A–T，或 2/3/4 位数字（GB/T 4754-2017）",
+                    "chain_industry_code_invalid",
                     field="industry_codes",
+                    raw=code,
                     **where,
                 )
         for code in p["hs_codes"]:
             if not HS_CODE_RE.match(code):
-                problems.add(f"HS 编码「{code}」格式不对：应为 2–10 位数字", field="hs_codes", **where)
+                problems.add(
+                    f"HS 编码「{code}」格式不对：应为 2–10 位数字",
+                    "chain_hs_code_invalid",
+                    field="hs_codes",
+                    raw=code,
+                    **where,
+                )
         card = d.get("card") or {}
         if not isinstance(card, Mapping):
-            problems.add("节点卡片应为键值对", field="card", **where)
+            problems.add("节点卡片应为键值对", "chain_card_not_a_mapping", field="card", **where)
             card = {}
         p["card"] = Card(
             what=_text(card.get("what")),
@@ -443,9 +549,13 @@ def _build(
             blank = [k for k in kids if by_key[k].data.get("weight") in (None, "")]
             problems.add(
                 f"{pname}下的子节点有的填写了权重、有的没有（未填：{'、'.join(blank)}）",
+                "chain_child_weights_partial" if parent else "chain_top_weights_partial",
                 field="weight",
                 row=prow,
                 key=parent,
+                parent=parent or "",
+                name=parsed[parent]["name"] if parent else "",
+                blank=", ".join(blank),
             )
             continue
         if given and all(w is not None for w in ws):
@@ -455,9 +565,14 @@ def _build(
                 at = f"（第 {'、'.join(str(r) for r in rows)} 行）" if rows[0] is not None else ""
                 problems.add(
                     f"{pname}下的子节点权重之和为 {total:.4g}{at}，应为 1（允许误差 {WEIGHT_TOLERANCE}）",
+                    "chain_child_weights_sum" if parent else "chain_top_weights_sum",
                     field="weight",
                     row=prow,
                     key=parent,
+                    parent=parent or "",
+                    name=parsed[parent]["name"] if parent else "",
+                    total=f"{total:.4g}",
+                    tolerance=WEIGHT_TOLERANCE,
                 )
 
     # links
@@ -467,11 +582,17 @@ def _build(
         ok = True
         for fld, k in (("from", a), ("to", b)):
             if not k:
-                link_problems.add("供应关系缺少节点键", field=fld, row=row)
+                link_problems.add("供应关系缺少节点键", "chain_link_key_missing", field=fld, row=row)
                 ok = False
             elif k not in by_key:
                 link_problems.add(
-                    f"供应关系 {a or '？'} → {b or '？'} 引用的节点「{k}」不存在", field=fld, row=row
+                    f"供应关系 {a or '？'} → {b or '？'} 引用的节点「{k}」不存在",
+                    "chain_link_node_missing",
+                    field=fld,
+                    row=row,
+                    source=a or "?",
+                    target=b or "?",
+                    node=k,
                 )
                 ok = False
         if ok:
@@ -522,7 +643,9 @@ def from_dict(data: Mapping[str, Any], *, file: str | None = None) -> ChainSpec:
     problems = _Problems(file, None)
     if not isinstance(data, Mapping):
         raise ChainFileError(
-            [ChainFileProblem("文件内容应为键值对（slug、name、nodes …）", file=file)], file=file
+            [ChainFileProblem("文件内容应为键值对（slug、name、nodes …）", file=file)],
+            file=file,
+            code="chain_file_not_a_mapping",
         )
     raws: list[_Raw] = []
 
@@ -530,11 +653,23 @@ def from_dict(data: Mapping[str, Any], *, file: str | None = None) -> ChainSpec:
         if items is None:
             return
         if not isinstance(items, list):
-            problems.add(f"{where}应为节点列表", key=parent, field="children" if parent else "nodes")
+            problems.add(
+                f"{where}应为节点列表",
+                "chain_children_not_a_list" if parent else "chain_nodes_not_a_list",
+                key=parent,
+                field="children" if parent else "nodes",
+                node=parent or "",
+            )
             return
         for item in items:
             if not isinstance(item, Mapping):
-                problems.add(f"{where}中的每个节点应为键值对，实际是 {item!r}", key=parent)
+                problems.add(
+                    f"{where}中的每个节点应为键值对，实际是 {item!r}",
+                    "chain_child_not_a_mapping" if parent else "chain_node_not_a_mapping",
+                    key=parent,
+                    node=parent or "",
+                    item=repr(item),
+                )
                 continue
             raw = _Raw(dict(item), parent, None, len(raws) + 1, getattr(item, "line", None))
             raws.append(raw)
@@ -543,17 +678,22 @@ def from_dict(data: Mapping[str, Any], *, file: str | None = None) -> ChainSpec:
 
     walk(data.get("nodes"), None, "nodes ")
     if not data.get("nodes"):
-        problems.add("链中没有节点", field="nodes")
+        problems.add("链中没有节点", "chain_no_nodes", field="nodes")
     links_in = data.get("links") or []
     links: list[tuple[dict[str, Any], int | None]] = []
     if not isinstance(links_in, list):
-        problems.add("links 应为列表", field="links")
+        problems.add("links 应为列表", "chain_links_not_a_list", field="links")
     else:
         for item in links_in:
             if isinstance(item, Mapping):
                 links.append((dict(item), getattr(item, "line", None)))
             else:
-                problems.add(f"供应关系应为 {{from: …, to: …}}，实际是 {item!r}", field="links")
+                problems.add(
+                    f"供应关系应为 {{from: …, to: …}}，实际是 {item!r}",
+                    "chain_link_not_a_mapping",
+                    field="links",
+                    item=repr(item),
+                )
     return _build(data, raws, links, problems)
 
 
@@ -643,17 +783,42 @@ def load_yaml(path_or_stream: str | Path | IO[str] | IO[bytes]) -> ChainSpec:
         else:
             data = safe_yaml_load(path_or_stream, loader=_LineLoader)
     except FileRefused as exc:
-        raise ChainFileError([ChainFileProblem(str(exc), file=name)], file=name) from exc
+        raise ChainFileError(
+            [ChainFileProblem(str(exc), file=name)], file=name, code=exc.code, **exc.params
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise ChainFileError([ChainFileProblem("文件不是UTF-8编码的文本", file=name)], file=name) from exc
+        raise ChainFileError(
+            [ChainFileProblem("文件不是UTF-8编码的文本", file=name)], file=name, code="chain_file_not_utf8"
+        ) from exc
     except RecursionError as exc:
-        raise ChainFileError([ChainFileProblem("YAML 嵌套过深", file=name)], file=name) from exc
+        raise ChainFileError(
+            [ChainFileProblem("YAML 嵌套过深", file=name)], file=name, code="chain_yaml_too_deep"
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        at = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark is not None else ""
-        raise ChainFileError([ChainFileProblem(f"YAML 格式错误{at}：{exc}", file=name)], file=name) from exc
+        if mark is None:
+            raise ChainFileError(
+                [ChainFileProblem(f"YAML 格式错误：{exc}", file=name)],
+                file=name,
+                code="chain_yaml_invalid",
+                error=str(exc),
+            ) from exc
+        line, column = mark.line + 1, mark.column + 1
+        raise ChainFileError(
+            [ChainFileProblem(f"YAML 格式错误第 {line} 行第 {column} 列：{exc}", file=name)],
+            file=name,
+            code="chain_yaml_invalid_at",
+            line=line,
+            column=column,
+            error=str(exc),
+        ) from exc
     except OSError as exc:
-        raise ChainFileError([ChainFileProblem(f"无法读取文件：{exc}", file=name)], file=name) from exc
+        raise ChainFileError(
+            [ChainFileProblem(f"无法读取文件：{exc}", file=name)],
+            file=name,
+            code="chain_file_unreadable",
+            error=str(exc),
+        ) from exc
     return from_dict(data, file=name)
 
 
@@ -746,7 +911,10 @@ def _joined(items: tuple[str, ...], where: str) -> str:
                     ChainFileProblem(
                         f"「{item}」含有列表分隔符（；,，、|），在 Excel 中无法与相邻项区分", node_key=where
                     )
-                ]
+                ],
+                code="chain_item_has_list_separator",
+                node=where,
+                item=item,
             )
     return LIST_JOINER.join(items)
 
@@ -842,10 +1010,10 @@ def _read_json(cell: Any, fld: str, problems: _Problems, row: int, key: str | No
     try:
         value = json.loads(text)
     except json.JSONDecodeError:
-        problems.add("附加字段应为 JSON 对象", row=row, key=key, field=fld)
+        problems.add("附加字段应为 JSON 对象", "chain_extra_not_json", row=row, key=key, field=fld)
         return {}
     if not isinstance(value, dict):
-        problems.add("附加字段应为 JSON 对象", row=row, key=key, field=fld)
+        problems.add("附加字段应为 JSON 对象", "chain_extra_not_json", row=row, key=key, field=fld)
         return {}
     return value
 
@@ -869,14 +1037,21 @@ def load_xlsx(path: str | Path | IO[bytes]) -> ChainSpec:
         if isinstance(path, str | Path):
             check_spreadsheet(path, max_cells=WHOLE_SHEET_MAX_CELLS)
     except FileRefused as exc:
-        raise ChainFileError([ChainFileProblem(str(exc), file=name)], file=name) from exc
+        raise ChainFileError(
+            [ChainFileProblem(str(exc), file=name)], file=name, code=exc.code, **exc.params
+        ) from exc
     try:
         if isinstance(path, str | Path):
             wb = CalamineWorkbook.from_path(str(path))
         else:
             wb = CalamineWorkbook.from_filelike(path if not isinstance(path, bytes) else io.BytesIO(path))
     except Exception as exc:  # calamine raises its own types for zip/xml problems
-        raise ChainFileError([ChainFileProblem(f"无法读取 Excel 文件：{exc}", file=name)], file=name) from exc
+        raise ChainFileError(
+            [ChainFileProblem(f"无法读取 Excel 文件：{exc}", file=name)],
+            file=name,
+            code="chain_excel_unreadable",
+            error=str(exc),
+        ) from exc
 
     node_problems = _Problems(name, _NODE_LABELS, NODE_SHEET)
     chain_problems = _Problems(name, _CHAIN_LABELS, CHAIN_SHEET)
@@ -885,7 +1060,7 @@ def load_xlsx(path: str | Path | IO[bytes]) -> ChainSpec:
     chain: dict[str, Any] = {}
     rows = _sheet_rows(wb, CHAIN_SHEET)
     if rows is None:
-        chain_problems.add("缺少工作表「链信息」")
+        chain_problems.add("缺少工作表「链信息」", "chain_sheet_chain_missing")
     else:
         for r, line in enumerate(rows[1:], start=2):
             if not line or not _text(line[0]):
@@ -893,7 +1068,7 @@ def load_xlsx(path: str | Path | IO[bytes]) -> ChainSpec:
             label = _text(line[0])
             fld = CHAIN_ROWS.get(label)
             if fld is None:
-                chain_problems.add(f"未知的字段「{label}」", row=r)
+                chain_problems.add(f"未知的字段「{label}」", "chain_field_unknown", row=r, label=label)
                 continue
             value = line[1] if len(line) > 1 else ""
             if fld == "extra":
@@ -904,12 +1079,14 @@ def load_xlsx(path: str | Path | IO[bytes]) -> ChainSpec:
     raws: list[_Raw] = []
     rows = _sheet_rows(wb, NODE_SHEET)
     if rows is None:
-        node_problems.add("缺少工作表「节点」")
+        node_problems.add("缺少工作表「节点」", "chain_sheet_nodes_missing")
         rows = []
     header = [_text(h) for h in rows[0]] if rows else []
     missing = [h for h in _REQUIRED_NODE_COLUMNS if h not in header]
     if rows and missing:
-        node_problems.add(f"缺少列：{'、'.join(missing)}", row=1)
+        node_problems.add(
+            f"缺少列：{'、'.join(missing)}", "chain_columns_missing", row=1, columns=", ".join(missing)
+        )
     if rows and not missing:
         cols = {NODE_COLUMNS[h]: i for i, h in enumerate(header) if h in NODE_COLUMNS}
         for r, line in enumerate(rows[1:], start=2):
@@ -942,7 +1119,7 @@ def load_xlsx(path: str | Path | IO[bytes]) -> ChainSpec:
             parent = _text(cells.get("parent_key")) or None
             raws.append(_Raw(data, parent, r, len(raws) + 1))
     if not raws and rows is not None:
-        node_problems.add("工作表「节点」中没有节点")
+        node_problems.add("工作表「节点」中没有节点", "chain_sheet_nodes_empty")
 
     links: list[tuple[dict[str, Any], int | None]] = []
     rows = _sheet_rows(wb, LINK_SHEET) or []

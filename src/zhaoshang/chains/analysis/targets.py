@@ -69,9 +69,14 @@ class Factors:
         for f in fields(self):
             w = getattr(self, f.name)
             if not isinstance(w, int | float) or math.isnan(w) or w < 0:
-                raise AnalysisInputError(f"因素权重「{f.name}」应为非负数，实际为 {w!r}")
+                raise AnalysisInputError(
+                    f"因素权重「{f.name}」应为非负数，实际为 {w!r}",
+                    code="target_weight_negative",
+                    factor=f.name,
+                    value=repr(w),
+                )
         if sum(getattr(self, f) for f in FACTORS) <= 0:
-            raise AnalysisInputError("因素权重不能全为 0")
+            raise AnalysisInputError("因素权重不能全为 0", code="target_weights_all_zero")
 
 
 def _num(df: pd.DataFrame, col: str) -> pd.Series:
@@ -147,7 +152,7 @@ def reason_zh(code: str, params: dict[str, Any]) -> str:
         return f"距本地 {params['km']:,.0f} 公里"
     if code == "supplies":
         return f"已向本地企业{'、'.join(f'「{n}」' for n in params['names'])}供货"
-    raise AnalysisInputError(f"未知的推荐理由代码：{code}")
+    raise AnalysisInputError(f"未知的推荐理由代码：{code}", code="target_reason_unknown", reason=code)
 
 
 def _words(v: Any) -> list[str]:
@@ -175,9 +180,9 @@ def rank_targets(
     """
     weights = weights or Factors()
     if not isinstance(candidates, pd.DataFrame):
-        raise AnalysisInputError("候选企业应为表格（DataFrame）")
+        raise AnalysisInputError("候选企业应为表格（DataFrame）", code="target_candidates_not_a_frame")
     if "firm_id" not in candidates.columns:
-        raise AnalysisInputError("候选企业表缺少列：firm_id")
+        raise AnalysisInputError("候选企业表缺少列：firm_id", code="target_candidates_without_firm_id")
     df = candidates.copy()
     if len(df) == 0:
         for f in FACTORS:
@@ -193,7 +198,7 @@ def rank_targets(
 
     node = _num(df, "node_score")
     if ((node < 0) | (node > 1)).any():
-        raise AnalysisInputError("node_score 应在 0 到 1 之间")
+        raise AnalysisInputError("node_score 应在 0 到 1 之间", code="target_node_score_out_of_range")
     scores["node"] = node
 
     sizes = {c: _num(df, c).where(lambda s: s >= 0) for c in SIZE_COLUMNS}
@@ -283,7 +288,11 @@ def region_prefix(code: str) -> str:
     """The prefix of GB/T 2260 codes inside a region: 430000 → "43", 430200 → "4302", 430202 → "430202"."""
     code = str(code).strip()
     if not (code.isdigit() and len(code) == 6):
-        raise AnalysisInputError(f"行政区划代码应为 6 位数字（GB/T 2260），实际为「{code}」")
+        raise AnalysisInputError(
+            f"行政区划代码应为 6 位数字（GB/T 2260），实际为「{code}」",
+            code="target_region_code_invalid",
+            raw=code,
+        )
     return reference_region_prefix(code)
 
 
@@ -300,7 +309,7 @@ def select_candidates(
     node's ``gap_status``, ``key_node`` and ``node_path``."""
     for col in ("firm_id", "node_key", region_column):
         if col not in firms.columns:
-            raise AnalysisInputError(f"企业表缺少列：{col}")
+            raise AnalysisInputError(f"企业表缺少列：{col}", code="target_firms_column_missing", column=col)
     prefix = region_prefix(home_region)
     wanted = {n.key: n for n in gaps.nodes if n.status in set(statuses)}
     regions = firms[region_column].astype(str).str.strip()

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from zhaoshang.chains.analysis.errors import AnalysisInputError
 from zhaoshang.chains.analysis.evidence import COUNTING
@@ -155,14 +156,14 @@ def gap_for_region(chain: Chain, region_code: str, thresholds: Thresholds | None
     try:
         result = analyse_gaps(spec, local, thresholds)
     except AnalysisInputError as exc:
-        raise ChainServiceError(str(exc)) from exc
+        raise ChainServiceError(exc.message, code=exc.code, **exc.params) from exc
     return GapReport(chain, spec, area, result, local, others, thresholds)
 
 
 def compare(chain: Chain, region_codes: Sequence[str]) -> tuple[pd.DataFrame, list[Area]]:
     """Regions side by side on one chain (statuses, firm counts, completeness in `frame.attrs`)."""
     if not region_codes:
-        raise ChainServiceError("请至少选择一个地区")
+        raise ChainServiceError(_("Choose at least one region"))
     spec = spec_for(chain)
     df = _assignment_frame(chain)
     thresholds = thresholds_for(chain)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.types import Actor
 from zhaoshang.chains.analysis.rules import RuleClassifier
@@ -102,15 +103,15 @@ def train_learned_layer(actor: Actor, *, chains: Iterable[Chain] | None = None) 
 
     chains = list(chains) if chains is not None else list(Chain.objects.all())
     if not chains:
-        raise ChainServiceError("还没有产业链，无法训练")
+        raise ChainServiceError(_("There is no chain yet, so there is nothing to train on"))
     docs, parents = label_documents(chains)
     confirmed, rejected = training_examples()
     if rejected:
         docs[NONE_LABEL] = ""
     classifier = RuleClassifier([spec_for(c) for c in chains])
     model = TextClassifier(label_docs=docs, parents=parents, evidence=rule_evidence(classifier))
-    texts = [t for t, _ in rejected]
-    labels = [y for _, y in rejected]
+    texts = [t for t, _label in rejected]
+    labels = [y for _text, y in rejected]
     if not texts:  # docs alone are enough: each document is a pseudo-example of its label
         first = next(iter(docs))
         texts, labels = [docs[first]], [first]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from zhaoshang.chains.services.common import ChainServiceError
 
 
@@ -34,11 +36,16 @@ def resolve_region(code_or_org: str) -> Area:
     if not (len(text) == 6 and text.isdigit()):
         org = Organisation.objects.filter(code=text).first()
         if org is None or not org.region_code:
-            raise ChainServiceError(f"「{text}」既不是 6 位行政区划代码，也不是带区划代码的组织（园区）代码")
+            raise ChainServiceError(
+                _(
+                    "“%(text)s” is neither a six-digit region code nor the code of an organisation (park) that has a region code"
+                )
+                % {"text": text}
+            )
         text = org.region_code
     region = regions.get(text)
     if region is None:
-        raise ChainServiceError(f"未知的行政区划代码：{text}")
+        raise ChainServiceError(_("Unknown region code: %(code)s") % {"code": text})
     name = org.name if org else regions.name_path(text).split(" / ")[-1]
     return Area(text, name, region.lat, region.lng)
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.types import Actor
 from zhaoshang.chains.analysis.errors import AnalysisInputError
@@ -108,7 +109,7 @@ def record_supply_link(
     """Record that `supplier` sells to `customer` (for `node` when given): the supplier is placed on the node with
     evidence «supply relation» (a confirmed or rejected assignment is left as the cadre decided it)."""
     if supplier.pk == customer.pk:
-        raise ChainServiceError("供应方和客户不能是同一家企业")
+        raise ChainServiceError(_("The supplier and the customer cannot be the same firm"))
     link = SupplyLink.objects.filter(supplier=supplier, customer=customer, node=node).first()
     if link is None:
         link = audit.create(

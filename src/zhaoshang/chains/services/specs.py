@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.types import Actor
 from zhaoshang.chains.analysis import spec as spec_io
@@ -79,7 +80,10 @@ def load_chain(actor: Actor, spec: ChainSpec) -> Chain:
     clash = Chain.objects.filter(name=spec.name).exclude(slug=spec.slug).first()
     if clash:
         raise ChainServiceError(
-            f"已有名为「{spec.name}」的产业链（标识 {clash.slug}），请改名或使用相同的标识"
+            _(
+                "A chain named “%(name)s” already exists (identifier %(slug)s); rename it or use the same identifier"
+            )
+            % {"name": spec.name, "slug": clash.slug}
         )
     try:
         if chain is None:
@@ -131,7 +135,9 @@ def read_chain_file(path: str | Path) -> ChainSpec:
     if suffix in (".xlsx", ".xlsm"):
         return spec_io.load_xlsx(path)
     raise ChainFileError(
-        [ChainFileProblem("只支持 .yaml/.yml 或 .xlsx 文件", file=path.name)], file=path.name
+        [ChainFileProblem("只支持 .yaml/.yml 或 .xlsx 文件", file=path.name)],
+        file=path.name,
+        code="chain_file_type_unsupported",
     )
 
 
@@ -200,7 +206,7 @@ def export_chain(chain: Chain, path: str | Path | None = None, fmt: str | None =
         spec_io.dump_xlsx(spec, buffer)
         data = buffer.getvalue()
     else:
-        raise ChainServiceError(f"不支持的导出格式：{fmt}（可用 yaml、xlsx）")
+        raise ChainServiceError(_("Unsupported export format: %(format)s (yaml or xlsx)") % {"format": fmt})
     if path:
         Path(path).write_bytes(data)
     return data
@@ -209,8 +215,11 @@ def export_chain(chain: Chain, path: str | Path | None = None, fmt: str | None =
 def find_chain(name_or_slug: str) -> Chain:
     chain = Chain.objects.filter(slug=name_or_slug).first() or Chain.objects.filter(name=name_or_slug).first()
     if chain is None:
-        names = "、".join(Chain.objects.values_list("name", flat=True)) or "（无）"
-        raise ChainServiceError(f"没有名为或标识为「{name_or_slug}」的产业链；现有：{names}")
+        names = _(", ").join(Chain.objects.values_list("name", flat=True)) or _("(none)")
+        raise ChainServiceError(
+            _("No chain is named or identified as “%(name)s”; there are: %(names)s")
+            % {"name": name_or_slug, "names": names}
+        )
     return chain
 
 
@@ -222,7 +231,7 @@ def update_card(actor: Actor, node: ChainNode, **card: Any) -> ChainNode:
     new = dict(node.card or {})
     for key, value in card.items():
         if key not in CARD_FIELDS:
-            raise ChainServiceError(f"知识卡片没有字段「{key}」")
+            raise ChainServiceError(_("A knowledge card has no field “%(field)s”") % {"field": key})
         if key.startswith("leaders_") and isinstance(value, str):
             value = [v.strip() for v in spec_io.LIST_SEPARATORS.split(value) if v.strip()]
         new[key] = value

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from zhaoshang.chains.analysis.evidence import COUNTING, matched_words
 from zhaoshang.chains.analysis.targets import Factors, rank_targets
@@ -88,7 +89,9 @@ def targets_for(
     report = report or gap_for_region(chain, region_code)
     spec = report.spec
     if node_key is not None and node_key not in spec.nodes:
-        raise ChainServiceError(f"节点「{node_key}」不在产业链「{chain.name}」中")
+        raise ChainServiceError(
+            _("The node “%(node)s” is not in the chain “%(chain)s”") % {"node": node_key, "chain": chain.name}
+        )
     ranked = report._targets
     if ranked is None or weights is not None:
         ranked = _rank_chain_targets(report, weights)

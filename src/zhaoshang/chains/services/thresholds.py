@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from zhaoshang.chains.analysis.errors import AnalysisInputError
 from zhaoshang.chains.analysis.gap import NodeThreshold, Thresholds
 from zhaoshang.chains.analysis.spec import ChainSpec
 from zhaoshang.chains.models import Chain
 from zhaoshang.chains.services.common import ChainServiceError
+from zhaoshang.core.messages import error_message
 
 
 def thresholds_from(data: Any, spec: ChainSpec | None = None) -> Thresholds:
@@ -16,7 +19,7 @@ def thresholds_from(data: Any, spec: ChainSpec | None = None) -> Thresholds:
     if not data:
         return Thresholds()
     if not isinstance(data, dict):
-        raise ChainServiceError("阈值设置应为键值对")
+        raise ChainServiceError(_("The threshold settings should be a mapping of names to values"))
 
     def one(d: dict[str, Any], base: NodeThreshold) -> NodeThreshold:
         try:
@@ -26,7 +29,9 @@ def thresholds_from(data: Any, spec: ChainSpec | None = None) -> Thresholds:
                 weak_firms=float(d.get("weak_firms", base.weak_firms)),
             )
         except (TypeError, ValueError) as exc:
-            raise ChainServiceError(f"阈值设置有误：{exc}") from exc
+            raise ChainServiceError(
+                _("The threshold settings are wrong: %(error)s") % {"error": error_message(exc)}
+            ) from exc
 
     try:
         default = one(data, NodeThreshold())
@@ -34,12 +39,15 @@ def thresholds_from(data: Any, spec: ChainSpec | None = None) -> Thresholds:
         if spec is not None:
             unknown = [k for k in per_node if k not in spec.nodes]
             if unknown:
-                raise ChainServiceError(f"阈值设置中的节点不在链中：{'、'.join(unknown)}")
+                raise ChainServiceError(
+                    _("Nodes of the threshold settings that are not in the chain: %(nodes)s")
+                    % {"nodes": _(", ").join(unknown)}
+                )
         return Thresholds(
             default=default, per_node=per_node, weak_coverage=float(data.get("weak_coverage", 0.5))
         )
     except AnalysisInputError as exc:
-        raise ChainServiceError(str(exc)) from exc
+        raise ChainServiceError(exc.message, code=exc.code, **exc.params) from exc
 
 
 def thresholds_for(chain: Chain) -> Thresholds:

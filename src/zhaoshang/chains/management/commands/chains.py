@@ -9,12 +9,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from zhaoshang.chains import bom_services, documents, services
-from zhaoshang.chains.analysis.bom import BomError
-from zhaoshang.chains.analysis.errors import ChainAnalysisError, ChainFileError
+from zhaoshang.chains.analysis.bom import BomError, BomIssue
+from zhaoshang.chains.analysis.errors import ChainAnalysisError, ChainFileError, ChainFileProblem
 from zhaoshang.chains.analysis.learned import LearnedError
 from zhaoshang.chains.models import Chain
+from zhaoshang.core.messages import ISSUE_MESSAGES, error_message, is_chinese, issue_message
 
 
 class Command(BaseCommand):
@@ -65,60 +67,89 @@ class Command(BaseCommand):
         try:
             getattr(self, "do_" + verb.replace("-", "_"))(**options)
         except ChainFileError as exc:
-            for problem in exc.problems[:200]:
-                self.stderr.write(str(problem))
-            raise CommandError(f"产业链文件有 {len(exc.problems)} 处错误，未导入任何数据") from None
+            self._problems(exc, exc.problems)
+            raise CommandError(
+                _("Errors in the chain file: %(count)s; nothing was imported") % {"count": len(exc.problems)}
+            ) from None
         except BomError as exc:
-            for issue in exc.issues[:200]:
-                self.stderr.write(str(issue))
-            raise CommandError(f"BOM 文件有 {len(exc.issues)} 处错误") from None
+            self._problems(exc, exc.issues)
+            raise CommandError(_("Errors in the BOM file: %(count)s") % {"count": len(exc.issues)}) from None
         except (services.ChainServiceError, ChainAnalysisError, LearnedError) as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(error_message(exc)) from None
         except FileNotFoundError as exc:
-            raise CommandError(f"找不到文件：{exc.filename}") from None
+            raise CommandError(_("File not found: %(file)s") % {"file": exc.filename}) from None
+
+    def _problems(self, exc: ChainAnalysisError, problems: list) -> None:
+        """Each problem of a refused file on one line, in the user's language where it has a code: a file refused
+        for one reason carries the error's code, a BOM row finding its own (a chain file's problems are Chinese)."""
+        said = error_message(exc)
+        if said != exc.message:
+            self.stderr.write(said)
+            return
+        for problem in problems[:200]:
+            self.stderr.write(_problem_line(problem))
 
     def _json(self, data) -> None:
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=1))
 
-    def do_import(self, file, json=False, **_):
+    def do_import(self, file, json=False, **_options):
         chain = services.import_chain(None, file)
         if json:
             self._json({"slug": chain.slug, "name": chain.name, "nodes": chain.nodes.count()})
         else:
-            self.stdout.write(f"已导入产业链「{chain.name}」（{chain.slug}），{chain.nodes.count()} 个节点")
+            self.stdout.write(
+                _("Imported the chain “%(name)s” (%(slug)s), %(count)s nodes")
+                % {"name": chain.name, "slug": chain.slug, "count": chain.nodes.count()}
+            )
 
-    def do_export(self, chain, output, **_):
+    def do_export(self, chain, output, **_options):
         found = services.find_chain(chain)
         services.export_chain(found, output)
-        self.stderr.write(f"已导出「{found.name}」到 {output}")
+        self.stderr.write(_("Exported “%(name)s” to %(file)s") % {"name": found.name, "file": output})
 
-    def do_list(self, json=False, **_):
+    def do_list(self, json=False, **_options):
         rows = [{"slug": c.slug, "name": c.name, "nodes": c.nodes.count()} for c in Chain.objects.all()]
         if json:
             self._json(rows)
         for row in rows if not json else []:
-            self.stdout.write(f"{row['slug']}\t{row['name']}\t{row['nodes']} 个节点")
+            self.stdout.write(
+                f"{row['slug']}\t{row['name']}\t" + _("%(count)s nodes") % {"count": row["nodes"]}
+            )
 
-    def do_load_builtin(self, **_):
+    def do_load_builtin(self, **_options):
         for chain in services.load_builtin_chains(None):
-            self.stdout.write(f"{chain.slug}\t{chain.name}\t{chain.nodes.count()} 个节点")
+            self.stdout.write(
+                f"{chain.slug}\t{chain.name}\t" + _("%(count)s nodes") % {"count": chain.nodes.count()}
+            )
 
-    def do_bom(self, file, name, region, save=False, json=False, **_):
+    def do_bom(self, file, name, region, save=False, json=False, **_options):
         result = bom_services.decompose_bom(None, file, name=name, region_code=region, save=save)
         if json:
             self._json(result)
             return
-        self.stdout.write(f"{name}：{result['lines']} 行，{result['parts']} 件，{len(result['nodes'])} 类")
+        comma = _(", ")
+        self.stdout.write(
+            _("%(name)s: %(lines)s lines, %(parts)s parts, %(kinds)s kinds")
+            % {
+                "name": name,
+                "lines": result["lines"],
+                "parts": result["parts"],
+                "kinds": len(result["nodes"]),
+            }
+        )
         for node in result["nodes"]:
-            self.stdout.write(f"  {node['name']}\t{node['parts']} 件\t{'、'.join(node['manufacturers'])}")
+            parts = _("%(count)s parts") % {"count": node["parts"]}
+            self.stdout.write(f"  {node['name']}\t{parts}\t{comma.join(node['manufacturers'])}")
         for maker in result["makers"]:
             if maker["local_firms"]:
-                names = "、".join(f["name"] for f in maker["local_firms"])
-                self.stdout.write(f"本地制造商：{maker['as_written']} → {names}")
+                names = comma.join(f["name"] for f in maker["local_firms"])
+                self.stdout.write(
+                    _("Local maker: %(maker)s → %(firms)s") % {"maker": maker["as_written"], "firms": names}
+                )
         for warning in result["warnings"]:
-            self.stderr.write(f"提示：{warning}")
+            self.stderr.write(_("Note: %(warning)s") % {"warning": warning})
 
-    def do_gap(self, chain, region, json=False, **_):
+    def do_gap(self, chain, region, json=False, **_options):
         found = services.find_chain(chain)
         report = services.gap_for_region(found, region)
         data = services.gap_json(report)
@@ -126,24 +157,36 @@ class Command(BaseCommand):
             self._json(data)
             return
         self.stdout.write(
-            f"{found.name} · {report.area.name}（{report.area.code}）完整度 {report.completeness:.0%}"
+            _("%(chain)s · %(region)s (%(code)s) completeness %(completeness)s")
+            % {
+                "chain": found.name,
+                "region": report.area.name,
+                "code": report.area.code,
+                "completeness": f"{report.completeness:.0%}",
+            }
         )
         with translation.override(settings.LANGUAGE_CODE):  # the status words in the installation's language
             status_words = {k: documents.status_word(k) for k in ("strong", "weak", "missing")}
         for node in data["nodes"]:
             mark = "★" if node["key_node"] else " "
+            counts = (
+                _("%(count)s with evidence") % {"count": node["local_firms"]},
+                _("to check %(count)s") % {"count": node["candidates"]},
+                _("targets %(count)s") % {"count": node["targets_total"]},
+            )
             self.stdout.write(
-                f"{'  ' * (node['depth'] - 1)}{mark}{node['name']}\t{status_words[node['status']]}\t{node['local_firms']} 家有证据\t待核实 {node['candidates']}\t目标 {node['targets_total']}"
+                f"{'  ' * (node['depth'] - 1)}{mark}{node['name']}\t{status_words[node['status']]}\t"
+                + "\t".join(counts)
             )
 
-    def do_assignments(self, chain, region, output, **_):
+    def do_assignments(self, chain, region, output, **_options):
         found = services.find_chain(chain)
         report = services.gap_for_region(found, region)
         with translation.override(settings.LANGUAGE_CODE):  # a command writes the installation's language
             Path(output).write_bytes(documents.assignments_xlsx(report))
-        self.stdout.write(f"已导出 {output}")
+        self.stdout.write(_("Exported %(file)s") % {"file": output})
 
-    def do_classify_firms(self, chain=None, **_):
+    def do_classify_firms(self, chain=None, **_options):
         from tqdm import tqdm
 
         chains = [services.find_chain(c) for c in chain] if chain else None
@@ -158,11 +201,55 @@ class Command(BaseCommand):
         bar.close()
         self.stdout.write(json_line(counts.as_dict()))
 
-    def do_train(self, **_):
+    def do_train(self, **_options):
         summary = services.train_learned_layer(None)
         self.stdout.write(
-            f"已训练：{summary.confirmed} 条确认、{summary.rejected} 条否定，{summary.labels} 个类别 → {summary.path}"
+            _("Trained: %(confirmed)s confirmed, %(rejected)s rejected, %(labels)s classes → %(path)s")
+            % {
+                "confirmed": summary.confirmed,
+                "rejected": summary.rejected,
+                "labels": summary.labels,
+                "path": summary.path,
+            }
         )
+
+
+def _problem_line(problem: BomIssue | ChainFileProblem) -> str:
+    if isinstance(problem, ChainFileProblem):
+        return _chain_problem(problem)
+    if not problem.code:
+        return str(problem)
+    finding = {
+        "code": problem.code,
+        "message": str(problem),
+        "row": problem.row,
+        "column": problem.column or "",
+    }
+    return issue_message({**finding, "params": {"file": problem.file, **problem.params}})
+
+
+def _chain_problem(problem: ChainFileProblem) -> str:
+    """A chain file's problem in the user's language: where it is, then its code's sentence (the core's Chinese
+    line when the language is Chinese, or the code has no sentence)."""
+    sentence = ISSUE_MESSAGES.get(problem.code)
+    if is_chinese() or sentence is None:
+        return str(problem)
+    try:
+        said = str(sentence) % dict(problem.params)
+    except (KeyError, TypeError, ValueError):
+        return str(problem)
+    where = [problem.file] if problem.file else []
+    if problem.sheet:
+        where.append(_("sheet “%(sheet)s”") % {"sheet": problem.sheet})
+    if problem.row is not None:
+        where.append(_("row %(row)s") % {"row": problem.row})
+    if problem.node_key:
+        where.append(_("node %(node)s") % {"node": problem.node_key})
+    if problem.field:
+        where.append(_("field “%(field)s”") % {"field": problem.field})
+    if not where:
+        return said[:1].upper() + said[1:]
+    return _("%(where)s: %(problem)s") % {"where": " ".join(where), "problem": said}
 
 
 def json_line(data) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhaoshang.chains.analysis.evaluate import classify_csv
 from zhaoshang.chains.analysis.learned import LearnedError
+from zhaoshang.core.messages import error_message
 
 
 class Command(BaseCommand):
@@ -30,7 +32,7 @@ class Command(BaseCommand):
             if bar is None:
                 bar = bars[stage] = tqdm(
                     total=total,
-                    desc={"train": "训练", "predict": "分类"}[stage],
+                    desc={"train": _("Training"), "predict": _("Classifying")}[stage],
                     file=sys.stderr,
                     disable=None,
                 )
@@ -42,10 +44,16 @@ class Command(BaseCommand):
                 train, input, output, text_column=text_column, label_column=label_column, progress=progress
             )
         except LearnedError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(error_message(exc)) from None
         finally:
             for bar in bars.values():
                 bar.close()
         self.stderr.write(
-            f"已分类 {summary.input_rows} 行（训练 {summary.train_rows_used} 行、{summary.classes} 类）→ {summary.out_csv}"
+            _("Classified %(rows)s rows (trained on %(train)s rows, %(classes)s classes) → %(file)s")
+            % {
+                "rows": summary.input_rows,
+                "train": summary.train_rows_used,
+                "classes": summary.classes,
+                "file": summary.out_csv,
+            }
         )
