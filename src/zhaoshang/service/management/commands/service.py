@@ -120,7 +120,9 @@ class Command(BaseCommand):
         from zhaoshang.registry.services import write_issue_report
         from zhaoshang.service.importing import import_appeals
 
-        bar = tqdm(desc="导入工单", unit="行", file=sys.stderr, disable=not sys.stderr.isatty())
+        bar = tqdm(
+            desc=_("Importing appeals"), unit=_(" rows"), file=sys.stderr, disable=not sys.stderr.isatty()
+        )
 
         def progress(done: int, total: int) -> None:
             if total and bar.total != total:
