@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from datetime import datetime
 from io import StringIO
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
@@ -177,3 +178,42 @@ def test_the_clusters_command_says_the_reasons_in_the_installations_language(des
         "service", "clusters", "--from", "2020-01-01", "--to", datetime.now().date().isoformat(), stdout=out
     )
     assert "common terms" not in out.getvalue() and "路灯" in out.getvalue()
+
+
+# ------------------------------------------------------------------------------------------------ import error file
+
+HEADER = ["工单编号", "受理时间", "企业名称", "诉求类型", "诉求内容", "承办单位"]
+BAD = ["W003", "不是日期", "测试网页丙有限公司", "用地", "路灯不亮", "自然资源局"]
+
+
+def test_the_error_file_is_named_in_the_users_language(desk, client_for, write_export, settings, tmp_path):
+    from zhaoshang.service.models import ImportRun
+
+    settings.SERVICE_IMPORT_IN_BACKGROUND = False
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = client_for(desk.service)
+    with open(write_export([BAD], HEADER, name="march.xlsx"), "rb") as handle:
+        client.post("/service/import/", {"file": handle})
+    url = f"/service/import/{ImportRun.objects.get().pk}/errors.xlsx"
+    assert quote("march_问题清单.xlsx") in client.get(url)["Content-Disposition"]
+    sheet = workbook(b"".join(english(client).get(url).streaming_content))
+    assert "march_problems.xlsx" in client.get(url)["Content-Disposition"]
+    assert sheet["Problems"][0] == ("Row number", "Column name", "Value as read", "Problem", "Severity")
+
+
+def test_the_import_command_writes_its_error_file_in_the_installations_language(desk, write_export, tmp_path):
+    out = tmp_path / "errors.xlsx"
+    call_command(
+        "service",
+        "import",
+        str(write_export([BAD], HEADER)),
+        "--errors",
+        str(out),
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+    sheets = workbook(out.read_bytes())
+    assert (
+        sheets["问题清单"][0] == ("行号", "列", "原始值", "问题", "级别")
+        and sheets["问题清单"][1][-1] == "错误"
+    )
