@@ -171,3 +171,31 @@ def test_the_cli_exports_the_counts_per_node_and_per_cell(network, tmp_path):
         call_command("places", "heat", "nowhere", "-o", str(out))
     with pytest.raises(CommandError, match=".csv 或 .xlsx"):
         call_command("places", "heat", "demo", "-o", str(tmp_path / "heat.json"))
+
+
+def test_a_grid_csv_writes_plain_numbers_for_the_corners(network, tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "grid.csv"
+    call_command("places", "heat", "demo", "-o", str(out), "--level", "grid", stdout=io.StringIO())
+    first = next(iter(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()[1:])))
+    assert float(first[2]) and float(first[3])  # not numpy's repr "np.float64(...)"
+
+
+def test_an_english_user_exports_the_counts_with_english_headers(cast, client_for, network):
+    client = client_for(cast.officer)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get(
+        reverse("places:heat_export", args=["csv"]), {"network": network.pk, "level": "grid"}
+    )
+    header = next(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert header[:7] == [
+        "Grid column",
+        "Grid row",
+        "South-west corner longitude",
+        "South-west corner latitude",
+        "Grid cell side (m)",
+        "Nodes",
+        "Coffee (5 min), most",
+    ]
+    assert "Walking access counts_demo_per grid cell.csv" in response["Content-Disposition"]

@@ -29,9 +29,11 @@ import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
+from zhaoshang.core.messages import is_chinese
 from zhaoshang.insight.errors import InsightError
 from zhaoshang.insight.io import (
     SECTOR_MAP_FILE,
@@ -42,6 +44,7 @@ from zhaoshang.insight.io import (
     sizes_by_sector,
 )
 from zhaoshang.insight.opportunities import PRESETS, chain_need, rank_opportunities, resolve_weights
+from zhaoshang.insight.services import listing
 
 ARRAY_NAMES = ("rca", "mcp", "density", "cog", "eci", "pci", "coi", "diversity", "ubiquity", "proximity")
 #: The location × activity and activity × activity arrays are stored in single precision (a county × class snapshot
@@ -137,13 +140,19 @@ def build_snapshot(
     from zhaoshang.insight.services import registry_matrix
 
     if level not in ComplexitySnapshot.Level.values:
-        raise InsightError(f"未知的地区层级“{level}”（可选：county 区县、city 城市）")
+        raise InsightError(_("Unknown region level “%(level)s” (choices: county, city)") % {"level": level})
     if region_prefix and not (region_prefix.isdigit() and len(region_prefix) <= 6):
-        raise InsightError(f"地区代码前缀“{region_prefix}”应为1至6位数字")
+        raise InsightError(
+            _("The region code prefix “%(prefix)s” should be 1 to 6 digits") % {"prefix": region_prefix}
+        )
     started = time.perf_counter()
     data = registry_matrix(by=by, measure=measure, region_prefix=region_prefix, chain=chain or None)
     if data.empty:
-        raise InsightError("名录中没有同时具备区县代码和该口径产业的企业，无法计算")
+        raise InsightError(
+            _(
+                "No firm of the register has both a county code and an industry of this level: nothing to compute"
+            )
+        )
     data["county"] = _to_level(data["county"], level)
     matrix = data.pivot_table(
         index="county", columns="activity", values="value", aggfunc="sum", fill_value=0.0
@@ -151,7 +160,10 @@ def build_snapshot(
     matrix = matrix.loc[matrix.sum(axis=1) > 0, matrix.sum(axis=0) > 0]
     if matrix.shape[0] < 2 or matrix.shape[1] < 2:
         raise InsightError(
-            f"只有 {matrix.shape[0]} 个地区、{matrix.shape[1]} 个产业有数据，至少需要各2个才能计算复杂度"
+            _(
+                "Only %(regions)s regions and %(industries)s industries have data; complexity needs at least 2 of each"
+            )
+            % {"regions": matrix.shape[0], "industries": matrix.shape[1]}
         )
     result = complexity_matrix(matrix.to_numpy(dtype=float))
     locations = [str(v) for v in matrix.index]
@@ -228,7 +240,9 @@ class SnapshotArrays:
         try:
             return self.locations.index(code)
         except ValueError:
-            raise InsightError(f"复杂度快照中没有地区“{code}”") from None
+            raise InsightError(
+                _("The complexity snapshot has no region “%(region)s”") % {"region": code}
+            ) from None
 
 
 _CACHE: dict[int, tuple[Any, SnapshotArrays]] = {}
@@ -273,7 +287,7 @@ def pick_snapshot(name: str | None, region_code: str):
     if name:
         found = ComplexitySnapshot.objects.filter(name=name).first()
         if found is None:
-            raise InsightError(f"没有名为“{name}”的复杂度快照")
+            raise InsightError(_("No complexity snapshot is named “%(name)s”") % {"name": name})
         return found
     snapshots = list(ComplexitySnapshot.objects.order_by("-built_at"))
     for s in snapshots:
@@ -436,21 +450,32 @@ class OpportunityResult:
 
 
 def explain(row, label: dict[str, str], eci: float) -> str:
-    """One Chinese paragraph: why it ranks there (neighbours, complexity, outlook, chain need)."""
+    """One paragraph in the active language: why it ranks there (neighbours, complexity, outlook, chain need)."""
     parts = []
+    v = row.values
     if row.neighbours:
-        near = "、".join(f"{label.get(n.activity, n.activity)}（{n.proximity:.2f}）" for n in row.neighbours)
-        parts.append(f"本地已有的相近产业：{near}，密度 {row.values['density']:.2f}")
+        near = listing(f"{label.get(n.activity, n.activity)}（{n.proximity:.2f}）" for n in row.neighbours)
+        parts.append(
+            _("Related local industries: %(near)s, density %(density).2f")
+            % {"near": near, "density": v["density"]}
+        )
     else:
-        parts.append(f"本地没有相近产业，密度 {row.values['density']:.2f}")
+        parts.append(_("No related local industry, density %(density).2f") % {"density": v["density"]})
     if row.adds_complexity:
-        parts.append(f"复杂度 PCI {row.values['pci']:.2f} 高于本地 ECI {eci:.2f}，引进可提升复杂度")
+        parts.append(
+            _("complexity PCI %(pci).2f above the local ECI %(eci).2f: attracting it raises complexity")
+            % {"pci": v["pci"], "eci": eci}
+        )
     else:
-        parts.append(f"复杂度 PCI {row.values['pci']:.2f} 不高于本地 ECI {eci:.2f}")
-    parts.append(f"机会增益 COG {row.values['cog']:.2f}")
-    if row.values["chain"] > 0:
-        parts.append(f"补产业链缺口（需求 {row.values['chain']:.2f}）")
-    return "；".join(parts) + "。"
+        parts.append(
+            _("complexity PCI %(pci).2f not above the local ECI %(eci).2f") % {"pci": v["pci"], "eci": eci}
+        )
+    parts.append(_("complexity outlook gain COG %(cog).2f") % {"cog": v["cog"]})
+    if v["chain"] > 0:
+        parts.append(_("fills a gap of the chain (need %(chain).2f)") % {"chain": v["chain"]})
+    if is_chinese():
+        return "；".join(parts) + "。"
+    return "; ".join(parts) + "."
 
 
 def opportunities_for(
@@ -721,7 +746,10 @@ def supply_gap(
         national = {c: float(x) for c, x in zip(io_table.codes, io_table.output, strict=True)}
         unknown = [c for c in regional_output if c not in national]
         if unknown:
-            raise InsightError(f"产出表中的部门代码不在投入产出表“{table.name}”中：{'、'.join(unknown[:5])}")
+            raise InsightError(
+                _("Sector codes of the output table are not in the input-output table “%(table)s”: %(codes)s")
+                % {"table": table.name, "codes": listing(unknown[:5])}
+            )
         quotients = location_quotients(dict(regional_output), national)
         source = "output"
     elif not mapping:  # a layout without a mapping: the requirements alone, no location quotient
@@ -732,7 +760,9 @@ def supply_gap(
         regional = sizes_by_sector(registry_code_sizes(prefix), mapping)
         national = sizes_by_sector(registry_code_sizes(), mapping)
         if sum(national.values()) <= 0:
-            raise InsightError("名录中没有带行业代码的企业，无法计算区位商")
+            raise InsightError(
+                _("No firm of the register has an industry code: the location quotients cannot be computed")
+            )
         quotients = location_quotients(regional, national)
         source = "registry"
     found = requirements(io_table, sector, location_quotients=quotients)

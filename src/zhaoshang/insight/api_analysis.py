@@ -4,6 +4,7 @@ may see."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -46,7 +47,7 @@ def _region(request) -> str:
 
     code = (request.query_params.get("region") or "").strip()
     if code and not (code.isdigit() and len(code) == 6):
-        raise ValidationError({"region": "地区应为6位行政区划代码"})
+        raise ValidationError({"region": _("The region should be a 6-digit administrative division code")})
     return code or _home(request)
 
 
@@ -77,7 +78,7 @@ class SnapshotViewSet(viewsets.ReadOnlyModelViewSet):
         try:
             top = min(max(int(request.query_params.get("top") or 30), 1), 500)
         except ValueError:
-            raise ValidationError({"top": "应为整数"}) from None
+            raise ValidationError({"top": _("Should be a whole number")}) from None
         result = analysis.opportunities_for(
             snapshot,
             region_code=_region(request),
@@ -148,11 +149,11 @@ class IOTableViewSet(viewsets.ReadOnlyModelViewSet):
         table = InputOutputTable.objects.get(pk=self.get_object().pk)
         sector = (request.query_params.get("sector") or "").strip()
         if not sector:
-            raise ValidationError({"sector": "请给出目标部门（代码或名称）"})
+            raise ValidationError({"sector": _("Please give the target sector (code or name)")})
         try:
             top = min(max(int(request.query_params.get("top") or 40), 1), 500)
         except ValueError:
-            raise ValidationError({"top": "应为整数"}) from None
+            raise ValidationError({"top": _("Should be a whole number")}) from None
         gap = analysis.supply_gap(table, sector, region_code=_region(request), user=request.user, limit=top)
         return Response(
             {

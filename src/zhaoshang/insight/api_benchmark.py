@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -10,6 +11,7 @@ from rest_framework.response import Response
 
 from zhaoshang.api.viewsets import ScopedReadOnlyViewSet
 from zhaoshang.core.errors import DomainError
+from zhaoshang.core.messages import error_message
 from zhaoshang.insight import benchmark
 from zhaoshang.insight.models import IndicatorValue
 
@@ -56,7 +58,10 @@ def _int(text: str, name: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise DomainError(f"参数 {name}“{text}”不是整数", "insight_invalid") from None
+        raise DomainError(
+            _("The parameter %(name)s “%(text)s” is not a whole number") % {"name": name, "text": text},
+            "insight_invalid",
+        ) from None
 
 
 @extend_schema(parameters=FILTERS)
@@ -72,7 +77,7 @@ class IndicatorValueViewSet(ScopedReadOnlyViewSet):
         try:
             return super().list(request, *args, **kwargs)
         except DomainError as exc:
-            return Response({"error": str(exc), "code": exc.code}, status=400)
+            return Response({"error": error_message(exc), "code": exc.code}, status=400)
 
     def get_queryset(self):
         qs = super().get_queryset()
@@ -160,13 +165,13 @@ class IndicatorValueViewSet(ScopedReadOnlyViewSet):
         p = request.query_params
         try:
             if not p.get("city") or not p.get("peer"):
-                raise DomainError("请指定 city 和 peer", "insight_invalid")
+                raise DomainError(_("Please give city and peer"), "insight_invalid")
             years = _int(p.get("years", "5"), "years")
             rows = benchmark.lag_between(
                 p["city"], p["peer"], indicators=p.getlist("indicator"), years=years, user=request.user
             )
         except DomainError as exc:
-            return Response({"error": str(exc), "code": exc.code}, status=400)
+            return Response({"error": error_message(exc), "code": exc.code}, status=400)
         return Response(
             {
                 "city": benchmark.region_key(p["city"]),

@@ -9,8 +9,11 @@ class InsightConfig(AppConfig):
 
     def ready(self) -> None:
         from zhaoshang.api.routes import register_routes
+        from zhaoshang.core.messages import register_messages
+        from zhaoshang.insight import messages
 
         register_routes(self.name, api_routes)
+        register_messages(self.name, errors=messages.ERRORS, issues=messages.ISSUES)
 
 
 def api_routes():

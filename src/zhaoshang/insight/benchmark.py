@@ -14,11 +14,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.models import Organisation
 from zhaoshang.accounts.scoping import check_reference, visible
 from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
+from zhaoshang.core.messages import issue_message
 from zhaoshang.insight.errors import InsightError
 from zhaoshang.insight.indicators import (
     IndicatorFile,
@@ -30,6 +32,7 @@ from zhaoshang.insight.indicators import (
 )
 from zhaoshang.insight.lagyears import Lag, lag_years
 from zhaoshang.insight.models import Indicator, IndicatorValue, PeerGroup
+from zhaoshang.insight.services import listing
 from zhaoshang.tabular import RowIssue
 
 #: The cities a city measures itself against when its organisation has not chosen any (DOMAIN.md: 对标).
@@ -71,7 +74,11 @@ class IndicatorImport:
             "unchanged": self.unchanged,
             "indicators": self.indicators,
             "regions": self.regions,
-            "errors": [f"第{i.row}行 {i.column or ''}：{i.message_zh}" for i in self.errors],
+            "errors": [
+                _("Row %(row)s %(column)s: %(message)s")
+                % {"row": i.row, "column": i.column or "", "message": issue_message(i)}
+                for i in self.errors
+            ],
             "issues": [i.as_dict() for i in self.issues],
             "ignored_columns": self.ignored_columns,
         }
@@ -80,7 +87,7 @@ class IndicatorImport:
 def find_organisation(code: str) -> Organisation:
     found = Organisation.objects.filter(code=code).first()
     if found is None:
-        raise InsightError(f"没有代码为“{code}”的单位")
+        raise InsightError(_("No organisation has the code “%(code)s”") % {"code": code})
     return found
 
 
@@ -104,7 +111,7 @@ def import_indicators(
     re-importing the same file changes nothing. Raises :class:`InsightError` for a file that cannot be read.
     """
     if private and organisation is None:
-        raise InsightError("私有指标表必须属于一个单位（--org）")
+        raise InsightError(_("A private indicator table must belong to an organisation (--org)"))
     check_reference(actor, organisation, field="单位", file_under=True)
     known = dict(Indicator.objects.values_list("name", "unit"))
     read: IndicatorFile = read_indicator_file(
@@ -323,12 +330,12 @@ def save_peers(
     check_reference(actor, organisation, field="单位", file_under=True)
     home_name = region_key(home.strip()) if home and home.strip() else ""
     if not home_name:
-        raise InsightError("请填写本市")
+        raise InsightError(_("Please fill in your city"))
     names = [p for p in parse_regions(peers) if p != home_name]
     if not names:
-        raise InsightError("请至少填写一个对标城市")
+        raise InsightError(_("Please fill in at least one benchmark city"))
     if len(names) > 12:
-        raise InsightError("对标城市最多12个")
+        raise InsightError(_("At most 12 benchmark cities"))
     chosen = [str(i).strip() for i in indicators if str(i).strip()]
     group = PeerGroup.objects.filter(organisation=organisation).first()
     with transaction.atomic():
@@ -404,7 +411,7 @@ def lag_table(
     data: dict[str, IndicatorSeries], home: str, peers: Sequence[str], *, years: int = 5
 ) -> list[LagRow]:
     if years < 1 or years > 50:
-        raise InsightError("追赶年数应在1到50之间")
+        raise InsightError(_("The years to catch up should be between 1 and 50"))
     rows = []
     for name, s in sorted(data.items()):
         city = s.series.get(home)
@@ -440,9 +447,11 @@ def lag_between(
     data = collect(visible_values(user, organisation), [home, other], indicators or None, own)
     missing = [i for i in indicators if i not in data]
     if missing:
-        raise InsightError(f"没有指标“{'、'.join(missing)}”的可见数据")
+        raise InsightError(_("No visible data of the indicators “%(names)s”") % {"names": listing(missing)})
     if not data:
-        raise InsightError(f"{home}和{other}都没有可见的指标数据")
+        raise InsightError(
+            _("Neither %(home)s nor %(other)s has visible indicator data") % {"home": home, "other": other}
+        )
     return lag_table(data, home, [other], years=years)
 
 

@@ -232,10 +232,15 @@ def proximity(
     ``measure`` (RCA or RPOP) is needed for ``continuous``.
     """
     if kind not in PROXIMITY_KINDS:
-        raise ComplexityError(f"未知的邻近度类型“{kind}”（可选：{'、'.join(PROXIMITY_KINDS)}）")
+        raise ComplexityError(
+            f"未知的邻近度类型“{kind}”（可选：{'、'.join(PROXIMITY_KINDS)}）",
+            code="proximity_kind_unknown",
+            kind=kind,
+            choices=", ".join(PROXIMITY_KINDS),
+        )
     if kind == "continuous":
         if measure is None:
-            raise ComplexityError("连续邻近度需要RCA或RPOP矩阵")
+            raise ComplexityError("连续邻近度需要RCA或RPOP矩阵", code="proximity_needs_measure")
         return (1 + np.corrcoef(np.asarray(measure, dtype=float).T)) / 2
     m = np.asarray(mcp)
     u = m.sum(axis=0) if ubiquity is None else np.asarray(ubiquity)
@@ -496,12 +501,22 @@ def _complexity_matrix(
     """:func:`complexity_matrix`; ``sums``: the row and column sums of ``values`` already taken (np.sum of a
     NaN-free matrix, the same numbers as np.nansum)."""
     if presence_test not in PRESENCE_TESTS:
-        raise ComplexityError(f"未知的存在性判断“{presence_test}”（可选：{'、'.join(PRESENCE_TESTS)}）")
+        raise ComplexityError(
+            f"未知的存在性判断“{presence_test}”（可选：{'、'.join(PRESENCE_TESTS)}）",
+            code="presence_test_unknown",
+            test=presence_test,
+            choices=", ".join(PRESENCE_TESTS),
+        )
     if proximity_kind not in PROXIMITY_KINDS:
-        raise ComplexityError(f"未知的邻近度类型“{proximity_kind}”（可选：{'、'.join(PROXIMITY_KINDS)}）")
+        raise ComplexityError(
+            f"未知的邻近度类型“{proximity_kind}”（可选：{'、'.join(PROXIMITY_KINDS)}）",
+            code="proximity_kind_unknown",
+            kind=proximity_kind,
+            choices=", ".join(PROXIMITY_KINDS),
+        )
     x = np.ascontiguousarray(values, dtype=float)
     if x.ndim != 2:
-        raise ComplexityError("数值必须是“地区×产业”的二维矩阵")
+        raise ComplexityError("数值必须是“地区×产业”的二维矩阵", code="complexity_matrix_not_2d")
     rpop_m = None
     if presence_test == "manual":
         rca_m = x
@@ -510,10 +525,10 @@ def _complexity_matrix(
         rca_m = rca(x) if sums is None else _rca_from_sums(x, *sums)
         if presence_test == "rpop":
             if population is None:
-                raise ComplexityError("按人均（RPOP）判断需要人口数据")
+                raise ComplexityError("按人均（RPOP）判断需要人口数据", code="rpop_needs_population")
             pop = np.asarray(population, dtype=float).reshape(-1)
             if pop.shape[0] != x.shape[0]:
-                raise ComplexityError("人口数据的地区数与数值矩阵不一致")
+                raise ComplexityError("人口数据的地区数与数值矩阵不一致", code="population_regions_mismatch")
             rpop_m = rpop(x, pop)
             mcp = _presence_int8(rpop_m, rpop_threshold)
         else:
@@ -694,7 +709,7 @@ def _literal(
     if proximity_matrix is not None:
         prox = np.array(proximity_matrix, dtype=float)
         if prox.shape != (mcp.shape[1], mcp.shape[1]):
-            raise ComplexityError("给定的邻近度矩阵大小与产业数不一致")
+            raise ComplexityError("给定的邻近度矩阵大小与产业数不一致", code="proximity_matrix_size_mismatch")
         if np.any(np.isnan(prox)):
             np.fill_diagonal(prox, 1)
             prox[np.isnan(prox)] = 0
@@ -842,15 +857,17 @@ def _complexity_table(
     if presence_test is None:
         presence_test = "rpop" if population is not None else "rca"
     if presence_test == "rpop" and population is None:
-        raise ComplexityError("按人均（RPOP）判断需要人口数据")
+        raise ComplexityError("按人均（RPOP）判断需要人口数据", code="rpop_needs_population")
     keys = [c for c in (time, location, activity) if c is not None]
     for col in [*keys, value]:
         if col not in data.columns:
-            raise ComplexityError(f"缺少列“{col}”")
+            raise ComplexityError(f"缺少列“{col}”", code="complexity_column_missing", column=col)
         if col in RESULT_COLUMNS or col == "rpop":
-            raise ComplexityError(f"列名“{col}”与结果列重名，请改名")
+            raise ComplexityError(
+                f"列名“{col}”与结果列重名，请改名", code="complexity_column_name_taken", column=col
+            )
     if len({*keys, value}) != len(keys) + 1:
-        raise ComplexityError("时间、地区、产业、数值必须是不同的列")
+        raise ComplexityError("时间、地区、产业、数值必须是不同的列", code="complexity_columns_not_distinct")
     vals = pd.to_numeric(data[value], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     # missing values count as 0; as in py-ecomplexity (pandas 3), their value and RCA stay empty in the output
     if time is not None:
@@ -1009,16 +1026,22 @@ def _population_lookup(population, population_value, location, time, l_uniques, 
     if population is None:
         return None
     if location not in population.columns:
-        raise ComplexityError(f"人口表缺少地区列“{location}”")
+        raise ComplexityError(
+            f"人口表缺少地区列“{location}”", code="population_region_column_missing", column=location
+        )
     if time is not None and time not in population.columns:
-        raise ComplexityError(f"人口表缺少时间列“{time}”")
+        raise ComplexityError(f"人口表缺少时间列“{time}”", code="population_time_column_missing", column=time)
     if population_value is None:
         others = [c for c in population.columns if c not in (location, time)]
         if len(others) != 1:
-            raise ComplexityError("人口表除地区（和时间）列外应恰有一列人口数")
+            raise ComplexityError(
+                "人口表除地区（和时间）列外应恰有一列人口数", code="population_value_column_ambiguous"
+            )
         population_value = others[0]
     elif population_value not in population.columns:
-        raise ComplexityError(f"人口表缺少列“{population_value}”")
+        raise ComplexityError(
+            f"人口表缺少列“{population_value}”", code="population_column_missing", column=population_value
+        )
     pops = pd.to_numeric(population[population_value], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     loc_pos = pd.Index(l_uniques).get_indexer(population[location])
     if time is not None:
@@ -1029,7 +1052,7 @@ def _population_lookup(population, population_value, location, time, l_uniques, 
     ok = (loc_pos >= 0) & (t_pos >= 0)
     keys = t_pos[ok].astype(np.int64) * len(l_uniques) + loc_pos[ok]
     if len(np.unique(keys)) != len(keys):
-        raise ComplexityError("人口表中同一地区（同一时间）出现了多次")
+        raise ComplexityError("人口表中同一地区（同一时间）出现了多次", code="population_region_repeated")
     for tp, lp, pv in zip(t_pos[ok], loc_pos[ok], pops[ok], strict=True):
         lookup[tp][lp] = pv
     return lookup

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from zhaoshang.core.errors import DomainError
 
 
@@ -16,7 +18,16 @@ class InputFileError(InsightError):
 
     code = "insight_input"
 
-    def __init__(self, path, reason: str, *, row: int | None = None, column: str | None = None) -> None:
+    def __init__(
+        self,
+        path,
+        reason: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        code: str | None = None,
+        **params: object,
+    ) -> None:
         self.path = str(path)
         self.row = row
         self.column = column
@@ -26,4 +37,15 @@ class InputFileError(InsightError):
             where += f" 第{row}行"
         if column is not None:
             where += f" 列“{column}”"
-        super().__init__(f"{where}：{reason}")
+        # the English sentence of ``code`` says the same place: path, row and column are params too
+        super().__init__(f"{where}：{reason}", code, path=self.path, row=row, column=column, **params)
+
+    @classmethod
+    def unreadable(cls, path, exc: DomainError) -> InputFileError:
+        """The table reader's refusal of ``path`` in its words, with its code and params kept for the edges (a
+        missing file has insight's own code)."""
+        reason = getattr(exc, "reason", str(exc))
+        if not Path(path).exists():
+            return cls(path, reason, code="insight_file_not_found")
+        params = {k: v for k, v in exc.params.items() if k not in ("path", "row", "column")}
+        return cls(path, reason, code=exc.code, **params)

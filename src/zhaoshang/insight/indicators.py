@@ -327,17 +327,20 @@ def read_indicator_file(
             if len(head) >= HEADER_SEARCH_ROWS:
                 break
     except UnreadableFileError as exc:
-        raise InputFileError(path, getattr(exc, "reason", str(exc))) from None
+        raise InputFileError.unreadable(path, exc) from None
     except FileNotFoundError:
-        raise InputFileError(path, "文件不存在") from None
+        raise InputFileError(path, "文件不存在", code="insight_file_not_found") from None
     if header_at is None:
         if not head:
-            raise InputFileError(path, "文件是空的，没有表头")
+            raise InputFileError(path, "文件是空的，没有表头", code="indicator_file_empty")
         shown = "、".join(t for t in head[0][1] if t) or "（空）"
         raise InputFileError(
             path,
             f"找不到“地区”列（表头有：{shown}；可用列名：{'、'.join(HEADERS['region'][:6])}）",
             row=head[0][0],
+            code="indicator_region_column_missing",
+            header=", ".join(t for t in head[0][1] if t),
+            names=", ".join(HEADERS["region"][:6]),
         )
     header_row, header = head[header_at]
     for _, texts in head[:header_at]:  # a title line above the header: "单位：亿元"
@@ -378,12 +381,13 @@ def read_indicator_file(
                 path,
                 "有“年份”列但没有“数值”列，也没有带单位的指标列（如“地区生产总值（亿元）”）",
                 row=header_row,
+                code="indicator_value_column_missing",
             )
     else:  # a two-row header: indicators (merged cells) above, the years below them
         try:
             second = next(rows, None)
         except UnreadableFileError as exc:
-            raise InputFileError(path, getattr(exc, "reason", str(exc))) from None
+            raise InputFileError.unreadable(path, exc) from None
         if second is not None:
             sub = [_text(c) for c in second[1]]
             keyed = set(columns.values())
@@ -400,12 +404,15 @@ def read_indicator_file(
                 path,
                 "既没有“年份”和“数值”列（长表），也没有以年份为表头的列（宽表，如“2020”或“2020年”）",
                 row=header_row,
+                code="indicator_layout_unknown",
             )
         layout = "wide_grouped"
         groups = {g for _, g, _ in grouped}
         unknown = [(i, h) for i, h in unknown if h not in groups]
     if layout in ("long", "wide_years") and "indicator" not in columns and not indicator:
-        raise InputFileError(path, "缺少“指标”列（或在导入时指定指标名称）", row=header_row)
+        raise InputFileError(
+            path, "缺少“指标”列（或在导入时指定指标名称）", row=header_row, code="indicator_column_missing"
+        )
     ignored = [h for _, h in unknown] + ([header[columns["note"]]] if "note" in columns else [])
     result = IndicatorFile(layout=layout, ignored_columns=ignored)
     label = {key: header[i] for key, i in columns.items()}
@@ -449,7 +456,7 @@ def read_indicator_file(
                     cell_base = {**base, "indicator": name, "unit": col_unit, "unit_column": header[i]}
                     reader.cell(result, row_number, cell_base, get("year"), label["year"], raw, header[i])
     except UnreadableFileError as exc:
-        raise InputFileError(path, getattr(exc, "reason", str(exc))) from None
+        raise InputFileError.unreadable(path, exc) from None
     return result
 
 

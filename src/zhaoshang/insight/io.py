@@ -53,7 +53,9 @@ class IOTable:
             for i, name in enumerate(self.names):
                 if name == code:
                     return i
-            raise InsightError(f"投入产出表中没有部门“{code}”") from None
+            raise InsightError(
+                f"投入产出表中没有部门“{code}”", code="io_sector_unknown", sector=code
+            ) from None
 
     def to_json(self) -> dict:
         return {
@@ -90,9 +92,13 @@ def _number(path, row, column, text) -> float:
     try:
         value = float(t)
     except ValueError:
-        raise InputFileError(path, f"“{text}”不是数值", row=row, column=column) from None
+        raise InputFileError(
+            path, f"“{text}”不是数值", row=row, column=column, code="insight_value_not_a_number", text=text
+        ) from None
     if not np.isfinite(value):
-        raise InputFileError(path, f"“{text}”不是有限数值", row=row, column=column)
+        raise InputFileError(
+            path, f"“{text}”不是有限数值", row=row, column=column, code="insight_value_not_finite", text=text
+        )
     return value
 
 
@@ -105,11 +111,14 @@ def read_io_table(path: str | Path) -> IOTable:
         table = open_table(path)
         rows = [(n, [c if isinstance(c, str) else cell_text(c) for c in cells]) for n, cells in table.rows]
     except UnreadableFileError as exc:
-        raise InputFileError(path, getattr(exc, "reason", str(exc))) from None
+        raise InputFileError.unreadable(path, exc) from None
     header = [h.strip() for h in table.header]
     if "Code" not in header:
         raise InputFileError(
-            path, "缺少列“Code”（部门代码），不是国家统计局投入产出表的格式", row=table.header_row
+            path,
+            "缺少列“Code”（部门代码），不是国家统计局投入产出表的格式",
+            row=table.header_row,
+            code="io_code_column_missing",
         )
     code_col = header.index("Code")
     zh_col = header.index("DescriptionInChinese") if "DescriptionInChinese" in header else None
@@ -136,15 +145,28 @@ def read_io_table(path: str | Path) -> IOTable:
             imports[code] = (number, cells)
             continue
         if code in domestic:
-            raise InputFileError(path, f"部门代码“{code}”出现了两次", row=number, column="Code")
+            raise InputFileError(
+                path,
+                f"部门代码“{code}”出现了两次",
+                row=number,
+                column="Code",
+                code="io_sector_repeated",
+                sector=code,
+            )
         domestic[code] = (number, cells)
         order.append(code)
         names[code] = (cell(cells, zh_col) or cell(cells, en_col) or code, cell(cells, en_col) or code)
     if not order:
-        raise InputFileError(path, "没有找到任何部门行")
+        raise InputFileError(path, "没有找到任何部门行", code="io_no_sector_rows")
     missing = [c for c in order if c not in header]
     if missing:
-        raise InputFileError(path, f"表头缺少部门列：{'、'.join(missing[:5])}", row=table.header_row)
+        raise InputFileError(
+            path,
+            f"表头缺少部门列：{'、'.join(missing[:5])}",
+            row=table.header_row,
+            code="io_sector_columns_missing",
+            sectors=", ".join(missing[:5]),
+        )
     cols = [header.index(c) for c in order]
     n = len(order)
 
@@ -169,7 +191,7 @@ def read_io_table(path: str | Path) -> IOTable:
         go = header.index("GO")
         output = np.array([_number(path, domestic[c][0], "GO", cell(domestic[c][1], go)) for c in order])
     else:
-        raise InputFileError(path, "缺少总投入行“TI”或总产出列“GO”")
+        raise InputFileError(path, "缺少总投入行“TI”或总产出列“GO”", code="io_output_missing")
     value_added = None
     if "TVA" in totals:
         number, cells = totals["TVA"]
@@ -203,7 +225,7 @@ def total_requirements(a: np.ndarray) -> np.ndarray:
     try:
         return np.linalg.solve(np.eye(n) - a, np.eye(n))
     except np.linalg.LinAlgError:
-        raise InsightError("投入产出表的(I-A)不可逆，请检查数据") from None
+        raise InsightError("投入产出表的(I-A)不可逆，请检查数据", code="io_leontief_singular") from None
 
 
 def supply_shares(table: IOTable, location_quotients: Mapping[str, float]) -> np.ndarray:
@@ -277,7 +299,13 @@ def load_sector_mapping(path: str | Path | None = None) -> dict[str, list[str]]:
     header = [h.strip() for h in table.header]
     for needed in ("io_code", "gbt4754_divisions"):
         if needed not in header:
-            raise InputFileError(path, f"缺少列“{needed}”", row=table.header_row)
+            raise InputFileError(
+                path,
+                f"缺少列“{needed}”",
+                row=table.header_row,
+                code="insight_file_column_missing",
+                name=needed,
+            )
     code_i, div_i = header.index("io_code"), header.index("gbt4754_divisions")
     mapping: dict[str, list[str]] = {}
     owner: dict[str, str] = {}
@@ -287,10 +315,23 @@ def load_sector_mapping(path: str | Path | None = None) -> dict[str, list[str]]:
         for d in divisions:
             if not (d.isdigit() and len(d) == 2):
                 raise InputFileError(
-                    path, f"“{d}”不是两位的国民经济行业大类代码", row=number, column="gbt4754_divisions"
+                    path,
+                    f"“{d}”不是两位的国民经济行业大类代码",
+                    row=number,
+                    column="gbt4754_divisions",
+                    code="io_division_code_invalid",
+                    division=d,
                 )
             if d in owner:
-                raise InputFileError(path, f"大类{d}同时对应了部门{owner[d]}和{code}", row=number)
+                raise InputFileError(
+                    path,
+                    f"大类{d}同时对应了部门{owner[d]}和{code}",
+                    row=number,
+                    code="io_division_mapped_twice",
+                    division=d,
+                    first=owner[d],
+                    second=code,
+                )
             owner[d] = code
         mapping[code] = divisions
     return mapping
@@ -332,7 +373,13 @@ def read_sector_map(path: str | Path | None = None) -> list[SectorRow]:
     header = [h.strip() for h in table.header]
     for needed in SECTOR_MAP_COLUMNS[:4]:
         if needed not in header:
-            raise InputFileError(path, f"缺少列“{needed}”", row=table.header_row)
+            raise InputFileError(
+                path,
+                f"缺少列“{needed}”",
+                row=table.header_row,
+                code="insight_file_column_missing",
+                name=needed,
+            )
     pos = {c: header.index(c) for c in SECTOR_MAP_COLUMNS if c in header}
     rows: list[SectorRow] = []
     owner: dict[tuple[str, str], str] = {}
@@ -350,19 +397,41 @@ def read_sector_map(path: str | Path | None = None) -> list[SectorRow]:
         if not layout and not code:
             continue
         if not layout:
-            raise InputFileError(path, "为空", row=number, column="table")
+            raise InputFileError(path, "为空", row=number, column="table", code="insight_cell_empty")
         if not code:
-            raise InputFileError(path, "为空", row=number, column="io_code")
+            raise InputFileError(path, "为空", row=number, column="io_code", code="insight_cell_empty")
         if (layout, code) in seen:
-            raise InputFileError(path, f"部门 {layout}/{code} 出现了两次", row=number, column="io_code")
+            raise InputFileError(
+                path,
+                f"部门 {layout}/{code} 出现了两次",
+                row=number,
+                column="io_code",
+                code="sector_map_sector_repeated",
+                layout=layout,
+                sector=code,
+            )
         seen.add((layout, code))
         codes = tuple(cell(cells, "gbt4754").replace(",", " ").replace("，", " ").split())
         for c in codes:
             if not (c.isdigit() and 2 <= len(c) <= 4):
-                raise InputFileError(path, f"“{c}”不是2至4位的国民经济行业代码", row=number, column="gbt4754")
+                raise InputFileError(
+                    path,
+                    f"“{c}”不是2至4位的国民经济行业代码",
+                    row=number,
+                    column="gbt4754",
+                    code="sector_map_industry_code_invalid",
+                    industry=c,
+                )
             if (layout, c) in owner:
                 raise InputFileError(
-                    path, f"行业代码{c}同时对应了部门{owner[layout, c]}和{code}", row=number, column="gbt4754"
+                    path,
+                    f"行业代码{c}同时对应了部门{owner[layout, c]}和{code}",
+                    row=number,
+                    column="gbt4754",
+                    code="sector_map_industry_mapped_twice",
+                    industry=c,
+                    first=owner[layout, c],
+                    second=code,
                 )
             owner[layout, c] = code
         nodes = tuple(cell(cells, "chain_nodes").replace(",", " ").replace("，", " ").split())
@@ -374,10 +443,12 @@ def read_sector_map(path: str | Path | None = None) -> list[SectorRow]:
                     f"“{n}”应写成 产业链:节点（如 rail-transit-equipment:bogie）",
                     row=number,
                     column="chain_nodes",
+                    code="sector_map_node_invalid",
+                    node=n,
                 )
         rows.append(SectorRow(layout, code, cell(cells, "io_name"), codes, nodes))
     if not rows:
-        raise InputFileError(path, "没有任何部门行")
+        raise InputFileError(path, "没有任何部门行", code="sector_map_no_rows")
     return rows
 
 

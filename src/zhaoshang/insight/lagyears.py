@@ -47,7 +47,7 @@ def _series(points: Mapping[int, float] | Iterable[tuple[int, float]]) -> list[t
     out.sort()
     for (y0, _), (y1, _) in zip(out, out[1:], strict=False):
         if y0 == y1:
-            raise InsightError(f"同一年（{y0}）出现了两个数值")
+            raise InsightError(f"同一年（{y0}）出现了两个数值", code="lag_year_repeated", year=y0)
     return out
 
 
@@ -60,7 +60,7 @@ def year_reached(
     """When the benchmark first reached ``target``: ``(status, year)`` (see the module documentation)."""
     series = _series(benchmark)
     if not series:
-        raise InsightError("对标城市没有数据")
+        raise InsightError("对标城市没有数据", code="lag_benchmark_no_data")
     sign = 1.0 if higher_is_better else -1.0
 
     def at_least(v: float) -> bool:
@@ -95,15 +95,15 @@ def lag_years(
     city_series = _series(city)
     bench_series = _series(benchmark)
     if not city_series:
-        raise InsightError("本市没有数据")
+        raise InsightError("本市没有数据", code="lag_city_no_data")
     if not bench_series:
-        raise InsightError("对标城市没有数据")
+        raise InsightError("对标城市没有数据", code="lag_benchmark_no_data")
     if year is None:
         city_year, city_value = city_series[-1]
     else:
         found = dict(city_series).get(int(year))
         if found is None:
-            raise InsightError(f"本市没有{year}年的数据")
+            raise InsightError(f"本市没有{year}年的数据", code="lag_city_no_data_for_year", year=year)
         city_year, city_value = int(year), found
     bench_year, bench_value = bench_series[-1]
     status, reached = year_reached(bench_series, city_value, higher_is_better=higher_is_better)

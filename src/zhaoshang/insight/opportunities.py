@@ -59,16 +59,26 @@ def resolve_weights(
     if weights:
         unknown = set(weights) - set(COMPONENTS)
         if unknown:
-            raise InsightError(f"未知的权重项：{'、'.join(sorted(unknown))}（可选：{'、'.join(COMPONENTS)}）")
+            raise InsightError(
+                f"未知的权重项：{'、'.join(sorted(unknown))}（可选：{'、'.join(COMPONENTS)}）",
+                code="opportunity_weight_unknown",
+                names=", ".join(sorted(unknown)),
+                choices=", ".join(COMPONENTS),
+            )
         out = {c: float(weights.get(c, 0.0)) for c in COMPONENTS}
         if any(v < 0 or not np.isfinite(v) for v in out.values()):
-            raise InsightError("权重不能为负数")
+            raise InsightError("权重不能为负数", code="opportunity_weight_negative")
         total = sum(out.values())
         if total <= 0:
-            raise InsightError("权重不能全为0")
+            raise InsightError("权重不能全为0", code="opportunity_weights_all_zero")
         return {c: v / total for c, v in out.items()}
     if preset not in PRESETS:
-        raise InsightError(f"未知的预设“{preset}”（可选：{'、'.join(PRESETS)}）")
+        raise InsightError(
+            f"未知的预设“{preset}”（可选：{'、'.join(PRESETS)}）",
+            code="opportunity_preset_unknown",
+            preset=preset,
+            choices=", ".join(PRESETS),
+        )
     return dict(PRESETS[preset])
 
 

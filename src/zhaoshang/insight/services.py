@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
+from django.utils.translation import gettext as _
 
+from zhaoshang.core.messages import is_chinese
 from zhaoshang.insight.complexity import PROXIMITY_KINDS, complexity_table
 from zhaoshang.insight.errors import InputFileError, InsightError
 from zhaoshang.insight.tables import read_long_table
@@ -91,7 +93,12 @@ def compute_complexity_file(
     table in memory (the span py-ecomplexity's own call covers).
     """
     if proximity_kind not in PROXIMITY_KINDS:
-        raise InsightError(f"未知的邻近度类型“{proximity_kind}”（可选：{'、'.join(PROXIMITY_KINDS)}）")
+        raise InsightError(
+            f"未知的邻近度类型“{proximity_kind}”（可选：{'、'.join(PROXIMITY_KINDS)}）",
+            code="proximity_kind_unknown",
+            kind=proximity_kind,
+            choices=", ".join(PROXIMITY_KINDS),
+        )
     started = time.perf_counter()
     keys = [c for c in (time_column, location, activity) if c is not None]
     with _long_table_rows():
@@ -141,6 +148,9 @@ def _read_population(path, keys: list[str], population_value: str | None) -> pd.
             raise InputFileError(
                 path,
                 f"人口表除{'、'.join(keys)}外应恰有一列人口数（现有：{'、'.join(others) or '无'}），或用 --population-column 指定",
+                code="population_column_unclear",
+                keys=", ".join(keys),
+                others=", ".join(others) or "none",
             )
         population_value = others[0]
     return read_long_table(path, keys=keys, value=population_value)
@@ -167,7 +177,9 @@ def write_result(frame: pd.DataFrame, output: str | Path) -> None:
         from zhaoshang.tabular import write_xlsx
 
         if len(frame) > 1_000_000:
-            raise InsightError("结果超过XLSX的行数上限（1,048,576行），请输出为CSV")
+            raise InsightError(
+                _("The result has more rows than XLSX allows (1,048,576 rows); write it as CSV")
+            )
         rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
         write_xlsx(output, list(frame.columns), rows)
         return
@@ -243,7 +255,12 @@ def registry_matrix(
     from zhaoshang.registry.models import Enterprise
 
     if measure not in MEASURES:
-        raise InsightError(f"未知的度量“{measure}”（可选：firms 企业数、capital 注册资本）")
+        raise InsightError(
+            _(
+                "Unknown measure “%(measure)s” (choices: firms the number of firms, capital registered capital)"
+            )
+            % {"measure": measure}
+        )
     firms = Enterprise.objects.filter(merged_into__isnull=True).exclude(region_code="")
     if region_prefix:
         firms = firms.filter(region_code__startswith=region_prefix)
@@ -274,7 +291,10 @@ def registry_matrix(
         value_field = "enterprise__capital_wan"
         count_field = "enterprise_id"
     else:
-        raise InsightError(f"未知的产业口径“{by}”（可选：division、group、class、node）")
+        raise InsightError(
+            _("Unknown industry level “%(by)s” (choices: %(choices)s)")
+            % {"by": by, "choices": listing(["division", "group", "class", "node"])}
+        )
     from django.db import connection
 
     if connection.vendor == "sqlite":
@@ -327,7 +347,11 @@ def compute_registry_complexity(
     data = registry_matrix(by=by, measure=measure, region_prefix=region_prefix, chain=chain, user=user)
     read_seconds = time.perf_counter() - started
     if data.empty:
-        raise InsightError("名录中没有同时具备区县代码和该口径产业的企业，无法计算")
+        raise InsightError(
+            _(
+                "No firm of the register has both a county code and an industry of this level: nothing to compute"
+            )
+        )
     result = complexity_table(data, location="county", activity="activity", value="value")
     started = time.perf_counter()
     write_result(result.frame, output)
@@ -394,8 +418,11 @@ def find_io_table(name: str):
 
     found = InputOutputTable.objects.filter(name=name).first()
     if found is None:
-        names = "、".join(InputOutputTable.objects.values_list("name", flat=True)) or "（还没有导入任何表）"
-        raise InsightError(f"没有名为“{name}”的投入产出表（已有：{names}）")
+        names = listing(InputOutputTable.objects.values_list("name", flat=True)) or _("(none imported yet)")
+        raise InsightError(
+            _("No input-output table is named “%(name)s” (there are: %(names)s)")
+            % {"name": name, "names": names}
+        )
     return found
 
 
@@ -408,7 +435,9 @@ def registry_location_quotients(
     mapping = load_sector_mapping(mapping_path)
     everywhere = registry_matrix(by="division", measure=measure)
     if everywhere.empty:
-        raise InsightError("名录中没有带行业代码的企业，无法计算区位商")
+        raise InsightError(
+            _("No firm of the register has an industry code: the location quotients cannot be computed")
+        )
     national = everywhere.groupby("activity")["value"].sum().to_dict()
     regional = (
         everywhere[everywhere["county"].str.startswith(region_prefix)].groupby("activity")["value"].sum()
@@ -429,10 +458,19 @@ def parse_weights(text: str | None) -> dict[str, float] | None:
         try:
             out[name.strip()] = float(number)
         except ValueError:
-            raise InsightError(f"权重“{part}”应写成 名称=数值，如 density=0.5") from None
+            raise InsightError(_weight_format(part)) from None
         if not sep:
-            raise InsightError(f"权重“{part}”应写成 名称=数值，如 density=0.5")
+            raise InsightError(_weight_format(part))
     return out
+
+
+def _weight_format(part: str) -> str:
+    return _("The weight “%(part)s” should be written name=number, such as density=0.5") % {"part": part}
+
+
+def listing(items) -> str:
+    """Items as the active language lists them (Chinese: separated by 、)."""
+    return ("、" if is_chinese() else ", ").join(str(i) for i in items)
 
 
 def rank_file_opportunities(
@@ -461,7 +499,9 @@ def rank_file_opportunities(
         times = sorted(str(t) for t in data[time_column].cat.categories)
         chosen = str(year) if year is not None else times[-1]
         if chosen not in times:
-            raise InsightError(f"没有时间“{chosen}”（有：{'、'.join(times)}）")
+            raise InsightError(
+                _("No time “%(time)s” (there are: %(times)s)") % {"time": chosen, "times": listing(times)}
+            )
         data = data[data[time_column].astype(str) == chosen]
     matrix = data.pivot_table(
         index=location, columns=activity, values=value, aggfunc="first", fill_value=0.0, observed=True
@@ -469,7 +509,9 @@ def rank_file_opportunities(
     matrix = matrix.loc[matrix.sum(axis=1) != 0, matrix.sum(axis=0) != 0]
     locations = [str(v) for v in matrix.index]
     if str(home) not in locations:
-        raise InsightError(f"表中没有地区“{home}”（或其数值全为0）")
+        raise InsightError(
+            _("The table has no region “%(region)s” (or all its values are 0)") % {"region": home}
+        )
     res = complexity_matrix(matrix.to_numpy(dtype=float))
     i = locations.index(str(home))
     return rank_opportunities(

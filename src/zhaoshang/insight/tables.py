@@ -57,19 +57,30 @@ def read_long_table(
     try:
         table = open_table(path)
     except UnreadableFileError as exc:
-        raise InputFileError(path, exc.reason if hasattr(exc, "reason") else str(exc)) from None
+        raise InputFileError.unreadable(path, exc) from None
     except FileNotFoundError:
-        raise InputFileError(path, "文件不存在") from None
+        raise InputFileError(path, "文件不存在", code="insight_file_not_found") from None
     header = table.header
     wanted = [*keys, *([value] if value is not None else [])]
     positions = {}
     for name in wanted:
         if name not in header:
             shown = "、".join(h for h in header if h) or "（空）"
-            raise InputFileError(path, f"缺少列“{name}”（表头有：{shown}）", row=table.header_row)
+            raise InputFileError(
+                path,
+                f"缺少列“{name}”（表头有：{shown}）",
+                row=table.header_row,
+                code="table_column_missing",
+                name=name,
+                header=", ".join(h for h in header if h),
+            )
         positions[name] = header.index(name)
     if len(set(wanted)) != len(wanted):
-        raise InputFileError(path, "同一列被指定为多个角色（时间、地区、产业、数值应是不同的列）")
+        raise InputFileError(
+            path,
+            "同一列被指定为多个角色（时间、地区、产业、数值应是不同的列）",
+            code="table_column_roles_repeated",
+        )
 
     key_pos = [positions[k] for k in keys]
     val_pos = positions[value] if value is not None else None
@@ -85,7 +96,9 @@ def read_long_table(
             for j, pos in enumerate(key_pos):
                 text = _text(cells[pos])
                 if not text:
-                    raise InputFileError(path, "为空", row=row_number, column=keys[j])
+                    raise InputFileError(
+                        path, "为空", row=row_number, column=keys[j], code="insight_cell_empty"
+                    )
                 lookup = lookups[j]
                 code = lookup.get(text)
                 if code is None:
@@ -98,10 +111,17 @@ def read_long_table(
                 else:
                     number = parse_number(_text(raw))
                 if number is None:
-                    raise InputFileError(path, f"“{_text(raw)}”不是数值", row=row_number, column=value)
+                    raise InputFileError(
+                        path,
+                        f"“{_text(raw)}”不是数值",
+                        row=row_number,
+                        column=value,
+                        code="insight_value_not_a_number",
+                        text=_text(raw),
+                    )
                 values.append(number)
     except UnreadableFileError as exc:
-        raise InputFileError(path, getattr(exc, "reason", str(exc))) from None
+        raise InputFileError.unreadable(path, exc) from None
     frame: dict[str, object] = {}
     for j, name in enumerate(keys):
         categories = list(lookups[j])

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhaoshang.accounts.scoping import can, require
 from zhaoshang.core.errors import DomainError
+from zhaoshang.core.messages import error_message
 from zhaoshang.insight import analysis_services as analysis
 from zhaoshang.insight.models import ComplexitySnapshot, InputOutputTable
 from zhaoshang.insight.opportunities import COMPONENTS, PRESETS
@@ -55,7 +56,9 @@ def _weights(request) -> dict[str, float] | None:
         try:
             out[c] = float(text) if text else 0.0
         except ValueError:
-            raise DomainError(f"权重“{c}”应为数值，实际为“{text}”") from None
+            raise DomainError(
+                _("The weight “%(name)s” should be a number, not “%(text)s”") % {"name": c, "text": text}
+            ) from None
     return out
 
 
@@ -79,7 +82,9 @@ def _opportunity_context(request) -> dict:
         weights = _weights(request)
         top = min(max(int(request.GET.get("top") or 30), 1), 500)
     except (DomainError, ValueError) as exc:
-        context["error"] = str(exc) if isinstance(exc, DomainError) else _("Top must be a whole number.")
+        context["error"] = (
+            error_message(exc) if isinstance(exc, DomainError) else _("Top must be a whole number.")
+        )
         return context
     try:
         result = analysis.opportunities_for(
@@ -92,7 +97,7 @@ def _opportunity_context(request) -> dict:
             limit=top,
         )
     except DomainError as exc:
-        context["error"] = str(exc)
+        context["error"] = error_message(exc)
         return context
     context.update(
         result=result,
@@ -167,7 +172,7 @@ def space(request):
             )
             graph = analysis.space_graph(snapshot, location)
         except DomainError as exc:
-            context["error"] = str(exc)
+            context["error"] = error_message(exc)
             return TemplateResponse(request, "insight/analysis_space.html", context, status=400)
         context.update(
             location=location,
@@ -193,7 +198,7 @@ def rebuild(request):
             region_prefix=(request.POST.get("region_prefix") or "").strip(),
         )
     except DomainError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_message(exc))
         return redirect("insight:next")
     messages.success(
         request,
@@ -213,7 +218,9 @@ def _uploaded_output(request) -> dict[str, float] | None:
         return None
     suffix = Path(upload.name).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise DomainError(f"文件 {upload.name}：产出表应为CSV或XLSX文件")
+        raise DomainError(
+            _("File %(name)s: the output table should be a CSV or XLSX file") % {"name": upload.name}
+        )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"output{suffix}"
         with path.open("wb") as out:
@@ -222,7 +229,13 @@ def _uploaded_output(request) -> dict[str, float] | None:
         try:
             return analysis.read_regional_output(path)
         except DomainError as exc:
-            raise DomainError(str(exc).replace(str(path), upload.name)) from None
+            raise _renamed(exc, path, upload.name) from None
+
+
+def _renamed(exc: DomainError, path, name: str) -> DomainError:
+    """The same error (code and params kept) naming the uploaded file instead of its temporary copy."""
+    params = {k: name if v == str(path) else v for k, v in exc.params.items()}
+    return DomainError(exc.message.replace(str(path), name), exc.code, **params)
 
 
 def _supply_context(request) -> dict:
@@ -241,7 +254,7 @@ def _supply_context(request) -> dict:
     context["table"] = table
     if table is None:
         if name and tables:
-            context["error"] = f"没有名为“{name}”的投入产出表"
+            context["error"] = _("No input-output table is named “%(name)s”") % {"name": name}
         return context
     io_table = table.table()
     context["sectors"] = list(zip(io_table.codes, io_table.names, strict=True))
@@ -259,7 +272,7 @@ def _supply_context(request) -> dict:
             regional_output=_uploaded_output(request),
         )
     except DomainError as exc:
-        context["error"] = str(exc)
+        context["error"] = error_message(exc)
     except ValueError:
         context["error"] = _("Top must be a whole number.")
     context["sector"] = sector
@@ -337,7 +350,7 @@ def mapping_import(request):
         try:
             counts = analysis.import_sector_map(request.user, path)
         except DomainError as exc:
-            messages.error(request, str(exc).replace(str(path), upload.name))
+            messages.error(request, error_message(_renamed(exc, path, upload.name)))
             return redirect("insight:supply")
     messages.success(
         request,

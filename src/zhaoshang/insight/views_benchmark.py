@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from zhaoshang.accounts.models import Organisation
 from zhaoshang.accounts.scoping import assignable_organisations, can, require
 from zhaoshang.core.errors import DomainError
+from zhaoshang.core.messages import error_message
 from zhaoshang.insight import benchmark
 from zhaoshang.insight.models import PeerGroup
 from zhaoshang.web.exports import file_download, issue_report_download, keep_issue_report
@@ -193,7 +194,7 @@ def peers_edit(request):
                 ],
             )
         except DomainError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, error_message(exc))
         else:
             return redirect("insight:benchmark")
     own = PeerGroup.objects.filter(organisation=request.user.organisation).first()
@@ -228,7 +229,7 @@ def indicators_import(request):
                     source_name=name,
                 )
             except DomainError as exc:
-                refusal = str(exc)
+                refusal = error_message(exc)
                 form.add_error("file", refusal)
     status = 400 if (form.errors or (result and not result.ok)) else 200
     report = keep_issue_report(request.user, result.issues, "insight") if result and result.issues else None

@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numba
 import numpy as np
@@ -47,9 +48,8 @@ EPSILON_M = 1e-6
 class AccessError(DomainError):
     """Bad input to the access core; ``code`` names the problem for the edges to translate."""
 
-    def __init__(self, message: str, code: str = "invalid"):
-        super().__init__(message)
-        self.code = code
+    def __init__(self, message: str, code: str = "invalid", **params: Any):
+        super().__init__(message, code=code, **params)
 
 
 def limits_for(
@@ -57,9 +57,11 @@ def limits_for(
 ) -> np.ndarray:
     """Distance limits in metres for walking times in minutes (5/10/15 min at 80 m/min = 400/800/1,200 m)."""
     if not (speed_m_per_min > 0 and math.isfinite(speed_m_per_min)):
-        raise AccessError(f"步行速度必须为正数，收到 {speed_m_per_min}", code="bad_speed")
+        raise AccessError(
+            f"步行速度必须为正数，收到 {speed_m_per_min}", code="bad_speed", speed=speed_m_per_min
+        )
     if not minutes or any(m <= 0 for m in minutes) or list(minutes) != sorted(set(minutes)):
-        raise AccessError("分钟数必须为递增的正整数", code="bad_minutes")
+        raise AccessError("分钟数必须为递增的正整数", code="walk_minutes_not_increasing")
     return np.array([m * speed_m_per_min for m in minutes], dtype=np.float64)
 
 
@@ -99,16 +101,16 @@ def build_graph(lon, lat, edge_u, edge_v, edge_length) -> Graph:
     lat = np.ascontiguousarray(lat, dtype=np.float64)
     n = lon.shape[0]
     if lat.shape[0] != n:
-        raise AccessError("经度与纬度数量不一致", code="bad_nodes")
+        raise AccessError("经度与纬度数量不一致", code="network_coordinates_mismatch")
     u = np.asarray(edge_u, dtype=np.int64)
     v = np.asarray(edge_v, dtype=np.int64)
     w = np.asarray(edge_length, dtype=np.float64)
     if not (u.shape == v.shape == w.shape):
-        raise AccessError("边的起点、终点与长度数量不一致", code="bad_edges")
+        raise AccessError("边的起点、终点与长度数量不一致", code="network_edges_mismatch")
     if u.size and (min(u.min(), v.min()) < 0 or max(u.max(), v.max()) >= n):
-        raise AccessError("边引用了不存在的节点", code="bad_edges")
+        raise AccessError("边引用了不存在的节点", code="network_edge_unknown_node")
     if w.size and (not np.all(np.isfinite(w)) or w.min() < 0):
-        raise AccessError("边长必须是非负有限数", code="bad_edges")
+        raise AccessError("边长必须是非负有限数", code="network_edge_bad_length")
     keep = u != v
     u, v, w = u[keep], v[keep], w[keep]
     lo = np.minimum(u, v)
@@ -186,7 +188,7 @@ class Snapper:
         if lon.size == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         if not (np.all(np.isfinite(lon)) and np.all(np.isfinite(lat))):
-            raise AccessError("坐标必须是有限数", code="bad_coordinates")
+            raise AccessError("坐标必须是有限数", code="snap_coordinates_not_finite")
         k = min(self.CANDIDATES, len(self.lon))
         _, idx = self.tree.query(self._project(lon, lat), k=k)
         idx = idx.reshape(lon.size, k)
@@ -348,9 +350,9 @@ def distances_from(graph: Graph, sources: Iterable[int], limit: float) -> tuple[
         np.asarray(list(sources) if not isinstance(sources, np.ndarray) else sources, dtype=np.int64)
     )
     if src.size == 0:
-        raise AccessError("没有起点节点", code="no_origin")
+        raise AccessError("没有起点节点", code="access_no_origin")
     if src.min() < 0 or src.max() >= graph.n_nodes:
-        raise AccessError("起点节点不在路网中", code="bad_origin")
+        raise AccessError("起点节点不在路网中", code="access_origin_off_network")
     return _distances_from(graph.indptr, graph.indices, graph.weights, src, float(limit) + EPSILON_M)
 
 
@@ -359,9 +361,9 @@ def _poi_table(poi_nodes: np.ndarray, poi_categories: np.ndarray, n_categories: 
     poi_nodes = np.asarray(poi_nodes, dtype=np.int64)
     poi_categories = np.asarray(poi_categories, dtype=np.int64)
     if poi_nodes.shape != poi_categories.shape:
-        raise AccessError("POI 节点与类别数量不一致", code="bad_pois")
+        raise AccessError("POI 节点与类别数量不一致", code="access_poi_categories_mismatch")
     if poi_categories.size and (poi_categories.min() < 0 or poi_categories.max() >= n_categories):
-        raise AccessError("POI 类别超出范围", code="bad_pois")
+        raise AccessError("POI 类别超出范围", code="access_poi_category_out_of_range")
     uniq, inverse = np.unique(poi_nodes, return_inverse=True)
     counts = np.zeros((uniq.size, n_categories), dtype=np.int32)
     np.add.at(counts, (inverse, poi_categories), 1)
@@ -402,10 +404,10 @@ def all_node_counts(
     """For every node, POIs of each category within each limit: int32 ``(n_nodes, len(limits), n_categories)``."""
     limits = np.ascontiguousarray(limits, dtype=np.float64)
     if limits.size == 0 or np.any(np.diff(limits) <= 0) or limits[0] < 0:
-        raise AccessError("距离上限必须为递增的非负数", code="bad_limits")
+        raise AccessError("距离上限必须为递增的非负数", code="access_limits_not_increasing")
     uniq, counts = _poi_table(poi_nodes, poi_categories, n_categories)
     if uniq.size and (uniq.min() < 0 or uniq.max() >= graph.n_nodes):
-        raise AccessError("POI 节点不在路网中", code="bad_pois")
+        raise AccessError("POI 节点不在路网中", code="access_poi_off_network")
     # Sparse per POI node: (category, count) pairs, so a search adds one or two numbers per reached node.
     rows, cols = np.nonzero(counts)
     ptr = np.zeros(uniq.size + 1, dtype=np.int64)
@@ -470,7 +472,7 @@ def grid_cells(
     ``kx = cos(lat0) · 111,320`` and ``ky = 110,540`` metres per degree.
     """
     if not cell_m > 0:
-        raise AccessError("网格边长必须为正数", code="bad_cell")
+        raise AccessError("网格边长必须为正数", code="grid_cell_not_positive")
     lon = np.asarray(lon, dtype=np.float64)
     lat = np.asarray(lat, dtype=np.float64)
     if lon.size == 0:

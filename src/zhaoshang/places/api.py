@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from zhaoshang.api.viewsets import ScopedReadOnlyViewSet
+from zhaoshang.core.errors import DomainError
+from zhaoshang.core.messages import error_message
 from zhaoshang.places import services
 from zhaoshang.places.models import Park
 
@@ -30,6 +33,17 @@ class ParkSerializer(serializers.ModelSerializer):
         ]
 
 
+def _speed(text: str | None) -> float | None:
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise services.PlacesError(
+            _("The walking speed “%(speed)s” is not a number") % {"speed": text}, code="invalid"
+        ) from None
+
+
 class ParkViewSet(ScopedReadOnlyViewSet):
     """Parks the user may see; ``access`` gives the POIs of each category within 5/10/15 minutes' walk."""
 
@@ -42,11 +56,9 @@ class ParkViewSet(ScopedReadOnlyViewSet):
         park = self.get_object()
         speed = request.query_params.get("speed")
         try:
-            value = float(speed) if speed else None
-            result = services.park_access(park, speed=value)
-        except ValueError as exc:
-            code = getattr(exc, "code", "invalid")
-            return Response({"error": str(exc), "code": code}, status=400)
+            result = services.park_access(park, speed=_speed(speed))
+        except DomainError as exc:  # a places error or a core's
+            return Response({"error": error_message(exc), "code": exc.code}, status=400)
         return Response(result.as_json())
 
     @extend_schema(responses={200: dict})
@@ -55,9 +67,9 @@ class ParkViewSet(ScopedReadOnlyViewSet):
         park = self.get_object()
         try:
             gaps = services.park_gaps(park)
-        except services.PlacesError as exc:
-            return Response({"error": str(exc), "code": exc.code}, status=400)
-        return Response({"park": park.name, "gaps": [g.message_zh for g in gaps]})
+        except DomainError as exc:  # a places error or a core's
+            return Response({"error": error_message(exc), "code": exc.code}, status=400)
+        return Response({"park": park.name, "gaps": [services.gap_message(g) for g in gaps]})
 
 
 ROUTES = [("places/parks", ParkViewSet)]

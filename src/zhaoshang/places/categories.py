@@ -68,9 +68,8 @@ OSM_TAGS: dict[str, tuple[str, ...]] = {
 
 
 class CategoryError(DomainError):
-    def __init__(self, message: str, code: str = "bad_category_mapping"):
-        super().__init__(message)
-        self.code = code
+    def __init__(self, message: str, code: str = "bad_category_mapping", **params: Any):
+        super().__init__(message, code=code, **params)
 
 
 class TagMatcher:
@@ -81,11 +80,21 @@ class TagMatcher:
         self.by_tag: dict[tuple[str, str], list[int]] = {}
         for code, tags in mapping.items():
             if code not in INDEX:
-                raise CategoryError(f"未知类别“{code}”；可用类别：{'、'.join(CODES)}")
+                raise CategoryError(
+                    f"未知类别“{code}”；可用类别：{'、'.join(CODES)}",
+                    code="category_mapping_unknown_category",
+                    category=code,
+                    choices=", ".join(CODES),
+                )
             for tag in tags:
                 key, sep, value = str(tag).partition("=")
                 if not sep or not key.strip() or not value.strip():
-                    raise CategoryError(f"类别“{code}”的标签“{tag}”应写成 key=value")
+                    raise CategoryError(
+                        f"类别“{code}”的标签“{tag}”应写成 key=value",
+                        code="category_mapping_bad_tag",
+                        category=code,
+                        tag=tag,
+                    )
                 self.by_tag.setdefault((key.strip(), value.strip()), []).append(INDEX[code])
         self.keys: tuple[str, ...] = tuple(sorted({k for k, _ in self.by_tag}))
 
@@ -110,15 +119,24 @@ def load_mapping(path: str | Path) -> dict[str, tuple[str, ...]]:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
-        raise CategoryError(f"无法读取类别映射文件 {path}：{exc}") from exc
+        raise CategoryError(
+            f"无法读取类别映射文件 {path}：{exc}",
+            code="category_mapping_unreadable",
+            path=str(path),
+            error=str(exc),
+        ) from exc
     if not isinstance(data, dict):
-        raise CategoryError("类别映射文件应为 类别: [key=value, ...] 的映射")
+        raise CategoryError(
+            "类别映射文件应为 类别: [key=value, ...] 的映射", code="category_mapping_not_a_mapping"
+        )
     mapping = dict(OSM_TAGS)
     for code, tags in data.items():
         if isinstance(tags, str):
             tags = [tags]
         if not isinstance(tags, list):
-            raise CategoryError(f"类别“{code}”的标签应为列表")
+            raise CategoryError(
+                f"类别“{code}”的标签应为列表", code="category_mapping_tags_not_a_list", category=code
+            )
         mapping[str(code)] = tuple(str(t) for t in tags)
     TagMatcher(mapping)  # validates
     return mapping

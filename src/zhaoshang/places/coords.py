@@ -12,6 +12,7 @@ millimetres), instead of the one-step approximation many libraries use (which is
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from zhaoshang.core.errors import DomainError
 
@@ -22,9 +23,8 @@ CRS_CHOICES = ("wgs84", "gcj02", "bd09")
 
 
 class CoordinateError(DomainError):
-    def __init__(self, message: str, code: str = "bad_coordinates"):
-        super().__init__(message)
-        self.code = code
+    def __init__(self, message: str, code: str = "bad_coordinates", **params: Any):
+        super().__init__(message, code=code, **params)
 
 
 def out_of_china(lon: float, lat: float) -> bool:
@@ -91,14 +91,21 @@ def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
 def to_wgs84(lon: float, lat: float, crs: str) -> tuple[float, float]:
     """Convert a point from ``crs`` (wgs84, gcj02 or bd09) to WGS-84; validates the range."""
     if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
-        raise CoordinateError(f"坐标超出经纬度范围（{lon}, {lat}）")
+        raise CoordinateError(
+            f"坐标超出经纬度范围（{lon}, {lat}）", code="coordinates_out_of_range", lon=lon, lat=lat
+        )
     if crs == "wgs84":
         return lon, lat
     if crs == "gcj02":
         return gcj02_to_wgs84(lon, lat)
     if crs == "bd09":
         return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
-    raise CoordinateError(f"未知坐标系“{crs}”；可选：{'、'.join(CRS_CHOICES)}", code="bad_crs")
+    raise CoordinateError(
+        f"未知坐标系“{crs}”；可选：{'、'.join(CRS_CHOICES)}",
+        code="bad_crs",
+        crs=crs,
+        choices=", ".join(CRS_CHOICES),
+    )
 
 
 # --- XYZ map tiles (Web Mercator, the scheme of OSM, Tianditu and Amap tile servers) ------------------------
@@ -138,7 +145,7 @@ def tiles_covering(
     their corners are shifted back, which lays the tiles under WGS-84 data where they belong.
     """
     if crs not in ("wgs84", "gcj02"):
-        raise CoordinateError(f"瓦片坐标系应为 wgs84 或 gcj02，收到 {crs}")
+        raise CoordinateError(f"瓦片坐标系应为 wgs84 或 gcj02，收到 {crs}", code="tile_crs_unknown", crs=crs)
     if crs == "gcj02":
         west, south = wgs84_to_gcj02(west, south)
         east, north = wgs84_to_gcj02(east, north)

@@ -61,9 +61,8 @@ SUFFIXES = (".osm.pbf", ".osm.bz2", ".osm.gz", ".pbf", ".osm")
 
 
 class OsmError(DomainError):
-    def __init__(self, message: str, code: str = "bad_osm"):
-        super().__init__(message)
-        self.code = code
+    def __init__(self, message: str, code: str = "bad_osm", **params: Any):
+        super().__init__(message, code=code, **params)
 
 
 def _values(value: str | None) -> list[str]:
@@ -196,7 +195,7 @@ def read_osm(
     """
     path = Path(path)
     if not path.is_file():
-        raise OsmError(f"找不到 OSM 文件：{path}", code="not_found")
+        raise OsmError(f"找不到 OSM 文件：{path}", code="osm_file_not_found", path=str(path))
     matcher = matcher or TagMatcher()
     extract, missing = _read(path, matcher, progress, progress_every, {})
     if missing:
@@ -224,7 +223,12 @@ def _locate_nodes(path: Path, ids: set[int]) -> dict[int, tuple[float, float]]:
                 if isinstance(node, osmium.osm.Node) and node.id in negative and node.location.valid():
                     found[node.id] = (node.location.lon, node.location.lat)
     except RuntimeError as exc:
-        raise OsmError(f"无法读取 OSM 文件 {path.name}：{exc}", code="unreadable") from exc
+        raise OsmError(
+            f"无法读取 OSM 文件 {path.name}：{exc}",
+            code="osm_file_unreadable",
+            file=path.name,
+            error=str(exc),
+        ) from exc
     return found
 
 
@@ -331,7 +335,12 @@ def _read(
                     for c in cats:
                         pois.append(Poi("r", obj.orig_id(), _name(tags), c, sx / total_a, sy / total_a, tags))
     except RuntimeError as exc:  # libosmium reports unreadable / corrupt input this way
-        raise OsmError(f"无法读取 OSM 文件 {path.name}：{exc}", code="unreadable") from exc
+        raise OsmError(
+            f"无法读取 OSM 文件 {path.name}：{exc}",
+            code="osm_file_unreadable",
+            file=path.name,
+            error=str(exc),
+        ) from exc
 
     refs: np.ndarray = (
         np.frombuffer(way_refs, dtype=np.int64) if len(way_refs) else np.zeros(0, dtype=np.int64)

@@ -11,10 +11,12 @@ of place.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from zhaoshang.core.errors import DomainError
 
@@ -73,9 +75,8 @@ _LABEL_TO_CODE = {c.label_zh: c.code for c in CATEGORIES} | {c.code: c.code for 
 
 
 class PoiFileError(DomainError):
-    def __init__(self, message: str, code: str = "bad_poi_file"):
-        super().__init__(message)
-        self.code = code
+    def __init__(self, message: str, code: str = "bad_poi_file", **params: Any):
+        super().__init__(message, code=code, **params)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,10 @@ class RowIssue:
     row: int
     field: str  # Chinese column label
     value: str
-    reason: str
+    reason: str  # the Chinese sentence
+    # which finding, and the values of its sentence, for the edge to say it in another language
+    code: str = ""
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -115,17 +119,20 @@ def map_headers(header: list[str]) -> dict[str, int]:
             if field not in found and key in {_norm(n) for n in names}:
                 found[field] = index
                 break
-    missing = []
+    missing = []  # (Chinese, the header names a file may use) of each missing column
     if "name" not in found:
-        missing.append("名称")
+        missing.append(("名称", "name"))
     if not ({"lon", "lat"} <= set(found) or "location" in found):
-        missing.append("经度/纬度（或 location 坐标）")
+        missing.append(("经度/纬度（或 location 坐标）", "lon + lat (or location)"))
     if "category" not in found and "type_code" not in found:
-        missing.append("类别或类型编码")
+        missing.append(("类别或类型编码", "category or typecode"))
     if missing:
+        present = [h for h in header if h]
         raise PoiFileError(
-            f"表头缺少：{'、'.join(missing)}（现有表头：{'、'.join(h for h in header if h)}）",
-            code="bad_header",
+            f"表头缺少：{'、'.join(zh for zh, _ in missing)}（现有表头：{'、'.join(present)}）",
+            code="poi_header_missing",
+            missing=", ".join(names for _, names in missing),
+            header=", ".join(present),
         )
     return found
 
@@ -137,7 +144,10 @@ class TypeCodeTable:
         for prefix, category in mapping.items():
             if category not in BY_CODE:
                 raise PoiFileError(
-                    f"类型编码“{prefix}”映射到未知类别“{category}”", code="bad_type_code_table"
+                    f"类型编码“{prefix}”映射到未知类别“{category}”",
+                    code="bad_type_code_table",
+                    prefix=prefix,
+                    category=category,
                 )
         self.mapping = {str(p).strip(): c for p, c in mapping.items() if str(p).strip()}
         self.lengths = sorted({len(p) for p in self.mapping}, reverse=True)
@@ -163,7 +173,12 @@ def parse_rows(
 ) -> Iterator[PoiRow | RowIssue | Skipped]:
     """Validate and convert each row; yields a POI, an issue (bad row) or a skipped row (unmapped type)."""
     if crs not in CRS_CHOICES:
-        raise PoiFileError(f"未知坐标系“{crs}”；可选：{'、'.join(CRS_CHOICES)}", code="bad_crs")
+        raise PoiFileError(
+            f"未知坐标系“{crs}”；可选：{'、'.join(CRS_CHOICES)}",
+            code="bad_crs",
+            crs=crs,
+            choices=", ".join(CRS_CHOICES),
+        )
     cols = map_headers(header)
 
     def cell(cells: list, field: str) -> str:
@@ -175,7 +190,7 @@ def parse_rows(
     for number, cells in rows:
         name = cell(cells, "name")
         if not name:
-            yield RowIssue(number, "名称", "", "名称为空")
+            yield RowIssue(number, "名称", "", "名称为空", "poi_name_missing")
             continue
         if "location" in cols and not ("lon" in cols and cell(cells, "lon")):
             raw = cell(cells, "location")
@@ -183,20 +198,20 @@ def parse_rows(
             lon = _number(parts[0]) if len(parts) == 2 else None
             lat = _number(parts[1]) if len(parts) == 2 else None
             if lon is None or lat is None:
-                yield RowIssue(number, "坐标", raw, "应写成“经度,纬度”")
+                yield RowIssue(number, "坐标", raw, "应写成“经度,纬度”", "poi_location_not_a_pair")
                 continue
         else:
             lon, lat = _number(cell(cells, "lon")), _number(cell(cells, "lat"))
             if lon is None:
-                yield RowIssue(number, "经度", cell(cells, "lon"), "不是数字")
+                yield RowIssue(number, "经度", cell(cells, "lon"), "不是数字", "poi_coordinate_not_a_number")
                 continue
             if lat is None:
-                yield RowIssue(number, "纬度", cell(cells, "lat"), "不是数字")
+                yield RowIssue(number, "纬度", cell(cells, "lat"), "不是数字", "poi_coordinate_not_a_number")
                 continue
         try:
             wlon, wlat = to_wgs84(lon, lat, crs)
         except CoordinateError as exc:
-            yield RowIssue(number, "坐标", f"{lon},{lat}", str(exc))
+            yield RowIssue(number, "坐标", f"{lon},{lat}", exc.message, exc.code, exc.params)
             continue
         category_text = cell(cells, "category")
         type_code = cell(cells, "type_code")
@@ -215,10 +230,12 @@ def parse_rows(
 def read_poi_file(
     path: str | Path, *, crs: str, type_codes: TypeCodeTable
 ) -> Iterator[PoiRow | RowIssue | Skipped]:
-    from zhaoshang.tabular import UnreadableFileError, open_table
+    from zhaoshang.tabular import open_table
 
     try:
         table = open_table(path)
-    except (UnreadableFileError, ValueError) as exc:
+    except DomainError as exc:  # the shared reader's error keeps its code and params
+        raise PoiFileError(exc.message, code=exc.code, **exc.params) from exc
+    except ValueError as exc:
         raise PoiFileError(str(exc), code="unreadable") from exc
     return parse_rows(table.header, table.rows, crs=crs, type_codes=type_codes)

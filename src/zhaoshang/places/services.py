@@ -17,6 +17,7 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.models import Organisation
 from zhaoshang.accounts.types import Actor
@@ -32,11 +33,14 @@ from zhaoshang.tabular import Sheet, write_workbook, write_xlsx
 
 
 class PlacesError(DomainError):
-    """A places domain error: ``code`` for the API, a Chinese message for people."""
+    """A places domain error: ``code`` for the API, a message for people (a core's, said by its code)."""
 
 
 def _wrap(exc: ValueError) -> PlacesError:
-    return PlacesError(str(exc), code=getattr(exc, "code", "invalid"))
+    """A core's error as a places error: the same message, code and params (the edge says it by its code)."""
+    if isinstance(exc, DomainError):
+        return PlacesError(exc.message, code=exc.code, **exc.params)
+    return PlacesError(str(exc), code="invalid")
 
 
 def walk_speed() -> float:
@@ -82,7 +86,11 @@ def load_network(network: StreetNetwork) -> NetworkData:
             return hit[1]
     data = network.data
     if data is None or (not isinstance(data, (bytes, bytearray)) and not hasattr(data, "tobytes")):
-        raise PlacesError(f"区域“{network.name}”的路网数据缺失，请重新导入", code="network_missing")
+        raise PlacesError(
+            _("The street network data of the area “%(area)s” is missing; import it again")
+            % {"area": network.name},
+            code="network_missing",
+        )
     with np.load(io.BytesIO(bytes(data))) as arrays:
         node_ids = arrays["node_ids"]
         lon, lat = arrays["lon"], arrays["lat"]
@@ -108,13 +116,15 @@ def import_osm(
     path = Path(path)
     area = (area or area_name(path)).strip()
     if not area:
-        raise PlacesError("区域名称不能为空", code="bad_area")
+        raise PlacesError(_("The area name must not be empty"), code="bad_area")
     try:
         extract = read_osm(path, progress=progress)
     except OsmError as exc:
         raise _wrap(exc) from exc
     if extract.node_ids.size == 0:
-        raise PlacesError(f"文件 {path.name} 中没有可步行的道路", code="no_network")
+        raise PlacesError(
+            _("The file %(file)s has no walkable streets") % {"file": path.name}, code="no_network"
+        )
     blob = _pack(
         extract.node_ids, extract.lon, extract.lat, extract.edge_u, extract.edge_v, extract.edge_length
     )
@@ -139,7 +149,7 @@ def import_osm(
         network.data = blob
         network.is_demo = is_demo
         network.save()
-        removed, _ = Poi.objects.filter(network=network).delete()
+        removed, _by_model = Poi.objects.filter(network=network).delete()
         Poi.objects.bulk_create(
             [
                 Poi(
@@ -190,11 +200,17 @@ def network_for_point(lon: float, lat: float, name: str | None = None) -> Street
     if name:
         network = networks.filter(name=name).first()
         if network is None:
-            raise PlacesError(f"没有名为“{name}”的路网区域", code="network_not_found")
+            raise PlacesError(
+                _("There is no street network area named “%(area)s”") % {"area": name},
+                code="network_not_found",
+            )
         return network
     candidates = list(networks.order_by("-imported_at", "-pk"))
     if not candidates:
-        raise PlacesError("还没有导入路网：先运行 zhaoshang places import-osm FILE", code="no_network")
+        raise PlacesError(
+            _("No street network has been imported yet: first run zhaoshang places import-osm FILE"),
+            code="no_network",
+        )
     inside = [n for n in candidates if n.contains(lon, lat)]
     if inside:
         return inside[0]
@@ -277,7 +293,9 @@ def find_park(name_or_id: str) -> Park:
     if park is None and str(name_or_id).isdigit():
         park = Park.objects.filter(pk=int(name_or_id)).first()
     if park is None:
-        raise PlacesError(f"没有名为“{name_or_id}”的园区", code="park_not_found")
+        raise PlacesError(
+            _("There is no park named “%(park)s”") % {"park": name_or_id}, code="park_not_found"
+        )
     return park
 
 
@@ -290,21 +308,31 @@ PLACE_MARGIN_DEG = 0.02
 def parse_point(lon: Any, lat: Any) -> tuple[float, float]:
     """A WGS-84 point typed or tapped on the map, or a PlacesError naming the field."""
     out = []
-    for label, value, bound in (("经度", lon, 180.0), ("纬度", lat, 90.0)):
+    for label, value, bound in ((_("Longitude"), lon, 180.0), (_("Latitude"), lat, 90.0)):
         try:
             number = float(str(value).strip())
         except (TypeError, ValueError):
-            raise PlacesError(f"{label}“{value}”不是数字", code="bad_point", field=label) from None
+            raise PlacesError(
+                _("%(label)s “%(value)s” is not a number") % {"label": label, "value": value},
+                code="bad_point",
+                field=label,
+            ) from None
         if not (-bound <= number <= bound):  # also rejects NaN
-            raise PlacesError(f"{label} {number} 超出范围（±{bound:g}）", code="bad_point", field=label)
+            raise PlacesError(
+                _("%(label)s %(number)s is out of range (±%(bound)s)")
+                % {"label": label, "number": number, "bound": f"{bound:g}"},
+                code="bad_point",
+                field=label,
+            )
         out.append(number)
     lon_f, lat_f = out
     networks = list(StreetNetwork.objects.defer("data"))
     if networks and min(n.bbox_distance(lon_f, lat_f) for n in networks) > PLACE_MARGIN_DEG:
         raise PlacesError(
-            f"（{lon_f:.6f}, {lat_f:.6f}）不在任何已导入路网附近，请在地图上点选",
+            _("(%(lon)s, %(lat)s) is not near any imported street network; pick the point on the map")
+            % {"lon": f"{lon_f:.6f}", "lat": f"{lat_f:.6f}"},
             code="off_network",
-            field="经度",
+            field=_("Longitude"),
         )
     return lon_f, lat_f
 
@@ -331,7 +359,9 @@ def place_park(
     polygon = park.geometry.get("type") in ("Polygon", "MultiPolygon")
     if mode == "boundary":
         if not polygon:
-            raise PlacesError("只有面状园区可以恢复为边界起点", code="bad_mode")
+            raise PlacesError(
+                _("Only a polygon park can go back to its boundary as origins"), code="bad_mode"
+            )
         fields: dict[str, Any] = {
             "origins": _boundary_origins(park.geometry),
             "origin_kind": Park.OriginKind.BOUNDARY,
@@ -350,7 +380,9 @@ def place_park(
             gates = list(park.origins) if park.origin_kind == Park.OriginKind.GATES else []
             fields = {"origins": gates + [point], "origin_kind": Park.OriginKind.GATES}
         else:
-            raise PlacesError("点状园区不能添加大门，请直接移动园区位置", code="bad_mode")
+            raise PlacesError(
+                _("A point park cannot have gates; move the park's location instead"), code="bad_mode"
+            )
     claim_version(park, expected_version)
     audit.update(actor, park, note="地图上放置", **fields)
     return park_access(park)
@@ -375,10 +407,13 @@ def place_carrier(
     from zhaoshang.accounts.scoping import check_reference
     from zhaoshang.core.locking import StaleEdit, claim_version
 
-    check_reference(actor, carrier, field="载体")
+    check_reference(actor, carrier, field=_("Carrier"))
     if park is not None and carrier.organisation_id != park.organisation_id:
         raise PlacesError(
-            f"载体“{carrier.name}”不属于园区“{park.name}”", code="carrier_not_in_park", field="载体"
+            _("The carrier “%(carrier)s” does not belong to the park “%(park)s”")
+            % {"carrier": carrier.name, "park": park.name},
+            code="carrier_not_in_park",
+            field=_("Carrier"),
         )
     x, y = parse_point(lon, lat)
     site = CarrierSite.objects.select_for_update().filter(carrier=carrier).first()
@@ -438,7 +473,7 @@ def park_access(
     data = load_network(network)
     origin_nodes, offsets = _origin_nodes(park, data)
     lon, lat, cats = pois_for_network(network)
-    poi_nodes, _ = data.snapper.snap(lon, lat)
+    poi_nodes, _offsets = data.snapper.snap(lon, lat)
     table = core.counts_from(data.graph, origin_nodes, poi_nodes, cats, len(CODES), limits)
     counts = {str(m): {code: int(table[b, i]) for i, code in enumerate(CODES)} for b, m in enumerate(minutes)}
     return ParkAccess(park, network, tuple(minutes), speed, counts, np.unique(origin_nodes), offsets)
@@ -452,7 +487,7 @@ def isochrone(
     limits = core.limits_for(minutes, speed)
     network = _network_with_data(network_for_point(park.lon, park.lat))
     data = load_network(network)
-    origin_nodes, _ = _origin_nodes(park, data)
+    origin_nodes, _offsets = _origin_nodes(park, data)
     us, vs, ds = core.reachable_edges(data.graph, origin_nodes, float(limits[-1]))
     bands = np.searchsorted(limits + core.EPSILON_M, ds, side="left")
     lon, lat = data.graph.lon, data.graph.lat
@@ -476,7 +511,7 @@ def node_counts(
     network = _network_with_data(network)
     data = load_network(network)
     lon, lat, cats = pois_for_network(network)
-    poi_nodes, _ = data.snapper.snap(lon, lat)
+    poi_nodes, _offsets = data.snapper.snap(lon, lat)
     return data, core.all_node_counts(data.graph, poi_nodes, cats, len(CODES), limits)
 
 
@@ -531,7 +566,7 @@ def heat_counts(network: StreetNetwork, *, speed: float | None = None) -> tuple[
         return data, hit
     limits = core.limits_for(core.DEFAULT_MINUTES, speed)
     lon, lat, cats = pois_for_network(network)
-    poi_nodes, _ = data.snapper.snap(lon, lat)
+    poi_nodes, _offsets = data.snapper.snap(lon, lat)
     counts = core.all_node_counts(data.graph, poi_nodes, cats, len(CODES), limits)
     if counts.size == 0 or counts.max() < np.iinfo(np.uint16).max:
         counts = counts.astype(np.uint16)
@@ -562,9 +597,17 @@ def heat_layer(network: StreetNetwork, category: str, minutes: int, *, speed: fl
     """What the heat-map page draws: streets (or grid cells) coloured by the count of ``category`` within
     ``minutes`` walking minutes of each node, in metres of a local frame at the network's centre."""
     if category not in CODES:
-        raise PlacesError(f"未知的类别“{category}”", code="bad_category", field="category")
+        raise PlacesError(
+            _("Unknown category “%(category)s”") % {"category": category},
+            code="bad_category",
+            field="category",
+        )
     if minutes not in core.DEFAULT_MINUTES:
-        raise PlacesError(f"分钟数应为 {core.DEFAULT_MINUTES} 之一", code="bad_minutes", field="minutes")
+        raise PlacesError(
+            _("The minutes must be one of %(choices)s") % {"choices": core.DEFAULT_MINUTES},
+            code="bad_minutes",
+            field="minutes",
+        )
     data, counts = heat_counts(network, speed=speed)
     values = counts[:, core.DEFAULT_MINUTES.index(minutes), CODES.index(category)].astype(np.int64)
     g = data.graph
@@ -585,7 +628,7 @@ def heat_layer(network: StreetNetwork, category: str, minutes: int, *, speed: fl
         sizes = [len(gr) for gr in groups]
     else:
         cell_of_node, col, row, glon0, glat0 = core.grid_cells(g.lon, g.lat, HEAT_CELL_M)
-        _, top = core.cell_stats(cell_of_node, values, col.size)
+        _mean, top = core.cell_stats(cell_of_node, values, col.size)
         cell_class = heat_class(top)
         gkx, gky = core.metres_per_degree(glat0)
         ox = (glon0 - lon0) * kx  # the grid's corner in the page's frame
@@ -617,15 +660,16 @@ def heat_layer(network: StreetNetwork, category: str, minutes: int, *, speed: fl
 def heat_table(network: StreetNetwork, level: str = "node", *, cell_m: float = HEAT_CELL_M):
     """Headers and rows of the counts for export: per node, or per grid cell (the most any node of the cell
     reaches), every category within 5/10/15 minutes."""
-    from zhaoshang.places.categories import BY_CODE
-
     data, counts = heat_counts(network)
     columns = [(m, c) for m in core.DEFAULT_MINUTES for c in CODES]
-    names = [f"{BY_CODE[c].label_zh}（{m} 分钟）" for m, c in columns]
+    names = [
+        _("%(category)s (%(minutes)s min)") % {"category": category_label(c), "minutes": m}
+        for m, c in columns
+    ]
     flat = counts.reshape(counts.shape[0], -1)
     g = data.graph
     if level == "node":
-        headers = ["节点 OSM ID", "经度", "纬度"] + names
+        headers = [_("Node OSM ID"), _("Longitude"), _("Latitude")] + names
 
         def node_rows():
             for i in range(g.n_nodes):
@@ -635,7 +679,7 @@ def heat_table(network: StreetNetwork, level: str = "node", *, cell_m: float = H
 
         return headers, node_rows(), g.n_nodes
     if level != "grid":
-        raise PlacesError("导出粒度应为 node（节点）或 grid（网格）", code="bad_level", field="level")
+        raise PlacesError(_("The export level must be node or grid"), code="bad_level", field="level")
     cell_of_node, col, row, lon0, lat0 = core.grid_cells(g.lon, g.lat, cell_m)
     kx, ky = core.metres_per_degree(lat0)
     n_cells = col.size
@@ -643,17 +687,22 @@ def heat_table(network: StreetNetwork, level: str = "node", *, cell_m: float = H
     order = np.argsort(cell_of_node, kind="stable")  # every cell holds a node: reduce over each cell's run
     starts = np.searchsorted(cell_of_node[order], np.arange(n_cells))
     top = np.maximum.reduceat(flat[order].astype(np.int64), starts, axis=0)
-    headers = ["网格列", "网格行", "西南角经度", "西南角纬度", "网格边长（米）", "节点数"] + [
-        f"{n} 最多" for n in names
-    ]
+    headers = [
+        _("Grid column"),
+        _("Grid row"),
+        _("South-west corner longitude"),
+        _("South-west corner latitude"),
+        _("Grid cell side (m)"),
+        _("Nodes"),
+    ] + [_("%(column)s, most") % {"column": n} for n in names]
 
     def cell_rows():
         for k in range(n_cells):
             yield [
                 int(col[k]),
                 int(row[k]),
-                round(lon0 + col[k] * cell_m / kx, 7),
-                round(lat0 + row[k] * cell_m / ky, 7),
+                round(float(lon0 + col[k] * cell_m / kx), 7),  # a Python float: CSV writes numpy's repr
+                round(float(lat0 + row[k] * cell_m / ky), 7),
                 cell_m,
                 int(nodes[k]),
             ] + top[k].tolist()
@@ -684,13 +733,41 @@ def type_code_table():
     return TypeCodeTable(dict(PoiTypeCode.objects.values_list("prefix", "category")))
 
 
+def poi_issue(issue) -> dict[str, Any]:
+    """A finding of the POI file import (``poifile.RowIssue``) as a dict in the active language: its column
+    label and its reason (in Chinese the core's own words), with its ``code``."""
+    from zhaoshang.core.messages import is_chinese, issue_message
+    from zhaoshang.places.messages import POI_COLUMNS
+
+    reason = issue_message(
+        {
+            "row": issue.row,
+            "column": issue.field,
+            "raw": issue.value,
+            "code": getattr(issue, "code", ""),
+            "message": issue.reason,
+            "params": dict(getattr(issue, "params", None) or {}),
+        }
+    )
+    field = issue.field if is_chinese() else str(POI_COLUMNS.get(issue.field, issue.field))
+    return {
+        "row": issue.row,
+        "field": field,
+        "value": issue.value,
+        "reason": reason,
+        "code": getattr(issue, "code", ""),
+    }
+
+
 def write_issues_xlsx(path: str | Path, issues: list) -> None:
-    """The rejected rows (行号/列/原始值/问题), through the shared writer: a value beginning with = is text."""
+    """The rejected rows (行号/列/原始值/问题, in the active language), through the shared writer: a value
+    beginning with = is text."""
+    said = (poi_issue(issue) for issue in issues)
     write_xlsx(
         path,
-        ["行号", "列", "原始值", "问题"],
-        ((issue.row, str(issue.field), str(issue.value), str(issue.reason)) for issue in issues),
-        sheet_name="问题",
+        [_("Row"), _("Column"), _("Raw value"), _("Problem")],
+        ((i["row"], str(i["field"]), str(i["value"]), str(i["reason"])) for i in said),
+        sheet_name=_("Problem"),
     )
 
 
@@ -729,14 +806,12 @@ def import_pois(
         "rejected": len(issues),
         "skipped_unmapped": len(skipped),
         "by_category": {c: sum(1 for p in good if p.category == c) for c in CODES},
-        "issues": [
-            {"row": i.row, "field": i.field, "value": i.value, "reason": i.reason} for i in issues[:200]
-        ],
+        "issues": [poi_issue(i) for i in issues[:200]],
         "dry_run": dry_run,
     }
     try:
         with transaction.atomic():
-            removed, _ = Poi.objects.filter(network__isnull=True, dataset=dataset).delete()
+            removed, _by_model = Poi.objects.filter(network__isnull=True, dataset=dataset).delete()
             summary["replaced"] = removed
             Poi.objects.bulk_create(
                 [
@@ -797,14 +872,43 @@ def park_gaps(park: Park, *, network_name: str | None = None) -> list:
     limits = np.asarray(standards.distances(reqs), dtype=np.float64)
     network = _network_with_data(network_for_point(park.lon, park.lat, network_name))
     data = load_network(network)
-    origin_nodes, _ = _origin_nodes(park, data)
+    origin_nodes, _offsets = _origin_nodes(park, data)
     lon, lat, cats = pois_for_network(network)
-    poi_nodes, _ = data.snapper.snap(lon, lat)
+    poi_nodes, _offsets = data.snapper.snap(lon, lat)
     table = core.counts_from(data.graph, origin_nodes, poi_nodes, cats, len(CODES), limits)
     counts = {
         float(d): {code: int(table[b, i]) for i, code in enumerate(CODES)} for b, d in enumerate(limits)
     }
     return standards.find_gaps(reqs, counts)
+
+
+def category_label(code: str) -> str:
+    """A category's name in the active language."""
+    from zhaoshang.core.messages import is_chinese
+    from zhaoshang.places.categories import BY_CODE
+
+    return BY_CODE[code].label_zh if is_chinese() else BY_CODE[code].label_en
+
+
+def gap_message(gap) -> str:
+    """A gap against the standard in the active language (in Chinese the core's own sentence)."""
+    from zhaoshang.core.messages import is_chinese
+    from zhaoshang.places.categories import BY_CODE
+
+    if is_chinese():
+        return gap.message_zh
+    values = {
+        "category": BY_CODE[gap.requirement.category].label_en,
+        "minutes": gap.requirement.minutes,
+        "found": gap.found,
+        "required": gap.requirement.min_count,
+    }
+    if gap.found == 0:
+        return _("%(category)s: none within %(minutes)s minutes") % values
+    return (
+        _("%(category)s: only %(found)s within %(minutes)s minutes (the standard asks for %(required)s)")
+        % values
+    )
 
 
 @dataclass
@@ -813,43 +917,53 @@ class ParkComparison:
     access: ParkAccess
     gaps: list
 
+    @property
+    def gap_messages(self) -> list[str]:
+        return [gap_message(g) for g in self.gaps]
+
 
 def compare_parks(parks: list[Park]) -> list[ParkComparison]:
     return [ParkComparison(p, park_access(p), park_gaps(p)) for p in parks]
 
 
 def comparison_report(rows: list[ParkComparison]):
-    """The side-by-side comparison as a report (DOCX/PDF through zhaoshang.reports)."""
-    from zhaoshang.places.categories import BY_CODE
+    """The side-by-side comparison as a report (DOCX/PDF through zhaoshang.reports), in the active language."""
     from zhaoshang.reports.document import Paragraph, Report, Section, Table
 
     speed = rows[0].access.speed if rows else walk_speed()
     sections = []
     for minutes in core.DEFAULT_MINUTES:
-        headers = ("类别",) + tuple(r.park.name for r in rows)
+        headers = (_("Category"),) + tuple(r.park.name for r in rows)
         body = tuple(
-            (BY_CODE[code].label_zh,) + tuple(r.access.counts[str(minutes)][code] for r in rows)
+            (category_label(code),) + tuple(r.access.counts[str(minutes)][code] for r in rows)
             for code in CODES
         )
-        sections.append(
-            Section(f"步行 {minutes} 分钟（{minutes * speed:,.0f} 米）可达设施数", (Table(headers, body),))
-        )
+        heading = _("Facilities within %(minutes)s minutes' walk (%(metres)s m)") % {
+            "minutes": minutes,
+            "metres": f"{minutes * speed:,.0f}",
+        }
+        sections.append(Section(heading, (Table(headers, body),)))
     gap_blocks = []
     for r in rows:
-        text = "；".join(g.message_zh for g in r.gaps) or "无缺口"
-        gap_blocks.append(Paragraph(f"{r.park.name}：{text}"))
-    sections.append(Section("对照生活圈标准的缺口（GB 50180-2018 及园区人才配套）", tuple(gap_blocks)))
+        text = _("; ").join(r.gap_messages) or _("No gaps")
+        gap_blocks.append(Paragraph(_("%(park)s: %(gaps)s") % {"park": r.park.name, "gaps": text}))
+    sections.append(
+        Section(
+            _("Gaps against the life-circle standard (GB 50180-2018 and the parks' talent amenities)"),
+            tuple(gap_blocks),
+        )
+    )
     return Report(
-        title="园区周边配套对比",
-        subtitle=f"步行速度 {speed:g} 米/分钟；距离沿路网计算",
+        title=_("Amenities around the parks compared"),
+        subtitle=_("Walking speed %(speed)s m/min; distances along the street network")
+        % {"speed": f"{speed:g}"},
         sections=tuple(sections),
+        page_label=_("Page {page}"),
     )
 
 
 def export_comparison(rows: list[ParkComparison], path: str | Path) -> Path:
-    """Write the comparison to .xlsx (Chinese headers) or .docx/.pdf (the report)."""
-    from zhaoshang.places.categories import BY_CODE
-
+    """Write the comparison to .xlsx or .docx/.pdf (the report), in the active language."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":  # the shared writer: a park name beginning with = is text, counts stay numbers
@@ -862,11 +976,11 @@ def export_comparison(rows: list[ParkComparison], path: str | Path) -> Path:
             [
                 row.park.name,
                 g.requirement.minutes,
-                BY_CODE[g.requirement.category].label_zh,
+                category_label(g.requirement.category),
                 g.requirement.distance_m,
                 g.requirement.min_count,
                 g.found,
-                g.message_zh,
+                gap_message(g),
                 f"{g.requirement.source} {g.requirement.clause}".strip(),
             ]
             for row in rows
@@ -875,18 +989,22 @@ def export_comparison(rows: list[ParkComparison], path: str | Path) -> Path:
         write_workbook(
             path,
             [
-                Sheet("对比", ["园区", "步行分钟"] + [BY_CODE[c].label_zh for c in CODES], access),
                 Sheet(
-                    "缺口",
+                    _("Comparison"),
+                    [_("Park"), _("Walking minutes")] + [category_label(c) for c in CODES],
+                    access,
+                ),
+                Sheet(
+                    _("Gaps"),
                     [
-                        "园区",
-                        "生活圈（分钟）",
-                        "类别",
-                        "标准距离（米）",
-                        "标准数量",
-                        "实有数量",
-                        "缺口",
-                        "依据",
+                        _("Park"),
+                        _("Life circle (minutes)"),
+                        _("Category"),
+                        _("Standard distance (m)"),
+                        _("Standard count"),
+                        _("Count found"),
+                        _("Gap"),
+                        _("Basis"),
                     ],
                     gaps,
                 ),
@@ -897,4 +1015,4 @@ def export_comparison(rows: list[ParkComparison], path: str | Path) -> Path:
         from zhaoshang.reports.document import render
 
         return render(comparison_report(rows), path)
-    raise PlacesError("导出文件应为 .xlsx、.docx 或 .pdf", code="bad_format")
+    raise PlacesError(_("The export file must be .xlsx, .docx or .pdf"), code="bad_format")

@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from zhaoshang.core.errors import DomainError
 
@@ -125,9 +126,8 @@ DEFAULT_STANDARD: tuple[Requirement, ...] = (
 
 
 class StandardError(DomainError):
-    def __init__(self, message: str, code: str = "bad_standard"):
-        super().__init__(message)
-        self.code = code
+    def __init__(self, message: str, code: str = "bad_standard", **params: Any):
+        super().__init__(message, code=code, **params)
 
 
 @dataclass(frozen=True)
@@ -164,9 +164,11 @@ def load_standard(path: str | Path) -> tuple[Requirement, ...]:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise StandardError(f"无法读取标准文件 {path}：{exc}") from exc
+        raise StandardError(
+            f"无法读取标准文件 {path}：{exc}", code="standard_file_unreadable", path=str(path), error=str(exc)
+        ) from exc
     if not isinstance(data, list) or not data:
-        raise StandardError("标准文件应为要求的列表")
+        raise StandardError("标准文件应为要求的列表", code="standard_file_not_a_list")
     out = []
     for number, item in enumerate(data, start=1):
         try:
@@ -180,10 +182,21 @@ def load_standard(path: str | Path) -> tuple[Requirement, ...]:
                 clause=str(item.get("clause", "")),
             )
         except (KeyError, TypeError, ValueError, AttributeError):
-            raise StandardError(f"标准文件第 {number} 条应含 minutes、category、distance_m") from None
+            raise StandardError(
+                f"标准文件第 {number} 条应含 minutes、category、distance_m",
+                code="standard_item_incomplete",
+                item=number,
+            ) from None
         if req.category not in BY_CODE:
-            raise StandardError(f"标准文件第 {number} 条的类别“{req.category}”未知")
+            raise StandardError(
+                f"标准文件第 {number} 条的类别“{req.category}”未知",
+                code="standard_item_unknown_category",
+                item=number,
+                category=req.category,
+            )
         if req.distance_m <= 0 or req.min_count < 1:
-            raise StandardError(f"标准文件第 {number} 条的距离和数量必须为正")
+            raise StandardError(
+                f"标准文件第 {number} 条的距离和数量必须为正", code="standard_item_not_positive", item=number
+            )
         out.append(req)
     return tuple(out)

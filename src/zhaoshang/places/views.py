@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from zhaoshang.accounts.scoping import get_for_user, in_scope, require, visible
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.locking import StaleEdit
+from zhaoshang.core.messages import error_message
 from zhaoshang.pipeline.models import Carrier
 from zhaoshang.places import access as core
 from zhaoshang.places import services
@@ -82,7 +83,7 @@ def index(request):
     try:
         rows = services.compare_parks(selected)
     except services.PlacesError as exc:
-        error = exc.message
+        error = error_message(exc)
     table = [
         {
             "label": c.label_zh if request.LANGUAGE_CODE.startswith("zh") else c.label_en,
@@ -122,7 +123,9 @@ def export_file(request, fmt: str):
         raise Http404
     rows = services.compare_parks(selected)
     return file_download(
-        f"园区配套对比.{fmt}", f".{fmt}", lambda path: services.export_comparison(rows, path)
+        f"{_('Park amenities compared')}.{fmt}",
+        f".{fmt}",
+        lambda path: services.export_comparison(rows, path),
     )
 
 
@@ -130,7 +133,7 @@ def _map_data(park: Park, carriers=()) -> dict:
     """Vector layers in local metres around the park: network, isochrone segments, POIs, the park."""
     network = services._network_with_data(services.network_for_point(park.lon, park.lat))
     data = services.load_network(network)
-    origin_nodes, _ = services._origin_nodes(park, data)
+    origin_nodes, _offsets = services._origin_nodes(park, data)
     limits = core.limits_for(core.DEFAULT_MINUTES, services.walk_speed())
     lon0, lat0 = park.lon, park.lat
     kx, ky = core.metres_per_degree(lat0)
@@ -179,7 +182,7 @@ def _map_data(park: Park, carriers=()) -> dict:
         ],
         "pois": pois,
         "park": {"name": park.name, "shape": shape, "origins": [xy(o[0], o[1]) for o in park.origins]},
-        "categories": {c.code: c.label_zh for c in CATEGORIES},
+        "categories": {c.code: services.category_label(c.code) for c in CATEGORIES},
     }
 
 
@@ -198,7 +201,7 @@ def park_detail(request, pk: int, *, error: str = "", status: int = 200, posted=
         gaps = services.park_gaps(park)
         map_data = _map_data(park, carriers)
     except services.PlacesError as exc:
-        error = error or exc.message
+        error = error or error_message(exc)
     counts = []
     if result:
         counts = [
@@ -233,7 +236,7 @@ def park_detail(request, pk: int, *, error: str = "", status: int = 200, posted=
             "park": park,
             "result": result,
             "counts": counts,
-            "gaps": gaps,
+            "gaps": [services.gap_message(g) for g in gaps],
             "map_data": map_data,
             "carriers": carriers,
             "placeable": placeable,
@@ -294,9 +297,9 @@ def place(request, pk: int):
                 _("Choose what to place: the park or one of its carriers."), code="no_target"
             )
     except StaleEdit as exc:
-        return park_detail(request, pk, error=exc.message, status=409, posted=post)
+        return park_detail(request, pk, error=error_message(exc), status=409, posted=post)
     except DomainError as exc:
-        return park_detail(request, pk, error=exc.message, status=400, posted=post)
+        return park_detail(request, pk, error=error_message(exc), status=400, posted=post)
     return redirect("places:park", pk)
 
 
@@ -336,7 +339,7 @@ def heat(request):
             network.min_lon, network.min_lat, network.max_lon, network.max_lat, layer["frame"]
         )
     except services.PlacesError as exc:
-        error, status = exc.message, 400
+        error, status = error_message(exc), 400
     zh = request.LANGUAGE_CODE.startswith("zh")
     context = {
         "networks": networks,
@@ -364,16 +367,15 @@ def heat_export(request, fmt: str):
     require(request.user, "place_data", "view")
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    _, network, _, _ = _heat_choice(request)
+    _networks, network, _category, _minutes = _heat_choice(request)
     level = request.GET.get("level") or "node"
     headers, rows, n_rows = services.heat_table(network, level)
     if fmt == "xlsx" and n_rows >= 1_048_576:
         raise services.PlacesError(
             _("Too many rows for one Excel sheet: export per grid cell, or as CSV."), code="too_many_rows"
         )
-    name = f"步行可达设施数_{network.name}_{'节点' if level == 'node' else '网格'}.{fmt}"
+    title = _("Walking access counts")
+    name = f"{title}_{network.name}_{_('per node') if level == 'node' else _('per grid cell')}.{fmt}"
     if fmt == "csv":
         return file_download(name, ".csv", lambda path: write_csv(path, headers, rows))
-    return file_download(
-        name, ".xlsx", lambda path: write_xlsx(path, headers, rows, sheet_name="步行可达设施数")
-    )
+    return file_download(name, ".xlsx", lambda path: write_xlsx(path, headers, rows, sheet_name=title))

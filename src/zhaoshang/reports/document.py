@@ -4,7 +4,7 @@ A :class:`Report` has a title, a subtitle and sections; a section has a heading 
 paragraphs, key figures and tables. :func:`render` writes it to ``.docx`` (python-docx, with East-Asian fonts
 set through ``w:eastAsia`` so Word shows Chinese in a Chinese face) or ``.pdf`` (reportlab, embedding the
 CJK font found by :mod:`zhaoshang.reports.fonts`, CJK line breaking, table headers repeated on every page and
-"第 N 页" at the foot of each page).
+"第 N 页" — or the report's ``page_label`` — at the foot of each page).
 """
 
 from __future__ import annotations
@@ -66,6 +66,8 @@ class Report:
     title: str
     subtitle: str = ""
     sections: tuple[Section, ...] = field(default_factory=tuple)
+    # the foot of each page, ``{page}`` being its number (an edge passes it in the reader's language)
+    page_label: str = "第 {page} 页"
 
 
 def format_cell(value: Cell) -> str:
@@ -103,7 +105,12 @@ def validate(report: Report) -> None:
                 for n, row in enumerate(block.rows, start=1):
                     if len(row) != len(block.headers):
                         raise InvalidReport(
-                            f"表格「{name}」第 {n} 行有 {len(row)} 个单元格，但表头有 {len(block.headers)} 列"
+                            f"表格「{name}」第 {n} 行有 {len(row)} 个单元格，但表头有 {len(block.headers)} 列",
+                            code="report_row_width_mismatch",
+                            table=name,
+                            row=n,
+                            cells=len(row),
+                            columns=len(block.headers),
                         )
 
 
@@ -116,7 +123,11 @@ def render(report: Report, path: str | Path, **options: object) -> Path:
     elif suffix == ".pdf":
         render_pdf(report, path, **options)  # type: ignore[arg-type]
     else:
-        raise UnsupportedReportFormat(f"不支持的报告格式「{suffix or path.name}」，请使用 .docx 或 .pdf")
+        raise UnsupportedReportFormat(
+            f"不支持的报告格式「{suffix or path.name}」，请使用 .docx 或 .pdf",
+            code="report_format_unsupported",
+            format=suffix or path.name,
+        )
     return path
 
 
@@ -223,11 +234,12 @@ def render_docx(
 
     footer = doc.sections[0].footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    add_run(footer, "第 ")
+    before, _, after = report.page_label.partition("{page}")
+    add_run(footer, before)
     page = OxmlElement("w:fldSimple")
     page.set(qn("w:instr"), "PAGE")
     footer._p.append(page)
-    add_run(footer, " 页")
+    add_run(footer, after)
     doc.core_properties.title = report.title
     doc.save(str(path))
 
@@ -325,7 +337,8 @@ def render_pdf(report: Report, path: str | Path, *, font: CjkFont | None = None)
     def page_number(canvas: object, doc: object) -> None:
         canvas.saveState()  # type: ignore[attr-defined]
         canvas.setFont(name, 9)  # type: ignore[attr-defined]
-        canvas.drawCentredString(A4[0] / 2, 10 * mm, f"第 {doc.page} 页")  # type: ignore[attr-defined]
+        label = report.page_label.replace("{page}", str(doc.page))  # type: ignore[attr-defined]
+        canvas.drawCentredString(A4[0] / 2, 10 * mm, label)  # type: ignore[attr-defined]
         canvas.restoreState()  # type: ignore[attr-defined]
 
     doc = SimpleDocTemplate(

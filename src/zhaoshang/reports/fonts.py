@@ -139,7 +139,10 @@ def find_cjk_font(
         if not path.is_file():
             raise CjkFontMissing(
                 f"环境变量 {ENV_VAR} 指定的字体文件不存在：{path}。"
-                f" / The font file named by {ENV_VAR} does not exist: {path}."
+                f" / The font file named by {ENV_VAR} does not exist: {path}.",
+                code="cjk_font_file_missing",
+                variable=ENV_VAR,
+                path=str(path),
             )
         font = _try_load(path, index)
         if font is None:
@@ -147,7 +150,11 @@ def find_cjk_font(
                 f"环境变量 {ENV_VAR} 指定的字体 {path}（字体集第 {index} 款）无法嵌入 PDF："
                 "需要 TrueType 轮廓且包含中文字形的 .ttf/.ttc（CFF/OTF 字体如 Noto Sans CJK 不可用）。"
                 f" / The font {path} (face {index}) named by {ENV_VAR} cannot be embedded: reportlab needs a"
-                " TrueType-outline .ttf/.ttc with Chinese glyphs (CFF/OTF fonts such as Noto Sans CJK do not work)."
+                " TrueType-outline .ttf/.ttc with Chinese glyphs (CFF/OTF fonts such as Noto Sans CJK do not work).",
+                code="cjk_font_not_embeddable",
+                variable=ENV_VAR,
+                path=str(path),
+                index=index,
             )
         _cache[key] = font
         return font
@@ -162,7 +169,9 @@ def find_cjk_font(
             logger.debug("Using CJK font %s#%s (%s)", path, index, font.face_name)
             _cache[key] = font
             return font
-    raise CjkFontMissing(missing_font_message())
+    raise CjkFontMissing(
+        missing_font_message(), code="cjk_font_missing", package=DEBIAN_PACKAGE, variable=ENV_VAR
+    )
 
 
 def missing_font_message() -> str:

@@ -6,8 +6,11 @@ import json
 import sys
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from zhaoshang.core.messages import issue_message
 from zhaoshang.insight import benchmark
+from zhaoshang.insight.services import listing
 
 
 def add_arguments(sub) -> None:
@@ -82,7 +85,7 @@ def _indicators_import(
     dry_run=False,
     errors=None,
     json=False,
-    **_,
+    **_options,
 ):
     result = benchmark.import_indicators(
         None,
@@ -103,19 +106,39 @@ def _indicators_import(
         command.stdout.write(_dumps(result.as_dict()))
     else:
         for issue in result.issues:
-            level = "错误" if issue.severity == "error" else "注意"
-            command.stderr.write(f"{level}：第{issue.row}行 列“{issue.column or ''}”：{issue.message_zh}")
+            where = {"row": issue.row, "column": issue.column or "", "message": issue_message(issue)}
+            if issue.severity == "error":
+                command.stderr.write(_("Error: row %(row)s, column “%(column)s”: %(message)s") % where)
+            else:
+                command.stderr.write(_("Note: row %(row)s, column “%(column)s”: %(message)s") % where)
         if result.ok:
-            head = "试运行（未写入）：" if dry_run else "已导入："
-            command.stderr.write(
-                f"{head}{result.rows} 个数值（新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}），"
-                f"{len(result.indicators)} 个指标，{len(result.regions)} 个地区"
-            )
+            counts = {
+                "rows": result.rows,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "indicators": len(result.indicators),
+                "regions": len(result.regions),
+            }
+            if dry_run:
+                command.stderr.write(
+                    _(
+                        "Dry run (nothing written): %(rows)s values (%(created)s new, %(updated)s updated, %(unchanged)s unchanged), %(indicators)s indicators, %(regions)s regions"
+                    )
+                    % counts
+                )
+            else:
+                command.stderr.write(
+                    _(
+                        "Imported: %(rows)s values (%(created)s new, %(updated)s updated, %(unchanged)s unchanged), %(indicators)s indicators, %(regions)s regions"
+                    )
+                    % counts
+                )
     if not result.ok:
-        raise CommandError(f"{len(result.errors)} 处错误，未写入任何数据")
+        raise CommandError(_("%(count)s errors; nothing was written") % {"count": len(result.errors)})
 
 
-def _indicators_list(command, org=None, json=False, **_):
+def _indicators_list(command, org=None, json=False, **_options):
     data = benchmark.collect(benchmark.visible_values(None, _org(org)))
     rows = [
         {"indicator": s.name, "unit": s.unit, "regions": sorted(s.series), "years": s.years}
@@ -129,7 +152,7 @@ def _indicators_list(command, org=None, json=False, **_):
         command.stdout.write(f"{r['indicator']}（{r['unit']}）\t{years}\t{'、'.join(r['regions'])}")
 
 
-def _lag(command, city, peer, indicator=(), years=5, org=None, json=False, **_):
+def _lag(command, city, peer, indicator=(), years=5, org=None, json=False, **_options):
     rows = benchmark.lag_between(city, peer, indicators=indicator, years=years, organisation=_org(org))
     if json:
         command.stdout.write(
@@ -148,9 +171,11 @@ def _lag(command, city, peer, indicator=(), years=5, org=None, json=False, **_):
         growth = (
             ""
             if d["required_growth"] is None
-            else f"\t{years}年追上需年均增长 {d['required_growth'] * 100:.1f}%"
+            else "\t"
+            + _("to catch up in %(years)s years: %(growth).1f%% a year")
+            % {"years": years, "growth": d["required_growth"] * 100}
         )
-        mark = "（示例）" if r.example else ""
+        mark = _("(example)") if r.example else ""
         command.stdout.write(f"{r.indicator}（{r.unit}）\t{r.peer}\t{d['text']}{growth}{mark}")
 
 
@@ -158,12 +183,12 @@ def _dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def _peers(command, org=None, home=None, peer_list=None, similar_by=None, json=False, **_):
+def _peers(command, org=None, home=None, peer_list=None, similar_by=None, json=False, **_options):
     organisation = _org(org)
     indicators = [i for i in (similar_by or "").replace("，", ",").split(",") if i.strip()]
     if peer_list is not None or home is not None:
         if organisation is None:
-            raise CommandError("设置对标城市需要 --org")
+            raise CommandError(_("Setting the benchmark cities needs --org"))
         current = benchmark.peers_for(_Member(organisation))
         benchmark.save_peers(
             None,
@@ -192,12 +217,22 @@ def _peers(command, org=None, home=None, peer_list=None, similar_by=None, json=F
     if json:
         command.stdout.write(_dumps(summary))
         return
-    command.stdout.write(f"本市：{peers.home}\t对标城市：{'、'.join(peers.peers)}")
+    command.stdout.write(
+        _("Your city: %(home)s\tbenchmark cities: %(peers)s")
+        % {"home": peers.home, "peers": listing(peers.peers)}
+    )
     if similar.year is not None and similar.ranking:
-        near = "、".join(f"{r}（{d:.2f}）" for r, d in similar.ranking)
-        command.stdout.write(f"相似城市（{similar.year}年，{'、'.join(similar.indicators)}）：{near}")
+        near = listing(f"{r}（{d:.2f}）" for r, d in similar.ranking)
+        command.stdout.write(
+            _("Similar cities (%(year)s, %(indicators)s): %(cities)s")
+            % {"year": similar.year, "indicators": listing(similar.indicators), "cities": near}
+        )
     else:
-        command.stdout.write("相似城市：数据不足（需要本市和至少两个其他城市在同一年都有所选指标）")
+        command.stdout.write(
+            _(
+                "Similar cities: not enough data (your city and at least two other cities need the chosen indicators in the same year)"
+            )
+        )
 
 
 class _Member:

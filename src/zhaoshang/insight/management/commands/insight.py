@@ -6,8 +6,10 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhaoshang.core.errors import DomainError
+from zhaoshang.core.messages import error_message, is_chinese
 from zhaoshang.insight import services
 from zhaoshang.insight.complexity import PRESENCE_TESTS, PROXIMITY_KINDS
 from zhaoshang.insight.management import benchmark_cli
@@ -116,11 +118,15 @@ class Command(BaseCommand):
                 return
             getattr(self, "do_" + verb.replace("-", "_"))(**options)
         except DomainError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(error_message(exc)) from None
         except MemoryError:
-            raise CommandError("内存不足：表太大，请按时间拆分后分别计算") from None
+            raise CommandError(
+                _("Out of memory: the table is too large; split it by time and compute each part")
+            ) from None
 
-    def do_registry_complexity(self, by, measure, output, region_prefix="", chain=None, json=False, **_):
+    def do_registry_complexity(
+        self, by, measure, output, region_prefix="", chain=None, json=False, **_options
+    ):
         run = services.compute_registry_complexity(
             by=by, measure=measure, output=output, region_prefix=region_prefix, chain=chain
         )
@@ -128,8 +134,17 @@ class Command(BaseCommand):
             self._json(run.summary())
         else:
             self.stderr.write(
-                f"已写入 {run.output}：{run.rows} 行（{run.locations} 个区县，{run.activities} 个产业），"
-                f"汇总 {run.read_seconds:.3f} 秒，计算 {run.compute_seconds:.3f} 秒"
+                _(
+                    "Written %(output)s: %(rows)s rows (%(locations)s counties, %(activities)s industries), aggregated in %(read).3f s, computed in %(compute).3f s"
+                )
+                % {
+                    "output": run.output,
+                    "rows": run.rows,
+                    "locations": run.locations,
+                    "activities": run.activities,
+                    "read": run.read_seconds,
+                    "compute": run.compute_seconds,
+                }
             )
 
     def do_opportunities(
@@ -145,7 +160,7 @@ class Command(BaseCommand):
         weights=None,
         top=20,
         json=False,
-        **_,
+        **_options,
     ):
         ranked = services.rank_file_opportunities(
             file,
@@ -176,13 +191,19 @@ class Command(BaseCommand):
             self._json({"home": home, "preset": None if weights else preset, "opportunities": rows})
             return
         for o in ranked:
-            near = "、".join(f"{n.activity}({n.proximity:.2f})" for n in o.neighbours)
-            self.stdout.write(
-                f"{o.rank}\t{o.activity}\t得分 {o.score:.3f}\t密度 {o.values['density']:.3f}\t"
-                f"PCI {o.values['pci']:.2f}\tCOG {o.values['cog']:.3f}\t相近：{near}"
-            )
+            near = services.listing(f"{n.activity}({n.proximity:.2f})" for n in o.neighbours)
+            cells = [
+                str(o.rank),
+                str(o.activity),
+                _("score %(score).3f") % {"score": o.score},
+                _("density %(density).3f") % {"density": o.values["density"]},
+                f"PCI {o.values['pci']:.2f}",
+                f"COG {o.values['cog']:.3f}",
+                _("near: %(near)s") % {"near": near},
+            ]
+            self.stdout.write("\t".join(cells))
 
-    def do_snapshot(self, by, measure, level, region_prefix="", chain="", name=None, json=False, **_):
+    def do_snapshot(self, by, measure, level, region_prefix="", chain="", name=None, json=False, **_options):
         from zhaoshang.insight.analysis_services import build_snapshot
 
         snapshot = build_snapshot(
@@ -198,27 +219,40 @@ class Command(BaseCommand):
             self._json(summary)
         else:
             self.stderr.write(
-                f"已保存复杂度快照“{snapshot.name}”：{snapshot.locations} 个地区 × {snapshot.activities} 个产业，"
-                f"{snapshot.seconds:.3f} 秒"
+                _(
+                    "Complexity snapshot “%(name)s” saved: %(locations)s regions × %(activities)s industries, %(seconds).3f s"
+                )
+                % {
+                    "name": snapshot.name,
+                    "locations": snapshot.locations,
+                    "activities": snapshot.activities,
+                    "seconds": snapshot.seconds,
+                }
             )
 
-    def do_io_mapping(self, action, file, **_):
+    def do_io_mapping(self, action, file, **_options):
         from zhaoshang.insight import analysis_services as analysis
 
         if action == "import":
             counts = analysis.import_sector_map(None, file)
-            self.stderr.write("已导入部门对照：" + "，".join(f"{k}部门表 {v} 行" for k, v in counts.items()))
+            tables = ("，" if is_chinese() else ", ").join(
+                _("%(layout)s-sector table %(rows)s rows") % {"layout": k, "rows": v}
+                for k, v in counts.items()
+            )
+            self.stderr.write(_("Sector map imported: %(tables)s") % {"tables": tables})
             return
         from zhaoshang.tabular import write_csv, write_xlsx
 
         header, rows = analysis.export_sector_map()
         (write_xlsx if str(file).lower().endswith(".xlsx") else write_csv)(file, header, rows)
-        self.stderr.write(f"已导出部门对照 {len(rows)} 行到 {file}")
+        self.stderr.write(
+            _("Sector map exported: %(rows)s rows to %(file)s") % {"rows": len(rows), "file": file}
+        )
 
     def do_io(self, io_verb, **options):
         getattr(self, "do_io_" + io_verb)(**options)
 
-    def do_io_import(self, file, name=None, year=None, json=False, **_):
+    def do_io_import(self, file, name=None, year=None, json=False, **_options):
         stored = services.import_io_table(None, file, name=name, year=year)
         summary = {
             "name": stored.name,
@@ -229,9 +263,14 @@ class Command(BaseCommand):
         if json:
             self._json(summary)
         else:
-            self.stderr.write(f"已导入投入产出表“{stored.name}”：{stored.sectors} 个部门")
+            self.stderr.write(
+                _("Input-output table “%(name)s” imported: %(sectors)s sectors")
+                % {"name": stored.name, "sectors": stored.sectors}
+            )
 
-    def do_io_requirements(self, table, sector, lq=None, region=None, mapping=None, top=20, json=False, **_):
+    def do_io_requirements(
+        self, table, sector, lq=None, region=None, mapping=None, top=20, json=False, **_options
+    ):
         from zhaoshang.insight.io import requirements
         from zhaoshang.insight.tables import read_long_table
 
@@ -248,8 +287,10 @@ class Command(BaseCommand):
             self._json({"table": table, "sector": sector, "requirements": data})
             return
         for r in rows:
-            leak = "" if r.leakage is None else f"  外购 {r.leakage:.4f}"
-            self.stdout.write(f"{r.code}\t{r.name}\t直接 {r.direct:.4f}\t完全 {r.total:.4f}{leak}")
+            leak = "" if r.leakage is None else "  " + _("bought outside %(value).4f") % {"value": r.leakage}
+            direct = _("direct %(value).4f") % {"value": r.direct}
+            total = _("total %(value).4f") % {"value": r.total}
+            self.stdout.write(f"{r.code}\t{r.name}\t{direct}\t{total}{leak}")
 
     def _json(self, data) -> None:
         self.stdout.write(json.dumps(data, ensure_ascii=False))
@@ -269,7 +310,7 @@ class Command(BaseCommand):
         rpop_threshold=1.0,
         proximity="symmetric",
         json=False,
-        **_,
+        **_options,
     ):
         import warnings
 
@@ -291,11 +332,20 @@ class Command(BaseCommand):
             )
         for warning in caught:
             if issubclass(warning.category, UserWarning):
-                sys.stderr.write(f"注意：{warning.message}\n")
+                sys.stderr.write(_("Note: %(message)s") % {"message": warning.message} + "\n")
         if json:
             self._json(run.summary())
         else:
             self.stderr.write(
-                f"已写入 {run.output}：{run.rows} 行（{run.times} 个时间，{run.locations} 个地区，"
-                f"{run.activities} 个产业），计算 {run.compute_seconds:.3f} 秒"
+                _(
+                    "Written %(output)s: %(rows)s rows (%(times)s times, %(locations)s regions, %(activities)s industries), computed in %(compute).3f s"
+                )
+                % {
+                    "output": run.output,
+                    "rows": run.rows,
+                    "times": run.times,
+                    "locations": run.locations,
+                    "activities": run.activities,
+                    "compute": run.compute_seconds,
+                }
             )

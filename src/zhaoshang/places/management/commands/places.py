@@ -15,10 +15,12 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.models import User
+from zhaoshang.core.messages import error_message
 from zhaoshang.places import services
-from zhaoshang.places.categories import BY_CODE, CODES
+from zhaoshang.places.categories import CODES
 
 
 def _actor(username: str | None) -> User | None:
@@ -26,8 +28,12 @@ def _actor(username: str | None) -> User | None:
         return None
     user = User.objects.filter(username=username).first()
     if user is None:
-        raise CommandError(f"用户“{username}”不存在")
+        raise CommandError(_("The user “%(username)s” does not exist") % {"username": username})
     return user
+
+
+def _gaps_line(park: str, gaps: list[str]) -> str:
+    return _("%(park)s: %(gaps)s") % {"park": park, "gaps": _("; ").join(gaps) or _("No gaps")}
 
 
 class Command(BaseCommand):
@@ -81,7 +87,9 @@ class Command(BaseCommand):
         )
         pois.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
         pois.add_argument(
-            "--errors", metavar="OUT.xlsx", help="write the rejected rows (行号/列/原始值/问题)"
+            "--errors",
+            metavar="OUT.xlsx",
+            help="write the rejected rows (row, column, value as read, problem)",
         )
         pois.add_argument("--json", action="store_true")
         pois.add_argument("--user", help="username recorded as the actor (default: the system)")
@@ -135,7 +143,7 @@ class Command(BaseCommand):
             if verb == "heat":
                 return self._heat(options)
         except services.PlacesError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(error_message(exc)) from None
         raise CommandError(f"unknown verb {verb}")
 
     def _heat(self, options) -> None:
@@ -146,19 +154,28 @@ class Command(BaseCommand):
 
         network = StreetNetwork.objects.defer("data").filter(name=options["area"]).first()
         if network is None:
-            raise services.PlacesError(f"没有名为“{options['area']}”的路网区域", code="network_not_found")
+            raise services.PlacesError(
+                _("There is no street network area named “%(area)s”") % {"area": options["area"]},
+                code="network_not_found",
+            )
         if not options["cell"] > 0:
-            raise services.PlacesError("网格边长必须为正数", code="bad_cell")
+            raise services.PlacesError(_("The grid cell side must be a positive number"), code="bad_cell")
         out = Path(options["output"])
         if out.suffix.lower() not in (".csv", ".xlsx"):
-            raise services.PlacesError("导出文件应为 .csv 或 .xlsx", code="bad_format")
+            raise services.PlacesError(_("The export file must be .csv or .xlsx"), code="bad_format")
         headers, rows, n = services.heat_table(network, options["level"], cell_m=options["cell"])
         if out.suffix.lower() == ".xlsx" and n >= 1_048_576:
             raise services.PlacesError(
-                "行数超过 Excel 单表上限：请按网格导出，或导出为 CSV", code="too_many_rows"
+                _("More rows than one Excel sheet holds: export per grid cell, or as CSV"),
+                code="too_many_rows",
             )
         written = (write_csv if out.suffix.lower() == ".csv" else write_xlsx)(out, headers, rows)
-        self.stdout.write(f"{out}：{written} 行（{'节点' if options['level'] == 'node' else '网格'}）")
+        text = (
+            _("%(file)s: %(rows)s rows (nodes)")
+            if options["level"] == "node"
+            else _("%(file)s: %(rows)s rows (grid cells)")
+        )
+        self.stdout.write(text % {"file": out, "rows": written})
 
     def _out(self, data, as_json: bool, text: str) -> None:
         if as_json:
@@ -169,7 +186,13 @@ class Command(BaseCommand):
     def _import_osm(self, options) -> None:
         from tqdm import tqdm
 
-        bar = tqdm(desc="读取 OSM 要素", unit=" 要素", unit_scale=True, file=sys.stderr, disable=None)
+        bar = tqdm(
+            desc=_("Reading OSM elements"),
+            unit=" " + _("elements"),
+            unit_scale=True,
+            file=sys.stderr,
+            disable=None,
+        )
         last = [0]
 
         def progress(read: int) -> None:
@@ -186,16 +209,29 @@ class Command(BaseCommand):
         finally:
             bar.close()
         text = (
-            f"区域“{summary['area']}”{'已替换' if summary['replaced'] else '已导入'}：{summary['nodes']} 个节点，"
-            f"{summary['edges']} 条边（{summary['length_km']} km），{summary['pois']} 个 POI；"
-            f"排除的道路：{summary['ways_excluded'] or '无'}"
-        )
+            _(
+                "Area “%(area)s” replaced: %(nodes)s nodes, %(edges)s edges (%(km)s km), %(pois)s POIs; streets left out: %(excluded)s"
+            )
+            if summary["replaced"]
+            else _(
+                "Area “%(area)s” imported: %(nodes)s nodes, %(edges)s edges (%(km)s km), %(pois)s POIs; streets left out: %(excluded)s"
+            )
+        ) % {
+            "area": summary["area"],
+            "nodes": summary["nodes"],
+            "edges": summary["edges"],
+            "km": summary["length_km"],
+            "pois": summary["pois"],
+            "excluded": summary["ways_excluded"] or _("none"),
+        }
         self._out(summary, options["json"], text)
 
     def _parks(self, options) -> None:
         if options["parks_verb"] == "import":
             summary = services.import_parks(options["file"], actor=_actor(options.get("user")))
-            text = f"{summary['parks']} 个园区：新增 {summary['created']}，更新 {summary['updated']}，未变 {summary['unchanged']}"
+            text = (
+                _("%(parks)s parks: %(created)s new, %(updated)s updated, %(unchanged)s unchanged") % summary
+            )
             return self._out(summary, options["json"], text)
         from zhaoshang.places.models import Park
 
@@ -215,12 +251,13 @@ class Command(BaseCommand):
         if options["json"]:
             return self._out(result.as_json(), True, "")
         lines = [
-            f"{park.name}（{result.network.name}，{result.speed:g} 米/分钟）",
-            "类别\t" + "\t".join(f"{m} 分钟" for m in result.minutes),
+            _("%(park)s (%(network)s, %(speed)s m/min)")
+            % {"park": park.name, "network": result.network.name, "speed": f"{result.speed:g}"},
+            _("Category") + "\t" + "\t".join(_("%(minutes)s min") % {"minutes": m} for m in result.minutes),
         ]
         for code in CODES:
             lines.append(
-                BY_CODE[code].label_zh
+                services.category_label(code)
                 + "\t"
                 + "\t".join(str(result.counts[str(m)][code]) for m in result.minutes)
             )
@@ -240,7 +277,9 @@ class Command(BaseCommand):
             for n in StreetNetwork.objects.defer("data").order_by("name")
         ]
         self._out(
-            rows, options["json"], "\n".join(f"{r['area']}\t{r['nodes']} 节点\t{r['edges']} 边" for r in rows)
+            rows,
+            options["json"],
+            "\n".join(_("%(area)s\t%(nodes)s nodes\t%(edges)s edges") % r for r in rows),
         )
 
     def _import_pois(self, options) -> None:
@@ -252,13 +291,26 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             errors_path=options.get("errors"),
         )
+        head = (
+            _(
+                "Dataset “%(dataset)s” (%(crs)s → WGS-84) (dry run, nothing written): imported %(imported)s, rejected %(rejected)s, skipped for an unmapped type %(skipped)s"
+            )
+            if summary["dry_run"]
+            else _(
+                "Dataset “%(dataset)s” (%(crs)s → WGS-84): imported %(imported)s, rejected %(rejected)s, skipped for an unmapped type %(skipped)s"
+            )
+        )
         lines = [
-            f"数据集“{summary['dataset']}”（{summary['crs']} → WGS-84）{'（试运行，未写入）' if summary['dry_run'] else ''}："
-            f"导入 {summary['imported']}，拒绝 {summary['rejected']}，类型未映射跳过 {summary['skipped_unmapped']}"
+            head
+            % {
+                "dataset": summary["dataset"],
+                "crs": summary["crs"],
+                "imported": summary["imported"],
+                "rejected": summary["rejected"],
+                "skipped": summary["skipped_unmapped"],
+            }
         ]
-        lines += [
-            f"  第 {i['row']} 行 {i['field']}“{i['value']}”：{i['reason']}" for i in summary["issues"][:20]
-        ]
+        lines += [_("  Row %(row)s %(field)s “%(value)s”: %(reason)s") % i for i in summary["issues"][:20]]
         self._out(summary, options["json"], "\n".join(lines))
 
     def _type_codes(self, options) -> None:
@@ -269,7 +321,8 @@ class Command(BaseCommand):
             {"prefix": t.prefix, "category": t.category, "label": t.label} for t in PoiTypeCode.objects.all()
         ]
         text = "\n".join(
-            f"{r['prefix']}\t{r['category']}\t{BY_CODE[r['category']].label_zh}\t{r['label']}" for r in rows
+            f"{r['prefix']}\t{r['category']}\t{services.category_label(r['category'])}\t{r['label']}"
+            for r in rows
         )
         self._out(rows, options["json"], text)
 
@@ -286,22 +339,20 @@ class Command(BaseCommand):
                     "required": g.requirement.min_count,
                     "found": g.found,
                     "source": g.requirement.source,
-                    "message": g.message_zh,
+                    "message": services.gap_message(g),
                 }
                 for g in gaps
             ],
         }
-        self._out(
-            data, options["json"], f"{park.name}：" + ("；".join(g.message_zh for g in gaps) or "无缺口")
-        )
+        self._out(data, options["json"], _gaps_line(park.name, [g["message"] for g in data["gaps"]]))
 
     def _compare(self, options) -> None:
         parks = [services.find_park(name) for name in options["parks"]]
         rows = services.compare_parks(parks)
         if options.get("output"):
             services.export_comparison(rows, options["output"])
-        data = [{**r.access.as_json(), "gaps": [g.message_zh for g in r.gaps]} for r in rows]
-        text = "\n".join(f"{d['park']}：{'；'.join(d['gaps']) or '无缺口'}" for d in data)
-        self._out(
-            data, options["json"], text + (f"\n已导出 {options['output']}" if options.get("output") else "")
-        )
+        data = [{**r.access.as_json(), "gaps": r.gap_messages} for r in rows]
+        text = "\n".join(_gaps_line(d["park"], d["gaps"]) for d in data)
+        if options.get("output"):
+            text += "\n" + _("Exported %(file)s") % {"file": options["output"]}
+        self._out(data, options["json"], text)
