@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # zhaoshang.service.core.values: a 12345 cell that cannot be read (params: value)
@@ -46,3 +50,17 @@ ISSUES = {
         "Row %(row)s, %(column)s: the time limit “%(value)s” could not be read (write a number of days such as “5个工作日”, or a due date)"
     ),
 }
+
+# zhaoshang.service.core.clustering: why an appeal is in its recurring problem (params: terms, a list). In Chinese
+# the sentence is the terms alone, as the page always showed them.
+EXPLANATIONS = {
+    "cluster_member_common_terms": _("has the group's common terms %(terms)s"),
+    "cluster_member_central_terms": _("shares key terms of the group's centre %(terms)s"),
+}
+
+
+def explanation(code: str, params: Mapping[str, Any]) -> str:
+    """A clustering reason (code and params) in the active language; the terms alone for an unknown code."""
+    terms = gettext(", ").join(params.get("terms") or ())
+    entry = EXPLANATIONS.get(code)
+    return str(entry) % {**params, "terms": terms} if entry is not None else terms

@@ -1,4 +1,9 @@
-"""The monthly service report: XLSX (rates by department, category, channel; the appeals) and DOCX."""
+"""The monthly service report: XLSX (rates by department, category, channel; the appeals) and DOCX.
+
+Language: headers, titles, section names, units and sentences come through gettext in the **active language** —
+the user's language for a web download, the installation's (``LANGUAGE_CODE``, Chinese by default) for a command.
+Data stays as it is (firm, department and category names). Neither file is read back by an import.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +12,32 @@ from datetime import date
 from typing import IO, Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from zhaoshang.service import services as s
 from zhaoshang.service.models import Appeal
 from zhaoshang.tabular import Bold, Sheet, write_workbook
 
-RATE_HEADERS = (
-    "名称",
-    "受理",
-    "按时响应",
-    "响应率",
-    "办结",
-    "解决",
-    "解决率",
-    "已评价",
-    "满意+基本满意",
-    "满意率",
-    "按时办结",
-    "按时办结率",
-)
+
+def rate_headers() -> tuple[str, ...]:  # a function: said in the language active when written
+    return (
+        _("Name"),
+        _("Received"),
+        _("Responded in time"),
+        _("Response rate"),
+        _("Closed appeals"),
+        _("Solved"),
+        _("Solve rate"),
+        _("Rated"),
+        _("Satisfied + basically satisfied"),
+        _("Satisfaction rate"),
+        _("Closed on time"),
+        _("On-time closing rate"),
+    )
+
+
+def _period(start: date, end: date) -> str:
+    return _("%(start)s to %(end)s") % {"start": start.isoformat(), "end": end.isoformat()}
 
 
 def _pct(value: float | None) -> str:
@@ -53,34 +65,39 @@ def monthly_xlsx(qs: QuerySet[Appeal], start: date, end: date, out: IO[bytes] | 
     """The month's rates and the appeals list as XLSX, through the shared writer (``zhaoshang.tabular``): a firm
     name or text beginning with ``= + - @`` is written as text, never as a formula; counts stay numbers."""
     overall = s.compute_rates(qs).as_dict()
-    rates: list[Sequence[Any]] = [Bold((f"企业诉求办理情况 {start.isoformat()} 至 {end.isoformat()}",)), ()]
+    headers = rate_headers()
+    rates: list[Sequence[Any]] = [
+        Bold((_("Handling of enterprise appeals %(period)s") % {"period": _period(start, end)},)),
+        (),
+    ]
     for title, rows in (
-        ("全市", [("全市", overall)]),
-        ("按承办单位", [(d["name"], d) for d in s.rates_by(qs, "department")]),
-        ("按诉求类型", [(d["name"], d) for d in s.rates_by(qs, "category")]),
-        ("按渠道", [(d["name"], d) for d in s.rates_by(qs, "channel")]),
+        (_("Whole city"), [(_("Whole city"), overall)]),
+        (_("By handling department"), [(d["name"], d) for d in s.rates_by(qs, "department")]),
+        (_("By appeal type"), [(d["name"], d) for d in s.rates_by(qs, "category")]),
+        (_("By channel"), [(d["name"], d) for d in s.rates_by(qs, "channel")]),
     ):
         rates.append(Bold((title,)))
-        rates.append(Bold(RATE_HEADERS))
+        rates.append(Bold(headers))
         rates.extend(_rate_row(name, r) for name, r in rows)
         rates.append(())
-    rates.append(Bold(("口径",)))
+    rates.append(Bold((_("Definitions"),)))
     rates.extend((str(name), str(definition)) for _key, name, definition in s.RATE_DEFINITIONS)
-    headers = (
-        "工单编号",
-        "查询码",
-        "受理日期",
-        "企业",
-        "诉求类型",
-        "承办单位",
-        "状态",
-        "响应到期",
-        "办结到期",
-        "办结时间",
-        "是否解决",
-        "满意度",
-        "重办次数",
-        "联系电话",
+    # a list for people (phones masked, statuses in words), not an import file: its headers are translated too
+    list_headers = (
+        _("Ticket number"),
+        _("Tracking code"),
+        _("Date received"),
+        _("Firm"),
+        _("Appeal type"),
+        _("Handling department"),
+        _("Status"),
+        _("Response due"),
+        _("Closing due"),
+        _("Closed at"),
+        _("Solved?"),
+        _("Satisfaction"),
+        _("Times reopened"),
+        _("Contact phone"),
     )
     detail = (
         (
@@ -105,7 +122,7 @@ def monthly_xlsx(qs: QuerySet[Appeal], start: date, end: date, out: IO[bytes] | 
     )
     write_workbook(
         out,
-        [Sheet("三率", rows=rates, freeze=None), Sheet("诉求清单", headers, detail)],
+        [Sheet(_("Rates"), rows=rates, freeze=None), Sheet(_("Appeals list"), list_headers, detail)],
     )
 
 
@@ -119,28 +136,33 @@ def monthly_docx(qs: QuerySet[Appeal], start: date, end: date, out: IO[bytes] | 
     figures = KeyFigures(
         tuple(KeyFigure(str(name), _pct(overall[key])) for key, name, _d in s.RATE_DEFINITIONS[:4])
         + (
-            KeyFigure("受理", overall["received"], "件"),
-            KeyFigure("办结", overall["closed"], "件"),
-            KeyFigure("重办", overall["reopened"], "件"),
+            KeyFigure(_("Received"), overall["received"], _("appeal(s)")),
+            KeyFigure(_("Closed appeals"), overall["closed"], _("appeal(s)")),
+            KeyFigure(_("Reopened appeals"), overall["reopened"], _("appeal(s)")),
         )
     )
-    sections = [
-        Section(
-            "总体情况", (figures, Paragraph(f"办结天数中位数：{overall['median_days_to_close'] or '—'} 天"))
-        )
-    ]
-    for title, dim in (("按承办单位", "department"), ("按诉求类型", "category"), ("按渠道", "channel")):
+    median = _("Median days to close: %(days)s") % {"days": overall["median_days_to_close"] or "—"}
+    sections = [Section(_("Overall"), (figures, Paragraph(median)))]
+    headers = rate_headers()
+    for title, dim in (
+        (_("By handling department"), "department"),
+        (_("By appeal type"), "category"),
+        (_("By channel"), "channel"),
+    ):
         rows = tuple(_rate_row(d["name"], d) for d in s.rates_by(qs, dim))
-        sections.append(Section(title, (Table(RATE_HEADERS, rows),)))
+        sections.append(Section(title, (Table(headers, rows, empty_text=_("(none)")),)))
     sections.append(
         Section(
-            "口径说明",
-            tuple(Paragraph(f"{name}：{definition}") for _k, name, definition in s.RATE_DEFINITIONS),
+            _("Definitions of the rates"),
+            tuple(
+                Paragraph(_("%(name)s: %(definition)s") % {"name": name, "definition": definition})
+                for _k, name, definition in s.RATE_DEFINITIONS
+            ),
         )
     )
     report = Report(
-        title="企业诉求办理月报",
-        subtitle=f"{start.isoformat()} 至 {end.isoformat()}",
+        title=_("Monthly report on enterprise appeals"),
+        subtitle=_period(start, end),
         sections=tuple(sections),
     )
     if isinstance(out, str):

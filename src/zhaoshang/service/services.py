@@ -840,8 +840,10 @@ def rates_by(qs: QuerySet[Appeal], dimension: str) -> list[dict[str, Any]]:
 
 
 def recurring_problems(start: date, end: date, *, user: Any = None, **options: Any) -> list[dict[str, Any]]:
-    """共性问题 among the appeals received in the period, with firms, parks, trend and each member's reason."""
+    """共性问题 among the appeals received in the period, with firms, parks, trend and each member's reason (``why``,
+    in the active language; ``reason`` and ``terms`` for machines)."""
     from zhaoshang.service.core.clustering import cluster_texts
+    from zhaoshang.service.messages import explanation
 
     qs = appeals_in_period(start, end, user=user).order_by("id")
     rows = list(
@@ -876,7 +878,9 @@ def recurring_problems(start: date, end: date, *, user: Any = None, **options: A
                         "id": rows[m.index][0],
                         "ticket": rows[m.index][1],
                         "similarity": m.similarity,
-                        "why": "、".join(m.shared_terms),
+                        "why": explanation(m.reason, m.reason_params),
+                        "reason": m.reason,
+                        "terms": m.shared_terms,
                     }
                     for m in cluster.members
                 ],

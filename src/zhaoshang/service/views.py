@@ -384,7 +384,7 @@ def import_errors(request, pk):
     write_issue_report(run.issues or [], handle, **issue_report_options())
     handle.seek(0)
     stem = Path(run.file_name).stem or "import"
-    return FileResponse(handle, as_attachment=True, filename=f"{stem}_问题清单.xlsx")
+    return FileResponse(handle, as_attachment=True, filename=f"{stem}_{_('problems')}.xlsx")
 
 
 @require_POST

@@ -14,6 +14,9 @@ How (data in: texts; data out: clusters with the reason each text is in its clus
    such neighbours, and their neighbours.
 5. A cluster's label is the key terms at least half of its texts contain, joined where they overlap (路灯 + 灯不 + 不亮 → 路灯不亮); each
    member's reason is the key terms it shares with the label and its similarity to the cluster's centre.
+
+A member's reason is a code (``REASON_*``) with its terms as parameter; the edge says it in the user's language
+(``zhaoshang.service.messages.explanation``; in Chinese the terms joined by 、, as always).
 """
 
 from __future__ import annotations
@@ -49,11 +52,22 @@ def bigrams(text: str) -> list[str]:
     return [b for b in out if b not in GENERIC]
 
 
+#: the member holds the key terms most texts of its cluster hold
+REASON_COMMON_TERMS = "cluster_member_common_terms"
+#: it holds none of them, only some of the heaviest terms of the cluster's centre
+REASON_CENTRAL_TERMS = "cluster_member_central_terms"
+
+
 @dataclass
 class Member:
     index: int
     similarity: float  # cosine similarity to the cluster's centre
     shared_terms: list[str]
+    reason: str = REASON_COMMON_TERMS
+
+    @property
+    def reason_params(self) -> dict[str, list[str]]:
+        return {"terms": self.shared_terms}
 
 
 @dataclass
@@ -213,13 +227,16 @@ def cluster_texts(
         chosen = [vocabulary[i] for i in common] or [vocabulary[top[0]]]
         norm = float(np.linalg.norm(centre)) or 1.0
         sims = dict(zip(idx.tolist(), np.asarray(x[idx] @ (centre / norm)).ravel().tolist(), strict=True))
-        shared_of: dict[int, list[str]] = {}
+        shared_of: dict[int, tuple[list[str], str]] = {}
         for u in idx.tolist():
             own = {vocabulary[j] for j in x[u].indices}
-            shared_of[u] = _merge_terms(
-                [t for t in chosen if t in own] or sorted(own & {vocabulary[j] for j in top})[:3]
-            )
-        members = [Member(i, round(float(sims[position[i]]), 3), shared_of[position[i]]) for i in idx_texts]
+            common_terms = [t for t in chosen if t in own]
+            if common_terms:
+                shared_of[u] = (_merge_terms(common_terms), REASON_COMMON_TERMS)
+            else:
+                central = sorted(own & {vocabulary[j] for j in top})[:3]
+                shared_of[u] = (_merge_terms(central), REASON_CENTRAL_TERMS)
+        members = [Member(i, round(float(sims[position[i]]), 3), *shared_of[position[i]]) for i in idx_texts]
         members.sort(key=lambda m: (-m.similarity, m.index))
         clusters.append(Cluster(label=_label(texts[members[0].index], chosen), terms=chosen, members=members))
     clusters.sort(key=lambda c: (-len(c.members), c.label))

@@ -119,8 +119,11 @@ class Command(BaseCommand):
 
         from zhaoshang.registry.services import write_issue_report
         from zhaoshang.service.importing import import_appeals
+        from zhaoshang.web.exports import issue_report_options
 
-        bar = tqdm(desc="导入工单", unit="行", file=sys.stderr, disable=not sys.stderr.isatty())
+        bar = tqdm(
+            desc=_("Importing appeals"), unit=_(" rows"), file=sys.stderr, disable=not sys.stderr.isatty()
+        )
 
         def progress(done: int, total: int) -> None:
             if total and bar.total != total:
@@ -138,8 +141,8 @@ class Command(BaseCommand):
             )
         finally:
             bar.close()
-        if options["errors"]:
-            write_issue_report(result.issues, options["errors"])
+        if options["errors"]:  # in the installation's language, as the web writes it in the user's
+            write_issue_report(result.issues, options["errors"], **issue_report_options())
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
             return
