@@ -48,9 +48,11 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit, hooks
+from zhaoshang.core.messages import error_message
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.registry import bulk_db
 from zhaoshang.registry.core.errors import HeaderMappingError
@@ -221,13 +223,18 @@ def _issue_dict(issue: RowIssue) -> dict[str, Any]:
     }
 
 
-def _flag(issue: RowIssue) -> dict[str, str]:
-    return {
+def _flag(issue: RowIssue) -> dict[str, Any]:
+    """A firm's flag: the finding's code and params are kept so that the edge says it in the user's language."""
+    found = issue.as_dict()
+    flag = {
         "code": issue.code,
         "column": issue.column or "",
         "raw": issue.raw_value,
         "message": issue.message_zh,
     }
+    if "params" in found:
+        flag["params"] = found["params"]
+    return flag
 
 
 def _header(headers: Mapping[str, str] | None, name: str) -> str:
@@ -420,7 +427,7 @@ class _RowWriter:
         self.slots = {name: (i, adapt) for i, (name, adapt, _default) in enumerate(self.plan)}
         self.defaults = [default for _name, _adapt, default in self.plan]
 
-    def row(self, values: dict[str, Any], flags: list[dict[str, str]]) -> tuple[Any, ...]:
+    def row(self, values: dict[str, Any], flags: list[dict[str, Any]]) -> tuple[Any, ...]:
         out = self.defaults.copy()
         slots = self.slots
         for name, value in values.items():
@@ -835,7 +842,11 @@ def run_import(
     try:
         scan = scan_file(path, overrides=mapping, region_lookup=region_lookup, today=today)
     except HeaderMappingError as exc:  # say which file: the CLI and the batch page show only this line
-        raise HeaderMappingError(f"文件“{path.name}”：{exc}") from exc
+        raise HeaderMappingError(
+            _("File “%(name)s”: %(error)s") % {"name": path.name, "error": error_message(exc)},
+            code=exc.code,
+            **exc.params,
+        ) from exc
     m = scan.mapping
     result.mapping = {
         "header_row": scan.header_row,
