@@ -256,3 +256,43 @@ def test_a_firms_stored_flags_carry_their_params_and_read_in_english(cast, clien
         )
     with translation.override("zh-hans"):
         assert issue_message(flag) == "由其他业务（如企业诉求）自动建档，请核实"
+
+
+@pytest.mark.django_db
+def test_a_refused_upload_says_its_batch_message_in_the_readers_language(cast, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from zhaoshang.registry.models import ImportBatch
+
+    client = client_for(cast.owner)
+    upload = SimpleUploadedFile("firms.csv", b"%PDF-1.7\x00\x01\x02" * 100, content_type="text/csv")
+    client.post(reverse("registry:import_new"), {"file": upload, "organisation": cast.park.pk})
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportBatch.Status.REFUSED and batch.message_code == "file_binary_not_a_table"
+    chinese = "文件“firms.csv”被拒绝：这是二进制文件，不是CSV文本或Excel表格，请检查文件和扩展名"
+    assert batch.message == chinese
+    page = reverse("registry:import_detail", args=[batch.pk])
+    assert chinese in client.get(page).content.decode()
+    english = "The file “firms.csv” was refused: this is a binary file, not CSV text or an Excel sheet"
+    assert (
+        english in client.get(f"/api/import-batches/{batch.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()["message"]
+    )
+    assert client.get(f"/api/import-batches/{batch.pk}/").json()["message"] == chinese
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    shown = client.get(page).content.decode()
+    assert english in shown and chinese not in shown
+
+
+@pytest.mark.django_db
+def test_a_strict_import_refused_by_a_rejected_row_says_so_in_english(cast, write_csv):
+    from zhaoshang.registry.services import import_enterprises
+
+    result = import_enterprises(
+        cast.owner, write_csv(["统一社会信用代码", "企业名称"], [[CODE_A, ""]]), cast.park, strict=True
+    )
+    assert result.refused and result.batch.message == "严格模式：有1行被拒绝，本次导入未写入任何数据"
+    with translation.override("en"):
+        assert result.batch.said_message() == "Strict mode: 1 row(s) rejected; this import wrote nothing"
+    with translation.override("zh-hans"):
+        assert result.batch.said_message() == result.batch.message

@@ -123,8 +123,10 @@ class ImportBatchSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance: ImportBatch) -> dict:
         data = super().to_representation(instance)
-        # the stored findings keep the core's Chinese sentence; the answer says them in the request's language
+        # the stored findings and message keep the core's Chinese sentence; the answer says them in the request's
+        # language
         data["issues"] = [translated_issue(issue) for issue in instance.issues or []]
+        data["message"] = instance.said_message()
         return data
 
     class Meta:

@@ -74,6 +74,20 @@ def _can_change_for(actor: Actor) -> Callable[[Iterable[int]], set[int]]:
 BUSY_MESSAGE = bulk_db.BUSY_MESSAGE
 
 
+def _ended_on(exc: BaseException) -> dict[str, Any]:
+    """The message fields of a batch that ended on ``exc``: the sentence as written, and the code and params of a
+    domain error so that a page says it in its reader's language."""
+    params = getattr(exc, "params", None) or {}
+    return {
+        "message": str(exc),
+        "message_code": exc.code if isinstance(exc, DomainError) else "",
+        "message_params": {
+            k: v if isinstance(v, str | int | float | bool) or v is None else str(v)
+            for k, v in params.items()
+        },
+    }
+
+
 def import_enterprises(
     actor: Actor,
     path: str | Path,
@@ -145,15 +159,27 @@ def import_enterprises(
             batch.status = (
                 ImportBatch.Status.REFUSED if isinstance(exc, RefusedFileError) else ImportBatch.Status.FAILED
             )
-            batch.message = str(exc)
+            for name, value in _ended_on(exc).items():
+                setattr(batch, name, value)
             batch.finished_at = batch.heartbeat_at = timezone.now()
-            batch.save(update_fields=["status", "message", "finished_at", "heartbeat_at"])
+            batch.save(
+                update_fields=[
+                    "status",
+                    "message",
+                    "message_code",
+                    "message_params",
+                    "finished_at",
+                    "heartbeat_at",
+                ]
+            )
         raise
     except OperationalError as exc:  # SQLite: another import held the write lock longer than the busy timeout
         if batch is not None and batch.pk:
             ImportBatch.objects.filter(pk=batch.pk).update(
                 status=ImportBatch.Status.FAILED,
                 message=BUSY_MESSAGE,
+                message_code="database_busy",
+                message_params={},
                 finished_at=timezone.now(),
                 heartbeat_at=timezone.now(),
             )
@@ -165,6 +191,8 @@ def import_enterprises(
             ImportBatch.objects.filter(pk=batch.pk).update(
                 status=ImportBatch.Status.FAILED,
                 message=f"导入出错：{type(exc).__name__}",
+                message_code="import_failed_unexpectedly",
+                message_params={"error": type(exc).__name__},
                 finished_at=timezone.now(),
                 heartbeat_at=timezone.now(),
             )
@@ -180,6 +208,7 @@ def import_enterprises(
         batch.rows_done = result.counts["read"]
         batch.rows_total = result.counts["read"]
         batch.message = result.message
+        batch.message_code, batch.message_params = result.message_code, result.message_params
         batch.finished_at = batch.heartbeat_at = timezone.now()
         batch.save()
     written = 0 if dry_run or result.refused else result.counts["created"] + result.counts["updated"]
@@ -287,14 +316,14 @@ def run_batch(
         except RefusedFileError as exc:
             ImportBatch.objects.filter(pk=batch_id).update(
                 status=ImportBatch.Status.REFUSED,
-                message=str(exc),
+                **_ended_on(exc),
                 finished_at=timezone.now(),
                 heartbeat_at=timezone.now(),
             )
         except (DomainError, OSError, PermissionDenied) as exc:
             ImportBatch.objects.filter(pk=batch_id).update(
                 status=ImportBatch.Status.FAILED,
-                message=str(exc),
+                **_ended_on(exc),
                 finished_at=timezone.now(),
                 heartbeat_at=timezone.now(),
             )
@@ -303,6 +332,8 @@ def run_batch(
             ImportBatch.objects.filter(pk=batch_id).update(
                 status=ImportBatch.Status.FAILED,
                 message=f"导入出错：{exc}",
+                message_code="import_failed_unexpectedly",
+                message_params={"error": str(exc)},
                 finished_at=timezone.now(),
                 heartbeat_at=timezone.now(),
             )
@@ -448,6 +479,8 @@ def rerun_import(actor: Actor, batch: ImportBatch, *, background: bool | None = 
                 counts={},
                 issues=[],
                 message="",
+                message_code="",
+                message_params={},
                 finished_at=None,
             )
             if not claimed:

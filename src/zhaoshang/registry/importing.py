@@ -59,7 +59,7 @@ from zhaoshang.registry.core.errors import HeaderMappingError
 from zhaoshang.registry.core.headers import FIELD_LABELS
 from zhaoshang.registry.core.rows import FirmRecord, RowIssue, RowOutcome
 from zhaoshang.registry.core.scan import scan_file
-from zhaoshang.registry.models import Enterprise, ImportBatch
+from zhaoshang.registry.models import Enterprise, ImportBatch, said
 from zhaoshang.registry.parks import ImportParks
 from zhaoshang.tabular.readers import xlsx_row_count
 
@@ -134,6 +134,11 @@ class ImportResult:
     refused: bool = False
     batch: ImportBatch | None = None
     message: str = ""
+    message_code: str = ""  # the code and params of ``message`` (see ImportBatch.said_message)
+    message_params: dict[str, Any] = field(default_factory=dict)
+
+    def said_message(self) -> str:
+        return said(self.message, self.message_code, self.message_params)
 
     @property
     def status(self) -> str:
@@ -924,6 +929,11 @@ def run_import(
     if strict and result.counts["rejected"]:
         result.refused = True
         result.message = f"严格模式：有{result.counts['rejected']}行被拒绝，本次导入未写入任何数据"
+        result.message_code, result.message_params = (
+            "import_strict_refused",
+            {"rejected": result.counts["rejected"]},
+        )
     if dry_run and not result.message:
         result.message = "试运行：仅检查，未写入任何数据"
+        result.message_code = "import_dry_run"
     return result

@@ -172,6 +172,13 @@ ERRORS = {
     ),
 }
 
+# an import batch's own message (stored with its code: ImportBatch.said_message)
+ERRORS |= {
+    "import_strict_refused": _("Strict mode: %(rejected)s row(s) rejected; this import wrote nothing"),
+    "import_dry_run": _("Dry run: only checked; nothing was written"),
+    "import_failed_unexpectedly": _("The import failed: %(error)s"),
+}
+
 # findings stored as a firm's flags that no import core writes
 ISSUES = {
     "needs_review": _(

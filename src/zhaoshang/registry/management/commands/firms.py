@@ -168,7 +168,7 @@ class Command(BaseCommand):
         else:
             self._print_result(result, options)
         if result.refused:
-            raise CommandError(result.message)
+            raise CommandError(result.said_message())
 
     def _print_result(self, result, options) -> None:
         c = result.counts
