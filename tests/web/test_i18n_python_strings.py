@@ -71,20 +71,6 @@ NOT_YET: dict[str, int] = {
     "pipeline/importing.py": 7,
     "pipeline/management/commands/pipeline.py": 10,
     "pipeline/services.py": 16,
-    "registry/batches.py": 8,
-    "registry/core/capital.py": 13,
-    "registry/core/headers.py": 3,
-    "registry/core/rows.py": 1,
-    "registry/core/uscc.py": 2,
-    "registry/duplicates.py": 5,
-    "registry/firms.py": 14,
-    "registry/importing.py": 1,
-    "registry/management/commands/firms.py": 17,
-    "registry/parks.py": 6,
-    "tabular/dates.py": 9,
-    "tabular/readers.py": 12,
-    "tabular/safety.py": 24,
-    "tabular/xlsx_stream.py": 1,
 }
 
 

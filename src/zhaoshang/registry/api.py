@@ -10,7 +10,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from zhaoshang.api.viewsets import ScopedReadOnlyViewSet
 from zhaoshang.core.locking import StaleEdit
-from zhaoshang.core.messages import error_message
+from zhaoshang.core.messages import error_message, translated_issue
 from zhaoshang.registry import search, services
 from zhaoshang.registry.filters import EnterpriseFilterSet
 from zhaoshang.registry.models import Enterprise, ImportBatch
@@ -63,7 +63,15 @@ class EnterpriseSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="Send it back with a change (PATCH): optimistic locking")
 
     def to_representation(self, instance):
-        return services.enterprise_as_dict(instance)
+        return firm_document(instance)
+
+
+def firm_document(firm: Enterprise) -> dict:
+    """``enterprise_as_dict`` with the firm's flags said in the request's language (stored as the core wrote them:
+    code, params and the Chinese sentence)."""
+    document = services.enterprise_as_dict(firm)
+    document["flags"] = [translated_issue(flag) for flag in document["flags"]]
+    return document
 
 
 class EnterpriseEditSerializer(serializers.Serializer):
@@ -107,11 +115,19 @@ class EnterpriseEditSerializer(serializers.Serializer):
 
 class ImportBatchSerializer(serializers.ModelSerializer):
     interrupted = serializers.SerializerMethodField(
-        help_text="Why the batch counts as interrupted (Chinese), or empty"
+        help_text="Why the batch counts as interrupted (in the request's language), or empty"
     )
 
     def get_interrupted(self, batch: ImportBatch) -> str:
         return services.interruption(batch)
+
+    def to_representation(self, instance: ImportBatch) -> dict:
+        data = super().to_representation(instance)
+        # the stored findings and message keep the core's Chinese sentence; the answer says them in the request's
+        # language
+        data["issues"] = [translated_issue(issue) for issue in instance.issues or []]
+        data["message"] = instance.said_message()
+        return data
 
     class Meta:
         model = ImportBatch
@@ -280,7 +296,7 @@ class EnterpriseViewSet(ScopedReadOnlyViewSet):
                 status=409,
             )
         firm.refresh_from_db()
-        return Response(services.enterprise_as_dict(firm))
+        return Response(firm_document(firm))
 
 
 class ImportBatchViewSet(ScopedReadOnlyViewSet):

@@ -10,9 +10,14 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from zhaoshang.api.routes import register_routes
         from zhaoshang.core import hooks
-        from zhaoshang.registry import panels, parks  # noqa: F401 - registers the workbench panel
+        from zhaoshang.core.messages import register_messages
+        from zhaoshang.registry import messages, panels, parks  # noqa: F401 - panels registers the workbench panel
 
         hooks.on_firm_import(parks.after_import)
+        # the English sentences of the registry core's codes and of the shared readers' (tabular is no app)
+        register_messages(
+            self.name, errors={**messages.TABULAR_ERRORS, **messages.ERRORS}, issues=messages.ISSUES
+        )
         register_routes(self.name, api_routes)
 
 

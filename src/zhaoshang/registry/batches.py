@@ -20,6 +20,7 @@ from django.db import (
     transaction,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.scoping import assignable_organisations, can, may_act_in, visible
 from zhaoshang.accounts.types import Actor
@@ -50,9 +51,9 @@ def _check_import_allowed(actor: Actor, organisation: Any, *, dry_run: bool) -> 
     if actor is None:  # the command line and the demo act as the system
         return
     if not can(actor, "import_batch", "add") or not can(actor, "enterprise", "add"):
-        raise PermissionDenied("您的角色不能导入企业名录")
+        raise PermissionDenied(_("Your role may not import the enterprise register"))
     if not assignable_organisations(actor).filter(pk=organisation.pk).exists():
-        raise PermissionDenied("不能为其他单位导入企业名录")
+        raise PermissionDenied(_("You may not import the enterprise register of another organisation"))
 
 
 def _can_change_for(actor: Actor) -> Callable[[Iterable[int]], set[int]]:
@@ -71,6 +72,20 @@ def _can_change_for(actor: Actor) -> Callable[[Iterable[int]], set[int]]:
 
 
 BUSY_MESSAGE = bulk_db.BUSY_MESSAGE
+
+
+def _ended_on(exc: BaseException) -> dict[str, Any]:
+    """The message fields of a batch that ended on ``exc``: the sentence as written, and the code and params of a
+    domain error so that a page says it in its reader's language."""
+    params = getattr(exc, "params", None) or {}
+    return {
+        "message": str(exc),
+        "message_code": exc.code if isinstance(exc, DomainError) else "",
+        "message_params": {
+            k: v if isinstance(v, str | int | float | bool) or v is None else str(v)
+            for k, v in params.items()
+        },
+    }
 
 
 def import_enterprises(
@@ -144,15 +159,27 @@ def import_enterprises(
             batch.status = (
                 ImportBatch.Status.REFUSED if isinstance(exc, RefusedFileError) else ImportBatch.Status.FAILED
             )
-            batch.message = str(exc)
+            for name, value in _ended_on(exc).items():
+                setattr(batch, name, value)
             batch.finished_at = batch.heartbeat_at = timezone.now()
-            batch.save(update_fields=["status", "message", "finished_at", "heartbeat_at"])
+            batch.save(
+                update_fields=[
+                    "status",
+                    "message",
+                    "message_code",
+                    "message_params",
+                    "finished_at",
+                    "heartbeat_at",
+                ]
+            )
         raise
     except OperationalError as exc:  # SQLite: another import held the write lock longer than the busy timeout
         if batch is not None and batch.pk:
             ImportBatch.objects.filter(pk=batch.pk).update(
                 status=ImportBatch.Status.FAILED,
                 message=BUSY_MESSAGE,
+                message_code="database_busy",
+                message_params={},
                 finished_at=timezone.now(),
                 heartbeat_at=timezone.now(),
             )
@@ -164,6 +191,8 @@ def import_enterprises(
             ImportBatch.objects.filter(pk=batch.pk).update(
                 status=ImportBatch.Status.FAILED,
                 message=f"导入出错：{type(exc).__name__}",
+                message_code="import_failed_unexpectedly",
+                message_params={"error": type(exc).__name__},
                 finished_at=timezone.now(),
                 heartbeat_at=timezone.now(),
             )
@@ -179,6 +208,7 @@ def import_enterprises(
         batch.rows_done = result.counts["read"]
         batch.rows_total = result.counts["read"]
         batch.message = result.message
+        batch.message_code, batch.message_params = result.message_code, result.message_params
         batch.finished_at = batch.heartbeat_at = timezone.now()
         batch.save()
     written = 0 if dry_run or result.refused else result.counts["created"] + result.counts["updated"]
@@ -286,14 +316,14 @@ def run_batch(
         except RefusedFileError as exc:
             ImportBatch.objects.filter(pk=batch_id).update(
                 status=ImportBatch.Status.REFUSED,
-                message=str(exc),
+                **_ended_on(exc),
                 finished_at=timezone.now(),
                 heartbeat_at=timezone.now(),
             )
         except (DomainError, OSError, PermissionDenied) as exc:
             ImportBatch.objects.filter(pk=batch_id).update(
                 status=ImportBatch.Status.FAILED,
-                message=str(exc),
+                **_ended_on(exc),
                 finished_at=timezone.now(),
                 heartbeat_at=timezone.now(),
             )
@@ -302,6 +332,8 @@ def run_batch(
             ImportBatch.objects.filter(pk=batch_id).update(
                 status=ImportBatch.Status.FAILED,
                 message=f"导入出错：{exc}",
+                message_code="import_failed_unexpectedly",
+                message_params={"error": str(exc)},
                 finished_at=timezone.now(),
                 heartbeat_at=timezone.now(),
             )
@@ -364,7 +396,7 @@ def last_heartbeat(batch: ImportBatch) -> datetime | None:
 
 
 def interruption(batch: ImportBatch, now: datetime | None = None) -> str:
-    """Why the batch counts as interrupted (a Chinese sentence), or "" when it does not."""
+    """Why the batch counts as interrupted (in the active language), or "" when it does not."""
     if batch.status not in (ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING):
         return ""
     if live_progress(batch.pk) is not None:
@@ -373,13 +405,14 @@ def interruption(batch: ImportBatch, now: datetime | None = None) -> str:
     now = now or timezone.now()
     if last is not None and now - last < stale_after():
         return ""
-    when = timezone.localtime(last).strftime("%Y-%m-%d %H:%M:%S") if last is not None else "未知"
+    when = timezone.localtime(last).strftime("%Y-%m-%d %H:%M:%S") if last is not None else _("unknown")
     if batch.status == ImportBatch.Status.PENDING:
-        return f"导入排队后一直没有开始（最后一次活动：{when}），服务进程可能已重启或停止。导入未写入任何数据，可重新导入。"
-    return (
-        f"导入进行中断开（最后一次活动：{when}），服务进程可能已重启或停止。"
-        "导入按批提交，中断的导入只留下完整的批次；重新导入会从头核对，已入库的行计为未变化，其余的行补齐。"
-    )
+        return _(
+            "The import was queued but never started (last activity: %(when)s); the server process may have restarted or stopped. The import wrote nothing; it can be re-run."
+        ) % {"when": when}
+    return _(
+        "The import broke off while running (last activity: %(when)s); the server process may have restarted or stopped. An import commits in batches, so an interrupted import leaves only whole batches; a re-run checks everything from the start: rows already stored count as unchanged and the rest are added."
+    ) % {"when": when}
 
 
 def may_rerun(user: Any, batch: ImportBatch) -> bool:
@@ -395,15 +428,21 @@ def rerun_blocker(batch: ImportBatch) -> RegistryError | None:
     """Why the batch cannot be re-run now (None when it can: interrupted or failed, with its file on the server)."""
     if batch.status in (ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING):
         if not interruption(batch):
-            return RegistryError("该批次仍在导入中，不能重新导入", "still_running")
+            return RegistryError(_("This batch is still importing; it cannot be re-run"), "still_running")
     elif batch.status != ImportBatch.Status.FAILED:
         return RegistryError(
-            f"该批次已结束（{batch.get_status_display()}），不能重新导入；如需再次导入，请重新上传文件",
+            _(
+                "This batch has ended (%(status)s); it cannot be re-run. To import again, upload the file again"
+            )
+            % {"status": batch.get_status_display()},
             "finished",
         )
     if not batch_file_path(batch).is_file():
         return RegistryError(
-            "服务器上没有该批次的原文件（命令行导入不保存文件），无法重新导入；请重新上传", "file_missing"
+            _(
+                "The server does not hold this batch's file (an import from the command line keeps no file), so it cannot be re-run; please upload it again"
+            ),
+            "file_missing",
         )
     return None
 
@@ -417,7 +456,11 @@ def rerun_import(actor: Actor, batch: ImportBatch, *, background: bool | None = 
     also when someone else re-ran it first). The re-run is in the audit log.
     """
     if not may_rerun(actor, batch):
-        raise PermissionDenied("只有发起导入的人或能修改该单位企业的人可以重新导入")
+        raise PermissionDenied(
+            _(
+                "Only the person who started the import or someone who may change the organisation's firms may re-run it"
+            )
+        )
     blocker = rerun_blocker(batch)
     if blocker is not None:
         raise blocker
@@ -436,10 +479,15 @@ def rerun_import(actor: Actor, batch: ImportBatch, *, background: bool | None = 
                 counts={},
                 issues=[],
                 message="",
+                message_code="",
+                message_params={},
                 finished_at=None,
             )
             if not claimed:
-                raise RegistryError("该批次刚刚已被重新导入或状态已变化，请刷新页面", "conflict")
+                raise RegistryError(
+                    _("This batch has just been re-run or its status changed; please reload the page"),
+                    "conflict",
+                )
             audit.record(
                 actor,
                 AuditEntry.Action.UPDATE,
@@ -448,7 +496,9 @@ def rerun_import(actor: Actor, batch: ImportBatch, *, background: bool | None = 
                 note=f"重新导入批次 #{batch.pk}（{'已中断' if before == 'interrupted' else '导入失败'}：{reason[:200]}）",
             )
     except OperationalError as exc:  # SQLite: another import holds the write lock
-        raise RegistryError("数据库正忙（可能有导入正在进行），请稍后再试", "busy") from exc
+        raise RegistryError(
+            _("The database is busy (an import may be running); please try again later"), "busy"
+        ) from exc
     batch.refresh_from_db()
     _launch(batch, actor, background=background, authorised=True)
     return batch

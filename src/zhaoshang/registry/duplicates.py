@@ -11,6 +11,7 @@ from django.db import (
     transaction,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.scoping import visible
 from zhaoshang.accounts.types import Actor
@@ -62,7 +63,7 @@ def _require_change(actor: Actor, firm: Enterprise) -> None:
     if actor is None:
         return
     if not visible(actor, Enterprise.objects.filter(pk=firm.pk), "change").exists():
-        raise PermissionDenied("无权修改该企业")
+        raise PermissionDenied(_("You may not change this firm"))
 
 
 _FILLABLE = (
@@ -98,15 +99,20 @@ def merge_enterprises(
     ``keep`` (its history stays readable on ``keep``'s profile); fields ``keep`` lacks are filled from ``drop``.
     """
     if keep.pk == drop.pk:
-        raise RegistryError("不能把企业与自身合并", "same_firm")
+        raise RegistryError(_("A firm cannot be merged with itself"), "same_firm")
     if drop.merged_into_id or keep.merged_into_id:
-        raise RegistryError("其中一家企业已被合并", "already_merged")
+        raise RegistryError(_("One of the two firms has already been merged"), "already_merged")
     _require_change(actor, keep)
     _require_change(actor, drop)
     keep = Enterprise.objects.select_for_update().get(pk=keep.pk)
     drop = Enterprise.objects.select_for_update().get(pk=drop.pk)
     if keep.uscc and drop.uscc and keep.uscc != drop.uscc:
-        raise RegistryError("两家企业的统一社会信用代码不同，是不同的法人，不能合并", "different_codes")
+        raise RegistryError(
+            _(
+                "The two firms have different unified social credit codes: they are different legal persons and cannot be merged"
+            ),
+            "different_codes",
+        )
 
     moved: dict[str, int] = {}
     for relation in Enterprise._meta.related_objects:

@@ -10,6 +10,7 @@ from django.db import (
     models,
 )
 
+from zhaoshang.core.messages import is_chinese, issue_message
 from zhaoshang.registry.firms import is_local, region_name
 from zhaoshang.registry.models import Enterprise
 from zhaoshang.tabular import write_xlsx
@@ -63,6 +64,8 @@ def export_enterprises_xlsx(
         queryset if queryset.ordered else queryset.order_by("name", "id")
     )  # the list's order, when it has one
 
+    flag_separator = "；" if is_chinese() else "; "
+
     def cells(row: dict[str, Any]) -> list[Any]:
         out: list[Any] = []
         for name, _label in EXPORT_COLUMNS:
@@ -73,7 +76,7 @@ def export_enterprises_xlsx(
             elif name == "tags":
                 value = "、".join(row["tags"] or [])
             elif name == "flags":
-                value = "；".join(f.get("message", "") for f in row["flags"] or [])
+                value = flag_separator.join(issue_message(f) for f in row["flags"] or [])
             else:
                 value = row[name]
             out.append(None if value == "" else value)

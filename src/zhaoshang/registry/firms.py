@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.scoping import check_reference, may_act_in, visible
 from zhaoshang.accounts.types import Actor
@@ -102,7 +103,7 @@ def find_enterprise(user: Any, code_or_name: str) -> Enterprise:
     """One firm by credit code, exact name or normalised name; RegistryError when none or several match."""
     text = code_or_name.strip()
     if not text:
-        raise RegistryError("请给出统一社会信用代码或企业名称", "empty")
+        raise RegistryError(_("Give a unified social credit code or a company name"), "empty")
     base = Enterprise.objects.select_related("organisation", "import_batch", "merged_into")
     if user is not None:
         base = visible(user, base)
@@ -117,9 +118,15 @@ def find_enterprise(user: Any, code_or_name: str) -> Enterprise:
         if len(live) == 1:
             return live[0]
         if len(live) > 1:
-            names = "、".join(f"{f.name}（{f.uscc or '无代码'}）" for f in live[:5])
-            raise RegistryError(f"“{text}”对应多家企业：{names}；请用统一社会信用代码指定", "ambiguous")
-    raise RegistryError(f"名录中没有“{text}”", "not_found")
+            names = _(", ").join(
+                _("%(name)s (%(code)s)") % {"name": f.name, "code": f.uscc or _("no code")} for f in live[:5]
+            )
+            raise RegistryError(
+                _("“%(text)s” matches several firms: %(names)s; name one by its unified social credit code")
+                % {"text": text, "names": names},
+                "ambiguous",
+            )
+    raise RegistryError(_("The register has no “%(text)s”") % {"text": text}, "not_found")
 
 
 def _num(value: Decimal | None) -> float | int | None:
@@ -328,7 +335,7 @@ def check_firm_fields(fields: dict[str, Any], *, firm: Enterprise | None = None)
     if "name" in out:
         name = " ".join(str(out["name"] or "").split())
         if not name:
-            raise RegistryError("企业名称不能为空", "name_required")
+            raise RegistryError(_("The company name must not be empty"), "name_required")
         out["name"] = name
         out["name_key"] = name_key(name)
     if "uscc" in out:
@@ -338,16 +345,27 @@ def check_firm_fields(fields: dict[str, Any], *, firm: Enterprise | None = None)
         else:
             code = uscc_core.normalise(raw)
             if len(code) != 18:
-                raise RegistryError(f"统一社会信用代码“{raw}”应为18位（现为{len(code)}位）", "uscc_invalid")
+                raise RegistryError(
+                    _("The unified social credit code “%(raw)s” must have 18 characters (it has %(length)s)")
+                    % {"raw": raw, "length": len(code)},
+                    "uscc_invalid",
+                )
             if not uscc_core.is_valid(code):
-                raise RegistryError(f"统一社会信用代码“{raw}”校验位不符，请核对", "uscc_invalid")
+                raise RegistryError(
+                    _("The unified social credit code “%(raw)s” has a wrong check digit; please check it")
+                    % {"raw": raw},
+                    "uscc_invalid",
+                )
             holders = Enterprise.objects.filter(uscc=code)
             if firm is not None and firm.pk is not None:
                 holders = holders.exclude(pk=firm.pk)
             holder = holders.first()
             if holder is not None:
                 raise RegistryError(
-                    f"统一社会信用代码“{code}”已属于名录中的另一家企业：{holder.name}（#{holder.pk}）；如为同一企业请合并",
+                    _(
+                        "The unified social credit code “%(code)s” already belongs to another firm of the register: %(name)s (#%(id)s); if it is the same firm, merge them"
+                    )
+                    % {"code": code, "name": holder.name, "id": holder.pk},
                     "uscc_taken",
                 )
             out["uscc"] = code
@@ -355,13 +373,19 @@ def check_firm_fields(fields: dict[str, Any], *, firm: Enterprise | None = None)
     if out.get("region_code"):
         code = str(out["region_code"]).strip()
         if not (len(code) == 6 and code.isdigit() and code in default_regions()):
-            raise RegistryError(f"行政区划代码“{code}”不是有效的6位区划代码", "region_invalid")
+            raise RegistryError(
+                _("The region code “%(code)s” is not a valid six-digit region code") % {"code": code},
+                "region_invalid",
+            )
         out["region_code"] = code
     if out.get("industry_code"):
         code = str(out["industry_code"]).strip().upper()
         if not ((len(code) == 1 and "A" <= code <= "T") or (2 <= len(code) <= 4 and code.isdigit())):
             raise RegistryError(
-                f"行业代码“{code}”不是国民经济行业分类（GB/T 4754）代码（门类字母或2–4位数字）",
+                _(
+                    "The industry code “%(code)s” is not a national industry classification (GB/T 4754) code (a section letter or 2–4 digits)"
+                )
+                % {"code": code},
                 "industry_invalid",
             )
         out["industry_code"] = code
@@ -371,7 +395,7 @@ def check_firm_fields(fields: dict[str, Any], *, firm: Enterprise | None = None)
         value = out.get(name)
         if value is not None and value < 0:
             label = Enterprise._meta.get_field(name).verbose_name  # type: ignore[union-attr]  # a column, not a relation
-            raise RegistryError(f"{label}不能为负数", "negative")
+            raise RegistryError(_("%(field)s must not be negative") % {"field": label}, "negative")
     for name, value in list(out.items()):
         if value is None and name != "uscc":
             field = Enterprise._meta.get_field(name)
@@ -402,9 +426,11 @@ def update_enterprise(
     if unknown:
         raise TypeError(f"not editable here: {sorted(unknown)}")
     if actor is not None and not visible(actor, Enterprise.objects.filter(pk=firm.pk), "change").exists():
-        raise PermissionDenied("无权修改该企业")
+        raise PermissionDenied(_("You may not change this firm"))
     if firm.merged_into_id:
-        raise RegistryError("该企业已合并入另一家企业，请修改合并后的企业", "merged")
+        raise RegistryError(
+            _("This firm was merged into another firm; change the firm it was merged into"), "merged"
+        )
     values = check_firm_fields(fields, firm=firm)
     if "uscc" in values and values["uscc"] and "uscc_raw" not in fields:
         values["uscc_raw"] = values["uscc"]
@@ -415,7 +441,7 @@ def update_enterprise(
         check_reference(actor, park, field="园区")
         if park is not None and actor is not None and not may_act_in(actor, "enterprise", "change", park):
             raise RegistryError(
-                "不能把企业归入您无权管理的园区或乡镇", "park_not_yours"
+                _("You may not put a firm in a park or town you do not manage"), "park_not_yours"
             )  # as on the park page
         current = FirmPark.objects.filter(enterprise=firm).values_list("park_id", flat=True).first()
         if getattr(park, "pk", None) == current:

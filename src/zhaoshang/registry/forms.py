@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Organisation
+from zhaoshang.core.messages import error_message
 from zhaoshang.registry.core.headers import FIELDS
 from zhaoshang.registry.firms import EDITABLE_FIELDS
 
@@ -133,7 +134,7 @@ class EnterpriseEditForm(forms.ModelForm):
         try:
             check_firm_fields(edited, firm=self.instance)
         except RegistryError as exc:
-            self.add_error(_ERROR_FIELD.get(exc.code), str(exc))
+            self.add_error(_ERROR_FIELD.get(exc.code), error_message(exc))
         return data
 
     def _tags(self) -> list[str]:

@@ -48,16 +48,18 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit, hooks
+from zhaoshang.core.messages import error_message
 from zhaoshang.core.models import AuditEntry
 from zhaoshang.registry import bulk_db
 from zhaoshang.registry.core.errors import HeaderMappingError
 from zhaoshang.registry.core.headers import FIELD_LABELS
 from zhaoshang.registry.core.rows import FirmRecord, RowIssue, RowOutcome
 from zhaoshang.registry.core.scan import scan_file
-from zhaoshang.registry.models import Enterprise, ImportBatch
+from zhaoshang.registry.models import Enterprise, ImportBatch, said
 from zhaoshang.registry.parks import ImportParks
 from zhaoshang.tabular.readers import xlsx_row_count
 
@@ -132,6 +134,11 @@ class ImportResult:
     refused: bool = False
     batch: ImportBatch | None = None
     message: str = ""
+    message_code: str = ""  # the code and params of ``message`` (see ImportBatch.said_message)
+    message_params: dict[str, Any] = field(default_factory=dict)
+
+    def said_message(self) -> str:
+        return said(self.message, self.message_code, self.message_params)
 
     @property
     def status(self) -> str:
@@ -221,13 +228,18 @@ def _issue_dict(issue: RowIssue) -> dict[str, Any]:
     }
 
 
-def _flag(issue: RowIssue) -> dict[str, str]:
-    return {
+def _flag(issue: RowIssue) -> dict[str, Any]:
+    """A firm's flag: the finding's code and params are kept so that the edge says it in the user's language."""
+    found = issue.as_dict()
+    flag = {
         "code": issue.code,
         "column": issue.column or "",
         "raw": issue.raw_value,
         "message": issue.message_zh,
     }
+    if "params" in found:
+        flag["params"] = found["params"]
+    return flag
 
 
 def _header(headers: Mapping[str, str] | None, name: str) -> str:
@@ -420,7 +432,7 @@ class _RowWriter:
         self.slots = {name: (i, adapt) for i, (name, adapt, _default) in enumerate(self.plan)}
         self.defaults = [default for _name, _adapt, default in self.plan]
 
-    def row(self, values: dict[str, Any], flags: list[dict[str, str]]) -> tuple[Any, ...]:
+    def row(self, values: dict[str, Any], flags: list[dict[str, Any]]) -> tuple[Any, ...]:
         out = self.defaults.copy()
         slots = self.slots
         for name, value in values.items():
@@ -838,7 +850,11 @@ def run_import(
     try:
         scan = scan_file(path, overrides=mapping, region_lookup=region_lookup, today=today)
     except HeaderMappingError as exc:  # say which file: the CLI and the batch page show only this line
-        raise HeaderMappingError(f"文件“{path.name}”：{exc}") from exc
+        raise HeaderMappingError(
+            _("File “%(name)s”: %(error)s") % {"name": path.name, "error": error_message(exc)},
+            code=exc.code,
+            **exc.params,
+        ) from exc
     m = scan.mapping
     result.mapping = {
         "header_row": scan.header_row,
@@ -916,6 +932,11 @@ def run_import(
     if strict and result.counts["rejected"]:
         result.refused = True
         result.message = f"严格模式：有{result.counts['rejected']}行被拒绝，本次导入未写入任何数据"
+        result.message_code, result.message_params = (
+            "import_strict_refused",
+            {"rejected": result.counts["rejected"]},
+        )
     if dry_run and not result.message:
         result.message = "试运行：仅检查，未写入任何数据"
+        result.message_code = "import_dry_run"
     return result

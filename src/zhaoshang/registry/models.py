@@ -38,6 +38,10 @@ class ImportBatch(models.Model):
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
     issues = models.JSONField(_("issues"), default=list, blank=True)
     message = models.TextField(_("message"), blank=True)
+    # the code and params of ``message`` (the Chinese sentence as written), so that a page says it in its reader's
+    # language (see said_message); empty for a message without a code
+    message_code = models.CharField(max_length=64, blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
 
     permission_object = "import_batch"
     scope_fields = ("organisation",)
@@ -49,6 +53,20 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else self.file_name
+
+    def said_message(self) -> str:
+        """``message`` in the active language: its code's sentence when it has one, else as stored."""
+        return said(self.message, self.message_code, self.message_params)
+
+
+def said(message: str, code: str, params: dict | None) -> str:
+    """A stored message (the Chinese sentence, its code and params) in the active language."""
+    from zhaoshang.core.errors import DomainError
+    from zhaoshang.core.messages import error_message
+
+    if not code:
+        return message
+    return error_message(DomainError(message, code=code, **(params or {})))
 
 
 class Enterprise(models.Model):

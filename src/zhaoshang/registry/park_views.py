@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.models import Organisation
 from zhaoshang.accounts.scoping import may_act_in, require, visible
+from zhaoshang.core.messages import error_message
 from zhaoshang.registry import parks
 from zhaoshang.registry.models import Enterprise, FirmPark, ParkRule
 
@@ -74,7 +75,7 @@ def park_rule_add(request, pk):
             priority=priority,
         )
     except (parks.ParkError, ValueError) as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_message(exc))
     else:
         counts = parks.assign_parks(actor=request.user)
         messages.success(request, _("Rule added; %(placed)d firms placed, %(moved)d moved.") % counts)

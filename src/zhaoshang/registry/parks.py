@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.models import Organisation
 from zhaoshang.accounts.types import Actor
@@ -31,16 +32,16 @@ def _plain_rules() -> list[PlainRule]:
 @transaction.atomic
 def add_rule(actor: Actor, park: Organisation, *, kind: str, pattern: str, priority: int = 0) -> ParkRule:
     if park.kind not in PARK_KINDS:
-        raise ParkError("只能为园区或乡镇（街道）设置规则")
+        raise ParkError(_("Rules can be set only for a park or a town (subdistrict)"))
     if kind not in ParkRule.Kind.values:
-        raise ParkError(f"未知的规则类型「{kind}」")
+        raise ParkError(_("Unknown rule type “%(kind)s”") % {"kind": kind})
     pattern = (pattern or "").strip()
     if not pattern:
-        raise ParkError("请填写地址关键词或区划代码")
+        raise ParkError(_("Fill in an address keyword or a region code"))
     if kind == ParkRule.Kind.REGION and not pattern.isdigit():
-        raise ParkError("区划代码规则只能是数字（代码的开头部分）")
+        raise ParkError(_("A region code rule can only be digits (the beginning of the code)"))
     if ParkRule.objects.filter(park=park, kind=kind, pattern=pattern).exists():
-        raise ParkError("该规则已存在")
+        raise ParkError(_("This rule already exists"))
     return audit.create(actor, ParkRule, park=park, kind=kind, pattern=pattern, priority=priority)
 
 
@@ -60,7 +61,7 @@ def set_park(
             audit.delete(actor, link)
         return
     if park.kind not in PARK_KINDS:
-        raise ParkError("只能归入园区或乡镇（街道）")
+        raise ParkError(_("A firm can only be put in a park or a town (subdistrict)"))
     if link is None:
         audit.create(actor, FirmPark, enterprise=firm, park=park, source=source)
     else:

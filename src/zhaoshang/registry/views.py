@@ -25,7 +25,7 @@ from zhaoshang.accounts.scoping import (
 )
 from zhaoshang.core import hooks
 from zhaoshang.core.locking import StaleEdit
-from zhaoshang.core.messages import translated_issue
+from zhaoshang.core.messages import error_message, translated_issue
 from zhaoshang.registry import search, services
 from zhaoshang.registry.filters import EnterpriseFilterSet
 from zhaoshang.registry.forms import EnterpriseEditForm, ImportForm
@@ -190,11 +190,11 @@ def firm_edit(request, pk: int):
                     data[name] = "" if value is None else str(value)
             form = EnterpriseEditForm(data, instance=firm, user=request.user)
             form.is_valid()
-            form.add_error(None, str(exc))
+            form.add_error(None, error_message(exc))
             return TemplateResponse(request, "registry/edit.html", {"form": form, "firm": firm}, status=409)
         except (services.RegistryError, ReferenceNotVisible) as exc:
             firm.refresh_from_db()
-            form.add_error(None, str(exc))
+            form.add_error(None, error_message(exc))
             return TemplateResponse(request, "registry/edit.html", {"form": form, "firm": firm}, status=400)
         if changed:
             messages.success(request, _("Firm saved."))
@@ -305,7 +305,7 @@ def import_rerun(request, pk: int):
         services.rerun_import(request.user, batch)
     except services.RegistryError as exc:
         batch.refresh_from_db()
-        context = {**_batch_context(batch, request.user), "rerun_error": str(exc)}
+        context = {**_batch_context(batch, request.user), "rerun_error": error_message(exc)}
         return TemplateResponse(request, "registry/import_detail.html", context, status=409)
     messages.success(request, _("The import runs again."))
     return redirect("registry:import_detail", pk=batch.pk)
@@ -373,7 +373,7 @@ def duplicate_merge(request, pk: int):
     try:
         services.merge_enterprises(request.user, keep, drop, candidate=pair)
     except services.RegistryError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_message(exc))
         return redirect("registry:duplicates")
     messages.success(request, _("Merged into %(name)s.") % {"name": keep.name})
     return redirect(reverse("registry:detail", args=[keep.pk]))

@@ -44,9 +44,9 @@ def excel_serial_to_date(serial: float) -> date:
     """Date of an Excel serial number (1900 date system); the time of day is dropped."""
     days = int(serial)
     if days < 1 or days > 2958465:
-        raise DateError(serial, "不是有效的Excel日期序号")
+        raise DateError(serial, "不是有效的Excel日期序号", code="date_bad_excel_serial")
     if days == 60:
-        raise DateError(serial, "Excel序号60对应并不存在的1900年2月29日")
+        raise DateError(serial, "Excel序号60对应并不存在的1900年2月29日", code="date_excel_serial_60")
     if days < 60:
         return date(1899, 12, 31) + timedelta(days=days)
     return _EXCEL_EPOCH + timedelta(days=days)
@@ -66,7 +66,7 @@ def parse_date(value: object, *, today: date | None = None) -> ParsedDate | None
     elif isinstance(value, date):
         day = value
     elif isinstance(value, bool):
-        raise DateError(value, "不是日期")
+        raise DateError(value, "不是日期", code="date_not_a_date")
     elif isinstance(value, int | float):
         if value != value:  # NaN from pandas or a spreadsheet
             return None
@@ -83,7 +83,7 @@ def parse_date(value: object, *, today: date | None = None) -> ParsedDate | None
             return None
         day = parsed
     else:
-        raise DateError(value, "不是日期")
+        raise DateError(value, "不是日期", code="date_not_a_date")
     return ParsedDate(day, day > (today or date.today()))
 
 
@@ -101,13 +101,20 @@ def _parse_text(raw: str) -> date | None:
         try:
             result = date(year, month, day)
         except ValueError:
-            raise DateError(raw, f"{year}年{month}月{day}日不存在") from None
+            raise DateError(
+                raw,
+                f"{year}年{month}月{day}日不存在",
+                code="date_does_not_exist",
+                year=year,
+                month=month,
+                day=day,
+            ) from None
         if year < MIN_YEAR:
-            raise DateError(raw, f"年份{year}不合理")
+            raise DateError(raw, f"年份{year}不合理", code="date_year_implausible", year=year)
         return result
     if _SERIAL.fullmatch(text):
         return excel_serial_to_date(float(text))
-    raise DateError(raw, "格式无法识别，请使用“2015-09-07”这样的格式")
+    raise DateError(raw, "格式无法识别，请使用“2015-09-07”这样的格式", code="date_format_unknown")
 
 
 # The day, then an optional time in the forms people type (9:30, 09:30:00, 9时30分, 9点) and a zone.
@@ -143,8 +150,15 @@ def parse_day(text: str) -> date:
         try:
             return date(year, month, day)
         except ValueError:
-            raise DateError(text, f"{year}年{month}月{day}日不存在") from None
+            raise DateError(
+                text,
+                f"{year}年{month}月{day}日不存在",
+                code="date_does_not_exist",
+                year=year,
+                month=month,
+                day=day,
+            ) from None
     parsed = parse_date(stripped)
     if parsed is None:
-        raise DateError(text, "不是日期，请写成 2025-01-31 这样的格式")
+        raise DateError(text, "不是日期，请写成 2025-01-31 这样的格式", code="date_not_a_day")
     return parsed.value

@@ -26,6 +26,8 @@ from datetime import date, time, timedelta
 from pathlib import Path
 from typing import IO, Final
 
+from zhaoshang.core.errors import DomainError
+
 from .cells import cell_text
 from .errors import RefusedFileError, UnreadableFileError
 from .safety import EXCEL_MAX_COLUMNS, check_spreadsheet, limits, looks_binary
@@ -64,7 +66,7 @@ def detect_encoding(sample: bytes) -> str:
     try:
         codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
     except UnicodeDecodeError:
-        raise ValueError("编码无法识别（既不是UTF-8也不是GBK/GB18030）") from None
+        raise DomainError("编码无法识别（既不是UTF-8也不是GBK/GB18030）", code="encoding_unknown") from None
     return "gb18030"
 
 
@@ -98,14 +100,16 @@ def iter_csv_rows(
         with path.open("rb") as raw:
             sample = raw.read(SAMPLE_BYTES)
     except OSError as exc:
-        raise UnreadableFileError(path, _os_reason(exc)) from exc
+        raise _os_error(path, exc) from exc
     if looks_binary(sample):
-        raise RefusedFileError(path, "这是二进制文件，不是CSV文本或Excel表格，请检查文件和扩展名")
+        raise RefusedFileError(
+            path, "这是二进制文件，不是CSV文本或Excel表格，请检查文件和扩展名", code="file_binary_not_a_table"
+        )
     if encoding is None:
         try:
             encoding = detect_encoding(sample)
         except ValueError as exc:
-            raise UnreadableFileError(path, str(exc)) from exc
+            raise UnreadableFileError(path, str(exc), code="file_encoding_unknown") from exc
     if delimiter is None:
         text_sample = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
         delimiter = sniff_delimiter(text_sample)
@@ -122,7 +126,13 @@ def _bounded_lines(path: Path, handle: IO[str], max_chars: int) -> Iterator[str]
             return
         number += 1
         if len(line) >= max_chars and not line.endswith(("\n", "\r")):
-            raise RefusedFileError(path, f"第{number}行超过{max_chars:,}个字符，不是正常的表格文件")
+            raise RefusedFileError(
+                path,
+                f"第{number}行超过{max_chars:,}个字符，不是正常的表格文件",
+                code="file_line_too_long",
+                row=number,
+                limit=f"{max_chars:,}",
+            )
         yield line.replace("\x00", "") if "\x00" in line else line
 
 
@@ -137,18 +147,30 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[Row]:
                     raise RefusedFileError(
                         path,
                         f"超过{limit.max_rows:,}行（ZHAOSHANG_IMPORT_MAX_ROWS），已停止读取，未写入任何数据",
+                        code="file_too_many_rows",
+                        limit=f"{limit.max_rows:,}",
                     )
                 if not row or (not row[0].strip() and not "".join(row).strip()):
                     continue
                 yield number, row  # type: ignore[misc]  # list[str] is a list[Cell]
     except UnicodeDecodeError as exc:
         raise UnreadableFileError(
-            path, f"第{number + 1}行附近的编码与文件开头（{encoding}）不一致，请统一另存为UTF-8"
+            path,
+            f"第{number + 1}行附近的编码与文件开头（{encoding}）不一致，请统一另存为UTF-8",
+            code="file_encoding_changes",
+            row=number + 1,
+            encoding=encoding,
         ) from exc
     except csv.Error as exc:
-        raise UnreadableFileError(path, f"第{number + 1}行格式错误（{exc}）") from exc
+        raise UnreadableFileError(
+            path,
+            f"第{number + 1}行格式错误（{exc}）",
+            code="file_csv_malformed",
+            row=number + 1,
+            error=str(exc),
+        ) from exc
     except OSError as exc:
-        raise UnreadableFileError(path, _os_reason(exc)) from exc
+        raise _os_error(path, exc) from exc
 
 
 def _excel_cell(value: object) -> Cell:
@@ -204,14 +226,20 @@ def iter_excel_rows(path: str | Path, *, sheet: str | int | None = None) -> Iter
     elif any(s.area > CALAMINE_MAX_CELLS for s in check.sheets):
         big = max(check.sheets, key=lambda s: s.area)
         raise RefusedFileError(
-            path, f"工作表范围过大（{big.rows:,}行×{big.columns:,}列），请只保留需要导入的数据"
+            path,
+            f"工作表范围过大（{big.rows:,}行×{big.columns:,}列），请只保留需要导入的数据",
+            code="file_sheet_too_large",
+            rows=f"{big.rows:,}",
+            columns=f"{big.columns:,}",
         )
     try:
         from python_calamine import CalamineWorkbook
     except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise UnreadableFileError(path, "缺少读取Excel所需的python-calamine") from exc
+        raise UnreadableFileError(
+            path, "缺少读取Excel所需的python-calamine", code="file_reader_missing"
+        ) from exc
     if not path.exists():
-        raise UnreadableFileError(path, "文件不存在")
+        raise UnreadableFileError(path, "文件不存在", code="file_not_found")
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         if isinstance(sheet, str):
@@ -219,7 +247,7 @@ def iter_excel_rows(path: str | Path, *, sheet: str | int | None = None) -> Iter
         else:
             worksheet = workbook.get_sheet_by_index(sheet or 0)
     except Exception as exc:  # calamine raises its own error types, and ValueError/IndexError for sheets
-        raise UnreadableFileError(path, _calamine_reason(exc, sheet)) from exc
+        raise _calamine_error(path, exc, sheet) from exc
     return _excel_rows(path, worksheet)
 
 
@@ -238,7 +266,13 @@ def _streamed_rows(path: Path, *, max_width: int = EXCEL_MAX_COLUMNS) -> Iterato
         IndexError,
         SyntaxError,
     ) as exc:  # ParseError is a SyntaxError
-        raise UnreadableFileError(path, f"读取第{number + 1}行时出错（{exc}）") from exc
+        raise UnreadableFileError(
+            path,
+            f"读取第{number + 1}行时出错（{exc}）",
+            code="file_row_unreadable",
+            row=number + 1,
+            error=str(exc),
+        ) from exc
 
 
 def _excel_rows(path: Path, worksheet: object) -> Iterator[Row]:
@@ -266,7 +300,13 @@ def _excel_rows(path: Path, worksheet: object) -> Iterator[Row]:
                 continue
             yield number, cells
     except Exception as exc:
-        raise UnreadableFileError(path, f"读取第{number + 1}行时出错（{exc}）") from exc
+        raise UnreadableFileError(
+            path,
+            f"读取第{number + 1}行时出错（{exc}）",
+            code="file_row_unreadable",
+            row=number + 1,
+            error=str(exc),
+        ) from exc
 
 
 def iter_rows(
@@ -296,7 +336,7 @@ def open_table(
     rows = iter_rows(path, sheet=sheet, encoding=encoding, delimiter=delimiter)
     first = next(rows, None)
     if first is None:
-        raise UnreadableFileError(path, "文件是空的，没有表头")
+        raise UnreadableFileError(path, "文件是空的，没有表头", code="file_empty")
     header_row, header_cells = first
     header = [cell_text(c).strip() if not isinstance(c, str) else c.strip() for c in header_cells]
     return Table(path=path, header_row=header_row, header=header, rows=rows)
@@ -312,28 +352,37 @@ def _kind(path: Path) -> str:
         with path.open("rb") as handle:
             magic = handle.read(8)
     except OSError as exc:
-        raise UnreadableFileError(path, _os_reason(exc)) from exc
+        raise _os_error(path, exc) from exc
     if magic.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         return "excel"
     return "csv"
 
 
-def _os_reason(exc: OSError) -> str:
+def _os_error(path: Path, exc: OSError) -> UnreadableFileError:
     if isinstance(exc, FileNotFoundError):
-        return "文件不存在"
+        return UnreadableFileError(path, "文件不存在", code="file_not_found")
     if isinstance(exc, PermissionError):
-        return "没有读取权限"
+        return UnreadableFileError(path, "没有读取权限", code="file_permission_denied")
     if isinstance(exc, IsADirectoryError):
-        return "这是一个文件夹，不是文件"
-    return f"读取失败（{exc.strerror or exc}）"
+        return UnreadableFileError(path, "这是一个文件夹，不是文件", code="file_is_a_folder")
+    error = str(exc.strerror or exc)
+    return UnreadableFileError(path, f"读取失败（{error}）", code="file_read_failed", error=error)
 
 
-def _calamine_reason(exc: Exception, sheet: str | int | None) -> str:
+def _calamine_error(path: Path, exc: Exception, sheet: str | int | None) -> UnreadableFileError:
     name = type(exc).__name__
     if name == "PasswordError":
-        return "文件有密码保护，请取消密码后重新上传"
+        return UnreadableFileError(
+            path, "文件有密码保护，请取消密码后重新上传", code="file_password_protected"
+        )
     if name in {"WorksheetNotFound"} or isinstance(exc, IndexError):
-        return f"找不到工作表“{sheet}”"
+        return UnreadableFileError(
+            path, f"找不到工作表“{sheet}”", code="file_sheet_not_found", sheet=str(sheet)
+        )
     if name in {"ZipError", "XmlError"}:
-        return "不是有效的Excel文件，可能已损坏或扩展名不对"
-    return f"不是可读取的Excel文件（{exc}）"
+        return UnreadableFileError(
+            path, "不是有效的Excel文件，可能已损坏或扩展名不对", code="file_not_a_valid_excel"
+        )
+    return UnreadableFileError(
+        path, f"不是可读取的Excel文件（{exc}）", code="file_excel_unreadable", error=str(exc)
+    )

@@ -161,8 +161,8 @@ _DIMENSION = re.compile(_P + rb'dimension\b[^>]*?\sref\s*=\s*["\']([^"\']*)["\']
 _ROW_NUMBER = re.compile(_P + rb'row\b[^>]*?\sr\s*=\s*["\']([^"\']*)["\']')
 
 
-def _refuse_archive(path: Path, reason: str) -> FileRefused:
-    return FileRefused(path, reason)
+def _refuse_archive(path: Path, reason: str, code: str, **params: Any) -> FileRefused:
+    return FileRefused(path, reason, code, **params)
 
 
 def check_spreadsheet(
@@ -186,7 +186,13 @@ def check_spreadsheet(
         infos = archive.infolist()
         result = SpreadsheetCheck(entries=len(infos))
         if len(infos) > limit.max_entries:
-            raise _refuse_archive(path, f"压缩包内有{len(infos):,}个文件，超过上限{limit.max_entries:,}个")
+            raise _refuse_archive(
+                path,
+                f"压缩包内有{len(infos):,}个文件，超过上限{limit.max_entries:,}个",
+                code="archive_too_many_entries",
+                entries=f"{len(infos):,}",
+                limit=f"{limit.max_entries:,}",
+            )
         max_bytes = limit.max_uncompressed_mb * (1 << 20)
         for info in infos:
             result.uncompressed_bytes += info.file_size
@@ -198,12 +204,19 @@ def check_spreadsheet(
                         path,
                         f"其中“{info.filename[:80]}”的压缩比为{ratio:,.0f}:1，超过上限{limit.max_compression_ratio:,.0f}:1"
                         f"（ZHAOSHANG_IMPORT_MAX_COMPRESSION_RATIO），疑似压缩炸弹",
+                        code="archive_entry_ratio_too_high",
+                        entry=info.filename[:80],
+                        ratio=f"{ratio:,.0f}",
+                        limit=f"{limit.max_compression_ratio:,.0f}",
                     )
         if result.uncompressed_bytes > max_bytes:
             raise _refuse_archive(
                 path,
                 f"解压后共{result.uncompressed_bytes / (1 << 20):,.0f} MB，超过上限{limit.max_uncompressed_mb:,} MB"
                 "（ZHAOSHANG_IMPORT_MAX_UNCOMPRESSED_MB）",
+                code="archive_too_large_uncompressed",
+                size=f"{result.uncompressed_bytes / (1 << 20):,.0f}",
+                limit=f"{limit.max_uncompressed_mb:,}",
             )
         if (
             result.uncompressed_bytes >= RATIO_MIN_BYTES
@@ -214,6 +227,9 @@ def check_spreadsheet(
                 path,
                 f"整体压缩比为{ratio:,.0f}:1，超过上限{limit.max_compression_ratio:,.0f}:1"
                 "（ZHAOSHANG_IMPORT_MAX_COMPRESSION_RATIO），疑似压缩炸弹",
+                code="archive_ratio_too_high",
+                ratio=f"{ratio:,.0f}",
+                limit=f"{limit.max_compression_ratio:,.0f}",
             )
         sheets = [
             i.filename
@@ -228,6 +244,10 @@ def check_spreadsheet(
                     path,
                     f"工作表范围为{max(extent.rows, extent.declared_rows):,}行×{max(extent.columns, extent.declared_columns):,}列，"
                     f"超过单元格上限{max_cells:,}个（ZHAOSHANG_IMPORT_MAX_CELLS）",
+                    code="sheet_area_too_large",
+                    rows=f"{max(extent.rows, extent.declared_rows):,}",
+                    columns=f"{max(extent.columns, extent.declared_columns):,}",
+                    limit=f"{max_cells:,}",
                 )
             result.sheets.append(extent)
         if any(n.lower() == "content.xml" for n in archive.namelist()):
@@ -269,6 +289,7 @@ def _widest_column(part: bytes) -> int:
 def _scan_sheet(path: Path, archive: zipfile.ZipFile, name: str, limit: ImportLimits) -> SheetExtent:
     extent = SheetExtent(name=name)
     label = _sheet_label(name)
+    sheet = _sheet_ref(name)
     precise = archive.getinfo(name).file_size < PRECISE_SHEET_BYTES
     carry = b""
     first = True
@@ -284,7 +305,13 @@ def _scan_sheet(path: Path, archive: zipfile.ZipFile, name: str, limit: ImportLi
                     cut = data.rfind(b">") + 1
                     if cut == 0:
                         if len(data) > MAX_TAG_BYTES:
-                            raise FileRefused(path, f"{label}不是有效的表格XML（标签过长）")
+                            raise FileRefused(
+                                path,
+                                f"{label}不是有效的表格XML（标签过长）",
+                                code="sheet_tag_too_long",
+                                label=label,
+                                sheet=sheet,
+                            )
                         carry = data
                         continue
                 part, carry = data[:cut], data[cut:]
@@ -292,7 +319,7 @@ def _scan_sheet(path: Path, archive: zipfile.ZipFile, name: str, limit: ImportLi
                     first = False
                     m = _DIMENSION.search(part)
                     if m:
-                        _declared(path, extent, label, m.group(1).decode("ascii", "replace"), limit)
+                        _declared(path, extent, name, m.group(1).decode("ascii", "replace"), limit)
                 odd = _ODD_REF.search(part)
                 if odd:
                     ref = part[odd.end() : odd.end() + 24].split(b'"')[0].split(b"'")[0]
@@ -300,6 +327,12 @@ def _scan_sheet(path: Path, archive: zipfile.ZipFile, name: str, limit: ImportLi
                         path,
                         f"{label}的引用“{ref.decode('ascii', 'replace')}”超出Excel的范围"
                         f"（最多{EXCEL_MAX_COLUMNS:,}列即XFD、{EXCEL_MAX_ROWS:,}行）",
+                        code="sheet_reference_out_of_range",
+                        label=label,
+                        sheet=sheet,
+                        ref=ref.decode("ascii", "replace"),
+                        columns=f"{EXCEL_MAX_COLUMNS:,}",
+                        rows=f"{EXCEL_MAX_ROWS:,}",
                     )
                 numbers = _ROW_NUMBER.findall(part)
                 if numbers:
@@ -311,26 +344,53 @@ def _scan_sheet(path: Path, archive: zipfile.ZipFile, name: str, limit: ImportLi
                 if far:
                     extent.rows = max(extent.rows, max(int(n) for n in far))
                 if extent.rows > EXCEL_MAX_ROWS:
-                    raise FileRefused(path, f"{label}的行号{extent.rows:,}超出Excel的{EXCEL_MAX_ROWS:,}行")
+                    raise FileRefused(
+                        path,
+                        f"{label}的行号{extent.rows:,}超出Excel的{EXCEL_MAX_ROWS:,}行",
+                        code="sheet_row_beyond_excel",
+                        label=label,
+                        sheet=sheet,
+                        row=f"{extent.rows:,}",
+                        rows=f"{EXCEL_MAX_ROWS:,}",
+                    )
                 extent.columns = max(extent.columns, _widest_column(part))
                 if extent.columns > EXCEL_MAX_COLUMNS:
-                    raise FileRefused(path, f"{label}的列超出Excel的{EXCEL_MAX_COLUMNS:,}列（XFD）")
+                    raise FileRefused(
+                        path,
+                        f"{label}的列超出Excel的{EXCEL_MAX_COLUMNS:,}列（XFD）",
+                        code="sheet_column_beyond_excel",
+                        label=label,
+                        sheet=sheet,
+                        columns=f"{EXCEL_MAX_COLUMNS:,}",
+                    )
                 extent.cells += part.count(b"<c ") + part.count(b"<c>")
                 if extent.rows > limit.max_rows:
                     raise FileRefused(
                         path,
                         f"{label}有{extent.rows:,}行，超过上限{limit.max_rows:,}行（ZHAOSHANG_IMPORT_MAX_ROWS）",
+                        code="sheet_too_many_rows",
+                        label=label,
+                        sheet=sheet,
+                        rows=f"{extent.rows:,}",
+                        limit=f"{limit.max_rows:,}",
                     )
                 if extent.cells > limit.max_cells:
                     raise FileRefused(
-                        path, f"{label}有超过{limit.max_cells:,}个单元格（ZHAOSHANG_IMPORT_MAX_CELLS）"
+                        path,
+                        f"{label}有超过{limit.max_cells:,}个单元格（ZHAOSHANG_IMPORT_MAX_CELLS）",
+                        code="sheet_too_many_cells",
+                        label=label,
+                        sheet=sheet,
+                        limit=f"{limit.max_cells:,}",
                     )
                 if not block:
                     break
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:  # a lying size gives "Bad CRC-32"
-        raise FileRefused(path, f"压缩包已损坏（{exc}）") from exc
+        raise FileRefused(path, f"压缩包已损坏（{exc}）", code="archive_damaged", error=str(exc)) from exc
     except NotImplementedError as exc:  # a compression method Python cannot read
-        raise FileRefused(path, f"不支持的压缩方式（{exc}）") from exc
+        raise FileRefused(
+            path, f"不支持的压缩方式（{exc}）", code="archive_compression_unsupported", error=str(exc)
+        ) from exc
     if extent.cells and not extent.columns:
         # cells without references: the widest row cannot exceed all the cells
         extent.columns = min(extent.cells, EXCEL_MAX_COLUMNS)
@@ -342,13 +402,26 @@ def _sheet_label(name: str) -> str:
     return f"第{m.group(1)}个工作表" if m else f"工作表“{name[:60]}”"
 
 
-def _declared(path: Path, extent: SheetExtent, label: str, ref: str, limit: ImportLimits) -> None:
+def _sheet_ref(name: str) -> str:
+    """The sheet as the English sentences name it ("sheet 2", "sheet “x”")."""
+    m = re.search(r"(\d+)\.xml$", name)
+    return m.group(1) if m else f"“{name[:60]}”"
+
+
+def _declared(path: Path, extent: SheetExtent, name: str, ref: str, limit: ImportLimits) -> None:
+    label, sheet = _sheet_label(name), _sheet_ref(name)
     corners = [parse_cell_ref(part) for part in ref.split(":")] if ref else []
     if not corners or len(corners) > 2 or any(c is None for c in corners):
         raise FileRefused(
             path,
             f"{label}声明的范围“{ref[:40]}”超出Excel的范围（最多{EXCEL_MAX_COLUMNS:,}列即XFD、"
             f"{EXCEL_MAX_ROWS:,}行）",
+            code="sheet_declared_range_invalid",
+            label=label,
+            sheet=sheet,
+            ref=ref[:40],
+            columns=f"{EXCEL_MAX_COLUMNS:,}",
+            rows=f"{EXCEL_MAX_ROWS:,}",
         )
     last = corners[-1]
     assert last is not None  # for the type checker: checked just above
@@ -357,6 +430,11 @@ def _declared(path: Path, extent: SheetExtent, label: str, ref: str, limit: Impo
         raise FileRefused(
             path,
             f"{label}声明有{extent.declared_rows:,}行，超过上限{limit.max_rows:,}行（ZHAOSHANG_IMPORT_MAX_ROWS）",
+            code="sheet_declares_too_many_rows",
+            label=label,
+            sheet=sheet,
+            rows=f"{extent.declared_rows:,}",
+            limit=f"{limit.max_rows:,}",
         )
 
 
@@ -374,14 +452,26 @@ def _scan_ods(path: Path, archive: zipfile.ZipFile, limit: ImportLimits, max_cel
                 for kind, count in _ODS_REPEAT.findall(data):
                     n = int(count[:12])
                     if kind == b"columns" and n > EXCEL_MAX_COLUMNS:
-                        raise FileRefused(path, f"表格重复{n:,}列，超出{EXCEL_MAX_COLUMNS:,}列")
+                        raise FileRefused(
+                            path,
+                            f"表格重复{n:,}列，超出{EXCEL_MAX_COLUMNS:,}列",
+                            code="ods_repeats_too_many_columns",
+                            count=f"{n:,}",
+                            columns=f"{EXCEL_MAX_COLUMNS:,}",
+                        )
                     if kind == b"rows" and n > limit.max_rows and n != EXCEL_MAX_ROWS - 1:
-                        raise FileRefused(path, f"表格重复{n:,}行，超过上限{limit.max_rows:,}行")
+                        raise FileRefused(
+                            path,
+                            f"表格重复{n:,}行，超过上限{limit.max_rows:,}行",
+                            code="ods_repeats_too_many_rows",
+                            count=f"{n:,}",
+                            limit=f"{limit.max_rows:,}",
+                        )
                 if not block:
                     break
                 carry = data[-200:]
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
-        raise FileRefused(path, f"压缩包已损坏（{exc}）") from exc
+        raise FileRefused(path, f"压缩包已损坏（{exc}）", code="archive_damaged", error=str(exc)) from exc
 
 
 # ------------------------------------------------------------------------------------------------- text
@@ -428,14 +518,25 @@ def check_text_file(path: str | Path, *, what: str = "文本") -> None:
     except OSError:
         return  # the reader reports a missing or unreadable file in its own words
     if looks_binary(sample):
-        raise FileRefused(path, f"这是二进制文件，不是{what}文本，请检查文件和扩展名")
+        raise FileRefused(
+            path,
+            f"这是二进制文件，不是{what}文本，请检查文件和扩展名",
+            code="file_binary_not_text",
+            what=what,
+        )
 
 
 # ------------------------------------------------------------------------------------------------- YAML
 
 
 class YamlLimitError(yaml.YAMLError):
-    """A YAML document beyond the depth or expanded-size limit."""
+    """A YAML document beyond the depth or expanded-size limit; ``code`` and ``params`` let an edge say it in the
+    user's language."""
+
+    def __init__(self, message: str, code: str, **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 class LimitedSafeLoader(yaml.SafeLoader):
@@ -460,8 +561,12 @@ class LimitedSafeLoader(yaml.SafeLoader):
             return node
         self._depth += 1
         if self._depth > self.max_depth:
+            line = self.peek_event().start_mark.line + 1
             raise YamlLimitError(
-                f"嵌套超过{self.max_depth}层（第{self.peek_event().start_mark.line + 1}行），不是有效的配置文件"
+                f"嵌套超过{self.max_depth}层（第{line}行），不是有效的配置文件",
+                code="yaml_too_deep",
+                depth=self.max_depth,
+                line=line,
             )
         try:
             before = self._total
@@ -475,8 +580,20 @@ class LimitedSafeLoader(yaml.SafeLoader):
     def _count(self, n: int, event: Any) -> None:
         self._total += n
         if self._total > self.max_nodes:
-            where = f"（第{event.start_mark.line + 1}行）" if event is not None else ""
-            raise YamlLimitError(f"展开别名后超过{self.max_nodes:,}个节点{where}，疑似“十亿笑声”攻击，已拒绝")
+            nodes = f"{self.max_nodes:,}"
+            if event is None:
+                raise YamlLimitError(
+                    f"展开别名后超过{nodes}个节点，疑似“十亿笑声”攻击，已拒绝",
+                    code="yaml_too_many_nodes_somewhere",
+                    nodes=nodes,
+                )
+            line = event.start_mark.line + 1
+            raise YamlLimitError(
+                f"展开别名后超过{nodes}个节点（第{line}行），疑似“十亿笑声”攻击，已拒绝",
+                code="yaml_too_many_nodes",
+                nodes=nodes,
+                line=line,
+            )
 
 
 def safe_yaml_load(
@@ -495,6 +612,9 @@ def read_small_bytes(path: str | Path, *, what: str, limit: ImportLimits | None 
         raise FileRefused(
             path,
             f"文件大小{size / (1 << 20):,.0f} MB，超过此类文件的上限{limit.max_whole_file_bytes >> 20} MB",
+            code="file_too_big_to_read_whole",
+            size=f"{size / (1 << 20):,.0f}",
+            limit=limit.max_whole_file_bytes >> 20,
         )
     check_text_file(path, what=what)
     return path.read_bytes()
@@ -509,6 +629,9 @@ def read_yaml_text(path: str | Path, *, limit: ImportLimits | None = None) -> st
         raise FileRefused(
             path,
             f"文件大小{size / (1 << 20):,.0f} MB，超过此类文件的上限{limit.max_whole_file_bytes >> 20} MB",
+            code="file_too_big_to_read_whole",
+            size=f"{size / (1 << 20):,.0f}",
+            limit=limit.max_whole_file_bytes >> 20,
         )
     check_text_file(path, what="YAML")
     data = path.read_bytes()
@@ -516,4 +639,6 @@ def read_yaml_text(path: str | Path, *, limit: ImportLimits | None = None) -> st
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise FileRefused(path, f"不是UTF-8编码的文本（第{line}行），请另存为UTF-8") from exc
+        raise FileRefused(
+            path, f"不是UTF-8编码的文本（第{line}行），请另存为UTF-8", code="file_not_utf8", row=line
+        ) from exc

@@ -18,6 +18,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from xml.etree.ElementTree import iterparse
 
+from zhaoshang.core.errors import DomainError
+
 from .cells import cell_text
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -172,7 +174,7 @@ class _Workbook:
                     if (
                         len(cells) >= 16_384
                     ):  # Excel's last column is XFD; cells without references could go on
-                        raise ValueError("一行超过16,384个单元格")
+                        raise DomainError("一行超过16,384个单元格", code="xlsx_row_too_wide")
                     kind = c.get("t")
                     if kind == "inlineStr":
                         cells.append(_inline(c))

@@ -153,25 +153,29 @@ def parse_capital(
     if raw is None:
         return None
     if isinstance(raw, bool):
-        raise CapitalError(raw, "不是金额")
+        raise CapitalError(raw, "不是金额", code="capital_not_an_amount")
     if isinstance(raw, int | float | Decimal):
         try:
             amount = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
         except InvalidOperation as exc:
-            raise CapitalError(raw, "不是有效数字") from exc
+            raise CapitalError(raw, "不是有效数字", code="capital_not_a_valid_number") from exc
         if not amount.is_finite():
-            raise CapitalError(raw, "不是有效数字")
+            raise CapitalError(raw, "不是有效数字", code="capital_not_a_valid_number")
         return _bare_number(raw, amount, plain_unit, plain_currency)
     if not isinstance(raw, str):
-        raise CapitalError(raw, "不是文本或数字")
+        raise CapitalError(raw, "不是文本或数字", code="capital_not_text_or_number")
     return _parse_text(raw, plain_unit, plain_currency)
 
 
 def _bare_number(raw: object, amount: Decimal, plain_unit: PlainUnit | None, currency: str) -> Capital:
     if amount < 0:
-        raise CapitalError(raw, "金额不能为负数")
+        raise CapitalError(raw, "金额不能为负数", code="capital_negative")
     if plain_unit is None:
-        raise CapitalError(raw, "只有数字，没有单位（万元还是元？）；请在表头注明单位，如“注册资本(万元)”")
+        raise CapitalError(
+            raw,
+            "只有数字，没有单位（万元还是元？）；请在表头注明单位，如“注册资本(万元)”",
+            code="capital_bare_number_without_unit",
+        )
     if plain_unit == "元":
         return _capital(raw, amount.scaleb(-4), currency)
     return _capital(raw, amount, currency)
@@ -179,7 +183,12 @@ def _bare_number(raw: object, amount: Decimal, plain_unit: PlainUnit | None, cur
 
 def _capital(raw: object, amount_wan: Decimal, currency: str) -> Capital:
     if amount_wan and amount_wan.adjusted() >= MAX_WAN_DIGITS:
-        raise CapitalError(raw, f"金额过大（超过{MAX_WAN_DIGITS}位数的万元），请核对是否多写了数字")
+        raise CapitalError(
+            raw,
+            f"金额过大（超过{MAX_WAN_DIGITS}位数的万元），请核对是否多写了数字",
+            code="capital_too_large",
+            digits=MAX_WAN_DIGITS,
+        )
     return Capital(_tidy(amount_wan), currency)
 
 
@@ -191,25 +200,30 @@ def _parse_text(raw: str, plain_unit: PlainUnit | None, plain_currency: str) -> 
     text = text.replace(",", "").replace(" ", "").replace("\u3000", "")
     numbers = _NUMBER_RE.findall(text)
     if not numbers:
-        raise CapitalError(raw, "没有找到金额数字")
+        raise CapitalError(raw, "没有找到金额数字", code="capital_no_number")
     if len(numbers) > 1:
-        raise CapitalError(raw, "含有多个数字")
+        raise CapitalError(raw, "含有多个数字", code="capital_several_numbers")
     number = numbers[0]
     amount = Decimal(number)
     head, _, tail = text.partition(number)
     if head.endswith("-"):
-        raise CapitalError(raw, "金额不能为负数")
+        raise CapitalError(raw, "金额不能为负数", code="capital_negative")
     unit_match = _UNIT_RE.match(tail)
     unit = unit_match.group(1) if unit_match else None
     rest = head + tail[unit_match.end() if unit_match else 0 :]
 
     currencies = {CURRENCY_ALIASES[m] for m in _CURRENCY_RE.findall(rest)}
     if len(currencies) > 1:
-        raise CapitalError(raw, f"同时出现多个币种（{'、'.join(sorted(currencies))}）")
+        raise CapitalError(
+            raw,
+            f"同时出现多个币种（{'、'.join(sorted(currencies))}）",
+            code="capital_several_currencies",
+            currencies=", ".join(sorted(currencies)),
+        )
     says_yuan = "元" in rest
     leftover = _NOISE_RE.sub("", _CURRENCY_RE.sub("", rest))
     if leftover:
-        raise CapitalError(raw, f"无法理解“{leftover}”")
+        raise CapitalError(raw, f"无法理解“{leftover}”", code="capital_not_understood", text=leftover)
     currency = currencies.pop() if currencies else "CNY"
 
     if unit is None and not says_yuan and rest == "":
@@ -218,7 +232,7 @@ def _parse_text(raw: str, plain_unit: PlainUnit | None, plain_currency: str) -> 
     if unit is None and not says_yuan and plain_unit is not None and currency == plain_currency:
         return _bare_number(raw, amount, plain_unit, plain_currency)
     if unit is None and not says_yuan and plain_unit is None:
-        raise CapitalError(raw, "没有单位（万元还是元？）")
+        raise CapitalError(raw, "没有单位（万元还是元？）", code="capital_no_unit")
     return _capital(raw, amount.scaleb(_UNIT_SCALE[unit]), currency)
 
 

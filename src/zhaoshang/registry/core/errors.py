@@ -6,6 +6,8 @@ Every error is a :class:`ValueError` so that callers which only know "bad input"
 
 from __future__ import annotations
 
+from typing import Any
+
 from zhaoshang.core.errors import DomainError
 from zhaoshang.tabular.errors import DateError, RefusedFileError, UnreadableFileError
 
@@ -33,10 +35,10 @@ class CapitalError(RegistryCoreError):
 
     code = "capital_unparseable"
 
-    def __init__(self, raw: object, reason: str) -> None:
+    def __init__(self, raw: object, reason: str, code: str | None = None, **params: Any) -> None:
         self.raw = raw
         self.reason = reason
-        super().__init__(f"无法识别注册资本“{raw}”：{reason}", raw=str(raw))
+        super().__init__(f"无法识别注册资本“{raw}”：{reason}", code, raw=str(raw), **params)
 
 
 class CurrencyError(RegistryCoreError):

@@ -363,7 +363,10 @@ def map_headers(
         bad_fields = sorted({str(f) for f in overrides.values() if f and f not in FIELDS})
         if bad_fields:
             raise HeaderMappingError(
-                f"列映射中有不存在的字段：{'、'.join(bad_fields)}；可用字段为：{'、'.join(FIELDS)}"
+                f"列映射中有不存在的字段：{'、'.join(bad_fields)}；可用字段为：{'、'.join(FIELDS)}",
+                code="header_mapping_unknown_fields",
+                fields=", ".join(bad_fields),
+                known=", ".join(FIELDS),
             )
         missing: list[str] = []
         for header, target in overrides.items():
@@ -378,7 +381,11 @@ def map_headers(
             for i in hits:
                 forced[i] = target or None
         if missing:
-            raise HeaderMappingError(f"列映射中的列在文件中不存在：{'、'.join(missing)}")
+            raise HeaderMappingError(
+                f"列映射中的列在文件中不存在：{'、'.join(missing)}",
+                code="header_mapping_columns_missing",
+                columns=", ".join(missing),
+            )
 
     candidates: dict[str, list[tuple[int, int, int]]] = {}  # field → [(rank, priority, index)]
     unknown: list[tuple[int, str]] = []
@@ -438,7 +445,9 @@ def map_headers(
     if "name" not in fields:
         shown = "、".join(t or "（空）" for t in texts) or "（无表头）"
         raise HeaderMappingError(
-            f"未找到企业名称列。文件表头为：{shown}；请指定哪一列是企业名称（如“企业名称”“公司名称”）"
+            f"未找到企业名称列。文件表头为：{shown}；请指定哪一列是企业名称（如“企业名称”“公司名称”）",
+            code="header_no_name_column",
+            headers=", ".join(t or "(empty)" for t in texts) or "(no header)",
         )
     for i, h in unknown:
         notes.append(f"{_label(texts, i)}列未识别，不会导入" if h else f"第{i + 1}列没有表头，不会导入")

@@ -521,9 +521,12 @@ class RowValidator:
             unit, currency = self._money_units[fname]
             try:
                 money = parse_capital(raw_obj, plain_unit=unit, plain_currency=currency)
-                if money is not None and money.currency != "CNY":
-                    raise ValueError("不是人民币")
             except ValueError:
+                money = None
+                in_yuan = False
+            else:
+                in_yuan = money is None or money.currency == "CNY"  # revenue and tax are in yuan only
+            if not in_yuan:
                 raw = _text(raw_obj)
                 label = "营业收入" if fname == "revenue" else "纳税额"
                 issues.append(
@@ -537,9 +540,8 @@ class RowValidator:
                         {"kind": fname},
                     )
                 )
-            else:
-                if money is not None:
-                    setattr(record, fname, money.amount_wan)
+            elif money is not None:
+                setattr(record, fname, money.amount_wan)
         ti = col["tags"]
         if ti is not None and ti < n:
             raw = _text(cells[ti])

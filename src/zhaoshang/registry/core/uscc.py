@@ -102,10 +102,21 @@ def check_char(first17: str) -> str:
     """The check character (position 18) for the first 17 characters of a credit code."""
     text = normalise(first17)
     if len(text) != 17:
-        raise UsccError(f"计算校验位需要17位字符，收到{len(text)}位：“{first17}”")
+        raise UsccError(
+            f"计算校验位需要17位字符，收到{len(text)}位：“{first17}”",
+            code="uscc_check_needs_17",
+            length=len(text),
+            raw=first17,
+        )
     bad = _ILLEGAL.findall(text)
     if bad:
-        raise UsccError(f"统一社会信用代码不能含有字符“{''.join(dict.fromkeys(bad))}”：“{first17}”")
+        chars = "".join(dict.fromkeys(bad))
+        raise UsccError(
+            f"统一社会信用代码不能含有字符“{chars}”：“{first17}”",
+            code="uscc_illegal_characters",
+            chars=chars,
+            raw=first17,
+        )
     return ALPHABET[(31 - _weighted_sum(text) % 31) % 31]
 
 

@@ -17,9 +17,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.core.errors import DomainError
+from zhaoshang.core.messages import error_message, issue_message
 from zhaoshang.registry.core.headers import FIELDS
 from zhaoshang.registry.search import SORTS
 
@@ -30,11 +32,13 @@ def _org(code: str | None) -> Organisation:
     if code:
         org = Organisation.objects.filter(code=code).first()
         if org is None:
-            raise CommandError(f"组织代码“{code}”不存在")
+            raise CommandError(_("The organisation code “%(code)s” does not exist") % {"code": code})
         return org
     roots = list(Organisation.objects.filter(parent__isnull=True)[:2])
     if len(roots) != 1:
-        raise CommandError("请用 --org 指定企业名录所属的组织（组织代码）")
+        raise CommandError(
+            _("Name the organisation the register belongs to with --org (its organisation code)")
+        )
     return roots[0]
 
 
@@ -43,7 +47,7 @@ def _actor(username: str | None) -> User | None:
         return None
     user = User.objects.filter(username=username).first()
     if user is None:
-        raise CommandError(f"用户“{username}”不存在")
+        raise CommandError(_("The user “%(name)s” does not exist") % {"name": username})
     return user
 
 
@@ -55,7 +59,10 @@ def _mapping(items: list[str] | None) -> dict[str, str | None] | None:
         header, sep, target = item.partition("=")
         if not sep or not header.strip():
             raise CommandError(
-                f"列映射“{item}”应写成 表头=字段（字段留空表示忽略该列）；字段可为：{'、'.join(FIELDS)}"
+                _(
+                    "The column mapping “%(item)s” is written header=field (an empty field ignores the column); the fields are: %(fields)s"
+                )
+                % {"item": item, "fields": _(", ").join(FIELDS)}
             )
         mapping[header.strip()] = target.strip() or None
     return mapping
@@ -132,7 +139,7 @@ class Command(BaseCommand):
         def progress(done: int, total: int) -> None:
             if done < bar.n:  # the second stage: the new and changed firms are placed on chain nodes
                 bar.reset(total)
-                bar.set_description("归入产业链节点")
+                bar.set_description(_("Placing on chain nodes"))
             if bar.total != total:
                 bar.total = total
             bar.update(done - bar.n)
@@ -149,9 +156,9 @@ class Command(BaseCommand):
                 source=options["source"],
             )
         except (DomainError, OSError) as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(error_message(exc)) from None
         except PermissionDenied as exc:
-            raise CommandError(str(exc) or "没有导入权限") from None
+            raise CommandError(str(exc) or _("You may not import")) from None
         finally:
             bar.close()
         if options["errors"]:
@@ -161,32 +168,40 @@ class Command(BaseCommand):
         else:
             self._print_result(result, options)
         if result.refused:
-            raise CommandError(result.message)
+            raise CommandError(result.said_message())
 
     def _print_result(self, result, options) -> None:
         c = result.counts
         err = self.stderr
         for note in result.mapping.get("notes", []):
             err.write(f"· {note}")
-        mode = "（试运行，未写入）" if result.dry_run else ""
+        mode = _(" (dry run, nothing written)") if result.dry_run else ""
         self.stdout.write(
-            f"{result.file_name}{mode}：读取{c['read']}行，新增{c['created']}，更新{c['updated']}，"
-            f"未变{c['unchanged']}，拒绝{c['rejected']}，待核实{c['flagged']}"
+            _(
+                "%(file)s%(mode)s: read %(read)s rows, %(created)s new, %(updated)s updated, %(unchanged)s unchanged, %(rejected)s rejected, %(flagged)s to check"
+            )
+            % {"file": result.file_name, "mode": mode, **c}
         )
         if result.batch is not None and result.batch.pk:
-            self.stdout.write(f"导入批次 #{result.batch.pk}")
+            self.stdout.write(_("Import batch #%(id)s") % {"id": result.batch.pk})
         shown = [i for i in result.issues if i["severity"] != "info"][:20]
         for issue in shown:
-            where = f"第{issue['row']}行" + (f"“{issue['column']}”" if issue["column"] else "")
-            self.stdout.write(f"  {where}：{issue['message']}")
+            where = (
+                _("Row %(row)s “%(column)s”") % {"row": issue["row"], "column": issue["column"]}
+                if issue["column"]
+                else _("Row %(row)s") % {"row": issue["row"]}
+            )
+            self.stdout.write(
+                "  " + _("%(where)s: %(message)s") % {"where": where, "message": issue_message(issue)}
+            )
         rest = sum(1 for i in result.issues if i["severity"] != "info") - len(shown)
         if rest > 0:
             hint = (
-                f"，完整清单见 {options['errors']}"
+                _(", the full list is in %(file)s") % {"file": options["errors"]}
                 if options["errors"]
-                else "，用 --errors 文件.xlsx 导出完整清单"
+                else _(", export the full list with --errors FILE.xlsx")
             )
-            self.stdout.write(f"  ……另有{rest}条{hint}")
+            self.stdout.write("  " + _("… %(rest)s more%(hint)s") % {"rest": rest, "hint": hint})
 
     # ------------------------------------------------------------------------------------------ show
     def _show(self, options: dict[str, Any]) -> None:
@@ -195,34 +210,36 @@ class Command(BaseCommand):
         try:
             firm = find_enterprise(None, options["code_or_name"])
         except RegistryError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(error_message(exc)) from None
         data = enterprise_as_dict(firm)
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False))
             return
         labels = {
-            "uscc": "统一社会信用代码",
-            "name": "企业名称",
-            "short_name": "简称",
-            "legal_rep": "法定代表人",
-            "founded": "成立日期",
-            "capital_raw": "注册资本",
-            "company_type": "企业类型",
-            "status": "登记状态",
-            "address": "地址",
-            "region": "所在地区",
-            "industry_code": "行业代码",
-            "scope": "经营范围",
-            "source": "来源",
+            "uscc": _("Unified social credit code"),
+            "name": _("Firm name"),
+            "short_name": _("Short form of the name"),
+            "legal_rep": _("Legal representative"),
+            "founded": _("Founded"),
+            "capital_raw": _("Registered capital"),
+            "company_type": _("Company type"),
+            "status": _("Registration status"),
+            "address": _("Address"),
+            "region": _("Region name"),
+            "industry_code": _("Industry code"),
+            "scope": _("Business scope"),
+            "source": _("Source"),
         }
+        line = _("%(label)s: %(value)s")
         for key, label in labels.items():
             value = data.get(key)
             if value not in (None, "", []):
-                self.stdout.write(f"{label}：{value}")
+                self.stdout.write(line % {"label": label, "value": value})
         if data["registered_capital_wan"] is not None:
-            self.stdout.write(f"注册资本（万）：{data['registered_capital_wan']} {data['currency']}")
+            amount = f"{data['registered_capital_wan']} {data['currency']}"
+            self.stdout.write(line % {"label": _("Registered capital (10k)"), "value": amount})
         for flag in data["flags"]:
-            self.stdout.write(f"待核实：{flag['message']}")
+            self.stdout.write(line % {"label": _("To verify"), "value": issue_message(flag)})
 
     # ------------------------------------------------------------------------------------------ search
     def _filters(self, options: dict[str, Any]) -> dict[str, Any]:
@@ -250,7 +267,7 @@ class Command(BaseCommand):
                 size=options["limit"],
             )
         except ValueError as error:  # a region name of several places or of none: one line, exit 1
-            raise CommandError(str(error)) from None
+            raise CommandError(error_message(error)) from None
         firms = page.rows
         if options["json"]:
             self.stdout.write(json.dumps([enterprise_as_dict(f) for f in firms], ensure_ascii=False))
@@ -265,9 +282,9 @@ class Command(BaseCommand):
             qs = search_enterprises(None, options["query"], self._filters(options), sort=options.get("sort"))
             qs.exists()  # a region name of several places or of none fails here, before the file is written
         except ValueError as error:
-            raise CommandError(str(error)) from None
+            raise CommandError(error_message(error)) from None
         n = export_enterprises_xlsx(qs, options["output"])
-        self.stdout.write(f"已导出{n}家企业到 {options['output']}")
+        self.stdout.write(_("Exported %(n)s firms to %(file)s") % {"n": n, "file": options["output"]})
 
     def _duplicates(self, options: dict[str, Any]) -> None:
         from zhaoshang.registry.services import detect_duplicates
@@ -276,4 +293,7 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps({"new_pairs": n}))
         else:
-            self.stdout.write(f"新发现疑似重复企业{n}对，请在“疑似重复”页面核实")
+            self.stdout.write(
+                _("%(n)s new probable duplicate pairs found; check them on the “Probable duplicates” page")
+                % {"n": n}
+            )
