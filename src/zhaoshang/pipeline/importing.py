@@ -301,14 +301,14 @@ def import_projects(
         if raw.get("stage") is not None:
             stage = lookups["stage"].get(str(raw["stage"]).lower(), lookups["stage"].get(str(raw["stage"])))
             if stage is None:
-                names = [n for _code, n in config.stage_choices()]
+                choices = sorted(config.stage_model().stages, key=lambda s: s.order)
                 errors.append(
                     (
                         "stage",
                         raw["stage"],
                         "unknown_stage",
-                        f"阶段「{raw['stage']}」不存在，可选：{'、'.join(names)}",
-                        {"choices": ", ".join(names)},
+                        f"阶段「{raw['stage']}」不存在，可选：{'、'.join(s.name_zh for s in choices)}",
+                        {"choices": ", ".join(s.name_en for s in choices)},
                     )
                 )
         source: str | None = Project.Source.OTHER

@@ -14,7 +14,7 @@ from typing import Any, cast
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
@@ -67,20 +67,17 @@ def _core_error(exc: DomainError) -> PipelineError:
 
 
 def transition_params(check: Any) -> dict[str, Any]:
-    """A stage check's params for a sentence in the active language: outside Chinese the stages' configured
-    English names and the missing fields' names (the core has only their Chinese labels)."""
-    from zhaoshang.core.messages import is_chinese
-
+    """A stage check's params for its English sentence: the stages' configured English names and the missing
+    fields' English names (the core has only their Chinese labels). In Chinese the core's own sentence is said."""
     params = {k: v for k, v in check.params.items() if k != "fields"}
-    if is_chinese():
-        return params
     model = config.stage_model()
     for key in ("stage", "current"):
         code = params.get(f"{key}_code")
         if code in model:
             params[key] = model.get(code).name_en or params[key]
     if "fields" in check.params:
-        params["missing"] = ", ".join(_field_label(name) for name in check.params["fields"])
+        with translation.override("en"):
+            params["missing"] = ", ".join(_field_label(name) for name in check.params["fields"])
     return params
 
 

@@ -49,7 +49,7 @@ def run_import(command: BaseCommand, options: dict) -> None:
             command.stdout.write(line % counts)
     if result.errors:
         raise CommandError(
-            _("The file has %(count)s errors; nothing was imported") % {"count": len(result.errors)}
+            _("Errors in the file: %(count)s; nothing was imported") % {"count": len(result.errors)}
         )
     today = date.today()
     warning = unknown_years_warning(today, date(today.year + 1, 12, 31))

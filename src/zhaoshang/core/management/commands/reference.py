@@ -76,7 +76,7 @@ class Command(BaseCommand):
                 for error in errors[:200]:
                     self.stderr.write(str(error))
                 raise CommandError(
-                    _("The file has %(count)s errors; nothing was imported") % {"count": len(errors)}
+                    _("Errors in the file: %(count)s; nothing was imported") % {"count": len(errors)}
                 ) from None
             raise CommandError(error_message(exc)) from None
         except FileNotFoundError as exc:

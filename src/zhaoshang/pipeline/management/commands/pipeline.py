@@ -78,7 +78,7 @@ class Command(BaseCommand):
             sys.stdout.write(json.dumps(totals, ensure_ascii=False) + "\n")
         else:
             self.stdout.write(
-                _("Written %(file)s (%(leads)s new leads, %(signed)s signed)")
+                _("Written %(file)s (new leads: %(leads)s, signed: %(signed)s)")
                 % {"file": out, "leads": totals["new_leads"], "signed": totals["signed"]}
             )
 
@@ -105,10 +105,10 @@ class Command(BaseCommand):
             }
             if result.dry_run:
                 line = _(
-                    "(dry run, nothing written) %(rows)s rows: %(created)s new, %(updated)s updated, %(unchanged)s unchanged"
+                    "(dry run, nothing written) rows: %(rows)s; new: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s"
                 )
             else:
-                line = _("%(rows)s rows: %(created)s new, %(updated)s updated, %(unchanged)s unchanged")
+                line = _("Rows: %(rows)s; new: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s")
             self.stdout.write(line % counts)
             for error in result.errors:
                 self.stderr.write(error)
@@ -119,7 +119,7 @@ class Command(BaseCommand):
             write_issue_report(result.issues, options["errors"], **issue_report_options())
             self.stderr.write(_("Problems written to %(file)s") % {"file": options["errors"]})
         if result.errors:
-            raise CommandError(_("%(count)s errors; nothing was imported") % {"count": len(result.errors)})
+            raise CommandError(_("Errors: %(count)s; nothing was imported") % {"count": len(result.errors)})
 
     def _new_registration_tasks(self, options):
         from zhaoshang.pipeline.services import create_new_registration_tasks
@@ -133,5 +133,5 @@ class Command(BaseCommand):
             sys.stdout.write(json.dumps({"created": len(tasks)}) + "\n")
         else:
             self.stdout.write(
-                _("Created %(count)s first-service tasks for newly registered firms") % {"count": len(tasks)}
+                _("First-service tasks created for newly registered firms: %(count)s") % {"count": len(tasks)}
             )
