@@ -29,7 +29,7 @@ from zhaoshang.pipeline.core import carriers as carrier_core
 from zhaoshang.pipeline.core import meeting as meeting_core
 from zhaoshang.pipeline.core.followup import callback_due, new_registration_due
 from zhaoshang.pipeline.core.ranking import RankingError
-from zhaoshang.pipeline.core.stages import StageError, check_transition
+from zhaoshang.pipeline.core.stages import StageError, TransitionCheck, check_transition
 from zhaoshang.pipeline.models import (
     Carrier,
     CoordinationItem,
@@ -66,13 +66,13 @@ def _core_error(exc: DomainError) -> PipelineError:
     return PipelineError(exc.message, code=exc.code, **exc.params)
 
 
-def transition_params(check: Any) -> dict[str, Any]:
+def transition_params(check: TransitionCheck) -> dict[str, Any]:
     """A stage check's params for its English sentence: the stages' configured English names and the missing
     fields' English names (the core has only their Chinese labels). In Chinese the core's own sentence is said."""
     params = {k: v for k, v in check.params.items() if k != "fields"}
     model = config.stage_model()
     for key in ("stage", "current"):
-        code = params.get(f"{key}_code")
+        code = str(params.get(f"{key}_code") or "")
         if code in model:
             params[key] = model.get(code).name_en or params[key]
     if "fields" in check.params:
@@ -81,7 +81,7 @@ def transition_params(check: Any) -> dict[str, Any]:
     return params
 
 
-def transition_message(check: Any) -> str:
+def transition_message(check: TransitionCheck) -> str:
     """A stage check's sentence in the active language (the core's Chinese, or its code's sentence)."""
     from zhaoshang.core.messages import error_message
 
@@ -92,9 +92,10 @@ def _field_label(name: str) -> str:
     if name == "reason":
         return _("reason")
     try:
-        return str(Project._meta.get_field(name.removesuffix("_id")).verbose_name)
+        field = Project._meta.get_field(name.removesuffix("_id"))
     except FieldDoesNotExist:  # a configured field the model does not have: say its name
         return name
+    return str(getattr(field, "verbose_name", name))
 
 
 def _today() -> dt.date:
