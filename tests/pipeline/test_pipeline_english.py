@@ -239,3 +239,24 @@ def test_the_imports_stage_and_number_findings_are_english_and_the_command_too(c
         assert result.errors[0].startswith("第 2 行：")
         with pytest.raises(CommandError, match=r"^有 4 处错误，未导入任何数据$"):
             call_command("pipeline", "import", str(path), "--org", cast.park.code)
+
+
+def test_the_duplicate_investor_warning_is_english_for_an_english_user():
+    from zhaoshang.pipeline.services import duplicate_warning_text
+
+    others = [
+        {"team": "乙园区", "contact": "张三", "phone": "0731-1"},
+        {"team": "丙园区", "contact": "", "phone": ""},
+    ]
+    with translation.override("en"):
+        assert duplicate_warning_text(others) == (
+            "Other investment teams are following this investor too: “乙园区”, contact 张三 (0731-1); "
+            "“丙园区”, contact (no contact person named). Please talk to them first so the investor is not "
+            "approached twice."
+        )
+    with translation.override("zh-hans"):
+        assert duplicate_warning_text(others) == (
+            "该投资方也在其他招商主体跟进中：「乙园区」联系人 张三（0731-1）；「丙园区」联系人 （未指定联系人）。"
+            "请先沟通，避免重复对接。"
+        )
+        assert duplicate_warning_text([]) == ""

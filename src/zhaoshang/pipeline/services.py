@@ -396,15 +396,23 @@ def duplicate_investor_warning(project: Project) -> list[dict[str, str]]:
 
 
 def duplicate_warning_text(warnings: list[dict[str, str]]) -> str:
+    """The other teams working the same investor, as one sentence in the active language ("" when none)."""
+    from zhaoshang.core.messages import is_chinese
+
+    if not warnings:
+        return ""
     parts = []
     for w in warnings:
-        contact = (
-            w["contact"] + (f"（{w['phone']}）" if w["phone"] else "") if w["contact"] else "（未指定联系人）"
-        )
-        parts.append(f"「{w['team']}」联系人 {contact}")
-    return (
-        "该投资方也在其他招商主体跟进中：" + "；".join(parts) + "。请先沟通，避免重复对接。" if parts else ""
-    )
+        if not w["contact"]:
+            contact = _("(no contact person named)")
+        elif w["phone"]:
+            contact = _("%(contact)s (%(phone)s)") % {"contact": w["contact"], "phone": w["phone"]}
+        else:
+            contact = w["contact"]
+        parts.append(_("“%(team)s”, contact %(contact)s") % {"team": w["team"], "contact": contact})
+    return _(
+        "Other investment teams are following this investor too: %(teams)s. Please talk to them first so the investor is not approached twice."
+    ) % {"teams": ("；" if is_chinese() else "; ").join(parts)}
 
 
 @transaction.atomic

@@ -674,4 +674,4 @@ def import_view(request):
 def import_report(request, token: str):
     """The error report of the user's own last import (404 for anyone else's or an expired one)."""
     require(request.user, "project", "add")
-    return issue_report_download(request.user, token, "pipeline", "项目导入问题清单.xlsx")
+    return issue_report_download(request.user, token, "pipeline", _("project-import-problems.xlsx"))
