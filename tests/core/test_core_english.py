@@ -124,3 +124,51 @@ def test_restoring_a_missing_backup_says_so_in_the_users_language(tmp_path):
     assert str(english.value) == f"Backup file “{missing}” not found"
     assert str(chinese.value) == f"找不到备份文件“{missing}”"
     assert not CJK.search(str(english.value))
+
+
+INDUSTRIES = (
+    "level,class1_menlei,class2_dalei,class3_zhonglei,class4_xiaolei,name,remark\n"
+    "1,C,,,,制造业,\n"
+    "2,C,39,,,计算机、通信和其他电子设备制造业,\n"
+    "3,C,39,397,,电子器件制造,\n"
+    "4,C,39,397,39X3,集成电路制造,\n"
+    "4,C,38,397,3974,显示器件制造,\n"
+    "4,C,39,397,3975,,\n"
+)
+REGIONS = "code,name,parent_code\n430000,湖南省,\n430200,株洲市,430000\n4302,天元区,\n430211,,430200\n"
+
+
+@pytest.mark.django_db
+def test_the_reference_imports_findings_are_english_for_an_english_user_and_unchanged_in_chinese(tmp_path):
+    from io import StringIO
+
+    from zhaoshang.core.models import Industry, Region
+
+    industries = _csv(tmp_path, INDUSTRIES, "industries.csv")
+    regions = _csv(tmp_path, REGIONS, "regions.csv")
+
+    def run(*args: str) -> tuple[str, str]:
+        err = StringIO()
+        with pytest.raises(CommandError) as refused:
+            call_command("reference", *args, stderr=err)
+        return str(refused.value), err.getvalue()
+
+    with translation.override("en"):
+        refused, lines = run("import-industries", str(industries))
+        assert refused == "Errors in the file: 3; nothing was imported"
+        assert "industries.csv row 5, class: the code “39X3” must have 4 digits" in lines
+        assert (
+            "industries.csv row 6, division: the first 2 digits of the class 3974 should be its division, "
+            "but the division column says “38”" in lines
+        )
+        assert "industries.csv row 7, name: the class 3975 has no name" in lines
+        refused, lines = run("import-regions", str(regions))
+        assert "regions.csv row 4, code: a region code must have 6 digits, not “4302”" in lines
+        assert "regions.csv row 5, name: empty" in lines
+        assert not CJK.search(lines.replace("regions.csv", ""))
+    refused, lines = run("import-industries", str(industries))
+    assert refused == "文件有 3 处错误，未导入任何数据"
+    assert "industries.csv 第 7 行「类别名称」：小类 3975 没有名称" in lines
+    refused, lines = run("import-regions", str(regions))
+    assert "regions.csv 第 4 行「代码」：行政区划代码应为 6 位数字，实际为「4302」" in lines
+    assert Industry.objects.count() == Region.objects.count() == 0

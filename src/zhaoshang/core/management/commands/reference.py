@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from zhaoshang.core import reference_services
-from zhaoshang.core.messages import error_message
+from zhaoshang.core.messages import error_message, issue_message
 from zhaoshang.core.reference.errors import ReferenceDataError
 from zhaoshang.core.reference.regions import load_regions_from_file, load_regions_from_files
 
@@ -74,7 +74,7 @@ class Command(BaseCommand):
             errors = getattr(exc, "errors", None)
             if errors:
                 for error in errors[:200]:
-                    self.stderr.write(str(error))
+                    self.stderr.write(issue_message(error.as_issue()))
                 raise CommandError(
                     _("Errors in the file: %(count)s; nothing was imported") % {"count": len(errors)}
                 ) from None
