@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.tabular.dates import DateError, parse_day
@@ -16,7 +17,7 @@ def organisation_option(code: str | None) -> Organisation | None:
         return None
     org = Organisation.objects.filter(code=code).first()
     if org is None:
-        raise CommandError(f"组织代码「{code}」不存在")
+        raise CommandError(_("The organisation code “%(code)s” does not exist") % {"code": code})
     return org
 
 
@@ -26,7 +27,7 @@ def user_option(username: str | None) -> User | None:
         return None
     user = User.objects.filter(username=username).first()
     if user is None:
-        raise CommandError(f"用户「{username}」不存在")
+        raise CommandError(_("The user “%(username)s” does not exist") % {"username": username})
     return user
 
 
@@ -39,4 +40,8 @@ def date_option(text: str | None) -> date | None:
     try:
         return parse_day(text)
     except DateError as exc:
-        raise CommandError(f"日期“{text}”无法识别（{exc.reason}），请写成 2025-01-31") from None
+        # the reason is the date reader's Chinese: the Chinese sentence says it, the English one does not
+        raise CommandError(
+            _("The date “%(text)s” cannot be read; write it like 2025-01-31")
+            % {"text": text, "reason": exc.reason}
+        ) from None

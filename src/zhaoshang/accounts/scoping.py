@@ -200,4 +200,6 @@ def check_reference(user: Any, obj: Any, *, field: str = "", file_under: bool = 
             continue
         if not _may_reference(user, item, file_under=file_under):
             label = field or str(type(item)._meta.verbose_name)
-            raise ReferenceNotVisible(f"所选的{label}不存在或不在您的可见范围内", field=field)
+            raise ReferenceNotVisible(
+                f"所选的{label}不存在或不在您的可见范围内", code="reference_not_visible", field=field
+            )

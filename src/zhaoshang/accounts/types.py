@@ -32,5 +32,9 @@ def actor_organisation(actor: Actor) -> Organisation:
     DomainError, so the user reads why) for a user without one or for the system."""
     organisation = getattr(actor, "organisation", None)
     if organisation is None:
-        raise NoOrganisation("您的账号未归属任何单位，不能办理此事项，请联系管理员", field="organisation")
+        raise NoOrganisation(
+            "您的账号未归属任何单位，不能办理此事项，请联系管理员",
+            code="no_organisation",
+            field="organisation",
+        )
     return organisation

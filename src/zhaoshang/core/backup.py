@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from zhaoshang.core.errors import DomainError
 
@@ -59,12 +60,12 @@ def restore(source: str | Path) -> None:
     """Replace the database's contents with the backup ``source`` (made by :func:`backup`)."""
     source = Path(source)
     if not source.is_file():
-        raise BackupError(f"找不到备份文件“{source}”")
+        raise BackupError(_("Backup file “%(file)s” not found") % {"file": source})
     with source.open("rb") as handle:
         head = handle.read(16)
     if _is_sqlite():
         if not head.startswith(SQLITE_MAGIC):
-            raise BackupError(f"“{source.name}”不是SQLite备份文件")
+            raise BackupError(_("“%(name)s” is not a SQLite backup file") % {"name": source.name})
         connection.close()
         backup_conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
@@ -77,7 +78,9 @@ def restore(source: str | Path) -> None:
             backup_conn.close()
         return
     if not head.startswith(PG_MAGIC):
-        raise BackupError(f"“{source.name}”不是pg_dump自定义格式的备份文件")
+        raise BackupError(
+            _("“%(name)s” is not a backup file in pg_dump's custom format") % {"name": source.name}
+        )
     connection.close()
     _run(
         [
@@ -109,14 +112,19 @@ def _pg_dbname() -> str:
 
 def _run(command: list[str], tool: str) -> None:
     if shutil.which(tool) is None:
-        raise BackupError(f"找不到{tool}，请安装PostgreSQL客户端（apt-get install postgresql-client）")
+        raise BackupError(
+            _("%(tool)s not found; please install the PostgreSQL client (apt-get install postgresql-client)")
+            % {"tool": tool}
+        )
     env = {**os.environ}
     password = _database().get("PASSWORD")
     if password:
         env["PGPASSWORD"] = str(password)
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603 - fixed tools
     if done.returncode != 0:
-        raise BackupError(f"{tool}失败：{done.stderr.strip()[:500]}")
+        raise BackupError(
+            _("%(tool)s failed: %(error)s") % {"tool": tool, "error": done.stderr.strip()[:500]}
+        )
 
 
 def table_checksums() -> dict[str, tuple[int, str]]:

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from zhaoshang.core import audit
+from zhaoshang.core.messages import issue_message
 from zhaoshang.core.models import AuditEntry, Industry, Region
 from zhaoshang.core.reference import industries as industry_core
 from zhaoshang.core.reference import regions as region_core
@@ -119,7 +120,7 @@ def load_builtin_industries(actor: Any = None) -> LoadSummary:
 def import_industries(actor: Any, path: str | Path) -> LoadSummary:
     """The full GB/T 4754 table from a user's CSV/XLSX; raises IndustryFileError (nothing loaded) on bad rows."""
     items, warnings = industry_core.parse_industry_file_with_warnings(path)
-    summary = LoadSummary(warnings=[str(w) for w in warnings])
+    summary = LoadSummary(warnings=[issue_message(w.as_issue()) for w in warnings])  # in the active language
     _upsert(Industry, _industry_rows(items), "code", summary, actor, f"GB/T 4754-2017 from {Path(path).name}")
     return summary
 

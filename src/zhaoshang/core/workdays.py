@@ -105,7 +105,7 @@ class WorkdayCalendar:
                 n -= len(days) - i
                 year += 1
                 if year > day.year + 1000:
-                    raise CalendarError("工作日数过大")
+                    raise CalendarError("工作日数过大", code="workdays_too_many")
         n = -n
         while True:
             days = self._year(year)
@@ -115,7 +115,7 @@ class WorkdayCalendar:
             n -= i
             year -= 1
             if year < day.year - 1000:
-                raise CalendarError("工作日数过大")
+                raise CalendarError("工作日数过大", code="workdays_too_many")
 
     def working_days_between(self, start: date | datetime, end: date | datetime) -> int:
         """Working days in ``(start, end]``; negative when ``end`` is before ``start``."""

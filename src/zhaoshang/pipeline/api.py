@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.accounts.scoping import assignable_organisations, attachable, visible
 from zhaoshang.api.viewsets import ScopedModelViewSet
+from zhaoshang.core.messages import error_message
 from zhaoshang.pipeline import config, services
 from zhaoshang.pipeline.filters import CoordinationItemFilter, FollowUpFilter, ProjectFilter
 from zhaoshang.pipeline.models import Carrier, CoordinationItem, FollowUp, Project
@@ -18,7 +20,7 @@ from zhaoshang.registry.models import Enterprise
 
 
 def _bad(exc: services.PipelineError) -> Response:
-    body = {"error": str(exc), "code": exc.code}
+    body = {"error": error_message(exc), "code": exc.code}
     if isinstance(exc, services.StageRequirementsMissing):
         body["missing"] = [{"field": f, "label": label} for f, label in exc.missing]
     return Response(body, status=400)
@@ -107,7 +109,9 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         if self.instance is None and not attrs.get("investor") and not attrs.get("investor_name"):
-            raise ValidationError({"investor_name": "请填写投资方名称或选择已有企业"})
+            raise ValidationError(
+                {"investor_name": _("Please fill in the investor's name or choose an existing company")}
+            )
         return attrs
 
 
@@ -166,7 +170,7 @@ class ProjectViewSet(ScopedModelViewSet):
                 self.request.user, nodes=nodes, **data
             )
         except services.PipelineError as exc:
-            raise ValidationError({"error": str(exc)}) from None
+            raise ValidationError({"error": error_message(exc)}) from None
 
     def create(self, request, *args, **kwargs):
         """As usual, plus ``duplicates``: other teams working the same investor (team and contact only)."""
@@ -245,7 +249,7 @@ class FollowUpViewSet(ScopedModelViewSet):
         try:
             serializer.instance = services.record_followup(self.request.user, project, **data)
         except services.PipelineError as exc:
-            raise ValidationError({"error": str(exc)}) from None
+            raise ValidationError({"error": error_message(exc)}) from None
 
     def perform_update(self, serializer):
         # Only closing the next action is a change; the record of what happened stays as written.
@@ -317,7 +321,7 @@ class CoordinationItemViewSet(ScopedModelViewSet):
                 expected_version=data.get("version"),
             )
         except services.PipelineError as exc:
-            raise ValidationError({"error": str(exc)}) from None
+            raise ValidationError({"error": error_message(exc)}) from None
 
 
 ROUTES = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 from zhaoshang.core.workdays import WorkdayCalendar
 from zhaoshang.pipeline.core.followup import DEFAULT_CALLBACK_WORKING_DAYS
@@ -59,14 +60,22 @@ def _load(raw) -> StageModel:
     try:
         model = load_stage_model(raw)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"PIPELINE_STAGES: {exc}") from None
+        from zhaoshang.core.messages import error_message
+
+        raise ImproperlyConfigured(f"PIPELINE_STAGES: {error_message(exc)}") from None
     unknown = sorted(
         {name for s in model.stages for r in s.requirements for name in (r.field, *r.alternatives)}
         - set(REQUIRABLE_FIELDS)
     )
     if unknown:
+        from zhaoshang.core.messages import is_chinese
+
+        separator = "、" if is_chinese() else ", "
         raise ImproperlyConfigured(
-            f"PIPELINE_STAGES: 阶段要求中的字段不是项目字段：{'、'.join(unknown)}（可用：{'、'.join(REQUIRABLE_FIELDS)}）"
+            _(
+                "PIPELINE_STAGES: fields required by stages are not project fields: %(fields)s (available: %(available)s)"
+            )
+            % {"fields": separator.join(unknown), "available": separator.join(REQUIRABLE_FIELDS)}
         )
     return model
 
@@ -105,7 +114,10 @@ def evidence_fields() -> dict[str, str]:
         if stage not in model or name.removesuffix("_id") not in {
             f.removesuffix("_id") for f in REQUIRABLE_FIELDS
         }:
-            raise ImproperlyConfigured(f"PIPELINE_EVIDENCE: 「{stage}: {name}」不是阶段和项目字段")
+            raise ImproperlyConfigured(
+                _("PIPELINE_EVIDENCE: “%(entry)s” is not a stage and a project field")
+                % {"entry": f"{stage}: {name}"}
+            )
         found[stage] = name
     return found
 
@@ -114,7 +126,7 @@ def meeting_period() -> str:
     """The meeting pack's default period: "month" (the last full month up to today) or "quarter"."""
     value = getattr(settings, "PIPELINE_MEETING_PERIOD", "month")
     if value not in ("month", "quarter"):
-        raise ImproperlyConfigured("PIPELINE_MEETING_PERIOD: month 或 quarter")
+        raise ImproperlyConfigured(_("PIPELINE_MEETING_PERIOD: month or quarter"))
     return value
 
 

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.accounts.types import Actor
 from zhaoshang.core.errors import DomainError
+from zhaoshang.core.messages import error_message, is_chinese, issue_message
 from zhaoshang.pipeline import config
 from zhaoshang.pipeline.models import Project
 from zhaoshang.registry.models import Enterprise
@@ -85,8 +87,13 @@ class ImportResult:
 
     @property
     def errors(self) -> list[str]:
-        """Each rejected row's problem as one sentence (第 N 行：...)."""
-        return [f"第 {i.row} 行：{i.message_zh}" if i.row else i.message_zh for i in self.issues]
+        """Each rejected row's problem as one sentence (第 N 行：...), in the active language."""
+        return [
+            _("Row %(row)s: %(message)s") % {"row": i.row, "message": issue_message(i)}
+            if i.row
+            else issue_message(i)
+            for i in self.issues
+        ]
 
     @property
     def ok(self) -> bool:
@@ -126,15 +133,25 @@ def _cell(value: Any) -> Any:
     return value
 
 
+# A figure's problem (the ValueError's text, a finding's ``kind``) and how a finding says it in Chinese.
+NUMBER_PROBLEMS = {"not_a_number": "不是有效的数字", "negative": "不能为负数", "not_whole": "必须是整数"}
+
+
 def _decimal(value: Any) -> Decimal:
     text = str(value).replace(",", "").replace("，", "").replace("万元", "").replace("万", "").strip()
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValueError("不是有效的数字") from None
+        raise ValueError("not_a_number") from None
     if not number.is_finite() or number < 0:
-        raise ValueError("不能为负数")
+        raise ValueError("negative")
     return number
+
+
+def _number_issue(key: str, raw: Any, column: str, exc: ValueError) -> tuple[Any, ...]:
+    kind = str(exc) if str(exc) in NUMBER_PROBLEMS else "not_a_number"
+    message = f"「{column}」的值「{raw}」{NUMBER_PROBLEMS[kind]}"
+    return (key, raw, "not_a_number", message, {"kind": kind} if kind != "not_a_number" else {})
 
 
 def _date(value: Any) -> dt.date:
@@ -145,9 +162,9 @@ def _date(value: Any) -> dt.date:
     try:
         parsed = parse_date(value)
     except ValueError:
-        raise ValueError("不是有效的日期") from None
+        raise ValueError("not_a_date") from None
     if parsed is None:
-        raise ValueError("不是有效的日期")
+        raise ValueError("not_a_date")
     return parsed.value
 
 
@@ -189,7 +206,7 @@ def import_projects(
     try:
         table = open_table(path)
     except (OSError, ValueError) as exc:
-        raise ImportRefused(f"无法读取文件：{exc}") from None
+        raise ImportRefused(_("Cannot read the file: %(error)s") % {"error": error_message(exc)}) from None
     # (get_field may answer a relation in the stubs; these are text columns)
     limits = {key: Project._meta.get_field(key).max_length for key in ("name", *TEXTS)}  # type: ignore[union-attr]
     limits["investor_name"] = Enterprise._meta.get_field("name").max_length  # type: ignore[union-attr]
@@ -203,7 +220,10 @@ def import_projects(
             result.ignored_columns.append(header)
     missing = [LABELS[k] for k in REQUIRED if k not in columns]
     if missing:
-        raise ImportRefused("缺少必需的列：" + "、".join(missing))
+        separator = "、" if is_chinese() else ", "
+        raise ImportRefused(
+            _("Required columns are missing: %(columns)s") % {"columns": separator.join(missing)}
+        )
     # Errors name the column as the user's file writes it.
     label = {key: table.header[i] or LABELS[key] for key, i in columns.items()}
 
@@ -231,29 +251,29 @@ def import_projects(
                 try:
                     values[key] = _decimal(raw[key])
                 except ValueError as exc:
-                    errors.append((key, raw[key], "not_a_number", f"「{label[key]}」的值「{raw[key]}」{exc}"))
+                    errors.append(_number_issue(key, raw[key], label[key], exc))
         if raw.get("expected_jobs") is not None:
             try:
                 jobs = _decimal(raw["expected_jobs"])
                 if jobs != jobs.to_integral_value():
-                    raise ValueError("必须是整数")
+                    raise ValueError("not_whole")
                 values["expected_jobs"] = int(jobs)
             except ValueError as exc:
                 errors.append(
-                    (
-                        "expected_jobs",
-                        raw["expected_jobs"],
-                        "not_a_number",
-                        f"「{label['expected_jobs']}」的值「{raw['expected_jobs']}」{exc}",
-                    )
+                    _number_issue("expected_jobs", raw["expected_jobs"], label["expected_jobs"], exc)
                 )
         for key in DATES:
             if raw.get(key) is not None:
                 try:
                     values[key] = _date(raw[key])
-                except ValueError as exc:
+                except ValueError:
                     errors.append(
-                        (key, raw[key], "not_a_date", f"「{label[key]}」的值「{cell_text(raw[key])}」{exc}")
+                        (
+                            key,
+                            raw[key],
+                            "not_a_date",
+                            f"「{label[key]}」的值「{cell_text(raw[key])}」不是有效的日期",
+                        )
                     )
         for key in TEXTS:
             if raw.get(key) is not None:
@@ -281,9 +301,15 @@ def import_projects(
         if raw.get("stage") is not None:
             stage = lookups["stage"].get(str(raw["stage"]).lower(), lookups["stage"].get(str(raw["stage"])))
             if stage is None:
-                choices = "、".join(n for _, n in config.stage_choices())
+                choices = sorted(config.stage_model().stages, key=lambda s: s.order)
                 errors.append(
-                    ("stage", raw["stage"], "unknown_stage", f"阶段「{raw['stage']}」不存在，可选：{choices}")
+                    (
+                        "stage",
+                        raw["stage"],
+                        "unknown_stage",
+                        f"阶段「{raw['stage']}」不存在，可选：{'、'.join(s.name_zh for s in choices)}",
+                        {"choices": ", ".join(s.name_en for s in choices)},
+                    )
                 )
         source: str | None = Project.Source.OTHER
         if raw.get("source") is not None:
@@ -320,13 +346,22 @@ def import_projects(
             seen[row_key] = row_number
         if not errors and stage is not None:
             from zhaoshang.pipeline.core.stages import check_transition
+            from zhaoshang.pipeline.services import transition_params
 
             first = config.stage_model().main_stages[0].code
             if stage != first:
                 fields = {**values, "carrier_id": None}
                 check = check_transition(first, stage, fields, reason="导入", model=config.stage_model())
                 if not check.ok:
-                    errors.append(("stage", raw.get("stage") or "", "stage_requirements", check.message_zh))
+                    errors.append(
+                        (
+                            "stage",
+                            raw.get("stage") or "",
+                            "stage_requirements",
+                            check.message_zh,
+                            transition_params(check),
+                        )
+                    )
         if errors:
             result.issues.extend(
                 RowIssue(

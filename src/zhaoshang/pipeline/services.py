@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.accounts.scoping import check_reference, visible
@@ -27,7 +29,7 @@ from zhaoshang.pipeline.core import carriers as carrier_core
 from zhaoshang.pipeline.core import meeting as meeting_core
 from zhaoshang.pipeline.core.followup import callback_due, new_registration_due
 from zhaoshang.pipeline.core.ranking import RankingError
-from zhaoshang.pipeline.core.stages import StageError, check_transition
+from zhaoshang.pipeline.core.stages import StageError, TransitionCheck, check_transition
 from zhaoshang.pipeline.models import (
     Carrier,
     CoordinationItem,
@@ -50,11 +52,50 @@ class PipelineError(DomainError):
 
 
 class StageRequirementsMissing(PipelineError):
+    """A stage move refused; ``reason`` is the stage core's code of why (``stage_entry_missing``, …)."""
+
     code = "stage_requirements_missing"
 
-    def __init__(self, message: str, missing: list[tuple[str, str]]):
-        super().__init__(message)
+    def __init__(self, message: str, missing: list[tuple[str, str]], **params: Any):
+        super().__init__(message, **params)
         self.missing = missing
+
+
+def _core_error(exc: DomainError) -> PipelineError:
+    """A core's error as the pipeline's, with its code and params (the edges say it in the user's language)."""
+    return PipelineError(exc.message, code=exc.code, **exc.params)
+
+
+def transition_params(check: TransitionCheck) -> dict[str, Any]:
+    """A stage check's params for its English sentence: the stages' configured English names and the missing
+    fields' English names (the core has only their Chinese labels). In Chinese the core's own sentence is said."""
+    params = {k: v for k, v in check.params.items() if k != "fields"}
+    model = config.stage_model()
+    for key in ("stage", "current"):
+        code = str(params.get(f"{key}_code") or "")
+        if code in model:
+            params[key] = model.get(code).name_en or params[key]
+    if "fields" in check.params:
+        with translation.override("en"):
+            params["missing"] = ", ".join(_field_label(name) for name in check.params["fields"])
+    return params
+
+
+def transition_message(check: TransitionCheck) -> str:
+    """A stage check's sentence in the active language (the core's Chinese, or its code's sentence)."""
+    from zhaoshang.core.messages import error_message
+
+    return error_message(DomainError(check.message_zh, code=check.code, **transition_params(check)))
+
+
+def _field_label(name: str) -> str:
+    if name == "reason":
+        return _("reason")
+    try:
+        field = Project._meta.get_field(name.removesuffix("_id"))
+    except FieldDoesNotExist:  # a configured field the model does not have: say its name
+        return name
+    return str(getattr(field, "verbose_name", name))
 
 
 def _today() -> dt.date:
@@ -90,7 +131,7 @@ def find_or_create_investor(
             check_reference(actor, found, field="投资方")
             return found
     if not name:
-        raise PipelineError("请填写投资方名称")
+        raise PipelineError(_("Please fill in the investor's name"))
     key = name_key(name)
     found = _visible_to(actor, Enterprise.objects.filter(name_key=key)).order_by("id").first()
     if found:
@@ -238,7 +279,6 @@ def _hand_over(actor: Actor, project: Project, old_owner_id: int | None) -> None
     """A new owner takes the project with its whole history (follow-ups, stages, items stay on the project); open
     callback tasks move to the new owner; both owners are told."""
     from django.urls import reverse
-    from django.utils.translation import gettext as _
 
     from zhaoshang.notifications.services import notify
 
@@ -277,7 +317,7 @@ def check_advance(project: Project, target_stage: str, *, reason: str = "", **fi
             project.stage, target_stage, values, reason=reason or None, model=config.stage_model()
         )
     except StageError as exc:
-        raise PipelineError(str(exc)) from None
+        raise _core_error(exc) from None
 
 
 @transaction.atomic
@@ -292,8 +332,8 @@ def advance_project(
 ) -> StageEvent:
     """Move the project to ``target_stage``, saving ``fields`` (the data the stage needs) with it.
 
-    Raises :class:`StageRequirementsMissing` with the core's Chinese message when something is missing;
-    nothing is written then.
+    Raises :class:`StageRequirementsMissing` (its message in the active language, the core's code as ``reason``)
+    when something is missing; nothing is written then.
     """
     unknown = set(fields) - PROJECT_FIELDS
     if unknown:
@@ -301,7 +341,7 @@ def advance_project(
     _check_field_references(actor, fields)
     result = check_advance(project, target_stage, reason=reason, **fields)
     if not result.ok:
-        raise StageRequirementsMissing(result.message_zh, result.missing)
+        raise StageRequirementsMissing(transition_message(result), result.missing, reason=result.code)
     day = on or _today()
     origin = project.stage
     claim_version(project, None)
@@ -356,15 +396,23 @@ def duplicate_investor_warning(project: Project) -> list[dict[str, str]]:
 
 
 def duplicate_warning_text(warnings: list[dict[str, str]]) -> str:
+    """The other teams working the same investor, as one sentence in the active language ("" when none)."""
+    from zhaoshang.core.messages import is_chinese
+
+    if not warnings:
+        return ""
     parts = []
     for w in warnings:
-        contact = (
-            w["contact"] + (f"（{w['phone']}）" if w["phone"] else "") if w["contact"] else "（未指定联系人）"
-        )
-        parts.append(f"「{w['team']}」联系人 {contact}")
-    return (
-        "该投资方也在其他招商主体跟进中：" + "；".join(parts) + "。请先沟通，避免重复对接。" if parts else ""
-    )
+        if not w["contact"]:
+            contact = _("(no contact person named)")
+        elif w["phone"]:
+            contact = _("%(contact)s (%(phone)s)") % {"contact": w["contact"], "phone": w["phone"]}
+        else:
+            contact = w["contact"]
+        parts.append(_("“%(team)s”, contact %(contact)s") % {"team": w["team"], "contact": contact})
+    return _(
+        "Other investment teams are following this investor too: %(teams)s. Please talk to them first so the investor is not approached twice."
+    ) % {"teams": ("；" if is_chinese() else "; ").join(parts)}
 
 
 @transaction.atomic
@@ -384,10 +432,12 @@ def create_lead_from_target(
 
     node = ChainNode.objects.select_related("chain").filter(chain__slug=chain, key=node_key).first()
     if node is None:
-        raise PipelineError(f"产业链「{chain}」中没有节点「{node_key}」")
+        raise PipelineError(
+            _("The chain “%(chain)s” has no node “%(node)s”") % {"chain": chain, "node": node_key}
+        )
     investor = Enterprise.objects.filter(pk=enterprise_id).first()
     if investor is None:
-        raise PipelineError(f"企业 {enterprise_id} 不存在")
+        raise PipelineError(_("The company %(id)s does not exist") % {"id": enterprise_id})
     ref = f"{chain}:{node_key}:{enterprise_id}"
     existing = Project.objects.filter(organisation=organisation, source_ref=ref).first()
     if existing:
@@ -429,11 +479,11 @@ def record_followup(
     - A later follow-up completes the open callback task.
     """
     if not (content or "").strip():
-        raise PipelineError("请填写跟进内容")
+        raise PipelineError(_("Please describe the follow-up"))
     if next_action and next_due is None:
-        raise PipelineError("填写了下一步工作，请同时填写完成期限")
+        raise PipelineError(_("A next step is given: please also give its deadline"))
     if next_due is not None and next_due < date:
-        raise PipelineError("下一步工作的期限不能早于跟进日期")
+        raise PipelineError(_("The next step's deadline cannot be earlier than the follow-up date"))
     first = not project.followups.exists()
     user = actor if getattr(actor, "pk", None) else None
     followup = audit.create(
@@ -640,15 +690,19 @@ def update_coordination_item(
     changes: dict[str, Any] = {}
     if status and status != item.status:
         if status not in CoordinationItem.Status.values:
-            raise PipelineError(f"未知的状态「{status}」")
+            raise PipelineError(_("Unknown status “%(status)s”") % {"status": status})
         changes["status"] = status
         changes["done_on"] = (on or _today()) if status == CoordinationItem.Status.DONE else None
     if due and due != item.due:
         if not may_set_deadline(actor, item):
-            raise PipelineError("部门不能自行修改期限：请提交延期申请，由事项负责方审批")
+            raise PipelineError(
+                _(
+                    "A department cannot change the deadline itself: request an extension, which the item's owner approves"
+                )
+            )
         changes["due"] = due
     if not changes and not note.strip():
-        raise PipelineError("没有需要保存的变更")
+        raise PipelineError(_("There are no changes to save"))
     claim_version(item, expected_version)
     if changes:
         audit.update(actor, item, note=note, **changes)
@@ -686,13 +740,16 @@ def request_extension(
 
     reason = (reason or "").strip()
     if item.status == CoordinationItem.Status.DONE:
-        raise PipelineError("事项已办结，无需延期")
+        raise PipelineError(_("The item is done; it needs no extension"))
     if not reason:
-        raise PipelineError("请填写延期理由")
+        raise PipelineError(_("Please give the reason for the extension"))
     if new_due <= item.due:
-        raise PipelineError(f"申请的新期限须晚于当前期限 {item.due.isoformat()}")
+        raise PipelineError(
+            _("The new deadline requested must be later than the current deadline %(due)s")
+            % {"due": item.due.isoformat()}
+        )
     if item.extension_requests.filter(status=ExtensionRequest.Status.PENDING).exists():
-        raise PipelineError("该事项已有待审批的延期申请")
+        raise PipelineError(_("The item already has an extension request waiting for approval"))
     request = audit.create(
         actor,
         ExtensionRequest,
@@ -711,7 +768,6 @@ def request_extension(
     owner = _item_owner(item)
     if owner is not None:
         from django.urls import reverse
-        from django.utils.translation import gettext as _
 
         notify(
             owner,
@@ -734,15 +790,14 @@ def decide_extension(
 ) -> ExtensionRequest:
     """The owner side approves (the item takes the new deadline) or rejects (it keeps the old one)."""
     from django.urls import reverse
-    from django.utils.translation import gettext as _
 
     from zhaoshang.notifications.services import notify
 
     item = request.item
     if request.status != ExtensionRequest.Status.PENDING:
-        raise PipelineError("该延期申请已处理")
+        raise PipelineError(_("This extension request has already been decided"))
     if not may_set_deadline(actor, item):
-        raise PipelineError("只有事项负责方可以审批延期申请")
+        raise PipelineError(_("Only the owner of the item can decide an extension request"))
     status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REJECTED
     audit.update(
         actor,
@@ -874,7 +929,7 @@ def match_carriers(project: Project, carriers: QuerySet[Carrier], *, include_par
     try:
         matches = carrier_core.match_carriers(needs, plain, include_partial=include_partial)
     except carrier_core.CarrierError as exc:
-        raise PipelineError(str(exc)) from None
+        raise _core_error(exc) from None
     return [{"carrier": by_id[m.carrier.id], "match": m} for m in matches]
 
 
@@ -906,12 +961,15 @@ def meeting_pack(
     is earlier: a period reaching into the future ends today (nothing is judged overdue or cold in advance)."""
     today = today or _today()
     if start > today:
-        raise PipelineError(f"统计期间不能从未来开始（{start.isoformat()} 晚于今天 {today.isoformat()}）")
+        raise PipelineError(
+            _("The period cannot start in the future (%(start)s is later than today, %(today)s)")
+            % {"start": start.isoformat(), "today": today.isoformat()}
+        )
     end = min(end, today)
     try:
         period = meeting_core.Period(start, end)
     except meeting_core.MeetingPackError as exc:
-        raise PipelineError(str(exc)) from None
+        raise _core_error(exc) from None
     projects = Project.objects.all()
     if organisation is not None:
         projects = projects.filter(organisation__path__startswith=organisation.path)
@@ -1009,7 +1067,7 @@ def meeting_pack(
             extension_requests=extension_requests,
         )
     except (meeting_core.MeetingPackError, RankingError) as exc:
-        raise PipelineError(str(exc)) from None
+        raise _core_error(exc) from None
 
 
 def render_meeting_pack(pack: meeting_core.MeetingPack, path: Any) -> Any:
@@ -1024,7 +1082,7 @@ def render_meeting_pack(pack: meeting_core.MeetingPack, path: Any) -> Any:
         )
         return render(report, path)
     except ReportError as exc:
-        raise PipelineError(str(exc)) from None
+        raise _core_error(exc) from None
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from zhaoshang.accounts.scoping import (
     visible,
 )
 from zhaoshang.core.locking import StaleEdit
+from zhaoshang.core.messages import error_message
 from zhaoshang.pipeline import config, services
 from zhaoshang.pipeline.filters import CoordinationItemFilter, ProjectFilter
 from zhaoshang.pipeline.forms import (
@@ -122,7 +123,7 @@ def project_new(request):
                 **data,
             )
         except services.PipelineError as exc:
-            form.add_error("investor_name", str(exc))
+            form.add_error("investor_name", error_message(exc))
         else:
             warning = services.duplicate_warning_text(services.duplicate_investor_warning(project))
             if warning:
@@ -172,7 +173,7 @@ def project_edit(request, pk):
                     data[name] = "" if value is None else str(value)
             form = ProjectEditForm(data, instance=project, user=request.user)
             form.is_valid()
-            form.add_error(None, str(exc))
+            form.add_error(None, error_message(exc))
             return TemplateResponse(
                 request, "pipeline/project_form.html", {"form": form, "project": project}, status=409
             )
@@ -243,14 +244,14 @@ def project_advance(request, pk):
                 **form.stage_fields(),
             )
         except services.StageRequirementsMissing as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, error_message(exc))
             for name, _label in exc.missing:
                 field = name.removesuffix("_id")
                 if field in form.fields:
                     form.fields[field].widget.attrs["aria-invalid"] = "true"
                     form.fields[field].widget.attrs["class"] = "missing"
         except services.PipelineError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, error_message(exc))
         else:
             messages.success(request, _("Moved to %(stage)s.") % {"stage": config.stage_name(project.stage)})
             if request.htmx:
@@ -276,7 +277,7 @@ def followup_new(request, pk):
         try:
             services.record_followup(request.user, project, **form.cleaned_data)
         except services.PipelineError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, error_message(exc))
         else:
             messages.success(request, _("Follow-up recorded."))
             return redirect("pipeline:detail", pk=project.pk)
@@ -327,7 +328,7 @@ def from_target(request):
             owner=request.user,
         )
     except services.PipelineError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_message(exc))
         return redirect(safe_next(request, "pipeline:list"))
     messages.success(
         request, _("Lead created.") if created else _("This target is already a project of your team.")
@@ -412,7 +413,7 @@ def item_extension(request, pk):
         try:
             services.request_extension(request.user, item, **form.cleaned_data)
         except services.PipelineError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, error_message(exc))
         else:
             messages.success(
                 request, _("Extension requested; the item keeps its deadline until the owner approves.")
@@ -442,7 +443,7 @@ def extension_decide(request, pk):
             note=form.cleaned_data["note"],
         )
     except services.PipelineError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_message(exc))
     else:
         messages.success(request, _("Decision recorded."))
     return redirect("pipeline:item", pk=extension.item_id)
@@ -472,10 +473,10 @@ def item_detail(request, pk):
                 data["version"] = str(item.version or 0)
                 form = _item_form(request, item, data)
                 form.is_valid()
-                form.add_error(None, str(exc))
+                form.add_error(None, error_message(exc))
                 status = 409
             except services.PipelineError as exc:
-                form.add_error(None, str(exc))
+                form.add_error(None, error_message(exc))
             else:
                 messages.success(request, _("Saved."))
                 return redirect("pipeline:item", pk=item.pk)
@@ -494,7 +495,7 @@ def item_done(request, pk):
             request.user, item, status=CoordinationItem.Status.DONE, note=request.POST.get("note", "")
         )
     except services.PipelineError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, error_message(exc))
     else:
         messages.success(request, _("Marked as done."))
     return redirect(safe_next(request, "web:workbench"))
@@ -599,7 +600,7 @@ def meeting(request):
         try:
             pack = services.meeting_pack(org, form.cleaned_data["start"], form.cleaned_data["end"])
         except services.PipelineError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, error_message(exc))
         else:
             fmt = request.GET.get("format")
             if fmt in ("docx", "pdf"):
@@ -680,7 +681,7 @@ def import_view(request):
                     owner=request.user,
                 )
             except ImportRefused as exc:
-                form.add_error("file", str(exc))
+                form.add_error("file", error_message(exc))
     status = 400 if (form.errors or (result and result.errors)) else 200
     report = keep_issue_report(request.user, result.issues, "pipeline") if result and result.issues else None
     context = {"form": form, "result": result, "report": report}
@@ -690,4 +691,4 @@ def import_view(request):
 def import_report(request, token: str):
     """The error report of the user's own last import (404 for anyone else's or an expired one)."""
     require(request.user, "project", "add")
-    return issue_report_download(request.user, token, "pipeline", "项目导入问题清单.xlsx")
+    return issue_report_download(request.user, token, "pipeline", _("project-import-problems.xlsx"))

@@ -7,10 +7,13 @@ bad row raises one exception that carries all of them, so the caller can show th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from zhaoshang.core.errors import DomainError
+from zhaoshang.tabular.issues import RowIssue
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,9 +24,19 @@ class RowError:
     row: int
     field: str
     message: str
+    # a stable code and the values of the sentence, so that an edge can say it in another language
+    code: str = ""
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.file} 第 {self.row} 行「{self.field}」：{self.message}"
+
+    def as_issue(self) -> RowIssue:
+        """The finding as the imports' :class:`RowIssue` (its Chinese sentence is ``str(self)``)."""
+        raw = str(self.params.get("raw", ""))
+        return RowIssue(
+            self.row, self.field, raw, self.code, str(self), "error", {"file": self.file, **self.params}
+        )
 
 
 class ReferenceDataError(DomainError):

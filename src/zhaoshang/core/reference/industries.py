@@ -28,10 +28,11 @@ from importlib import resources
 from pathlib import Path
 
 from ._tables import Sheet, cell, find_column, read_sheet
-from .errors import IndustryFileError, RowError
+from .errors import IndustryFileError, ReferenceDataError, RowError
 
 BUILTIN_FILE = "gbt4754_2017_sections_divisions.csv"
 LEVEL_NAMES = {1: "门类", 2: "大类", 3: "中类", 4: "小类"}
+LEVEL_KEYS = {1: "section", 2: "division", 3: "group", 4: "class"}  # the standard's English terms, as params
 SECTION_LETTERS = frozenset(string.ascii_uppercase[:20])  # A–T
 CODE_WIDTHS = {2: 2, 3: 3, 4: 4}
 
@@ -91,7 +92,12 @@ def builtin_sections_and_divisions() -> tuple[Industry, ...]:
         code = record["code"].strip()
         level = industry_level(code)
         if level not in (1, 2):
-            raise ValueError(f"{BUILTIN_FILE}：代码「{code}」不是门类或大类")
+            raise ReferenceDataError(
+                f"{BUILTIN_FILE}：代码「{code}」不是门类或大类",
+                code="builtin_industry_level_invalid",
+                file=BUILTIN_FILE,
+                industry=code,
+            )
         items.append(Industry(code, record["name"].strip(), level, record["parent"].strip() or None))
     return tuple(items)
 
@@ -123,18 +129,20 @@ def _rows_from_columns(sheet: Sheet, errors: list[RowError]) -> list[_Row]:
     name_col = find_column(sheet.header, *NAME_ALIASES)
     remark_col = find_column(sheet.header, *REMARK_ALIASES)
     if name_col is None:
-        errors.append(RowError(sheet.file, 1, "表头", "缺少列：类别名称（name）"))
+        errors.append(
+            RowError(sheet.file, 1, "表头", "缺少列：类别名称（name）", "industry_name_column_missing")
+        )
         return []
     rows: list[_Row] = []
     for number, cells in sheet.rows:
 
-        def err(field: str, message: str, number: int = number) -> None:
-            errors.append(RowError(sheet.file, number, field, message))
+        def err(field: str, message: str, code: str, number: int = number, **params: object) -> None:
+            errors.append(RowError(sheet.file, number, field, message, code, params))
 
         codes = [_normalise(cell(cells, col), lvl) for lvl, col in enumerate(columns, start=1)]
         filled = [lvl for lvl, c in enumerate(codes, start=1) if c]
         if not filled:
-            err("代码", "门类、大类、中类、小类都为空")
+            err("代码", "门类、大类、中类、小类都为空", "industry_codes_empty")
             continue
         level = max(filled)
         code = codes[level - 1]
@@ -142,11 +150,26 @@ def _rows_from_columns(sheet: Sheet, errors: list[RowError]) -> list[_Row]:
         if bad:
             for lvl in bad:
                 shape = "A–T 中的一个大写字母" if lvl == 1 else f"{CODE_WIDTHS[lvl]} 位数字"
-                err(LEVEL_NAMES[lvl], f"{LEVEL_NAMES[lvl]}代码「{codes[lvl - 1]}」格式不对，应为{shape}")
+                message = f"{LEVEL_NAMES[lvl]}代码「{codes[lvl - 1]}」格式不对，应为{shape}"
+                if lvl == 1:
+                    err(LEVEL_NAMES[lvl], message, "industry_section_code_shape", raw=codes[lvl - 1])
+                else:
+                    raw, key, width = codes[lvl - 1], LEVEL_KEYS[lvl], CODE_WIDTHS[lvl]
+                    err(LEVEL_NAMES[lvl], message, "industry_code_width", raw=raw, level=key, width=width)
             continue
         declared = cell(cells, level_col)
         if declared and declared != str(level):
-            err("级别", f"级别为「{declared}」，但填写到了{LEVEL_NAMES[level]}（{code}），应为 {level}")
+            message = f"级别为「{declared}」，但填写到了{LEVEL_NAMES[level]}（{code}），应为 {level}"
+            key = LEVEL_KEYS[level]
+            err(
+                "级别",
+                message,
+                "industry_level_mismatch",
+                raw=declared,
+                level=key,
+                industry=code,
+                expected=level,
+            )
             continue
         mismatched = False
         for lvl in range(2, level):
@@ -156,13 +179,25 @@ def _rows_from_columns(sheet: Sheet, errors: list[RowError]) -> list[_Row]:
                     LEVEL_NAMES[lvl],
                     f"{LEVEL_NAMES[level]} {code} 的前 {CODE_WIDTHS[lvl]} 位应为所属{LEVEL_NAMES[lvl]}，"
                     f"但{LEVEL_NAMES[lvl]}列为「{given}」",
+                    "industry_parent_prefix_mismatch",
+                    raw=given,
+                    level=LEVEL_KEYS[level],
+                    industry=code,
+                    width=CODE_WIDTHS[lvl],
+                    parent=LEVEL_KEYS[lvl],
                 )
                 mismatched = True
         if mismatched:
             continue
         name = cell(cells, name_col)
         if not name:
-            err("类别名称", f"{LEVEL_NAMES[level]} {code} 没有名称")
+            err(
+                "类别名称",
+                f"{LEVEL_NAMES[level]} {code} 没有名称",
+                "industry_name_missing",
+                level=LEVEL_KEYS[level],
+                industry=code,
+            )
             continue
         rows.append(_Row(number, code, level, name, cell(cells, remark_col), codes[0] if level > 1 else ""))
     return rows
@@ -175,7 +210,13 @@ def _rows_from_codes(sheet: Sheet, errors: list[RowError]) -> list[_Row]:
     remark_col = find_column(sheet.header, *REMARK_ALIASES)
     if code_col is None or name_col is None:
         errors.append(
-            RowError(sheet.file, 1, "表头", "缺少列：需要 门类/大类/中类/小类 各列，或 代码、名称 两列")
+            RowError(
+                sheet.file,
+                1,
+                "表头",
+                "缺少列：需要 门类/大类/中类/小类 各列，或 代码、名称 两列",
+                "industry_columns_missing",
+            )
         )
         return []
     builtin = _builtin_section_of()
@@ -188,13 +229,20 @@ def _rows_from_codes(sheet: Sheet, errors: list[RowError]) -> list[_Row]:
         if level is None:
             errors.append(
                 RowError(
-                    sheet.file, number, "代码", f"代码「{raw}」格式不对，应为门类字母 A–T 或 2、3、4 位数字"
+                    sheet.file,
+                    number,
+                    "代码",
+                    f"代码「{raw}」格式不对，应为门类字母 A–T 或 2、3、4 位数字",
+                    "industry_code_shape",
+                    {"raw": raw},
                 )
             )
             continue
         name = cell(cells, name_col)
         if not name:
-            errors.append(RowError(sheet.file, number, "名称", f"{LEVEL_NAMES[level]} {code} 没有名称"))
+            message = f"{LEVEL_NAMES[level]} {code} 没有名称"
+            params = {"level": LEVEL_KEYS[level], "industry": code}
+            errors.append(RowError(sheet.file, number, "名称", message, "industry_name_missing", params))
             continue
         if level == 1:
             current_section = code
@@ -227,6 +275,8 @@ def _assemble(
                     LEVEL_NAMES[row.level],
                     f"中类 {row.code} 已在第 {seen.row} 行以名称「{seen.name}」出现；此行「{row.name}」"
                     "疑为缺少小类代码的小类行，已跳过",
+                    "industry_group_row_skipped",
+                    {"industry": row.code, "first": seen.row, "known": seen.name, "name": row.name},
                 )
             )
         elif seen.name != row.name:
@@ -236,6 +286,8 @@ def _assemble(
                     row.row,
                     LEVEL_NAMES[row.level],
                     f"代码 {row.code} 已在第 {seen.row} 行以名称「{seen.name}」出现，此处为「{row.name}」",
+                    "industry_name_conflict",
+                    {"industry": row.code, "first": seen.row, "known": seen.name, "name": row.name},
                 )
             )
 
@@ -255,7 +307,12 @@ def _assemble(
         elif expected != row.section:
             errors.append(
                 RowError(
-                    file, row.row, "门类", f"大类 {division} 属于门类 {expected}，此处写作 {row.section}"
+                    file,
+                    row.row,
+                    "门类",
+                    f"大类 {division} 属于门类 {expected}，此处写作 {row.section}",
+                    "industry_section_mismatch",
+                    {"division": division, "section": expected, "raw": row.section},
                 )
             )
     for division in {r.code[:2] for r in rows if r.level >= 2} - section_of.keys():
@@ -282,6 +339,8 @@ def _assemble(
                     members[0].row,
                     "中类",
                     f"中类 {group} 没有单独的一行，且下有多个小类（{listed}），无法确定中类名称",
+                    "industry_group_name_unknown",
+                    {"industry": group, "classes": ", ".join(m.code for m in members)},
                 )
             )
     known = set(first) | set(synthesised)
@@ -289,11 +348,19 @@ def _assemble(
         if row.level == 2:
             section = section_of.get(row.code)
             if not section:
-                errors.append(RowError(file, row.row, "门类", f"无法确定大类 {row.code} 所属的门类"))
+                message = f"无法确定大类 {row.code} 所属的门类"
+                params = {"industry": row.code}
+                errors.append(RowError(file, row.row, "门类", message, "industry_section_unknown", params))
             elif section not in known:
-                errors.append(RowError(file, row.row, "门类", f"上级门类 {section} 不在文件中"))
+                message = f"上级门类 {section} 不在文件中"
+                params = {"industry": section}
+                errors.append(
+                    RowError(file, row.row, "门类", message, "industry_section_not_in_file", params)
+                )
         elif row.level >= 3 and row.code[:2] not in known:
-            errors.append(RowError(file, row.row, "大类", f"上级大类 {row.code[:2]} 不在文件中"))
+            message = f"上级大类 {row.code[:2]} 不在文件中"
+            params = {"industry": row.code[:2]}
+            errors.append(RowError(file, row.row, "大类", message, "industry_division_not_in_file", params))
     if errors:
         return []
 
@@ -333,7 +400,7 @@ def _parse(path: str | Path, *, lenient: bool) -> tuple[list[Industry], list[Row
     )
     rows = _rows_from_columns(sheet, errors) if hierarchical else _rows_from_codes(sheet, errors)
     if not rows and not errors:
-        errors.append(RowError(sheet.file, 1, "表头", "文件中没有任何行业数据"))
+        errors.append(RowError(sheet.file, 1, "表头", "文件中没有任何行业数据", "industry_file_empty"))
     warnings: list[RowError] = []
     items = _assemble(sheet.file, rows, errors, warnings if lenient else None)
     if errors:

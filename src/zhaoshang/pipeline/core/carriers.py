@@ -100,7 +100,11 @@ def _to_m2(value: float, unit: AreaUnit) -> float:
         return float(value)
     if unit == "mu":
         return mu_to_m2(value)
-    raise CarrierError(f"未知的面积单位「{unit}」，请使用 m2（平方米）或 mu（亩）")
+    raise CarrierError(
+        f"未知的面积单位「{unit}」，请使用 m2（平方米）或 mu（亩）",
+        code="carrier_area_unit_unknown",
+        unit=unit,
+    )
 
 
 def _area_text(m2: float, unit: AreaUnit) -> str:
@@ -198,7 +202,12 @@ def match_carriers(
 ) -> list[CarrierMatch]:
     """Carriers of the needed kind that are not occupied, ranked; hard failures only with ``include_partial``."""
     if needs.kind not in KIND_LABELS:
-        raise CarrierError(f"未知的载体类型「{needs.kind}」，可选：{'、'.join(KIND_LABELS)}")
+        raise CarrierError(
+            f"未知的载体类型「{needs.kind}」，可选：{'、'.join(KIND_LABELS)}",
+            code="carrier_kind_unknown",
+            kind=needs.kind,
+            kinds=", ".join(KIND_LABELS),
+        )
     need_m2 = _to_m2(needs.area, needs.area_unit) if needs.area is not None else None
     matches = []
     for carrier in carriers:

@@ -110,7 +110,9 @@ def callback_due(
 ) -> date:
     """The date of the automatic callback: ``days`` working days after the first contact."""
     if days < 1:
-        raise FollowupError(f"回访间隔必须至少 1 个工作日，而不是 {days}")
+        raise FollowupError(
+            f"回访间隔必须至少 1 个工作日，而不是 {days}", code="callback_days_too_few", days=days
+        )
     return calendar.add_working_days(_as_date(first_contact_date), days)
 
 

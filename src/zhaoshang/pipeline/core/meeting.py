@@ -49,7 +49,12 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.end < self.start:
-            raise MeetingPackError(f"统计期间的结束日期 {self.end} 早于开始日期 {self.start}")
+            raise MeetingPackError(
+                f"统计期间的结束日期 {self.end} 早于开始日期 {self.start}",
+                code="period_end_before_start",
+                start=self.start.isoformat(),
+                end=self.end.isoformat(),
+            )
 
     def __contains__(self, d: object) -> bool:
         return isinstance(d, date) and self.start <= d <= self.end
@@ -238,7 +243,9 @@ def build_meeting_pack(
     by_id: dict[object, ProjectRecord] = {}
     for p in projects:
         if p.id in by_id:
-            raise MeetingPackError(f"项目编号 {p.id} 重复")
+            raise MeetingPackError(
+                f"项目编号 {p.id} 重复", code="meeting_project_repeated", project=str(p.id)
+            )
         by_id[p.id] = p
     events = list(stage_events)
     try:
@@ -249,10 +256,17 @@ def build_meeting_pack(
             if e.from_stage:
                 model.get(e.from_stage)
     except StageError as exc:
-        raise MeetingPackError(f"项目阶段有误：{exc}") from None
+        raise MeetingPackError(
+            f"项目阶段有误：{exc}", code="meeting_stage_unknown", stage=exc.params.get("stage", "")
+        ) from None
     for e in events:
         if e.project_id not in by_id:
-            raise MeetingPackError(f"阶段变动（{e.date}）引用了不存在的项目 {e.project_id}")
+            raise MeetingPackError(
+                f"阶段变动（{e.date}）引用了不存在的项目 {e.project_id}",
+                code="meeting_event_project_unknown",
+                date=str(e.date),
+                project=str(e.project_id),
+            )
 
     def stage_zh(code: str | None) -> str:
         return model.get(code).name_zh if code else "—"

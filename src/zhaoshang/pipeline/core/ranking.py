@@ -124,7 +124,13 @@ def score_lines(
                 target = model.get(mv.to_stage)
                 origin = model.get(mv.from_stage) if mv.from_stage else None
             except StageError as exc:
-                raise RankingError(f"项目 {mv.project_id} 在 {mv.date} 的阶段变动有误：{exc}") from None
+                raise RankingError(
+                    f"项目 {mv.project_id} 在 {mv.date} 的阶段变动有误：{exc}",
+                    code="ranking_movement_stage_unknown",
+                    project=str(mv.project_id),
+                    date=str(mv.date),
+                    stage=exc.params.get("stage", ""),
+                ) from None
             pid = mv.project_id
             if pid not in position:
                 start_order = origin.order if origin is not None and origin.kind == "main" else None
@@ -194,7 +200,12 @@ def rank_teams(
     and every later main stage), judged as of ``as_of`` (default ``end``).
     """
     if end < start:
-        raise RankingError(f"统计期间的结束日期 {end} 早于开始日期 {start}")
+        raise RankingError(
+            f"统计期间的结束日期 {end} 早于开始日期 {start}",
+            code="period_end_before_start",
+            start=start.isoformat(),
+            end=end.isoformat(),
+        )
     model = model or DEFAULT_STAGE_MODEL
     signed_amounts = signed_amounts or {}
     try:
@@ -202,7 +213,9 @@ def rank_teams(
         for code in points or {}:
             model.get(code)
     except StageError as exc:
-        raise RankingError(f"排名配置有误：{exc}") from None
+        raise RankingError(
+            f"排名配置有误：{exc}", code="ranking_stage_unknown", stage=exc.params.get("stage", "")
+        ) from None
     if evidence_stages is None:
         evidence_stages = [s.code for s in model.main_stages if s.order >= signed.order]
     movements = list(movements)

@@ -91,7 +91,7 @@ class StageModel:
         try:
             return self._by_code[code]
         except KeyError:
-            raise UnknownStage(f"未知的阶段「{code}」") from None
+            raise UnknownStage(f"未知的阶段「{code}」", code="stage_unknown", stage=code) from None
 
     def __contains__(self, code: object) -> bool:
         return code in self._by_code
@@ -114,9 +114,14 @@ class StageModel:
 
 @dataclass(frozen=True)
 class TransitionCheck:
+    """``code`` and ``params`` say ``message_zh`` in another language (the stage names and missing labels as the
+    configuration writes them; ``stage_code``/``current_code`` let an edge use its own names)."""
+
     ok: bool
     missing: list[tuple[str, str]]
     message_zh: str
+    code: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 def _is_filled(value: Any) -> bool:
@@ -158,16 +163,28 @@ def check_transition(
     current = model.get(current_stage)
     target = model.get(target_stage)
     entering = f"进入「{target.name_zh}」阶段"
+    names = {
+        "stage": target.name_zh,
+        "current": current.name_zh,
+        "stage_code": target.code,
+        "current_code": current.code,
+    }
 
     if current.code == target.code:
-        return TransitionCheck(False, [], f"项目已处于「{target.name_zh}」阶段")
+        return TransitionCheck(
+            False, [], f"项目已处于「{target.name_zh}」阶段", "stage_already_current", names
+        )
 
     if target.kind != "main":
         if current.kind == "dropped" and target.kind == "on_hold":
             return TransitionCheck(
-                False, [], f"已「{current.name_zh}」的项目只能恢复到推进阶段，不能转为「{target.name_zh}」"
+                False,
+                [],
+                f"已「{current.name_zh}」的项目只能恢复到推进阶段，不能转为「{target.name_zh}」",
+                "stage_dropped_cannot_hold",
+                names,
             )
-        return _result(entering, _missing(target.requirements, project_fields))
+        return _result(entering, _missing(target.requirements, project_fields), names)
 
     # Target is a main stage.
     if current.kind == "main":
@@ -175,11 +192,15 @@ def check_transition(
             needed = [
                 r for s in model.main_stages_between(current.order, target.order) for r in s.requirements
             ]
-            return _result(entering, _missing(needed, project_fields))
+            return _result(entering, _missing(needed, project_fields), names)
         if _is_filled(reason):
-            return TransitionCheck(True, [], f"可以退回「{target.name_zh}」阶段")
+            return TransitionCheck(True, [], f"可以退回「{target.name_zh}」阶段", "stage_back_allowed", names)
         return TransitionCheck(
-            False, [_REASON], f"从「{current.name_zh}」退回「{target.name_zh}」阶段需要填写原因"
+            False,
+            [_REASON],
+            f"从「{current.name_zh}」退回「{target.name_zh}」阶段需要填写原因",
+            "stage_back_needs_reason",
+            names,
         )
 
     needed = [r for s in model.main_stages_between(None, target.order) for r in s.requirements]
@@ -190,18 +211,27 @@ def check_transition(
         if missing:
             labels = "、".join(label for _, label in missing)
             return TransitionCheck(
-                False, missing, f"将「{current.name_zh}」的项目恢复到「{target.name_zh}」阶段还需要：{labels}"
+                False,
+                missing,
+                f"将「{current.name_zh}」的项目恢复到「{target.name_zh}」阶段还需要：{labels}",
+                "stage_resume_missing",
+                {**names, "missing": labels, "fields": [f for f, _ in missing]},
             )
-        return TransitionCheck(True, [], f"可以恢复到「{target.name_zh}」阶段")
-    return _result(entering, missing)
+        return TransitionCheck(True, [], f"可以恢复到「{target.name_zh}」阶段", "stage_resume_allowed", names)
+    return _result(entering, missing, names)
 
 
-def _result(entering: str, missing: list[tuple[str, str]]) -> TransitionCheck:
+def _result(entering: str, missing: list[tuple[str, str]], names: dict[str, Any]) -> TransitionCheck:
     if missing:
+        labels = "、".join(label for _, label in missing)
         return TransitionCheck(
-            False, missing, f"{entering}还需要：" + "、".join(label for _, label in missing)
+            False,
+            missing,
+            f"{entering}还需要：{labels}",
+            "stage_entry_missing",
+            {**names, "missing": labels, "fields": [f for f, _ in missing]},
         )
-    return TransitionCheck(True, [], f"可以{entering}")
+    return TransitionCheck(True, [], f"可以{entering}", "stage_entry_allowed", names)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -223,7 +253,7 @@ def load_stage_model(config: Mapping[str, Any] | Sequence[Mapping[str, Any]]) ->
     """
     entries: Any = config.get("stages") if isinstance(config, Mapping) else config
     if not isinstance(entries, (list, tuple)) or not entries:
-        raise StageConfigError("阶段配置必须是非空列表（或含 stages 列表的字典）")
+        raise StageConfigError("阶段配置必须是非空列表（或含 stages 列表的字典）", code="stage_config_empty")
     stages: list[StageConfig] = []
     for index, entry in enumerate(entries, start=1):
         stages.append(_load_stage(index, entry))
@@ -231,34 +261,51 @@ def load_stage_model(config: Mapping[str, Any] | Sequence[Mapping[str, Any]]) ->
     seen_codes: set[str] = set()
     seen_orders: dict[int, str] = {}
     for index, stage in enumerate(stages, start=1):
-        where = f"第 {index} 个阶段（{stage.code}）"
+        where, ref = f"第 {index} 个阶段（{stage.code}）", f"{index} ({stage.code})"
         if stage.code in seen_codes:
-            raise StageConfigError(f"{where}：阶段代码重复")
+            raise StageConfigError(f"{where}：阶段代码重复", code="stage_config_code_repeated", stage=ref)
         seen_codes.add(stage.code)
         if stage.order in seen_orders:
-            raise StageConfigError(f"{where}：顺序号 {stage.order} 与「{seen_orders[stage.order]}」重复")
+            other = seen_orders[stage.order]
+            raise StageConfigError(
+                f"{where}：顺序号 {stage.order} 与「{other}」重复",
+                code="stage_config_order_repeated",
+                stage=ref,
+                order=stage.order,
+                other=other,
+            )
         seen_orders[stage.order] = stage.code
     for kind in ("on_hold", "dropped"):
         of_kind = [s.code for s in stages if s.kind == kind]
         if len(of_kind) > 1:
-            raise StageConfigError(f"类型为 {kind} 的阶段只能有一个，现有：{'、'.join(of_kind)}")
+            raise StageConfigError(
+                f"类型为 {kind} 的阶段只能有一个，现有：{'、'.join(of_kind)}",
+                code="stage_config_kind_repeated",
+                kind=kind,
+                stages=", ".join(of_kind),
+            )
     if not any(s.kind == "main" for s in stages):
-        raise StageConfigError("阶段配置中至少要有一个推进阶段（kind: main）")
+        raise StageConfigError(
+            "阶段配置中至少要有一个推进阶段（kind: main）", code="stage_config_no_main_stage"
+        )
     return StageModel(tuple(stages))
 
 
 def _load_stage(index: int, entry: Any) -> StageConfig:
-    label = f"第 {index} 个阶段"
+    # ``label`` names the entry in Chinese; ``ref`` (its number and code) is the same for every language
+    label, ref = f"第 {index} 个阶段", str(index)
     if not isinstance(entry, Mapping):
-        raise StageConfigError(f"{label}：必须是字典")
+        raise StageConfigError(f"{label}：必须是字典", code="stage_config_not_a_mapping", stage=ref)
     code = entry.get("code")
     if isinstance(code, str) and code.strip():
-        label = f"第 {index} 个阶段（{code}）"
+        label, ref = f"第 {index} 个阶段（{code}）", f"{index} ({code})"
     else:
-        raise StageConfigError(f"{label}：缺少阶段代码 code")
+        raise StageConfigError(f"{label}：缺少阶段代码 code", code="stage_config_code_missing", stage=ref)
     for key in ("name_zh", "name_en"):
         if not isinstance(entry.get(key), str) or not entry[key].strip():
-            raise StageConfigError(f"{label}：缺少或无效的 {key}")
+            raise StageConfigError(
+                f"{label}：缺少或无效的 {key}", code="stage_config_name_missing", stage=ref, key=key
+            )
     unknown = set(entry) - {
         "code",
         "name_zh",
@@ -270,49 +317,83 @@ def _load_stage(index: int, entry: Any) -> StageConfig:
         "kind",
     }
     if unknown:
-        raise StageConfigError(f"{label}：未知的配置项 {', '.join(sorted(unknown))}")
+        keys = ", ".join(sorted(unknown))
+        raise StageConfigError(
+            f"{label}：未知的配置项 {keys}", code="stage_config_unknown_keys", stage=ref, keys=keys
+        )
     order = entry.get("order")
     if not _is_int(order):
-        raise StageConfigError(f"{label}：order 必须是整数")
+        raise StageConfigError(f"{label}：order 必须是整数", code="stage_config_order_invalid", stage=ref)
     quiet = entry.get("max_quiet_days")
     if quiet is not None and (not _is_int(quiet) or quiet < 1):
-        raise StageConfigError(f"{label}：max_quiet_days 必须是正整数或留空")
+        raise StageConfigError(
+            f"{label}：max_quiet_days 必须是正整数或留空", code="stage_config_quiet_days_invalid", stage=ref
+        )
     points = entry.get("points", 0)
     if not _is_int(points) or points < 0:
-        raise StageConfigError(f"{label}：points 必须是非负整数")
+        raise StageConfigError(
+            f"{label}：points 必须是非负整数", code="stage_config_points_invalid", stage=ref
+        )
     kind = entry.get("kind", "main")
     if kind not in _KINDS:
-        raise StageConfigError(f"{label}：kind 必须是 {'、'.join(_KINDS)} 之一，而不是「{kind}」")
+        raise StageConfigError(
+            f"{label}：kind 必须是 {'、'.join(_KINDS)} 之一，而不是「{kind}」",
+            code="stage_config_kind_invalid",
+            stage=ref,
+            kinds=", ".join(_KINDS),
+            kind=kind,
+        )
     return StageConfig(
         code=code,
         name_zh=entry["name_zh"],
         name_en=entry["name_en"],
         order=order,
-        requirements=_load_requirements(label, entry.get("requirements") or []),
+        requirements=_load_requirements(label, ref, entry.get("requirements") or []),
         max_quiet_days=quiet,
         points=points,
         kind=kind,
     )
 
 
-def _load_requirements(label: str, raw: Any) -> tuple[Requirement, ...]:
+def _load_requirements(label: str, ref: str, raw: Any) -> tuple[Requirement, ...]:
     if isinstance(raw, Mapping):
         raw = [{"field": k, "label_zh": v} for k, v in raw.items()]
     if not isinstance(raw, (list, tuple)):
-        raise StageConfigError(f"{label}：requirements 必须是列表或字典")
+        raise StageConfigError(
+            f"{label}：requirements 必须是列表或字典", code="stage_config_requirements_invalid", stage=ref
+        )
     out: list[Requirement] = []
     for n, item in enumerate(raw, start=1):
         where = f"{label}的第 {n} 项要求"
         if not isinstance(item, Mapping):
-            raise StageConfigError(f"{where}：必须是含 field 和 label_zh 的字典")
+            raise StageConfigError(
+                f"{where}：必须是含 field 和 label_zh 的字典",
+                code="stage_requirement_not_a_mapping",
+                stage=ref,
+                requirement=n,
+            )
         name, text = item.get("field"), item.get("label_zh")
         if not isinstance(name, str) or not name.strip():
-            raise StageConfigError(f"{where}：缺少字段名 field")
+            raise StageConfigError(
+                f"{where}：缺少字段名 field", code="stage_requirement_field_missing", stage=ref, requirement=n
+            )
         if not isinstance(text, str) or not text.strip():
-            raise StageConfigError(f"{where}（{name}）：缺少中文名称 label_zh")
+            raise StageConfigError(
+                f"{where}（{name}）：缺少中文名称 label_zh",
+                code="stage_requirement_label_missing",
+                stage=ref,
+                requirement=n,
+                field=name,
+            )
         alternatives = item.get("alternatives") or []
         if not isinstance(alternatives, (list, tuple)) or not all(isinstance(a, str) for a in alternatives):
-            raise StageConfigError(f"{where}（{name}）：alternatives 必须是字段名列表")
+            raise StageConfigError(
+                f"{where}（{name}）：alternatives 必须是字段名列表",
+                code="stage_requirement_alternatives_invalid",
+                stage=ref,
+                requirement=n,
+                field=name,
+            )
         out.append(Requirement(name, text, tuple(alternatives)))
     return tuple(out)
 

@@ -20,13 +20,15 @@ def to_wan(value: object) -> Decimal:
     if value is None:
         return Decimal(0)
     if isinstance(value, bool):
-        raise UnitError(f"金额（万元）不是数字：{value!r}")
+        raise UnitError(f"金额（万元）不是数字：{value!r}", code="amount_wan_not_a_number", value=repr(value))
     if isinstance(value, Decimal):
         return value
     try:
         return Decimal(str(value)) if isinstance(value, (int, float, str)) else Decimal(value)  # type: ignore[arg-type]
     except (InvalidOperation, TypeError, ValueError):
-        raise UnitError(f"金额（万元）不是数字：{value!r}") from None
+        raise UnitError(
+            f"金额（万元）不是数字：{value!r}", code="amount_wan_not_a_number", value=repr(value)
+        ) from None
 
 
 def mu_to_m2(mu: float | int | Decimal) -> float:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhaoshang.core.backup import BackupError, backup
+from zhaoshang.core.messages import error_message
 
 
 class Command(BaseCommand):
@@ -15,5 +17,5 @@ class Command(BaseCommand):
         try:
             path = backup(options["out"])
         except (BackupError, OSError) as exc:
-            raise CommandError(str(exc)) from None
-        self.stderr.write(f"已备份到 {path}")
+            raise CommandError(error_message(exc)) from None
+        self.stderr.write(_("Backed up to %(path)s") % {"path": path})

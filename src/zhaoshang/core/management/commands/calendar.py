@@ -6,9 +6,11 @@ import json
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhaoshang.core.calendar import get_calendar, import_overrides, unknown_years_warning
 from zhaoshang.core.errors import DomainError
+from zhaoshang.core.messages import error_message, is_chinese
 
 
 def add_import_arguments(parser) -> None:
@@ -24,31 +26,42 @@ def run_import(command: BaseCommand, options: dict) -> None:
     try:
         result = import_overrides(None, options["file"], dry_run=options["dry_run"])
     except (DomainError, OSError) as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(error_message(exc)) from None
     if options["json"]:
         command.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
     else:
         for error in result.errors[:200]:
             command.stderr.write(error)
         if not result.errors:
-            prefix = "（试运行，未保存）" if options["dry_run"] else ""
-            command.stdout.write(
-                f"{prefix}新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}"
-                f"（年份：{'、'.join(str(y) for y in result.years) or '无'}）"
-            )
+            years = ("、" if is_chinese() else ", ").join(str(y) for y in result.years)
+            counts = {
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "years": years or _("none"),
+            }
+            if options["dry_run"]:
+                line = _(
+                    "(dry run, nothing saved) %(created)s new, %(updated)s updated, %(unchanged)s unchanged (years: %(years)s)"
+                )
+            else:
+                line = _("%(created)s new, %(updated)s updated, %(unchanged)s unchanged (years: %(years)s)")
+            command.stdout.write(line % counts)
     if result.errors:
-        raise CommandError(f"文件有 {len(result.errors)} 处错误，未导入任何数据")
+        raise CommandError(
+            _("Errors in the file: %(count)s; nothing was imported") % {"count": len(result.errors)}
+        )
     today = date.today()
     warning = unknown_years_warning(today, date(today.year + 1, 12, 31))
     if warning:
-        command.stderr.write(f"提示：{warning}")
+        command.stderr.write(_("Note: %(warning)s") % {"warning": warning})
 
 
 def parse_day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"日期“{text}”应写作 YYYY-MM-DD") from None
+        raise CommandError(_("The date “%(text)s” should be written YYYY-MM-DD") % {"text": text}) from None
 
 
 class Command(BaseCommand):
@@ -72,4 +85,4 @@ class Command(BaseCommand):
             self.stdout.write(calendar.add_working_days(start, options["days"]).isoformat())
             warning = unknown_years_warning(start, calendar.add_working_days(start, options["days"]))
             if warning:
-                self.stderr.write(f"提示：{warning}")
+                self.stderr.write(_("Note: %(warning)s") % {"warning": warning})

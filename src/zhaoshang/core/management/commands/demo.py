@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from zhaoshang.demo import DEMO_PASSWORD, USERS, build_demo
 
@@ -23,10 +24,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         build_demo(progress=lambda message: self.stderr.write(f"· {message}"))
-        self.stdout.write(self.style.SUCCESS("示例数据已就绪 / demo data ready"))
+        self.stdout.write(self.style.SUCCESS(_("Demo data ready")))
         if not options["no_serve"]:
             self.stdout.write(f"URL: http://{options['host']}:{options['port']}/")
-        self.stdout.write(f"登录 / logins (password for all: {DEMO_PASSWORD}):")
+        self.stdout.write(_("Logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         for username, last, first, role, _org, title in USERS:
             self.stdout.write(f"  {username:<12} {last}{first} · {role.label} · {title}")
         if options["no_serve"]:

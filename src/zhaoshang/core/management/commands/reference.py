@@ -3,10 +3,16 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhaoshang.core import reference_services
+from zhaoshang.core.messages import error_message, issue_message
 from zhaoshang.core.reference.errors import ReferenceDataError
 from zhaoshang.core.reference.regions import load_regions_from_file, load_regions_from_files
+
+
+def _counts(summary) -> dict[str, int]:
+    return {"created": summary.created, "updated": summary.updated, "unchanged": summary.unchanged}
 
 
 class Command(BaseCommand):
@@ -33,9 +39,11 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
             return
-        self.stdout.write(f"新增 {summary.created}，更新 {summary.updated}，未变 {summary.unchanged}")
+        self.stdout.write(
+            _("%(created)s new, %(updated)s updated, %(unchanged)s unchanged") % _counts(summary)
+        )
         for warning in summary.warnings:
-            self.stderr.write(f"提示：{warning}")
+            self.stderr.write(_("Note: %(warning)s") % {"warning": warning})
 
     def handle(self, *args, verb, **options):
         try:
@@ -43,10 +51,14 @@ class Command(BaseCommand):
                 regions = reference_services.load_regions()
                 industries = reference_services.load_builtin_industries()
                 self.stdout.write(
-                    f"行政区划：新增 {regions.created}，更新 {regions.updated}，未变 {regions.unchanged}"
+                    _("Regions: %(created)s new, %(updated)s updated, %(unchanged)s unchanged")
+                    % _counts(regions)
                 )
                 self.stdout.write(
-                    f"行业门类/大类：新增 {industries.created}，更新 {industries.updated}，未变 {industries.unchanged}"
+                    _(
+                        "Industry sections and divisions: %(created)s new, %(updated)s updated, %(unchanged)s unchanged"
+                    )
+                    % _counts(industries)
                 )
             elif verb == "import-industries":
                 self._report(reference_services.import_industries(None, options["file"]), options["json"])
@@ -56,14 +68,16 @@ class Command(BaseCommand):
                 elif options["provinces"] and options["cities"] and options["areas"]:
                     table = load_regions_from_files(options["provinces"], options["cities"], options["areas"])
                 else:
-                    raise CommandError("请给出一个区划文件，或同时给出 --provinces --cities --areas")
+                    raise CommandError(_("Give one region file, or all of --provinces --cities --areas"))
                 self._report(reference_services.load_regions(None, table, note="user file"), options["json"])
         except ReferenceDataError as exc:
             errors = getattr(exc, "errors", None)
             if errors:
                 for error in errors[:200]:
-                    self.stderr.write(str(error))
-                raise CommandError(f"文件有 {len(errors)} 处错误，未导入任何数据") from None
-            raise CommandError(str(exc)) from None
+                    self.stderr.write(issue_message(error.as_issue()))
+                raise CommandError(
+                    _("Errors in the file: %(count)s; nothing was imported") % {"count": len(errors)}
+                ) from None
+            raise CommandError(error_message(exc)) from None
         except FileNotFoundError as exc:
-            raise CommandError(f"找不到文件：{exc.filename}") from None
+            raise CommandError(_("File not found: %(file)s") % {"file": exc.filename}) from None

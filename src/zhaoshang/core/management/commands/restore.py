@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhaoshang.core.backup import BackupError, restore
+from zhaoshang.core.messages import error_message
 
 
 class Command(BaseCommand):
@@ -14,11 +16,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not options["yes"]:
-            answer = input("这将用备份替换当前数据库中的全部数据，确定吗？输入 yes 继续：")
+            answer = input(
+                _(
+                    "This replaces all the data of the current database with the backup. Are you sure? Type yes to go on: "
+                )
+            )
             if answer.strip().lower() != "yes":
-                raise CommandError("已取消")
+                raise CommandError(_("Cancelled"))
         try:
             restore(options["source"])
         except (BackupError, OSError) as exc:
-            raise CommandError(str(exc)) from None
-        self.stderr.write("已恢复")
+            raise CommandError(error_message(exc)) from None
+        self.stderr.write(_("Restored"))

@@ -9,8 +9,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.cli import date_option, organisation_option, user_option
+from zhaoshang.core.messages import error_message
 
 
 class Command(BaseCommand):
@@ -47,7 +49,10 @@ class Command(BaseCommand):
 
         out = Path(options["output"])
         if out.suffix.lower() not in (".docx", ".pdf"):
-            raise CommandError(f"不支持的输出格式「{out.suffix or out.name}」，请使用 .docx 或 .pdf")
+            raise CommandError(
+                _("Unsupported output format “%(format)s”; use .docx or .pdf")
+                % {"format": out.suffix or out.name}
+            )
         try:
             with translation.override(settings.LANGUAGE_CODE):  # a command writes the installation's language
                 pack = meeting_pack(
@@ -57,7 +62,7 @@ class Command(BaseCommand):
                 )
                 render_meeting_pack(pack, out)
         except PipelineError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(error_message(exc)) from None
         totals = {
             "file": str(out),
             "new_leads": pack.new_leads.totals["count"],
@@ -73,7 +78,8 @@ class Command(BaseCommand):
             sys.stdout.write(json.dumps(totals, ensure_ascii=False) + "\n")
         else:
             self.stdout.write(
-                f"已生成 {out}（新增线索 {totals['new_leads']} 个，签约 {totals['signed']} 个）"
+                _("Written %(file)s (new leads: %(leads)s, signed: %(signed)s)")
+                % {"file": out, "leads": totals["new_leads"], "signed": totals["signed"]}
             )
 
     def _import(self, options):
@@ -87,23 +93,33 @@ class Command(BaseCommand):
                 actor, options["file"], organisation=org, dry_run=options["dry_run"], owner=actor
             )
         except ImportRefused as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(error_message(exc)) from None
         if options["json"]:
             sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
         else:
-            prefix = "（试运行，未写入）" if result.dry_run else ""
-            self.stdout.write(
-                f"{prefix}共 {result.rows} 行：新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}"
-            )
+            counts = {
+                "rows": result.rows,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            }
+            if result.dry_run:
+                line = _(
+                    "(dry run, nothing written) rows: %(rows)s; new: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s"
+                )
+            else:
+                line = _("Rows: %(rows)s; new: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s")
+            self.stdout.write(line % counts)
             for error in result.errors:
                 self.stderr.write(error)
         if options.get("errors") and result.issues:
             from zhaoshang.tabular.issues import write_issue_report
+            from zhaoshang.web.exports import issue_report_options
 
-            write_issue_report(result.issues, options["errors"])
-            self.stderr.write(f"问题清单已写入 {options['errors']}")
+            write_issue_report(result.issues, options["errors"], **issue_report_options())
+            self.stderr.write(_("Problems written to %(file)s") % {"file": options["errors"]})
         if result.errors:
-            raise CommandError(f"有 {len(result.errors)} 处错误，未导入任何数据")
+            raise CommandError(_("Errors: %(count)s; nothing was imported") % {"count": len(result.errors)})
 
     def _new_registration_tasks(self, options):
         from zhaoshang.pipeline.services import create_new_registration_tasks
@@ -111,9 +127,11 @@ class Command(BaseCommand):
 
         batch = ImportBatch.objects.filter(pk=options["batch"]).first()
         if batch is None:
-            raise CommandError(f"导入批次 {options['batch']} 不存在")
+            raise CommandError(_("The import batch %(batch)s does not exist") % {"batch": options["batch"]})
         tasks = create_new_registration_tasks(batch)
         if options["json"]:
             sys.stdout.write(json.dumps({"created": len(tasks)}) + "\n")
         else:
-            self.stdout.write(f"已创建 {len(tasks)} 个新注册企业首次服务任务")
+            self.stdout.write(
+                _("First-service tasks created for newly registered firms: %(count)s") % {"count": len(tasks)}
+            )
