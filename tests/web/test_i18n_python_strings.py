@@ -16,8 +16,6 @@ import re
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "zhaoshang"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 MARKERS = {
@@ -44,9 +42,6 @@ SAYING = {
     "Http404",
 }
 WRITING = {"write"}  # self.stdout.write / self.stderr.write
-
-# Sentences not yet said in English, per module (the count may only shrink; remove a module once it reaches 0).
-NOT_YET: dict[str, int] = {}
 
 
 def _name(func: ast.expr) -> str:
@@ -151,15 +146,4 @@ def test_every_sentence_a_user_sees_from_python_is_said_in_english():
         for line, why in findings(source, edge=_imports_django(tree), known_codes=known):
             counts[module] += 1
             lines.setdefault(module, []).append(f"{module}:{line}: {why}")
-    grown = {m: n for m, n in counts.items() if n > NOT_YET.get(m, 0)}
-    assert not grown, "\n".join(line for m in grown for line in lines[m])
-
-
-@pytest.mark.parametrize("module", sorted(NOT_YET))
-def test_the_list_of_modules_not_yet_in_english_only_shrinks(module):
-    path = PACKAGE / module
-    assert path.exists(), f"{module} is gone: remove it from NOT_YET"
-    source = path.read_text(encoding="utf-8")
-    tree = ast.parse(source)
-    left = len(findings(source, edge=_imports_django(tree), known_codes=_known_codes()))
-    assert left == NOT_YET[module], f"{module}: {left} left, NOT_YET says {NOT_YET[module]}: update it"
+    assert not counts, "\n".join(line for m in sorted(lines) for line in lines[m])
