@@ -12,3 +12,4 @@ class CoreConfig(AppConfig):
         from zhaoshang.core.messages import register_messages
 
         register_messages(self.name, errors=core_messages.ERRORS, issues=core_messages.ISSUES)
+        register_messages("zhaoshang.reports", errors=core_messages.REPORT_ERRORS)

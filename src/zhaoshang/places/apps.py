@@ -11,12 +11,9 @@ class PlacesConfig(AppConfig):
         from zhaoshang.api.routes import register_routes
         from zhaoshang.core.messages import register_messages
         from zhaoshang.places import messages
-        from zhaoshang.reports import messages as report_messages
 
         register_routes(self.name, api_routes)
         register_messages(self.name, errors=messages.ERRORS, issues=messages.ISSUES)
-        # the report layer (zhaoshang.reports, which places renders with) is no Django app of its own
-        register_messages("zhaoshang.reports", errors=report_messages.ERRORS)
 
 
 def api_routes():
