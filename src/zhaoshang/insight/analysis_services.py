@@ -30,6 +30,8 @@ import pandas as pd
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext
 
 from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
@@ -814,22 +816,33 @@ def read_regional_output(path: str | Path) -> dict[str, float]:
 
 # --------------------------------------------------------------------------------------------- exports
 
-COMPONENT_LABELS = {"density": "密度", "pci": "复杂度PCI", "cog": "机会增益COG", "chain": "产业链需求"}
+# The exports say headers, titles and words in the active language: the user's for a web download, the
+# installation's (LANGUAGE_CODE, Chinese by default) for a command. Names (industries, sectors, firms) are data.
+COMPONENT_LABELS = {
+    "density": _lazy("Density"),
+    "pci": _lazy("Complexity PCI"),
+    "cog": _lazy("Opportunity gain COG"),
+    "chain": _lazy("Chain need"),
+}
+
+
+def _semicolons(items: Iterable[str]) -> str:
+    return ("；" if is_chinese() else "; ").join(items)
 
 
 def opportunity_table(result: OpportunityResult) -> tuple[list[str], list[list[Any]]]:
     header = [
-        "排名",
-        "产业",
-        "代码",
-        "得分",
-        *[COMPONENT_LABELS[c] for c in COMPONENT_LABELS],
-        *[f"{COMPONENT_LABELS[c]}贡献" for c in COMPONENT_LABELS],
-        "提升复杂度",
-        "相近的本地产业",
-        "产业链环节",
-        "招商目标",
-        "说明",
+        pgettext("insight export", "Rank"),
+        pgettext("insight export", "Industry"),
+        _("Code"),
+        _("Score"),
+        *[str(COMPONENT_LABELS[c]) for c in COMPONENT_LABELS],
+        *[_("%(component)s contribution") % {"component": COMPONENT_LABELS[c]} for c in COMPONENT_LABELS],
+        _("Raises complexity"),
+        _("Related local industries"),
+        pgettext("insight export", "Chain nodes"),
+        _("Target firms"),
+        _("Explanation"),
     ]
     rows = []
     for r in result.rows:
@@ -841,10 +854,14 @@ def opportunity_table(result: OpportunityResult) -> tuple[list[str], list[list[A
                 round(r.score, 4),
                 *[round(r.values[c], 4) for c in COMPONENT_LABELS],
                 *[round(r.contributions[c], 4) for c in COMPONENT_LABELS],
-                "是" if r.adds_complexity else "否",
-                "、".join(f"{n['label']}({n['proximity']:.2f})" for n in r.neighbours),
-                "；".join(f"{n['chain_name']}/{n['path']}（{n['status']}）" for n in r.nodes),
-                "；".join(t["name"] for n in r.nodes for t in n["top_targets"]),
+                _("yes") if r.adds_complexity else _("no"),
+                listing(f"{n['label']}({n['proximity']:.2f})" for n in r.neighbours),
+                _semicolons(
+                    _("%(chain)s/%(path)s (%(status)s)")
+                    % {"chain": n["chain_name"], "path": n["path"], "status": n["status"]}
+                    for n in r.nodes
+                ),
+                _semicolons(t["name"] for n in r.nodes for t in n["top_targets"]),
                 r.explanation,
             ]
         )
@@ -853,17 +870,17 @@ def opportunity_table(result: OpportunityResult) -> tuple[list[str], list[list[A
 
 def supply_gap_table(gap: SupplyGap) -> tuple[list[str], list[list[Any]]]:
     header = [
-        "部门代码",
-        "部门",
-        "国民经济行业代码",
-        "直接消耗系数",
-        "完全需要系数",
-        "区位商",
-        "本地供给比例",
-        "外购（直接）",
-        "外购（完全）",
-        "产业链环节",
-        "招商目标数",
+        _("Sector code"),
+        _("Sector"),
+        _("Industry codes (GB/T 4754)"),
+        _("Direct input coefficient"),
+        _("Total requirement coefficient"),
+        _("Location quotient"),
+        _("Local supply share"),
+        _("Bought outside (direct)"),
+        _("Bought outside (total)"),
+        pgettext("insight export", "Chain nodes"),
+        _("Number of target firms"),
     ]
     rows = [
         [
@@ -876,7 +893,7 @@ def supply_gap_table(gap: SupplyGap) -> tuple[list[str], list[list[Any]]]:
             r["supply_share"],
             r["leakage"],
             r["total_leakage"],
-            "；".join(f"{n['chain_name']}/{n['path']}" for n in r["nodes"]),
+            _semicolons(f"{n['chain_name']}/{n['path']}" for n in r["nodes"]),
             r["targets"],
         ]
         for r in gap.rows
@@ -895,6 +912,7 @@ def xlsx_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
 def docx_bytes(
     title: str, intro: list[str], header: list[str], rows: list[list[Any]], *, subtitle: str = ""
 ) -> bytes:
+    """A one-section DOCX report (its page foot in the active language)."""
     import tempfile
 
     from zhaoshang.reports.document import Paragraph, Report, Section, Table, render
@@ -907,12 +925,17 @@ def docx_bytes(
     report = Report(
         title=title,
         subtitle=subtitle,
+        page_label=_("Page {page}"),
         sections=(
             Section(
                 heading=title,
                 blocks=(
                     *[Paragraph(line) for line in intro],
-                    Table(headers=tuple(header), rows=tuple(tuple(cell(v) for v in row) for row in rows)),
+                    Table(
+                        headers=tuple(header),
+                        rows=tuple(tuple(cell(v) for v in row) for row in rows),
+                        empty_text=_("(none)"),
+                    ),
                 ),
             ),
         ),

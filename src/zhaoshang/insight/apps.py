@@ -13,7 +13,7 @@ class InsightConfig(AppConfig):
         from zhaoshang.insight import messages
 
         register_routes(self.name, api_routes)
-        register_messages(self.name, errors=messages.ERRORS, issues=messages.ISSUES)
+        register_messages(self.name, errors={**messages.ERRORS, **messages.NOTES}, issues=messages.ISSUES)
 
 
 def api_routes():

@@ -15,12 +15,13 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhaoshang.accounts.models import Organisation
 from zhaoshang.accounts.scoping import check_reference, visible
 from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
-from zhaoshang.core.messages import issue_message
+from zhaoshang.core.messages import is_chinese, issue_message
 from zhaoshang.insight.errors import InsightError
 from zhaoshang.insight.indicators import (
     IndicatorFile,
@@ -30,7 +31,8 @@ from zhaoshang.insight.indicators import (
     resolve_region,
     similar_regions,
 )
-from zhaoshang.insight.lagyears import Lag, lag_years
+from zhaoshang.insight.lagyears import Lag, lag_phrase, lag_years
+from zhaoshang.insight.messages import LAG_TEXTS
 from zhaoshang.insight.models import Indicator, IndicatorValue, PeerGroup
 from zhaoshang.insight.services import listing
 from zhaoshang.tabular import RowIssue
@@ -393,18 +395,11 @@ class LagRow:
         }
 
 
-def lag_text(lag: Lag | None) -> str:
-    """The sentence the cadres speak in: 落后 7.5 年 / 落后至少 15 年 / 对标城市在数据范围内尚未达到."""
-    if lag is None:
-        return "无数据"
-    if lag.status == "not_reached":
-        return "对标城市在数据范围内尚未达到本市当前水平（本市领先）"
-    gap = lag.gap_years or 0.0
-    if lag.status == "before_data":
-        return f"落后至少 {gap:.1f} 年（对标城市首个数据年份已达到）"
-    if gap < 0:
-        return f"领先 {-gap:.1f} 年"
-    return f"落后 {gap:.1f} 年"
+def lag_text(lag: Lag | None, *, short: bool = False) -> str:
+    """The sentence the cadres speak in, in the active language: 落后 7.5 年 / 落后至少 15 年 / 对标城市在数据范围内
+    尚未达到 (``short``: the report's table cell, 落后 ≥15.0 年 / 尚未达到（本市领先）)."""
+    code, params = lag_phrase(lag, short=short)
+    return str(LAG_TEXTS[code]) % params
 
 
 def lag_table(
@@ -457,21 +452,23 @@ def lag_between(
 
 # --------------------------------------------------------------------------------------------- exports
 
-LAG_HEADERS = (
-    "指标",
-    "单位",
-    "对标城市",
-    "本市年份",
-    "本市数值",
-    "对标城市达到该值的年份",
-    "落后年数",
-    "结论",
-    "对标城市最新年份",
-    "对标城市最新数值",
-    "追赶所需年均增速(%)",
-    "追赶年数",
-    "含示例数据",
-)
+
+def lag_headers() -> tuple[str, ...]:  # a function: said in the language active when written
+    return (
+        _("Indicator"),
+        _("Unit"),
+        _("Peer city"),
+        _("City's year"),
+        _("City's value"),
+        _("Year the peer reached that value"),
+        _("Years behind"),
+        _("Conclusion"),
+        _("Peer's latest year"),
+        _("Peer's latest value"),
+        _("Yearly growth needed to catch up (%)"),
+        _("Years to catch up"),
+        _("Has example data"),
+    )
 
 
 def lag_rows_for_export(rows: Sequence[LagRow]) -> list[list[Any]]:
@@ -493,7 +490,7 @@ def lag_rows_for_export(rows: Sequence[LagRow]) -> list[list[Any]]:
                 d["benchmark_value"],
                 None if growth is None else round(growth * 100, 2),
                 d["years"],
-                "示例" if r.example else "",
+                _("example") if r.example else "",
             ]
         )
     return out
@@ -502,10 +499,20 @@ def lag_rows_for_export(rows: Sequence[LagRow]) -> list[list[Any]]:
 def write_lag_xlsx(rows: Sequence[LagRow], out) -> int:
     from zhaoshang.tabular import write_xlsx
 
-    return write_xlsx(out, LAG_HEADERS, lag_rows_for_export(rows), sheet_name="落后年数")
+    return write_xlsx(out, lag_headers(), lag_rows_for_export(rows), sheet_name=_("Years behind"))
 
 
-VALUE_HEADERS = ("地区", "地区代码", "指标", "年份", "数值", "单位", "来源", "示例")
+def value_headers() -> tuple[str, ...]:
+    return (
+        pgettext("insight export", "Region"),
+        pgettext("insight export", "Region code"),
+        _("Indicator"),
+        _("Year"),
+        pgettext("insight export", "Value"),
+        _("Unit"),
+        _("Source"),
+        _("Example"),
+    )
 
 
 def write_values_xlsx(data: dict[str, IndicatorSeries], regions: Sequence[str], out) -> int:
@@ -524,23 +531,20 @@ def write_values_xlsx(data: dict[str, IndicatorSeries], regions: Sequence[str], 
                         year,
                         value,
                         s.unit,
-                        "；".join(sorted(s.sources.get(region, ()))),
-                        "示例" if (region, year) in s.example else "",
+                        _sources_joined(sorted(s.sources.get(region, ()))),
+                        _("example") if (region, year) in s.example else "",
                     ]
                 )
-    return write_xlsx(out, VALUE_HEADERS, rows, sheet_name="指标")
+    return write_xlsx(out, value_headers(), rows, sheet_name=_("Indicators"))
+
+
+def _sources_joined(sources) -> str:
+    return ("；" if is_chinese() else "; ").join(sources)
 
 
 def lag_short(lag: Lag | None) -> str:
     """The table cell: 落后 6.6 年 / 落后 ≥19.0 年 / 领先 2.0 年 / 尚未达到 / 无数据."""
-    if lag is None:
-        return "无数据"
-    if lag.status == "not_reached":
-        return "尚未达到（本市领先）"
-    gap = lag.gap_years or 0.0
-    if lag.status == "before_data":
-        return f"落后 ≥{gap:.1f} 年"
-    return f"领先 {-gap:.1f} 年" if gap < 0 else f"落后 {gap:.1f} 年"
+    return lag_text(lag, short=True)
 
 
 def benchmark_report(home: str, peers: Sequence[str], rows: Sequence[LagRow], *, years: int, similar=None):
@@ -558,11 +562,14 @@ def benchmark_report(home: str, peers: Sequence[str], rows: Sequence[LagRow], *,
     for name, by_peer in indicators.items():
         first = next(iter(by_peer.values()))
         current = next((r.lag for r in by_peer.values() if r.lag), None)
-        label = f"{name}（{first.unit}）"
-        value = "—" if current is None else f"{current.city_value:,.2f}（{current.city_year}年）"
-        lag_rows.append(
-            (label, value, *(lag_short(by_peer[p].lag) if p in by_peer else "无数据" for p in peers))
+        label = _("%(name)s (%(unit)s)") % {"name": name, "unit": first.unit}
+        value = (
+            "—"
+            if current is None
+            else _("%(value)s (%(year)s)")
+            % {"value": f"{current.city_value:,.2f}", "year": current.city_year}
         )
+        lag_rows.append((label, value, *(lag_short(by_peer[p].lag if p in by_peer else None) for p in peers)))
         growth = []
         for p in peers:
             lag = by_peer[p].lag if p in by_peer else None
@@ -570,33 +577,57 @@ def benchmark_report(home: str, peers: Sequence[str], rows: Sequence[LagRow], *,
                 "—" if lag is None or lag.required_growth is None else f"{lag.required_growth * 100:.1f}%"
             )
         growth_rows.append((label, *growth))
+    none = _("(none)")
+    chinese = is_chinese()  # the measure words 个/项 have no English counterpart: none in English
     blocks: list[Any] = [
         KeyFigures(
             (
-                KeyFigure("对标城市", len(peers), "个"),
-                KeyFigure("指标", len(indicators), "个"),
-                KeyFigure("落后的指标×城市", len(behind), "项"),
+                KeyFigure(_("Peer cities"), len(peers), "个" if chinese else ""),
+                KeyFigure(_("Indicators"), len(indicators), "个" if chinese else ""),
+                KeyFigure(_("Indicator × city behind"), len(behind), "项" if chinese else ""),
             )
         ),
-        Table(("指标", "本市当前值", *peers), tuple(lag_rows), caption="落后年数"),
-        Table(("指标", *peers), tuple(growth_rows), caption=f"{years}年追上对标城市最新值所需的年均增速"),
+        Table(
+            (_("Indicator"), _("City's current value"), *peers),
+            tuple(lag_rows),
+            caption=_("Years behind"),
+            empty_text=none,
+        ),
+        Table(
+            (_("Indicator"), *peers),
+            tuple(growth_rows),
+            caption=_("Yearly growth needed to reach the peers' latest values in %(years)s years")
+            % {"years": years},
+            empty_text=none,
+        ),
         Paragraph(
-            "落后年数：对标城市达到本市当前值的年份（相邻两个观测年份之间线性插值）与本市当前年份之差；"
-            "“≥”表示对标城市在其首个数据年份已超过本市当前值（实际差距可能更大）；"
-            "“尚未达到”表示在数据范围内对标城市从未达到本市当前值。"
+            _(
+                "Years behind: the year in which the peer reached the city's current value (interpolated linearly between the two observed years around it) subtracted from the city's current year; “≥” means the peer was already past the city's current value in its first year of data (the real gap may be larger); “not yet reached” means the peer never reached the city's current value within the data."
+            )
         ),
     ]
     if any(r.example for r in rows):
-        blocks.append(Paragraph("注：本报告含标“示例”的演示用虚构数据，不能作为决策依据。"))
-    if similar is not None and similar.year is not None and similar.ranking:
-        near = "、".join(f"{name}（{dist:.2f}）" for name, dist in similar.ranking[:5])
         blocks.append(
             Paragraph(
-                f"相似城市（{similar.year}年，按{'、'.join(similar.indicators)}标准化后的距离）：{near}"
+                _(
+                    "Note: this report includes invented demonstration figures marked “example”; they are no basis for decisions."
+                )
+            )
+        )
+    if similar is not None and similar.year is not None and similar.ranking:
+        near = listing(
+            _("%(name)s (%(distance)s)") % {"name": name, "distance": f"{dist:.2f}"}
+            for name, dist in similar.ranking[:5]
+        )
+        blocks.append(
+            Paragraph(
+                _("Similar cities (%(year)s, distance after standardising %(indicators)s): %(near)s")
+                % {"year": similar.year, "indicators": listing(similar.indicators), "near": near}
             )
         )
     return Report(
-        title=f"{home}对标报告",
-        subtitle="对标城市：" + "、".join(peers),
-        sections=(Section("落后年数", tuple(blocks)),),
+        title=_("Benchmark report of %(city)s") % {"city": home},
+        subtitle=_("Peer cities: %(peers)s") % {"peers": listing(peers)},
+        sections=(Section(_("Years behind"), tuple(blocks)),),
+        page_label=_("Page {page}"),
     )

@@ -48,7 +48,7 @@ import scipy.linalg
 import scipy.sparse as sp
 import scipy.sparse.linalg
 
-from zhaoshang.insight.errors import InsightError
+from zhaoshang.insight.errors import InsightError, InsightNote
 
 Presence = Literal["rca", "rpop", "manual"]
 ProximityKind = Literal["symmetric", "asymmetric", "continuous"]
@@ -421,7 +421,11 @@ def eci_pci_raw(
         # py-ecomplexity iterates over np.argwhere(...).squeeze(), a 0-d array when exactly one element is zero:
         # the TypeError is caught and ECI and PCI are NaN for the whole time.
         warnings.warn(
-            "恰有一个地区多样性为0或一个产业普遍性为0：与py-ecomplexity一致，ECI/PCI为空", stacklevel=2
+            InsightNote(
+                "恰有一个地区多样性为0或一个产业普遍性为0：与py-ecomplexity一致，ECI/PCI为空",
+                code="complexity_single_empty_location_or_activity",
+            ),
+            stacklevel=2,
         )
         return eci, pci
     m = mcp[loc_ok][:, act_ok] if (n_bad_loc or n_bad_act) else mcp
@@ -885,7 +889,10 @@ def _complexity_table(
     if len(lin) and _has_repeats(lin, n_t * n_l * n_a):
         _, first = np.unique(lin, return_index=True)  # the first row of each repeated key
         first.sort()
-        warnings.warn("有重复的（时间、地区、产业）行：保留第一行", stacklevel=2)
+        warnings.warn(
+            InsightNote("有重复的（时间、地区、产业）行：保留第一行", code="complexity_rows_repeated"),
+            stacklevel=2,
+        )
         t_codes, l_codes, a_codes, vals, cell = (
             t_codes[first],
             l_codes[first],

@@ -49,3 +49,14 @@ class InputFileError(InsightError):
             return cls(path, reason, code="insight_file_not_found")
         params = {k: v for k, v in exc.params.items() if k not in ("path", "row", "column")}
         return cls(path, reason, code=exc.code, **params)
+
+
+class InsightNote(UserWarning):
+    """A core's note to the user (``warnings.warn(InsightNote(...))``): ``str(note)`` is the Chinese sentence, and
+    ``code`` and ``params`` let an edge say it in the user's language (``core.messages.error_message``)."""
+
+    def __init__(self, message: str, code: str, **params: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.params = params

@@ -121,3 +121,18 @@ def lag_years(
         required_growth=growth,
         years=years,
     )
+
+
+def lag_phrase(lag: Lag | None, *, short: bool = False) -> tuple[str, dict[str, str]]:
+    """How a lag is said, as ``(code, params)``: the edges say the code's sentence in the user's language
+    (``zhaoshang.insight.messages.LAG_TEXTS``). ``short`` is the report's table cell; ``None`` is no data."""
+    if lag is None:
+        return "lag_no_data", {}
+    if lag.status == "not_reached":
+        return ("lag_not_reached_short" if short else "lag_not_reached"), {}
+    gap = lag.gap_years or 0.0
+    if lag.status == "before_data":
+        return ("lag_before_data_short" if short else "lag_before_data"), {"gap": f"{gap:.1f}"}
+    if gap < 0:
+        return "lag_ahead", {"gap": f"{-gap:.1f}"}
+    return "lag_behind", {"gap": f"{gap:.1f}"}

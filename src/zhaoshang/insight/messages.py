@@ -107,5 +107,27 @@ ERRORS: dict[str, Promise] = {
     ),
 }
 
+#: Notes of the complexity core (``InsightNote`` warnings: the CLI prints them as "Note: ..."); registered with the
+#: errors so that ``error_message(note)`` says them.
+NOTES: dict[str, Promise] = {
+    "complexity_single_empty_location_or_activity": _(
+        "Exactly one region has a diversity of 0 or one industry a ubiquity of 0: as in py-ecomplexity, ECI/PCI are empty"
+    ),
+    "complexity_rows_repeated": _("Some (time, region, industry) rows are repeated: the first one is kept"),
+}
+
+#: How a lag-years result is said (codes of :func:`zhaoshang.insight.lagyears.lag_phrase`).
+LAG_TEXTS: dict[str, Promise] = {
+    "lag_no_data": _("no data"),
+    "lag_not_reached": _("not yet reached by the peer within the data (the city is ahead)"),
+    "lag_not_reached_short": _("not yet reached (the city is ahead)"),
+    "lag_before_data": _(
+        "behind by at least %(gap)s years (the peer was already there in its first year of data)"
+    ),
+    "lag_before_data_short": _("behind by ≥%(gap)s years"),
+    "lag_ahead": _("ahead by %(gap)s years"),
+    "lag_behind": _("behind by %(gap)s years"),
+}
+
 # Import findings: the indicator tables' are in zhaoshang.core.messages.ISSUE_MESSAGES.
 ISSUES: dict[str, Promise] = {}

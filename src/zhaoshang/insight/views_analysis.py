@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhaoshang.accounts.scoping import can, require
 from zhaoshang.core.errors import DomainError
-from zhaoshang.core.messages import error_message
+from zhaoshang.core.messages import error_message, is_chinese
 from zhaoshang.insight import analysis_services as analysis
 from zhaoshang.insight.models import ComplexitySnapshot, InputOutputTable
 from zhaoshang.insight.opportunities import COMPONENTS, PRESETS
@@ -141,16 +141,30 @@ def opportunities_export(request, fmt: str):
     if fmt == "xlsx":
         response = HttpResponse(analysis.xlsx_bytes(header, rows), content_type=XLSX)
     else:
-        weights = "，".join(f"{analysis.COMPONENT_LABELS[c]} {v:.0%}" for c, v in result.weights.items())
+        weights = ("，" if is_chinese() else ", ").join(
+            f"{analysis.COMPONENT_LABELS[c]} {v:.0%}" for c, v in result.weights.items()
+        )
         intro = [
-            f"地区：{result.location_name}（{result.location}），复杂度快照：{result.snapshot.name}，"
-            f"本地已有产业 {result.present} 个，ECI {result.eci:.2f}。",
-            f"权重：{weights}。得分为各项z分数的加权和；相近产业为本地已有、邻近度最高的产业。",
+            _(
+                "Region: %(name)s (%(code)s), complexity snapshot: %(snapshot)s, %(present)s industries present locally, ECI %(eci)s."
+            )
+            % {
+                "name": result.location_name,
+                "code": result.location,
+                "snapshot": result.snapshot.name,
+                "present": result.present,
+                "eci": f"{result.eci:.2f}",
+            },
+            _(
+                "Weights: %(weights)s. The score is the weighted sum of the z-scores; related industries are the local ones closest by proximity."
+            )
+            % {"weights": weights},
         ]
         short = [r[:4] + [r[-5], r[-3], r[-2]] for r in rows]
         head = header[:4] + [header[-5], header[-3], header[-2]]
         response = HttpResponse(
-            analysis.docx_bytes("下一步招什么：机会产业排名", intro, head, short), content_type=DOCX
+            analysis.docx_bytes(_("What to attract next: opportunity industries ranked"), intro, head, short),
+            content_type=DOCX,
         )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -303,13 +317,21 @@ def supply_export(request, fmt: str):
         response = HttpResponse(analysis.xlsx_bytes(header, rows), content_type=XLSX)
     else:
         intro = [
-            f"目标产业：{gap.sector_name}（{gap.sector_code}），投入产出表：{gap.table.name}，地区：{gap.region_code}。",
-            f"每单位产出的直接中间投入合计 {gap.direct_total:.4f}，其中需外购 {gap.leakage_total:.4f}"
-            "（区位商小于1的部分按 1−区位商 计为外购）。",
+            _("Target sector: %(name)s (%(code)s), input-output table: %(table)s, region: %(region)s.")
+            % {
+                "name": gap.sector_name,
+                "code": gap.sector_code,
+                "table": gap.table.name,
+                "region": gap.region_code,
+            },
+            _(
+                "Direct intermediate inputs per unit of output: %(direct)s in all, of which %(leakage)s bought outside (where the location quotient is below 1, 1 − location quotient counts as bought outside)."
+            )
+            % {"direct": f"{gap.direct_total:.4f}", "leakage": f"{gap.leakage_total:.4f}"},
         ]
         response = HttpResponse(
             analysis.docx_bytes(
-                "投入产出供给缺口", intro, header[:2] + header[3:9], [r[:2] + r[3:9] for r in rows]
+                _("Input-output supply gap"), intro, header[:2] + header[3:9], [r[:2] + r[3:9] for r in rows]
             ),
             content_type=DOCX,
         )

@@ -9,6 +9,7 @@ from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Organisation
@@ -155,10 +156,10 @@ def benchmark_export(request, fmt: str):
         raise Http404
     ctx = _context(request)
     if kind == "lag":
-        name = f"{ctx['home']}落后年数.xlsx"
+        name = gettext("%(city)s-years-behind.xlsx") % {"city": ctx["home"]}
         return file_download(name, ".xlsx", lambda path: benchmark.write_lag_xlsx(ctx["lags"], path))
     if kind == "values":
-        name = f"{ctx['home']}对标指标.xlsx"
+        name = gettext("%(city)s-benchmark-indicators.xlsx") % {"city": ctx["home"]}
         return file_download(
             name, ".xlsx", lambda path: benchmark.write_values_xlsx(ctx["data"], ctx["regions"], path)
         )
@@ -167,7 +168,8 @@ def benchmark_export(request, fmt: str):
     report = benchmark.benchmark_report(
         ctx["home"], ctx["chosen"], ctx["lags"], years=ctx["years"], similar=ctx["similar"]
     )
-    return file_download(f"{ctx['home']}对标报告.{suffix}", f".{suffix}", lambda path: render(report, path))
+    name = gettext("%(city)s-benchmark-report") % {"city": ctx["home"]}
+    return file_download(f"{name}.{suffix}", f".{suffix}", lambda path: render(report, path))
 
 
 def peers_edit(request):
@@ -244,4 +246,4 @@ def indicators_import(request):
 def import_report(request, token: str) -> HttpResponse:
     """The error report of the user's own last import (404 for anyone else's or an expired one)."""
     require(request.user, "indicator", "add")
-    return issue_report_download(request.user, token, "insight", "指标导入问题清单.xlsx")
+    return issue_report_download(request.user, token, "insight", gettext("indicator-import-problems.xlsx"))

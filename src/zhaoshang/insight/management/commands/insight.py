@@ -15,6 +15,11 @@ from zhaoshang.insight.complexity import PRESENCE_TESTS, PROXIMITY_KINDS
 from zhaoshang.insight.management import benchmark_cli
 
 
+def _note(message: Warning | str) -> str:
+    """A core's note (an ``InsightNote`` carries its code) in the user's language."""
+    return error_message(message) if isinstance(message, Warning) else str(message)
+
+
 class Command(BaseCommand):
     help = "Benchmarking and what to attract next: economic complexity, input-output tables, indicators."
 
@@ -332,7 +337,7 @@ class Command(BaseCommand):
             )
         for warning in caught:
             if issubclass(warning.category, UserWarning):
-                sys.stderr.write(_("Note: %(message)s") % {"message": warning.message} + "\n")
+                sys.stderr.write(_("Note: %(message)s") % {"message": _note(warning.message)} + "\n")
         if json:
             self._json(run.summary())
         else:
