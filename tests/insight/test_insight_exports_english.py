@@ -238,7 +238,7 @@ def test_the_lag_command_says_the_lag_in_the_active_language(gdp, capsys):
     with translation.override("en"):
         call_command("insight", "lag", "--city", "株洲", "--peer", "长沙", "--years", "4")
     english = capsys.readouterr().out
-    assert "behind by 8.9 years" in english and "落后" not in english
+    assert "地区生产总值 (亿元)\t长沙市\tbehind by 8.9 years" in english and "落后" not in english
     call_command("insight", "lag", "--city", "株洲", "--peer", "长沙", "--years", "4")  # LANGUAGE_CODE
     assert "地区生产总值（亿元）\t长沙市\t落后 8.9 年" in capsys.readouterr().out
 

@@ -456,7 +456,11 @@ def explain(row, label: dict[str, str], eci: float) -> str:
     parts = []
     v = row.values
     if row.neighbours:
-        near = listing(f"{label.get(n.activity, n.activity)}（{n.proximity:.2f}）" for n in row.neighbours)
+        near = listing(
+            _("%(name)s (%(distance)s)")
+            % {"name": label.get(n.activity, n.activity), "distance": f"{n.proximity:.2f}"}
+            for n in row.neighbours
+        )
         parts.append(
             _("Related local industries: %(near)s, density %(density).2f")
             % {"near": near, "density": v["density"]}

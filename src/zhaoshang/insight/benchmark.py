@@ -531,14 +531,15 @@ def write_values_xlsx(data: dict[str, IndicatorSeries], regions: Sequence[str], 
                         year,
                         value,
                         s.unit,
-                        _sources_joined(sorted(s.sources.get(region, ()))),
+                        sources_joined(sorted(s.sources.get(region, ()))),
                         _("example") if (region, year) in s.example else "",
                     ]
                 )
     return write_xlsx(out, value_headers(), rows, sheet_name=_("Indicators"))
 
 
-def _sources_joined(sources) -> str:
+def sources_joined(sources) -> str:
+    """Sources as the active language lists them (Chinese: separated by ；)."""
     return ("；" if is_chinese() else "; ").join(sources)
 
 

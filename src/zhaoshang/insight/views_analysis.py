@@ -376,6 +376,7 @@ def mapping_import(request):
             return redirect("insight:supply")
     messages.success(
         request,
-        _("Mapping imported: %(counts)s.") % {"counts": "，".join(f"{k}: {v}" for k, v in counts.items())},
+        _("Mapping imported: %(counts)s.")
+        % {"counts": ("，" if is_chinese() else ", ").join(f"{k}: {v}" for k, v in counts.items())},
     )
     return redirect("insight:supply")

@@ -122,7 +122,9 @@ def benchmark_page(request):
                     for r in regions
                     if r in s.series
                 ],
-                "sources": "；".join(sorted({src for r in regions for src in s.sources.get(r, ())})),
+                "sources": benchmark.sources_joined(
+                    sorted({src for r in regions for src in s.sources.get(r, ())})
+                ),
                 "example": bool(s.example),
             }
         )

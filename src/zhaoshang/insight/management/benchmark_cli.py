@@ -149,7 +149,8 @@ def _indicators_list(command, org=None, json=False, **_options):
         return
     for r in rows:
         years = f"{r['years'][0]}–{r['years'][-1]}" if r["years"] else ""
-        command.stdout.write(f"{r['indicator']}（{r['unit']}）\t{years}\t{'、'.join(r['regions'])}")
+        name = _("%(name)s (%(unit)s)") % {"name": r["indicator"], "unit": r["unit"]}
+        command.stdout.write(f"{name}\t{years}\t{listing(r['regions'])}")
 
 
 def _lag(command, city, peer, indicator=(), years=5, org=None, json=False, **_options):
@@ -176,7 +177,8 @@ def _lag(command, city, peer, indicator=(), years=5, org=None, json=False, **_op
             % {"years": years, "growth": d["required_growth"] * 100}
         )
         mark = _("(example)") if r.example else ""
-        command.stdout.write(f"{r.indicator}（{r.unit}）\t{r.peer}\t{d['text']}{growth}{mark}")
+        name = _("%(name)s (%(unit)s)") % {"name": r.indicator, "unit": r.unit}
+        command.stdout.write(f"{name}\t{r.peer}\t{d['text']}{growth}{mark}")
 
 
 def _dumps(data) -> str:
@@ -222,7 +224,9 @@ def _peers(command, org=None, home=None, peer_list=None, similar_by=None, json=F
         % {"home": peers.home, "peers": listing(peers.peers)}
     )
     if similar.year is not None and similar.ranking:
-        near = listing(f"{r}（{d:.2f}）" for r, d in similar.ranking)
+        near = listing(
+            _("%(name)s (%(distance)s)") % {"name": r, "distance": f"{d:.2f}"} for r, d in similar.ranking
+        )
         command.stdout.write(
             _("Similar cities (%(year)s, %(indicators)s): %(cities)s")
             % {"year": similar.year, "indicators": listing(similar.indicators), "cities": near}
