@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from zhaoshang.web import auth as web_auth
+from zhaoshang.web import language as web_language
 
 urlpatterns = [
     path("accounts/login/", web_auth.LoginView.as_view(), name="login"),
@@ -20,6 +21,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
         name="password_change_done",
     ),
+    path("i18n/setlang/", web_language.set_language, name="set_language"),  # also stores the user's choice
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", lambda request: HttpResponse("ok", content_type="text/plain")),
     path("admin/", admin.site.urls),

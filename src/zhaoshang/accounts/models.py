@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +88,8 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="reports",
     )
+    # The language of what is sent to the user (e-mail, group bots, digests); empty: the installation's.
+    language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
 
     permission_object = "user"
     scope_fields = ("organisation",)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from zhaoshang.accounts.models import Organisation, User
@@ -42,3 +43,16 @@ def ensure_user(
         return user
     audit.update(actor, user, organisation=organisation, role=role, **extra)
     return user
+
+
+def set_language(actor: Actor, user: User, language: str) -> None:
+    """The user's language for what is sent to them ("" = the installation's); audited when it changes."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValueError(f"unknown language {language!r}")
+    if type(user) is not User:  # request.user is a lazy wrapper; the audit entry needs the model's instance
+        user = User.objects.get(pk=user.pk)
+    if user.language == language:
+        return
+    old, user.language = user.language, language
+    User.objects.filter(pk=user.pk).update(language=language)
+    audit.record(actor, "update", user, {"language": [old, language]})

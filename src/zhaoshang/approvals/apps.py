@@ -13,9 +13,11 @@ class ApprovalsConfig(AppConfig):
         from zhaoshang.approvals.services import promise_meeting_items
         from zhaoshang.core import hooks
         from zhaoshang.core.messages import register_messages
+        from zhaoshang.notifications.messages import register_notices
 
         hooks.add_meeting_items(promise_meeting_items)
         register_messages(self.name, errors=messages.ERRORS)
+        register_notices(self.name, messages.NOTICES)
         register_routes(self.name, api_routes)
 
 

@@ -23,3 +23,13 @@ ERRORS = {
     "approval_done_without_date": _("The item “%(item)s” is done but has no date done"),
     "approval_done_before_start": _("The item “%(item)s” is done before its start date"),
 }
+
+
+# Notifications, said in each reader's language (see ``zhaoshang.notifications.messages``): the reminder of
+# ``approvals.reminders``, and the escalation notice of ``approvals.core.promises`` (its Chinese is the core's).
+NOTICES = {
+    "promise_overdue": _("Government promise overdue by %(days)s days: %(promise)s (%(project)s)"),
+    "promise_overdue_escalation": _(
+        "Government promise “%(title)s” (project: %(project)s, responsible department: %(department)s) is %(days)s days overdue; it was due on %(deadline)s."
+    ),
+}

@@ -10,9 +10,9 @@ import datetime as dt
 from collections.abc import Iterator
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from zhaoshang.approvals.services import due_escalations, mark_told
+from zhaoshang.notifications.messages import Notice
 from zhaoshang.notifications.registry import Reminder, register_source
 
 
@@ -22,11 +22,10 @@ def overdue_promises(today: dt.date) -> Iterator[Reminder]:
     mark_told(steps, today)
     for step in steps:
         promise = step["promise"]
-        text = _("Government promise overdue by %(days)s days: %(promise)s (%(project)s)") % {
-            "days": step["days_overdue"],
-            "promise": promise.title,
-            "project": promise.project.name,
-        }
+        text = Notice(
+            "promise_overdue",
+            {"days": step["days_overdue"], "promise": promise.title, "project": promise.project.name},
+        )
         url = reverse("approvals:promise", args=[promise.pk])
         for user in step["users"]:
             yield Reminder(user, f"promise_{step['level']}", promise, text, url)

@@ -33,7 +33,8 @@ from zhaoshang.approvals.models import (
 from zhaoshang.core import audit
 from zhaoshang.core.calendar import get_calendar
 from zhaoshang.core.errors import DomainError
-from zhaoshang.core.messages import error_message
+from zhaoshang.core.messages import error_message, is_chinese
+from zhaoshang.notifications.messages import say
 from zhaoshang.pipeline.models import Project
 
 
@@ -507,8 +508,8 @@ def overdue_promises(queryset: QuerySet[Promise], today: dt.date | None = None) 
 
 def due_escalations(today: dt.date | None = None) -> list[dict]:
     """Who must be told what today about overdue promises, each level once: a list of
-    {promise, level, users, message, days_overdue}. The notifications app delivers them and then calls
-    :func:`mark_told`."""
+    {promise, level, users, message, days_overdue} (``message`` in the active language). The notifications app
+    delivers them and then calls :func:`mark_told`."""
     today = today or _today()
     promises = list(
         overdue_promises(Promise.objects.all(), today).select_related("project", "department", "organisation")
@@ -538,7 +539,7 @@ def due_escalations(today: dt.date | None = None) -> list[dict]:
                 "promise": p,
                 "level": e.level,
                 "users": list(users),
-                "message": e.message,
+                "message": e.message if is_chinese() else say(e.code, e.params, e.message),
                 "days_overdue": e.days_overdue,
             }
         )

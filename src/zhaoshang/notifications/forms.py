@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.notifications.models import Channel
@@ -12,6 +13,17 @@ class DigestForm(forms.Form):
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("Leave empty for no digest."),
+    )
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of what is sent to me"),
+        required=False,
+        choices=[("", _("The installation's language")), *settings.LANGUAGES],
+        help_text=_(
+            "E-mails, daily digests and group-bot messages to your channels are written in this language."
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Organisation
+from zhaoshang.notifications.messages import say
 
 
 class Notification(models.Model):
@@ -23,7 +24,11 @@ class Notification(models.Model):
     # The object it is about ("app_label.model:pk"): one reminder per object, kind and user a day.
     object_key = models.CharField(max_length=100, blank=True)
     day = models.DateField(_("day"), default=timezone.localdate)
+    # In the installation's language when it was made; shown only when the message code cannot say it.
     text = models.CharField(_("text"), max_length=500)
+    # What it says, in the reader's language at display time (`notifications.messages`).
+    message_code = models.CharField(max_length=60, blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -40,7 +45,12 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read_at"], name="notifications_unread")]
 
     def __str__(self) -> str:
-        return self.text
+        return self.message
+
+    @property
+    def message(self) -> str:
+        """What it says in the active language (the stored text for a row without a message code)."""
+        return say(self.message_code, self.message_params, self.text)
 
 
 class Preference(models.Model):

@@ -23,6 +23,7 @@ from zhaoshang.accounts.types import Actor
 from zhaoshang.core import audit
 from zhaoshang.core.errors import DomainError
 from zhaoshang.notifications.core import channels as channel_core
+from zhaoshang.notifications.messages import Notice
 from zhaoshang.notifications.models import Channel, Delivery, Notification, Preference
 from zhaoshang.notifications.registry import sources
 
@@ -39,6 +40,27 @@ def object_key(obj: Any) -> str:
     return f"{obj._meta.label_lower}:{obj.pk}"
 
 
+def language_of(user: Any) -> str:
+    """The language of what is sent to ``user``: their choice, else the installation's."""
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+def _channel_language(channel: Channel, user: Any = None) -> str:
+    """A user's channel speaks its user's language; an organisation's (a group of people), the installation's."""
+    if channel.user_id is None:
+        return settings.LANGUAGE_CODE
+    return language_of(user if user is not None and user.pk == channel.user_id else channel.user)
+
+
+def _message_fields(text: Notice | str) -> dict[str, Any]:
+    """The stored fields of a notification's message: its text in the installation's language and, for a notice,
+    its code and parameters (said again in each reader's language)."""
+    if isinstance(text, Notice):
+        with translation.override(settings.LANGUAGE_CODE):
+            return {"text": str(text)[:500], "message_code": text.code, "message_params": text.params}
+    return {"text": text[:500]}
+
+
 def _absolute(url: str) -> str:
     if not url or url.startswith(("http://", "https://")):
         return url
@@ -49,9 +71,12 @@ def _absolute(url: str) -> str:
 
 
 def notify(
-    user: Any, kind: str, obj: Any, text: str, url: str = "", *, day: dt.date | None = None
+    user: Any, kind: str, obj: Any, text: Notice | str, url: str = "", *, day: dt.date | None = None
 ) -> Notification | None:
-    """One notification for ``user`` about ``obj``; None when the same (kind, object) was already sent today."""
+    """One notification for ``user`` about ``obj``; None when the same (kind, object) was already sent today.
+
+    ``text`` is a :class:`~zhaoshang.notifications.messages.Notice` (said in each reader's language) or a plain
+    text (stored and shown as it is)."""
     if user is None or not getattr(user, "is_active", False):
         return None
     day = day or timezone.localdate()
@@ -61,7 +86,7 @@ def notify(
     try:
         with transaction.atomic():
             note = Notification.objects.create(
-                user=user, kind=kind, object_key=key, day=day, text=text[:500], url=url
+                user=user, kind=kind, object_key=key, day=day, url=url, **_message_fields(text)
             )
     except IntegrityError:  # a concurrent run made it first
         return None
@@ -70,10 +95,17 @@ def notify(
         ancestors = [int(pk) for pk in user.organisation.path.strip("/").split("/") if pk]
         org_channels = Q(organisation_id__in=ancestors)
     for channel in Channel.objects.filter(Q(user=user) | org_channels, enabled=True, immediate=True):
-        _queue(
-            Delivery(channel=channel, notification=note, subject=_short(text), body=text, url=_absolute(url)),
-        )
+        _queue(_single(channel, note, _channel_language(channel, user)))
     return note
+
+
+def _single(channel: Channel, note: Notification, language: str) -> Delivery:
+    """One notification to one channel, said in ``language``."""
+    with translation.override(language):
+        text = note.message
+    return Delivery(
+        channel=channel, notification=note, subject=_short(text), body=text, url=_absolute(note.url)
+    )
 
 
 def _short(text: str) -> str:
@@ -133,8 +165,8 @@ def run_reminders(today: dt.date | None = None) -> Counter:
                         kind=reminder.kind,
                         object_key=key[2],
                         day=today,
-                        text=reminder.text[:500],
                         url=reminder.url,
+                        **_message_fields(reminder.text),
                     )
                 )
                 made[reminder.kind] += 1
@@ -169,6 +201,7 @@ def _queue_immediate(user_ids: set[int], day: dt.date) -> None:
                     by_user.setdefault(uid, []).append(channel)
     if not by_user:
         return
+    languages = dict(User.objects.filter(pk__in=by_user).values_list("pk", "language"))
     done = set(
         Delivery.objects.filter(notification__day=day, notification__user_id__in=by_user).values_list(
             "channel_id", "notification_id"
@@ -177,15 +210,12 @@ def _queue_immediate(user_ids: set[int], day: dt.date) -> None:
     for note in Notification.objects.filter(day=day, user_id__in=by_user):
         for channel in by_user[note.user_id]:
             if (channel.pk, note.pk) not in done:
-                _queue(
-                    Delivery(
-                        channel=channel,
-                        notification=note,
-                        subject=_short(note.text),
-                        body=note.text,
-                        url=_absolute(note.url),
-                    )
+                language = (
+                    (languages.get(note.user_id) or settings.LANGUAGE_CODE)
+                    if channel.user_id
+                    else settings.LANGUAGE_CODE
                 )
+                _queue(_single(channel, note, language))
 
 
 # --- read state ---------------------------------------------------------------------------------------------
@@ -295,16 +325,17 @@ def remove_channel(actor: Actor, channel: Channel) -> None:
 
 
 def send_test(actor: Actor, channel: Channel) -> Delivery | None:
-    """Queue a test message to the channel (the result appears in its delivery list)."""
+    """Queue a test message to the channel (the result appears in its delivery list), in the channel's language."""
     stamp = timezone.localtime()
-    return _queue(
-        Delivery(
-            channel=channel,
-            subject=_("zhaoshang: test message"),
-            body=_("This channel works. Sent at %(time)s.") % {"time": stamp.strftime("%Y-%m-%d %H:%M")},
-            url=settings.BASE_URL + "/",
+    with translation.override(_channel_language(channel)):
+        return _queue(
+            Delivery(
+                channel=channel,
+                subject=_("zhaoshang: test message"),
+                body=_("This channel works. Sent at %(time)s.") % {"time": stamp.strftime("%Y-%m-%d %H:%M")},
+                url=settings.BASE_URL + "/",
+            )
         )
-    )
 
 
 # --- sending ------------------------------------------------------------------------------------------------
@@ -386,7 +417,7 @@ def retry_due(now: dt.datetime | None = None) -> int:
 
 
 def _digest_body(notes: list[Notification]) -> str:
-    lines = [f"· {n.text}" + (f"  {_absolute(n.url)}" if n.url else "") for n in notes[:50]]
+    lines = [f"· {n.message}" + (f"  {_absolute(n.url)}" if n.url else "") for n in notes[:50]]
     if len(notes) > 50:
         lines.append(_("… and %(count)d more") % {"count": len(notes) - 50})
     return "\n".join(lines)
@@ -400,54 +431,51 @@ def send_digests(now: dt.datetime | None = None) -> int:
     today, clock = now.date(), now.time()
     queued = 0
     done_today = Delivery.objects.filter(digest_day=today).values("channel_id")
-    with translation.override(settings.LANGUAGE_CODE):
-        channels = (
-            Channel.objects.filter(enabled=True)
-            .exclude(pk__in=done_today)
-            .select_related("user", "organisation")
-        )
-        prefs = {
-            p.user_id: p.digest_time
-            for p in Preference.objects.filter(user__notification_channels__isnull=False)
-        }
-        for channel in channels:
-            if channel.user_id:
-                if channel.immediate:
-                    continue
-                at = prefs.get(channel.user_id, dt.time(8, 30))
-                notes = Notification.objects.filter(
-                    user_id=channel.user_id, read_at__isnull=True, day__lte=today
-                )
+    channels = (
+        Channel.objects.filter(enabled=True).exclude(pk__in=done_today).select_related("user", "organisation")
+    )
+    prefs = {
+        p.user_id: p.digest_time for p in Preference.objects.filter(user__notification_channels__isnull=False)
+    }
+    for channel in channels:
+        if channel.user_id:
+            if channel.immediate:
+                continue
+            at = prefs.get(channel.user_id, dt.time(8, 30))
+            notes = Notification.objects.filter(user_id=channel.user_id, read_at__isnull=True, day__lte=today)
+        else:
+            organisation = channel.organisation
+            if organisation is None:  # never: a channel belongs to a user or an organisation (constraint)
+                continue
+            at = channel.digest_time
+            members = User.objects.filter(organisation__path__startswith=organisation.path, is_active=True)
+            notes = Notification.objects.filter(user__in=members, day=today).select_related("user")
+        if at is None or clock < at:
+            continue
+        picked = list(notes.order_by("created_at", "id")[:51])
+        if not picked:
+            continue
+        with translation.override(_channel_language(channel)):  # said in the reader's language
+            if channel.organisation is None:
                 heading = _("Your reminders for %(day)s") % {"day": today.isoformat()}
+                body = _digest_body(picked)
             else:
-                organisation = channel.organisation
-                if organisation is None:  # never: a channel belongs to a user or an organisation (constraint)
-                    continue
-                at = channel.digest_time
-                members = User.objects.filter(
-                    organisation__path__startswith=organisation.path, is_active=True
-                )
-                notes = Notification.objects.filter(user__in=members, day=today).select_related("user")
                 heading = _("%(organisation)s: reminders for %(day)s") % {
-                    "organisation": organisation.name,
+                    "organisation": channel.organisation.name,
                     "day": today.isoformat(),
                 }
-            if at is None or clock < at:
-                continue
-            picked = list(notes.order_by("created_at", "id")[:51])
-            if not picked:
-                continue
-            body = _digest_body(picked)
-            if channel.organisation_id:
-                body = "\n".join(f"· {n.user.display_name}：{n.text}" for n in picked[:50])
-            if _queue(
-                Delivery(
-                    channel=channel,
-                    digest_day=today,
-                    subject=heading,
-                    body=body,
-                    url=settings.BASE_URL + "/notifications/",
+                body = "\n".join(
+                    "· " + _("%(person)s: %(text)s") % {"person": n.user.display_name, "text": n.message}
+                    for n in picked[:50]
                 )
-            ):
-                queued += 1
+        if _queue(
+            Delivery(
+                channel=channel,
+                digest_day=today,
+                subject=heading,
+                body=body,
+                url=settings.BASE_URL + "/notifications/",
+            )
+        ):
+            queued += 1
     return queued

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.accounts.models import Organisation
 from zhaoshang.accounts.scoping import get_for_user, require, visible
+from zhaoshang.accounts.services import set_language
 from zhaoshang.notifications import services
-from zhaoshang.notifications.forms import ChannelForm, DigestForm, OrganisationChannelForm
+from zhaoshang.notifications.forms import ChannelForm, DigestForm, LanguageForm, OrganisationChannelForm
 from zhaoshang.notifications.models import Channel, Delivery, Notification
 
 
@@ -63,6 +64,7 @@ def settings_view(request):
     user = request.user
     pref = services.preference_for(user)
     digest_form = DigestForm(initial={"digest_time": pref.digest_time})
+    language_form = LanguageForm(initial={"language": user.language})
     channel_form = ChannelForm()
     status = 200
     if request.method == "POST":
@@ -70,6 +72,12 @@ def settings_view(request):
             digest_form = DigestForm(request.POST)
             if digest_form.is_valid():
                 services.set_digest_time(user, digest_form.cleaned_data["digest_time"])
+                messages.success(request, _("Saved."))
+                return redirect("notifications:settings")
+        elif request.POST.get("form") == "language":
+            language_form = LanguageForm(request.POST)
+            if language_form.is_valid():
+                set_language(user, user, language_form.cleaned_data["language"])
                 messages.success(request, _("Saved."))
                 return redirect("notifications:settings")
         else:
@@ -90,6 +98,7 @@ def settings_view(request):
         "notifications/settings.html",
         {
             "digest_form": digest_form,
+            "language_form": language_form,
             "channel_form": channel_form,
             "channels": channels,
             "deliveries": deliveries,

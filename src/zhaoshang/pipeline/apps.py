@@ -11,6 +11,7 @@ class PipelineConfig(AppConfig):
         from zhaoshang.api.routes import register_routes
         from zhaoshang.core import hooks
         from zhaoshang.core.messages import register_messages
+        from zhaoshang.notifications.messages import register_notices
 
         # registers the system check, the workbench panels (also by role) and the reminder sources
         from zhaoshang.pipeline import checks, messages, panels, reminders, role_panels  # noqa: F401
@@ -21,6 +22,7 @@ class PipelineConfig(AppConfig):
         hooks.add_landed_firms(landed_firms)  # the service desk's first-month visits
         register_routes(self.name, api_routes)
         register_messages(self.name, errors=messages.ERRORS, issues=messages.ISSUES)
+        register_notices(self.name, messages.NOTICES)
 
 
 def api_routes():

@@ -76,3 +76,22 @@ ISSUES = {
     "not_a_number:negative": _("The value “%(raw)s” of “%(column)s” must not be negative"),
     "not_a_number:not_whole": _("The value “%(raw)s” of “%(column)s” must be a whole number"),
 }
+
+
+# Notifications (the reminder sources of ``pipeline.reminders`` and the hand-overs and extensions of
+# ``pipeline.services``), said in each reader's language: see ``zhaoshang.notifications.messages``.
+NOTICES = {
+    "followup_due": _("Follow-up due today: %(project)s — %(action)s"),
+    "followup_overdue": _("Follow-up overdue since %(due)s: %(project)s — %(action)s"),
+    "callback_due": _("Callback due %(due)s: %(title)s"),
+    "new_registration": _("Newly registered local firm to contact by %(due)s: %(title)s"),
+    "item_overdue": _("Coordination item overdue since %(due)s: %(title)s (%(project)s)"),
+    "item_due": _("Coordination item due %(due)s: %(title)s (%(project)s)"),
+    "project_cold": _("Project going cold (no follow-up since %(since)s): %(project)s"),
+    "project_handed_over_to_you": _("%(project)s was handed over to you by %(by)s"),
+    "project_handed_over_to_you_by_system": _("%(project)s was handed over to you by the system"),
+    "project_handed_over_to_other": _("%(project)s was handed over to %(owner)s"),
+    "extension_requested": _("Deadline extension requested for %(title)s: %(old)s → %(new)s"),
+    "extension_approved": _("Extension approved for %(title)s: new deadline %(new)s"),
+    "extension_rejected": _("Extension rejected for %(title)s: the deadline stays %(old)s"),
+}

@@ -3,7 +3,8 @@
 For a day: follow-ups due and overdue (to the project's owner, else to the person who recorded them), callbacks and first contacts with newly
 registered local firms (to the assignee, else to the team's officers), coordination items due within
 ``ITEM_SOON_DAYS`` or overdue (to the department's handlers and to the item's creator), projects going cold (to the
-owner). The texts are translated by the job into the installation's language.
+owner). Each says a notice (code and values; the sentences: ``pipeline.messages.NOTICES``), shown to each reader in
+their language.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from collections.abc import Iterator
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.models import User
 from zhaoshang.accounts.roles import Role
+from zhaoshang.notifications.messages import Notice
 from zhaoshang.notifications.registry import Reminder, register_source
 from zhaoshang.pipeline.models import CoordinationItem, FollowUp, Project, Task
 
@@ -36,17 +37,13 @@ def followups(today: dt.date) -> Iterator[Reminder]:
     for f in rows.iterator(chunk_size=2000):
         url = reverse("pipeline:detail", args=[f.project_id])
         if f.next_due == today:
-            text = _("Follow-up due today: %(project)s — %(action)s") % {
-                "project": f.project.name,
-                "action": f.next_action,
-            }
+            text = Notice("followup_due", {"project": f.project.name, "action": f.next_action})
             yield Reminder(f.project.owner or f.created_by, "followup_due", f, text, url)
         else:
-            text = _("Follow-up overdue since %(due)s: %(project)s — %(action)s") % {
-                "due": f.next_due.isoformat(),
-                "project": f.project.name,
-                "action": f.next_action,
-            }
+            text = Notice(
+                "followup_overdue",
+                {"due": f.next_due.isoformat(), "project": f.project.name, "action": f.next_action},
+            )
             yield Reminder(f.project.owner or f.created_by, "followup_overdue", f, text, url)
 
 
@@ -59,15 +56,8 @@ def tasks(today: dt.date) -> Iterator[Reminder]:
     )
     members: dict[int, list[User]] = {}
     for task in rows.iterator(chunk_size=2000):
-        if task.kind == Task.Kind.CALLBACK:
-            kind = "callback_due"
-            text = _("Callback due %(due)s: %(title)s") % {"due": task.due.isoformat(), "title": task.title}
-        else:
-            kind = "new_registration"
-            text = _("Newly registered local firm to contact by %(due)s: %(title)s") % {
-                "due": task.due.isoformat(),
-                "title": task.title,
-            }
+        kind = "callback_due" if task.kind == Task.Kind.CALLBACK else "new_registration"
+        text = Notice(kind, {"due": task.due.isoformat(), "title": task.title})
         url = (
             reverse("pipeline:detail", args=[task.project_id])
             if task.project_id
@@ -94,20 +84,8 @@ def coordination_items(today: dt.date) -> Iterator[Reminder]:
     handlers: dict[int, list[User]] = {}
     for item in rows.iterator(chunk_size=2000):
         url = reverse("pipeline:item", args=[item.pk])
-        if item.due < today:
-            kind = "item_overdue"
-            text = _("Coordination item overdue since %(due)s: %(title)s (%(project)s)") % {
-                "due": item.due.isoformat(),
-                "title": item.title,
-                "project": item.project.name,
-            }
-        else:
-            kind = "item_due"
-            text = _("Coordination item due %(due)s: %(title)s (%(project)s)") % {
-                "due": item.due.isoformat(),
-                "title": item.title,
-                "project": item.project.name,
-            }
+        kind = "item_overdue" if item.due < today else "item_due"
+        text = Notice(kind, {"due": item.due.isoformat(), "title": item.title, "project": item.project.name})
         people = list(
             handlers.setdefault(
                 item.department_id, _team_members(item.department_id, (Role.DEPARTMENT_HANDLER,))
@@ -125,10 +103,7 @@ def cold_projects(today: dt.date) -> Iterator[Reminder]:
 
     rows = Project.objects.filter(owner__isnull=False).filter(cold_filter(today)).select_related("owner")
     for project in rows.iterator(chunk_size=2000):
-        text = _("Project going cold (no follow-up since %(since)s): %(project)s") % {
-            "since": project.quiet_since.isoformat(),
-            "project": project.name,
-        }
+        text = Notice("project_cold", {"since": project.quiet_since.isoformat(), "project": project.name})
         yield Reminder(
             project.owner, "project_cold", project, text, reverse("pipeline:detail", args=[project.pk])
         )

@@ -280,6 +280,7 @@ def _hand_over(actor: Actor, project: Project, old_owner_id: int | None) -> None
     callback tasks move to the new owner; both owners are told."""
     from django.urls import reverse
 
+    from zhaoshang.notifications.messages import Notice
     from zhaoshang.notifications.services import notify
 
     new_owner = project.owner
@@ -287,24 +288,19 @@ def _hand_over(actor: Actor, project: Project, old_owner_id: int | None) -> None
         audit.update(actor, task, note="项目移交", assignee=new_owner)
     url = reverse("pipeline:detail", args=[project.pk])
     old_owner = User.objects.filter(pk=old_owner_id).first() if old_owner_id else None
-    by = getattr(actor, "display_name", "") or _("the system")
+    by = getattr(actor, "display_name", "")
     if new_owner is not None:
-        notify(
-            new_owner,
-            "project_handed_over",
-            project,
-            _("%(project)s was handed over to you by %(by)s") % {"project": project.name, "by": by},
-            url,
+        # said in each reader's language (pipeline.messages.NOTICES)
+        told = (
+            Notice("project_handed_over_to_you", {"project": project.name, "by": by})
+            if by
+            else Notice("project_handed_over_to_you_by_system", {"project": project.name})
         )
+        notify(new_owner, "project_handed_over", project, told, url)
     if old_owner is not None and old_owner != new_owner:
-        notify(
-            old_owner,
-            "project_handed_over",
-            project,
-            _("%(project)s was handed over to %(owner)s")
-            % {"project": project.name, "owner": new_owner.display_name if new_owner else "—"},
-            url,
-        )
+        owner = new_owner.display_name if new_owner else "—"
+        told = Notice("project_handed_over_to_other", {"project": project.name, "owner": owner})
+        notify(old_owner, "project_handed_over", project, told, url)
 
 
 def check_advance(project: Project, target_stage: str, *, reason: str = "", **fields: Any):
@@ -769,18 +765,13 @@ def request_extension(
     if owner is not None:
         from django.urls import reverse
 
-        notify(
-            owner,
+        from zhaoshang.notifications.messages import Notice
+
+        told = Notice(
             "extension_requested",
-            request,
-            _("Deadline extension requested for %(title)s: %(old)s → %(new)s")
-            % {
-                "title": item.title,
-                "old": item.due.isoformat(),
-                "new": new_due.isoformat(),
-            },
-            reverse("pipeline:item", args=[item.pk]),
+            {"title": item.title, "old": item.due.isoformat(), "new": new_due.isoformat()},
         )
+        notify(owner, "extension_requested", request, told, reverse("pipeline:item", args=[item.pk]))
     return request
 
 
@@ -819,11 +810,12 @@ def decide_extension(
         note=f"{verdict}延期申请（{request.old_due.isoformat()} → {request.new_due.isoformat()}）{note}".strip(),
     )
     if request.requested_by is not None:
-        text = (
-            _("Extension approved for %(title)s: new deadline %(new)s")
-            if approve
-            else _("Extension rejected for %(title)s: the deadline stays %(old)s")
-        ) % {"title": item.title, "new": request.new_due.isoformat(), "old": request.old_due.isoformat()}
+        from zhaoshang.notifications.messages import Notice
+
+        text = Notice(
+            "extension_approved" if approve else "extension_rejected",
+            {"title": item.title, "new": request.new_due.isoformat(), "old": request.old_due.isoformat()},
+        )
         notify(
             request.requested_by, "extension_decided", request, text, reverse("pipeline:item", args=[item.pk])
         )

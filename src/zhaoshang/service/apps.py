@@ -11,6 +11,7 @@ class ServiceConfig(AppConfig):
         from zhaoshang.api.routes import register_routes
         from zhaoshang.core import hooks
         from zhaoshang.core.messages import register_messages
+        from zhaoshang.notifications.messages import register_notices
         from zhaoshang.service import messages, panels, reminders  # noqa: F401 - registers the workbench panels, reminders
         from zhaoshang.service.services import appeals_of_firm
 
@@ -19,6 +20,7 @@ class ServiceConfig(AppConfig):
         )
         register_routes(self.name, api_routes)
         register_messages(self.name, errors=messages.ERRORS, issues=messages.ISSUES)
+        register_notices(self.name, messages.NOTICES)
 
 
 def api_routes():

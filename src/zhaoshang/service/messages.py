@@ -64,3 +64,13 @@ def explanation(code: str, params: Mapping[str, Any]) -> str:
     terms = gettext(", ").join(params.get("terms") or ())
     entry = EXPLANATIONS.get(code)
     return str(entry) % {**params, "terms": terms} if entry is not None else terms
+
+
+# Notifications of ``service.reminders`` (an appeal's escalation steps by level, new visits), said in each reader's
+# language: see ``zhaoshang.notifications.messages``.
+NOTICES = {
+    "appeal_due_soon": _("Appeal due %(due)s: %(appeal)s"),
+    "appeal_overdue": _("Appeal overdue since %(due)s: %(appeal)s"),
+    "appeal_overdue_again": _("Appeal overdue twice its limit (due %(due)s): %(appeal)s"),
+    "visits_planned": _("%(n)d visits planned for you"),
+}

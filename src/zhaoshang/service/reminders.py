@@ -10,18 +10,12 @@ import datetime as dt
 from collections.abc import Iterator
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.models import User
+from zhaoshang.notifications.messages import Notice
 from zhaoshang.notifications.registry import Reminder, register_source
 from zhaoshang.service.models import Appeal
 from zhaoshang.service.services import plan_automatic_visits, record_escalations
-
-LEVEL_TEXT = {
-    "due_soon": "Appeal due %(due)s: %(appeal)s",
-    "overdue": "Appeal overdue since %(due)s: %(appeal)s",
-    "overdue_again": "Appeal overdue twice its limit (due %(due)s): %(appeal)s",
-}
 
 
 @register_source("service.escalations")
@@ -33,7 +27,8 @@ def escalations(today: dt.date) -> Iterator[Reminder]:
         appeal = appeals.get(step.appeal_id)
         if appeal is None:
             continue
-        text = _(LEVEL_TEXT[step.level]) % {"due": step.due.isoformat(), "appeal": str(appeal)}
+        # the sentences: service.messages.NOTICES ("appeal_due_soon", "appeal_overdue", "appeal_overdue_again")
+        text = Notice(f"appeal_{step.level}", {"due": step.due.isoformat(), "appeal": str(appeal)})
         url = reverse("service:detail", args=[appeal.pk])
         for pk in step.recipients:
             if pk in users:
@@ -49,6 +44,4 @@ def visit_plans(today: dt.date) -> Iterator[Reminder]:
     url = reverse("service:visits")
     for pk, n in counts["by_officer"].items():
         if pk in users:
-            yield Reminder(
-                users[pk], "visits_planned", None, _("%(n)d visits planned for you") % {"n": n}, url
-            )
+            yield Reminder(users[pk], "visits_planned", None, Notice("visits_planned", {"n": n}), url)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 OPEN, IN_PROGRESS, FULFILLED, BROKEN = "open", "in_progress", "fulfilled", "broken"
 CLOSED = (FULFILLED, BROKEN)
@@ -39,6 +39,9 @@ class Escalation:
     audience: str  # the department or team to tell (city_leader: "")
     days_overdue: int
     message: str  # Chinese, ready for a notification
+    # The message's code and values: the edge says it in the reader's language (approvals.messages.NOTICES).
+    code: str = "promise_overdue_escalation"
+    params: dict = field(default_factory=dict)
 
 
 def is_overdue(promise: PromiseRecord, today: dt.date) -> bool:
@@ -70,6 +73,13 @@ def due_escalations(
             if (p.id, level) in told:
                 continue
             audience = {DEPARTMENT: p.department, TEAM_LEADER: p.team, CITY_LEADER: ""}[level]
+            params = {
+                "title": p.title,
+                "project": p.project,
+                "department": p.department,
+                "days": days,
+                "deadline": p.deadline.isoformat(),
+            }
             out.append(
                 Escalation(
                     p.id,
@@ -77,6 +87,7 @@ def due_escalations(
                     audience,
                     days,
                     f"政府承诺事项「{p.title}」（项目：{p.project}，责任部门：{p.department}）已逾期{days}天，截止日期{p.deadline.isoformat()}。",
+                    params=params,
                 )
             )
     out.sort(key=lambda e: (-e.days_overdue, e.promise_id, e.level))
