@@ -66,3 +66,25 @@ def test_assets_are_served_locally_without_any_cdn(cast, client_for):
     assert "//cdn" not in text and "unpkg" not in text and "jsdelivr" not in text
     assert "/static/django_htmx/htmx-2.min.js" in text or "/static/django_htmx/" in text
     assert client_for(cast.owner).get("/static/zhaoshang/app.css").status_code == 200
+
+
+def test_a_user_who_chose_english_gets_english_after_logging_in_on_another_device(cast):
+    cast.owner.language = "en"
+    cast.owner.save(update_fields=["language"])
+    device = Client()  # a fresh browser: no language cookie, Chinese by default
+    response = device.post(reverse("login"), {"username": "t-owner", "password": PASSWORD}, follow=True)
+    assert "Workbench" in response.content.decode() and "工作台" not in response.content.decode()
+    assert device.cookies["django_language"].value == "en"
+    # switching back on this device is a new choice: it is stored and wins from now on
+    device.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert "工作台" in device.get("/").content.decode()
+    cast.owner.refresh_from_db()
+    assert cast.owner.language == "zh-hans"
+
+
+def test_a_user_without_a_stored_language_follows_the_browser(cast, client_for):
+    assert cast.colleague.language == ""
+    client = client_for(cast.colleague)
+    assert "工作台" in client.get("/").content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Workbench" in client.get("/").content.decode()

@@ -4,6 +4,7 @@ preference (``User.language``), so what is sent to them later (e-mail, group bot
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import get_supported_language_variant
 from django.views.i18n import set_language as django_set_language
 
@@ -21,3 +22,34 @@ def set_language(request):
             return response
         store(user, user, language)
     return response
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's stored language wins over the browser's cookie and headers: the user chose it (on this
+    device or another, before this login), and what is sent to them follows it too. The cookie is brought in line
+    so the login page and later anonymous pages agree."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") if getattr(user, "is_authenticated", False) else ""
+        if not language or language == getattr(request, "LANGUAGE_CODE", None):
+            return self.get_response(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if settings.LANGUAGE_COOKIE_NAME in response.cookies:
+            return response  # the language switch just set it (and stored it)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
