@@ -51,10 +51,11 @@ def decompose_bom(
     actor: Actor, path: str | Path, *, name: str, region_code: str | None = None, save: bool = False
 ) -> dict[str, Any]:
     """`lines`, `parts`, `nodes` ({name, parts, manufacturers}; parts add up to `parts`), `dnp`, `warnings`,
-    `makers` (each maker with local and other registry firms) and `chain` (the slug, when saved)."""
+    `notes` (the warnings with their codes and params, for the edge to say them), `makers` (each maker with local and other registry firms) and `chain` (the slug, when saved)."""
     region_code = region_code or settings.HOME_REGION  # the installation's city unless another is named
     bom = read_bom(path, name=name)
     result = summary(bom)
+    result["notes"] = [{"code": n.code, "params": dict(n.params), "message": n.message} for n in bom.notes]
     makers = sorted({line.manufacturer.strip() for line in bom.lines if line.manufacturer.strip()})
     result["makers"] = match_makers(makers, region_code)
     result["region"] = region_code

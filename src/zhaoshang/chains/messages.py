@@ -1,14 +1,21 @@
 """The English sentences of the chain analytic core's codes: its errors (raised with the Chinese sentence, a ``code``
 and the sentence's values as params; :func:`zhaoshang.core.messages.error_message` says them) and the problems it
-finds in a BOM or a chain file (``BomIssue.code``, ``ChainFileProblem.code``; the chains command says them).
+finds in a BOM or a chain file (``BomIssue.code``, ``ChainFileProblem.code``; the chains command says them), and
+its notes: the warnings about a BOM that was read (``BomNote``) and its Python warnings (``ChainAnalysisWarning``),
+said by :func:`note_message`.
 
 Registered from :meth:`zhaoshang.chains.apps.ChainsConfig.ready`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from zhaoshang.core.messages import is_chinese
 
 ERRORS: dict[str, Promise] = {
     # BOM reading (analysis.bom)
@@ -203,3 +210,43 @@ ISSUES: dict[str, Promise] = {
     "chain_columns_missing": _("missing columns: %(columns)s"),
     "chain_sheet_nodes_empty": _("the sheet “节点” holds no nodes"),
 }
+
+# notes: warnings that do not stop the work (analysis.bom: BomNote.code; ChainAnalysisWarning.code)
+NOTES: dict[str, Promise] = {
+    "bom_totals_quantity_not_a_number": _(
+        "Row %(row)s: the quantity “%(raw)s” of the totals row is not a number; ignored"
+    ),
+    "bom_quantity_differs_from_references": _(
+        "Row %(row)s: the quantity is %(quantity)s but there are %(count)s designator(s) (%(references)s)"
+    ),
+    "bom_quantity_zero": _("Row %(row)s: the quantity is 0"),
+    "bom_reference_repeated": _("Row %(row)s: the designator %(reference)s repeats row %(first)s"),
+    "bom_dnp_lines_not_counted": _(
+        "Row(s) %(rows)s: %(lines)s line(s) (%(parts)s part(s)) marked do-not-populate (DNP), not counted"
+    ),
+    "bom_totals_row_disagrees": _(
+        "Row %(row)s: the totals row says %(total)s but the lines add up to %(counted)s (the totals row is not counted)"
+    ),
+    "gap_node_keys_not_in_chain": _(
+        "%(rows)s row(s) have a node key that is not in the chain “%(chain)s”; ignored (for example: %(examples)s)"
+    ),
+    "model_evidence_missing": _(
+        "The model was trained with rule evidence, which was not given when it was loaded; the evidence features count as 0"
+    ),
+}
+
+
+def note_message(note: Mapping[str, Any] | Any) -> str:
+    """A note of the chain core in the active language: a ``{"code", "params", "message"}`` dict, a ``BomNote`` or a
+    ``ChainAnalysisWarning``. In Chinese, or for a code without a sentence, the core's own Chinese sentence."""
+    if isinstance(note, Mapping):
+        code, params, chinese = note.get("code"), note.get("params"), note.get("message")
+    else:
+        code, params, chinese = note.code, note.params, note.message
+    entry = NOTES.get(str(code or ""))
+    if is_chinese() or entry is None:
+        return str(chinese or "")
+    try:
+        return str(entry) % dict(params or {})
+    except (KeyError, TypeError, ValueError):  # the note lacks a parameter of the sentence
+        return str(chinese or "")

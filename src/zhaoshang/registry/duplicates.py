@@ -51,10 +51,25 @@ def detect_duplicates(actor: Actor, *, threshold: float = 90.0, firms: models.Qu
         if (first[0], second[0]) in known:
             continue
         known.add((first[0], second[0]))
-        reason = "名称规范化后相同" if score >= 100 else f"名称相似度{score:.0f}%"
+        # stored in Chinese with its code and values: the page says it in the reader's language (said_reason)
+        params: dict[str, str] = {}
         if first[2] and first[2] == second[2]:
-            reason = "统一社会信用代码相同"
-        new.append(DuplicateCandidate(first_id=first[0], second_id=second[0], score=score, reason=reason))
+            reason, code = "统一社会信用代码相同", "duplicate_same_uscc"
+        elif score >= 100:
+            reason, code = "名称规范化后相同", "duplicate_same_normalised_name"
+        else:
+            reason, code = f"名称相似度{score:.0f}%", "duplicate_similar_name"
+            params = {"score": f"{score:.0f}"}
+        new.append(
+            DuplicateCandidate(
+                first_id=first[0],
+                second_id=second[0],
+                score=score,
+                reason=reason,
+                reason_code=code,
+                reason_params=params,
+            )
+        )
     DuplicateCandidate.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
 

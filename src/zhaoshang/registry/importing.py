@@ -862,8 +862,10 @@ def run_import(
         "fields": dict(m.used_columns),
         "alternates": {FIELD_LABELS[f]: [m.header_of(i) for i in cols] for f, cols in m.alternates.items()},
         "unknown": [h or f"第{i + 1}列" for i, h in m.unknown],
+        "unknown_at": [[i + 1, h] for i, h in m.unknown],  # (number, header), for the edge to say them
         "ignored": [h for _, h in m.ignored],
         "notes": list(m.notes),
+        "note_codes": [{"code": n.code, "params": dict(n.params)} for n in m.coded_notes],
         "overrides": dict(mapping or {}),
     }
     total = estimate_rows(path)

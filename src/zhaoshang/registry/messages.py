@@ -3,11 +3,21 @@
 The cores import no Django: they raise errors with a ``code`` and params and keep their Chinese sentence. These
 are the same sentences in English, registered from ``RegistryConfig.ready()`` (``tabular`` is not a Django app:
 every install has the registry, so it says the readers' errors too).
+
+Notes too: the column mapping's notes (``registry.core.headers.HeaderNote``, stored in an import batch's
+``mapping``) and the reason a pair of firms is a probable duplicate (``DuplicateCandidate.reason_code``), said by
+:func:`note_message` and :func:`said_mapping`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from zhaoshang.core.messages import is_chinese
 
 # zhaoshang.tabular: errors of the readers (readers.py, xlsx_stream.py), the safety checks (safety.py) and dates
 TABULAR_ERRORS = {
@@ -185,3 +195,106 @@ ISSUES = {
         "Created automatically by another capability (such as a firm's appeal); please check it"
     ),
 }
+
+# the import fields (registry.core.headers.FIELD_LABELS in English)
+FIELD_NAMES = {
+    "uscc": _("Unified social credit code"),
+    "name": _("Company name"),
+    "short_name": _("Company short name"),
+    "legal_rep": _("Legal representative"),
+    "founded": _("Founding date"),
+    "capital": _("Registered capital"),
+    "address": _("Address"),
+    "scope": _("Business scope"),
+    "description": _("Company profile"),
+    "reg_no": _("Business registration number"),
+    "region_code": _("Administrative division code"),
+    "industry_code": _("Industry code"),
+    "status": _("Registration status"),
+    "company_type": _("Company type"),
+    "website": _("Website"),
+    "employees": _("Number of employees"),
+    "revenue": _("Revenue"),
+    "tax": _("Tax paid"),
+    "tags": _("Tags"),
+    "listed": _("Listed"),
+    "above_scale": _("Above designated size"),
+    "park": _("Park"),
+}
+
+# notes: the column mapping's (registry.core.headers) and a probable duplicate's reason (registry.duplicates).
+# A "column" parameter is a column as [number, header]; "columns" a list of them; "field" a field's name.
+NOTES = {
+    "header_mapped_as_told": _("As the column mapping says, %(column)s is read as “%(field)s”"),
+    "header_generic_name_is_short_name": _(
+        "%(column)s is read as the company short name: the file has the fuller %(name_column)s for the company name"
+    ),
+    "header_field_with_alternates": _(
+        "“%(field)s” is taken from %(column)s; where it is empty, from %(columns)s in turn"
+    ),
+    "header_name_with_alternates": _(
+        "The company name is taken from %(column)s (the full legal name comes first); where it is empty, from %(columns)s in turn"
+    ),
+    "header_name_from_column": _("The company name is taken from %(column)s"),
+    "header_column_not_recognised": _("%(column)s is not recognised and will not be imported"),
+    "header_column_without_header": _("Column %(number)s has no header and will not be imported"),
+    "duplicate_same_uscc": _("Same unified social credit code"),
+    "duplicate_same_normalised_name": _("Same name once normalised"),
+    "duplicate_similar_name": _("Names %(score)s%% alike"),
+}
+
+
+def _column(ref: Any) -> str:
+    number, header = ref
+    if header:
+        return gettext("column “%(header)s”") % {"header": header}
+    return gettext("column %(number)s (no header)") % {"number": number}
+
+
+def _said_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    said = dict(params)
+    for key in ("column", "name_column"):
+        if key in said:
+            said[key] = _column(said[key])
+    if "columns" in said:
+        said["columns"] = gettext(", ").join(_column(ref) for ref in said["columns"])
+    if "field" in said:
+        said["field"] = str(FIELD_NAMES.get(said["field"], said["field"]))
+    return said
+
+
+def note_message(code: str, params: Mapping[str, Any] | None, chinese: str) -> str:
+    """A stored note (its Chinese sentence, code and params) in the active language: the Chinese as stored in
+    Chinese, or when the note has no code (written before notes had one) or its code no sentence."""
+    entry = NOTES.get(code or "")
+    if is_chinese() or entry is None:
+        return chinese
+    try:
+        said = str(entry) % _said_params(params or {})
+    except (KeyError, TypeError, ValueError):  # the note lacks a parameter of the sentence
+        return chinese
+    return said[:1].upper() + said[1:]
+
+
+def said_mapping(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """An import batch's stored column mapping with what a person reads — the fields used, the columns not
+    recognised and the notes — in the active language (as stored in Chinese, and for a batch stored before
+    the notes had codes)."""
+    said = dict(mapping)
+    if is_chinese():
+        return said
+    notes: Sequence[str] = mapping.get("notes") or []
+    coded: Sequence[Mapping[str, Any]] = mapping.get("note_codes") or []
+    if len(coded) == len(notes):
+        said["notes"] = [
+            note_message(str(c.get("code") or ""), c.get("params"), chinese)
+            for c, chinese in zip(coded, notes, strict=True)
+        ]
+    if "fields" in mapping:
+        said["used"] = {str(FIELD_NAMES.get(f, f)): header for f, header in mapping["fields"].items()}
+    if "unknown_at" in mapping:
+        said["unknown"] = [
+            header or gettext("column %(number)s") % {"number": number}
+            for number, header in mapping["unknown_at"]
+        ]
+    return said

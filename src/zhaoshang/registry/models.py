@@ -152,6 +152,9 @@ class DuplicateCandidate(models.Model):
     )
     score = models.FloatField(_("similarity"))
     reason = models.CharField(_("reason"), max_length=255, blank=True)
+    # the reason's code and values, to say it in the reader's language (see said_reason); empty for older pairs
+    reason_code = models.CharField(max_length=64, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
     )
@@ -174,6 +177,14 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_id} ≈ {self.second_id} ({self.score:.0f})"
+
+    @property
+    def said_reason(self) -> str:
+        """The reason in the active language (the stored Chinese in Chinese, and for a pair found before reasons
+        had codes)."""
+        from zhaoshang.registry.messages import note_message
+
+        return note_message(self.reason_code, self.reason_params, self.reason)
 
 
 class ParkRule(models.Model):

@@ -29,6 +29,7 @@ from zhaoshang.core.messages import error_message, translated_issue
 from zhaoshang.registry import search, services
 from zhaoshang.registry.filters import EnterpriseFilterSet
 from zhaoshang.registry.forms import EnterpriseEditForm, ImportForm
+from zhaoshang.registry.messages import said_mapping
 from zhaoshang.registry.models import DuplicateCandidate, Enterprise, ImportBatch
 from zhaoshang.web.exports import issue_report_options
 
@@ -273,7 +274,7 @@ def _batch_context(batch: ImportBatch, user=None) -> dict:
         "problems": [translated_issue(i) for i in issues if i.get("severity") != "info"][:200],
         "problem_total": sum(1 for i in issues if i.get("severity") != "info"),
         "issue_total": len(issues),
-        "mapping": batch.mapping or {},
+        "mapping": said_mapping(batch.mapping or {}),
     }
 
 

@@ -68,6 +68,7 @@ __all__ = [
     "BomError",
     "BomIssue",
     "BomLine",
+    "BomNote",
     "Category",
     "bom_to_chain",
     "categorise",
@@ -118,6 +119,16 @@ class BomError(ChainAnalysisError):
 
 
 @dataclass(frozen=True)
+class BomNote:
+    """A warning about a BOM that was read: the Chinese sentence of :attr:`Bom.warnings`, with a ``code`` and its
+    values (``params``) so that the edge can say it in the user's language."""
+
+    message: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
 class BomLine:
     """One BOM row that describes a part (or, in a multi-level BOM, an assembly).
 
@@ -160,6 +171,11 @@ class Bom:
     warnings: list[str] = field(default_factory=list)
     totals_rows: list[int] = field(default_factory=list)
     custom_categories: dict[str, str] = field(default_factory=dict)
+    notes: list[BomNote] = field(default_factory=list)  # the warnings with their codes, in the same order
+
+    def warn(self, message: str, code: str, **params: Any) -> None:
+        self.warnings.append(message)
+        self.notes.append(BomNote(message, code, params))
 
     @property
     def parts(self) -> Number:
@@ -734,7 +750,12 @@ def read_bom(path: str | Path, *, name: str) -> Bom:
         ):
             totals.append((row_number, _parse_quantity(quantity_text)))
             if _parse_quantity(quantity_text) is None and quantity_text:
-                bom.warnings.append(f"第{row_number}行：合计行的数量「{quantity_text}」不是数字，已忽略")
+                bom.warn(
+                    f"第{row_number}行：合计行的数量「{quantity_text}」不是数字，已忽略",
+                    "bom_totals_quantity_not_a_number",
+                    row=row_number,
+                    raw=quantity_text,
+                )
             continue
         if not identity:
             continue  # a row with text only in columns we do not read (a note, a signature)
@@ -798,11 +819,16 @@ def read_bom(path: str | Path, *, name: str) -> Bom:
             bom.custom_categories[category] = category_text.strip()
         line = replace(line, category=category)
         if references and len(references) != quantity:
-            bom.warnings.append(
-                f"第{row_number}行：数量为{_fmt(quantity)}，但位号有{len(references)}个（{reference_text.strip()}）"
+            bom.warn(
+                f"第{row_number}行：数量为{_fmt(quantity)}，但位号有{len(references)}个（{reference_text.strip()}）",
+                "bom_quantity_differs_from_references",
+                row=row_number,
+                quantity=_fmt(quantity),
+                count=len(references),
+                references=reference_text.strip(),
             )
         if quantity == 0:
-            bom.warnings.append(f"第{row_number}行：数量为0")
+            bom.warn(f"第{row_number}行：数量为0", "bom_quantity_zero", row=row_number)
         raw.append(line)
 
     if issues:
@@ -825,7 +851,13 @@ def read_bom(path: str | Path, *, name: str) -> Bom:
             continue
         for ref in line.references:
             if ref in seen and seen[ref] != line.row:
-                bom.warnings.append(f"第{line.row}行：位号{ref}与第{seen[ref]}行重复")
+                bom.warn(
+                    f"第{line.row}行：位号{ref}与第{seen[ref]}行重复",
+                    "bom_reference_repeated",
+                    row=line.row,
+                    reference=ref,
+                    first=seen[ref],
+                )
             seen.setdefault(ref, line.row)
 
     assembly_rows = {line.row for line in bom.assemblies}
@@ -835,8 +867,12 @@ def read_bom(path: str | Path, *, name: str) -> Bom:
         (bom.dnp_lines if line.dnp else bom.lines).append(line)
     if bom.dnp_lines:
         rows_text = "、".join(str(line.row) for line in bom.dnp_lines)
-        bom.warnings.append(
-            f"第{rows_text}行：共{len(bom.dnp_lines)}行（{_fmt(float(bom.dnp_parts))}件）标为不贴（DNP），未计入"
+        bom.warn(
+            f"第{rows_text}行：共{len(bom.dnp_lines)}行（{_fmt(float(bom.dnp_parts))}件）标为不贴（DNP），未计入",
+            "bom_dnp_lines_not_counted",
+            rows=", ".join(str(line.row) for line in bom.dnp_lines),
+            lines=len(bom.dnp_lines),
+            parts=_fmt(float(bom.dnp_parts)),
         )
 
     _check_totals(bom, raw, totals)
@@ -929,8 +965,12 @@ def _check_totals(bom: Bom, raw: list[BomLine], totals: list[tuple[int, float | 
         }
         if not any(math.isclose(figure, c, abs_tol=1e-6) for c in candidates):
             counted = sum(float(line.extended_quantity) for line in leaves if not line.dnp)
-            bom.warnings.append(
-                f"第{row}行：合计行的数量为{_fmt(figure)}，与明细数量之和{_fmt(counted)}不一致（合计行未计入）"
+            bom.warn(
+                f"第{row}行：合计行的数量为{_fmt(figure)}，与明细数量之和{_fmt(counted)}不一致（合计行未计入）",
+                "bom_totals_row_disagrees",
+                row=row,
+                total=_fmt(figure),
+                counted=_fmt(counted),
             )
 
 

@@ -21,6 +21,17 @@ class ChainAnalysisError(DomainError):
     code = "chain_analysis"
 
 
+class ChainAnalysisWarning(UserWarning):
+    """A warning of the chain core: its Chinese sentence, and a ``code`` and ``params`` for the edge to say it in
+    the user's language (``zhaoshang.chains.messages.note_message``)."""
+
+    def __init__(self, message: str, code: str, **params: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.params = params
+
+
 @dataclass(frozen=True)
 class ChainFileProblem:
     """One problem found in a chain file, with where it is.

@@ -56,7 +56,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .errors import AnalysisInputError
+from .errors import AnalysisInputError, ChainAnalysisWarning
 from .evidence import COUNTING, EVIDENCE_KINDS
 from .spec import ChainSpec
 
@@ -302,7 +302,13 @@ def analyse_gaps(
         if ignored:
             unknown = pd.unique(keys.to_numpy()[~known])[:5]
             warnings.warn(
-                f"{ignored} 行的节点键不在产业链「{spec.name}」中，已忽略（例如：{'、'.join(map(str, unknown))}）",
+                ChainAnalysisWarning(
+                    f"{ignored} 行的节点键不在产业链「{spec.name}」中，已忽略（例如：{'、'.join(map(str, unknown))}）",
+                    code="gap_node_keys_not_in_chain",
+                    rows=ignored,
+                    chain=spec.name,
+                    examples=", ".join(map(str, unknown)),
+                ),
                 stacklevel=2,
             )
         firm_codes, _ = pd.factorize(df["firm_id"], use_na_sentinel=True)

@@ -46,7 +46,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import KFold
 from sklearn.svm import LinearSVC
 
-from zhaoshang.chains.analysis.errors import ChainAnalysisError
+from zhaoshang.chains.analysis.errors import ChainAnalysisError, ChainAnalysisWarning
 
 __all__ = [
     "FORMAT_VERSION",
@@ -573,5 +573,10 @@ class TextClassifier:
         model.__dict__.update(payload["state"])
         model.evidence = evidence
         if model._has_evidence and evidence is None:
-            warnings.warn("该模型训练时使用了规则证据，加载时未提供，证据特征按 0 计", stacklevel=2)
+            warnings.warn(
+                ChainAnalysisWarning(
+                    "该模型训练时使用了规则证据，加载时未提供，证据特征按 0 计", code="model_evidence_missing"
+                ),
+                stacklevel=2,
+            )
         return model

@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 from .errors import HeaderMappingError
 
@@ -306,13 +306,24 @@ def normalise_header(header: object) -> NormalisedHeader:
 
 
 @dataclass(frozen=True)
+class HeaderNote:
+    """One note of a mapping: the Chinese sentence, a ``code`` and its values for the edge to say it in the user's
+    language. A column is given as ``[number, header]`` (1-based; the header may be empty), a field by its name."""
+
+    message: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
 class HeaderMapping:
     """Which column holds which field.
 
     ``fields`` maps a field to the index (0-based) of its primary column; ``alternates`` to further columns, in
     order, that fill the field in rows where the primary cell is empty. ``unknown`` lists the columns that match
     no field as ``(index, header)``; ``ignored`` those the user chose to ignore. ``unit_hints`` holds units written
-    in headers (``{"capital": "万元"}``). ``notes`` explain choices in Chinese, for the import preview.
+    in headers (``{"capital": "万元"}``). ``notes`` explain choices in Chinese, for the import preview;
+    ``coded_notes`` are the same notes with their codes and values.
     """
 
     headers: tuple[str, ...]
@@ -322,6 +333,7 @@ class HeaderMapping:
     ignored: tuple[tuple[int, str], ...] = ()
     unit_hints: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    coded_notes: tuple[HeaderNote, ...] = ()
 
     @property
     def used_columns(self) -> dict[str, str]:
@@ -344,6 +356,11 @@ def _label(headers: Sequence[str], index: int) -> str:
     return f"“{h}”" if h else f"第{index + 1}列（无表头）"
 
 
+def _column(headers: Sequence[str], index: int) -> list[Any]:
+    """A column as a note's parameter: ``[number, header]``."""
+    return [index + 1, headers[index]]
+
+
 def map_headers(
     headers: Sequence[object],
     overrides: Mapping[str, str | None] | None = None,
@@ -356,7 +373,10 @@ def map_headers(
     """
     texts = tuple("" if h is None else str(h).strip() for h in headers)
     normalised = [normalise_header(h) for h in texts]
-    notes: list[str] = []
+    notes: list[HeaderNote] = []
+
+    def note(message: str, code: str, **params: Any) -> None:
+        notes.append(HeaderNote(message, code, params))
 
     forced: dict[int, str | None] = {}
     if overrides:
@@ -398,7 +418,12 @@ def map_headers(
                 ignored.append((i, texts[i]))
                 continue
             candidates.setdefault(target, []).append((0, 0, i))
-            notes.append(f"按指定映射，{_label(texts, i)}列作为{FIELD_LABELS[target]}")
+            note(
+                f"按指定映射，{_label(texts, i)}列作为{FIELD_LABELS[target]}",
+                "header_mapped_as_told",
+                column=_column(texts, i),
+                field=target,
+            )
         else:
             hit = SYNONYMS.get(norm.key)
             if hit is None:
@@ -421,8 +446,11 @@ def map_headers(
             candidates.setdefault("short_name", []).extend((2, 0, c[2]) for c in generic)
             best = names[0][2]
             for c in generic:
-                notes.append(
-                    f"{_label(texts, c[2])}列视为企业简称：文件中另有更完整的{_label(texts, best)}列作为企业名称"
+                note(
+                    f"{_label(texts, c[2])}列视为企业简称：文件中另有更完整的{_label(texts, best)}列作为企业名称",
+                    "header_generic_name_is_short_name",
+                    column=_column(texts, c[2]),
+                    name_column=_column(texts, best),
                 )
 
     fields: dict[str, int] = {}
@@ -436,11 +464,19 @@ def map_headers(
             alternates[target] = tuple(c[2] for c in ranked[1:])
             rest = "、".join(_label(texts, c[2]) for c in ranked[1:])
             why = "（优先使用完整的企业法定名称）" if target == "name" else ""
-            notes.append(
-                f"{FIELD_LABELS[target]}取自{_label(texts, ranked[0][2])}列{why}；该列为空时依次取{rest}列"
+            note(
+                f"{FIELD_LABELS[target]}取自{_label(texts, ranked[0][2])}列{why}；该列为空时依次取{rest}列",
+                "header_name_with_alternates" if target == "name" else "header_field_with_alternates",
+                column=_column(texts, ranked[0][2]),
+                columns=[_column(texts, c[2]) for c in ranked[1:]],
+                field=target,
             )
         elif target == "name":
-            notes.append(f"企业名称取自{_label(texts, ranked[0][2])}列")
+            note(
+                f"企业名称取自{_label(texts, ranked[0][2])}列",
+                "header_name_from_column",
+                column=_column(texts, ranked[0][2]),
+            )
 
     if "name" not in fields:
         shown = "、".join(t or "（空）" for t in texts) or "（无表头）"
@@ -450,7 +486,14 @@ def map_headers(
             headers=", ".join(t or "(empty)" for t in texts) or "(no header)",
         )
     for i, h in unknown:
-        notes.append(f"{_label(texts, i)}列未识别，不会导入" if h else f"第{i + 1}列没有表头，不会导入")
+        if h:
+            note(
+                f"{_label(texts, i)}列未识别，不会导入",
+                "header_column_not_recognised",
+                column=_column(texts, i),
+            )
+        else:
+            note(f"第{i + 1}列没有表头，不会导入", "header_column_without_header", number=i + 1)
     return HeaderMapping(
         headers=texts,
         fields=MappingProxyType(fields),
@@ -458,5 +501,6 @@ def map_headers(
         unknown=tuple(unknown),
         ignored=tuple(ignored),
         unit_hints=MappingProxyType(unit_hints),
-        notes=tuple(notes),
+        notes=tuple(n.message for n in notes),
+        coded_notes=tuple(notes),
     )

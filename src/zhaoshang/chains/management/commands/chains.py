@@ -15,6 +15,7 @@ from zhaoshang.chains import bom_services, documents, services
 from zhaoshang.chains.analysis.bom import BomError, BomIssue
 from zhaoshang.chains.analysis.errors import ChainAnalysisError, ChainFileError, ChainFileProblem
 from zhaoshang.chains.analysis.learned import LearnedError
+from zhaoshang.chains.messages import note_message
 from zhaoshang.chains.models import Chain
 from zhaoshang.core.messages import ISSUE_MESSAGES, error_message, is_chinese, issue_message
 
@@ -146,8 +147,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     _("Local maker: %(maker)s → %(firms)s") % {"maker": maker["as_written"], "firms": names}
                 )
-        for warning in result["warnings"]:
-            self.stderr.write(_("Note: %(warning)s") % {"warning": warning})
+        for note in result["notes"]:
+            self.stderr.write(_("Note: %(warning)s") % {"warning": note_message(note)})
 
     def do_gap(self, chain, region, json=False, **_options):
         found = services.find_chain(chain)
@@ -190,7 +191,7 @@ class Command(BaseCommand):
         from tqdm import tqdm
 
         chains = [services.find_chain(c) for c in chain] if chain else None
-        bar = tqdm(total=0, unit="家", file=sys.stderr, disable=None)
+        bar = tqdm(total=0, unit=_(" firms"), file=sys.stderr, disable=None)
 
         def progress(done, total):
             bar.total = total

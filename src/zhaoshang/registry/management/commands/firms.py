@@ -23,6 +23,7 @@ from zhaoshang.accounts.models import Organisation, User
 from zhaoshang.core.errors import DomainError
 from zhaoshang.core.messages import error_message, issue_message
 from zhaoshang.registry.core.headers import FIELDS
+from zhaoshang.registry.messages import said_mapping
 from zhaoshang.registry.search import SORTS
 
 SORT_KEYS = list(SORTS)
@@ -134,7 +135,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         organisation = _org(options["org"])
         actor = _actor(options["user"])
-        bar = tqdm(total=0, unit="行", file=sys.stderr, disable=None, desc=path.name, leave=False)
+        bar = tqdm(total=0, unit=_(" rows"), file=sys.stderr, disable=None, desc=path.name, leave=False)
 
         def progress(done: int, total: int) -> None:
             if done < bar.n:  # the second stage: the new and changed firms are placed on chain nodes
@@ -173,7 +174,7 @@ class Command(BaseCommand):
     def _print_result(self, result, options) -> None:
         c = result.counts
         err = self.stderr
-        for note in result.mapping.get("notes", []):
+        for note in said_mapping(result.mapping).get("notes", []):
             err.write(f"· {note}")
         mode = _(" (dry run, nothing written)") if result.dry_run else ""
         self.stdout.write(
