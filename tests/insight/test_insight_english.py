@@ -13,6 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 from django.utils.translation import gettext
+from tests.languages import said_in_both as _both
 
 from zhaoshang.core.messages import ERROR_MESSAGES, error_message
 from zhaoshang.insight import benchmark, lagyears, messages, opportunities, services, tables
@@ -26,15 +27,6 @@ def _raised(call, *args, **kwargs) -> InsightError:
     with pytest.raises(InsightError) as caught:
         call(*args, **kwargs)
     return caught.value
-
-
-def _both(exc: BaseException) -> tuple[str, str]:
-    """(English, Chinese) as the edge says the error."""
-    with translation.override("en"):
-        english = error_message(exc)
-    with translation.override("zh-hans"):
-        chinese = error_message(exc)
-    return english, chinese
 
 
 def _the_catalogue_says_the_core_sentence(exc: InsightError) -> None:

@@ -11,9 +11,10 @@ import pytest
 import xlsxwriter
 from django.core.management import CommandError, call_command
 from django.utils import translation
+from tests.languages import said_in_both as _both
 
 from zhaoshang.core.errors import DomainError
-from zhaoshang.core.messages import error_message, issue_message
+from zhaoshang.core.messages import issue_message
 from zhaoshang.pipeline.core import carriers, followup, meeting, ranking, stages, units
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -23,14 +24,6 @@ def _refusal(call, *args, **kwargs) -> DomainError:
     with pytest.raises(DomainError) as refused:
         call(*args, **kwargs)
     return refused.value
-
-
-def _both(exc: DomainError) -> tuple[str, str]:
-    with translation.override("en"):
-        english = error_message(exc)
-    with translation.override("zh-hans"):
-        chinese = error_message(exc)
-    return english, chinese
 
 
 CORE_CASES = [

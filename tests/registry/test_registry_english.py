@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
+from tests.languages import said_in_both as _said
 from tests.registry.conftest import CODE_A
 
-from zhaoshang.core.messages import error_message, issue_message
+from zhaoshang.core.messages import issue_message
 from zhaoshang.registry.core.capital import parse_capital
 from zhaoshang.registry.core.errors import CapitalError, HeaderMappingError, UsccError
 from zhaoshang.registry.core.headers import map_headers
@@ -26,15 +27,6 @@ from zhaoshang.tabular.safety import (
     check_spreadsheet,
     safe_yaml_load,
 )
-
-
-def _said(exc: BaseException) -> tuple[str, str]:
-    """(English, Chinese) of one error as the edge says it."""
-    with translation.override("en"):
-        english = error_message(exc)
-    with translation.override("zh-hans"):
-        chinese = error_message(exc)
-    return english, chinese
 
 
 def _raised(kind, call, *args, **kwargs):

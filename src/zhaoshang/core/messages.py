@@ -146,16 +146,22 @@ def register_messages(
     app: str, *, errors: Mapping[str, Promise] | None = None, issues: Mapping[str, Promise] | None = None
 ) -> None:
     """Add an app's English sentences (from its ``AppConfig.ready()``): domain error codes and import finding
-    codes of its analytic core. A code is one sentence product-wide: registering it again with another sentence
-    is a mistake in the code, refused at start-up with both apps' names."""
-    for catalogue, entries in ((ERROR_MESSAGES, errors or {}), (ISSUE_MESSAGES, issues or {})):
-        for code, sentence in entries.items():
-            known = catalogue.get(code)
-            if known is not None and _source(known) != _source(sentence):
-                raise ImproperlyConfigured(
-                    f"{app}: the message code {code!r} is already registered with another sentence"
-                )
-            catalogue[code] = sentence
+    codes of its analytic core."""
+    add_sentences(ERROR_MESSAGES, app, errors or {}, "message")
+    add_sentences(ISSUE_MESSAGES, app, issues or {}, "message")
+
+
+def add_sentences(catalogue: dict[str, Promise], app: str, entries: Mapping[str, Promise], kind: str) -> None:
+    """Add ``entries`` (code → English sentence) to one catalogue. A code is one sentence product-wide:
+    registering it again with another sentence is a mistake in the code, refused at start-up with the app's
+    name."""
+    for code, sentence in entries.items():
+        known = catalogue.get(code)
+        if known is not None and _source(known) != _source(sentence):
+            raise ImproperlyConfigured(
+                f"{app}: the {kind} code {code!r} is already registered with another sentence"
+            )
+        catalogue[code] = sentence
 
 
 def _source(sentence: Promise) -> str:

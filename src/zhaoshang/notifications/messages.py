@@ -18,28 +18,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
-from django.utils.translation import override
+
+from zhaoshang.core.messages import add_sentences
 
 NOTICES: dict[str, Promise] = {}
 
 
 def register_notices(app: str, notices: Mapping[str, Promise]) -> None:
-    """Add an app's notification sentences. A code is one sentence product-wide: registering it again with another
-    sentence is refused at start-up."""
-    for code, sentence in notices.items():
-        known = NOTICES.get(code)
-        if known is not None and _source(known) != _source(sentence):
-            raise ImproperlyConfigured(
-                f"{app}: the notification code {code!r} is already registered with another sentence"
-            )
-        NOTICES[code] = sentence
-
-
-def _source(sentence: Promise) -> str:
-    with override(None):
-        return str(sentence)
+    """Add an app's notification sentences (one sentence per code product-wide, as for error codes)."""
+    add_sentences(NOTICES, app, notices, "notification")
 
 
 def say(code: str, params: Mapping[str, Any] | None, fallback: str = "") -> str:

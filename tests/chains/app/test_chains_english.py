@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
+from tests.languages import said_in_both as _said
 
 from zhaoshang.chains import messages
 from zhaoshang.chains.analysis import gap, learned, manufacturers, rules, spec, targets
@@ -24,15 +25,6 @@ from zhaoshang.core.messages import ERROR_MESSAGES, ISSUE_MESSAGES, error_messag
 
 ANALYSIS = Path(spec.__file__).resolve().parent
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _said(exc: BaseException) -> tuple[str, str]:
-    """(English, Chinese) of one error as the edge says it."""
-    with translation.override("en"):
-        english = error_message(exc)
-    with translation.override("zh-hans"):
-        chinese = error_message(exc)
-    return english, chinese
 
 
 def _raised(call, *args, **kwargs) -> DomainError:
