@@ -1,4 +1,4 @@
-"""``{{ issue|issue_message }}``: an import finding in the user's language (see zhaoshang.core.messages)."""
+"""Template filters saying stored findings and notes in the user's language (see zhaoshang.core.messages)."""
 
 from __future__ import annotations
 
@@ -12,3 +12,11 @@ register = template.Library()
 @register.filter
 def issue_message(issue) -> str:
     return _issue_message(issue)
+
+
+@register.filter
+def audit_note(note) -> str:
+    """``{{ entry.note|audit_note }}``: a note the product wrote into a history, in the user's language."""
+    from zhaoshang.core.audit_notes import say_note
+
+    return say_note(str(note or ""))
