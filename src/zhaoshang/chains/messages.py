@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from zhaoshang.core.messages import is_chinese
+from zhaoshang.core.messages import is_chinese, say_sentence
 
 ERRORS: dict[str, Promise] = {
     # BOM reading (analysis.bom)
@@ -243,10 +243,6 @@ def note_message(note: Mapping[str, Any] | Any) -> str:
         code, params, chinese = note.get("code"), note.get("params"), note.get("message")
     else:
         code, params, chinese = note.code, note.params, note.message
-    entry = NOTES.get(str(code or ""))
-    if is_chinese() or entry is None:
+    if is_chinese():
         return str(chinese or "")
-    try:
-        return str(entry) % dict(params or {})
-    except (KeyError, TypeError, ValueError):  # the note lacks a parameter of the sentence
-        return str(chinese or "")
+    return say_sentence(NOTES.get(str(code or "")), params or {}, str(chinese or ""))

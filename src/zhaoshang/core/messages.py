@@ -176,7 +176,9 @@ def is_chinese() -> bool:
     return (get_language() or "zh-hans").lower().startswith("zh")
 
 
-def _say(entry: Promise | None, params: Mapping[str, Any], fallback: str) -> str:
+def say_sentence(entry: Promise | None, params: Mapping[str, Any], fallback: str) -> str:
+    """``entry`` (a sentence with ``%(name)s`` parameters) filled with ``params``; ``fallback`` when there is no
+    sentence or ``params`` lacks one of its parameters (stored by an older version, or never given)."""
     if entry is None:
         return fallback
     try:
@@ -202,7 +204,7 @@ def issue_message(issue: RowIssue | Mapping[str, Any]) -> str:
     }
     kind = extra.get("kind") if isinstance(extra, Mapping) else None
     entry = ISSUE_MESSAGES.get(f"{code}:{kind}") if kind else None
-    return _say(entry or ISSUE_MESSAGES.get(code), params, chinese)
+    return say_sentence(entry or ISSUE_MESSAGES.get(code), params, chinese)
 
 
 def translated_issue(issue: RowIssue | Mapping[str, Any]) -> dict[str, Any]:
@@ -220,4 +222,4 @@ def error_message(exc: BaseException) -> str:
             chinese  # an edge's error is translated where it is raised: only a core's Chinese needs its code
         )
     params = getattr(exc, "params", None) or {}
-    return _say(ERROR_MESSAGES.get(str(getattr(exc, "code", ""))), params, chinese)
+    return say_sentence(ERROR_MESSAGES.get(str(getattr(exc, "code", ""))), params, chinese)

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 
-from zhaoshang.core.messages import add_sentences
+from zhaoshang.core.messages import add_sentences, say_sentence
 
 NOTICES: dict[str, Promise] = {}
 
@@ -32,13 +32,7 @@ def register_notices(app: str, notices: Mapping[str, Promise]) -> None:
 
 def say(code: str, params: Mapping[str, Any] | None, fallback: str = "") -> str:
     """The sentence of ``code`` with ``params`` in the active language; ``fallback`` when it cannot be said."""
-    entry = NOTICES.get(code) if code else None
-    if entry is None:
-        return fallback
-    try:
-        return str(entry) % dict(params or {})
-    except (KeyError, TypeError, ValueError):  # parameters stored by an older version of the sentence
-        return fallback
+    return say_sentence(NOTICES.get(code) if code else None, params or {}, fallback)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from zhaoshang.core.messages import is_chinese
+from zhaoshang.core.messages import is_chinese, say_sentence
 
 # zhaoshang.tabular: errors of the readers (readers.py, xlsx_stream.py), the safety checks (safety.py) and dates
 TABULAR_ERRORS = {
@@ -270,10 +270,11 @@ def note_message(code: str, params: Mapping[str, Any] | None, chinese: str) -> s
     if is_chinese() or entry is None:
         return chinese
     try:
-        said = str(entry) % _said_params(params or {})
-    except (KeyError, TypeError, ValueError):  # the note lacks a parameter of the sentence
+        filled = _said_params(params or {})
+    except (TypeError, ValueError):  # a stored column reference of another shape
         return chinese
-    return said[:1].upper() + said[1:]
+    said = say_sentence(entry, filled, "")
+    return said[:1].upper() + said[1:] if said else chinese
 
 
 def said_mapping(mapping: Mapping[str, Any]) -> dict[str, Any]:
